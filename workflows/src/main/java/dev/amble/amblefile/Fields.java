@@ -1,0 +1,185 @@
+package dev.amble.amblefile;
+
+import dev.amble.amblefile.yaml.KeyPath;
+import dev.amble.amblefile.yaml.Position;
+import dev.amble.amblefile.yaml.YamlNode;
+import dev.amble.amblefile.yaml.YamlNode.YamlList;
+import dev.amble.amblefile.yaml.YamlNode.YamlMap;
+import dev.amble.amblefile.yaml.YamlNode.YamlScalar;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The keys of one YAML map being read into a record. Each getter checks the value's type and
+ * reports a problem (and returns empty) when it is wrong; keys the map may not have are reported
+ * when the map is opened.
+ */
+final class Fields {
+  private final YamlMap map;
+  private final String path;
+  private final Problems problems;
+  private final java.util.Set<String> suggested = new java.util.HashSet<>();
+
+  Fields(YamlMap map, String path, Problems problems, List<String> allowed) {
+    this.map = map;
+    this.path = path;
+    this.problems = problems;
+    for (YamlMap.Entry entry : map.entries().values()) {
+      if (!allowed.contains(entry.key())) {
+        String hint = DidYouMean.hint(entry.key(), allowed);
+        DidYouMean.closest(entry.key(), allowed).ifPresent(suggested::add);
+        problems.add(
+            entry.keyPosition(),
+            KeyPath.child(path, entry.key()),
+            "unknown key"
+                + (hint.isEmpty() ? "; expected one of " + String.join(", ", allowed) : hint));
+      }
+    }
+  }
+
+  /** Opens a node that must be a map, or reports that it is not. */
+  static Optional<Fields> open(YamlNode node, String path, Problems problems, List<String> allowed) {
+    if (node instanceof YamlMap map) {
+      return Optional.of(new Fields(map, path, problems, allowed));
+    }
+    problems.add(node.position(), path, "must be a map, got " + node.describe());
+    return Optional.empty();
+  }
+
+  YamlMap map() {
+    return map;
+  }
+
+  String path() {
+    return path;
+  }
+
+  String path(String key) {
+    return KeyPath.child(path, key);
+  }
+
+  boolean has(String key) {
+    return map.entries().containsKey(key);
+  }
+
+  Optional<YamlNode> node(String key) {
+    return map.get(key);
+  }
+
+  /** Where the key's value is, or the map itself when the key is absent. */
+  Position at(String key) {
+    return map.get(key).map(YamlNode::position).orElse(map.position());
+  }
+
+  Position keyAt(String key) {
+    return map.entry(key).map(YamlMap.Entry::keyPosition).orElse(map.position());
+  }
+
+  /** Reports a missing key, unless a misspelling of it was already reported. */
+  void missing(String key) {
+    if (suggested.contains(key)) {
+      return;
+    }
+    problems.add(map.position(), path, "missing required key \"" + key + "\"");
+  }
+
+  void problem(String key, String message) {
+    problems.add(at(key), path(key), message);
+  }
+
+  Optional<String> string(String key, boolean required) {
+    Optional<YamlNode> node = map.get(key);
+    if (node.isEmpty()) {
+      if (required) {
+        missing(key);
+      }
+      return Optional.empty();
+    }
+    if (node.get() instanceof YamlScalar s && s.kind() == YamlScalar.Kind.STRING) {
+      if (required && s.text().isBlank()) {
+        problem(key, "must not be empty");
+        return Optional.empty();
+      }
+      return Optional.of(s.text());
+    }
+    problem(key, "must be a string, got " + node.get().describe());
+    return Optional.empty();
+  }
+
+  boolean bool(String key, boolean fallback) {
+    Optional<YamlNode> node = map.get(key);
+    if (node.isEmpty()) {
+      return fallback;
+    }
+    if (node.get() instanceof YamlScalar s && s.kind() == YamlScalar.Kind.BOOLEAN) {
+      return Boolean.parseBoolean(s.text());
+    }
+    problem(key, "must be true or false, got " + node.get().describe());
+    return fallback;
+  }
+
+  Optional<Long> integer(String key) {
+    Optional<YamlNode> node = map.get(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (node.get() instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INTEGER) {
+      try {
+        return Optional.of(Long.parseLong(s.text()));
+      } catch (NumberFormatException e) {
+        problem(key, "is too large");
+        return Optional.empty();
+      }
+    }
+    problem(key, "must be an integer, got " + node.get().describe());
+    return Optional.empty();
+  }
+
+  Optional<YamlList> list(String key) {
+    Optional<YamlNode> node = map.get(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (node.get() instanceof YamlList list) {
+      return Optional.of(list);
+    }
+    problem(key, "must be a list, got " + node.get().describe());
+    return Optional.empty();
+  }
+
+  Optional<YamlMap> submap(String key) {
+    Optional<YamlNode> node = map.get(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (node.get() instanceof YamlMap m) {
+      return Optional.of(m);
+    }
+    problem(key, "must be a map, got " + node.get().describe());
+    return Optional.empty();
+  }
+
+  /** A list whose every item must be a non-empty string. */
+  Optional<List<String>> strings(String key) {
+    Optional<YamlList> list = list(key);
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> strings = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < list.get().items().size(); i++) {
+      YamlNode item = list.get().items().get(i);
+      if (item instanceof YamlScalar s && s.kind() == YamlScalar.Kind.STRING && !s.text().isBlank()) {
+        strings.add(s.text());
+      } else {
+        problems.add(
+            item.position(),
+            KeyPath.item(path(key), i),
+            "must be a non-empty string, got " + item.describe());
+        ok = false;
+      }
+    }
+    return ok ? Optional.of(strings) : Optional.empty();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.amble.amblefile;
+
+import dev.amble.amblefile.yaml.Position;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The problems found in one Amblefile so far. */
+final class Problems {
+  private final String file;
+  private final List<AmblefileProblem> found = new ArrayList<>();
+
+  Problems(String file) {
+    this.file = file;
+  }
+
+  void add(Position at, String path, String message) {
+    found.add(new AmblefileProblem(file, at, path, message));
+  }
+
+  boolean any() {
+    return !found.isEmpty();
+  }
+
+  /** In file order; a problem found twice is reported once. */
+  List<AmblefileProblem> inFileOrder() {
+    return found.stream()
+        .distinct()
+        .sorted(
+            Comparator.comparingInt((AmblefileProblem p) -> p.position().line())
+                .thenComparingInt(p -> p.position().column()))
+        .toList();
+  }
+}
