@@ -1,0 +1,36 @@
+package dev.amble.ansible;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Ansible settings amble gives every Ansible process of a workspace, as environment variables
+ * (which Ansible ranks above ansible.cfg): the jsonfile fact cache in the workspace's folder,
+ * amble's callback plugin, no retry files, no colour. The Amblefile folder's ansible.cfg is used
+ * for everything else.
+ */
+public final class AnsibleEnvironment {
+  private AnsibleEnvironment() {}
+
+  public static Map<String, String> forWorkspace(
+      AnsibleInstallation ansible, Path folder, WorkspaceDir dir, Optional<Path> events) {
+    Map<String, String> env = new LinkedHashMap<>();
+    Path config = folder.resolve("ansible.cfg");
+    if (Files.isRegularFile(config)) {
+      env.put("ANSIBLE_CONFIG", config.toString());
+    }
+    env.put("ANSIBLE_CACHE_PLUGIN", "jsonfile");
+    env.put("ANSIBLE_CACHE_PLUGIN_CONNECTION", dir.facts().toString());
+    env.put("ANSIBLE_CACHE_PLUGIN_TIMEOUT", "0");
+    env.put("ANSIBLE_RETRY_FILES_ENABLED", "False");
+    env.put("ANSIBLE_NOCOLOR", "1");
+    env.put("ANSIBLE_FORCE_COLOR", "0");
+    env.put("ANSIBLE_CALLBACK_PLUGINS", ansible.callbackPlugins().toString());
+    env.put("ANSIBLE_CALLBACKS_ENABLED", "amble_events");
+    events.ifPresent(e -> env.put("AMBLE_EVENTS_FILE", e.toString()));
+    return env;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.amble.ansible;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where Ansible's programs are, and amble's own Python support files (the launcher and the
+ * callback plugin), unpacked next to each other on this machine.
+ *
+ * <p>Ansible is found in this order: the folder named by {@code AMBLE_ANSIBLE_BIN}; the project
+ * virtualenv {@code .venv/bin} under {@code amble.home} (set by the {@code ./amble} launcher); the
+ * {@code PATH}.
+ */
+public record AnsibleInstallation(Path bin, Path python, Path support) {
+  static final String[] SUPPORT_FILES = {"amble_launch.py", "callback_plugins/amble_events.py"};
+
+  public Path program(String name) {
+    return bin.resolve(name);
+  }
+
+  public Path launcher() {
+    return support.resolve("amble_launch.py");
+  }
+
+  public Path callbackPlugins() {
+    return support.resolve("callback_plugins");
+  }
+
+  /** Finds Ansible, or explains how to install it. */
+  public static AnsibleInstallation find(Map<String, String> env) {
+    Optional<Path> bin =
+        Optional.ofNullable(env.get("AMBLE_ANSIBLE_BIN"))
+            .filter(s -> !s.isBlank())
+            .map(Path::of)
+            .or(
+                () ->
+                    Optional.ofNullable(System.getProperty("amble.home"))
+                        .map(h -> Path.of(h, ".venv", "bin"))
+                        .filter(b -> Files.isExecutable(b.resolve("ansible-playbook"))))
+            .or(() -> onPath(env.getOrDefault("PATH", ""), "ansible-playbook").map(Path::getParent));
+    if (bin.isEmpty() || !Files.isExecutable(bin.get().resolve("ansible-playbook"))) {
+      throw new AnsibleNotFoundException(
+          "ansible-playbook not found"
+              + bin.map(b -> " in " + b).orElse("")
+              + ". Install it with ./amble setup (a project virtualenv with ansible-core), or set"
+              + " AMBLE_ANSIBLE_BIN to the folder that holds ansible-playbook.");
+    }
+    Path python =
+        Files.isExecutable(bin.get().resolve("python3"))
+            ? bin.get().resolve("python3")
+            : onPath(env.getOrDefault("PATH", ""), "python3")
+                .orElseThrow(() -> new AnsibleNotFoundException("python3 not found"));
+    return new AnsibleInstallation(bin.get().toAbsolutePath(), python, unpackSupport());
+  }
+
+  private static Optional<Path> onPath(String path, String program) {
+    for (String dir : path.split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return Optional.of(Path.of(dir, program));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Unpacks the support files once per content, so versions never overwrite each other. */
+  private static synchronized Path unpackSupport() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[][] contents = new byte[SUPPORT_FILES.length][];
+      for (int i = 0; i < SUPPORT_FILES.length; i++) {
+        try (InputStream in = AnsibleInstallation.class.getResourceAsStream(SUPPORT_FILES[i])) {
+          if (in == null) {
+            throw new IllegalStateException("missing resource " + SUPPORT_FILES[i]);
+          }
+          contents[i] = in.readAllBytes();
+          digest.update(contents[i]);
+        }
+      }
+      String id = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+      Path dir =
+          Path.of(System.getProperty("java.io.tmpdir"), "amble-" + System.getProperty("user.name") + "-" + id);
+      if (Files.isDirectory(dir.resolve("callback_plugins"))) {
+        return dir;
+      }
+      Path staging = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "amble-unpack");
+      for (int i = 0; i < SUPPORT_FILES.length; i++) {
+        Path target = staging.resolve(SUPPORT_FILES[i]);
+        Files.createDirectories(target.getParent());
+        Files.write(target, contents[i]);
+      }
+      try {
+        Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException raced) {
+        if (!Files.isDirectory(dir)) {
+          throw raced;
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("unpacking amble's Ansible support files", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

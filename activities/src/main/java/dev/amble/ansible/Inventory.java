@@ -1,0 +1,117 @@
+package dev.amble.ansible;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A workspace's hosts and their inventory vars, as {@code ansible-inventory} resolves them: the
+ * workspace's host pattern, narrowed by the operator's limit exactly as {@code ansible-playbook
+ * --limit} would. Vars are untemplated, as the inventory writes them.
+ */
+public final class Inventory {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+  /** The hosts in inventory order, and each host's vars (an empty object when it has none). */
+  public record Hosts(List<String> names, Map<String, JsonNode> vars) {
+    public JsonNode varsOf(String host) {
+      return vars.getOrDefault(host, JsonNodeFactory.instance.objectNode());
+    }
+  }
+
+  private final ProcessRunner runner;
+
+  public Inventory(ProcessRunner runner) {
+    this.runner = runner;
+  }
+
+  /**
+   * @param inventory Ansible's {@code -i} source; empty for Ansible's configured default
+   * @param folder the Amblefile's folder: Ansible runs there, so its ansible.cfg applies
+   */
+  public Hosts resolve(
+      Optional<String> inventory,
+      String pattern,
+      Optional<String> limit,
+      Path folder,
+      WorkspaceDir dir) {
+    Map<String, String> environment =
+        AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.empty());
+    JsonNode listed = list(inventory, pattern, folder, dir, environment);
+    Hosts hosts = hosts(listed);
+    if (limit.isEmpty()) {
+      return hosts;
+    }
+    Set<String> limited = new HashSet<>(hosts(list(inventory, limit.get(), folder, dir, environment)).names());
+    List<String> names = hosts.names().stream().filter(limited::contains).toList();
+    Map<String, JsonNode> vars = new LinkedHashMap<>();
+    names.forEach(n -> vars.put(n, hosts.varsOf(n)));
+    return new Hosts(names, vars);
+  }
+
+  private JsonNode list(
+      Optional<String> inventory, String pattern, Path folder, WorkspaceDir dir, Map<String, String> environment) {
+    Path out = dir.run().resolve("inventory-" + UUID.randomUUID() + ".json");
+    List<String> args = new ArrayList<>();
+    inventory.ifPresent(i -> args.addAll(List.of("-i", i)));
+    args.addAll(List.of("--list", "--limit", pattern, "--output", out.toString()));
+    Path log = dir.workspaceLogs().resolve("inventory.log");
+    try {
+      Files.createDirectories(dir.run());
+      ProcessOutcome outcome =
+          runner.run(
+              new AnsibleCommand("ansible-inventory", args, folder, environment, log, Optional.empty(), TIMEOUT),
+              ProcessRunner.Progress.NONE);
+      if (outcome.exitCode() != 0 || !Files.exists(out)) {
+        throw new AnsibleException(
+            "ansible-inventory failed (exit " + outcome.exitCode() + "): " + LogTail.lastLines(log, 5));
+      }
+      return JSON.readTree(out.toFile());
+    } catch (IOException e) {
+      throw new AnsibleException("cannot read ansible-inventory output: " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(out);
+      } catch (IOException ignored) {
+        // a leftover in run/ is harmless
+      }
+    }
+  }
+
+  /** Every host under {@code all}, in inventory order, with its vars. */
+  static Hosts hosts(JsonNode listed) {
+    Set<String> names = new LinkedHashSet<>();
+    collect(listed, "all", names, new HashSet<>());
+    JsonNode hostvars = listed.path("_meta").path("hostvars");
+    hostvars.fieldNames().forEachRemaining(names::add);
+    Map<String, JsonNode> vars = new LinkedHashMap<>();
+    for (String name : names) {
+      JsonNode v = hostvars.get(name);
+      vars.put(name, v != null && v.isObject() ? v : JsonNodeFactory.instance.objectNode());
+    }
+    return new Hosts(List.copyOf(names), vars);
+  }
+
+  private static void collect(JsonNode listed, String group, Set<String> names, Set<String> seen) {
+    if (!seen.add(group)) {
+      return;
+    }
+    JsonNode g = listed.path(group);
+    g.path("hosts").forEach(h -> names.add(h.asText()));
+    g.path("children").forEach(c -> collect(listed, c.asText(), names, seen));
+  }
+}

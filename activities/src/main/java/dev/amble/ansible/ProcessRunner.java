@@ -1,0 +1,223 @@
+package dev.amble.ansible;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecuteResultHandler;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.PumpStreamHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Ansible programs through amble's launcher (see {@code amble_launch.py}): an argument array,
+ * never a shell string; an environment built explicitly; output streamed to a log file; a timeout;
+ * progress reported while it runs; and, when the caller is cancelled, the whole process tree ended.
+ */
+public final class ProcessRunner {
+  private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);
+
+  /** Variables passed through from the worker's environment, besides every {@code ANSIBLE_*}. */
+  static final List<String> PASSED_THROUGH =
+      List.of("HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSH_AUTH_SOCK");
+
+  /** Called while the process runs; throwing from it cancels the run (the tree is ended). */
+  public interface Progress {
+    void report(String detail);
+
+    Progress NONE = detail -> {};
+  }
+
+  private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(4);
+
+  private final AnsibleInstallation ansible;
+  private final Optional<BecomePassword> becomePassword;
+  private final Map<String, String> workerEnvironment;
+
+  public ProcessRunner(
+      AnsibleInstallation ansible,
+      Optional<BecomePassword> becomePassword,
+      Map<String, String> workerEnvironment) {
+    this.ansible = ansible;
+    this.becomePassword = becomePassword;
+    this.workerEnvironment = Map.copyOf(workerEnvironment);
+  }
+
+  public AnsibleInstallation ansible() {
+    return ansible;
+  }
+
+  /** The environment an Ansible process gets: a short, explicit list, then amble's settings. */
+  Map<String, String> environment(AnsibleCommand command, boolean withPassword) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String name : PASSED_THROUGH) {
+      Optional.ofNullable(workerEnvironment.get(name)).ifPresent(v -> env.put(name, v));
+    }
+    workerEnvironment.forEach(
+        (k, v) -> {
+          if (k.startsWith("ANSIBLE_")) {
+            env.put(k, v);
+          }
+        });
+    env.put("PATH", ansible.bin() + ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+    env.putIfAbsent("LC_ALL", "C.UTF-8");
+    env.put("PYTHONUNBUFFERED", "1");
+    env.putAll(command.environment());
+    if (withPassword) {
+      env.put("AMBLE_BECOME_PASSWORD_ON_STDIN", "1");
+    }
+    return env;
+  }
+
+  /** Runs a command that does not escalate privileges (no become password is handed over). */
+  public ProcessOutcome run(AnsibleCommand command, Progress progress) {
+    return run(command, progress, false);
+  }
+
+  /** Runs a command; with {@code become}, the worker's become password (if any) goes with it. */
+  public ProcessOutcome run(AnsibleCommand command, Progress progress, boolean become) {
+    boolean withPassword = become && becomePassword.isPresent();
+    CommandLine line = new CommandLine(ansible.python().toString());
+    line.addArgument(ansible.launcher().toString(), false);
+    line.addArgument(ansible.program(command.program()).toString(), false);
+    command.args().forEach(a -> line.addArgument(a, false));
+
+    AtomicReference<Process> process = new AtomicReference<>();
+    DefaultExecutor executor = new CapturingExecutor(process);
+    executor.setWorkingDirectory(command.workingDirectory().toFile());
+    executor.setExitValues(null);
+
+    Instant started = Instant.now();
+    try {
+      Files.createDirectories(command.log().getParent());
+      try (OutputStream out =
+          Files.newOutputStream(
+              command.log(), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        out.write(
+            ("# amble: " + started + ": " + command.program() + " " + String.join(" ", command.args()) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        InputStream stdin =
+            withPassword ? new ByteArrayInputStream(becomePassword.get().line()) : null;
+        executor.setStreamHandler(new PumpStreamHandler(out, out, stdin));
+        DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
+        executor.execute(line, environment(command, withPassword), result);
+        return await(command, progress, process, result, started, out);
+      }
+    } catch (IOException e) {
+      throw new AnsibleException("could not run " + command.program() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ProcessOutcome await(
+      AnsibleCommand command,
+      Progress progress,
+      AtomicReference<Process> process,
+      DefaultExecuteResultHandler result,
+      Instant started,
+      OutputStream out)
+      throws IOException {
+    Instant deadline = started.plus(command.timeout());
+    Instant nextReport = Instant.EPOCH;
+    while (!result.hasResult()) {
+      try {
+        result.waitFor(POLL);
+      } catch (InterruptedException e) {
+        endTree(process.get(), result);
+        Thread.currentThread().interrupt();
+        throw new AnsibleException(command.program() + " interrupted", e);
+      }
+      if (result.hasResult()) {
+        break;
+      }
+      Instant now = Instant.now();
+      if (now.isAfter(deadline)) {
+        endTree(process.get(), result);
+        out.write(("\n# amble: timed out after " + command.timeout() + "\n").getBytes(StandardCharsets.UTF_8));
+        return new ProcessOutcome(-1, true, Duration.between(started, Instant.now()));
+      }
+      if (now.isAfter(nextReport)) {
+        nextReport = now.plus(REPORT_EVERY);
+        String detail = command.events().flatMap(AnsibleEvents::currentTask).orElse(command.program());
+        try {
+          progress.report(detail);
+        } catch (RuntimeException cancelled) {
+          endTree(process.get(), result);
+          out.write(("\n# amble: stopped: " + cancelled.getClass().getSimpleName() + "\n").getBytes(StandardCharsets.UTF_8));
+          throw cancelled;
+        }
+      }
+    }
+    if (result.getException() != null && result.getExitValue() == org.apache.commons.exec.Executor.INVALID_EXITVALUE) {
+      throw new AnsibleException(
+          "could not run " + command.program() + ": " + result.getException().getMessage(),
+          result.getException());
+    }
+    return new ProcessOutcome(result.getExitValue(), false, Duration.between(started, Instant.now()));
+  }
+
+  /** Asks the launcher to end the tree, then kills anything left. */
+  static void endTree(Process process, DefaultExecuteResultHandler result) {
+    if (process == null) {
+      return;
+    }
+    List<ProcessHandle> tree = process.descendants().toList();
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("launcher did not stop within {}; killing the process tree", STOP_GRACE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    tree.forEach(ProcessHandle::destroyForcibly);
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      result.waitFor(STOP_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** commons-exec's executor, keeping hold of the process so that its tree can be ended. */
+  private static final class CapturingExecutor extends DefaultExecutor {
+    private final AtomicReference<Process> process;
+
+    CapturingExecutor(AtomicReference<Process> process) {
+      this.process = process;
+    }
+
+    @Override
+    protected Process launch(CommandLine command, Map<String, String> env, File dir)
+        throws IOException {
+      Process p = super.launch(command, env, dir);
+      process.set(p);
+      return p;
+    }
+
+    @Override
+    protected Process launch(CommandLine command, Map<String, String> env, java.nio.file.Path dir)
+        throws IOException {
+      Process p = super.launch(command, env, dir);
+      process.set(p);
+      return p;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.amble.ansible;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * A workspace's folder on the controller, {@code <Amblefile folder>/.amble/<workspace>/}:
+ *
+ * <pre>
+ *   facts/      Ansible's jsonfile fact cache, written by Ansible itself
+ *   logs/HOST/  one log per Ansible run on the host (and its events, as JSON lines)
+ *   logs/all/   logs of runs over the whole workspace (inventory, init)
+ *   playbooks/  the playbooks amble renders for prepare and finish
+ *   run/        short-lived files of one run: limit and extra-vars files (mode 0600)
+ * </pre>
+ */
+public record WorkspaceDir(Path root) {
+  public static WorkspaceDir of(Path amblefileFolder, String workspace) {
+    return new WorkspaceDir(amblefileFolder.resolve(".amble").resolve(workspace));
+  }
+
+  public Path facts() {
+    return root.resolve("facts");
+  }
+
+  public Path logs() {
+    return root.resolve("logs");
+  }
+
+  public Path hostLogs(String host) {
+    return logs().resolve(fileName(host));
+  }
+
+  public Path workspaceLogs() {
+    return logs().resolve("all");
+  }
+
+  public Path playbooks() {
+    return root.resolve("playbooks");
+  }
+
+  public Path run() {
+    return root.resolve("run");
+  }
+
+  /**
+   * A host name as a file name: letters, digits, '.', '_' and '-' stay, every other byte of its
+   * UTF-8 is written %XX, so no host name can climb out of its folder or clash with another.
+   */
+  public static String fileName(String host) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : host.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+          || (c == '.' && out.length() > 0)) {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.amble.ansible;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.plan.HostOrder;
+import dev.amble.plan.HostPlan;
+import dev.amble.plan.Plan;
+import dev.amble.plan.Planner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plans a workspace offline: its hosts from the inventory, in walk order, each decided from its
+ * cached facts and inventory vars. No host is contacted.
+ */
+public final class WorkspacePlanner {
+  private final Inventory inventory;
+
+  public WorkspacePlanner(Inventory inventory) {
+    this.inventory = inventory;
+  }
+
+  public Plan plan(Definition definition, Optional<String> limit, long seed) {
+    Path folder = Path.of(definition.folder());
+    WorkspaceDir dir = WorkspaceDir.of(folder, definition.workspace().name());
+    Inventory.Hosts hosts =
+        inventory.resolve(
+            definition.workspace().inventory(),
+            definition.workspace().hostPattern(),
+            limit,
+            folder,
+            dir);
+    List<String> order = HostOrder.sort(hosts.names(), definition.workspace().sortOrder(), seed);
+    Planner planner = new Planner(definition);
+    FactCache cache = new FactCache(dir.facts());
+    List<HostPlan> plans =
+        order.parallelStream().map(h -> planner.plan(h, cache.read(h), hosts.varsOf(h))).toList();
+    return new Plan(
+        definition.workspace().name(),
+        definition.workflow().name(),
+        definition.workspace().hostPattern(),
+        limit,
+        definition.workspace().sortOrder(),
+        seed,
+        plans);
+  }
+}

@@ -1,0 +1,107 @@
+"""amble's Ansible callback: one JSON object per line, for amble to read.
+
+Enabled by amble alongside the usual output (which goes to the job's log).
+Writes to the file named by AMBLE_EVENTS_FILE:
+
+  {"event": "task", "name": ..., "action": ...}          a task starts
+  {"event": "ok"|"changed"|"failed"|"unreachable"|"skipped",
+   "host": ..., "task": ..., "action": ..., "msg": ...}   a result
+  {"event": "stats", "hosts": {host: {"ok": n, ...}}}     the play recap
+
+Messages are cut to one short line: the full output stays in the log, and
+nothing long or multi-line reaches Temporal's history.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from ansible.plugins.callback import CallbackBase
+
+DOCUMENTATION = """
+    name: amble_events
+    type: notification
+    short_description: task and result events for amble, as JSON lines
+    description:
+      - Writes one JSON object per task start and per host result to the file
+        named by the environment variable AMBLE_EVENTS_FILE.
+    requirements:
+      - enabled by amble through ANSIBLE_CALLBACKS_ENABLED
+"""
+
+MAX_MESSAGE = 300
+
+
+def one_line(value):
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "notification"
+    CALLBACK_NAME = "amble_events"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self):
+        super().__init__()
+        path = os.environ.get("AMBLE_EVENTS_FILE")
+        self._out = open(path, "a", encoding="utf-8") if path else None
+
+    def _emit(self, **event):
+        if self._out is None:
+            return
+        self._out.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+        self._out.flush()
+
+    def _result(self, kind, result, msg=None):
+        task = result._task
+        self._emit(
+            event=kind,
+            host=result._host.get_name(),
+            task=task.get_name(),
+            action=task.action,
+            msg=one_line(msg) if msg else "",
+            ignored=bool(getattr(task, "ignore_errors", False)),
+        )
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._emit(event="task", name=task.get_name(), action=task.action)
+
+    def v2_playbook_on_handler_task_start(self, task):
+        self._emit(event="task", name=task.get_name(), action=task.action)
+
+    def v2_runner_on_ok(self, result):
+        changed = bool(result._result.get("changed"))
+        self._result("changed" if changed else "ok", result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        r = result._result
+        msg = r.get("msg") or r.get("stderr") or r.get("reason") or "failed"
+        if "rc" in r and r.get("rc") not in (0, None):
+            msg = "rc=%s: %s" % (r["rc"], msg)
+        self._emit(
+            event="failed",
+            host=result._host.get_name(),
+            task=result._task.get_name(),
+            action=result._task.action,
+            msg=one_line(msg),
+            ignored=bool(ignore_errors),
+        )
+
+    def v2_runner_on_unreachable(self, result):
+        self._result("unreachable", result, result._result.get("msg") or "unreachable")
+
+    def v2_runner_on_skipped(self, result):
+        self._result("skipped", result)
+
+    def v2_playbook_on_stats(self, stats):
+        hosts = {}
+        for host in sorted(stats.processed.keys()):
+            hosts[host] = stats.summarize(host)
+        self._emit(event="stats", hosts=hosts)
+        if self._out is not None:
+            self._out.close()
+            self._out = None

@@ -1,0 +1,142 @@
+package dev.amble.cli;
+
+import dev.amble.amblefile.Amblefile;
+import dev.amble.amblefile.AmblefileException;
+import dev.amble.amblefile.AmblefileLoader;
+import dev.amble.ansible.AnsibleInstallation;
+import dev.amble.ansible.AnsibleNotFoundException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code amble} command: durable, rolling Ansible maintenance on Temporal. */
+@Command(
+    name = "amble",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Walks a fleet through Ansible maintenance host by host, low and slow, as durable Temporal"
+          + " workflows: a crash of the CLI, the worker or the server loses nothing, and a host"
+          + " that finished is never contacted again.",
+      ""
+    },
+    subcommands = {
+      WorkspaceCommand.class,
+      PlanCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  done; for a rollout, every walked host succeeded",
+      "  1  the rollout ended caught or with failed hosts",
+      "  2  bad input (Amblefile, option, name): nothing was started",
+      "  3  Temporal is unreachable",
+      "",
+      "Environment:",
+      "  AMBLE_FILE        the Amblefile, when -f is not given",
+      "  AMBLE_WORKSPACE   the workspace, when -w is not given",
+      "  AMBLE_ANSIBLE_BIN the folder holding ansible-playbook (default: the project .venv, then PATH)",
+      "",
+      "Amblefile problems are reported as FILE:LINE:COL: path.to.key: message."
+    })
+public final class Amble implements Runnable {
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description =
+          "The Amblefile (give it before the command). Default: $AMBLE_FILE, else"
+              + " ./Amblefile.yml.")
+  String file;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Map<String, String> env;
+  private final Path cwd;
+  private Amblefile loaded;
+
+  public Amble() {
+    this(System.getenv(), Path.of("").toAbsolutePath());
+  }
+
+  Amble(Map<String, String> env, Path cwd) {
+    this.env = env;
+    this.cwd = cwd;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  /** The Amblefile, loaded and validated once; any problem ends the command with exit code 2. */
+  Amblefile amblefile() {
+    if (loaded == null) {
+      AmblefileLocation location = AmblefileLocation.find(Optional.ofNullable(file), env, cwd);
+      location.requireExists();
+      try {
+        loaded = AmblefileLoader.load(location.path(), location.shownAs());
+      } catch (AmblefileException e) {
+        throw Exit.badInput(e.report().stripTrailing());
+      }
+    }
+    return loaded;
+  }
+
+  /** The workspace a command acts on; see {@link CurrentWorkspace}. */
+  String workspace(Optional<String> option) {
+    return CurrentWorkspace.resolve(amblefile(), option, env);
+  }
+
+  AnsibleInstallation ansible() {
+    try {
+      return AnsibleInstallation.find(env);
+    } catch (AnsibleNotFoundException e) {
+      throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
+    }
+  }
+
+  static Amble of(CommandLine.Model.CommandSpec spec) {
+    return (Amble) spec.root().userObject();
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(new Amble(), args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line; the exit code is returned, not acted on (tests call this). */
+  static int execute(Amble amble, String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(amble);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof Exit exit) {
+            if (exit.getMessage() != null && !exit.getMessage().isEmpty()) {
+              commandLine.getErr().println(exit.getMessage());
+            }
+            return exit.code();
+          }
+          throw e;
+        });
+    cli.setParameterExceptionHandler(
+        (e, argv) -> {
+          CommandLine c = e.getCommandLine();
+          c.getErr().println("amble: " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, c.getErr());
+          c.getErr().println("Try `" + c.getCommandSpec().qualifiedName() + " --help`.");
+          return ExitCode.BAD_INPUT;
+        });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.amble.cli;
+
+import dev.amble.ansible.AnsibleException;
+import dev.amble.ansible.Inventory;
+import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.plan.Plan;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code amble plan}: offline, which hosts a run would walk, skip or retry, and why. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Shows, without contacting any host, what a run of the workspace would do with each host,"
+          + " in walk order:",
+      "  walk     every job's preconditions hold on the cached facts",
+      "  skip     a job's precondition is false (the job and the reason are shown)",
+      "  retry    the host started this workflow earlier and never finished it",
+      "  unknown  no cached facts (run `amble init`); a run walks it and its live facts decide",
+      "",
+      "Hosts come from ansible-inventory (the workspace's host pattern and --limit); facts and the"
+          + " hosts' remote state come from the fact cache that `amble init` fills"
+          + " (.amble/WORKSPACE/facts/ beside the Amblefile).",
+      ""
+    })
+final class PlanCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin WorkspaceOption workspace;
+
+  @Option(
+      names = {"-l", "--limit"},
+      paramLabel = "PATTERN",
+      description = "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
+  String limit;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json. Default: ${DEFAULT-VALUE}.")
+  PlanPrinter.Format output;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description =
+          "The shuffle seed, for the order of a workspace with sort_order shuffle (`amble run --seed N`"
+              + " walks in the same order). Default: a random one.")
+  Long seed;
+
+  @Override
+  public void run() {
+    Amble amble = Amble.of(spec);
+    String ws = amble.workspace(workspace.get());
+    var definition = amble.amblefile().definition(ws);
+    ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
+    Plan plan;
+    try {
+      plan =
+          new WorkspacePlanner(new Inventory(runner))
+              .plan(
+                  definition,
+                  Optional.ofNullable(limit),
+                  seed != null ? seed : ThreadLocalRandom.current().nextLong());
+    } catch (AnsibleException e) {
+      throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
+    }
+    if (plan.hosts().isEmpty()) {
+      throw Exit.badInput(
+          "amble: no hosts match \""
+              + definition.workspace().hostPattern()
+              + "\""
+              + (limit == null ? "" : " with --limit \"" + limit + "\"")
+              + " in the inventory");
+    }
+    PlanPrinter.print(plan, output, spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,157 @@
+package dev.amble.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.amble.ansible.LocalFleet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code amble plan} over 20 local hosts whose facts real Ansible wrote into its jsonfile cache
+ * ({@code ansible -m setup}): every host gets the decision and the reason its data calls for.
+ */
+class PlanCommandTest {
+  @TempDir static Path dir;
+  static LocalFleet fleet;
+
+  static final String AMBLEFILE =
+      """
+      workspaces:
+        fleet:
+          host_pattern: fleet
+          workflow: upgrade
+          inventory: inventory.yml
+          sort_order: ascending
+      workflows:
+        upgrade:
+          jobs:
+            - job: check-role
+            - job: upgrade
+              options: { target_version: 99 }
+      jobs:
+        check-role:
+          preconditions: facts.ansible_local.role.tier == "web"
+        upgrade:
+          preconditions: >
+            facts.ansible_distribution == "Debian" &&
+            int(facts.ansible_distribution_major_version) < options.target_version &&
+            !("do_not_upgrade" in vars)
+          tasks:
+            - ansible.builtin.ping:
+      """;
+
+  @BeforeAll
+  static void fleetWithFacts() throws Exception {
+    fleet =
+        LocalFleet.create(
+            dir,
+            "web",
+            20,
+            (host, vars) -> {
+              if (host.equals("web10") || host.equals("web15")) {
+                vars.put("do_not_upgrade", true);
+              }
+            });
+    for (int i = 1; i <= 20; i++) {
+      String host = String.format("web%02d", i);
+      if (i % 3 == 0) {
+        fleet.localFact(host, "role", Map.of("tier", "db"));
+      } else if (i % 3 == 1) {
+        fleet.localFact(host, "role", Map.of("tier", "web"));
+      }
+    }
+    fleet.localFact(
+        "web07",
+        "amble_state",
+        Map.of(
+            "workspaces",
+            Map.of(
+                "fleet",
+                Map.of("workflow", "upgrade", "rollout", "r1", "started", "2026-11-20T10:00:00Z"))));
+    fleet.localFact(
+        "web04",
+        "amble_state",
+        Map.of(
+            "workspaces",
+            Map.of(
+                "fleet",
+                Map.of(
+                    "workflow", "upgrade",
+                    "rollout", "r1",
+                    "started", "2026-11-20T10:00:00Z",
+                    "succeeded", "2026-11-20T10:05:00Z"))));
+    fleet.localFact(
+        "web13",
+        "amble_lock",
+        Map.of("workspace", "other", "rollout", "r9", "controller", "c", "since", "2026-11-21T00:00:00Z"));
+    Files.writeString(dir.resolve("Amblefile.yml"), AMBLEFILE);
+    fleet.gatherFacts(dir.resolve(".amble/fleet/facts"), "fleet:!web19:!web20");
+  }
+
+  @Test
+  void classifiesEveryHost() throws Exception {
+    CliRun run = CliRun.run(dir, "plan", "--output", "json");
+    assertEquals(0, run.code(), run.toString());
+    JsonNode plan = new ObjectMapper().readTree(run.out());
+    Map<String, String> actual = new LinkedHashMap<>();
+    plan.get("hosts")
+        .forEach(
+            h ->
+                actual.put(
+                    h.get("host").asText(),
+                    h.get("decision").asText()
+                        + " "
+                        + h.get("reason").asText()
+                        + (h.has("note") ? " | " + h.get("note").asText() : "")));
+    String noRole = "skip job check-role: facts.ansible_local.role is not set";
+    String db = "skip job check-role: facts.ansible_local.role.tier == \"web\" is false";
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("web01", "walk ");
+    expected.put("web02", noRole);
+    expected.put("web03", db);
+    expected.put("web04", "walk ");
+    expected.put("web05", noRole);
+    expected.put("web06", db);
+    expected.put("web07", "retry started 2026-11-20T10:00:00Z and never finished");
+    expected.put("web08", noRole);
+    expected.put("web09", db);
+    expected.put("web10", "skip job upgrade: !(\"do_not_upgrade\" in vars) is false");
+    expected.put("web11", noRole);
+    expected.put("web12", db);
+    expected.put("web13", "walk  | locked by workspace other since 2026-11-21T00:00:00Z");
+    expected.put("web14", noRole);
+    expected.put("web15", db);
+    expected.put("web16", "walk ");
+    expected.put("web17", noRole);
+    expected.put("web18", db);
+    expected.put("web19", "unknown no cached facts (amble init gathers them)");
+    expected.put("web20", "unknown no cached facts (amble init gathers them)");
+    assertEquals(expected, actual);
+    assertEquals(4 + 1, plan.at("/counts/walk").asInt() + plan.at("/counts/retry").asInt());
+  }
+
+  @Test
+  void limitNarrowsTheHostsAsAnsibleDoes() {
+    CliRun run = CliRun.run(dir, "plan", "-l", "web0*:!web05", "--seed", "3");
+    assertEquals(0, run.code(), run.toString());
+    assertTrue(run.out().contains("limited to \"web0*:!web05\""), run.out());
+    assertTrue(run.out().contains("8 hosts: 2 walk, 5 skip, 1 retry, 0 unknown"), run.out());
+  }
+
+  @Test
+  void noMatchingHostIsBadInput() {
+    CliRun run = CliRun.run(dir, "plan", "-l", "nothing-like-this");
+    assertEquals(2, run.code(), run.toString());
+    assertEquals(
+        "amble: no hosts match \"fleet\" with --limit \"nothing-like-this\" in the inventory\n",
+        run.err());
+  }
+}
