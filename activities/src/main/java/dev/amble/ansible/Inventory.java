@@ -50,7 +50,11 @@ public final class Inventory {
       Path folder,
       WorkspaceDir dir) {
     Map<String, String> environment =
-        AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.empty());
+        new java.util.HashMap<>(
+            AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.empty()));
+    // With a fact cache configured, ansible-inventory reads and decodes every host's cached
+    // facts into hostvars (seconds per thousand hosts); the inventory's own vars are all we need.
+    environment.put("ANSIBLE_CACHE_PLUGIN", "memory");
     JsonNode listed = list(inventory, pattern, folder, dir, environment);
     Hosts hosts = hosts(listed);
     if (limit.isEmpty()) {
