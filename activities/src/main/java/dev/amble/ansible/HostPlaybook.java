@@ -1,0 +1,169 @@
+package dev.amble.ansible;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.host.HostTarget;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One run of ansible-playbook on one host. The host goes to Ansible in a limit file, as an exact
+ * regular expression ({@code ~^name$}, every ASCII symbol escaped), and the vars in an extra-vars
+ * file readable by the worker's user only; both are removed after the run. The output goes to the
+ * host's log, and the result is read from amble's callback events.
+ */
+public final class HostPlaybook {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
+
+  private HostPlaybook() {}
+
+  /**
+   * @param step names the log file: {@code prepare}, {@code finish}, or {@code NN-job}
+   * @param become whether the worker's become password goes with the run
+   */
+  public static RunResult run(
+      ProcessRunner runner,
+      HostTarget target,
+      String step,
+      Path playbook,
+      ObjectNode extraVars,
+      List<String> moreArgs,
+      Duration timeout,
+      boolean become,
+      ProcessRunner.Progress progress) {
+    Path folder = Path.of(target.folder());
+    WorkspaceDir dir = WorkspaceDir.of(folder, target.workspace());
+    String id = UUID.randomUUID().toString();
+    Path limit = dir.run().resolve(id + ".limit");
+    Path vars = dir.run().resolve(id + ".vars.json");
+    String stamp = STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
+    Path log = dir.hostLogs(target.host()).resolve(stamp + "-" + step + ".log");
+    Path events = dir.hostLogs(target.host()).resolve(stamp + "-" + step + ".events.jsonl");
+    try {
+      writePrivate(limit, exactPattern(target.host()) + "\n");
+      writePrivate(vars, JSON.writeValueAsString(extraVars));
+      List<String> args = new ArrayList<>();
+      target.inventory().ifPresent(i -> args.addAll(List.of("-i", i)));
+      args.addAll(List.of("--limit", "@" + limit, "-e", "@" + vars));
+      args.addAll(moreArgs);
+      args.add(playbook.toString());
+      ProcessOutcome outcome =
+          runner.run(
+              new AnsibleCommand(
+                  "ansible-playbook",
+                  args,
+                  folder,
+                  AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.of(events)),
+                  log,
+                  Optional.of(events),
+                  timeout),
+              progress,
+              become);
+      return result(target.host(), outcome, events, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      deleteQuietly(limit);
+      deleteQuietly(vars);
+    }
+  }
+
+  /** What the events say happened to the host. */
+  static RunResult result(String host, ProcessOutcome outcome, Path events, Path log) {
+    List<AnsibleEvents.Event> all = AnsibleEvents.read(events);
+    int changed = 0;
+    String lastTask = "";
+    for (AnsibleEvents.Event e : all) {
+      if (e.event().equals("task")) {
+        lastTask = e.task();
+        continue;
+      }
+      if (!e.host().equals(host)) {
+        continue;
+      }
+      switch (e.event()) {
+        case "unreachable":
+          return new RunResult(RunStatus.UNREACHABLE, e.task(), e.action(), e.msg(), changed, log.toString());
+        case "failed":
+          if (!e.ignored()) {
+            return new RunResult(RunStatus.FAILED, e.task(), e.action(), e.msg(), changed, log.toString());
+          }
+          break;
+        case "changed":
+          changed++;
+          break;
+        default:
+          break;
+      }
+    }
+    if (outcome.timedOut()) {
+      return new RunResult(RunStatus.TIMED_OUT, lastTask, "", "stopped after the job's timeout", changed, log.toString());
+    }
+    if (outcome.exitCode() != 0) {
+      return new RunResult(
+          RunStatus.FAILED,
+          lastTask,
+          "",
+          "ansible-playbook exited " + outcome.exitCode() + ": " + LogTail.lastLines(log, 3),
+          changed,
+          log.toString());
+    }
+    boolean ran = all.stream().anyMatch(e -> e.host().equals(host));
+    if (!ran) {
+      return new RunResult(
+          RunStatus.FAILED, "", "", "the host was not in the play (not in the inventory?)", 0, log.toString());
+    }
+    return new RunResult(RunStatus.OK, "", "", "", changed, log.toString());
+  }
+
+  /**
+   * An Ansible host pattern matching exactly one host name: {@code ~} makes it a regular
+   * expression, and escaping every ASCII symbol makes it literal. Lines of a limit file are not
+   * split on {@code ,} or {@code :}, so the name goes to Ansible whole.
+   */
+  public static String exactPattern(String host) {
+    if (host.indexOf('\n') >= 0 || host.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("a host name cannot contain a line break");
+    }
+    StringBuilder p = new StringBuilder("~^");
+    host.codePoints()
+        .forEach(
+            c -> {
+              if (c < 128 && !Character.isLetterOrDigit(c)) {
+                p.append('\\');
+              }
+              p.appendCodePoint(c);
+            });
+    return p.append('$').toString();
+  }
+
+  static void writePrivate(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.deleteIfExists(file);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+  }
+
+  static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // run/ is cleaned on the next run anyway
+    }
+  }
+}

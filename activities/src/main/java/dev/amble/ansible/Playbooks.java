@@ -1,0 +1,120 @@
+package dev.amble.ansible;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.amble.amblefile.JobSpec;
+import dev.amble.amblefile.JobTasks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+
+/**
+ * The playbooks amble runs. prepare, claim, finish and init are fixed (resources, copied into the
+ * workspace's playbooks/ folder). A job's playbook is rendered from its definition into the
+ * Amblefile's folder as {@code .amble-WORKSPACE.JOB.yml}, so that relative paths in its tasks
+ * (import_tasks, copy src, templates, lookups) resolve exactly as in a playbook written beside the
+ * Amblefile. Every file is written only when its content changes, atomically.
+ */
+public final class Playbooks {
+  static final String[] FIXED = {"prepare.yml", "claim.yml", "finish.yml", "init.yml"};
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .build());
+
+  private Playbooks() {}
+
+  /** The fixed playbook {@code name}, installed in the workspace's playbooks/ folder. */
+  public static Path fixed(WorkspaceDir dir, String name) {
+    if (!Arrays.asList(FIXED).contains(name)) {
+      throw new IllegalArgumentException(name);
+    }
+    for (String each : FIXED) {
+      try (InputStream in = Playbooks.class.getResourceAsStream("playbooks/" + each)) {
+        writeIfChanged(dir.playbooks().resolve(each), in.readAllBytes());
+      } catch (IOException e) {
+        throw new UncheckedIOException("installing amble's playbooks in " + dir.playbooks(), e);
+      }
+    }
+    return dir.playbooks().resolve(name);
+  }
+
+  /** The playbook of a job: a claim play (run when amble_claim), then the job itself. */
+  public static Path job(Path folder, WorkspaceDir dir, String workspace, JobSpec job) {
+    Path claim = fixed(dir, "claim.yml");
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ArrayNode plays = f.arrayNode();
+
+    ObjectNode claimPlay = plays.addObject();
+    claimPlay.put("name", "amble: claim the host");
+    claimPlay.put("hosts", "all");
+    claimPlay.put("gather_facts", false);
+    ObjectNode importClaim = claimPlay.putArray("tasks").addObject();
+    importClaim.put("name", "amble: claim the host");
+    importClaim.put("ansible.builtin.import_tasks", claim.toString());
+    importClaim.put("when", "amble_claim | bool");
+
+    if (job.tasks() instanceof JobTasks.Playbooks playbooks) {
+      for (String p : playbooks.paths()) {
+        plays.addObject().put("ansible.builtin.import_playbook", p);
+      }
+    } else {
+      ObjectNode play = plays.addObject();
+      play.put("name", job.name());
+      play.put("hosts", "all");
+      play.put("gather_facts", false);
+      play.put("become", job.become());
+      ArrayNode tasks = play.putArray("tasks");
+      if (job.tasks() instanceof JobTasks.Inline inline) {
+        tasks.addAll(inline.tasks());
+      } else if (job.tasks() instanceof JobTasks.TasksFile file) {
+        ObjectNode include = tasks.addObject();
+        include.put("name", job.name());
+        include.put("ansible.builtin.import_tasks", file.path());
+      }
+    }
+    String header =
+        "# Rendered by amble for workspace "
+            + workspace
+            + ", job "
+            + job.name()
+            + ", from the Amblefile in this folder.\n"
+            + "# Do not edit: amble writes it again before each run of the job.\n";
+    try {
+      byte[] content = (header + YAML.writeValueAsString(plays)).getBytes(StandardCharsets.UTF_8);
+      Path target = folder.resolve(".amble-" + workspace + "." + WorkspaceDir.fileName(job.name()) + ".yml");
+      writeIfChanged(target, content);
+      return target;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void writeIfChanged(Path target, byte[] content) {
+    try {
+      if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), content)) {
+        return;
+      }
+      Files.createDirectories(target.getParent());
+      Path temp = Files.createTempFile(target.getParent(), ".amble-", ".tmp");
+      Files.write(temp, content);
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + target, e);
+    }
+  }
+}

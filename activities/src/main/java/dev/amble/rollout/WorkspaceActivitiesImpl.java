@@ -1,0 +1,116 @@
+package dev.amble.rollout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.ansible.ActivityHeartbeat;
+import dev.amble.ansible.AnsibleCommand;
+import dev.amble.ansible.AnsibleEnvironment;
+import dev.amble.ansible.AnsibleEvents;
+import dev.amble.ansible.AnsibleException;
+import dev.amble.ansible.HostVars;
+import dev.amble.ansible.Inventory;
+import dev.amble.ansible.Playbooks;
+import dev.amble.ansible.ProcessOutcome;
+import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspaceDir;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link WorkspaceActivities} through the real ansible-inventory and ansible-playbook. */
+public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
+  static final Duration INIT_TIMEOUT = Duration.ofHours(6);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ProcessRunner runner;
+
+  public WorkspaceActivitiesImpl(ProcessRunner runner) {
+    this.runner = runner;
+  }
+
+  @Override
+  public ResolvedHosts resolveHosts(ResolveRequest request) {
+    Path folder = Path.of(request.folder());
+    WorkspaceDir dir = WorkspaceDir.of(folder, request.workspace().name());
+    Inventory.Hosts hosts =
+        new Inventory(runner)
+            .resolve(request.workspace().inventory(), request.workspace().hostPattern(), request.limit(), folder, dir);
+    HostVars.writeAll(dir, hosts);
+    return new ResolvedHosts(hosts.names());
+  }
+
+  @Override
+  public InitResult gatherFacts(InitRequest request) {
+    Path folder = Path.of(request.folder());
+    WorkspaceDir dir = WorkspaceDir.of(folder, request.workspace().name());
+    String stamp = Instant.now().toString().replace(":", "");
+    Path log = dir.workspaceLogs().resolve(stamp + "-init.log");
+    Path events = dir.workspaceLogs().resolve(stamp + "-init.events.jsonl");
+    Path vars = dir.run().resolve(stamp + "-init.vars.json");
+    try {
+      ObjectNode extra = JSON.createObjectNode();
+      extra.put("amble_hosts", request.workspace().hostPattern());
+      Files.createDirectories(dir.run());
+      Files.writeString(vars, JSON.writeValueAsString(extra));
+      List<String> args = new ArrayList<>();
+      request.workspace().inventory().ifPresent(i -> args.addAll(List.of("-i", i)));
+      request.limit().ifPresent(l -> args.addAll(List.of("--limit", l)));
+      args.addAll(List.of("-f", Integer.toString(request.forks()), "-e", "@" + vars));
+      args.add(Playbooks.fixed(dir, "init.yml").toString());
+      ProcessOutcome outcome =
+          runner.run(
+              new AnsibleCommand(
+                  "ansible-playbook",
+                  args,
+                  folder,
+                  AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.of(events)),
+                  log,
+                  Optional.of(events),
+                  INIT_TIMEOUT),
+              ActivityHeartbeat.current());
+      return result(outcome, AnsibleEvents.read(events), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      try {
+        Files.deleteIfExists(vars);
+      } catch (IOException ignored) {
+        // harmless
+      }
+    }
+  }
+
+  static InitResult result(ProcessOutcome outcome, List<AnsibleEvents.Event> events, Path log) {
+    Set<String> hosts = new LinkedHashSet<>();
+    Map<String, InitResult.HostProblem> problems = new LinkedHashMap<>();
+    for (AnsibleEvents.Event e : events) {
+      if (e.host().isEmpty()) {
+        continue;
+      }
+      hosts.add(e.host());
+      if (e.event().equals("unreachable") || (e.event().equals("failed") && !e.ignored())) {
+        problems.putIfAbsent(
+            e.host(), new InitResult.HostProblem(e.host(), e.event().equals("unreachable"), e.msg()));
+      }
+    }
+    if (hosts.isEmpty() && outcome.exitCode() != 0) {
+      throw new AnsibleException(
+          "ansible-playbook exited " + outcome.exitCode() + " before any host ran; see " + log);
+    }
+    List<InitResult.HostProblem> listed =
+        problems.values().stream().limit(InitResult.LISTED).toList();
+    return new InitResult(
+        hosts.size(), hosts.size() - problems.size(), listed, problems.size() - listed.size(), log.toString());
+  }
+
+}

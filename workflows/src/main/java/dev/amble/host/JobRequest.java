@@ -1,0 +1,14 @@
+package dev.amble.host;
+
+import dev.amble.amblefile.Definition;
+import java.util.Optional;
+
+/**
+ * Run one job on one host.
+ *
+ * @param step the job and the options of this use
+ * @param check run with Ansible's --check: report what would change, change nothing
+ * @param claim take the host (lock, started) before the job's tasks; empty when already taken
+ */
+public record JobRequest(
+    HostTarget target, Definition.Step step, boolean check, Optional<Claim> claim) {}

@@ -1,0 +1,16 @@
+package dev.amble.rollout;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** What touches a whole workspace at once: its inventory and, for init, all its hosts' facts. */
+@ActivityInterface
+public interface WorkspaceActivities {
+  /** {@code ansible-inventory}: the hosts, with their vars kept on the worker for later checks. */
+  @ActivityMethod
+  ResolvedHosts resolveHosts(ResolveRequest request);
+
+  /** One Ansible run over every host, {@code forks} at a time: fresh facts into the cache. */
+  @ActivityMethod
+  InitResult gatherFacts(InitRequest request);
+}
