@@ -21,15 +21,22 @@ public final class WorkspacePlanner {
   }
 
   public Plan plan(Definition definition, Optional<String> limit, long seed) {
+    return plan(definition, hosts(definition, limit), limit, seed);
+  }
+
+  /** The workspace's hosts, from its inventory, narrowed by the limit. */
+  public Inventory.Hosts hosts(Definition definition, Optional<String> limit) {
     Path folder = Path.of(definition.folder());
-    WorkspaceDir dir = WorkspaceDir.of(folder, definition.workspace().name());
-    Inventory.Hosts hosts =
-        inventory.resolve(
-            definition.workspace().inventory(),
-            definition.workspace().hostPattern(),
-            limit,
-            folder,
-            dir);
+    return inventory.resolve(
+        definition.workspace().inventory(),
+        definition.workspace().hostPattern(),
+        limit,
+        folder,
+        WorkspaceDir.of(folder, definition.workspace().name()));
+  }
+
+  public Plan plan(Definition definition, Inventory.Hosts hosts, Optional<String> limit, long seed) {
+    WorkspaceDir dir = WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name());
     List<String> order = HostOrder.sort(hosts.names(), definition.workspace().sortOrder(), seed);
     Planner planner = new Planner(definition);
     FactCache cache = new FactCache(dir.facts());

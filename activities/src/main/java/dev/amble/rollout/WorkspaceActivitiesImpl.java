@@ -2,6 +2,7 @@ package dev.amble.rollout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.amblefile.Definition;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.AnsibleCommand;
 import dev.amble.ansible.AnsibleEnvironment;
@@ -13,6 +14,10 @@ import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessOutcome;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
+import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.plan.HostPlan;
+import dev.amble.plan.Plan;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,6 +52,34 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
             .resolve(request.workspace().inventory(), request.workspace().hostPattern(), request.limit(), folder, dir);
     HostVars.writeAll(dir, hosts);
     return new ResolvedHosts(hosts.names());
+  }
+
+  @Override
+  public RolloutPlan planRollout(PlanRequest request) {
+    Definition d = request.definition();
+    WorkspacePlanner planner = new WorkspacePlanner(new Inventory(runner));
+    Inventory.Hosts hosts = planner.hosts(d, request.limit());
+    if (hosts.names().isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no hosts match \"" + d.workspace().hostPattern() + "\""
+              + request.limit().map(l -> " with --limit \"" + l + "\"").orElse("")
+              + " in the inventory",
+          "NoHosts");
+    }
+    HostVars.writeAll(WorkspaceDir.of(Path.of(d.folder()), d.workspace().name()), hosts);
+    Plan plan = planner.plan(d, hosts, request.limit(), request.seed());
+    List<RolloutPlan.Planned> walk = new ArrayList<>();
+    Map<String, List<String>> skipped = new LinkedHashMap<>();
+    for (HostPlan h : plan.hosts()) {
+      if (h.decision().walks()) {
+        walk.add(new RolloutPlan.Planned(h.host(), h.decision()));
+      } else {
+        skipped.computeIfAbsent(h.reason(), r -> new ArrayList<>()).add(h.host());
+      }
+    }
+    List<RolloutPlan.Skipped> groups = new ArrayList<>();
+    skipped.forEach((reason, names) -> groups.add(new RolloutPlan.Skipped(reason, names)));
+    return new RolloutPlan(walk, groups);
   }
 
   @Override

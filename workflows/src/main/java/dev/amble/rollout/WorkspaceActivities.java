@@ -10,6 +10,10 @@ public interface WorkspaceActivities {
   @ActivityMethod
   ResolvedHosts resolveHosts(ResolveRequest request);
 
+  /** Hosts resolved, then planned from their cached facts (no host is contacted), in walk order. */
+  @ActivityMethod
+  RolloutPlan planRollout(PlanRequest request);
+
   /** One Ansible run over every host, {@code forks} at a time: fresh facts into the cache. */
   @ActivityMethod
   InitResult gatherFacts(InitRequest request);

@@ -1,0 +1,20 @@
+package dev.amble.host;
+
+import dev.amble.amblefile.Definition;
+import java.time.Duration;
+
+/**
+ * What a host workflow walks, and how.
+ *
+ * @param rollout the rollout's ID (written into the host's lock and state)
+ * @param check run every job with --check: claim nothing, change nothing, finish nothing
+ * @param heartbeatTimeout how long a worker may go silent before its activity is retried on
+ *     another worker
+ */
+public record HostInput(
+    Definition definition,
+    String host,
+    String rollout,
+    boolean check,
+    boolean stompLocks,
+    Duration heartbeatTimeout) {}

@@ -1,0 +1,204 @@
+package dev.amble.host;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.JobTasks;
+import dev.amble.precondition.Verdict;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Walks one host. Only faults on the worker's side are retried (Ansible missing, a worker that
+ * died mid-run and stopped heartbeating): a failed Ansible task is an answer, never retried
+ * blindly.
+ */
+public final class HostWorkflowImpl implements HostWorkflow {
+  /** Worker-side faults: retried with backoff, then the host is failed (and the rollout caught). */
+  static final RetryOptions WORKER_FAULTS =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .setMaximumAttempts(10)
+          .build();
+
+  /** Gathering facts, claiming, finishing: short runs. */
+  static final Duration SHORT_RUN = Duration.ofMinutes(15);
+
+  private HostProgress progress = new HostProgress("", "starting", 0, 0);
+
+  @Override
+  public HostProgress progress() {
+    return progress;
+  }
+
+  @Override
+  public HostOutcome walk(HostInput input) {
+    Definition d = input.definition();
+    String host = input.host();
+    HostActivities activities = activities(input.heartbeatTimeout(), SHORT_RUN);
+    HostTarget target = new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
+    List<Definition.Step> jobs = d.steps();
+    List<Definition.Step> exits = d.exitSteps();
+    progress = new HostProgress(host, "prepare", 0, jobs.size());
+
+    List<StepCheck> checks = new ArrayList<>();
+    jobs.forEach(s -> checks.add(check(s)));
+    exits.forEach(s -> checks.add(check(s)));
+    Preparation prep;
+    try {
+      prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
+    } catch (ActivityFailure fault) {
+      return done(host, Outcome.FAILED, "prepare: " + workerFault(fault), "");
+    }
+    if (!prep.run().ok()) {
+      Outcome outcome = prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
+      return done(host, outcome, "prepare: " + prep.run().describe(), prep.run().log());
+    }
+    boolean retry = d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
+    if (!retry) {
+      for (int i = 0; i < jobs.size(); i++) {
+        Verdict v = prep.verdicts().get(i);
+        if (!v.holds()) {
+          return done(host, Outcome.SKIPPED, "job " + jobs.get(i).job().name() + ": " + v.reason(), prep.run().log());
+        }
+      }
+    }
+    if (!input.stompLocks() && prep.state().lockedByOther(d.workspace().name()).isPresent()) {
+      var lock = prep.state().lockedByOther(d.workspace().name()).get();
+      return done(
+          host,
+          Outcome.LOCKED,
+          "locked by workspace " + lock.workspace() + " since " + lock.since() + " (rollout " + lock.rollout() + ")",
+          prep.run().log());
+    }
+
+    Optional<Claim> claim =
+        input.check() ? Optional.empty() : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
+    Walk walk = new Walk(target, input, claim);
+    try {
+      for (int i = 0; i < jobs.size(); i++) {
+        progress = new HostProgress(host, jobs.get(i).job().name(), i, jobs.size());
+        walk.run(jobs.get(i));
+        if (walk.failure.isPresent()) {
+          break;
+        }
+      }
+    } catch (CanceledFailure cancelled) {
+      // The rollout was cancelled: the exit jobs still run (the host must not stay cordoned),
+      // in a scope the cancellation does not reach.
+      Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prep, jobs.size())).run();
+      throw cancelled;
+    }
+    exitJobs(walk, exits, prep, jobs.size());
+    if (walk.failure.isPresent()) {
+      return done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog);
+    }
+    if (input.check()) {
+      return done(host, Outcome.CHECKED, "", walk.lastLog);
+    }
+    progress = new HostProgress(host, "finish", jobs.size(), jobs.size());
+    try {
+      RunResult finished =
+          activities.finishHost(new FinishRequest(target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
+      if (!finished.ok()) {
+        Outcome outcome = finished.status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
+        return done(host, outcome, "finish: " + finished.describe(), finished.log());
+      }
+      return done(host, Outcome.SUCCEEDED, retry ? "walked again: it had started and never finished" : "", finished.log());
+    } catch (ActivityFailure fault) {
+      return done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog);
+    }
+  }
+
+  /** Exit jobs run once any job began (a claim was made, or in check mode a job ran). */
+  private void exitJobs(Walk walk, List<Definition.Step> exits, Preparation prep, int jobCount) {
+    if (!walk.began) {
+      return;
+    }
+    for (int i = 0; i < exits.size(); i++) {
+      Definition.Step exit = exits.get(i);
+      Verdict v = prep.verdicts().get(jobCount + i);
+      if (!v.holds()) {
+        continue;
+      }
+      progress = new HostProgress(walk.target.host(), "exit: " + exit.job().name(), progress.jobsDone(), progress.jobs());
+      walk.run(exit);
+    }
+  }
+
+  /** The job runs of one host, remembering whether the host was claimed and what failed. */
+  private final class Walk {
+    final HostTarget target;
+    final HostInput input;
+    Optional<Claim> claim;
+    boolean began;
+    Optional<String> failure = Optional.empty();
+    String lastLog = "";
+
+    Walk(HostTarget target, HostInput input, Optional<Claim> claim) {
+      this.target = target;
+      this.input = input;
+      this.claim = claim;
+    }
+
+    /** The claim, if no run has made it yet (finish makes it then). */
+    Optional<Claim> pendingClaim() {
+      return claim;
+    }
+
+    void run(Definition.Step step) {
+      began = true;
+      if (step.job().tasks() instanceof JobTasks.None) {
+        return;
+      }
+      Duration timeout = step.job().timeout().plus(Duration.ofMinutes(5));
+      HostActivities jobActivities = activities(input.heartbeatTimeout(), timeout);
+      String name = (step.exit() ? "exit job " : "job ") + step.job().name();
+      try {
+        RunResult r = jobActivities.runJob(new JobRequest(target, step, input.check(), claim));
+        claim = Optional.empty();
+        lastLog = r.log();
+        if (!r.ok() && failure.isEmpty()) {
+          failure = Optional.of(name + ": " + r.describe());
+        }
+      } catch (ActivityFailure fault) {
+        if (failure.isEmpty()) {
+          failure = Optional.of(name + ": " + workerFault(fault));
+        }
+      }
+    }
+  }
+
+  private HostOutcome done(String host, Outcome outcome, String reason, String log) {
+    progress = new HostProgress(host, "done", progress.jobsDone(), progress.jobs());
+    return new HostOutcome(host, outcome, reason, log);
+  }
+
+  static StepCheck check(Definition.Step s) {
+    return new StepCheck(s.job().name(), s.job().preconditions(), s.options());
+  }
+
+  static String workerFault(ActivityFailure fault) {
+    Throwable cause = fault.getCause() != null ? fault.getCause() : fault;
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    message = message.replaceAll("\\s+", " ");
+    return "worker fault after retries: " + (message.length() > 300 ? message.substring(0, 297) + "..." : message);
+  }
+
+  private static HostActivities activities(Duration heartbeat, Duration startToClose) {
+    return Workflow.newActivityStub(
+        HostActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(startToClose)
+            .setHeartbeatTimeout(heartbeat)
+            .setRetryOptions(WORKER_FAULTS)
+            .build());
+  }
+}

@@ -1,0 +1,28 @@
+package dev.amble.host;
+
+import java.util.Locale;
+
+/** How the walk of one host ended. */
+public enum Outcome {
+  /** Every job, exit job and finish succeeded. */
+  SUCCEEDED,
+  /** Check mode: every job ran with --check and reported no failure. */
+  CHECKED,
+  /** A job's precondition was false on the host's fresh facts: nothing was done to it. */
+  SKIPPED,
+  /** A job, an exit job or finish failed. */
+  FAILED,
+  /** Ansible could not reach the host. */
+  UNREACHABLE,
+  /** Another workspace holds the host's lock. */
+  LOCKED;
+
+  public String word() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the rollout counts it against the walk: failed, unreachable or locked. */
+  public boolean isFailure() {
+    return this == FAILED || this == UNREACHABLE || this == LOCKED;
+  }
+}

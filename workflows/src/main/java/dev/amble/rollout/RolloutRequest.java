@@ -1,0 +1,50 @@
+package dev.amble.rollout;
+
+import dev.amble.amblefile.Definition;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A rollout as the operator asked for it: the resolved definition (so the file can change under
+ * a running rollout without effect), and the run's settings.
+ *
+ * @param seed the shuffle seed, recorded so that the order is known and a replay identical
+ * @param concurrency hosts walked at once, as a sliding window
+ * @param check Ansible's --check on every job: nothing is claimed, changed or finished
+ * @param startedBy who started it, e.g. {@code alice@laptop}
+ * @param heartbeatTimeout how long a worker may go silent before its work moves to another
+ * @param eventsPerRun history length at which the rollout continues as new
+ */
+public record RolloutRequest(
+    Definition definition,
+    Optional<String> limit,
+    long seed,
+    int concurrency,
+    boolean check,
+    boolean stompLocks,
+    String startedBy,
+    Duration heartbeatTimeout,
+    int eventsPerRun) {
+
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * The rollout continues as new once its history reaches this many events (or when the server
+   * suggests it first): far below the server's hard limit of 51,200.
+   */
+  public static final int DEFAULT_EVENTS_PER_RUN = 4000;
+
+  public String workspace() {
+    return definition.workspace().name();
+  }
+
+  /** The rollout's workflow ID, which is also the workspace's mutex. */
+  public static String workflowId(String workspace) {
+    return "amble/" + workspace;
+  }
+
+  /** A host workflow's ID. */
+  public static String hostWorkflowId(String workspace, String host) {
+    return "amble/" + workspace + "/" + host;
+  }
+}

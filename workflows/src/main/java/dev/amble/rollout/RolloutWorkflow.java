@@ -1,0 +1,45 @@
+package dev.amble.rollout;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * A rolling run of one workspace, ID {@code amble/WORKSPACE} (the ID is the workspace's mutex).
+ * Plans, then walks hosts as a sliding window of host workflows; catches itself when a host
+ * fails; steered by catch and release (signals, for the Web UI; updates, for the CLI, which needs
+ * to know the catch took effect).
+ */
+@WorkflowInterface
+public interface RolloutWorkflow {
+  @WorkflowMethod
+  RolloutStatus run(RolloutInput input);
+
+  @SignalMethod(name = "catch")
+  void catchSignal(CatchRequest request);
+
+  @SignalMethod(name = "release")
+  void releaseSignal(ReleaseRequest request);
+
+  /** Catches the rollout; returns the status once the catch is in effect. */
+  @UpdateMethod(name = "catchRollout")
+  RolloutStatus catchRollout(CatchRequest request);
+
+  /** Releases the rollout; returns the status once it is released. */
+  @UpdateMethod(name = "releaseRollout")
+  RolloutStatus releaseRollout(ReleaseRequest request);
+
+  /** Refuses a release of a rollout that is not caught. */
+  @UpdateValidatorMethod(updateName = "releaseRollout")
+  void validateRelease(ReleaseRequest request);
+
+  /** Refuses a catch of a rollout that is done. */
+  @UpdateValidatorMethod(updateName = "catchRollout")
+  void validateCatch(CatchRequest request);
+
+  @QueryMethod
+  RolloutStatus status();
+}

@@ -1,0 +1,100 @@
+package dev.amble.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.amble.amblefile.AmblefileLoader;
+import dev.amble.amblefile.Definition;
+import dev.amble.host.FinishRequest;
+import dev.amble.host.HostActivities;
+import dev.amble.host.HostWorkflowImpl;
+import dev.amble.host.Outcome;
+import dev.amble.host.Preparation;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
+import dev.amble.plan.Decision;
+import dev.amble.precondition.Verdict;
+import dev.amble.state.RemoteState;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.client.WorkflowClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A 5,000-host rollout continues as new several times, and every host is walked exactly once
+ * and accounted for exactly once.
+ */
+class ContinueAsNewTest {
+  @RegisterExtension
+  static final TestWorkflowExtension ENV =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  static final int HOSTS = 5000;
+
+  @Test
+  void fiveThousandHostsAcrossRuns(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Definition d =
+        AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                """
+                workspaces:
+                  big: { host_pattern: all, workflow: check, sort_order: ascending, concurrency: 50 }
+                workflows:
+                  check: { jobs: [ { job: look } ] }
+                jobs:
+                  look: { preconditions: "true" }
+                """)
+            .definition("big");
+    List<String> hosts = IntStream.range(0, HOSTS).mapToObj(i -> String.format("host%05d", i)).toList();
+    RunResult ok = new RunResult(RunStatus.OK, "", "", "", 0, "");
+    WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
+    when(workspace.planRollout(any()))
+        .thenReturn(new RolloutPlan(hosts.stream().map(h -> new RolloutPlan.Planned(h, Decision.WALK)).toList(), List.of()));
+    HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
+    when(host.prepareHost(any())).thenReturn(new Preparation(ok, List.of(Verdict.HOLDS), RemoteState.NONE));
+    Map<String, Integer> finished = new ConcurrentHashMap<>();
+    when(host.finishHost(any()))
+        .thenAnswer(
+            inv -> {
+              finished.merge(((FinishRequest) inv.getArgument(0)).target().host(), 1, Integer::sum);
+              return ok;
+            });
+    worker.registerActivitiesImplementations(workspace, host);
+    env.start();
+
+    RolloutRequest request =
+        new RolloutRequest(d, Optional.empty(), 7, 50, false, false, "test", Duration.ofSeconds(30), RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+    RolloutWorkflow wf =
+        client.newWorkflowStub(
+            RolloutWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId("amble/big").setTaskQueue(worker.getTaskQueue()).build());
+    RolloutStatus done = wf.run(new RolloutInput(request, Optional.empty()));
+
+    assertEquals("done", done.phase());
+    assertEquals(HOSTS, done.total());
+    assertEquals(HOSTS, done.results().size());
+    assertEquals(HOSTS, done.count(Outcome.SUCCEEDED));
+    assertEquals(HOSTS, finished.size(), "hosts finished");
+    assertTrue(finished.values().stream().allMatch(n -> n == 1), "a host was walked twice");
+    assertTrue(done.runs() >= 3, "continued as new only " + done.runs() + " times");
+    assertEquals(hosts, List.copyOf(done.results().keySet()).stream().sorted().toList());
+  }
+}

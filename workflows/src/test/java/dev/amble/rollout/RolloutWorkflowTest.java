@@ -1,0 +1,403 @@
+package dev.amble.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.host.FinishRequest;
+import dev.amble.host.HostActivities;
+import dev.amble.host.HostWorkflowImpl;
+import dev.amble.host.JobRequest;
+import dev.amble.host.Outcome;
+import dev.amble.host.PrepareRequest;
+import dev.amble.host.Preparation;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
+import dev.amble.plan.Decision;
+import dev.amble.plan.HostOrder;
+import dev.amble.amblefile.SortOrder;
+import dev.amble.precondition.Verdict;
+import dev.amble.state.RemoteState;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The rollout and host workflows together, with every activity mocked. */
+class RolloutWorkflowTest {
+  @RegisterExtension
+  static final TestWorkflowExtension ENV =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  static final RunResult OK = new RunResult(RunStatus.OK, "", "", "", 0, "/logs/x.log");
+
+  /** Mocked activities that record what happened to each host. */
+  static final class Fleet {
+    final HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
+    final WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
+    final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
+    final List<String> jobs = Collections.synchronizedList(new ArrayList<>());
+    final List<String> finished = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger walkingNow = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+
+    Fleet(List<String> hosts) {
+      this(hosts, List.of());
+    }
+
+    Fleet(List<String> hosts, List<RolloutPlan.Skipped> skipped) {
+      when(workspace.planRollout(any()))
+          .thenReturn(
+              new RolloutPlan(
+                  hosts.stream().map(h -> new RolloutPlan.Planned(h, Decision.WALK)).toList(), skipped));
+      prepare(h -> new Preparation(OK, holds(4), RemoteState.NONE));
+      job((r) -> OK);
+      when(host.finishHost(any()))
+          .thenAnswer(
+              inv -> {
+                FinishRequest r = inv.getArgument(0);
+                finished.add(r.target().host());
+                walkingNow.decrementAndGet();
+                return OK;
+              });
+    }
+
+    void prepare(Function<String, Preparation> answer) {
+      doAnswer(
+              inv -> {
+                PrepareRequest r = inv.getArgument(0);
+                prepared.add(r.target().host());
+                Preparation p = answer.apply(r.target().host());
+                if (p.run().ok() && p.verdicts().stream().allMatch(Verdict::holds)) {
+                  mostAtOnce.accumulateAndGet(walkingNow.incrementAndGet(), Math::max);
+                }
+                Thread.sleep(5);
+                return p;
+              })
+          .when(host)
+          .prepareHost(any());
+    }
+
+    void job(Function<JobRequest, RunResult> answer) {
+      doAnswer(
+              inv -> {
+                JobRequest r = inv.getArgument(0);
+                jobs.add(r.target().host() + ":" + r.step().job().name() + (r.claim().isPresent() ? "+claim" : ""));
+                Thread.sleep(5);
+                return answer.apply(r);
+              })
+          .when(host)
+          .runJob(any());
+    }
+
+    List<String> jobsOf(String host) {
+      return jobs.stream().filter(j -> j.startsWith(host + ":")).map(j -> j.substring(host.length() + 1)).toList();
+    }
+  }
+
+  static List<Verdict> holds(int n) {
+    return Collections.nCopies(n, Verdict.HOLDS);
+  }
+
+  static List<String> hosts(int n) {
+    return IntStream.rangeClosed(1, n).mapToObj(i -> String.format("web%02d", i)).toList();
+  }
+
+  static RolloutWorkflow rollout(WorkflowClient client, Worker worker, String workspace) {
+    return client.newWorkflowStub(
+        RolloutWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(RolloutRequest.workflowId(workspace))
+            .setTaskQueue(worker.getTaskQueue())
+            .build());
+  }
+
+  static RolloutStatus awaitPhase(RolloutWorkflow wf, String phase) throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      RolloutStatus s = wf.status();
+      if (s.phase().equals(phase)) {
+        return s;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("never reached phase " + phase + ": " + wf.status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(SortOrder.class)
+  void hostsAreWalkedInTheWorkspacesSortOrder(
+      SortOrder order, TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    List<String> names = List.of("web03", "web10", "web01", "db02", "web07", "app05");
+    Fleet fleet = new Fleet(names);
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    Definition d = TestDefinitions.upgrade(order.word(), 1);
+    RolloutStatus done = rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(d, 42), Optional.empty()));
+    assertEquals("done", done.phase());
+    List<String> expected =
+        switch (order) {
+          case ASCENDING -> List.of("app05", "db02", "web01", "web03", "web07", "web10");
+          case DESCENDING -> List.of("web10", "web07", "web03", "web01", "db02", "app05");
+          case SHUFFLE -> HostOrder.sort(names, SortOrder.SHUFFLE, 42);
+        };
+    assertEquals(expected, fleet.prepared);
+    if (order == SortOrder.SHUFFLE) {
+      assertEquals(expected, HostOrder.sort(names, SortOrder.SHUFFLE, 42), "the seed decides the order");
+      assertFalse(expected.equals(HostOrder.sort(names, SortOrder.SHUFFLE, 43)));
+    }
+  }
+
+  @Test
+  void aWalkRunsEveryJobThenTheExitJobsThenFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    Fleet fleet = new Fleet(hosts(2));
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutStatus done =
+        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
+    assertEquals(List.of("web01", "web02"), fleet.finished);
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(0, done.remaining());
+  }
+
+  @Test
+  void aFalsePreconditionSkipsTheHostAndTouchesNothing(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    Fleet fleet =
+        new Fleet(hosts(3), List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
+    fleet.prepare(
+        h ->
+            h.equals("web02")
+                ? new Preparation(OK, List.of(Verdict.HOLDS, Verdict.fails("int(...) < 12 is false"), Verdict.HOLDS, Verdict.HOLDS), RemoteState.NONE)
+                : new Preparation(OK, holds(4), RemoteState.NONE));
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutStatus done =
+        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    assertEquals(List.of(), fleet.jobsOf("web02"));
+    assertFalse(fleet.finished.contains("web02"));
+    assertEquals(new HostResult(Outcome.SKIPPED, "job upgrade: int(...) < 12 is false"), done.results().get("web02"));
+    assertEquals(new HostResult(Outcome.SKIPPED, "job upgrade: planned skip"), done.results().get("web09"));
+    assertFalse(fleet.prepared.contains("web09"), "a host the plan skipped was contacted");
+    assertEquals(4, done.total());
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(2, done.count(Outcome.SKIPPED));
+  }
+
+  @Test
+  void aStartedUnfinishedHostIsWalkedWhateverItsPreconditions(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    Fleet fleet = new Fleet(hosts(1));
+    RemoteState unfinished =
+        new RemoteState(
+            Optional.of(new RemoteState.WorkspaceRecord("upgrade", "old", "2026-11-20T10:00:00Z", Optional.empty())),
+            Optional.empty());
+    fleet.prepare(h -> new Preparation(OK, List.of(Verdict.HOLDS, Verdict.fails("already on 12"), Verdict.HOLDS, Verdict.HOLDS), unfinished));
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutStatus done =
+        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
+    assertEquals(Outcome.SUCCEEDED, done.results().get("web01").outcome());
+    assertTrue(done.results().get("web01").reason().contains("walked again"));
+  }
+
+  @Test
+  void aFailureCatchesTheRolloutAndReleaseRetriesTheSameHost(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Fleet fleet = new Fleet(hosts(4));
+    AtomicInteger upgradesOfWeb02 = new AtomicInteger();
+    fleet.job(
+        r ->
+            r.target().host().equals("web02")
+                    && r.step().job().name().equals("upgrade")
+                    && upgradesOfWeb02.incrementAndGet() == 1
+                ? new RunResult(RunStatus.FAILED, "apt upgrade", "ansible.builtin.apt", "E: dpkg was interrupted", 0, "/logs/web02.log")
+                : OK);
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+
+    RolloutStatus caught = awaitPhase(wf, "caught");
+    assertTrue(caught.caught().caught());
+    assertEquals(
+        "host web02 failed: job upgrade: task 'apt upgrade' (ansible.builtin.apt) failed: E: dpkg was interrupted",
+        caught.caught().reason());
+    assertEquals(List.of("web02"), caught.awaiting());
+    assertEquals(List.of("web01", "web02"), fleet.prepared, "a host started after the catch");
+    assertEquals("auto-catch", caught.steering().get(0).kind());
+    // The exit job ran after the failure; finish did not.
+    assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web02"));
+    assertFalse(fleet.finished.contains("web02"));
+
+    RolloutStatus released = wf.releaseRollout(new ReleaseRequest(false, "alice@ops"));
+    assertFalse(released.caught().caught());
+    RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
+    assertEquals(List.of("web01", "web02", "web02", "web03", "web04"), fleet.prepared);
+    assertEquals(4, done.count(Outcome.SUCCEEDED));
+    assertEquals("release", done.steering().get(1).kind());
+    assertEquals("alice@ops", done.steering().get(1).by());
+  }
+
+  @Test
+  void releaseSkipFailedLeavesTheHostFailedAndMovesOn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Fleet fleet = new Fleet(hosts(3));
+    fleet.prepare(
+        h ->
+            h.equals("web01")
+                ? new Preparation(new RunResult(RunStatus.UNREACHABLE, "amble: gather facts", "ansible.builtin.setup", "ssh: connect refused", 0, ""), List.of(), RemoteState.NONE)
+                : new Preparation(OK, holds(4), RemoteState.NONE));
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    awaitPhase(wf, "caught");
+    assertEquals(List.of(), fleet.jobsOf("web01"), "jobs ran on an unreachable host");
+    wf.releaseRollout(new ReleaseRequest(true, "bob"));
+    RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
+    assertEquals(Outcome.UNREACHABLE, done.results().get("web01").outcome());
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of("web01", "web02", "web03"), fleet.prepared);
+  }
+
+  @Test
+  void exitJobsRunAfterAFailureButNotFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Fleet fleet = new Fleet(hosts(1));
+    fleet.job(r -> r.step().job().name().equals("reboot") ? new RunResult(RunStatus.TIMED_OUT, "wait for it", "", "", 0, "/l") : OK);
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutStatus caught = awaitPhase(wf, "caught");
+    assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
+    assertEquals(List.of(), fleet.finished);
+    assertEquals(new HostResult(Outcome.FAILED, "job reboot: timed out in task 'wait for it'"), caught.results().get("web01"));
+  }
+
+  @Test
+  void aManualCatchStopsNewHostsUntilReleased(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Fleet fleet = new Fleet(hosts(3));
+    java.util.concurrent.CountDownLatch firstHostRunning = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch caughtNow = new java.util.concurrent.CountDownLatch(1);
+    fleet.job(
+        r -> {
+          if (r.target().host().equals("web01") && r.step().job().name().equals("drain")) {
+            firstHostRunning.countDown();
+            try {
+              caughtNow.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return OK;
+        });
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    firstHostRunning.await();
+    RolloutStatus caught = wf.catchRollout(new CatchRequest("change freeze", "carol"));
+    assertTrue(caught.caught().caught());
+    assertEquals("draining", caught.phase());
+    caughtNow.countDown();
+    RolloutStatus waiting = awaitPhase(wf, "caught");
+    assertEquals(List.of("web01"), fleet.prepared, "a host started while caught");
+    assertEquals(1, waiting.count(Outcome.SUCCEEDED));
+    assertEquals("change freeze", waiting.caught().reason());
+    assertEquals("carol", waiting.caught().by());
+    wf.releaseRollout(new ReleaseRequest(false, "carol"));
+    RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+  }
+
+  @Test
+  void releasingARolloutThatIsNotCaughtIsRefused(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Fleet fleet = new Fleet(hosts(1));
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    fleet.job(r -> {
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return OK;
+    });
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    awaitPhase(wf, "walking");
+    Exception refused = assertThrows(Exception.class, () -> wf.releaseRollout(new ReleaseRequest(false, "dave")));
+    assertTrue(RolloutWorkflowImpl.oneLine(refused).contains("the rollout is not caught"), RolloutWorkflowImpl.oneLine(refused));
+    hold.countDown();
+    WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
+  }
+
+  @Test
+  void theWindowNeverExceedsTheConcurrency(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    Fleet fleet = new Fleet(hosts(12));
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutStatus done =
+        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 3), 1), Optional.empty()));
+    assertEquals(12, done.count(Outcome.SUCCEEDED));
+    assertTrue(fleet.mostAtOnce.get() <= 3, "walked at once: " + fleet.mostAtOnce.get());
+    assertEquals(3, fleet.mostAtOnce.get(), "the window was never full");
+  }
+
+  @Test
+  void theWorkflowIdIsTheWorkspacesMutex(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    Fleet fleet = new Fleet(hosts(1));
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    fleet.job(r -> {
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return OK;
+    });
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutInput input = new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty());
+    RolloutWorkflow first = rollout(client, worker, "fleet");
+    WorkflowClient.start(first::run, input);
+    RolloutWorkflow second = rollout(client, worker, "fleet");
+    assertThrows(WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(second::run, input));
+    hold.countDown();
+    WorkflowStub.fromTyped(first).getResult(RolloutStatus.class);
+    // Once it is done, the workspace can be rolled out again.
+    RolloutWorkflow again = rollout(client, worker, "fleet");
+    assertEquals("done", again.run(input).phase());
+  }
+
+  static Map<String, Integer> counts(List<String> items) {
+    Map<String, Integer> counts = new ConcurrentHashMap<>();
+    items.forEach(i -> counts.merge(i, 1, Integer::sum));
+    return counts;
+  }
+}
