@@ -43,6 +43,18 @@ public record WorkspaceDir(Path root) {
     return root.resolve("run");
   }
 
+  /** Deletes a folder of the workspace and everything in it; nothing happens if it is missing. */
+  public static void deleteTree(Path folder) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(folder)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(folder)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+
   /**
    * A host name as a file name: letters, digits, '.', '_' and '-' stay, every other byte of its
    * UTF-8 is written %XX, so no host name can climb out of its folder or clash with another.

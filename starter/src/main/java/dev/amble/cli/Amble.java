@@ -27,8 +27,16 @@ import picocli.CommandLine.Option;
       ""
     },
     subcommands = {
+      DemoCommand.class,
       WorkspaceCommand.class,
+      InitCommand.class,
       PlanCommand.class,
+      CheckCommand.class,
+      RunCommand.class,
+      StatusCommand.class,
+      CatchCommand.class,
+      ReleaseCommand.class,
+      WorkerCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -43,6 +51,9 @@ import picocli.CommandLine.Option;
       "  AMBLE_FILE        the Amblefile, when -f is not given",
       "  AMBLE_WORKSPACE   the workspace, when -w is not given",
       "  AMBLE_ANSIBLE_BIN the folder holding ansible-playbook (default: the project .venv, then PATH)",
+      "  TEMPORAL_ADDRESS  Temporal's frontend (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default",
+      "                    default); TEMPORAL_TLS*, TEMPORAL_API_KEY for TLS and Temporal Cloud",
+      "  AMBLE_TASK_QUEUE  the task queue of amble's workers (default amble)",
       "",
       "Amblefile problems are reported as FILE:LINE:COL: path.to.key: message."
     })

@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
       WorkspaceCommand.ListWorkspaces.class,
       WorkspaceCommand.Show.class,
       WorkspaceCommand.Use.class,
-      WorkspaceCommand.Dump.class
+      WorkspaceCommand.Dump.class,
+      WorkspaceCommand.Reset.class
     })
 final class WorkspaceCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -144,6 +145,55 @@ final class WorkspaceCommand implements Runnable {
       Amblefile a = Amble.of(spec).amblefile();
       CurrentWorkspace.store(a, CurrentWorkspace.known(a, name));
       spec.commandLine().getOut().printf("Using workspace %s.%n", name);
+    }
+  }
+
+  @Command(
+      name = "reset",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Clears what amble cached for a workspace on this machine: gathered facts and inventory vars"
+            + " (not logs, not the hosts' remote state). Refused while the workspace's rollout runs;"
+            + " when Temporal cannot be asked, --force resets anyway."
+      })
+  static final class Reset implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Default: the current workspace.")
+    String name;
+
+    @CommandLine.Mixin TemporalOptions temporal;
+
+    @CommandLine.Option(names = "--force", description = "Reset even when Temporal cannot be asked whether a rollout runs.")
+    boolean force;
+
+    @Override
+    public void run() {
+      Amble amble = Amble.of(spec);
+      String ws = amble.workspace(Optional.ofNullable(name));
+      try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
+        Rollouts.find(session.client, ws)
+            .filter(Rollouts.Found::running)
+            .ifPresent(
+                r -> {
+                  throw Exit.badInput(
+                      "amble: refused: workspace " + ws + " has a rollout running (" + r.workflowId() + ", run " + r.runId() + ")");
+                });
+      } catch (Exit e) {
+        if (e.code() != ExitCode.NO_TEMPORAL || !force) {
+          throw e.code() == ExitCode.NO_TEMPORAL
+              ? new Exit(ExitCode.NO_TEMPORAL, e.getMessage() + "\n  (--force resets without asking)")
+              : e;
+        }
+      }
+      WorkspaceDir dir = WorkspaceDir.of(Path.of(amble.amblefile().folder()), ws);
+      try {
+        WorkspaceDir.deleteTree(dir.facts());
+        WorkspaceDir.deleteTree(dir.root().resolve("vars"));
+      } catch (java.io.IOException e) {
+        throw new Exit(1, "amble: cannot clear " + dir.root() + ": " + e.getMessage());
+      }
+      spec.commandLine().getOut().printf("Cleared the cached facts and vars of workspace %s (%s).%n", ws, dir.root());
     }
   }
 

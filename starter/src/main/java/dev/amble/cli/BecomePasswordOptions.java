@@ -1,0 +1,53 @@
+package dev.amble.cli;
+
+import dev.amble.ansible.BecomePassword;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The become password, for the process that runs Ansible (a worker, or an embedded run): asked at
+ * a prompt, read from a file, or from $AMBLE_BECOME_PASSWORD. It stays in this process: it never
+ * reaches Temporal, a log, or an argument list.
+ */
+final class BecomePasswordOptions {
+  @Option(
+      names = {"-K", "--ask-become-pass"},
+      description = "Ask for the become (sudo) password at a prompt.")
+  boolean ask;
+
+  @Option(
+      names = "--become-password-file",
+      paramLabel = "FILE",
+      description = "Read the become password from the first line of FILE.")
+  Path file;
+
+  boolean given(Map<String, String> env) {
+    return ask || file != null || env.containsKey("AMBLE_BECOME_PASSWORD");
+  }
+
+  Optional<BecomePassword> read(Map<String, String> env) {
+    if (ask) {
+      Console console = System.console();
+      if (console == null) {
+        throw Exit.badInput("amble: -K needs a terminal to ask on; use --become-password-file or AMBLE_BECOME_PASSWORD");
+      }
+      return BecomePassword.of(console.readPassword("BECOME password: "));
+    }
+    if (file != null) {
+      try {
+        String line = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        return BecomePassword.of(line.toCharArray());
+      } catch (IOException e) {
+        throw Exit.badInput("amble: cannot read the become password file " + file + ": " + e.getMessage());
+      }
+    }
+    String fromEnv = env.get("AMBLE_BECOME_PASSWORD");
+    return fromEnv == null ? Optional.empty() : BecomePassword.of(fromEnv.toCharArray());
+  }
+}

@@ -1,0 +1,38 @@
+package dev.amble.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code amble check}: a dry run: plan, then every job with Ansible's --check. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "A dry run of the workspace: a rollout like `amble run`, with every job run through"
+          + " ansible-playbook --check --diff. Hosts are contacted (fresh facts, preconditions), but no"
+          + " lock is taken, no remote state is written, and Ansible changes nothing. Outcomes are"
+          + " `checked`, `skipped` or failures.",
+      ""
+    })
+final class CheckCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin WorkspaceOption workspace;
+  @Mixin RolloutLauncher rollout;
+  @Mixin TemporalOptions temporal;
+  @Mixin BecomePasswordOptions become;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Amble amble = Amble.of(spec);
+    String ws = amble.workspace(workspace.get());
+    if (become.given(amble.env()) && !rollout.embedded) {
+      throw Exit.badInput("amble: the become password goes to the worker (`amble worker -K`), not to `amble check`");
+    }
+    return rollout.launch(
+        amble, ws, temporal, true, become.read(amble.env()), spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.amble.cli;
+
+import dev.amble.ansible.Inventory;
+import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspaceDir;
+import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.plan.Plan;
+import dev.amble.rollout.InitRequest;
+import dev.amble.rollout.InitResult;
+import dev.amble.rollout.WorkspaceActivitiesImpl;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code amble demo}: the example rollout under examples/demo, on the embedded server. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the demo under examples/demo: twelve hosts on this machine (Ansible's local connection, each"
+          + " with its own state folder) walked through a three-job OS upgrade with an exit job, on the"
+          + " embedded Temporal server. Three hosts are skipped by their preconditions. Resets the"
+          + " demo hosts first (--keep to run again on what the last run left: then every host is"
+          + " skipped, since each is upgraded already).",
+      ""
+    })
+final class DemoCommand implements Callable<Integer> {
+  static final Set<String> ALREADY_UPGRADED = Set.of("demo-03", "demo-06");
+  static final int HOSTS = 12;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--keep", description = "Do not reset the demo hosts.")
+  boolean keep;
+
+  @Option(names = "--concurrency", paramLabel = "N", description = "Hosts walked at once. Default: the demo workspace's (4).")
+  Integer concurrency;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Amble amble = Amble.of(spec);
+    Path folder = demoFolder();
+    amble.file = folder.resolve("Amblefile.yml").toString();
+    PrintWriter out = spec.commandLine().getOut();
+    var definition = amble.amblefile().definition("demo");
+    if (!keep) {
+      reset(folder);
+    }
+    ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
+    out.println("1. amble init: gathering facts from the demo hosts ...");
+    out.flush();
+    InitResult init =
+        new WorkspaceActivitiesImpl(runner).gatherFacts(new InitRequest(definition.workspace(), definition.folder(), Optional.empty(), 10));
+    out.printf("   facts gathered for %d of %d hosts%n%n", init.gathered(), init.hosts());
+    out.println("2. amble plan: what a run would do, from the cached facts:");
+    Plan plan = new WorkspacePlanner(new Inventory(runner)).plan(definition, Optional.empty(), 0);
+    plan.hosts().forEach(h -> out.printf("   %-8s %-8s %s%n", h.host(), h.decision().word(), h.reason()));
+    out.printf("   %s%n%n", PlanPrinter.summary(plan.counts()));
+    out.println("3. amble run --embedded: the rolling run");
+    out.flush();
+    RolloutLauncher launcher = new RolloutLauncher();
+    launcher.embedded = true;
+    launcher.concurrency = concurrency;
+    int code = launcher.launch(amble, "demo", new TemporalOptions(), false, Optional.empty(), out, spec.commandLine().getErr());
+    out.printf(
+        "%nEach host's remote state is in %s/hosts/HOST/state/amble_state.fact; logs of every Ansible run"
+            + " are under %s.%nNext: read examples/demo/Amblefile.yml, then the README for a durable server"
+            + " (`amble server`) and workers.%n",
+        folder,
+        WorkspaceDir.of(folder, "demo").logs());
+    return code;
+  }
+
+  static Path demoFolder() {
+    Path home = Path.of(System.getProperty("amble.home", "."));
+    Path folder = home.resolve("examples").resolve("demo").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(folder.resolve("Amblefile.yml"))) {
+      throw Exit.badInput("amble: the demo is not at " + folder + " (run ./amble demo from amble's source folder)");
+    }
+    return folder;
+  }
+
+  /** Every demo host back at release 11 (two at 12), in service, with no amble state. */
+  static void reset(Path folder) {
+    try {
+      WorkspaceDir.deleteTree(folder.resolve("hosts"));
+      WorkspaceDir.deleteTree(folder.resolve(".amble").resolve("demo"));
+      for (int i = 1; i <= HOSTS; i++) {
+        String host = String.format("demo-%02d", i);
+        Path state = folder.resolve("hosts").resolve(host).resolve("state");
+        Files.createDirectories(state);
+        Files.writeString(
+            state.resolve("demo_os.fact"), "{\"release\": " + (ALREADY_UPGRADED.contains(host) ? 12 : 11) + "}\n");
+        Files.writeString(state.resolve("in-service"), "yes\n");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("resetting the demo hosts under " + folder, e);
+    }
+  }
+
+}

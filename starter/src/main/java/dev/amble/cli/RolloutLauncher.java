@@ -1,0 +1,193 @@
+package dev.amble.cli;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.SortOrder;
+import dev.amble.amblefile.WorkspaceSpec;
+import dev.amble.ansible.BecomePassword;
+import dev.amble.rollout.RolloutInput;
+import dev.amble.rollout.RolloutRequest;
+import dev.amble.rollout.RolloutWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Option;
+
+/** What run and check share: the options of a rollout, starting it, and following it. */
+final class RolloutLauncher {
+  @Option(
+      names = {"-l", "--limit"},
+      paramLabel = "PATTERN",
+      description = "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
+  String limit;
+
+  @Option(
+      names = {"-s", "--sort-order"},
+      paramLabel = "ORDER",
+      description = "shuffle, ascending or descending. Default: the workspace's sort_order.")
+  String sortOrder;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Shuffle seed (see `amble plan --seed`). Default: random.")
+  Long seed;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description = "Hosts walked at once (a sliding window). Default: the workspace's concurrency.")
+  Integer concurrency;
+
+  @Option(names = "--stomp-locks", description = "Take hosts whose lock another workspace holds.")
+  boolean stompLocks;
+
+  @Option(
+      names = "--detach",
+      description = "Start the rollout and return at once; follow it with `amble status --watch`.")
+  boolean detach;
+
+  @Option(
+      names = "--embedded",
+      description =
+          "Run Temporal's test server and a worker inside this command. For trying amble: nothing"
+              + " survives the command.")
+  boolean embedded;
+
+  @Option(
+      names = "--heartbeat-timeout",
+      paramLabel = "SECONDS",
+      hidden = true,
+      description = "How long a silent worker keeps its work before another takes it over.")
+  Integer heartbeatSeconds;
+
+  /** Starts the rollout of the workspace and, unless detached, follows it; returns the exit code. */
+  int launch(Amble amble, String workspace, TemporalOptions temporal, boolean check, Optional<BecomePassword> become, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
+    Definition d = definition(amble.amblefile().definition(workspace));
+    if (d.workspace().requireLimit() && limit == null) {
+      throw Exit.badInput(
+          "amble: workspace " + workspace + " requires --limit (require_limit: true): name the hosts to walk");
+    }
+    if (detach && embedded) {
+      throw Exit.badInput("amble: --detach and --embedded do not go together: the embedded server ends with this command");
+    }
+    int window = concurrency != null ? concurrency : d.workspace().concurrency();
+    if (window < 1 || window > 1000) {
+      throw Exit.badInput("amble: --concurrency must be between 1 and 1000, got " + window);
+    }
+    RolloutRequest request =
+        new RolloutRequest(
+            d,
+            Optional.ofNullable(limit),
+            seed != null ? seed : ThreadLocalRandom.current().nextLong(),
+            window,
+            check,
+            stompLocks,
+            Identity.operator(),
+            heartbeatSeconds != null ? Duration.ofSeconds(heartbeatSeconds) : RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT,
+            RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+    try (TemporalSession session = TemporalSession.open(amble, temporal, embedded, become, err)) {
+      WorkflowClient client = session.client;
+      RolloutWorkflow wf =
+          client.newWorkflowStub(
+              RolloutWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(RolloutRequest.workflowId(workspace))
+                  .setTaskQueue(session.taskQueue)
+                  .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                  .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                  .build());
+      WorkflowExecution started;
+      try {
+        started = WorkflowClient.start(wf::run, new RolloutInput(request, Optional.empty()));
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        Rollouts.Found running = Rollouts.require(client, workspace);
+        throw Exit.badInput(
+            "amble: workspace "
+                + workspace
+                + " already has a rollout running: "
+                + running.workflowId()
+                + " (run "
+                + running.runId()
+                + ", started "
+                + running.started()
+                + "). Follow it with `amble status --watch -w "
+                + workspace
+                + "`, pause it with `amble catch -w "
+                + workspace
+                + "`.");
+      }
+      out.printf(
+          "%s of workspace %s started: workflow %s, %s, %d at a time%s (Temporal %s, workflow ID %s, run %s).%n",
+          check ? "Check" : "Rollout",
+          workspace,
+          d.workflow().name(),
+          d.workspace().sortOrder().word() + (d.workspace().sortOrder() == SortOrder.SHUFFLE ? " (seed " + request.seed() + ")" : ""),
+          window,
+          limit == null ? "" : ", limited to \"" + limit + "\"",
+          session.address,
+          started.getWorkflowId(),
+          started.getRunId());
+      out.flush();
+      if (!session.isEmbedded() && !Rollouts.workerPolling(client, session.taskQueue)) {
+        err.printf(
+            "amble: no worker polls task queue %s: the rollout waits until one starts (`amble worker`).%n",
+            session.taskQueue);
+        err.flush();
+      }
+      if (detach) {
+        out.printf("Detached. Follow it with `amble status --watch -w %s`.%n", workspace);
+        return ExitCode.OK;
+      }
+      Thread hook = detachMessage(workspace, session.isEmbedded(), err);
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        return new RolloutWatcher(out, err, System.console() != null, Duration.ofSeconds(1))
+            .watch(client, workspace, Rollouts.untyped(client, started.getWorkflowId(), started.getRunId()), session.isEmbedded());
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: Ctrl-C
+        }
+      }
+    }
+  }
+
+  private Definition definition(Definition d) {
+    if (sortOrder == null) {
+      return d;
+    }
+    SortOrder order =
+        SortOrder.fromWord(sortOrder)
+            .orElseThrow(
+                () -> Exit.badInput("amble: --sort-order must be one of " + String.join(", ", SortOrder.words()) + ", got \"" + sortOrder + "\""));
+    WorkspaceSpec w = d.workspace();
+    return new Definition(
+        d.amblefile(),
+        d.folder(),
+        new WorkspaceSpec(w.name(), w.hostPattern(), w.workflow(), order, w.concurrency(), w.requireLimit(), w.inventory()),
+        d.workflow(),
+        d.jobs());
+  }
+
+  private static Thread detachMessage(String workspace, boolean embedded, PrintWriter err) {
+    return new Thread(
+        () -> {
+          if (embedded) {
+            err.printf("%namble: stopped; the embedded server and its rollout end with this command.%n");
+          } else {
+            err.printf(
+                "%namble: detached; the rollout goes on. Follow it with `amble status --watch -w %s`,"
+                    + " pause it with `amble catch -w %s`.%n",
+                workspace,
+                workspace);
+          }
+          err.flush();
+        });
+  }
+}

@@ -1,0 +1,143 @@
+package dev.amble.cli;
+
+import dev.amble.host.Outcome;
+import dev.amble.rollout.HostResult;
+import dev.amble.rollout.RolloutStatus;
+import dev.amble.rollout.RolloutWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Follows a running rollout: each host as it finishes, a progress bar on a terminal, the catch
+ * when it happens, and a summary at the end. Returns the exit code the rollout deserves.
+ */
+final class RolloutWatcher {
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean terminal;
+  private final Duration poll;
+
+  RolloutWatcher(PrintWriter out, PrintWriter err, boolean terminal, Duration poll) {
+    this.out = out;
+    this.err = err;
+    this.terminal = terminal;
+    this.poll = poll;
+  }
+
+  /**
+   * @param stayWhenCaught keep following a caught rollout (the embedded server dies with this
+   *     command, so leaving would end the rollout); otherwise return 1 when it is caught and idle
+   */
+  int watch(WorkflowClient client, String workspace, WorkflowStub untyped, boolean stayWhenCaught)
+      throws InterruptedException {
+    RolloutWorkflow wf = Rollouts.stub(client, workspace);
+    CompletableFuture<RolloutStatus> result = untyped.getResultAsync(RolloutStatus.class);
+    Instant start = Instant.now();
+    Set<String> printed = new HashSet<>();
+    boolean caughtShown = false;
+    ProgressBar bar = null;
+    try {
+      while (true) {
+        RolloutStatus s;
+        if (result.isDone()) {
+          s = result.join();
+        } else {
+          try {
+            s = wf.status();
+          } catch (RuntimeException notYet) {
+            Thread.sleep(poll.toMillis());
+            continue;
+          }
+        }
+        if (bar == null && terminal && s.total() > 0) {
+          bar =
+              new ProgressBarBuilder()
+                  .setTaskName(workspace)
+                  .setInitialMax(s.total())
+                  .setStyle(ProgressBarStyle.ASCII)
+                  .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                  .setUpdateIntervalMillis(500)
+                  .build();
+        }
+        int width = StatusPrinter.width(s);
+        for (Map.Entry<String, HostResult> e : s.results().entrySet()) {
+          if (printed.add(e.getKey() + "|" + e.getValue())) {
+            if (bar != null) {
+              System.err.print("\r\033[K");
+              System.err.flush();
+            }
+            out.println(StatusPrinter.hostLine(e.getKey(), e.getValue(), width));
+            out.flush();
+          }
+        }
+        if (bar != null) {
+          bar.stepTo(s.results().size());
+          bar.setExtraMessage(s.inProgress().isEmpty() ? s.phase() : "walking " + String.join(", ", s.inProgress()));
+        }
+        if (s.done()) {
+          if (bar != null) {
+            bar.close();
+            bar = null;
+          }
+          Duration took = Duration.between(start, Instant.now());
+          out.printf(
+              "Done: %s, in %s.%n",
+              StatusPrinter.counts(s),
+              took.toMinutes() > 0 ? took.toMinutes() + "m" + took.toSecondsPart() + "s" : took.toSeconds() + "s");
+          out.flush();
+          return failures(s) > 0 ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
+        }
+        if (s.caught().caught() && s.inProgress().isEmpty()) {
+          if (!caughtShown) {
+            if (bar != null) {
+              System.err.print("\r\033[K");
+              System.err.flush();
+            }
+            err.printf("amble: rollout caught: %s%n", s.caught().reason());
+            if (!s.awaiting().isEmpty()) {
+              err.printf(
+                  "  `amble release -w %s` walks %s again; `amble release --skip-failed -w %s` moves on.%n",
+                  workspace, String.join(", ", s.awaiting()), workspace);
+            } else {
+              err.printf("  `amble release -w %s` resumes it.%n", workspace);
+            }
+            err.flush();
+            caughtShown = true;
+          }
+          if (!stayWhenCaught) {
+            err.printf("  The rollout waits, caught. Follow it with `amble status --watch -w %s`.%n", workspace);
+            err.flush();
+            return ExitCode.ROLLOUT_FAILED;
+          }
+        } else {
+          caughtShown = false;
+        }
+        Thread.sleep(poll.toMillis());
+      }
+    } finally {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+  }
+
+  static int failures(RolloutStatus s) {
+    int n = 0;
+    for (Outcome o : Outcome.values()) {
+      if (o.isFailure()) {
+        n += s.count(o);
+      }
+    }
+    return n;
+  }
+}

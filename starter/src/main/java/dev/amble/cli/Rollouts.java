@@ -1,0 +1,118 @@
+package dev.amble.cli;
+
+import dev.amble.rollout.RolloutRequest;
+import dev.amble.rollout.RolloutStatus;
+import dev.amble.rollout.RolloutWorkflow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Finding a workspace's rollout in Temporal, by its workflow ID (no list/visibility needed). */
+final class Rollouts {
+  private Rollouts() {}
+
+  /** The latest rollout of a workspace, as Temporal describes it. */
+  record Found(String workflowId, String runId, WorkflowExecutionStatus status, Instant started) {
+    boolean running() {
+      return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    }
+
+    String statusWord() {
+      return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+  }
+
+  static Optional<Found> find(WorkflowClient client, String workspace) {
+    String id = RolloutRequest.workflowId(workspace);
+    try {
+      WorkflowExecutionInfo info =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                      .build())
+              .getWorkflowExecutionInfo();
+      return Optional.of(
+          new Found(
+              id,
+              info.getExecution().getRunId(),
+              info.getStatus(),
+              Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos())));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  static Found require(WorkflowClient client, String workspace) {
+    return find(client, workspace)
+        .orElseThrow(
+            () ->
+                Exit.badInput(
+                    "amble: workspace "
+                        + workspace
+                        + " has no rollout (`amble run -w "
+                        + workspace
+                        + "` starts one)"));
+  }
+
+  static RolloutWorkflow stub(WorkflowClient client, String workspace) {
+    return client.newWorkflowStub(RolloutWorkflow.class, RolloutRequest.workflowId(workspace));
+  }
+
+  /** The status: queried while it runs, the final result once it completed. */
+  static RolloutStatus status(WorkflowClient client, String workspace, Found found) {
+    if (found.running()) {
+      return stub(client, workspace).status();
+    }
+    if (found.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      return client.newUntypedWorkflowStub(found.workflowId(), Optional.of(found.runId()), Optional.empty())
+          .getResult(RolloutStatus.class);
+    }
+    throw new Exit(
+        ExitCode.ROLLOUT_FAILED,
+        "amble: the last rollout of workspace " + workspace + " ended " + found.statusWord() + " (" + found.workflowId() + ", run " + found.runId() + ")");
+  }
+
+  static WorkflowStub untyped(WorkflowClient client, Found found) {
+    return untyped(client, found.workflowId(), found.runId());
+  }
+
+  static WorkflowStub untyped(WorkflowClient client, String workflowId, String runId) {
+    return client.newUntypedWorkflowStub(workflowId, Optional.of(runId), Optional.empty());
+  }
+
+  /** Whether any worker polls the task queue (the rollout waits for one otherwise). */
+  static boolean workerPolling(WorkflowClient client, String taskQueue) {
+    try {
+      return client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeTaskQueue(
+                  DescribeTaskQueueRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setTaskQueue(TaskQueue.newBuilder().setName(taskQueue))
+                      .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+                      .build())
+              .getPollersCount()
+          > 0;
+    } catch (StatusRuntimeException e) {
+      return true; // cannot tell: do not warn
+    }
+  }
+}

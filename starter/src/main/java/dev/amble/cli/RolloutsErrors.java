@@ -1,0 +1,15 @@
+package dev.amble.cli;
+
+/** The operator-facing sentence inside a Temporal failure chain (e.g. a refused update). */
+final class RolloutsErrors {
+  private RolloutsErrors() {}
+
+  static String message(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return m.replaceAll("\\s+", " ");
+  }
+}

@@ -1,0 +1,53 @@
+package dev.amble.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code amble run}: the rolling run. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Starts the rolling run of the workspace as a durable Temporal workflow (ID amble/WORKSPACE: one"
+          + " rollout per workspace at a time) and follows it: each host as it finishes, a progress bar on"
+          + " a terminal, a summary at the end.",
+      "",
+      "Hosts are planned from cached facts (see `amble plan`), then walked CONCURRENCY at a time. Each"
+          + " host: fresh facts and preconditions, its jobs, its exit jobs, finish. A host that fails"
+          + " catches the rollout: no new host starts until `amble release` (retries the failed hosts) or"
+          + " `amble release --skip-failed` (moves on).",
+      "",
+      "Ctrl-C detaches: the rollout goes on in Temporal. Follow it again with `amble status --watch`.",
+      "A worker must run (`amble worker`), unless --embedded.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 every walked host succeeded; 1 the rollout is caught or ended with failed hosts;"
+          + " 2 bad input (nothing started; also when the workspace already has a rollout running);"
+          + " 3 Temporal unreachable."
+    })
+final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin WorkspaceOption workspace;
+  @Mixin RolloutLauncher rollout;
+  @Mixin TemporalOptions temporal;
+  @Mixin BecomePasswordOptions become;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Amble amble = Amble.of(spec);
+    String ws = amble.workspace(workspace.get());
+    if (become.given(amble.env()) && !rollout.embedded) {
+      throw Exit.badInput(
+          "amble: the become password goes to the worker that runs Ansible (`amble worker -K`), not to"
+              + " `amble run`; with --embedded, the worker is this command and takes it.");
+    }
+    return rollout.launch(
+        amble, ws, temporal, false, become.read(amble.env()), spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+}

@@ -1,0 +1,60 @@
+package dev.amble.cli;
+
+import dev.amble.rollout.RolloutStatus;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code amble status}: the workspace's rollout now. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Shows the workspace's latest rollout: phase, counts, each host's outcome and reason, the hosts"
+          + " in progress, the catch, and who steered it. Works while it runs and after it ended.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 running or done with every walked host succeeded; 1 caught or ended with failed"
+          + " hosts; 2 no rollout; 3 Temporal unreachable."
+    })
+final class StatusCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin WorkspaceOption workspace;
+  @Mixin TemporalOptions temporal;
+
+  @Option(names = "--watch", description = "Follow the rollout until it ends (Ctrl-C stops watching, not the rollout).")
+  boolean watch;
+
+  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
+  PlanPrinter.Format output;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Amble amble = Amble.of(spec);
+    String ws = amble.workspace(workspace.get());
+    PrintWriter out = spec.commandLine().getOut();
+    try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
+      Rollouts.Found found = Rollouts.require(session.client, ws);
+      if (watch && found.running()) {
+        return new RolloutWatcher(out, spec.commandLine().getErr(), System.console() != null, Duration.ofSeconds(2))
+            .watch(session.client, ws, Rollouts.untyped(session.client, found), true);
+      }
+      RolloutStatus s = Rollouts.status(session.client, ws, found);
+      if (output == PlanPrinter.Format.json) {
+        out.println(StatusPrinter.json(s));
+      } else {
+        StatusPrinter.print(s, out);
+      }
+      out.flush();
+      return s.caught().caught() || RolloutWatcher.failures(s) > 0 ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.amble.cli;
+
+import dev.amble.worker.AmbleWorker;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Where Temporal is: options, else the standard environment variables. */
+final class TemporalOptions {
+  @Option(
+      names = "--address",
+      paramLabel = "HOST:PORT",
+      description = "Temporal's frontend. Default: $TEMPORAL_ADDRESS, else 127.0.0.1:7233.")
+  String address;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NAME",
+      description = "Temporal namespace. Default: $TEMPORAL_NAMESPACE, else default.")
+  String namespace;
+
+  @Option(
+      names = "--task-queue",
+      paramLabel = "NAME",
+      description = "The task queue amble's workers poll. Default: $AMBLE_TASK_QUEUE, else amble.")
+  String taskQueue;
+
+  Optional<String> address() {
+    return Optional.ofNullable(address);
+  }
+
+  Optional<String> namespace() {
+    return Optional.ofNullable(namespace);
+  }
+
+  String taskQueue(Map<String, String> env) {
+    if (taskQueue != null) {
+      return taskQueue;
+    }
+    String fromEnv = env.get("AMBLE_TASK_QUEUE");
+    return fromEnv == null || fromEnv.isBlank() ? AmbleWorker.DEFAULT_TASK_QUEUE : fromEnv;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.amble.cli;
+
+import dev.amble.ansible.BecomePassword;
+import dev.amble.worker.AmbleWorker;
+import dev.amble.worker.EmbeddedTemporal;
+import dev.amble.worker.TemporalConnection;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import java.io.PrintWriter;
+import java.util.Optional;
+
+/**
+ * A command's connection to Temporal: a real server, or with --embedded Temporal's test server and
+ * a worker inside this process (nothing survives it, and the command says so).
+ */
+final class TemporalSession implements AutoCloseable {
+  final WorkflowClient client;
+  final String taskQueue;
+  final String address;
+  private final WorkflowServiceStubs stubs;
+  private final Optional<EmbeddedTemporal> embedded;
+  private final Optional<WorkerFactory> worker;
+
+  private TemporalSession(
+      WorkflowClient client,
+      String taskQueue,
+      String address,
+      WorkflowServiceStubs stubs,
+      Optional<EmbeddedTemporal> embedded,
+      Optional<WorkerFactory> worker) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+    this.address = address;
+    this.stubs = stubs;
+    this.embedded = embedded;
+    this.worker = worker;
+  }
+
+  boolean isEmbedded() {
+    return embedded.isPresent();
+  }
+
+  /** Connects to the configured server, or ends the command with exit code 3 and what to start. */
+  static TemporalSession connect(Amble amble, TemporalOptions options) {
+    TemporalConnection connection =
+        TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
+    try {
+      WorkflowServiceStubs stubs = connection.connect();
+      return new TemporalSession(
+          connection.client(stubs), options.taskQueue(amble.env()), connection.address(), stubs, Optional.empty(), Optional.empty());
+    } catch (TemporalConnection.UnreachableException e) {
+      throw new Exit(
+          ExitCode.NO_TEMPORAL,
+          "amble: "
+              + e.getMessage()
+              + ".\n  Start a durable local server with `amble server` (or point TEMPORAL_ADDRESS at yours),"
+              + "\n  or add --embedded to run one inside this command (nothing survives it).");
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: " + e.getMessage());
+    }
+  }
+
+  /** Temporal's test server and an amble worker, both in this process. */
+  static TemporalSession embedded(Amble amble, TemporalOptions options, Optional<BecomePassword> become, PrintWriter err) {
+    EmbeddedTemporal server = EmbeddedTemporal.start();
+    WorkflowServiceStubs stubs = server.stubs();
+    WorkflowClient client = new TemporalConnection(server.address(), "default", false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).client(stubs);
+    String queue = options.taskQueue(amble.env());
+    WorkerFactory factory =
+        AmbleWorker.start(
+            client,
+            new AmbleWorker.Settings(queue, 8, become, Identity.controller("embedded")),
+            amble.ansible(),
+            amble.env());
+    err.printf(
+        "amble: embedded Temporal at %s, in memory: nothing survives this command. Other terminals reach"
+            + " it with TEMPORAL_ADDRESS=%s while it runs.%n",
+        server.address(),
+        server.address());
+    err.flush();
+    return new TemporalSession(client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory));
+  }
+
+  static TemporalSession open(Amble amble, TemporalOptions options, boolean embedded, Optional<BecomePassword> become, PrintWriter err) {
+    return embedded ? embedded(amble, options, become, err) : connect(amble, options);
+  }
+
+  @Override
+  public void close() {
+    worker.ifPresent(
+        f -> {
+          f.shutdownNow();
+          f.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        });
+    stubs.shutdownNow();
+    embedded.ifPresent(EmbeddedTemporal::close);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.amble.worker;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.authorization.AuthorizationGrpcMetadataProvider;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * Where Temporal is and how to reach it, from the standard environment variables: {@code
+ * TEMPORAL_ADDRESS} (default 127.0.0.1:7233), {@code TEMPORAL_NAMESPACE} (default {@code
+ * default}), and for TLS or Temporal Cloud {@code TEMPORAL_TLS}, {@code
+ * TEMPORAL_TLS_CLIENT_CERT_PATH}, {@code TEMPORAL_TLS_CLIENT_KEY_PATH}, {@code
+ * TEMPORAL_TLS_SERVER_CA_CERT_PATH}, {@code TEMPORAL_API_KEY}.
+ */
+public record TemporalConnection(
+    String address,
+    String namespace,
+    boolean tls,
+    Optional<String> clientCert,
+    Optional<String> clientKey,
+    Optional<String> serverCa,
+    Optional<String> apiKey) {
+
+  public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  public static TemporalConnection fromEnvironment(
+      Map<String, String> env, Optional<String> address, Optional<String> namespace) {
+    Optional<String> cert = value(env, "TEMPORAL_TLS_CLIENT_CERT_PATH");
+    Optional<String> key = value(env, "TEMPORAL_TLS_CLIENT_KEY_PATH");
+    Optional<String> ca = value(env, "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
+    Optional<String> apiKey = value(env, "TEMPORAL_API_KEY");
+    boolean tls =
+        value(env, "TEMPORAL_TLS").map(v -> v.equals("true") || v.equals("1")).orElse(false)
+            || cert.isPresent()
+            || apiKey.isPresent();
+    return new TemporalConnection(
+        address.or(() -> value(env, "TEMPORAL_ADDRESS")).orElse(DEFAULT_ADDRESS),
+        namespace.or(() -> value(env, "TEMPORAL_NAMESPACE")).orElse(DEFAULT_NAMESPACE),
+        tls,
+        cert,
+        key,
+        ca,
+        apiKey);
+  }
+
+  private static Optional<String> value(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+  }
+
+  /** Service stubs; fails with {@link UnreachableException} if Temporal does not answer. */
+  public WorkflowServiceStubs connect() {
+    WorkflowServiceStubsOptions.Builder options =
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address).setRpcTimeout(Duration.ofSeconds(10));
+    if (tls) {
+      try {
+        SslContextBuilder ssl = GrpcSslContexts.forClient();
+        if (clientCert.isPresent() && clientKey.isPresent()) {
+          ssl.keyManager(new File(clientCert.get()), new File(clientKey.get()));
+        }
+        serverCa.ifPresent(ca -> ssl.trustManager(new File(ca)));
+        SslContext context = ssl.build();
+        options.setSslContext(context);
+      } catch (SSLException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("TLS settings for Temporal: " + e.getMessage(), e);
+      }
+    }
+    apiKey.ifPresent(
+        key ->
+            options.addGrpcMetadataProvider(
+                new AuthorizationGrpcMetadataProvider(() -> "Bearer " + key)));
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
+    requireReachable(stubs);
+    return stubs;
+  }
+
+  public WorkflowClient client(WorkflowServiceStubs stubs) {
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  private void requireReachable(WorkflowServiceStubs stubs) {
+    try {
+      stubs
+          .blockingStub()
+          .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+          || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        stubs.shutdownNow();
+        throw new UnreachableException(this, e.getStatus().getDescription());
+      }
+      throw e;
+    }
+  }
+
+  /** Temporal does not answer at the address. */
+  public static final class UnreachableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnreachableException(TemporalConnection c, String detail) {
+      super("Temporal is unreachable at " + c.address() + (detail == null ? "" : " (" + detail + ")"));
+    }
+  }
+
+}
