@@ -1,0 +1,117 @@
+package dev.amble.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.amble.ansible.LocalFleet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code amble run --embedded} in one "terminal", {@code amble status / catch / release / run} in
+ * another, over real Ansible on local hosts: a failure catches the rollout, a second run is
+ * refused, release walks the failed host again, and the rollout ends with every host succeeded.
+ */
+class RunCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void aCaughtRolloutIsReleasedFromAnotherTerminal() throws Exception {
+    LocalFleet fleet =
+        LocalFleet.create(
+            dir,
+            "h",
+            3,
+            (host, vars) -> {
+              vars.put("amble_state_become", false);
+              vars.put("broken", host.equals("h02"));
+            });
+    Files.writeString(
+        dir.resolve("Amblefile.yml"),
+        """
+        workspaces:
+          fleet: { host_pattern: fleet, workflow: patch, inventory: inventory.yml, sort_order: ascending }
+        workflows:
+          patch:
+            jobs: [ { job: patch } ]
+            exit_jobs: [ { job: cleanup } ]
+        jobs:
+          patch:
+            become: false
+            tasks:
+              - name: patch the host
+                ansible.builtin.fail:
+                  msg: "the package mirror is down"
+                when: broken | bool
+          cleanup:
+            become: false
+            tasks: [ { ansible.builtin.ping: {} } ]
+        """);
+    CompletableFuture<CliRun> run =
+        CompletableFuture.supplyAsync(() -> CliRun.run(dir, "run", "--embedded", "--heartbeat-timeout", "10"));
+
+    String address = awaitAddress(run);
+    Map<String, String> there = Map.of("TEMPORAL_ADDRESS", address);
+    CliRun caught = awaitStatus(there, "CAUGHT");
+    assertEquals(1, caught.code(), caught.toString());
+    assertTrue(caught.out().contains("host h02 failed: job patch: task 'patch the host' (ansible.builtin.fail) failed: the package mirror is down"), caught.out());
+    assertTrue(caught.out().contains("`amble release` walks h02 again first"), caught.out());
+    assertTrue(caught.out().matches("(?s).*\\n  h01 +succeeded\\n.*"), caught.out());
+    assertTrue(!caught.out().contains("h03"), "h03 started after the catch: " + caught.out());
+
+    CliRun second = CliRun.run(dir, there, "run");
+    assertEquals(2, second.code(), second.toString());
+    assertTrue(second.err().startsWith("amble: workspace fleet already has a rollout running: amble/fleet (run "), second.err());
+
+    CliRun catchAgain = CliRun.run(dir, there, "catch", "-r", "checking the mirror");
+    assertEquals(0, catchAgain.code(), catchAgain.toString());
+
+    // The operator fixes the host (here: its inventory var), then releases.
+    Files.writeString(fleet.inventory(), Files.readString(fleet.inventory()).replace("\"broken\" : true", "\"broken\" : false"));
+    CliRun released = CliRun.run(dir, there, "release");
+    assertEquals(0, released.code(), released.toString());
+    assertEquals("Released rollout of fleet. Walking again first: h02.\n", released.out());
+
+    CliRun finished = run.get(3, TimeUnit.MINUTES);
+    assertEquals(0, finished.code(), finished.toString());
+    assertTrue(finished.out().contains("Done: 3 succeeded"), finished.out());
+    assertTrue(finished.err().contains("nothing survives this command"), finished.err());
+
+    CliRun notCaught = CliRun.run(dir, there, "release");
+    assertEquals(3, notCaught.code(), "the embedded server is gone with its command: " + notCaught);
+  }
+
+  static String awaitAddress(CompletableFuture<CliRun> run) throws InterruptedException {
+    // The embedded server takes 7233 when free, else another port; it says which on stderr, but
+    // CliRun only hands over output at the end, so probe the usual port first.
+    for (int i = 0; i < 600; i++) {
+      if (run.isDone()) {
+        throw new AssertionError("run ended early: " + run.join());
+      }
+      CliRun probe = CliRun.run(Path.of("/"), Map.of("TEMPORAL_ADDRESS", "127.0.0.1:7233"), "-f", "/nonexistent/Amblefile.yml", "status");
+      if (probe.code() == 2) {
+        return "127.0.0.1:7233";
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the embedded server never answered on 127.0.0.1:7233");
+  }
+
+  CliRun awaitStatus(Map<String, String> env, String marker) throws InterruptedException {
+    CliRun last = null;
+    for (int i = 0; i < 900; i++) {
+      last = CliRun.run(dir, env, "status");
+      if (last.out().contains(marker)) {
+        return last;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("status never showed " + marker + ": " + last);
+  }
+
+}
