@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
       CatchCommand.class,
       ReleaseCommand.class,
       WorkerCommand.class,
+      ServerCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -50,7 +50,11 @@ final class RolloutWatcher {
       while (true) {
         RolloutStatus s;
         if (result.isDone()) {
-          s = result.join();
+          try {
+            s = result.join();
+          } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            throw new Exit(ExitCode.ROLLOUT_FAILED, "amble: the rollout ended without finishing: " + RolloutsErrors.message(e));
+          }
         } else {
           try {
             s = wf.status();

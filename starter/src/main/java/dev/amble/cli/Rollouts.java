@@ -2,6 +2,7 @@ package dev.amble.cli;
 
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
+import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -75,10 +76,17 @@ final class Rollouts {
     return client.newWorkflowStub(RolloutWorkflow.class, RolloutRequest.workflowId(workspace));
   }
 
-  /** The status: queried while it runs, the final result once it completed. */
+  /**
+   * The status: queried while it runs (answered by a worker), the final result once it completed.
+   * With no worker to answer, {@link NoWorker} carries the summary the rollout keeps in its memo.
+   */
   static RolloutStatus status(WorkflowClient client, String workspace, Found found) {
     if (found.running()) {
-      return stub(client, workspace).status();
+      try {
+        return stub(client, workspace).status();
+      } catch (io.temporal.client.WorkflowQueryException | io.temporal.client.WorkflowServiceException e) {
+        throw new NoWorker(summary(client, found), RolloutsErrors.message(e));
+      }
     }
     if (found.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
       return client.newUntypedWorkflowStub(found.workflowId(), Optional.of(found.runId()), Optional.empty())
@@ -87,6 +95,37 @@ final class Rollouts {
     throw new Exit(
         ExitCode.ROLLOUT_FAILED,
         "amble: the last rollout of workspace " + workspace + " ended " + found.statusWord() + " (" + found.workflowId() + ", run " + found.runId() + ")");
+  }
+
+  /** The summary a rollout keeps in its memo (see RolloutSummary). */
+  static Optional<RolloutSummary> summary(WorkflowClient client, Found found) {
+    var info =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(found.workflowId()))
+                    .build())
+            .getWorkflowExecutionInfo();
+    var payload = info.getMemo().getFieldsMap().get(RolloutSummary.MEMO_KEY);
+    if (payload == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        client.getOptions().getDataConverter().fromPayload(payload, RolloutSummary.class, RolloutSummary.class));
+  }
+
+  /** No worker answered a query; what the rollout last recorded instead. */
+  static final class NoWorker extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Optional<RolloutSummary> summary;
+
+    NoWorker(Optional<RolloutSummary> summary, String why) {
+      super(why, null, false, false);
+      this.summary = summary;
+    }
   }
 
   static WorkflowStub untyped(WorkflowClient client, Found found) {

@@ -9,7 +9,10 @@ final class RolloutsErrors {
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return m.replaceAll("\\s+", " ");
+    String m =
+        root instanceof io.temporal.failure.TemporalFailure failure
+            ? failure.getOriginalMessage()
+            : root.getMessage();
+    return (m == null ? root.getClass().getSimpleName() : m).replaceAll("\\s+", " ");
   }
 }

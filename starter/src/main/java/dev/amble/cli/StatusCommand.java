@@ -36,6 +36,29 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
   PlanPrinter.Format output;
 
+  /** Without a worker, the memo's summary: counts, phase, catch; not each host. */
+  private int summaryOnly(String ws, Rollouts.NoWorker e, PrintWriter out) {
+    spec.commandLine().getErr().printf(
+        "amble: no worker answered (%s); this is the summary the rollout last recorded. Start `amble worker`"
+            + " for each host's outcome, and for the rollout to go on.%n", e.getMessage());
+    spec.commandLine().getErr().flush();
+    if (e.summary.isEmpty()) {
+      return ExitCode.ROLLOUT_FAILED;
+    }
+    var s = e.summary.get();
+    if (output == PlanPrinter.Format.json) {
+      out.println(StatusPrinter.json(s));
+    } else {
+      out.printf("Rollout of workspace %s (workflow %s), started by %s: %s%n", ws, s.workflow(), s.startedBy(), s.phase());
+      out.printf("  %d hosts: %s; in progress: %s; %d to go%n", s.total(), s.counts(), s.inProgress(), s.remaining());
+      if (s.caught().caught()) {
+        out.printf("  CAUGHT since %s by %s: %s%n", s.caught().since(), s.caught().by(), s.caught().reason());
+      }
+    }
+    out.flush();
+    return s.caught().caught() ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
@@ -47,7 +70,12 @@ final class StatusCommand implements Callable<Integer> {
         return new RolloutWatcher(out, spec.commandLine().getErr(), System.console() != null, Duration.ofSeconds(2))
             .watch(session.client, ws, Rollouts.untyped(session.client, found), true);
       }
-      RolloutStatus s = Rollouts.status(session.client, ws, found);
+      RolloutStatus s;
+      try {
+        s = Rollouts.status(session.client, ws, found);
+      } catch (Rollouts.NoWorker e) {
+        return summaryOnly(ws, e, out);
+      }
       if (output == PlanPrinter.Format.json) {
         out.println(StatusPrinter.json(s));
       } else {

@@ -18,7 +18,7 @@ final class StatusPrinter {
 
   private StatusPrinter() {}
 
-  static String json(RolloutStatus s) {
+  static String json(Object s) {
     try {
       return JSON.writeValueAsString(s);
     } catch (JsonProcessingException e) {

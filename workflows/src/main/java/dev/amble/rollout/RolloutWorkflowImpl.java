@@ -55,6 +55,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private RolloutState.Caught caught = RolloutState.Caught.NO;
   private final Deque<Steering> steering = new ArrayDeque<>();
   private int runs;
+  private RolloutSummary recorded;
 
   @Override
   public RolloutStatus run(RolloutInput input) {
@@ -81,6 +82,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     phase = caught.caught() ? "caught" : "walking";
     while (true) {
+      record();
       Workflow.await(
           () -> anyFinished() || canStart() || nothingLeft() || (continueAsNewDue() && inFlight.isEmpty()));
       collectFinished();
@@ -97,8 +99,18 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       phase = caught.caught() ? (inFlight.isEmpty() ? "caught" : "draining") : "walking";
     }
     phase = "done";
+    record();
     Workflow.await(Workflow::isEveryHandlerFinished);
     return status();
+  }
+
+  /** Keeps the summary in the memo whenever it changed (one event each time). */
+  private void record() {
+    RolloutSummary now = RolloutSummary.of(status());
+    if (!now.equals(recorded)) {
+      Workflow.upsertMemo(java.util.Map.of(RolloutSummary.MEMO_KEY, now));
+      recorded = now;
+    }
   }
 
   private boolean nothingLeft() {
@@ -184,6 +196,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     steer("catch", r.by(), reason);
     if (!phase.equals("done") && !phase.equals("planning")) {
       phase = inFlight.isEmpty() ? "caught" : "draining";
+      record();
     }
   }
 
@@ -204,6 +217,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     steer(r.skipFailed() ? "release --skip-failed" : "release", r.by(), "");
     if (!phase.equals("done") && !phase.equals("planning")) {
       phase = "walking";
+      record();
     }
   }
 

@@ -1,0 +1,367 @@
+package dev.amble.server;
+
+import com.google.protobuf.util.Durations;
+import dev.amble.worker.TemporalConnection;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Temporal server persisting to SQLite, and its Web UI, on this machine: built once from
+ * their Go modules, started detached (they outlive the command), stopped by pid. The durable
+ * local tier: worker, CLI and server can all crash and restart without losing a rollout.
+ */
+public final class LocalServer {
+  public static final String SERVER_MODULE = "go.temporal.io/server/cmd/server";
+  public static final String SERVER_VERSION = "v1.31.2";
+  public static final String UI_MODULE = "github.com/temporalio/ui-server/v2/cmd/server";
+  public static final String UI_VERSION = "v2.50.1";
+  public static final String ADDRESS = "127.0.0.1:7233";
+  public static final String UI_URL = "http://127.0.0.1:8233";
+  public static final String NAMESPACE = "default";
+
+  /** The search attributes amble sets on its workflows, so the Web UI can filter by them. */
+  public static final List<String> SEARCH_ATTRIBUTES =
+      List.of("AmbleWorkspace", "AmbleHost", "AmbleOutcome", "AmbleKind");
+
+  private final Path data;
+  private final Path bin;
+  private final PrintWriter log;
+  private final Map<String, String> env;
+
+  /**
+   * @param data where the database, configs, logs and pid files live ({@code .amble/server/})
+   * @param bin where the built binaries are kept (shared by every project on the machine)
+   */
+  public LocalServer(Path data, Path bin, PrintWriter log, Map<String, String> env) {
+    this.data = data.toAbsolutePath();
+    this.bin = bin.toAbsolutePath();
+    this.log = log;
+    this.env = env;
+  }
+
+  public static Path defaultBin(Map<String, String> env) {
+    String cache = env.getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache");
+    return Path.of(env.getOrDefault("AMBLE_CACHE", cache + "/amble"), "temporal-" + SERVER_VERSION);
+  }
+
+  Path serverBinary() {
+    return bin.resolve("temporal-server");
+  }
+
+  Path uiBinary() {
+    return bin.resolve("temporal-ui-server");
+  }
+
+  /** Starts what is not running; a second call finds both running and says so. */
+  public void start() throws InterruptedException {
+    ensureBuilt(serverBinary(), SERVER_MODULE, SERVER_VERSION, List.of("-tags", "disable_grpc_modules"), "Temporal server");
+    ensureBuilt(uiBinary(), UI_MODULE, UI_VERSION, List.of(), "Temporal Web UI");
+    try {
+      Files.createDirectories(data);
+      startServer();
+      setUpNamespace();
+      startUi();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    log.printf(
+        "Temporal server at %s (SQLite: %s), Web UI at %s.%n"
+            + "Workers and the CLI reach it by default (TEMPORAL_ADDRESS=%s). Stop both with `amble server stop`.%n",
+        ADDRESS, data.resolve("temporal.db"), UI_URL, ADDRESS);
+    log.flush();
+  }
+
+  public void stop() throws InterruptedException {
+    boolean any = false;
+    for (String name : List.of("ui", "server")) {
+      Optional<ProcessHandle> p = running(name);
+      if (p.isPresent()) {
+        any = true;
+        p.get().destroy();
+        if (!p.get().onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).thenApply(x -> true).join()
+            || p.get().isAlive()) {
+          p.get().destroyForcibly();
+        }
+        log.printf("Stopped the %s (pid %d).%n", name.equals("ui") ? "Web UI" : "Temporal server", p.get().pid());
+      }
+      try {
+        Files.deleteIfExists(pidFile(name));
+      } catch (IOException ignored) {
+        // gone already
+      }
+    }
+    if (!any) {
+      log.println("Neither the Temporal server nor the Web UI was running.");
+    }
+    log.flush();
+  }
+
+  /** "running (pid N)" or "stopped", for the server and the UI. */
+  public Map<String, String> status() {
+    return Map.of(
+        "server", running("server").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"),
+        "ui", running("ui").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"));
+  }
+
+  /** The process a pid file names, if it still runs and is the program we started. */
+  Optional<ProcessHandle> running(String name) {
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile(name)).strip());
+      String program = name.equals("ui") ? "temporal-ui-server" : "temporal-server";
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(p -> p.info().command().map(c -> c.endsWith(program)).orElse(true));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Path pidFile(String name) {
+    return data.resolve(name + ".pid");
+  }
+
+  private void ensureBuilt(Path binary, String module, String version, List<String> flags, String what)
+      throws InterruptedException {
+    if (Files.isExecutable(binary)) {
+      return;
+    }
+    String go = onPath("go").orElseThrow(() -> new ServerException(
+        "building the " + what + " needs Go 1.26.4 or newer (`go` on PATH); or run a Temporal server"
+            + " yourself and point TEMPORAL_ADDRESS at it"));
+    log.printf("Building the %s %s from its Go module (once per machine; the first build takes about 5 minutes) ...%n", what, version);
+    log.flush();
+    Instant start = Instant.now();
+    try {
+      Path gobin = Files.createDirectories(bin.resolve("build-" + ProcessHandle.current().pid()));
+      Path buildLog = Files.createDirectories(bin).resolve("build.log");
+      List<String> command = new java.util.ArrayList<>(List.of(go, "install"));
+      command.addAll(flags);
+      command.add(module + "@" + version);
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(buildLog.toFile()));
+      pb.environment().put("GOBIN", gobin.toString());
+      pb.environment().put("GOFLAGS", "-mod=mod");
+      int code = pb.start().waitFor();
+      if (code != 0 || !Files.isExecutable(gobin.resolve("server"))) {
+        throw new ServerException("go install " + module + "@" + version + " failed (exit " + code + "); see " + buildLog);
+      }
+      Files.move(gobin.resolve("server"), binary, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.delete(gobin);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    log.printf("Built %s in %ds.%n", binary, Duration.between(start, Instant.now()).toSeconds());
+    log.flush();
+  }
+
+  private void startServer() throws IOException, InterruptedException {
+    Optional<ProcessHandle> already = running("server");
+    if (already.isPresent()) {
+      log.printf("The Temporal server already runs (pid %d).%n", already.get().pid());
+      awaitHealthy(already.get(), Duration.ofSeconds(30));
+      return;
+    }
+    requireFree(7233, "the Temporal server's port");
+    // The schema is created table by table on the first start; a kill during it leaves a
+    // database that never starts. Until one start succeeded, the database is disposable.
+    Path marker = data.resolve(".initialized");
+    if (!Files.exists(marker)) {
+      for (String f : List.of("temporal.db", "temporal.db-wal", "temporal.db-shm")) {
+        Files.deleteIfExists(data.resolve(f));
+      }
+    }
+    Path config = data.resolve("temporal.yaml");
+    Files.writeString(config, resource("temporal-sqlite.yaml").replace("{{DATA_DIR}}", data.toString()));
+    ProcessHandle server =
+        detached("server", List.of(serverBinary().toString(), "--config-file", config.toString(), "--allow-no-auth", "start"), data.resolve("server.log"));
+    awaitHealthy(server, Duration.ofSeconds(60));
+    Files.writeString(marker, Instant.now() + "\n");
+    log.printf("Started the Temporal server (pid %d).%n", server.pid());
+  }
+
+  private void startUi() throws IOException, InterruptedException {
+    Optional<ProcessHandle> already = running("ui");
+    if (already.isPresent()) {
+      log.printf("The Web UI already runs (pid %d).%n", already.get().pid());
+      return;
+    }
+    requireFree(8233, "the Web UI's port");
+    Path ui = Files.createDirectories(data.resolve("ui").resolve("config"));
+    Files.writeString(ui.resolve("development.yaml"), resource("ui-development.yaml"));
+    ProcessHandle process =
+        detached(
+            "ui",
+            List.of(uiBinary().toString(), "--root", data.resolve("ui").toString(), "--config", "config", "--env", "development", "start"),
+            data.resolve("ui.log"));
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (!httpOk(UI_URL + "/healthz")) {
+      if (!process.isAlive()) {
+        throw new ServerException("the Web UI exited at start; see " + data.resolve("ui.log"));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ServerException("the Web UI did not answer within 30s; see " + data.resolve("ui.log"));
+      }
+      Thread.sleep(200);
+    }
+    log.printf("Started the Web UI (pid %d).%n", process.pid());
+  }
+
+  /** A process in its own session (setsid), so it outlives this command and its terminal. */
+  private ProcessHandle detached(String name, List<String> command, Path output) throws IOException {
+    List<String> full = new java.util.ArrayList<>(List.of("setsid"));
+    full.addAll(command);
+    Process p =
+        new ProcessBuilder(full)
+            .directory(data.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+            .start();
+    Files.writeString(pidFile(name), p.pid() + "\n");
+    return p.toHandle();
+  }
+
+  private void awaitHealthy(ProcessHandle server, Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    TemporalConnection connection =
+        new TemporalConnection(ADDRESS, NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    while (true) {
+      try {
+        connection.connect().shutdownNow();
+        return;
+      } catch (TemporalConnection.UnreachableException | StatusRuntimeException notYet) {
+        if (!server.isAlive()) {
+          throw new ServerException("the Temporal server exited at start; see " + data.resolve("server.log"));
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new ServerException("the Temporal server did not answer within " + timeout.toSeconds() + "s; see " + data.resolve("server.log"));
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  /** The namespace and amble's search attributes, waiting until both can be used. */
+  private void setUpNamespace() throws InterruptedException {
+    WorkflowServiceStubs stubs =
+        new TemporalConnection(ADDRESS, NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).connect();
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
+    try {
+      Instant deadline = Instant.now().plusSeconds(60);
+      while (true) {
+        try {
+          stubs.blockingStub().registerNamespace(
+              RegisterNamespaceRequest.newBuilder()
+                  .setNamespace(NAMESPACE)
+                  .setWorkflowExecutionRetentionPeriod(Durations.fromDays(30))
+                  .build());
+          break;
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
+            break;
+          }
+          if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || Instant.now().isAfter(deadline)) {
+            throw e;
+          }
+          Thread.sleep(500);
+        }
+      }
+      while (true) {
+        try {
+          stubs.blockingStub().describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
+          var listed =
+              operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(NAMESPACE).build());
+          List<String> missing = SEARCH_ATTRIBUTES.stream().filter(a -> !listed.getCustomAttributesMap().containsKey(a)).toList();
+          if (missing.isEmpty()) {
+            break;
+          }
+          AddSearchAttributesRequest.Builder add = AddSearchAttributesRequest.newBuilder().setNamespace(NAMESPACE);
+          missing.forEach(a -> add.putSearchAttributes(a, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+          operator.blockingStub().addSearchAttributes(add.build());
+        } catch (StatusRuntimeException e) {
+          if (Instant.now().isAfter(deadline)) {
+            throw e;
+          }
+          Thread.sleep(500);
+        }
+      }
+    } finally {
+      operator.shutdownNow();
+      stubs.shutdownNow();
+    }
+  }
+
+  private static void requireFree(int port, String what) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      // free
+    } catch (IOException taken) {
+      throw new ServerException("port " + port + " (" + what + ") is taken by another program; stop it first");
+    }
+  }
+
+  private static boolean httpOk(String url) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(2000);
+      int code = c.getResponseCode();
+      c.disconnect();
+      return code == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Optional<String> onPath(String program) {
+    for (String dir : env.getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return Optional.of(Path.of(dir, program).toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = LocalServer.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The local server cannot be built or started; the message says why and what to do. */
+  public static final class ServerException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ServerException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.amble.rollout;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A rollout in brief, kept in its workflow memo as it changes, so that status can be told (and the
+ * Web UI can show it) while no worker runs to answer a query.
+ */
+public record RolloutSummary(
+    String workspace,
+    String workflow,
+    String startedBy,
+    boolean check,
+    String phase,
+    int total,
+    Map<String, Integer> counts,
+    int remaining,
+    List<String> inProgress,
+    List<String> awaiting,
+    RolloutState.Caught caught) {
+
+  public static final String MEMO_KEY = "amble";
+
+  public static RolloutSummary of(RolloutStatus s) {
+    return new RolloutSummary(
+        s.workspace(),
+        s.workflow(),
+        s.startedBy(),
+        s.check(),
+        s.phase(),
+        s.total(),
+        s.counts(),
+        s.remaining(),
+        s.inProgress(),
+        s.awaiting(),
+        s.caught());
+  }
+}
