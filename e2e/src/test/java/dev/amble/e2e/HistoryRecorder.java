@@ -1,0 +1,99 @@
+package dev.amble.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.amble.ansible.LocalFleet;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Records the histories the replay test feeds to WorkflowReplayer, from a real run: a rollout of
+ * three local hosts on the real server where one host fails, the rollout catches, the host is
+ * fixed and released, and one host is skipped by its preconditions. Run on purpose only:
+ *
+ * <pre>./mvnw test -pl e2e -am -Dtest=HistoryRecorder -Damble.record.histories=workflows/src/test/resources/histories -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ */
+@EnabledIfSystemProperty(named = "amble.record.histories", matches = ".+")
+class HistoryRecorder {
+  @TempDir Path dir;
+
+  @Test
+  void record() throws Exception {
+    Path target = AmbleProcess.ROOT.resolve(System.getProperty("amble.record.histories"));
+    Files.createDirectories(target);
+    TemporalServerProcess.ensureRunning();
+    LocalFleet fleet =
+        LocalFleet.create(
+            dir,
+            "rec",
+            3,
+            (h, v) -> {
+              v.put("amble_state_become", false);
+              v.put("broken", h.equals("rec02"));
+              if (h.equals("rec03")) {
+                v.put("do_not_patch", true);
+              }
+            });
+    Files.writeString(
+        dir.resolve("Amblefile.yml"),
+        """
+        workspaces:
+          recorded: { host_pattern: fleet, workflow: patch, inventory: inventory.yml, sort_order: ascending }
+        workflows:
+          patch:
+            jobs: [ { job: drain }, { job: patch } ]
+            exit_jobs: [ { job: cleanup } ]
+        jobs:
+          drain: { become: false, tasks: [ { ansible.builtin.ping: {} } ] }
+          patch:
+            become: false
+            preconditions: '!("do_not_patch" in vars)'
+            tasks:
+              - name: patch
+                ansible.builtin.fail: { msg: broken }
+                when: broken | bool
+          cleanup: { become: false, tasks: [ { ansible.builtin.ping: {} } ] }
+        """);
+    Map<String, String> env = TemporalServerProcess.env("record-" + UUID.randomUUID());
+    Process worker = AmbleProcess.start(dir, env, dir.resolve("worker.log"), "worker");
+    try {
+      assertEquals(0, AmbleProcess.run(dir, env, 120, "run", "--detach").code());
+      Rollout rollout = new Rollout(dir, env);
+      rollout.await("caught", s -> s.path("caught").path("caught").asBoolean() && s.path("inProgress").isEmpty(), Duration.ofMinutes(3));
+      Files.writeString(fleet.inventory(), Files.readString(fleet.inventory()).replace("\"broken\" : true", "\"broken\" : false"));
+      assertEquals(0, AmbleProcess.run(dir, env, 60, "catch", "-r", "recording a catch while caught").code());
+      assertEquals(0, AmbleProcess.run(dir, env, 60, "release").code());
+      rollout.await("ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(3));
+    } finally {
+      worker.destroy();
+      worker.waitFor();
+    }
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(TemporalServerProcess.ADDRESS).build());
+    WorkflowClient client = WorkflowClient.newInstance(stubs);
+    WorkflowExecutionHistory rolloutHistory = client.fetchHistory("amble/recorded");
+    Files.writeString(target.resolve("rollout-catch-release.json"), rolloutHistory.toJson(true));
+    int n = 0;
+    for (HistoryEvent e : rolloutHistory.getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
+        var execution = e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution();
+        WorkflowExecutionHistory child = client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
+        String host = execution.getWorkflowId().substring(execution.getWorkflowId().lastIndexOf('/') + 1);
+        Files.writeString(target.resolve(String.format("host-%d-%s.json", ++n, host)), child.toJson(true));
+      }
+    }
+    stubs.shutdownNow();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.amble.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.amble.host.HostWorkflowImpl;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Histories recorded from real runs (a real Temporal server, real Ansible: see the e2e module's
+ * HistoryRecorder) replayed against today's workflow code: a change that breaks determinism, and
+ * so every rollout in flight, fails here.
+ */
+class ReplayTest {
+  static final Path HISTORIES = Path.of("src/test/resources/histories");
+
+  static List<Path> histories() throws IOException {
+    try (Stream<Path> files = Files.list(HISTORIES)) {
+      List<Path> all = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+      assertTrue(all.size() >= 4, "recorded histories: " + all);
+      return all;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("histories")
+  void replaysWithoutNondeterminism(Path file) throws Exception {
+    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(Files.readString(file));
+    WorkflowReplayer.replayWorkflowExecution(history, RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+  }
+}
