@@ -7,6 +7,8 @@ import dev.amble.ansible.BecomePassword;
 import dev.amble.rollout.RolloutInput;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutWorkflow;
+import dev.amble.visibility.AmbleSearchAttributes;
+import dev.amble.visibility.Descriptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -79,28 +81,41 @@ final class RolloutLauncher {
     if (window < 1 || window > 1000) {
       throw Exit.badInput("amble: --concurrency must be between 1 and 1000, got " + window);
     }
-    RolloutRequest request =
-        new RolloutRequest(
-            d,
-            Optional.ofNullable(limit),
-            seed != null ? seed : ThreadLocalRandom.current().nextLong(),
-            window,
-            check,
-            stompLocks,
-            Identity.operator(),
-            heartbeatSeconds != null ? Duration.ofSeconds(heartbeatSeconds) : RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT,
-            RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+    long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
     try (TemporalSession session = TemporalSession.open(amble, temporal, embedded, become, err)) {
       WorkflowClient client = session.client;
-      RolloutWorkflow wf =
-          client.newWorkflowStub(
-              RolloutWorkflow.class,
-              WorkflowOptions.newBuilder()
-                  .setWorkflowId(RolloutRequest.workflowId(workspace))
-                  .setTaskQueue(session.taskQueue)
-                  .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                  .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                  .build());
+      RolloutRequest request =
+          new RolloutRequest(
+              d,
+              Optional.ofNullable(limit),
+              chosenSeed,
+              window,
+              check,
+              stompLocks,
+              Identity.operator(),
+              heartbeatSeconds != null ? Duration.ofSeconds(heartbeatSeconds) : RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT,
+              RolloutRequest.DEFAULT_EVENTS_PER_RUN,
+              session.searchAttributes);
+      if (!session.searchAttributes) {
+        err.printf(
+            "amble: namespace %s lacks amble's search attributes, so the Web UI cannot filter rollouts and hosts;"
+                + " add them (Keyword): %s.%n",
+            client.getOptions().getNamespace(),
+            String.join(", ", dev.amble.worker.SearchAttributeSetup.NAMES));
+        err.flush();
+      }
+      WorkflowOptions.Builder options =
+          WorkflowOptions.newBuilder()
+              .setWorkflowId(RolloutRequest.workflowId(workspace))
+              .setTaskQueue(session.taskQueue)
+              .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+              .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+              .setStaticSummary(Descriptions.rolloutSummary(request))
+              .setStaticDetails(Descriptions.rolloutDetails(request));
+      if (session.searchAttributes) {
+        options.setTypedSearchAttributes(AmbleSearchAttributes.rollout(workspace, "planning"));
+      }
+      RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, options.build());
       WorkflowExecution started;
       try {
         started = WorkflowClient.start(wf::run, new RolloutInput(request, Optional.empty()));

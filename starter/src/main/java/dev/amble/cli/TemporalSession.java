@@ -3,6 +3,7 @@ package dev.amble.cli;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.EmbeddedTemporal;
+import dev.amble.worker.SearchAttributeSetup;
 import dev.amble.worker.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -18,6 +19,8 @@ final class TemporalSession implements AutoCloseable {
   final WorkflowClient client;
   final String taskQueue;
   final String address;
+  /** The namespace has amble's search attributes (the rollout may set them). */
+  final boolean searchAttributes;
   private final WorkflowServiceStubs stubs;
   private final Optional<EmbeddedTemporal> embedded;
   private final Optional<WorkerFactory> worker;
@@ -28,8 +31,10 @@ final class TemporalSession implements AutoCloseable {
       String address,
       WorkflowServiceStubs stubs,
       Optional<EmbeddedTemporal> embedded,
-      Optional<WorkerFactory> worker) {
+      Optional<WorkerFactory> worker,
+      boolean searchAttributes) {
     this.client = client;
+    this.searchAttributes = searchAttributes;
     this.taskQueue = taskQueue;
     this.address = address;
     this.stubs = stubs;
@@ -47,8 +52,9 @@ final class TemporalSession implements AutoCloseable {
         TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
     try {
       WorkflowServiceStubs stubs = connection.connect();
+      boolean indexed = SearchAttributeSetup.missing(stubs, connection.namespace()).isEmpty();
       return new TemporalSession(
-          connection.client(stubs), options.taskQueue(amble.env()), connection.address(), stubs, Optional.empty(), Optional.empty());
+          connection.client(stubs), options.taskQueue(amble.env()), connection.address(), stubs, Optional.empty(), Optional.empty(), indexed);
     } catch (TemporalConnection.UnreachableException e) {
       throw new Exit(
           ExitCode.NO_TEMPORAL,
@@ -65,6 +71,7 @@ final class TemporalSession implements AutoCloseable {
   static TemporalSession embedded(Amble amble, TemporalOptions options, Optional<BecomePassword> become, PrintWriter err) {
     EmbeddedTemporal server = EmbeddedTemporal.start();
     WorkflowServiceStubs stubs = server.stubs();
+    SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
     WorkflowClient client = new TemporalConnection(server.address(), "default", false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).client(stubs);
     String queue = options.taskQueue(amble.env());
     WorkerFactory factory =
@@ -79,7 +86,7 @@ final class TemporalSession implements AutoCloseable {
         server.address(),
         server.address());
     err.flush();
-    return new TemporalSession(client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory));
+    return new TemporalSession(client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory), true);
   }
 
   static TemporalSession open(Amble amble, TemporalOptions options, boolean embedded, Optional<BecomePassword> become, PrintWriter err) {

@@ -1,16 +1,12 @@
 package dev.amble.server;
 
 import com.google.protobuf.util.Durations;
+import dev.amble.worker.SearchAttributeSetup;
 import dev.amble.worker.TemporalConnection;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.IndexedValueType;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
-import io.temporal.serviceclient.OperatorServiceStubs;
-import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,9 +38,6 @@ public final class LocalServer {
   public static final String UI_URL = "http://127.0.0.1:8233";
   public static final String NAMESPACE = "default";
 
-  /** The search attributes amble sets on its workflows, so the Web UI can filter by them. */
-  public static final List<String> SEARCH_ATTRIBUTES =
-      List.of("AmbleWorkspace", "AmbleHost", "AmbleOutcome", "AmbleKind");
 
   private final Path data;
   private final Path bin;
@@ -270,9 +263,6 @@ public final class LocalServer {
   private void setUpNamespace() throws InterruptedException {
     WorkflowServiceStubs stubs =
         new TemporalConnection(ADDRESS, NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).connect();
-    OperatorServiceStubs operator =
-        OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {
@@ -296,15 +286,11 @@ public final class LocalServer {
       while (true) {
         try {
           stubs.blockingStub().describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
-          var listed =
-              operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(NAMESPACE).build());
-          List<String> missing = SEARCH_ATTRIBUTES.stream().filter(a -> !listed.getCustomAttributesMap().containsKey(a)).toList();
+          List<String> missing = SearchAttributeSetup.missing(stubs, NAMESPACE);
           if (missing.isEmpty()) {
             break;
           }
-          AddSearchAttributesRequest.Builder add = AddSearchAttributesRequest.newBuilder().setNamespace(NAMESPACE);
-          missing.forEach(a -> add.putSearchAttributes(a, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-          operator.blockingStub().addSearchAttributes(add.build());
+          SearchAttributeSetup.register(stubs, NAMESPACE, missing);
         } catch (StatusRuntimeException e) {
           if (Instant.now().isAfter(deadline)) {
             throw e;
@@ -313,7 +299,6 @@ public final class LocalServer {
         }
       }
     } finally {
-      operator.shutdownNow();
       stubs.shutdownNow();
     }
   }

@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param check run every job with --check: claim nothing, change nothing, finish nothing
  * @param heartbeatTimeout how long a worker may go silent before its activity is retried on
  *     another worker
+ * @param searchAttributes set amble's search attributes (the namespace has them)
  */
 public record HostInput(
     Definition definition,
@@ -17,4 +18,5 @@ public record HostInput(
     String rollout,
     boolean check,
     boolean stompLocks,
-    Duration heartbeatTimeout) {}
+    Duration heartbeatTimeout,
+    boolean searchAttributes) {}

@@ -3,6 +3,8 @@ package dev.amble.host;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.JobTasks;
 import dev.amble.precondition.Verdict;
+import dev.amble.visibility.AmbleSearchAttributes;
+import dev.amble.visibility.Descriptions;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -32,6 +34,13 @@ public final class HostWorkflowImpl implements HostWorkflow {
   static final Duration SHORT_RUN = Duration.ofMinutes(15);
 
   private HostProgress progress = new HostProgress("", "starting", 0, 0);
+  private boolean searchAttributes;
+
+  /** Where the walk is, for the progress query and the Web UI's current details. */
+  private void at(HostProgress now) {
+    progress = now;
+    Workflow.setCurrentDetails(Descriptions.hostNow(now));
+  }
 
   @Override
   public HostProgress progress() {
@@ -42,11 +51,12 @@ public final class HostWorkflowImpl implements HostWorkflow {
   public HostOutcome walk(HostInput input) {
     Definition d = input.definition();
     String host = input.host();
+    searchAttributes = input.searchAttributes();
     HostActivities activities = activities(input.heartbeatTimeout(), SHORT_RUN);
     HostTarget target = new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
     List<Definition.Step> jobs = d.steps();
     List<Definition.Step> exits = d.exitSteps();
-    progress = new HostProgress(host, "prepare", 0, jobs.size());
+    at(new HostProgress(host, "prepare", 0, jobs.size()));
 
     List<StepCheck> checks = new ArrayList<>();
     jobs.forEach(s -> checks.add(check(s)));
@@ -84,7 +94,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     Walk walk = new Walk(target, input, claim);
     try {
       for (int i = 0; i < jobs.size(); i++) {
-        progress = new HostProgress(host, jobs.get(i).job().name(), i, jobs.size());
+        at(new HostProgress(host, jobs.get(i).job().name(), i, jobs.size()));
         walk.run(jobs.get(i));
         if (walk.failure.isPresent()) {
           break;
@@ -103,7 +113,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     if (input.check()) {
       return done(host, Outcome.CHECKED, "", walk.lastLog);
     }
-    progress = new HostProgress(host, "finish", jobs.size(), jobs.size());
+    at(new HostProgress(host, "finish", jobs.size(), jobs.size()));
     try {
       RunResult finished =
           activities.finishHost(new FinishRequest(target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
@@ -128,7 +138,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       if (!v.holds()) {
         continue;
       }
-      progress = new HostProgress(walk.target.host(), "exit: " + exit.job().name(), progress.jobsDone(), progress.jobs());
+      at(new HostProgress(walk.target.host(), "exit: " + exit.job().name(), progress.jobsDone(), progress.jobs()));
       walk.run(exit);
     }
   }
@@ -177,7 +187,10 @@ public final class HostWorkflowImpl implements HostWorkflow {
   }
 
   private HostOutcome done(String host, Outcome outcome, String reason, String log) {
-    progress = new HostProgress(host, "done", progress.jobsDone(), progress.jobs());
+    at(new HostProgress(host, "done", progress.jobsDone(), progress.jobs()));
+    if (searchAttributes) {
+      Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(outcome.word()));
+    }
     return new HostOutcome(host, outcome, reason, log);
   }
 

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param startedBy who started it, e.g. {@code alice@laptop}
  * @param heartbeatTimeout how long a worker may go silent before its work moves to another
  * @param eventsPerRun history length at which the rollout continues as new
+ * @param searchAttributes the namespace has amble's search attributes (AmbleSearchAttributes):
+ *     the rollout and its hosts set them, for the Web UI to filter on
  */
 public record RolloutRequest(
     Definition definition,
@@ -24,7 +26,8 @@ public record RolloutRequest(
     boolean stompLocks,
     String startedBy,
     Duration heartbeatTimeout,
-    int eventsPerRun) {
+    int eventsPerRun,
+    boolean searchAttributes) {
 
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 

@@ -5,6 +5,8 @@ import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
 import dev.amble.plan.HostOrder;
+import dev.amble.visibility.AmbleSearchAttributes;
+import dev.amble.visibility.Descriptions;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -104,11 +106,19 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     return status();
   }
 
-  /** Keeps the summary in the memo whenever it changed (one event each time). */
+  /**
+   * Keeps the summary in the memo whenever it changed (one event each time), the phase in the
+   * AmbleOutcome search attribute, and the Web UI's current details.
+   */
   private void record() {
-    RolloutSummary now = RolloutSummary.of(status());
+    RolloutStatus status = status();
+    Workflow.setCurrentDetails(Descriptions.rolloutNow(status));
+    RolloutSummary now = RolloutSummary.of(status);
     if (!now.equals(recorded)) {
       Workflow.upsertMemo(java.util.Map.of(RolloutSummary.MEMO_KEY, now));
+      if (request.searchAttributes() && (recorded == null || !recorded.phase().equals(now.phase()))) {
+        Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(now.phase()));
+      }
       recorded = now;
     }
   }
@@ -139,14 +149,16 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private void start(String host) {
-    HostWorkflow child =
-        Workflow.newChildWorkflowStub(
-            HostWorkflow.class,
-            ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(RolloutRequest.hostWorkflowId(request.workspace(), host))
-                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .build());
+    ChildWorkflowOptions.Builder options =
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(RolloutRequest.hostWorkflowId(request.workspace(), host))
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setStaticSummary(Descriptions.hostSummary(request.workspace(), host));
+    if (request.searchAttributes()) {
+      options.setTypedSearchAttributes(AmbleSearchAttributes.host(request.workspace(), host));
+    }
+    HostWorkflow child = Workflow.newChildWorkflowStub(HostWorkflow.class, options.build());
     HostInput input =
         new HostInput(
             request.definition(),
@@ -154,7 +166,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
             rollout,
             request.check(),
             request.stompLocks(),
-            request.heartbeatTimeout());
+            request.heartbeatTimeout(),
+            request.searchAttributes());
     inFlight.put(host, Async.function(child::walk, input));
   }
 
@@ -221,14 +234,21 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     }
   }
 
+  /** Signals may come from the Web UI, typed by hand: an empty input or field is tolerated. */
   @Override
   public void catchSignal(CatchRequest request) {
-    applyCatch(request);
+    applyCatch(
+        new CatchRequest(
+            request == null || request.reason() == null ? "" : request.reason(),
+            request == null || request.by() == null || request.by().isBlank() ? "the Web UI" : request.by()));
   }
 
   @Override
   public void releaseSignal(ReleaseRequest request) {
-    applyRelease(request);
+    applyRelease(
+        new ReleaseRequest(
+            request != null && request.skipFailed(),
+            request == null || request.by() == null || request.by().isBlank() ? "the Web UI" : request.by()));
   }
 
   @Override

@@ -81,7 +81,7 @@ class ContinueAsNewTest {
     env.start();
 
     RolloutRequest request =
-        new RolloutRequest(d, Optional.empty(), 7, 50, false, false, "test", Duration.ofSeconds(30), RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+        new RolloutRequest(d, Optional.empty(), 7, 50, false, false, "test", Duration.ofSeconds(30), RolloutRequest.DEFAULT_EVENTS_PER_RUN, false);
     RolloutWorkflow wf =
         client.newWorkflowStub(
             RolloutWorkflow.class,

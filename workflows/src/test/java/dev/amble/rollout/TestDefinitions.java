@@ -57,6 +57,7 @@ final class TestDefinitions {
         false,
         "tester@test",
         Duration.ofSeconds(30),
-        RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+        RolloutRequest.DEFAULT_EVENTS_PER_RUN,
+        false);
   }
 }

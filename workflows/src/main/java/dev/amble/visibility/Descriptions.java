@@ -1,0 +1,103 @@
+package dev.amble.visibility;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.DurationText;
+import dev.amble.amblefile.JobSpec;
+import dev.amble.host.HostProgress;
+import dev.amble.rollout.RolloutRequest;
+import dev.amble.rollout.RolloutStatus;
+import java.util.List;
+
+/**
+ * What the Web UI shows of amble's workflows: a one-line static summary, static details
+ * (markdown: what the workflow will do, and how to steer it), and live current details.
+ */
+public final class Descriptions {
+  private Descriptions() {}
+
+  public static String rolloutSummary(RolloutRequest r) {
+    return (r.check() ? "amble check" : "amble rollout")
+        + " of workspace "
+        + r.workspace()
+        + ": workflow "
+        + r.definition().workflow().name()
+        + " on "
+        + r.definition().workspace().hostPattern()
+        + r.limit().map(l -> " limited to " + l).orElse("");
+  }
+
+  public static String rolloutDetails(RolloutRequest r) {
+    Definition d = r.definition();
+    StringBuilder md = new StringBuilder();
+    md.append("**Workspace** `").append(r.workspace()).append("`, started by ").append(r.startedBy()).append("\n\n");
+    md.append("- hosts: `").append(d.workspace().hostPattern()).append('`');
+    r.limit().ifPresent(l -> md.append(", limited to `").append(l).append('`'));
+    md.append("\n- order: ").append(d.workspace().sortOrder().word());
+    md.append(", ").append(r.concurrency()).append(" at a time");
+    md.append(r.check() ? "\n- **check mode**: ansible-playbook --check, nothing written" : "");
+    md.append("\n- Amblefile: `").append(d.amblefile()).append("`\n\n");
+    md.append("**Jobs**\n\n");
+    steps(md, d.steps());
+    if (!d.exitSteps().isEmpty()) {
+      md.append("\n**Exit jobs** (once any job began, also after a failure)\n\n");
+      steps(md, d.exitSteps());
+    }
+    md.append(
+        "\n**Steering**: send the signal `catch` (input `{\"reason\": \"why\", \"by\": \"you\"}`) to"
+            + " stop starting hosts; `release` (input `{\"skipFailed\": false, \"by\": \"you\"}`) to"
+            + " resume, walking failed hosts again first (`true` leaves them failed).\n");
+    return md.toString();
+  }
+
+  private static void steps(StringBuilder md, List<Definition.Step> steps) {
+    for (Definition.Step s : steps) {
+      JobSpec j = s.job();
+      md.append(s.index() + 1).append(". `").append(j.name()).append('`');
+      if (!s.options().isEmpty()) {
+        md.append(" with ").append(s.options());
+      }
+      md.append(", timeout ").append(DurationText.format(j.timeout()));
+      if (!j.preconditions().equals(JobSpec.ALWAYS)) {
+        md.append(", when `").append(j.preconditions().strip().replaceAll("\\s+", " ")).append('`');
+      }
+      md.append('\n');
+    }
+  }
+
+  public static String rolloutNow(RolloutStatus s) {
+    StringBuilder md = new StringBuilder();
+    md.append("**").append(s.phase()).append("**: ");
+    md.append(s.results().size()).append(" of ").append(s.total()).append(" hosts done");
+    StringBuilder counts = new StringBuilder();
+    s.counts().forEach((k, v) -> {
+      if (v > 0) {
+        counts.append(counts.length() == 0 ? "" : ", ").append(v).append(' ').append(k);
+      }
+    });
+    if (counts.length() > 0) {
+      md.append(" (").append(counts).append(')');
+    }
+    md.append(", ").append(s.remaining()).append(" to go");
+    if (!s.inProgress().isEmpty()) {
+      md.append("\n\nwalking now: ").append(String.join(", ", s.inProgress()));
+    }
+    if (s.caught().caught()) {
+      md.append("\n\n**CAUGHT** by ").append(s.caught().by()).append(": ").append(s.caught().reason());
+      if (!s.awaiting().isEmpty()) {
+        md.append("\n\nfailed, waiting for release: ").append(String.join(", ", s.awaiting()));
+      }
+    }
+    return md.toString();
+  }
+
+  public static String hostSummary(String workspace, String host) {
+    return "amble host " + host + " of workspace " + workspace;
+  }
+
+  public static String hostNow(HostProgress p) {
+    if (p.step().equals("done") || p.step().equals("prepare") || p.step().equals("starting")) {
+      return "**" + p.step() + "**";
+    }
+    return "**" + p.step() + "** (" + p.jobsDone() + " of " + p.jobs() + " jobs done)";
+  }
+}
