@@ -1,0 +1,253 @@
+package dev.amble.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.amble.ansible.WorkspaceDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real Temporal server, a fleet of 6 SSH hosts in network namespaces, and the faults a
+ * rollout must survive: a worker killed mid-job, the server killed mid-rollout, a host whose sshd
+ * goes away, and an operator's catch. Every scenario ends with every host succeeded.
+ */
+class SshFleetTest {
+  static final Path ROOT = AmbleProcess.ROOT.resolve("e2e/target/ssh");
+  static SshFleet fleet;
+  static final Map<String, String> FIGURES = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void fleetAndServer() throws Exception {
+    TemporalServerProcess.ensureRunning();
+    WorkspaceDir.deleteTree(ROOT);
+    fleet = SshFleet.start(ROOT.resolve("fleet"), 6);
+  }
+
+  @AfterAll
+  static void stopFleet() {
+    if (fleet != null) {
+      fleet.stop();
+    }
+    System.out.println("e2e figures: " + FIGURES);
+  }
+
+  /** One scenario: its own Amblefile folder, workspace, task queue and worker. */
+  static final class Scenario implements AutoCloseable {
+    final String workspace;
+    final Path folder;
+    final Map<String, String> env;
+    final Rollout rollout;
+    Process worker;
+    int workers;
+
+    Scenario(String workspace, String job) throws Exception {
+      this.workspace = workspace;
+      this.folder = ROOT.resolve(workspace);
+      Files.createDirectories(folder);
+      Files.writeString(
+          folder.resolve("Amblefile.yml"),
+          """
+          workspaces:
+            %s:
+              host_pattern: fleet
+              workflow: maintain
+              inventory: %s
+              sort_order: ascending
+          workflows:
+            maintain:
+              jobs: [ { job: work } ]
+          jobs:
+            work:
+              become: false
+              tasks:
+                - name: the maintenance
+                  %s
+          """
+              .formatted(workspace, fleet.inventory(), job));
+      env = TemporalServerProcess.env("e2e-" + workspace + "-" + UUID.randomUUID());
+      rollout = new Rollout(folder, env);
+      startWorker();
+    }
+
+    void startWorker() {
+      worker = AmbleProcess.start(folder, env, folder.resolve("worker-" + (++workers) + ".log"), "worker");
+    }
+
+    void killWorker() throws InterruptedException {
+      worker.destroyForcibly(); // SIGKILL
+      worker.waitFor();
+    }
+
+    void run(String... more) {
+      String[] args = Stream.concat(Stream.of("run", "--detach", "--heartbeat-timeout", "10"), Stream.of(more)).toArray(String[]::new);
+      AmbleProcess.Result r = AmbleProcess.run(folder, env, 120, args);
+      assertEquals(0, r.code(), r.toString());
+    }
+
+    AmbleProcess.Result amble(String... args) {
+      return AmbleProcess.run(folder, env, 120, args);
+    }
+
+    /** Waits until the host's log folder holds a log of the step (e.g. "01-work"). */
+    void awaitStep(String host, String step, Duration timeout) throws InterruptedException {
+      Instant deadline = Instant.now().plus(timeout);
+      while (logs(host, step) == 0) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new AssertionError(host + " never began " + step);
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    long logs(String host, String step) {
+      Path dir = WorkspaceDir.of(folder, workspace).hostLogs(host);
+      if (!Files.isDirectory(dir)) {
+        return 0;
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        return files.filter(p -> p.getFileName().toString().endsWith("-" + step + ".log")).count();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    JsonNode awaitDone() throws InterruptedException {
+      JsonNode done = rollout.await("ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(6));
+      assertEquals(6, Rollout.count(done, "succeeded"), done.toString());
+      for (String host : fleet.hosts) {
+        try {
+          JsonNode state = new ObjectMapper().readTree(fleet.stateDir(host).resolve("amble_state.fact").toFile());
+          assertTrue(state.at("/workspaces/" + workspace + "/succeeded").isTextual(), host + ": " + state);
+        } catch (java.io.IOException e) {
+          throw new AssertionError(host + " has no remote state", e);
+        }
+      }
+      return done;
+    }
+
+    /** Every host ran each step once, and the job once: nobody was walked twice. */
+    void eachHostWalkedOnce() {
+      for (String host : fleet.hosts) {
+        for (String step : new String[] {"prepare", "01-work", "finish"}) {
+          assertEquals(1, logs(host, step), host + " " + step);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (worker != null && worker.isAlive()) {
+        worker.destroy();
+        worker.waitFor();
+      }
+    }
+  }
+
+  @Test
+  void aFullRolloutSucceedsAndEachHostSaysSo() throws Exception {
+    try (Scenario s = new Scenario("ssh-full", "ansible.builtin.command: uptime")) {
+      Instant start = Instant.now();
+      s.run("--concurrency", "3");
+      s.awaitDone();
+      s.eachHostWalkedOnce();
+      FIGURES.put("full rollout, 6 hosts, concurrency 3 (s)", Long.toString(Duration.between(start, Instant.now()).toSeconds()));
+    }
+  }
+
+  @Test
+  void aWorkerKilledMidJobOnHost3LeavesHosts1And2Untouched() throws Exception {
+    try (Scenario s = new Scenario("ssh-worker-kill", "ansible.builtin.command: sleep 6")) {
+      s.run();
+      s.awaitStep("host03", "01-work", Duration.ofMinutes(3));
+      Thread.sleep(2000); // in the middle of host03's job
+      s.killWorker();
+      fleet.mark("after-worker-kill");
+      Instant killed = Instant.now();
+      s.startWorker();
+      s.awaitDone();
+      FIGURES.put("worker kill: rollout done after restart (s)", Long.toString(Duration.between(killed, Instant.now()).toSeconds()));
+      for (String host : new String[] {"host01", "host02"}) {
+        int sessions = fleet.sessions(host, "after-worker-kill");
+        FIGURES.put("worker kill: new SSH sessions on " + host, Integer.toString(sessions));
+        assertEquals(0, sessions, host + " was contacted again after the restart");
+      }
+      FIGURES.put("worker kill: host03 job runs", Long.toString(s.logs("host03", "01-work")));
+      assertEquals(2, s.logs("host03", "01-work"), "host03's interrupted job runs again, once");
+      for (String host : new String[] {"host01", "host02", "host04", "host05", "host06"}) {
+        assertEquals(1, s.logs(host, "01-work"), host);
+      }
+    }
+  }
+
+  @Test
+  void theServerKilledMidRolloutLosesNothingAndWalksNobodyTwice() throws Exception {
+    try (Scenario s = new Scenario("ssh-server-kill", "ansible.builtin.command: sleep 4")) {
+      s.run();
+      s.awaitStep("host03", "01-work", Duration.ofMinutes(3));
+      Thread.sleep(1000);
+      TemporalServerProcess.kill();
+      Instant killed = Instant.now();
+      Thread.sleep(2000);
+      TemporalServerProcess.ensureRunning();
+      FIGURES.put("server kill: restart took (s)", Long.toString(Duration.between(killed, Instant.now()).toSeconds()));
+      s.awaitDone();
+      s.eachHostWalkedOnce();
+    }
+  }
+
+  @Test
+  void aHostWhoseSshdStopsCatchesTheRolloutUntilReleased() throws Exception {
+    try (Scenario s = new Scenario("ssh-host-gone", "ansible.builtin.command: uptime")) {
+      fleet.stopHost("host04");
+      try {
+        s.run();
+        JsonNode caught =
+            s.rollout.await(
+                "caught", st -> st.path("caught").path("caught").asBoolean() && st.path("inProgress").isEmpty(), Duration.ofMinutes(4));
+        assertEquals("UNREACHABLE", caught.at("/results/host04/outcome").asText(), caught.toString());
+        assertTrue(caught.at("/caught/reason").asText().startsWith("host host04 unreachable"), caught.toString());
+        assertEquals(0, s.logs("host05", "prepare"), "host05 started while caught");
+      } finally {
+        fleet.startHost("host04");
+      }
+      AmbleProcess.Result released = s.amble("release");
+      assertEquals(0, released.code(), released.toString());
+      s.awaitDone();
+    }
+  }
+
+  @Test
+  void aCatchTakesEffectBeforeTheNextHostAndReleaseResumes() throws Exception {
+    try (Scenario s = new Scenario("ssh-catch", "ansible.builtin.command: sleep 3")) {
+      s.run();
+      s.awaitStep("host01", "01-work", Duration.ofMinutes(3));
+      AmbleProcess.Result caught = s.amble("catch", "-r", "change freeze");
+      assertEquals(0, caught.code(), caught.toString());
+      assertTrue(caught.out().startsWith("Caught rollout of ssh-catch: no new host starts. Still finishing: host01."), caught.out());
+      JsonNode idle =
+          s.rollout.await("idle while caught", st -> st.path("phase").asText().equals("caught"), Duration.ofMinutes(2));
+      assertEquals("SUCCEEDED", idle.at("/results/host01/outcome").asText());
+      Thread.sleep(3000);
+      assertEquals(0, s.logs("host02", "prepare"), "host02 started although the rollout was caught");
+      assertEquals("change freeze", s.rollout.status().at("/caught/reason").asText());
+      AmbleProcess.Result released = s.amble("release");
+      assertEquals(0, released.code(), released.toString());
+      s.awaitDone();
+      s.eachHostWalkedOnce();
+      assertFalse(s.rollout.status().path("caught").path("caught").asBoolean());
+    }
+  }
+}
