@@ -1,0 +1,110 @@
+package dev.amble.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.temporal.yml, checked without Docker (no engine runs here): the services of the
+ * current upstream layout, pinned images, published ports, healthchecks, and a start order that
+ * brings the database up, migrates it, starts the server, creates the namespace and amble's search
+ * attributes, and only then the Web UI.
+ */
+class DockerComposeFileTest {
+  static JsonNode services;
+
+  @BeforeAll
+  static void parse() throws Exception {
+    JsonNode compose =
+        new ObjectMapper(new YAMLFactory()).readTree(AmbleProcess.ROOT.resolve("docker-compose.temporal.yml").toFile());
+    services = compose.get("services");
+  }
+
+  /** "${VAR:-default}" as Compose resolves it with VAR unset. */
+  static String resolved(String value) {
+    Matcher m = Pattern.compile("\\$\\{[A-Z_]+:-([^}]*)}").matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(m.group(1)));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  @Test
+  void theServicesAreThoseOfTheUpstreamLayout() {
+    List<String> names = new ArrayList<>();
+    services.fieldNames().forEachRemaining(names::add);
+    assertEquals(List.of("postgresql", "temporal-schema", "temporal", "temporal-namespace", "temporal-ui"), names);
+  }
+
+  @Test
+  void everyImageIsPinnedToAVersion() {
+    Map<String, String> expected =
+        Map.of(
+            "postgresql", "postgres",
+            "temporal-schema", "temporalio/admin-tools",
+            "temporal", "temporalio/server",
+            "temporal-namespace", "temporalio/admin-tools",
+            "temporal-ui", "temporalio/ui");
+    expected.forEach(
+        (service, repository) -> {
+          String image = resolved(services.at("/" + service + "/image").asText());
+          assertTrue(image.startsWith(repository + ":"), service + ": " + image);
+          String tag = image.substring(repository.length() + 1);
+          assertTrue(tag.matches("\\d+(\\.\\d+)*"), service + " is not pinned: " + image);
+        });
+    assertEquals(
+        resolved(services.at("/temporal/image").asText()).split(":")[1],
+        resolved(services.at("/temporal-schema/image").asText()).split(":")[1],
+        "admin-tools must match the server's version");
+  }
+
+  @Test
+  void theServerAndTheUiArePublished() {
+    assertTrue(resolved(services.at("/temporal/ports/0").asText()).endsWith(":7233:7233"), services.at("/temporal/ports").toString());
+    assertTrue(resolved(services.at("/temporal-ui/ports/0").asText()).endsWith(":8080:8080"), services.at("/temporal-ui/ports").toString());
+    assertTrue(services.at("/postgresql/ports").isMissingNode(), "the database must not be published");
+  }
+
+  @Test
+  void theStartOrderIsEnforcedByHealthAndCompletion() {
+    assertTrue(services.at("/postgresql/healthcheck/test").isArray());
+    assertTrue(services.at("/temporal/healthcheck/test").isArray());
+    assertEquals("service_healthy", services.at("/temporal-schema/depends_on/postgresql/condition").asText());
+    assertEquals("service_completed_successfully", services.at("/temporal/depends_on/temporal-schema/condition").asText());
+    assertEquals("service_healthy", services.at("/temporal-namespace/depends_on/temporal/condition").asText());
+    assertEquals("service_completed_successfully", services.at("/temporal-ui/depends_on/temporal-namespace/condition").asText());
+    assertEquals("no", services.at("/temporal-schema/restart").asText());
+  }
+
+  @Test
+  void theSchemaJobMigratesBothDatabases() {
+    String script = services.at("/temporal-schema/command/0").asText();
+    assertTrue(script.contains("for db in temporal temporal_visibility"), script);
+    assertTrue(script.contains("temporal-sql-tool --db temporal update-schema"), script);
+    assertTrue(script.contains("temporal-sql-tool --db temporal_visibility update-schema"), script);
+  }
+
+  @Test
+  void theNamespaceJobRegistersAmblesSearchAttributes() {
+    String script = services.at("/temporal-namespace/command/0").asText();
+    assertTrue(script.contains("temporal operator namespace create"), script);
+    for (String attribute : List.of("AmbleWorkspace", "AmbleHost", "AmbleOutcome", "AmbleKind")) {
+      assertTrue(script.contains("--name " + attribute + " --type Keyword"), attribute);
+    }
+    assertFalse(script.contains("tctl"), "tctl is gone from admin-tools");
+  }
+
+}
