@@ -46,20 +46,61 @@ public final class HostPlaybook {
       Duration timeout,
       boolean become,
       ProcessRunner.Progress progress) {
-    Path folder = Path.of(target.folder());
-    WorkspaceDir dir = WorkspaceDir.of(folder, target.workspace());
+    WorkspaceDir dir = WorkspaceDir.of(Path.of(target.folder()), target.workspace());
+    Finished run =
+        playbook(
+            runner,
+            Path.of(target.folder()),
+            dir,
+            target.inventory(),
+            Optional.of(target.host()),
+            dir.hostLogs(target.host()),
+            step,
+            playbook,
+            extraVars,
+            moreArgs,
+            timeout,
+            become,
+            progress);
+    return result(target.host(), run.outcome(), run.events(), run.log());
+  }
+
+  /** How an ansible-playbook run ended: the process, the callback's events, the log. */
+  public record Finished(ProcessOutcome outcome, Path events, Path log) {}
+
+  /**
+   * One ansible-playbook run for a workspace, limited to one host when {@code host} is given
+   * (else to what the playbook's plays target).
+   */
+  public static Finished playbook(
+      ProcessRunner runner,
+      Path folder,
+      WorkspaceDir dir,
+      Optional<String> inventory,
+      Optional<String> host,
+      Path logDir,
+      String step,
+      Path playbook,
+      ObjectNode extraVars,
+      List<String> moreArgs,
+      Duration timeout,
+      boolean become,
+      ProcessRunner.Progress progress) {
     String id = UUID.randomUUID().toString();
     Path limit = dir.run().resolve(id + ".limit");
     Path vars = dir.run().resolve(id + ".vars.json");
     String stamp = STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
-    Path log = dir.hostLogs(target.host()).resolve(stamp + "-" + step + ".log");
-    Path events = dir.hostLogs(target.host()).resolve(stamp + "-" + step + ".events.jsonl");
+    Path log = logDir.resolve(stamp + "-" + step + ".log");
+    Path events = logDir.resolve(stamp + "-" + step + ".events.jsonl");
     try {
-      writePrivate(limit, exactPattern(target.host()) + "\n");
       writePrivate(vars, JSON.writeValueAsString(extraVars));
       List<String> args = new ArrayList<>();
-      target.inventory().ifPresent(i -> args.addAll(List.of("-i", i)));
-      args.addAll(List.of("--limit", "@" + limit, "-e", "@" + vars));
+      inventory.ifPresent(i -> args.addAll(List.of("-i", i)));
+      if (host.isPresent()) {
+        writePrivate(limit, exactPattern(host.get()) + "\n");
+        args.addAll(List.of("--limit", "@" + limit));
+      }
+      args.addAll(List.of("-e", "@" + vars));
       args.addAll(moreArgs);
       args.add(playbook.toString());
       ProcessOutcome outcome =
@@ -74,7 +115,7 @@ public final class HostPlaybook {
                   timeout),
               progress,
               become);
-      return result(target.host(), outcome, events, log);
+      return new Finished(outcome, events, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -104,6 +104,30 @@ public final class Playbooks {
     }
   }
 
+  /**
+   * The playbook of a health gate's tasks, beside the Amblefile like a job's: one play over the
+   * hosts named by {@code amble_check_hosts} (the gate's host pattern, passed as an extra var).
+   */
+  public static Path check(Path folder, String workspace, String name, ArrayNode tasks, boolean become) {
+    ArrayNode plays = JsonNodeFactory.instance.arrayNode();
+    ObjectNode play = plays.addObject();
+    play.put("name", "amble check: " + name);
+    play.put("hosts", "{{ amble_check_hosts }}");
+    play.put("gather_facts", false);
+    play.put("become", become);
+    play.putArray("tasks").addAll(tasks);
+    String header =
+        "# Rendered by amble for workspace " + workspace + ", check " + name
+            + ", from the Amblefile in this folder.\n# Do not edit: amble writes it again before each run.\n";
+    try {
+      Path target = folder.resolve(".amble-" + workspace + ".check." + WorkspaceDir.fileName(name) + ".yml");
+      writeIfChanged(target, (header + YAML.writeValueAsString(plays)).getBytes(StandardCharsets.UTF_8));
+      return target;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static void writeIfChanged(Path target, byte[] content) {
     try {
       if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), content)) {

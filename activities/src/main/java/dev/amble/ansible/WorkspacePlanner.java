@@ -49,6 +49,7 @@ public final class WorkspacePlanner {
         limit,
         definition.workspace().sortOrder(),
         seed,
-        plans);
+        plans,
+        definition.workspace().strategy());
   }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the demo under examples/demo: twelve hosts on this machine (Ansible's local connection, each"
           + " with its own state folder) walked through a three-job OS upgrade with an exit job, on the"
-          + " embedded Temporal server. Three hosts are skipped by their preconditions. Resets the"
+          + " embedded Temporal server: a canary host first, then waves of four. Three hosts are skipped by their preconditions. Resets the"
           + " demo hosts first (--keep to run again on what the last run left: then every host is"
           + " skipped, since each is upgraded already).",
       ""

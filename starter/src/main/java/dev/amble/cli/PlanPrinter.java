@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.plan.Decision;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
+import dev.amble.visibility.Strategies;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -41,14 +42,22 @@ final class PlanPrinter {
         plan.hostPattern(),
         plan.limit().map(l -> " limited to \"" + l + "\"").orElse(""),
         plan.sortOrder().word() + (plan.sortOrder().word().equals("shuffle") ? " (seed " + plan.seed() + ")" : ""));
+    for (String line : Strategies.describe(plan.strategy())) {
+      out.printf("  %s%n", line);
+    }
+    out.println();
     int width = Math.max(4, plan.hosts().stream().mapToInt(h -> h.host().length()).max().orElse(4));
-    out.printf("%-" + width + "s  %-8s %s%n", "HOST", "DECISION", "REASON");
-    for (HostPlan h : plan.hosts()) {
+    java.util.List<Integer> waves = plan.waves();
+    out.printf("%-" + width + "s  %-8s %-4s %s%n", "HOST", "DECISION", "WAVE", "REASON");
+    for (int i = 0; i < plan.hosts().size(); i++) {
+      HostPlan h = plan.hosts().get(i);
       String reason = h.reason();
       if (!h.note().isEmpty()) {
         reason = reason.isEmpty() ? h.note() : reason + "; " + h.note();
       }
-      out.printf("%-" + width + "s  %-8s %s%n", h.host(), h.decision().word(), reason).flush();
+      String wave = waves.get(i) == 0 ? "" : Integer.toString(waves.get(i));
+      out.println(String.format("%-" + width + "s  %-8s %-4s %s", h.host(), h.decision().word(), wave, reason).stripTrailing());
+      out.flush();
     }
     out.println();
     out.println(summary(plan.counts()));
@@ -76,11 +85,18 @@ final class PlanPrinter {
     root.put("seed", plan.seed());
     ObjectNode counts = root.putObject("counts");
     plan.counts().forEach((d, n) -> counts.put(d.word(), n));
+    ArrayNode strategy = root.putArray("strategy");
+    Strategies.describe(plan.strategy()).forEach(strategy::add);
+    java.util.List<Integer> waves = plan.waves();
     ArrayNode hosts = root.putArray("hosts");
-    for (HostPlan h : plan.hosts()) {
+    for (int i = 0; i < plan.hosts().size(); i++) {
+      HostPlan h = plan.hosts().get(i);
       ObjectNode n = hosts.addObject();
       n.put("host", h.host());
       n.put("decision", h.decision().word());
+      if (waves.get(i) > 0) {
+        n.put("wave", waves.get(i));
+      }
       n.put("reason", h.reason());
       if (!h.note().isEmpty()) {
         n.put("note", h.note());

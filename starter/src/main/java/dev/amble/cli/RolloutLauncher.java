@@ -1,8 +1,10 @@
 package dev.amble.cli;
 
+import dev.amble.amblefile.Amount;
 import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.DurationText;
+import dev.amble.amblefile.Strategy;
 import dev.amble.amblefile.SortOrder;
-import dev.amble.amblefile.WorkspaceSpec;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.rollout.RolloutInput;
 import dev.amble.rollout.RolloutRequest;
@@ -17,6 +19,7 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Option;
@@ -43,6 +46,34 @@ final class RolloutLauncher {
       paramLabel = "N",
       description = "Hosts walked at once (a sliding window). Default: the workspace's concurrency.")
   Integer concurrency;
+
+  @Option(
+      names = "--waves",
+      paramLabel = "SIZES",
+      split = ",",
+      description = "Wave sizes, e.g. 1,5,10%,25%: a canary, then growing waves, the last size repeating. Default: the workspace's waves.")
+  List<String> waves;
+
+  @Option(
+      names = "--pause-between-waves",
+      paramLabel = "DURATION",
+      description = "Wait between waves (90s, 10m, 1h), or `manual`: caught after each wave until released.")
+  String pause;
+
+  @Option(names = "--bake-time", paramLabel = "DURATION", description = "How long each finished wave bakes before its post-checks.")
+  String bakeTime;
+
+  @Option(
+      names = "--max-failures",
+      paramLabel = "N|P%",
+      description = "Failed hosts tolerated (a count, or a percentage of the walked hosts); one more catches the rollout. Default: the workspace's, 0.")
+  String maxFailures;
+
+  @Option(names = "--max-failures-per-wave", paramLabel = "N|P%", description = "The same, within each wave.")
+  String maxFailuresPerWave;
+
+  @Option(names = "--unreachable", paramLabel = "POLICY", description = "fail, skip or retry: how an unreachable host counts.")
+  String unreachable;
 
   @Option(names = "--stomp-locks", description = "Take hosts whose lock another workspace holds.")
   boolean stompLocks;
@@ -95,15 +126,7 @@ final class RolloutLauncher {
               Identity.operator(),
               heartbeatSeconds != null ? Duration.ofSeconds(heartbeatSeconds) : RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT,
               RolloutRequest.DEFAULT_EVENTS_PER_RUN,
-              session.searchAttributes);
-      if (!session.searchAttributes) {
-        err.printf(
-            "amble: namespace %s lacks amble's search attributes, so the Web UI cannot filter rollouts and hosts;"
-                + " add them (Keyword): %s.%n",
-            client.getOptions().getNamespace(),
-            String.join(", ", dev.amble.worker.SearchAttributeSetup.NAMES));
-        err.flush();
-      }
+              session.searchAttributes());
       WorkflowOptions.Builder options =
           WorkflowOptions.newBuilder()
               .setWorkflowId(RolloutRequest.workflowId(workspace))
@@ -112,7 +135,7 @@ final class RolloutLauncher {
               .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
               .setStaticSummary(Descriptions.rolloutSummary(request))
               .setStaticDetails(Descriptions.rolloutDetails(request));
-      if (session.searchAttributes) {
+      if (session.searchAttributes()) {
         options.setTypedSearchAttributes(AmbleSearchAttributes.rollout(workspace, "planning"));
       }
       RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, options.build());
@@ -148,6 +171,14 @@ final class RolloutLauncher {
           started.getWorkflowId(),
           started.getRunId());
       out.flush();
+      session.missingSearchAttributes.filter(m -> !m.isEmpty()).ifPresent(missing -> {
+        err.printf(
+            "amble: namespace %s lacks amble's search attributes %s (Keyword), so the Web UI cannot filter"
+                + " this rollout's workflows: see the README (`amble server` adds them to its own server).%n",
+            client.getOptions().getNamespace(),
+            String.join(", ", missing));
+        err.flush();
+      });
       if (!session.isEmbedded() && !Rollouts.workerPolling(client, session.taskQueue)) {
         err.printf(
             "amble: no worker polls task queue %s: the rollout waits until one starts (`amble worker`).%n",
@@ -173,7 +204,8 @@ final class RolloutLauncher {
     }
   }
 
-  private Definition definition(Definition d) {
+  private Definition definition(Definition given) {
+    Definition d = withStrategy(given);
     if (sortOrder == null) {
       return d;
     }
@@ -181,13 +213,58 @@ final class RolloutLauncher {
         SortOrder.fromWord(sortOrder)
             .orElseThrow(
                 () -> Exit.badInput("amble: --sort-order must be one of " + String.join(", ", SortOrder.words()) + ", got \"" + sortOrder + "\""));
-    WorkspaceSpec w = d.workspace();
-    return new Definition(
-        d.amblefile(),
-        d.folder(),
-        new WorkspaceSpec(w.name(), w.hostPattern(), w.workflow(), order, w.concurrency(), w.requireLimit(), w.inventory()),
-        d.workflow(),
-        d.jobs());
+    return new Definition(d.amblefile(), d.folder(), d.workspace().withSortOrder(order), d.workflow(), d.jobs());
+  }
+
+  /** The workspace's strategy, with what the options override. */
+  private Definition withStrategy(Definition d) {
+    Strategy s = d.workspace().strategy();
+    List<Amount> sizes = s.waves();
+    if (waves != null) {
+      sizes = waves.stream().map(w -> amount("--waves", w, 1)).toList();
+    }
+    Optional<Duration> pauseFor = s.pauseBetweenWaves();
+    boolean manual = s.manualPause();
+    if (pause != null) {
+      manual = pause.equals("manual");
+      pauseFor = manual ? Optional.empty() : Optional.of(duration("--pause-between-waves", pause));
+    }
+    Duration bake = bakeTime == null ? s.bakeTime() : duration("--bake-time", bakeTime);
+    Amount max = maxFailures == null ? s.maxFailures() : amount("--max-failures", maxFailures, 0);
+    Optional<Amount> perWave =
+        maxFailuresPerWave == null ? s.maxFailuresPerWave() : Optional.of(amount("--max-failures-per-wave", maxFailuresPerWave, 0));
+    Strategy.Unreachable u = s.unreachable();
+    if (unreachable != null) {
+      Strategy.Unreachable.Policy policy;
+      try {
+        policy = Strategy.Unreachable.Policy.valueOf(unreachable.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw Exit.badInput("amble: --unreachable must be fail, skip or retry, got \"" + unreachable + "\"");
+      }
+      u =
+          switch (policy) {
+            case FAIL -> Strategy.Unreachable.FAIL;
+            case SKIP -> new Strategy.Unreachable(policy, 0, u.backoff().isZero() ? Duration.ofSeconds(30) : u.backoff());
+            case RETRY -> new Strategy.Unreachable(policy, u.attempts() > 0 ? u.attempts() : 3, u.backoff().isZero() ? Duration.ofSeconds(30) : u.backoff());
+          };
+    }
+    Strategy changed =
+        new Strategy(sizes, pauseFor, manual, bake, max, perWave, u, s.preChecks(), s.postChecks(), s.continuousChecks());
+    return new Definition(d.amblefile(), d.folder(), d.workspace().withStrategy(changed), d.workflow(), d.jobs());
+  }
+
+  private static Amount amount(String option, String text, int min) {
+    return Amount.parse(text, min)
+        .orElseThrow(
+            () ->
+                Exit.badInput(
+                    "amble: " + option + ": \"" + text + "\" is not a number of hosts of at least " + min
+                        + " or a percentage like 10%"));
+  }
+
+  private static Duration duration(String option, String text) {
+    return DurationText.parse(text)
+        .orElseThrow(() -> Exit.badInput("amble: " + option + ": \"" + text + "\" is not a duration like 90s, 10m or 1h30m"));
   }
 
   private static Thread detachMessage(String workspace, boolean embedded, PrintWriter err) {

@@ -67,6 +67,17 @@ final class StatusPrinter {
         counts(s),
         s.inProgress().size(),
         s.remaining());
+    var p = s.progress();
+    if (p.waves() > 1) {
+      out.printf("  wave %d of %d (sizes %s)%n", p.wave(), p.waves(), p.waveSizes());
+    }
+    if (p.maxFailures() > 0 || p.maxWaveFailures() >= 0 || p.failures() > 0) {
+      out.printf(
+          "  failure budget: %d of %d used%s%n",
+          p.failures(),
+          p.maxFailures(),
+          p.maxWaveFailures() >= 0 ? ", this wave " + p.waveFailures() + " of " + p.maxWaveFailures() : "");
+    }
     if (s.caught().caught()) {
       out.printf("  CAUGHT since %s by %s: %s%n", s.caught().since(), s.caught().by(), s.caught().reason());
       if (!s.awaiting().isEmpty()) {
@@ -87,6 +98,12 @@ final class StatusPrinter {
       out.println("Done:");
       for (Map.Entry<String, HostResult> e : s.results().entrySet()) {
         out.println(hostLine(e.getKey(), e.getValue(), width));
+      }
+    }
+    if (!p.gates().isEmpty()) {
+      out.println("Checks (latest last):");
+      for (var g : p.gates()) {
+        out.printf("  %s  %-12s %-24s %s%n", g.at(), g.gate(), g.scope(), g.passed() ? "passed" : "FAILED (" + g.onFailure().word() + "): " + g.message());
       }
     }
     if (!s.steering().isEmpty()) {

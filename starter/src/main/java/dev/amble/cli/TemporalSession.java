@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,8 +20,11 @@ final class TemporalSession implements AutoCloseable {
   final WorkflowClient client;
   final String taskQueue;
   final String address;
-  /** The namespace has amble's search attributes (the rollout may set them). */
-  final boolean searchAttributes;
+  /**
+   * amble's search attributes missing from the namespace (the rollout sets them only when none
+   * is); empty when the server could not be asked.
+   */
+  final Optional<List<String>> missingSearchAttributes;
   private final WorkflowServiceStubs stubs;
   private final Optional<EmbeddedTemporal> embedded;
   private final Optional<WorkerFactory> worker;
@@ -32,14 +36,18 @@ final class TemporalSession implements AutoCloseable {
       WorkflowServiceStubs stubs,
       Optional<EmbeddedTemporal> embedded,
       Optional<WorkerFactory> worker,
-      boolean searchAttributes) {
+      Optional<List<String>> missingSearchAttributes) {
     this.client = client;
-    this.searchAttributes = searchAttributes;
+    this.missingSearchAttributes = missingSearchAttributes;
     this.taskQueue = taskQueue;
     this.address = address;
     this.stubs = stubs;
     this.embedded = embedded;
     this.worker = worker;
+  }
+
+  boolean searchAttributes() {
+    return missingSearchAttributes.map(List::isEmpty).orElse(false);
   }
 
   boolean isEmbedded() {
@@ -52,9 +60,14 @@ final class TemporalSession implements AutoCloseable {
         TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
     try {
       WorkflowServiceStubs stubs = connection.connect();
-      boolean indexed = SearchAttributeSetup.missing(stubs, connection.namespace()).isEmpty();
       return new TemporalSession(
-          connection.client(stubs), options.taskQueue(amble.env()), connection.address(), stubs, Optional.empty(), Optional.empty(), indexed);
+          connection.client(stubs),
+          options.taskQueue(amble.env()),
+          connection.address(),
+          stubs,
+          Optional.empty(),
+          Optional.empty(),
+          SearchAttributeSetup.missing(stubs, connection.namespace()));
     } catch (TemporalConnection.UnreachableException e) {
       throw new Exit(
           ExitCode.NO_TEMPORAL,
@@ -86,7 +99,8 @@ final class TemporalSession implements AutoCloseable {
         server.address(),
         server.address());
     err.flush();
-    return new TemporalSession(client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory), true);
+    return new TemporalSession(
+        client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory), Optional.of(List.of()));
   }
 
   static TemporalSession open(Amble amble, TemporalOptions options, boolean embedded, Optional<BecomePassword> become, PrintWriter err) {

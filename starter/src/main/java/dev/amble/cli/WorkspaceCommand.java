@@ -93,6 +93,9 @@ final class WorkspaceCommand implements Runnable {
           d.workflow().alwaysRetryFailedHosts()
               ? " (hosts that started and never finished are walked again)"
               : "");
+      for (String line : dev.amble.visibility.Strategies.describe(w.strategy())) {
+        out.printf("  %s%n", line);
+      }
       out.printf("  state        %s%n", WorkspaceDir.of(Path.of(a.folder()), ws).root());
       out.println("  jobs");
       steps(out, d.steps());

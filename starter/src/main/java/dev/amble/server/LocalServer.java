@@ -286,7 +286,7 @@ public final class LocalServer {
       while (true) {
         try {
           stubs.blockingStub().describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
-          List<String> missing = SearchAttributeSetup.missing(stubs, NAMESPACE);
+          List<String> missing = SearchAttributeSetup.missing(stubs, NAMESPACE).orElse(SearchAttributeSetup.NAMES);
           if (missing.isEmpty()) {
             break;
           }

@@ -5,6 +5,7 @@ import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.host.HostActivitiesImpl;
 import dev.amble.host.HostWorkflowImpl;
+import dev.amble.rollout.GateActivitiesImpl;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
 import io.temporal.client.WorkflowClient;
@@ -49,7 +50,8 @@ public final class AmbleWorker {
     ProcessRunner runner = new ProcessRunner(ansible, settings.becomePassword(), env);
     worker.registerActivitiesImplementations(
         new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC()),
-        new WorkspaceActivitiesImpl(runner));
+        new WorkspaceActivitiesImpl(runner),
+        new GateActivitiesImpl(runner));
     return worker;
   }
 }

@@ -24,8 +24,8 @@ public final class SearchAttributeSetup {
         OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
   }
 
-  /** The names missing from the namespace; all of them when the server cannot be asked. */
-  public static List<String> missing(WorkflowServiceStubs stubs, String namespace) {
+  /** The names missing from the namespace; empty when the server cannot be asked. */
+  public static java.util.Optional<List<String>> missing(WorkflowServiceStubs stubs, String namespace) {
     OperatorServiceStubs operator = operator(stubs);
     try {
       Map<String, IndexedValueType> custom =
@@ -33,9 +33,10 @@ public final class SearchAttributeSetup {
               .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
               .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
               .getCustomAttributesMap();
-      return NAMES.stream().filter(n -> custom.get(n) != IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).toList();
+      return java.util.Optional.of(
+          NAMES.stream().filter(n -> custom.get(n) != IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).toList());
     } catch (StatusRuntimeException cannotAsk) {
-      return NAMES;
+      return java.util.Optional.empty();
     } finally {
       operator.shutdownNow();
     }

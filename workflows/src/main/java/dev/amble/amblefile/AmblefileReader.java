@@ -29,7 +29,24 @@ import java.util.regex.Pattern;
 final class AmblefileReader {
   static final List<String> TOP_KEYS = List.of("workspaces", "workflows", "jobs");
   static final List<String> WORKSPACE_KEYS =
-      List.of("host_pattern", "workflow", "sort_order", "concurrency", "require_limit", "inventory");
+      List.of(
+          "host_pattern",
+          "workflow",
+          "sort_order",
+          "concurrency",
+          "require_limit",
+          "inventory",
+          "waves",
+          "pause_between_waves",
+          "bake_time",
+          "max_failures",
+          "max_failures_per_wave",
+          "unreachable",
+          "unreachable_attempts",
+          "unreachable_backoff",
+          "pre_checks",
+          "post_checks",
+          "continuous_checks");
   static final List<String> WORKFLOW_KEYS =
       List.of("jobs", "exit_jobs", "always_retry_failed_hosts");
   static final List<String> USE_KEYS = List.of("job", "options");
@@ -159,12 +176,13 @@ final class AmblefileReader {
     }
     boolean requireLimit = f.bool("require_limit", false);
     Optional<String> inventory = f.string("inventory", false).flatMap(i -> inventory(f, i));
+    Strategy strategy = new StrategyReader(f).read();
     if (hostPattern.isEmpty() || workflow.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new WorkspaceSpec(
-            name, hostPattern.get(), workflow.get(), sortOrder, concurrency, requireLimit, inventory));
+            name, hostPattern.get(), workflow.get(), sortOrder, concurrency, requireLimit, inventory, strategy));
   }
 
   /** An inventory path resolved against the Amblefile's folder; a host list is kept as it is. */
@@ -239,18 +257,7 @@ final class AmblefileReader {
     } else {
       compile(name, f, preconditions);
     }
-    Duration timeout = JobSpec.DEFAULT_TIMEOUT;
-    Optional<String> t = f.string("timeout", false);
-    if (t.isPresent()) {
-      Optional<Duration> parsed = DurationText.parse(t.get());
-      if (parsed.isEmpty() || parsed.get().isZero()) {
-        f.problem(
-            "timeout",
-            "must be a duration such as 90s, 45m, 2h or 1h30m, got \"" + t.get() + "\"");
-      } else {
-        timeout = parsed.get();
-      }
-    }
+    Duration timeout = f.duration("timeout", false).orElse(JobSpec.DEFAULT_TIMEOUT);
     return Optional.of(new JobSpec(name, tasks, become, required, options, preconditions, timeout));
   }
 

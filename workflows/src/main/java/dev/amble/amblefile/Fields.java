@@ -136,6 +136,54 @@ final class Fields {
     return Optional.empty();
   }
 
+  /** A duration such as 90s, 45m, 2h, 1h30m or 1d; zero only when {@code zeroAllowed}. */
+  Optional<java.time.Duration> duration(String key, boolean zeroAllowed) {
+    Optional<String> text = string(key, false);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<java.time.Duration> parsed = DurationText.parse(text.get());
+    if (parsed.isEmpty() || (!zeroAllowed && parsed.get().isZero())) {
+      problem(key, "must be a duration such as 90s, 45m, 2h or 1h30m, got \"" + text.get() + "\"");
+      return Optional.empty();
+    }
+    return parsed;
+  }
+
+  /**
+   * A number of hosts: an integer of at least {@code min}, or a percentage "N%" with N from
+   * {@code min} to 100.
+   */
+  Optional<Amount> amount(YamlNode node, String path, int min) {
+    if (node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INTEGER) {
+      long n = Long.parseLong(s.text());
+      if (n < min || n > 1_000_000) {
+        problems.add(node.position(), path, "must be at least " + min + ", got " + n);
+        return Optional.empty();
+      }
+      return Optional.of(Amount.count((int) n));
+    }
+    if (node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.STRING && s.text().matches("\\d{1,3}%")) {
+      int p = Integer.parseInt(s.text().substring(0, s.text().length() - 1));
+      if (p < Math.max(min, 0) || p > 100) {
+        problems.add(node.position(), path, "a percentage must be from " + min + "% to 100%, got " + s.text());
+        return Optional.empty();
+      }
+      return Optional.of(Amount.percent(p));
+    }
+    problems.add(
+        node.position(), path, "must be a number of hosts or a percentage like \"10%\", got " + node.describe());
+    return Optional.empty();
+  }
+
+  Optional<Amount> amount(String key, int min) {
+    return node(key).flatMap(n -> amount(n, path(key), min));
+  }
+
+  Problems problems() {
+    return problems;
+  }
+
   Optional<YamlList> list(String key) {
     Optional<YamlNode> node = map.get(key);
     if (node.isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.Optional;
  *
  * @param inventory an inventory source for Ansible's {@code -i}: an absolute path, or a
  *     comma-separated host list; empty means Ansible's configured default
+ * @param strategy waves, failure budget, unreachable hosts, health gates
  */
 public record WorkspaceSpec(
     String name,
@@ -15,4 +16,20 @@ public record WorkspaceSpec(
     SortOrder sortOrder,
     int concurrency,
     boolean requireLimit,
-    Optional<String> inventory) {}
+    Optional<String> inventory,
+    Strategy strategy) {
+
+  /** A definition serialized before strategies existed has none: it gets the default. */
+  public WorkspaceSpec {
+    strategy = strategy == null ? Strategy.DEFAULT : strategy;
+    inventory = inventory == null ? Optional.empty() : inventory;
+  }
+
+  public WorkspaceSpec withSortOrder(SortOrder order) {
+    return new WorkspaceSpec(name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy);
+  }
+
+  public WorkspaceSpec withStrategy(Strategy s) {
+    return new WorkspaceSpec(name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s);
+  }
+}

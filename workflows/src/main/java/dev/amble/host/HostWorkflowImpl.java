@@ -1,6 +1,11 @@
 package dev.amble.host;
 
 import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.DurationText;
+import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.Strategy;
+import dev.amble.rollout.GateResult;
+import dev.amble.rollout.Gates;
 import dev.amble.amblefile.JobTasks;
 import dev.amble.precondition.Verdict;
 import dev.amble.visibility.AmbleSearchAttributes;
@@ -61,11 +66,25 @@ public final class HostWorkflowImpl implements HostWorkflow {
     List<StepCheck> checks = new ArrayList<>();
     jobs.forEach(s -> checks.add(check(s)));
     exits.forEach(s -> checks.add(check(s)));
+    Strategy.Unreachable unreachable = d.workspace().strategy().unreachable();
     Preparation prep;
-    try {
-      prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
-    } catch (ActivityFailure fault) {
-      return done(host, Outcome.FAILED, "prepare: " + workerFault(fault), "");
+    int attempt = 0;
+    while (true) {
+      try {
+        prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
+      } catch (ActivityFailure fault) {
+        return done(host, Outcome.FAILED, "prepare: " + workerFault(fault), "");
+      }
+      if (prep.run().status() != RunStatus.UNREACHABLE
+          || unreachable.policy() != Strategy.Unreachable.Policy.RETRY
+          || attempt >= unreachable.attempts()) {
+        break;
+      }
+      Duration wait = unreachable.backoff().multipliedBy(1L << Math.min(attempt, 16));
+      at(new HostProgress(host, "unreachable: trying again in " + DurationText.format(wait), 0, jobs.size()));
+      Workflow.sleep(wait);
+      attempt++;
+      at(new HostProgress(host, "prepare (attempt " + (attempt + 1) + ")", 0, jobs.size()));
     }
     if (!prep.run().ok()) {
       Outcome outcome = prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
@@ -89,6 +108,18 @@ public final class HostWorkflowImpl implements HostWorkflow {
           prep.run().log());
     }
 
+    List<GateResult> failedGates = new ArrayList<>();
+    for (Gate gate : d.workspace().strategy().preChecks().host()) {
+      at(new HostProgress(host, "pre-check " + gate.name(), 0, jobs.size()));
+      GateResult r = Gates.run(d, gate, Optional.of(host), 0, "host " + host + " (pre)", input.heartbeatTimeout());
+      if (!r.passed()) {
+        failedGates.add(r);
+        if (gate.onFailure() != Gate.OnFailure.CONTINUE) {
+          return done(host, Outcome.HELD, Gates.describe(r), prep.run().log(), failedGates);
+        }
+      }
+    }
+
     Optional<Claim> claim =
         input.check() ? Optional.empty() : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
     Walk walk = new Walk(target, input, claim);
@@ -103,7 +134,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
     } catch (CanceledFailure cancelled) {
       // The rollout was cancelled: the exit jobs still run (the host must not stay cordoned),
       // in a scope the cancellation does not reach.
-      Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prep, jobs.size())).run();
+      Preparation prepared = prep;
+      Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size())).run();
       throw cancelled;
     }
     exitJobs(walk, exits, prep, jobs.size());
@@ -121,7 +153,19 @@ public final class HostWorkflowImpl implements HostWorkflow {
         Outcome outcome = finished.status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
         return done(host, outcome, "finish: " + finished.describe(), finished.log());
       }
-      return done(host, Outcome.SUCCEEDED, retry ? "walked again: it had started and never finished" : "", finished.log());
+      for (Gate gate : d.workspace().strategy().postChecks().host()) {
+        at(new HostProgress(host, "post-check " + gate.name(), jobs.size(), jobs.size()));
+        GateResult r = Gates.run(d, gate, Optional.of(host), 0, "host " + host + " (post)", input.heartbeatTimeout());
+        if (!r.passed()) {
+          failedGates.add(r);
+        }
+      }
+      return done(
+          host,
+          Outcome.SUCCEEDED,
+          retry ? "walked again: it had started and never finished" : "",
+          finished.log(),
+          failedGates);
     } catch (ActivityFailure fault) {
       return done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog);
     }
@@ -187,11 +231,15 @@ public final class HostWorkflowImpl implements HostWorkflow {
   }
 
   private HostOutcome done(String host, Outcome outcome, String reason, String log) {
+    return done(host, outcome, reason, log, List.of());
+  }
+
+  private HostOutcome done(String host, Outcome outcome, String reason, String log, List<GateResult> gates) {
     at(new HostProgress(host, "done", progress.jobsDone(), progress.jobs()));
     if (searchAttributes) {
       Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(outcome.word()));
     }
-    return new HostOutcome(host, outcome, reason, log);
+    return new HostOutcome(host, outcome, reason, log, gates);
   }
 
   static StepCheck check(Definition.Step s) {

@@ -15,7 +15,9 @@ public enum Outcome {
   /** Ansible could not reach the host. */
   UNREACHABLE,
   /** Another workspace holds the host's lock. */
-  LOCKED;
+  LOCKED,
+  /** A failing pre-check held the host back: nothing was done to it, it waits to be walked. */
+  HELD;
 
   public String word() {
     return name().toLowerCase(Locale.ROOT);

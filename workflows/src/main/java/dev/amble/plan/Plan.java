@@ -1,6 +1,7 @@
 package dev.amble.plan;
 
 import dev.amble.amblefile.SortOrder;
+import dev.amble.amblefile.Strategy;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,30 @@ public record Plan(
     Optional<String> limit,
     SortOrder sortOrder,
     long seed,
-    List<HostPlan> hosts) {
+    List<HostPlan> hosts,
+    Strategy strategy) {
+
+  /** The wave each walked host falls in (1-based), by position; 0 for a host not walked. */
+  public List<Integer> waves() {
+    int walked = (int) hosts.stream().filter(h -> h.decision().walks()).count();
+    List<Integer> sizes = Waves.sizes(strategy.waves(), walked);
+    List<Integer> waves = new java.util.ArrayList<>();
+    int wave = 0;
+    int leftInWave = 0;
+    for (HostPlan h : hosts) {
+      if (!h.decision().walks()) {
+        waves.add(0);
+        continue;
+      }
+      if (leftInWave == 0) {
+        leftInWave = sizes.get(wave);
+        wave++;
+      }
+      waves.add(wave);
+      leftInWave--;
+    }
+    return waves;
+  }
 
   public Map<Decision, Integer> counts() {
     Map<Decision, Integer> counts = new EnumMap<>(Decision.class);

@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * A rollout now: what {@code amble status} prints and the Web UI shows.
  *
- * @param phase {@code planning}, {@code walking}, {@code caught}, {@code draining} (caught, with
- *     hosts still in flight), or {@code done}
+ * @param phase {@code planning}, {@code walking}, {@code baking} (a wave bakes before its
+ *     post-checks), {@code pausing} (between waves), {@code caught}, {@code draining} (caught or
+ *     aborting, with hosts still in flight), {@code done}, or {@code aborted}
  * @param inProgress hosts being walked now
  */
 public record RolloutStatus(
@@ -25,10 +26,17 @@ public record RolloutStatus(
     List<String> awaiting,
     RolloutState.Caught caught,
     List<Steering> steering,
-    int runs) {
+    int runs,
+    Progress progress) {
 
+  /** A status serialized before strategies existed has no progress. */
+  public RolloutStatus {
+    progress = progress == null ? Progress.NONE : progress;
+  }
+
+  /** The rollout ended: done, or aborted by a gate. */
   public boolean done() {
-    return phase.equals("done");
+    return phase.equals("done") || phase.equals("aborted");
   }
 
   public int count(dev.amble.host.Outcome outcome) {

@@ -18,7 +18,8 @@ public record RolloutSummary(
     int remaining,
     List<String> inProgress,
     List<String> awaiting,
-    RolloutState.Caught caught) {
+    RolloutState.Caught caught,
+    Progress progress) {
 
   public static final String MEMO_KEY = "amble";
 
@@ -34,6 +35,7 @@ public record RolloutSummary(
         s.remaining(),
         s.inProgress(),
         s.awaiting(),
-        s.caught());
+        s.caught(),
+        s.progress());
   }
 }

@@ -1,10 +1,13 @@
 package dev.amble.rollout;
 
+import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.Strategy;
 import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
 import dev.amble.plan.HostOrder;
+import dev.amble.plan.Waves;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
 import io.temporal.activity.ActivityOptions;
@@ -27,10 +30,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The rolling run: plan, then a sliding window of host workflows, steered by catch and release. */
+/**
+ * The rolling run: plan, then waves of hosts (one wave of every host unless the workspace says
+ * otherwise), each a sliding window of host workflows, with health gates around hosts and waves
+ * and every interval, a failure budget, and steering by catch and release.
+ */
 public final class RolloutWorkflowImpl implements RolloutWorkflow {
   /** At most this many steering acts are kept (the latest). */
   static final int STEERING_KEPT = 50;
+
+  /** At most this many gate results are kept (the latest). */
+  static final int GATES_KEPT = 20;
 
   private final WorkspaceActivities workspace =
       Workflow.newActivityStub(
@@ -47,90 +57,190 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
               .build());
 
   private RolloutRequest request;
+  private Strategy strategy = Strategy.DEFAULT;
   private String rollout = "";
   private String phase = "planning";
+  /** What the rollout does when nothing stops it: walking, baking or pausing. */
+  private String activity = "walking";
   private int total;
+  private int walkTotal;
+  /** Hosts of the waves after the current one, in order. */
   private final Deque<String> queue = new ArrayDeque<>();
+  /** Hosts of the current wave not started yet. */
+  private final Deque<String> waveQueue = new ArrayDeque<>();
+  /** Every host of the current wave. */
+  private final List<String> waveHosts = new ArrayList<>();
+  private int wave;
   private final Map<String, HostResult> results = new LinkedHashMap<>();
   private final Map<String, Promise<HostOutcome>> inFlight = new LinkedHashMap<>();
   private final List<String> awaiting = new ArrayList<>();
   private RolloutState.Caught caught = RolloutState.Caught.NO;
   private final Deque<Steering> steering = new ArrayDeque<>();
+  private final Deque<GateResult> gates = new ArrayDeque<>();
+  private boolean aborted;
   private int runs;
   private RolloutSummary recorded;
+  private boolean finished;
+  private boolean stopChecks;
+  private Promise<Void> continuous;
 
   @Override
   public RolloutStatus run(RolloutInput input) {
     request = input.request();
+    strategy = request.definition().workspace().strategy();
+    String stage = "next";
     if (input.carried().isPresent()) {
-      restore(input.carried().get());
+      stage = restore(input.carried().get());
     } else {
       rollout = Workflow.getInfo().getFirstExecutionRunId();
-      RolloutPlan plan =
-          workspace.planRollout(new PlanRequest(request.definition(), request.limit(), request.seed()));
-      for (RolloutPlan.Skipped group : plan.skipped()) {
-        for (String host : group.hosts()) {
-          results.put(host, new HostResult(Outcome.SKIPPED, group.reason()));
-        }
-      }
-      // The plan comes in walk order already; sorting here again (a pure function of the names,
-      // the sort order and the recorded seed) makes the order the workflow's own decision.
-      queue.addAll(
-          HostOrder.sort(
-              plan.walk().stream().map(RolloutPlan.Planned::host).toList(),
-              request.definition().workspace().sortOrder(),
-              request.seed()));
-      total = plan.total();
+      plan();
     }
-    phase = caught.caught() ? "caught" : "walking";
+    startContinuousChecks();
     while (true) {
-      record();
-      Workflow.await(
-          () -> anyFinished() || canStart() || nothingLeft() || (continueAsNewDue() && inFlight.isEmpty()));
-      collectFinished();
-      if (nothingLeft()) {
+      if (stage.equals("next")) {
+        if (caught.caught()) {
+          refreshPhase();
+          Workflow.await(() -> !caught.caught() || aborted);
+        }
+        if (aborted || queue.isEmpty()) {
+          break;
+        }
+        if (continueAsNewDue()) {
+          continueAsNew("next");
+        }
+        startWave();
+        if (aborted) {
+          break;
+        }
+        stage = "walking";
+      }
+      walkWave();
+      if (aborted) {
         break;
       }
-      if (continueAsNewDue() && inFlight.isEmpty()) {
-        Workflow.await(Workflow::isEveryHandlerFinished);
-        Workflow.continueAsNew(new RolloutInput(request, Optional.of(state())));
-      }
-      while (canStart()) {
-        start(queue.removeFirst());
-      }
-      phase = caught.caught() ? (inFlight.isEmpty() ? "caught" : "draining") : "walking";
+      afterWave(queue.isEmpty());
+      stage = "next";
     }
-    phase = "done";
+    finished = true;
+    if (continuous != null) {
+      continuous.get();
+    }
+    phase = aborted ? "aborted" : "done";
     record();
     Workflow.await(Workflow::isEveryHandlerFinished);
     return status();
   }
 
-  /**
-   * Keeps the summary in the memo whenever it changed (one event each time), the phase in the
-   * AmbleOutcome search attribute, and the Web UI's current details.
-   */
-  private void record() {
-    RolloutStatus status = status();
-    Workflow.setCurrentDetails(Descriptions.rolloutNow(status));
-    RolloutSummary now = RolloutSummary.of(status);
-    if (!now.equals(recorded)) {
-      Workflow.upsertMemo(java.util.Map.of(RolloutSummary.MEMO_KEY, now));
-      if (request.searchAttributes() && (recorded == null || !recorded.phase().equals(now.phase()))) {
-        Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(now.phase()));
+  private void plan() {
+    RolloutPlan plan =
+        workspace.planRollout(new PlanRequest(request.definition(), request.limit(), request.seed()));
+    for (RolloutPlan.Skipped group : plan.skipped()) {
+      for (String host : group.hosts()) {
+        results.put(host, new HostResult(Outcome.SKIPPED, group.reason()));
       }
-      recorded = now;
+    }
+    // The plan comes in walk order already; sorting here again (a pure function of the names,
+    // the sort order and the recorded seed) makes the order the workflow's own decision.
+    queue.addAll(
+        HostOrder.sort(
+            plan.walk().stream().map(RolloutPlan.Planned::host).toList(),
+            request.definition().workspace().sortOrder(),
+            request.seed()));
+    total = plan.total();
+    walkTotal = queue.size();
+  }
+
+  /** The next wave: its hosts from the queue, then its pre-checks. */
+  private void startWave() {
+    wave++;
+    waveHosts.clear();
+    int size = Waves.size(strategy.waves(), walkTotal, wave);
+    for (int i = 0; i < size && !queue.isEmpty(); i++) {
+      String host = queue.removeFirst();
+      waveQueue.addLast(host);
+      waveHosts.add(host);
+    }
+    activity = "walking";
+    phase = phaseNow();
+    runGates(strategy.preChecks().wave(), "wave " + wave + " (pre)", true);
+  }
+
+  /** The current wave as a sliding window, until each of its hosts is done. */
+  private void walkWave() {
+    while (true) {
+      phase = phaseNow();
+      record();
+      Workflow.await(
+          () ->
+              anyFinished()
+                  || canStart()
+                  || waveDone()
+                  || (aborted && inFlight.isEmpty())
+                  || (continueAsNewDue() && inFlight.isEmpty()));
+      collectFinished();
+      if ((aborted && inFlight.isEmpty()) || waveDone()) {
+        return;
+      }
+      if (continueAsNewDue() && inFlight.isEmpty()) {
+        continueAsNew("walking");
+      }
+      while (canStart()) {
+        start(waveQueue.removeFirst());
+      }
     }
   }
 
-  private boolean nothingLeft() {
-    return queue.isEmpty() && inFlight.isEmpty() && awaiting.isEmpty();
+  /** After a wave: its bake time, its post-checks, and the pause before the next one. */
+  private void afterWave(boolean last) {
+    if (!strategy.bakeTime().isZero()) {
+      activity = "baking";
+      phase = phaseNow();
+      record();
+      Workflow.await(strategy.bakeTime(), () -> aborted);
+      activity = "walking";
+    }
+    runGates(strategy.postChecks().wave(), "wave " + wave + " (post)", true);
+    if (last || aborted) {
+      return;
+    }
+    if (strategy.manualPause()) {
+      catchBy("amble", "wave " + wave + " is done; release to start wave " + (wave + 1), "pause");
+    } else if (strategy.pauseBetweenWaves().isPresent()) {
+      activity = "pausing";
+      phase = phaseNow();
+      record();
+      Workflow.await(strategy.pauseBetweenWaves().get(), () -> aborted);
+      activity = "walking";
+    }
+  }
+
+  private String phaseNow() {
+    if (aborted) {
+      return inFlight.isEmpty() ? "aborted" : "draining";
+    }
+    if (caught.caught()) {
+      return inFlight.isEmpty() ? "caught" : "draining";
+    }
+    return activity;
+  }
+
+  /** The phase after a catch, a release or an abort, unless the rollout is not walking. */
+  private void refreshPhase() {
+    if (!phase.equals("done") && !phase.equals("planning") && !phase.equals("aborted")) {
+      phase = phaseNow();
+      record();
+    }
+  }
+
+  private boolean waveDone() {
+    return waveQueue.isEmpty() && inFlight.isEmpty() && awaiting.isEmpty();
   }
 
   private boolean canStart() {
     return !caught.caught()
+        && !aborted
         && !continueAsNewDue()
-        && !queue.isEmpty()
+        && !waveQueue.isEmpty()
         && inFlight.size() < request.concurrency();
   }
 
@@ -146,6 +256,15 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private boolean continueAsNewDue() {
     return Workflow.getInfo().isContinueAsNewSuggested()
         || Workflow.getInfo().getHistoryLength() > request.eventsPerRun();
+  }
+
+  private void continueAsNew(String stage) {
+    stopChecks = true;
+    if (continuous != null) {
+      continuous.get();
+    }
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    Workflow.continueAsNew(new RolloutInput(request, Optional.of(state(stage))));
   }
 
   private void start(String host) {
@@ -171,7 +290,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     inFlight.put(host, Async.function(child::walk, input));
   }
 
-  /** Records every finished host, in the order they were started; a failure catches the rollout. */
+  /**
+   * Records every finished host, in the order they were started, and acts on what it says: its
+   * failed gates, and a failure over the budget, which catches the rollout.
+   */
   private void collectFinished() {
     Iterator<Map.Entry<String, Promise<HostOutcome>>> it = inFlight.entrySet().iterator();
     while (it.hasNext()) {
@@ -181,57 +303,166 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       }
       it.remove();
       String host = e.getKey();
-      HostResult result;
+      HostOutcome outcome;
       try {
-        HostOutcome outcome = e.getValue().get();
-        result = new HostResult(outcome.outcome(), outcome.reason());
+        outcome = e.getValue().get();
       } catch (RuntimeException failed) {
-        result = new HostResult(Outcome.FAILED, "host workflow failed: " + oneLine(failed));
+        outcome = new HostOutcome(host, Outcome.FAILED, "host workflow failed: " + oneLine(failed), "");
       }
-      results.put(host, result);
-      if (result.outcome().isFailure()) {
+      if (outcome.outcome() == Outcome.HELD) {
+        waveQueue.addFirst(host); // not walked: it goes first once the gate is dealt with
+      } else {
+        results.put(host, new HostResult(outcome.outcome(), outcome.reason()));
+      }
+      for (GateResult g : outcome.gates()) {
+        remember(g);
+        act(g);
+      }
+      HostResult result = results.get(host);
+      if (result != null && countsAsFailure(result) && overBudget()) {
         awaiting.add(host);
-        if (!caught.caught()) {
-          caught =
-              new RolloutState.Caught(
-                  true, "host " + host + " " + result.outcome().word() + ": " + result.reason(), "amble", now());
-          steer("auto-catch", "amble", caught.reason());
-        }
+        catchBy("amble", "host " + host + " " + result.outcome().word() + ": " + result.reason() + budgetNote(), "auto-catch");
       }
     }
   }
 
+  /** Whether a result counts against the failure budget. */
+  private boolean countsAsFailure(HostResult r) {
+    return r.outcome().isFailure()
+        && !(r.outcome() == Outcome.UNREACHABLE
+            && strategy.unreachable().policy() == Strategy.Unreachable.Policy.SKIP);
+  }
+
+  private int failures() {
+    return (int) results.values().stream().filter(this::countsAsFailure).count();
+  }
+
+  private int waveFailures() {
+    return (int) waveHosts.stream().map(results::get).filter(r -> r != null && countsAsFailure(r)).count();
+  }
+
+  private int maxFailures() {
+    return strategy.maxFailures().budget(walkTotal);
+  }
+
+  private int maxWaveFailures() {
+    return strategy.maxFailuresPerWave().map(a -> a.budget(waveHosts.size())).orElse(-1);
+  }
+
+  private boolean overBudget() {
+    return failures() > maxFailures() || (maxWaveFailures() >= 0 && waveFailures() > maxWaveFailures());
+  }
+
+  private String budgetNote() {
+    if (maxFailures() == 0 && maxWaveFailures() < 0) {
+      return "";
+    }
+    if (failures() > maxFailures()) {
+      return " (over the failure budget: " + failures() + " failed, max_failures " + strategy.maxFailures() + ")";
+    }
+    return " (over wave " + wave + "'s failure budget: " + waveFailures() + " failed, max_failures_per_wave "
+        + strategy.maxFailuresPerWave().get() + ")";
+  }
+
+  /**
+   * Runs gates in order; a failing one acts by its on_failure. With {@code holdWhileCaught}, a
+   * catch waits here for the release (the release lets the rollout go on past the gate).
+   */
+  private void runGates(List<Gate> list, String scope, boolean holdWhileCaught) {
+    for (Gate gate : list) {
+      if (aborted || stopChecks) {
+        return;
+      }
+      GateResult r = Gates.run(request.definition(), gate, Optional.empty(), wave, scope, request.heartbeatTimeout());
+      remember(r);
+      act(r);
+      if (holdWhileCaught && caught.caught()) {
+        refreshPhase();
+        Workflow.await(() -> !caught.caught() || aborted);
+        refreshPhase();
+      }
+    }
+  }
+
+  /** What a failed gate does: nothing more than being recorded, a catch, or an abort. */
+  private void act(GateResult r) {
+    if (r.passed()) {
+      return;
+    }
+    switch (r.onFailure()) {
+      case CATCH -> catchBy("amble", Gates.describe(r), "gate-catch");
+      case ABORT -> {
+        if (!aborted) {
+          aborted = true;
+          steer("abort", "amble", Gates.describe(r));
+          refreshPhase();
+        }
+      }
+      case CONTINUE -> {}
+    }
+  }
+
+  private void startContinuousChecks() {
+    stopChecks = false;
+    strategy
+        .continuousChecks()
+        .ifPresent(
+            c ->
+                continuous =
+                    Async.procedure(
+                        () -> {
+                          while (true) {
+                            Workflow.await(c.interval(), () -> finished || stopChecks);
+                            if (finished || stopChecks) {
+                              return;
+                            }
+                            runGates(c.checks(), "continuous", false);
+                            record();
+                          }
+                        }));
+  }
+
+  private void remember(GateResult r) {
+    gates.addLast(r);
+    while (gates.size() > GATES_KEPT) {
+      gates.removeFirst();
+    }
+  }
+
+  /**
+   * Catches the rollout, if it is not caught already; steering records it (and every catch by an
+   * operator, who may add a reason to a catch in place).
+   */
+  private void catchBy(String by, String reason, String kind) {
+    boolean already = caught.caught();
+    if (!already) {
+      caught = new RolloutState.Caught(true, reason, by, now());
+    }
+    if (!already || kind.equals("catch")) {
+      steer(kind, by, reason);
+    }
+    refreshPhase();
+  }
+
   private void applyCatch(CatchRequest r) {
     String reason = r.reason() == null || r.reason().isBlank() ? "caught by " + r.by() : r.reason();
-    if (!caught.caught()) {
-      caught = new RolloutState.Caught(true, reason, r.by(), now());
-    }
-    steer("catch", r.by(), reason);
-    if (!phase.equals("done") && !phase.equals("planning")) {
-      phase = inFlight.isEmpty() ? "caught" : "draining";
-      record();
-    }
+    catchBy(r.by(), reason, "catch");
   }
 
   private void applyRelease(ReleaseRequest r) {
     if (!caught.caught()) {
       return;
     }
-    if (r.skipFailed()) {
-      awaiting.clear();
-    } else {
+    if (!r.skipFailed()) {
       for (int i = awaiting.size() - 1; i >= 0; i--) {
         results.remove(awaiting.get(i));
-        queue.addFirst(awaiting.get(i));
+        waveQueue.addFirst(awaiting.get(i));
       }
-      awaiting.clear();
     }
+    awaiting.clear();
     caught = RolloutState.Caught.NO;
     steer(r.skipFailed() ? "release --skip-failed" : "release", r.by(), "");
-    if (!phase.equals("done") && !phase.equals("planning")) {
-      phase = "walking";
-      record();
-    }
+    refreshPhase();
   }
 
   /** Signals may come from the Web UI, typed by hand: an empty input or field is tolerated. */
@@ -272,8 +503,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
 
   @Override
   public void validateCatch(CatchRequest request) {
-    if (phase.equals("done")) {
-      throw new IllegalStateException("the rollout is done");
+    if (phase.equals("done") || phase.equals("aborted")) {
+      throw new IllegalStateException("the rollout is " + phase);
     }
   }
 
@@ -281,7 +512,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   public RolloutStatus status() {
     Map<String, Integer> counts = new TreeMap<>();
     for (Outcome o : Outcome.values()) {
-      counts.put(o.word(), 0);
+      if (o != Outcome.HELD) {
+        counts.put(o.word(), 0);
+      }
     }
     results.values().forEach(r -> counts.merge(r.outcome().word(), 1, Integer::sum));
     return new RolloutStatus(
@@ -293,16 +526,42 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         phase,
         total,
         counts,
-        queue.size() + awaiting.size(),
+        queue.size() + waveQueue.size() + awaiting.size(),
         List.copyOf(inFlight.keySet()),
         new LinkedHashMap<>(results),
         List.copyOf(awaiting),
         caught,
         List.copyOf(steering),
-        runs);
+        runs,
+        new Progress(
+            wave,
+            Waves.sizes(strategy.waves(), walkTotal).size(),
+            Waves.sizes(strategy.waves(), walkTotal),
+            failures(),
+            maxFailures(),
+            waveFailures(),
+            maxWaveFailures(),
+            List.copyOf(gates)));
   }
 
-  private RolloutState state() {
+  /**
+   * Keeps the summary in the memo whenever it changed (one event each time), the phase in the
+   * AmbleOutcome search attribute, and the Web UI's current details.
+   */
+  private void record() {
+    RolloutStatus status = status();
+    Workflow.setCurrentDetails(Descriptions.rolloutNow(status));
+    RolloutSummary now = RolloutSummary.of(status);
+    if (!now.equals(recorded)) {
+      Workflow.upsertMemo(Map.of(RolloutSummary.MEMO_KEY, now));
+      if (request.searchAttributes() && (recorded == null || !recorded.phase().equals(now.phase()))) {
+        Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(now.phase()));
+      }
+      recorded = now;
+    }
+  }
+
+  private RolloutState state(String stage) {
     return new RolloutState(
         rollout,
         total,
@@ -311,10 +570,18 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         List.copyOf(awaiting),
         caught,
         List.copyOf(steering),
-        runs + 1);
+        runs + 1,
+        walkTotal,
+        wave,
+        List.copyOf(waveQueue),
+        List.copyOf(waveHosts),
+        aborted,
+        List.copyOf(gates),
+        stage);
   }
 
-  private void restore(RolloutState s) {
+  /** Takes over a carried state; returns the stage to resume in. */
+  private String restore(RolloutState s) {
     rollout = s.rollout();
     total = s.total();
     queue.addAll(s.queue());
@@ -323,6 +590,13 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     caught = s.caught();
     steering.addAll(s.steering());
     runs = s.runs();
+    walkTotal = s.walkTotal() > 0 ? s.walkTotal() : s.queue().size();
+    wave = s.wave();
+    waveQueue.addAll(s.waveQueue());
+    waveHosts.addAll(s.waveHosts());
+    aborted = s.aborted();
+    gates.addAll(s.gates());
+    return s.stage();
   }
 
   private void steer(String kind, String by, String reason) {

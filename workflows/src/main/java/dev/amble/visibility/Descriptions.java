@@ -4,6 +4,8 @@ import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.JobSpec;
 import dev.amble.host.HostProgress;
+import dev.amble.rollout.GateResult;
+import dev.amble.rollout.Progress;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
 import java.util.List;
@@ -35,7 +37,11 @@ public final class Descriptions {
     md.append("\n- order: ").append(d.workspace().sortOrder().word());
     md.append(", ").append(r.concurrency()).append(" at a time");
     md.append(r.check() ? "\n- **check mode**: ansible-playbook --check, nothing written" : "");
-    md.append("\n- Amblefile: `").append(d.amblefile()).append("`\n\n");
+    md.append("\n- Amblefile: `").append(d.amblefile()).append("`\n");
+    for (String line : Strategies.describe(d.workspace().strategy())) {
+      md.append("- ").append(line).append('\n');
+    }
+    md.append('\n');
     md.append("**Jobs**\n\n");
     steps(md, d.steps());
     if (!d.exitSteps().isEmpty()) {
@@ -78,6 +84,24 @@ public final class Descriptions {
       md.append(" (").append(counts).append(')');
     }
     md.append(", ").append(s.remaining()).append(" to go");
+    Progress p = s.progress();
+    if (p.waves() > 1) {
+      md.append("\n\nwave ").append(p.wave()).append(" of ").append(p.waves());
+    }
+    if (p.maxFailures() > 0 || p.maxWaveFailures() >= 0 || p.failures() > 0) {
+      md.append("\n\nfailure budget: ").append(p.failures()).append(" of ").append(p.maxFailures()).append(" used");
+      if (p.maxWaveFailures() >= 0) {
+        md.append(", this wave ").append(p.waveFailures()).append(" of ").append(p.maxWaveFailures());
+      }
+    }
+    if (!p.gates().isEmpty()) {
+      GateResult last = p.gates().get(p.gates().size() - 1);
+      md.append("\n\nlast check: ")
+          .append(last.gate())
+          .append(" for ")
+          .append(last.scope())
+          .append(last.passed() ? ": passed" : ": **failed**: " + last.message());
+    }
     if (!s.inProgress().isEmpty()) {
       md.append("\n\nwalking now: ").append(String.join(", ", s.inProgress()));
     }

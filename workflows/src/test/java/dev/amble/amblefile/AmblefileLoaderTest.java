@@ -28,7 +28,8 @@ class AmblefileLoaderTest {
             SortOrder.ASCENDING,
             3,
             true,
-            Optional.of(folder.resolve("inventory.yml").toString())),
+            Optional.of(folder.resolve("inventory.yml").toString()),
+            Strategy.DEFAULT),
         staging);
     WorkspaceSpec everything = a.workspaces().get("everything");
     assertEquals(SortOrder.SHUFFLE, everything.sortOrder());
@@ -74,5 +75,69 @@ class AmblefileLoaderTest {
     assertTrue(upgrade.options().get("reboot").asBoolean());
     assertEquals(1, d.exitSteps().size());
     assertTrue(d.exitSteps().get(0).exit());
+  }
+
+  @Test
+  void readsARolloutStrategy() throws Exception {
+    Amblefile a =
+        AmblefileLoader.parse(
+            Path.of("/virtual/Amblefile.yml"),
+            "Amblefile.yml",
+            """
+            workspaces:
+              prod:
+                host_pattern: web
+                workflow: w
+                waves: [1, 5, "10%", "25%"]
+                pause_between_waves: 15m
+                bake_time: 10m
+                max_failures: "5%"
+                max_failures_per_wave: 1
+                unreachable: retry
+                unreachable_attempts: 4
+                unreachable_backoff: 20s
+                pre_checks:
+                  host:
+                    - { name: lb-pool, hosts: lb, tasks: [ { ansible.builtin.ping: {} } ], become: true }
+                post_checks:
+                  host:
+                    - { name: health, http: "http://{host}:8080/health", expect_status: 204, on_failure: abort, timeout: 30s }
+                  wave:
+                    - { name: errors, http: "https://metrics/errors", on_failure: continue }
+                continuous_checks:
+                  interval: 1m
+                  checks:
+                    - { name: 5xx, http: "https://metrics/5xx" }
+            workflows:
+              w: { jobs: [ { job: j } ] }
+            jobs:
+              j: { tasks: [ { ansible.builtin.ping: {} } ] }
+            """);
+    Strategy s = a.workspaces().get("prod").strategy();
+    assertEquals(List.of(Amount.count(1), Amount.count(5), Amount.percent(10), Amount.percent(25)), s.waves());
+    assertEquals(Optional.of(Duration.ofMinutes(15)), s.pauseBetweenWaves());
+    assertFalse(s.manualPause());
+    assertEquals(Duration.ofMinutes(10), s.bakeTime());
+    assertEquals(Amount.percent(5), s.maxFailures());
+    assertEquals(Optional.of(Amount.count(1)), s.maxFailuresPerWave());
+    assertEquals(new Strategy.Unreachable(Strategy.Unreachable.Policy.RETRY, 4, Duration.ofSeconds(20)), s.unreachable());
+    Gate pool = s.preChecks().host().get(0);
+    assertEquals("lb-pool", pool.name());
+    assertEquals(Gate.OnFailure.CATCH, pool.onFailure());
+    Gate.Check.Tasks tasks = assertInstanceOf(Gate.Check.Tasks.class, pool.check());
+    assertEquals("lb", tasks.hosts());
+    assertTrue(tasks.become());
+    Gate health = s.postChecks().host().get(0);
+    assertEquals(new Gate.Check.Http("http://{host}:8080/health", 204), health.check());
+    assertEquals(Gate.OnFailure.ABORT, health.onFailure());
+    assertEquals(Duration.ofSeconds(30), health.timeout());
+    assertEquals(Gate.OnFailure.CONTINUE, s.postChecks().wave().get(0).onFailure());
+    assertEquals(Duration.ofMinutes(1), s.continuousChecks().orElseThrow().interval());
+    assertEquals("5xx", s.continuousChecks().orElseThrow().checks().get(0).name());
+    assertEquals(Strategy.DEFAULT, AmblefileLoader.load(VALID, "Amblefile.yml").workspaces().get("everything").strategy());
+    // Sizes of waves for 100 hosts: 1, 5, 10, then 25 until the hosts run out.
+    assertEquals(List.of(1, 5, 10, 25, 25, 25, 9), dev.amble.plan.Waves.sizes(s.waves(), 100));
+    assertEquals(5, s.maxFailures().budget(100));
+    assertEquals(0, s.maxFailures().budget(19), "5% of 19 rounds down to 0");
   }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A 5,000-host rollout continues as new several times, and every host is walked exactly once
- * and accounted for exactly once.
+ * and accounted for exactly once; so does a rollout in waves that continues as new mid-wave.
  */
 class ContinueAsNewTest {
   @RegisterExtension
@@ -48,22 +48,40 @@ class ContinueAsNewTest {
 
   static final int HOSTS = 5000;
 
+  static Definition definition(String strategy) throws Exception {
+    return AmblefileLoader.parse(
+            Path.of("/virtual/Amblefile.yml"),
+            "Amblefile.yml",
+            """
+            workspaces:
+              big: { host_pattern: all, workflow: check, sort_order: ascending, concurrency: 50 %s }
+            workflows:
+              check: { jobs: [ { job: look } ] }
+            jobs:
+              look: { preconditions: "true" }
+            """
+                .formatted(strategy))
+        .definition("big");
+  }
+
   @Test
   void fiveThousandHostsAcrossRuns(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    Definition d =
-        AmblefileLoader.parse(
-                Path.of("/virtual/Amblefile.yml"),
-                "Amblefile.yml",
-                """
-                workspaces:
-                  big: { host_pattern: all, workflow: check, sort_order: ascending, concurrency: 50 }
-                workflows:
-                  check: { jobs: [ { job: look } ] }
-                jobs:
-                  look: { preconditions: "true" }
-                """)
-            .definition("big");
-    List<String> hosts = IntStream.range(0, HOSTS).mapToObj(i -> String.format("host%05d", i)).toList();
+    RolloutStatus done = walk(env, worker, client, definition(""), HOSTS, RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+    assertTrue(done.runs() >= 3, "continued as new only " + done.runs() + " times");
+  }
+
+  @Test
+  void wavesCarryOverAContinueAsNewInTheMiddleOfAWave(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    RolloutStatus done = walk(env, worker, client, definition(", waves: [1, \"30%\"]"), 1000, 1500);
+    assertEquals(List.of(1, 300, 300, 300, 99), done.progress().waveSizes());
+    assertEquals(5, done.progress().wave());
+    assertTrue(done.runs() >= 2, "continued as new only " + done.runs() + " times");
+  }
+
+  RolloutStatus walk(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, Definition d, int count, int eventsPerRun)
+      throws Exception {
+    List<String> hosts = IntStream.range(0, count).mapToObj(i -> String.format("host%05d", i)).toList();
     RunResult ok = new RunResult(RunStatus.OK, "", "", "", 0, "");
     WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
     when(workspace.planRollout(any()))
@@ -81,7 +99,7 @@ class ContinueAsNewTest {
     env.start();
 
     RolloutRequest request =
-        new RolloutRequest(d, Optional.empty(), 7, 50, false, false, "test", Duration.ofSeconds(30), RolloutRequest.DEFAULT_EVENTS_PER_RUN, false);
+        new RolloutRequest(d, Optional.empty(), 7, 50, false, false, "test", Duration.ofSeconds(30), eventsPerRun, false);
     RolloutWorkflow wf =
         client.newWorkflowStub(
             RolloutWorkflow.class,
@@ -89,12 +107,12 @@ class ContinueAsNewTest {
     RolloutStatus done = wf.run(new RolloutInput(request, Optional.empty()));
 
     assertEquals("done", done.phase());
-    assertEquals(HOSTS, done.total());
-    assertEquals(HOSTS, done.results().size());
-    assertEquals(HOSTS, done.count(Outcome.SUCCEEDED));
-    assertEquals(HOSTS, finished.size(), "hosts finished");
+    assertEquals(count, done.total());
+    assertEquals(count, done.results().size());
+    assertEquals(count, done.count(Outcome.SUCCEEDED));
+    assertEquals(count, finished.size(), "hosts finished");
     assertTrue(finished.values().stream().allMatch(n -> n == 1), "a host was walked twice");
-    assertTrue(done.runs() >= 3, "continued as new only " + done.runs() + " times");
     assertEquals(hosts, List.copyOf(done.results().keySet()).stream().sorted().toList());
+    return done;
   }
 }

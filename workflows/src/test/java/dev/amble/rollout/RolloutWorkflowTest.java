@@ -55,74 +55,10 @@ class RolloutWorkflowTest {
           .setDoNotStart(true)
           .build();
 
-  static final RunResult OK = new RunResult(RunStatus.OK, "", "", "", 0, "/logs/x.log");
-
-  /** Mocked activities that record what happened to each host. */
-  static final class Fleet {
-    final HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
-    final WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
-    final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
-    final List<String> jobs = Collections.synchronizedList(new ArrayList<>());
-    final List<String> finished = Collections.synchronizedList(new ArrayList<>());
-    final AtomicInteger walkingNow = new AtomicInteger();
-    final AtomicInteger mostAtOnce = new AtomicInteger();
-
-    Fleet(List<String> hosts) {
-      this(hosts, List.of());
-    }
-
-    Fleet(List<String> hosts, List<RolloutPlan.Skipped> skipped) {
-      when(workspace.planRollout(any()))
-          .thenReturn(
-              new RolloutPlan(
-                  hosts.stream().map(h -> new RolloutPlan.Planned(h, Decision.WALK)).toList(), skipped));
-      prepare(h -> new Preparation(OK, holds(4), RemoteState.NONE));
-      job((r) -> OK);
-      when(host.finishHost(any()))
-          .thenAnswer(
-              inv -> {
-                FinishRequest r = inv.getArgument(0);
-                finished.add(r.target().host());
-                walkingNow.decrementAndGet();
-                return OK;
-              });
-    }
-
-    void prepare(Function<String, Preparation> answer) {
-      doAnswer(
-              inv -> {
-                PrepareRequest r = inv.getArgument(0);
-                prepared.add(r.target().host());
-                Preparation p = answer.apply(r.target().host());
-                if (p.run().ok() && p.verdicts().stream().allMatch(Verdict::holds)) {
-                  mostAtOnce.accumulateAndGet(walkingNow.incrementAndGet(), Math::max);
-                }
-                Thread.sleep(5);
-                return p;
-              })
-          .when(host)
-          .prepareHost(any());
-    }
-
-    void job(Function<JobRequest, RunResult> answer) {
-      doAnswer(
-              inv -> {
-                JobRequest r = inv.getArgument(0);
-                jobs.add(r.target().host() + ":" + r.step().job().name() + (r.claim().isPresent() ? "+claim" : ""));
-                Thread.sleep(5);
-                return answer.apply(r);
-              })
-          .when(host)
-          .runJob(any());
-    }
-
-    List<String> jobsOf(String host) {
-      return jobs.stream().filter(j -> j.startsWith(host + ":")).map(j -> j.substring(host.length() + 1)).toList();
-    }
-  }
+  static final RunResult OK = MockFleet.OK;
 
   static List<Verdict> holds(int n) {
-    return Collections.nCopies(n, Verdict.HOLDS);
+    return MockFleet.holds(n);
   }
 
   static List<String> hosts(int n) {
@@ -154,7 +90,7 @@ class RolloutWorkflowTest {
   void hostsAreWalkedInTheWorkspacesSortOrder(
       SortOrder order, TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     List<String> names = List.of("web03", "web10", "web01", "db02", "web07", "app05");
-    Fleet fleet = new Fleet(names);
+    MockFleet fleet = new MockFleet(names);
     worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
     env.start();
     Definition d = TestDefinitions.upgrade(order.word(), 1);
@@ -175,7 +111,7 @@ class RolloutWorkflowTest {
 
   @Test
   void aWalkRunsEveryJobThenTheExitJobsThenFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    Fleet fleet = new Fleet(hosts(2));
+    MockFleet fleet = new MockFleet(hosts(2));
     worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
     env.start();
     RolloutStatus done =
@@ -188,8 +124,8 @@ class RolloutWorkflowTest {
 
   @Test
   void aFalsePreconditionSkipsTheHostAndTouchesNothing(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    Fleet fleet =
-        new Fleet(hosts(3), List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
+    MockFleet fleet =
+        new MockFleet(hosts(3), List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
     fleet.prepare(
         h ->
             h.equals("web02")
@@ -211,7 +147,7 @@ class RolloutWorkflowTest {
 
   @Test
   void aStartedUnfinishedHostIsWalkedWhateverItsPreconditions(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    Fleet fleet = new Fleet(hosts(1));
+    MockFleet fleet = new MockFleet(hosts(1));
     RemoteState unfinished =
         new RemoteState(
             Optional.of(new RemoteState.WorkspaceRecord("upgrade", "old", "2026-11-20T10:00:00Z", Optional.empty())),
@@ -228,7 +164,7 @@ class RolloutWorkflowTest {
 
   @Test
   void aFailureCatchesTheRolloutAndReleaseRetriesTheSameHost(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    Fleet fleet = new Fleet(hosts(4));
+    MockFleet fleet = new MockFleet(hosts(4));
     AtomicInteger upgradesOfWeb02 = new AtomicInteger();
     fleet.job(
         r ->
@@ -265,7 +201,7 @@ class RolloutWorkflowTest {
 
   @Test
   void releaseSkipFailedLeavesTheHostFailedAndMovesOn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    Fleet fleet = new Fleet(hosts(3));
+    MockFleet fleet = new MockFleet(hosts(3));
     fleet.prepare(
         h ->
             h.equals("web01")
@@ -286,7 +222,7 @@ class RolloutWorkflowTest {
 
   @Test
   void exitJobsRunAfterAFailureButNotFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    Fleet fleet = new Fleet(hosts(1));
+    MockFleet fleet = new MockFleet(hosts(1));
     fleet.job(r -> r.step().job().name().equals("reboot") ? new RunResult(RunStatus.TIMED_OUT, "wait for it", "", "", 0, "/l") : OK);
     worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
     env.start();
@@ -300,7 +236,7 @@ class RolloutWorkflowTest {
 
   @Test
   void aManualCatchStopsNewHostsUntilReleased(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    Fleet fleet = new Fleet(hosts(3));
+    MockFleet fleet = new MockFleet(hosts(3));
     java.util.concurrent.CountDownLatch firstHostRunning = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch caughtNow = new java.util.concurrent.CountDownLatch(1);
     fleet.job(
@@ -336,7 +272,7 @@ class RolloutWorkflowTest {
 
   @Test
   void releasingARolloutThatIsNotCaughtIsRefused(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    Fleet fleet = new Fleet(hosts(1));
+    MockFleet fleet = new MockFleet(hosts(1));
     java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
     fleet.job(r -> {
       try {
@@ -359,7 +295,7 @@ class RolloutWorkflowTest {
 
   @Test
   void theWindowNeverExceedsTheConcurrency(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    Fleet fleet = new Fleet(hosts(12));
+    MockFleet fleet = new MockFleet(hosts(12));
     worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
     env.start();
     RolloutStatus done =
@@ -371,7 +307,7 @@ class RolloutWorkflowTest {
 
   @Test
   void theWorkflowIdIsTheWorkspacesMutex(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    Fleet fleet = new Fleet(hosts(1));
+    MockFleet fleet = new MockFleet(hosts(1));
     java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
     fleet.job(r -> {
       try {

@@ -1,0 +1,109 @@
+package dev.amble.rollout;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.amblefile.Gate;
+import dev.amble.ansible.ActivityHeartbeat;
+import dev.amble.ansible.AnsibleEvents;
+import dev.amble.ansible.HostPlaybook;
+import dev.amble.ansible.Playbooks;
+import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspaceDir;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link GateActivities}: HTTP probes from this worker, and Ansible tasks through ansible-playbook. */
+public final class GateActivitiesImpl implements GateActivities {
+  private final ProcessRunner runner;
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+  public GateActivitiesImpl(ProcessRunner runner) {
+    this.runner = runner;
+  }
+
+  @Override
+  public GateCheck check(GateRequest request) {
+    Gate.Check check = request.gate().check();
+    if (check instanceof Gate.Check.Http probe) {
+      return probe(probe, request);
+    }
+    return tasks((Gate.Check.Tasks) check, request);
+  }
+
+  /** The URL with {host}, {workspace} and {wave} filled in. */
+  static String url(String template, GateRequest r) {
+    return template
+        .replace("{host}", r.host().orElse(""))
+        .replace("{workspace}", r.workspace())
+        .replace("{wave}", Integer.toString(r.wave()));
+  }
+
+  private GateCheck probe(Gate.Check.Http probe, GateRequest r) {
+    String url = url(probe.url(), r);
+    try {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(r.gate().timeout()).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() == probe.expectStatus()) {
+        return new GateCheck(true, "");
+      }
+      return new GateCheck(false, "GET " + url + ": status " + response.statusCode() + ", expected " + probe.expectStatus());
+    } catch (IOException | IllegalArgumentException e) {
+      return new GateCheck(false, "GET " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new GateCheck(false, "GET " + url + ": interrupted");
+    }
+  }
+
+  private GateCheck tasks(Gate.Check.Tasks tasks, GateRequest r) {
+    Path folder = Path.of(r.folder());
+    WorkspaceDir dir = WorkspaceDir.of(folder, r.workspace());
+    Path playbook = Playbooks.check(folder, r.workspace(), r.gate().name(), tasks.tasks(), tasks.become());
+    ObjectNode vars = JsonNodeFactory.instance.objectNode();
+    vars.put("amble_operation", true);
+    vars.put("amble_check_hosts", tasks.hosts());
+    vars.put("amble_workspace", r.workspace());
+    vars.put("amble_wave", r.wave());
+    vars.put("amble_host", r.host().orElse(""));
+    HostPlaybook.Finished run =
+        HostPlaybook.playbook(
+            runner,
+            folder,
+            dir,
+            r.inventory(),
+            Optional.empty(),
+            dir.logs().resolve("checks"),
+            WorkspaceDir.fileName(r.gate().name()),
+            playbook,
+            vars,
+            List.of(),
+            r.gate().timeout(),
+            tasks.become(),
+            ActivityHeartbeat.current());
+    List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
+    for (AnsibleEvents.Event e : events) {
+      if (e.event().equals("unreachable") || (e.event().equals("failed") && !e.ignored())) {
+        return new GateCheck(false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
+      }
+    }
+    if (run.outcome().timedOut()) {
+      return new GateCheck(false, "timed out after " + r.gate().timeout() + " (log: " + run.log() + ")");
+    }
+    if (events.stream().noneMatch(e -> !e.host().isEmpty())) {
+      return new GateCheck(false, "no host matches \"" + tasks.hosts() + "\" (log: " + run.log() + ")");
+    }
+    if (run.outcome().exitCode() != 0) {
+      return new GateCheck(false, "ansible-playbook exited " + run.outcome().exitCode() + " (log: " + run.log() + ")");
+    }
+    return new GateCheck(true, "");
+  }
+}

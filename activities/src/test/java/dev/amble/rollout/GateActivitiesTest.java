@@ -1,0 +1,113 @@
+package dev.amble.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.amble.amblefile.Gate;
+import dev.amble.ansible.LocalFleet;
+import dev.amble.ansible.ProcessRunner;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Health gates for real: HTTP probes against a server on this machine, Ansible tasks on local hosts. */
+class GateActivitiesTest {
+  @TempDir static Path dir;
+  static HttpServer http;
+  static LocalFleet fleet;
+  static GateActivitiesImpl gates;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          int status = path.contains("/down") || path.contains("/web02/") ? 503 : 200;
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
+    http.start();
+    fleet = LocalFleet.create(dir, "lb", 2, (h, v) -> v.put("pool_size", h.equals("lb01") ? 4 : 1));
+    gates = new GateActivitiesImpl(new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv()));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    http.stop(0);
+  }
+
+  static GateRequest request(Gate gate, Optional<String> host) {
+    return new GateRequest(gate, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), host, 2);
+  }
+
+  static Gate http(String url) {
+    return new Gate("probe", new Gate.Check.Http(url, 200), Gate.OnFailure.CATCH, Duration.ofSeconds(5));
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + http.getAddress().getPort();
+  }
+
+  @Test
+  void anHttpProbeFillsInTheHostAndChecksTheStatus() {
+    assertEquals(new GateCheck(true, ""), gates.check(request(http(base() + "/{workspace}/{host}/health"), Optional.of("web01"))));
+    GateCheck down = gates.check(request(http(base() + "/{workspace}/{host}/health?wave={wave}"), Optional.of("web02")));
+    assertEquals(new GateCheck(false, "GET " + base() + "/prod/web02/health?wave=2: status 503, expected 200"), down);
+  }
+
+  @Test
+  void anHttpProbeNobodyAnswersFails() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    GateCheck refused = gates.check(request(http("http://127.0.0.1:" + closed + "/health"), Optional.empty()));
+    assertFalse(refused.passed());
+    assertTrue(refused.message().startsWith("GET http://127.0.0.1:" + closed + "/health: "), refused.message());
+  }
+
+  static Gate tasks(String hosts, String yaml) throws Exception {
+    ArrayNode tasks = (ArrayNode) new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+    return new Gate("pool", new Gate.Check.Tasks(hosts, tasks, false), Gate.OnFailure.CATCH, Duration.ofMinutes(2));
+  }
+
+  @Test
+  void ansibleTasksRunOnTheGroupWithTheHostBeingWalked() throws Exception {
+    Gate gate =
+        tasks(
+            "fleet",
+            """
+            - name: enough members in the pool without the host
+              ansible.builtin.assert:
+                that: pool_size | int > 1 or amble_host == "spare"
+                fail_msg: "{{ inventory_hostname }} would have {{ pool_size | int - 1 }} members without {{ amble_host }}"
+            """);
+    assertEquals(new GateCheck(true, ""), gates.check(request(gate, Optional.of("spare"))));
+    GateCheck failed = gates.check(request(gate, Optional.of("web07")));
+    assertFalse(failed.passed());
+    assertTrue(
+        failed.message().startsWith("lb02: enough members in the pool without the host: lb02 would have 0 members without web07"),
+        failed.message());
+  }
+
+  @Test
+  void ansibleTasksOnAGroupWithNoHostFail() throws Exception {
+    GateCheck none = gates.check(request(tasks("no-such-group", "- ansible.builtin.ping: {}\n"), Optional.empty()));
+    assertFalse(none.passed());
+    assertTrue(none.message().startsWith("no host matches \"no-such-group\""), none.message());
+  }
+
+}

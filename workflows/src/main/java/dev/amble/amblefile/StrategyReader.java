@@ -1,0 +1,224 @@
+package dev.amble.amblefile;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.amble.amblefile.yaml.KeyPath;
+import dev.amble.amblefile.yaml.YamlNode;
+import dev.amble.amblefile.yaml.YamlNode.YamlList;
+import dev.amble.amblefile.yaml.YamlNode.YamlMap;
+import dev.amble.amblefile.yaml.YamlNode.YamlScalar;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Reads a workspace's rollout strategy: waves, failure budget, unreachable hosts, gates. */
+final class StrategyReader {
+  static final List<String> CHECKS_KEYS = List.of("host", "wave");
+  static final List<String> CONTINUOUS_KEYS = List.of("interval", "checks");
+  static final List<String> GATE_KEYS =
+      List.of("name", "http", "expect_status", "hosts", "tasks", "become", "on_failure", "timeout");
+
+  private final Fields f;
+
+  StrategyReader(Fields workspace) {
+    this.f = workspace;
+  }
+
+  Strategy read() {
+    Strategy d = Strategy.DEFAULT;
+    List<Amount> waves = waves();
+    Optional<Duration> pause = Optional.empty();
+    boolean manual = false;
+    if (f.node("pause_between_waves").filter(n -> n instanceof YamlScalar s && s.text().equals("manual")).isPresent()) {
+      manual = true;
+    } else {
+      pause = f.duration("pause_between_waves", true);
+    }
+    if ((manual || pause.isPresent()) && waves.isEmpty() && f.has("pause_between_waves")) {
+      f.problem("pause_between_waves", "needs waves: without them the rollout is one wave");
+    }
+    Duration bake = f.duration("bake_time", true).orElse(d.bakeTime());
+    Amount maxFailures = f.amount("max_failures", 0).orElse(d.maxFailures());
+    Optional<Amount> perWave = f.amount("max_failures_per_wave", 0);
+    return new Strategy(
+        waves,
+        pause,
+        manual,
+        bake,
+        maxFailures,
+        perWave,
+        unreachable(),
+        checks("pre_checks"),
+        checks("post_checks"),
+        continuous());
+  }
+
+  private List<Amount> waves() {
+    Optional<YamlList> list = f.list("waves");
+    if (list.isEmpty()) {
+      return List.of();
+    }
+    if (list.get().items().isEmpty()) {
+      f.problem("waves", "must list at least one wave size; leave the key out for one wave of every host");
+      return List.of();
+    }
+    List<Amount> sizes = new ArrayList<>();
+    for (int i = 0; i < list.get().items().size(); i++) {
+      f.amount(list.get().items().get(i), KeyPath.item(f.path("waves"), i), 1).ifPresent(sizes::add);
+    }
+    return List.copyOf(sizes);
+  }
+
+  private Strategy.Unreachable unreachable() {
+    Strategy.Unreachable.Policy policy = Strategy.Unreachable.Policy.FAIL;
+    Optional<String> word = f.string("unreachable", false);
+    if (word.isPresent()) {
+      List<String> words = Arrays.stream(Strategy.Unreachable.Policy.values()).map(Strategy.Unreachable.Policy::word).toList();
+      if (!words.contains(word.get())) {
+        f.problem(
+            "unreachable",
+            "must be one of " + String.join(", ", words) + ", got \"" + word.get() + "\"" + DidYouMean.hint(word.get(), words));
+      } else {
+        policy = Strategy.Unreachable.Policy.valueOf(word.get().toUpperCase(Locale.ROOT));
+      }
+    }
+    for (String key : List.of("unreachable_attempts", "unreachable_backoff")) {
+      if (f.has(key) && policy != Strategy.Unreachable.Policy.RETRY) {
+        f.problem(key, "only goes with unreachable: retry");
+      }
+    }
+    int attempts = 3;
+    Optional<Long> a = f.integer("unreachable_attempts");
+    if (a.isPresent()) {
+      if (a.get() < 1 || a.get() > 100) {
+        f.problem("unreachable_attempts", "must be from 1 to 100, got " + a.get());
+      } else {
+        attempts = a.get().intValue();
+      }
+    }
+    Duration backoff = f.duration("unreachable_backoff", false).orElse(Duration.ofSeconds(30));
+    return policy == Strategy.Unreachable.Policy.FAIL
+        ? Strategy.Unreachable.FAIL
+        : new Strategy.Unreachable(policy, policy == Strategy.Unreachable.Policy.RETRY ? attempts : 0, backoff);
+  }
+
+  private Strategy.Checks checks(String key) {
+    Optional<YamlMap> map = f.submap(key);
+    if (map.isEmpty()) {
+      return Strategy.Checks.NONE;
+    }
+    Fields checks = new Fields(map.get(), f.path(key), f.problems(), CHECKS_KEYS);
+    if (!checks.has("host") && !checks.has("wave")) {
+      f.problem(key, "give host: or wave: checks (or leave the key out)");
+    }
+    return new Strategy.Checks(gates(checks, "host"), gates(checks, "wave"));
+  }
+
+  private Optional<Strategy.ContinuousChecks> continuous() {
+    Optional<YamlMap> map = f.submap("continuous_checks");
+    if (map.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields c = new Fields(map.get(), f.path("continuous_checks"), f.problems(), CONTINUOUS_KEYS);
+    Optional<Duration> interval = c.duration("interval", false);
+    if (!c.has("interval")) {
+      c.missing("interval");
+    } else if (interval.isPresent() && interval.get().compareTo(Duration.ofSeconds(1)) < 0) {
+      c.problem("interval", "must be at least 1s");
+    }
+    List<Gate> gates = gates(c, "checks");
+    if (!c.has("checks")) {
+      c.missing("checks");
+    } else if (gates.isEmpty() && c.node("checks").get() instanceof YamlList l && l.items().isEmpty()) {
+      c.problem("checks", "must list at least one check");
+    }
+    return interval.map(i -> new Strategy.ContinuousChecks(i, gates));
+  }
+
+  private List<Gate> gates(Fields parent, String key) {
+    Optional<YamlList> list = parent.list(key);
+    if (list.isEmpty()) {
+      return List.of();
+    }
+    List<Gate> gates = new ArrayList<>();
+    for (int i = 0; i < list.get().items().size(); i++) {
+      YamlNode item = list.get().items().get(i);
+      Fields.open(item, KeyPath.item(parent.path(key), i), f.problems(), GATE_KEYS).flatMap(this::gate).ifPresent(gates::add);
+    }
+    return List.copyOf(gates);
+  }
+
+  private Optional<Gate> gate(Fields g) {
+    Optional<String> name = g.string("name", true);
+    boolean http = g.has("http");
+    boolean tasks = g.has("tasks");
+    if (http == tasks) {
+      g.problem(http ? "tasks" : "name", http ? "a check is an http probe or tasks, not both" : "a check needs http: URL or hosts: and tasks:");
+      return Optional.empty();
+    }
+    Gate.OnFailure onFailure = Gate.OnFailure.CATCH;
+    Optional<String> word = g.string("on_failure", false);
+    if (word.isPresent()) {
+      List<String> words = Arrays.stream(Gate.OnFailure.values()).map(Gate.OnFailure::word).toList();
+      if (!words.contains(word.get())) {
+        g.problem("on_failure", "must be one of " + String.join(", ", words) + ", got \"" + word.get() + "\"" + DidYouMean.hint(word.get(), words));
+      } else {
+        onFailure = Gate.OnFailure.valueOf(word.get().toUpperCase(Locale.ROOT));
+      }
+    }
+    Duration timeout = g.duration("timeout", false).orElse(Gate.DEFAULT_TIMEOUT);
+    Optional<Gate.Check> check;
+    if (http) {
+      for (String other : List.of("hosts", "become")) {
+        if (g.has(other)) {
+          g.problem(other, "goes with tasks:, not with http:");
+        }
+      }
+      Optional<String> url = g.string("http", true).filter(u -> {
+        if (!u.startsWith("http://") && !u.startsWith("https://")) {
+          g.problem("http", "must be an http:// or https:// URL, got \"" + u + "\"");
+          return false;
+        }
+        return true;
+      });
+      int status = 200;
+      Optional<Long> s = g.integer("expect_status");
+      if (s.isPresent()) {
+        if (s.get() < 100 || s.get() > 599) {
+          g.problem("expect_status", "must be an HTTP status from 100 to 599, got " + s.get());
+        } else {
+          status = s.get().intValue();
+        }
+      }
+      int expected = status;
+      check = url.map(u -> new Gate.Check.Http(u, expected));
+    } else {
+      if (g.has("expect_status")) {
+        g.problem("expect_status", "goes with http:, not with tasks:");
+      }
+      Optional<String> hosts = g.string("hosts", true);
+      Optional<YamlList> list = g.list("tasks");
+      if (list.isPresent() && list.get().items().isEmpty()) {
+        g.problem("tasks", "must list at least one task");
+      }
+      if (list.isPresent()) {
+        for (int i = 0; i < list.get().items().size(); i++) {
+          if (!(list.get().items().get(i) instanceof YamlMap)) {
+            f.problems().add(list.get().items().get(i).position(), KeyPath.item(g.path("tasks"), i), "an Ansible task must be a map, got " + list.get().items().get(i).describe());
+          }
+        }
+      }
+      boolean become = g.bool("become", false);
+      check =
+          hosts.isPresent() && list.isPresent() && !list.get().items().isEmpty()
+              ? Optional.of(new Gate.Check.Tasks(hosts.get(), (ArrayNode) list.get().toJson(), become))
+              : Optional.empty();
+    }
+    if (name.isEmpty() || check.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Gate(name.get(), check.get(), onFailure, timeout));
+  }
+}

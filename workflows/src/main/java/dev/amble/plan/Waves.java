@@ -1,0 +1,39 @@
+package dev.amble.plan;
+
+import dev.amble.amblefile.Amount;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wave sizes for a number of hosts to walk: the configured sizes in order, the last one repeating,
+ * the final wave taking what is left. No configured sizes: one wave of every host.
+ */
+public final class Waves {
+  private Waves() {}
+
+  public static List<Integer> sizes(List<Amount> configured, int walked) {
+    List<Integer> sizes = new ArrayList<>();
+    if (walked <= 0) {
+      return sizes;
+    }
+    if (configured.isEmpty()) {
+      sizes.add(walked);
+      return sizes;
+    }
+    int left = walked;
+    for (int i = 0; left > 0; i++) {
+      int n = Math.min(left, configured.get(Math.min(i, configured.size() - 1)).waveSize(walked));
+      sizes.add(n);
+      left -= n;
+    }
+    return sizes;
+  }
+
+  /** The size of wave {@code number} (1-based); waves past the plan take the last size. */
+  public static int size(List<Amount> configured, int walked, int number) {
+    if (configured.isEmpty()) {
+      return Math.max(1, walked);
+    }
+    return configured.get(Math.min(number - 1, configured.size() - 1)).waveSize(walked);
+  }
+}

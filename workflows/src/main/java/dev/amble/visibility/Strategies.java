@@ -1,0 +1,59 @@
+package dev.amble.visibility;
+
+import dev.amble.amblefile.Amount;
+import dev.amble.amblefile.DurationText;
+import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.Strategy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A rollout strategy in a few lines of words, for plan, status, show and the Web UI. */
+public final class Strategies {
+  private Strategies() {}
+
+  public static List<String> describe(Strategy s) {
+    List<String> lines = new ArrayList<>();
+    if (s.waves().isEmpty()) {
+      lines.add("waves: one wave of every host");
+    } else {
+      String pause =
+          s.manualPause()
+              ? ", caught after each wave until released"
+              : s.pauseBetweenWaves().map(p -> ", " + DurationText.format(p) + " between waves").orElse("");
+      lines.add(
+          "waves: "
+              + s.waves().stream().map(Amount::toString).collect(Collectors.joining(", "))
+              + " (the last size repeats)"
+              + pause
+              + (s.bakeTime().isZero() ? "" : ", each baking " + DurationText.format(s.bakeTime())));
+    }
+    lines.add(
+        "failure budget: "
+            + s.maxFailures()
+            + s.maxFailuresPerWave().map(w -> ", " + w + " per wave").orElse("")
+            + (s.maxFailures().value() == 0 && s.maxFailuresPerWave().isEmpty() ? " (the first failure catches the rollout)" : ""));
+    lines.add(
+        "unreachable hosts: "
+            + s.unreachable().policy().word()
+            + (s.unreachable().policy() == Strategy.Unreachable.Policy.RETRY
+                ? " (" + s.unreachable().attempts() + " more tries, from " + DurationText.format(s.unreachable().backoff()) + " apart, doubling)"
+                : ""));
+    gates(lines, "pre-checks per host", s.preChecks().host());
+    gates(lines, "pre-checks per wave", s.preChecks().wave());
+    gates(lines, "post-checks per host", s.postChecks().host());
+    gates(lines, "post-checks per wave", s.postChecks().wave());
+    s.continuousChecks()
+        .ifPresent(c -> gates(lines, "checks every " + DurationText.format(c.interval()), c.checks()));
+    return lines;
+  }
+
+  private static void gates(List<String> lines, String what, List<Gate> gates) {
+    if (!gates.isEmpty()) {
+      lines.add(
+          what
+              + ": "
+              + gates.stream().map(g -> g.name() + " (on failure: " + g.onFailure().word() + ")").collect(Collectors.joining(", ")));
+    }
+  }
+}

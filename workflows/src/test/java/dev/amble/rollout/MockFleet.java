@@ -1,0 +1,123 @@
+package dev.amble.rollout;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.amble.host.FinishRequest;
+import dev.amble.host.HostActivities;
+import dev.amble.host.JobRequest;
+import dev.amble.host.PrepareRequest;
+import dev.amble.host.Preparation;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
+import dev.amble.plan.Decision;
+import dev.amble.precondition.Verdict;
+import dev.amble.state.RemoteState;
+import io.temporal.activity.Activity;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Mocked activities for workflow tests, recording what happened to each host: the order of
+ * prepares, jobs and finishes, a timeline with workflow time, and the most hosts walked at once.
+ */
+public final class MockFleet {
+  static final RunResult OK = new RunResult(RunStatus.OK, "", "", "", 0, "/logs/x.log");
+
+  /** One thing that happened, at workflow time (the test environment skips time). */
+  record Event(String kind, String host, long at) {}
+
+  final GateActivities gates = mock(GateActivities.class, withSettings().withoutAnnotations());
+  final List<Event> timeline = Collections.synchronizedList(new ArrayList<>());
+  final List<String> gateRuns = Collections.synchronizedList(new ArrayList<>());
+  final HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
+  final WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
+  final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
+  final List<String> jobs = Collections.synchronizedList(new ArrayList<>());
+  final List<String> finished = Collections.synchronizedList(new ArrayList<>());
+  final AtomicInteger walkingNow = new AtomicInteger();
+  final AtomicInteger mostAtOnce = new AtomicInteger();
+
+  MockFleet(List<String> hosts) {
+    this(hosts, List.of());
+  }
+
+  MockFleet(List<String> hosts, List<RolloutPlan.Skipped> skipped) {
+    when(workspace.planRollout(any()))
+        .thenReturn(
+            new RolloutPlan(
+                hosts.stream().map(h -> new RolloutPlan.Planned(h, Decision.WALK)).toList(), skipped));
+    prepare(h -> new Preparation(OK, holds(4), RemoteState.NONE));
+    gates(r -> new GateCheck(true, ""));
+    job((r) -> OK);
+    when(host.finishHost(any()))
+        .thenAnswer(
+            inv -> {
+              FinishRequest r = inv.getArgument(0);
+              finished.add(r.target().host());
+              timeline.add(new Event("finish", r.target().host(), now()));
+              walkingNow.decrementAndGet();
+              return OK;
+            });
+  }
+
+  static List<Verdict> holds(int n) {
+    return Collections.nCopies(n, Verdict.HOLDS);
+  }
+
+  static long now() {
+    return Activity.getExecutionContext().getInfo().getCurrentAttemptScheduledTimestamp();
+  }
+
+  /** Gates answer by name: the function gets the gate's name and scope (host or wave). */
+  void gates(Function<GateRequest, GateCheck> answer) {
+    doAnswer(
+            inv -> {
+              GateRequest r = inv.getArgument(0);
+              gateRuns.add(r.gate().name() + "@" + r.host().orElse("wave " + r.wave()));
+              timeline.add(new Event("gate " + r.gate().name(), r.host().orElse(""), now()));
+              return answer.apply(r);
+            })
+        .when(gates)
+        .check(any());
+  }
+
+  void prepare(Function<String, Preparation> answer) {
+    doAnswer(
+            inv -> {
+              PrepareRequest r = inv.getArgument(0);
+              prepared.add(r.target().host());
+              timeline.add(new Event("prepare", r.target().host(), now()));
+              Preparation p = answer.apply(r.target().host());
+              if (p.run().ok() && p.verdicts().stream().allMatch(Verdict::holds)) {
+                mostAtOnce.accumulateAndGet(walkingNow.incrementAndGet(), Math::max);
+              }
+              Thread.sleep(5);
+              return p;
+            })
+        .when(host)
+        .prepareHost(any());
+  }
+
+  void job(Function<JobRequest, RunResult> answer) {
+    doAnswer(
+            inv -> {
+              JobRequest r = inv.getArgument(0);
+              jobs.add(r.target().host() + ":" + r.step().job().name() + (r.claim().isPresent() ? "+claim" : ""));
+              Thread.sleep(5);
+              return answer.apply(r);
+            })
+        .when(host)
+        .runJob(any());
+  }
+
+  List<String> jobsOf(String host) {
+    return jobs.stream().filter(j -> j.startsWith(host + ":")).map(j -> j.substring(host.length() + 1)).toList();
+  }
+}

@@ -1,0 +1,390 @@
+package dev.amble.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.amble.amblefile.AmblefileException;
+import dev.amble.amblefile.AmblefileLoader;
+import dev.amble.amblefile.Definition;
+import dev.amble.host.HostWorkflowImpl;
+import dev.amble.host.Outcome;
+import dev.amble.host.Preparation;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
+import dev.amble.state.RemoteState;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every rule of rollout strategies: waves, pauses, bake time, budgets, unreachable hosts, gates. */
+class StrategyWorkflowTest {
+  @RegisterExtension
+  static final TestWorkflowExtension ENV =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  static final RunResult FAILED = new RunResult(RunStatus.FAILED, "apply", "ansible.builtin.command", "rc=1", 0, "/l");
+  static final Preparation UNREACHABLE =
+      new Preparation(new RunResult(RunStatus.UNREACHABLE, "gather", "setup", "ssh: connect refused", 0, ""), List.of(), RemoteState.NONE);
+
+  static Definition definition(int concurrency, String strategy) {
+    String indented = strategy.strip().lines().map(l -> "    " + l).collect(Collectors.joining("\n"));
+    try {
+      return AmblefileLoader.parse(
+              Path.of("/virtual/Amblefile.yml"),
+              "Amblefile.yml",
+              """
+              workspaces:
+                fleet:
+                  host_pattern: fleet
+                  workflow: w
+                  sort_order: ascending
+                  concurrency: %d
+              %s
+              workflows:
+                w: { jobs: [ { job: work } ] }
+              jobs:
+                work: { tasks: [ { ansible.builtin.ping: {} } ] }
+              """
+                  .formatted(concurrency, indented))
+          .definition("fleet");
+    } catch (AmblefileException e) {
+      throw new IllegalArgumentException(e.report(), e);
+    }
+  }
+
+  static List<String> hosts(int n) {
+    return IntStream.rangeClosed(1, n).mapToObj(i -> String.format("h%02d", i)).toList();
+  }
+
+  MockFleet fleet;
+  RolloutWorkflow wf;
+
+  RolloutWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, Definition d, MockFleet f) {
+    fleet = f;
+    worker.registerActivitiesImplementations(f.host, f.workspace, f.gates);
+    env.start();
+    wf =
+        client.newWorkflowStub(
+            RolloutWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId("amble/fleet").setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(d, 1), Optional.empty()));
+    return wf;
+  }
+
+  RolloutStatus result() {
+    return WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
+  }
+
+  RolloutStatus awaitPhase(String phase) throws InterruptedException {
+    return RolloutWorkflowTest.awaitPhase(wf, phase);
+  }
+
+  long at(String kind, String host) {
+    return fleet.timeline.stream().filter(e -> e.kind().equals(kind) && e.host().equals(host)).findFirst().orElseThrow().at();
+  }
+
+  /** No host of a later wave was prepared before every host of the earlier wave finished. */
+  void assertWaves(List<List<String>> waves) {
+    for (int w = 0; w + 1 < waves.size(); w++) {
+      long lastFinish = waves.get(w).stream().mapToLong(h -> at("finish", h)).max().orElseThrow();
+      long nextStart = waves.get(w + 1).stream().mapToLong(h -> at("prepare", h)).min().orElseThrow();
+      assertTrue(lastFinish <= nextStart, "wave " + (w + 2) + " started before wave " + (w + 1) + " was done");
+      int index = fleet.prepared.indexOf(waves.get(w + 1).get(0));
+      assertTrue(fleet.prepared.subList(0, index).containsAll(waves.get(w)), fleet.prepared.toString());
+    }
+  }
+
+  @Test
+  void wavesGrowAndTheLastSizeRepeats(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    start(env, worker, client, definition(2, "waves: [1, 2]"), new MockFleet(hosts(6)));
+    RolloutStatus done = result();
+    assertEquals(6, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of(1, 2, 2, 1), done.progress().waveSizes());
+    assertEquals(4, done.progress().wave());
+    assertWaves(List.of(List.of("h01"), List.of("h02", "h03"), List.of("h04", "h05"), List.of("h06")));
+  }
+
+  @Test
+  void percentagesOfTheWalkedHostsRoundUpAndTheWindowHoldsWithinAWave(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    start(env, worker, client, definition(3, "waves: [1, \"50%\"]"), new MockFleet(hosts(9)));
+    RolloutStatus done = result();
+    assertEquals(List.of(1, 5, 3), done.progress().waveSizes(), "50% of 9 is 5 hosts");
+    assertWaves(List.of(hosts(9).subList(0, 1), hosts(9).subList(1, 6), hosts(9).subList(6, 9)));
+    assertEquals(3, fleet.mostAtOnce.get(), "the window within a wave is the concurrency");
+  }
+
+  @Test
+  void pauseBetweenWavesWaits(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    start(env, worker, client, definition(1, "waves: [1]\npause_between_waves: 10m"), new MockFleet(hosts(3)));
+    result();
+    assertTrue(at("prepare", "h02") - at("finish", "h01") >= Duration.ofMinutes(10).toMillis());
+    assertTrue(at("prepare", "h03") - at("finish", "h02") >= Duration.ofMinutes(10).toMillis());
+  }
+
+  @Test
+  void aManualPauseCatchesTheRolloutAfterEachWave(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    start(env, worker, client, definition(1, "waves: [1, 2]\npause_between_waves: manual"), new MockFleet(hosts(3)));
+    RolloutStatus paused = awaitPhase("caught");
+    assertEquals("wave 1 is done; release to start wave 2", paused.caught().reason());
+    assertEquals(List.of("h01"), fleet.prepared);
+    assertEquals("pause", paused.steering().get(0).kind());
+    wf.releaseRollout(new ReleaseRequest(false, "op"));
+    RolloutStatus done = result();
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+  }
+
+  @Test
+  void bakeTimeComesBeforeTheWavesPostChecks(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    start(
+        env,
+        worker,
+        client,
+        definition(1, "waves: [1]\nbake_time: 30m\npost_checks:\n  wave:\n    - { name: error-rate, http: \"http://metrics/wave/{wave}\" }"),
+        new MockFleet(hosts(2)));
+    RolloutStatus done = result();
+    long bakeStart = at("finish", "h01");
+    long check = fleet.timeline.stream().filter(e -> e.kind().equals("gate error-rate")).findFirst().orElseThrow().at();
+    assertTrue(check - bakeStart >= Duration.ofMinutes(30).toMillis(), "post-check before the bake time was over");
+    assertTrue(at("prepare", "h02") >= check);
+    assertEquals(List.of("error-rate@wave 1", "error-rate@wave 2"), fleet.gateRuns);
+    assertEquals(2, done.progress().gates().size());
+  }
+
+  @Test
+  void failuresUnderTheBudgetAreRecordedAndTheWalkGoesOn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(6));
+    Set<String> broken = Set.of("h02", "h03", "h04");
+    f.job(r -> broken.contains(r.target().host()) ? FAILED : MockFleet.OK);
+    start(env, worker, client, definition(1, "max_failures: 2"), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals(List.of("h04"), caught.awaiting(), "h02 and h03 were under budget");
+    assertTrue(caught.caught().reason().endsWith("(over the failure budget: 3 failed, max_failures 2)"), caught.caught().reason());
+    assertEquals(3, caught.progress().failures());
+    assertEquals(2, caught.progress().maxFailures());
+    wf.releaseRollout(new ReleaseRequest(true, "op"));
+    RolloutStatus done = result();
+    assertEquals(3, done.count(Outcome.FAILED));
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+    assertEquals(hosts(6), fleet.prepared);
+  }
+
+  @Test
+  void aPercentageBudgetRoundsDown(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet f = new MockFleet(hosts(7));
+    f.job(r -> r.target().host().compareTo("h05") >= 0 ? FAILED : MockFleet.OK);
+    start(env, worker, client, definition(1, "max_failures: \"30%\""), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals(2, caught.progress().maxFailures(), "30% of 7 is 2.1: the budget is 2");
+    assertEquals(List.of("h07"), caught.awaiting());
+  }
+
+  @Test
+  void oneWaveOverItsBudgetCatchesWithinTheTotalBudget(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(6));
+    f.job(r -> Set.of("h01", "h03", "h04").contains(r.target().host()) ? FAILED : MockFleet.OK);
+    start(env, worker, client, definition(1, "waves: [2]\nmax_failures: 10\nmax_failures_per_wave: 1"), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals(List.of("h04"), caught.awaiting(), "wave 1 had one failure (h01): within its budget");
+    assertEquals(2, caught.progress().wave());
+    assertEquals(2, caught.progress().waveFailures());
+    assertTrue(caught.caught().reason().contains("over wave 2's failure budget: 2 failed, max_failures_per_wave 1"), caught.caught().reason());
+    wf.releaseRollout(new ReleaseRequest(true, "op"));
+    assertEquals(3, result().count(Outcome.SUCCEEDED));
+  }
+
+  @Test
+  void aBudgetOfZeroWithConcurrencyFiveLetsHostsInFlightFailBeforeTheCatchLands(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet f = new MockFleet(hosts(10));
+    AtomicInteger started = new AtomicInteger();
+    java.util.concurrent.CountDownLatch allFiveIn = new java.util.concurrent.CountDownLatch(5);
+    f.job(
+        r -> {
+          started.incrementAndGet();
+          allFiveIn.countDown();
+          try {
+            allFiveIn.await(); // the five hosts of the window are all in their job at once
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return FAILED;
+        });
+    start(env, worker, client, definition(5, "max_failures: 0"), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals(5, caught.count(Outcome.FAILED), "every host in flight when the first failed");
+    assertEquals(5, caught.awaiting().size());
+    assertEquals(hosts(5), fleet.prepared.stream().sorted().toList(), "no host started after the catch");
+    assertEquals(5, started.get());
+  }
+
+  @Test
+  void unreachableSkipRecordsTheHostAndGoesOn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    MockFleet f = new MockFleet(hosts(3));
+    f.prepare(h -> h.equals("h02") ? UNREACHABLE : new Preparation(MockFleet.OK, MockFleet.holds(1), RemoteState.NONE));
+    start(env, worker, client, definition(1, "unreachable: skip"), f);
+    RolloutStatus done = result();
+    assertEquals("done", done.phase());
+    assertEquals(Outcome.UNREACHABLE, done.results().get("h02").outcome());
+    assertEquals(0, done.progress().failures());
+    assertTrue(done.steering().isEmpty(), "nothing caught it");
+  }
+
+  @Test
+  void unreachableRetryTriesAgainAfterABackoffThatDoubles(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    MockFleet f = new MockFleet(hosts(1));
+    Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
+    f.prepare(
+        h ->
+            tries.computeIfAbsent(h, x -> new AtomicInteger()).incrementAndGet() <= 2
+                ? UNREACHABLE
+                : new Preparation(MockFleet.OK, MockFleet.holds(1), RemoteState.NONE));
+    start(env, worker, client, definition(1, "unreachable: retry\nunreachable_attempts: 3\nunreachable_backoff: 1m"), f);
+    RolloutStatus done = result();
+    assertEquals(Outcome.SUCCEEDED, done.results().get("h01").outcome());
+    List<Long> prepares = fleet.timeline.stream().filter(e -> e.kind().equals("prepare")).map(MockFleet.Event::at).toList();
+    assertEquals(3, prepares.size());
+    assertTrue(prepares.get(1) - prepares.get(0) >= Duration.ofMinutes(1).toMillis());
+    assertTrue(prepares.get(2) - prepares.get(1) >= Duration.ofMinutes(2).toMillis(), "the backoff doubles");
+  }
+
+  @Test
+  void unreachableRetryGivesUpAfterItsAttempts(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(2));
+    f.prepare(h -> h.equals("h01") ? UNREACHABLE : new Preparation(MockFleet.OK, MockFleet.holds(1), RemoteState.NONE));
+    start(env, worker, client, definition(1, "unreachable: retry\nunreachable_attempts: 2\nunreachable_backoff: 10s"), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals(Outcome.UNREACHABLE, caught.results().get("h01").outcome());
+    assertEquals(3, fleet.prepared.size(), "one try and two retries");
+  }
+
+  @Test
+  void aFailingHostPreCheckHoldsTheHostAndCatches(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(3));
+    AtomicInteger lbChecks = new AtomicInteger();
+    f.gates(r -> r.host().orElse("").equals("h02") && lbChecks.incrementAndGet() == 1
+        ? new GateCheck(false, "pool has 1 healthy member, needs 2")
+        : new GateCheck(true, ""));
+    start(env, worker, client, definition(1, "pre_checks:\n  host:\n    - { name: lb-pool, hosts: lb, tasks: [ { ansible.builtin.ping: {} } ] }"), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals("check lb-pool failed for host h02 (pre): pool has 1 healthy member, needs 2", caught.caught().reason());
+    assertFalse(caught.results().containsKey("h02"), "a held host is not done");
+    assertFalse(fleet.jobs.stream().anyMatch(j -> j.startsWith("h02:")), "a held host was touched");
+    assertEquals(2, caught.remaining());
+    wf.releaseRollout(new ReleaseRequest(false, "op"));
+    RolloutStatus done = result();
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of("h01", "h02", "h02", "h03"), fleet.prepared);
+  }
+
+  @Test
+  void aFailingHostPostCheckCatchesAfterTheHostIsDone(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(3));
+    f.gates(r -> new GateCheck(!r.host().orElse("").equals("h01"), "HTTP 503"));
+    start(env, worker, client, definition(1, "post_checks:\n  host:\n    - { name: health, http: \"http://{host}:8080/health\" }"), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals(Outcome.SUCCEEDED, caught.results().get("h01").outcome());
+    assertEquals("check health failed for host h01 (post): HTTP 503", caught.caught().reason());
+    assertEquals(List.of("h01"), fleet.prepared);
+    assertEquals(1, caught.progress().gates().size());
+    wf.releaseRollout(new ReleaseRequest(false, "op"));
+    assertEquals(3, result().count(Outcome.SUCCEEDED));
+  }
+
+  @Test
+  void aContinueGateIsRecordedOnly(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    MockFleet f = new MockFleet(hosts(2));
+    f.gates(r -> new GateCheck(false, "slow"));
+    start(env, worker, client, definition(1, "post_checks:\n  host:\n    - { name: latency, http: \"http://{host}/\", on_failure: continue }"), f);
+    RolloutStatus done = result();
+    assertEquals("done", done.phase());
+    assertEquals(2, done.progress().gates().size());
+    assertTrue(done.progress().gates().stream().noneMatch(GateResult::passed));
+    assertTrue(done.steering().isEmpty());
+  }
+
+  @Test
+  void anAbortGateEndsTheRolloutAfterTheHostsInFlight(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    MockFleet f = new MockFleet(hosts(6));
+    f.gates(r -> new GateCheck(!r.host().orElse("").equals("h02"), "data loss detected"));
+    start(env, worker, client, definition(2, "post_checks:\n  host:\n    - { name: integrity, hosts: db, tasks: [ { ansible.builtin.ping: {} } ], on_failure: abort }"), f);
+    RolloutStatus done = result();
+    assertEquals("aborted", done.phase());
+    assertEquals("abort", done.steering().get(0).kind());
+    assertTrue(fleet.prepared.size() <= 3, "hosts started after the abort: " + fleet.prepared);
+    assertTrue(done.remaining() >= 3);
+  }
+
+  @Test
+  void waveChecksRunBeforeAndAfterEachWave(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(3));
+    AtomicInteger preChecks = new AtomicInteger();
+    f.gates(r -> r.gate().name().equals("capacity") && preChecks.incrementAndGet() == 2
+        ? new GateCheck(false, "capacity under 80%")
+        : new GateCheck(true, ""));
+    start(
+        env,
+        worker,
+        client,
+        definition(1, "waves: [1, 2]\npre_checks:\n  wave:\n    - { name: capacity, http: \"http://cap/\" }\npost_checks:\n  wave:\n    - { name: errors, http: \"http://err/\" }"),
+        f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals("check capacity failed for wave 2 (pre): capacity under 80%", caught.caught().reason());
+    assertEquals(List.of("h01"), fleet.prepared);
+    wf.releaseRollout(new ReleaseRequest(false, "op"));
+    result();
+    assertEquals(List.of("capacity@wave 1", "errors@wave 1", "capacity@wave 2", "errors@wave 2"), fleet.gateRuns);
+  }
+
+  @Test
+  void aFailingContinuousCheckCatchesWithinOneInterval(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(3));
+    AtomicInteger checks = new AtomicInteger();
+    f.gates(r -> new GateCheck(checks.incrementAndGet() < 3, "5xx rate 12%"));
+    // Waves of one host with a long pause: the checks (every 5 minutes) run during the pause.
+    start(
+        env,
+        worker,
+        client,
+        definition(1, "waves: [1]\npause_between_waves: 1h\ncontinuous_checks:\n  interval: 5m\n  checks:\n    - { name: 5xx, http: \"http://metrics/5xx\" }"),
+        f);
+    env.sleep(Duration.ofMinutes(20)); // the test server skips time only when asked to
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals("check 5xx failed for continuous: 5xx rate 12%", caught.caught().reason());
+    List<Long> runs = fleet.timeline.stream().filter(e -> e.kind().equals("gate 5xx")).map(MockFleet.Event::at).toList();
+    assertEquals(3, runs.size());
+    assertTrue(runs.get(2) - runs.get(1) <= Duration.ofMinutes(5).toMillis() + 1000, "the failing check came one interval after the last");
+    assertEquals(List.of("h01"), fleet.prepared, "no host started after the catch");
+    assertTrue(caught.progress().gates().stream().anyMatch(g -> !g.passed()));
+    f.gates(r -> new GateCheck(true, ""));
+    wf.releaseRollout(new ReleaseRequest(false, "op"));
+    assertEquals(3, result().count(Outcome.SUCCEEDED));
+  }
+}
