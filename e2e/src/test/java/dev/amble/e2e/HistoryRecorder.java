@@ -80,18 +80,85 @@ class HistoryRecorder {
       worker.destroy();
       worker.waitFor();
     }
+    save(target, "amble/recorded", "rollout-catch-release.json", "host");
+  }
+
+  /**
+   * A rollout in waves with a failure budget and gates: a canary, then waves of two; one host
+   * fails under the budget; a host post-check fails for another and catches the rollout; released.
+   */
+  @Test
+  void recordWavesAndGates() throws Exception {
+    Path target = AmbleProcess.ROOT.resolve(System.getProperty("amble.record.histories"));
+    TemporalServerProcess.ensureRunning();
+    LocalFleet.create(
+        dir,
+        "wav",
+        5,
+        (h, v) -> {
+          v.put("amble_state_become", false);
+          v.put("broken", h.equals("wav02"));
+        });
+    Files.writeString(
+        dir.resolve("Amblefile.yml"),
+        """
+        workspaces:
+          waves:
+            host_pattern: fleet
+            workflow: patch
+            inventory: inventory.yml
+            sort_order: ascending
+            waves: [1, 2]
+            max_failures: 1
+            post_checks:
+              host:
+                - name: serving
+                  hosts: wav01
+                  tasks:
+                    - ansible.builtin.assert: { that: amble_host != "wav03" }
+              wave:
+                - { name: wave-ok, hosts: wav01, tasks: [ { ansible.builtin.ping: {} } ], on_failure: continue }
+        workflows:
+          patch:
+            jobs: [ { job: patch } ]
+        jobs:
+          patch:
+            become: false
+            tasks:
+              - name: patch
+                ansible.builtin.fail: { msg: broken }
+                when: broken | bool
+        """);
+    Map<String, String> env = TemporalServerProcess.env("record-" + UUID.randomUUID());
+    Process worker = AmbleProcess.start(dir, env, dir.resolve("worker.log"), "worker");
+    try {
+      assertEquals(0, AmbleProcess.run(dir, env, 120, "run", "--detach").code());
+      Rollout rollout = new Rollout(dir, env);
+      rollout.await("caught", s -> s.path("phase").asText().equals("caught"), Duration.ofMinutes(3));
+      assertEquals(0, AmbleProcess.run(dir, env, 60, "release").code());
+      rollout.await("ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(3));
+    } finally {
+      worker.destroy();
+      worker.waitFor();
+    }
+    save(target, "amble/waves", "rollout-waves-gates.json", "waves-host");
+  }
+
+  /** The rollout's history and every host workflow run it started. */
+  static void save(Path target, String rolloutId, String rolloutFile, String hostPrefix) throws Exception {
+    Files.createDirectories(target);
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(TemporalServerProcess.ADDRESS).build());
     WorkflowClient client = WorkflowClient.newInstance(stubs);
-    WorkflowExecutionHistory rolloutHistory = client.fetchHistory("amble/recorded");
-    Files.writeString(target.resolve("rollout-catch-release.json"), rolloutHistory.toJson(true));
+    WorkflowExecutionHistory rolloutHistory = client.fetchHistory(rolloutId);
+    Files.writeString(target.resolve(rolloutFile), rolloutHistory.toJson(true));
     int n = 0;
     for (HistoryEvent e : rolloutHistory.getEvents()) {
       if (e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
         var execution = e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution();
         WorkflowExecutionHistory child = client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
         String host = execution.getWorkflowId().substring(execution.getWorkflowId().lastIndexOf('/') + 1);
-        Files.writeString(target.resolve(String.format("host-%d-%s.json", ++n, host)), child.toJson(true));
+        Files.writeString(target.resolve(String.format("%s-%d-%s.json", hostPrefix, ++n, host)), child.toJson(true));
       }
     }
     stubs.shutdownNow();

@@ -24,7 +24,7 @@ class ReplayTest {
   static List<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
       List<Path> all = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-      assertTrue(all.size() >= 4, "recorded histories: " + all);
+      assertTrue(all.size() >= 10, "recorded histories: " + all);
       return all;
     }
   }
