@@ -38,7 +38,7 @@ public final class HostVars {
       for (String host : hosts.names()) {
         Path target = file(dir, host);
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        HostPlaybook.writePrivate(temp, JSON.writeValueAsString(hosts.varsOf(host)));
+        PlaybookRun.writePrivate(temp, JSON.writeValueAsString(hosts.varsOf(host)));
         Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
@@ -64,7 +64,7 @@ public final class HostVars {
     String id = UUID.randomUUID().toString();
     Path out = dir.run().resolve(id + ".json");
     Path limit = dir.run().resolve(id + ".limit");
-    HostPlaybook.writePrivate(limit, HostPlaybook.exactPattern(target.host()) + "\n");
+    PlaybookRun.writePrivate(limit, PlaybookRun.exactPattern(target.host()) + "\n");
     List<String> args = new ArrayList<>();
     target.inventory().ifPresent(i -> args.addAll(List.of("-i", i)));
     args.addAll(List.of("--list", "--limit", "@" + limit, "--output", out.toString()));
@@ -84,8 +84,8 @@ public final class HostVars {
       JsonNode vars = JSON.readTree(out.toFile()).path("_meta").path("hostvars").path(target.host());
       return vars.isObject() ? vars : JsonNodeFactory.instance.objectNode();
     } finally {
-      HostPlaybook.deleteQuietly(out);
-      HostPlaybook.deleteQuietly(limit);
+      PlaybookRun.deleteQuietly(out);
+      PlaybookRun.deleteQuietly(limit);
     }
   }
 }

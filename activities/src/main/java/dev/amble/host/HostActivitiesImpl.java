@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.FactCache;
-import dev.amble.ansible.HostPlaybook;
+import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.HostVars;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
@@ -48,7 +48,7 @@ public final class HostActivitiesImpl implements HostActivities {
     HostTarget t = request.target();
     WorkspaceDir dir = dir(t);
     RunResult run =
-        HostPlaybook.run(
+        PlaybookRun.run(
             runner,
             t,
             "prepare",
@@ -93,7 +93,7 @@ public final class HostActivitiesImpl implements HostActivities {
             request.claim()));
     String step = String.format("%02d-%s", request.step().index() + 1, WorkspaceDir.fileName(request.step().job().name()))
         + (request.step().exit() ? "-exit" : "");
-    return HostPlaybook.run(
+    return PlaybookRun.run(
         runner,
         t,
         step,
@@ -108,7 +108,7 @@ public final class HostActivitiesImpl implements HostActivities {
   @Override
   public RunResult finishHost(FinishRequest request) {
     HostTarget t = request.target();
-    return HostPlaybook.run(
+    return PlaybookRun.run(
         runner,
         t,
         "finish",

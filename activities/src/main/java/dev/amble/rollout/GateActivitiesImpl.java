@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.amblefile.Gate;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.AnsibleEvents;
-import dev.amble.ansible.HostPlaybook;
+import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
@@ -74,8 +74,8 @@ public final class GateActivitiesImpl implements GateActivities {
     vars.put("amble_workspace", r.workspace());
     vars.put("amble_wave", r.wave());
     vars.put("amble_host", r.host().orElse(""));
-    HostPlaybook.Finished run =
-        HostPlaybook.playbook(
+    PlaybookRun.Finished run =
+        PlaybookRun.playbook(
             runner,
             folder,
             dir,

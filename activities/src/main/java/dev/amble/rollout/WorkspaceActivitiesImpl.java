@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.ActivityHeartbeat;
-import dev.amble.ansible.AnsibleCommand;
-import dev.amble.ansible.AnsibleEnvironment;
 import dev.amble.ansible.AnsibleEvents;
 import dev.amble.ansible.AnsibleException;
 import dev.amble.ansible.HostVars;
 import dev.amble.ansible.Inventory;
+import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessOutcome;
 import dev.amble.ansible.ProcessRunner;
@@ -19,11 +18,8 @@ import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -86,41 +82,27 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   public InitResult gatherFacts(InitRequest request) {
     Path folder = Path.of(request.folder());
     WorkspaceDir dir = WorkspaceDir.of(folder, request.workspace().name());
-    String stamp = Instant.now().toString().replace(":", "");
-    Path log = dir.workspaceLogs().resolve(stamp + "-init.log");
-    Path events = dir.workspaceLogs().resolve(stamp + "-init.events.jsonl");
-    Path vars = dir.run().resolve(stamp + "-init.vars.json");
-    try {
-      ObjectNode extra = JSON.createObjectNode();
-      extra.put("amble_hosts", request.workspace().hostPattern());
-      Files.createDirectories(dir.run());
-      Files.writeString(vars, JSON.writeValueAsString(extra));
-      List<String> args = new ArrayList<>();
-      request.workspace().inventory().ifPresent(i -> args.addAll(List.of("-i", i)));
-      request.limit().ifPresent(l -> args.addAll(List.of("--limit", l)));
-      args.addAll(List.of("-f", Integer.toString(request.forks()), "-e", "@" + vars));
-      args.add(Playbooks.fixed(dir, "init.yml").toString());
-      ProcessOutcome outcome =
-          runner.run(
-              new AnsibleCommand(
-                  "ansible-playbook",
-                  args,
-                  folder,
-                  AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.of(events)),
-                  log,
-                  Optional.of(events),
-                  INIT_TIMEOUT),
-              ActivityHeartbeat.current());
-      return result(outcome, AnsibleEvents.read(events), log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      try {
-        Files.deleteIfExists(vars);
-      } catch (IOException ignored) {
-        // harmless
-      }
-    }
+    ObjectNode extra = JSON.createObjectNode();
+    extra.put("amble_hosts", request.workspace().hostPattern());
+    List<String> args = new ArrayList<>();
+    request.limit().ifPresent(l -> args.addAll(List.of("--limit", l)));
+    args.addAll(List.of("-f", Integer.toString(request.forks())));
+    PlaybookRun.Finished run =
+        PlaybookRun.playbook(
+            runner,
+            folder,
+            dir,
+            request.workspace().inventory(),
+            Optional.empty(),
+            dir.workspaceLogs(),
+            "init",
+            Playbooks.fixed(dir, "init.yml"),
+            extra,
+            args,
+            INIT_TIMEOUT,
+            false,
+            ActivityHeartbeat.current());
+    return result(run.outcome(), AnsibleEvents.read(run.events()), run.log());
   }
 
   static InitResult result(ProcessOutcome outcome, List<AnsibleEvents.Event> events, Path log) {

@@ -33,10 +33,7 @@ final class CatchCommand implements Callable<Integer> {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found = Rollouts.require(session.client, ws);
-      if (!found.running()) {
-        throw Exit.badInput("amble: the last rollout of workspace " + ws + " is not running (" + found.statusWord() + ")");
-      }
+      Rollouts.requireRunning(session.client, ws);
       RolloutStatus s;
       try {
         s = Rollouts.stub(session.client, ws).catchRollout(new CatchRequest(reason == null ? "" : reason, Identity.operator()));

@@ -27,12 +27,6 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Amble amble = Amble.of(spec);
-    String ws = amble.workspace(workspace.get());
-    if (become.given(amble.env()) && !rollout.embedded) {
-      throw Exit.badInput("amble: the become password goes to the worker (`amble worker -K`), not to `amble check`");
-    }
-    return rollout.launch(
-        amble, ws, temporal, true, become.read(amble.env()), spec.commandLine().getOut(), spec.commandLine().getErr());
+    return rollout.launch(spec, workspace, temporal, become, true);
   }
 }

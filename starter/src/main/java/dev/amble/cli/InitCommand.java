@@ -32,8 +32,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Mixin WorkspaceOption workspace;
 
-  @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only hosts that also match this pattern.")
-  String limit;
+  @picocli.CommandLine.Mixin LimitOption limit;
 
   @Option(names = {"-f", "--forks"}, paramLabel = "N", defaultValue = "20", description = "Hosts gathered at once. Default: ${DEFAULT-VALUE}.")
   int forks;
@@ -50,18 +49,18 @@ final class InitCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Gathering facts for workspace %s (hosts \"%s\"%s), %d at a time ...%n",
-        ws, d.workspace().hostPattern(), limit == null ? "" : ", limit \"" + limit + "\"", forks);
+        ws, d.workspace().hostPattern(), limit.get().isEmpty() ? "" : ", limit \"" + limit.pattern + "\"", forks);
     out.flush();
     InitResult result;
     try {
       result =
           new WorkspaceActivitiesImpl(new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env()))
-              .gatherFacts(new InitRequest(d.workspace(), d.folder(), Optional.ofNullable(limit), forks));
+              .gatherFacts(new InitRequest(d.workspace(), d.folder(), limit.get(), forks));
     } catch (AnsibleException e) {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }
     if (result.hosts() == 0) {
-      throw Exit.badInput("amble: no hosts match \"" + d.workspace().hostPattern() + "\"" + (limit == null ? "" : " with --limit \"" + limit + "\"") + "; see " + result.log());
+      throw Exit.badInput("amble: no hosts match \"" + d.workspace().hostPattern() + "\"" + (limit.get().isEmpty() ? "" : " with --limit \"" + limit.pattern + "\"") + "; see " + result.log());
     }
     for (InitResult.HostProblem p : result.problems()) {
       out.printf("  %s  %s: %s%n", p.host(), p.unreachable() ? "unreachable" : "failed", p.message());

@@ -35,11 +35,7 @@ final class PlanCommand implements Runnable {
 
   @Mixin WorkspaceOption workspace;
 
-  @Option(
-      names = {"-l", "--limit"},
-      paramLabel = "PATTERN",
-      description = "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
-  String limit;
+  @picocli.CommandLine.Mixin LimitOption limit;
 
   @Option(
       names = "--output",
@@ -68,7 +64,7 @@ final class PlanCommand implements Runnable {
           new WorkspacePlanner(new Inventory(runner))
               .plan(
                   definition,
-                  Optional.ofNullable(limit),
+                  limit.get(),
                   seed != null ? seed : ThreadLocalRandom.current().nextLong());
     } catch (AnsibleException e) {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
@@ -78,7 +74,7 @@ final class PlanCommand implements Runnable {
           "amble: no hosts match \""
               + definition.workspace().hostPattern()
               + "\""
-              + (limit == null ? "" : " with --limit \"" + limit + "\"")
+              + (limit.get().isEmpty() ? "" : " with --limit \"" + limit.pattern + "\"")
               + " in the inventory");
     }
     PlanPrinter.print(plan, output, spec.commandLine().getOut());

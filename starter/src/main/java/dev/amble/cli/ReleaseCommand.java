@@ -32,10 +32,7 @@ final class ReleaseCommand implements Callable<Integer> {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found = Rollouts.require(session.client, ws);
-      if (!found.running()) {
-        throw Exit.badInput("amble: the last rollout of workspace " + ws + " is not running (" + found.statusWord() + ")");
-      }
+      Rollouts.requireRunning(session.client, ws);
       RolloutStatus before = Rollouts.stub(session.client, ws).status();
       try {
         Rollouts.stub(session.client, ws).releaseRollout(new ReleaseRequest(skipFailed, Identity.operator()));

@@ -26,11 +26,7 @@ import picocli.CommandLine.Option;
 
 /** What run and check share: the options of a rollout, starting it, and following it. */
 final class RolloutLauncher {
-  @Option(
-      names = {"-l", "--limit"},
-      paramLabel = "PATTERN",
-      description = "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
-  String limit;
+  @picocli.CommandLine.Mixin LimitOption limit = new LimitOption();
 
   @Option(
       names = {"-s", "--sort-order"},
@@ -97,11 +93,29 @@ final class RolloutLauncher {
       description = "How long a silent worker keeps its work before another takes it over.")
   Integer heartbeatSeconds;
 
+  /** What run and check do: the workspace, the become password check, then {@link #launch}. */
+  int launch(
+      picocli.CommandLine.Model.CommandSpec spec,
+      WorkspaceOption workspace,
+      TemporalOptions temporal,
+      BecomePasswordOptions become,
+      boolean check)
+      throws InterruptedException {
+    Amble amble = Amble.of(spec);
+    String ws = amble.workspace(workspace.get());
+    if (become.given(amble.env()) && !embedded) {
+      throw Exit.badInput(
+          "amble: the become password goes to the worker that runs Ansible (`amble worker -K`), not to"
+              + " `amble " + (check ? "check" : "run") + "`; with --embedded, the worker is this command and takes it.");
+    }
+    return launch(amble, ws, temporal, check, become.read(amble.env()), spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
   /** Starts the rollout of the workspace and, unless detached, follows it; returns the exit code. */
   int launch(Amble amble, String workspace, TemporalOptions temporal, boolean check, Optional<BecomePassword> become, PrintWriter out, PrintWriter err)
       throws InterruptedException {
     Definition d = definition(amble.amblefile().definition(workspace));
-    if (d.workspace().requireLimit() && limit == null) {
+    if (d.workspace().requireLimit() && limit.get().isEmpty()) {
       throw Exit.badInput(
           "amble: workspace " + workspace + " requires --limit (require_limit: true): name the hosts to walk");
     }
@@ -118,7 +132,7 @@ final class RolloutLauncher {
       RolloutRequest request =
           new RolloutRequest(
               d,
-              Optional.ofNullable(limit),
+              limit.get(),
               chosenSeed,
               window,
               check,
@@ -166,7 +180,7 @@ final class RolloutLauncher {
           d.workflow().name(),
           d.workspace().sortOrder().word() + (d.workspace().sortOrder() == SortOrder.SHUFFLE ? " (seed " + request.seed() + ")" : ""),
           window,
-          limit == null ? "" : ", limited to \"" + limit + "\"",
+          limit.get().isEmpty() ? "" : ", limited to \"" + limit.pattern + "\"",
           session.address,
           started.getWorkflowId(),
           started.getRunId());

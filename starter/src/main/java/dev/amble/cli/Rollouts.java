@@ -33,19 +33,23 @@ final class Rollouts {
     }
   }
 
+  /** The latest run of a workflow ID, as the server describes it. */
+  static WorkflowExecutionInfo describe(WorkflowClient client, String workflowId) {
+    return client
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                .build())
+        .getWorkflowExecutionInfo();
+  }
+
   static Optional<Found> find(WorkflowClient client, String workspace) {
     String id = RolloutRequest.workflowId(workspace);
     try {
-      WorkflowExecutionInfo info =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                      .build())
-              .getWorkflowExecutionInfo();
+      WorkflowExecutionInfo info = describe(client, id);
       return Optional.of(
           new Found(
               id,
@@ -70,6 +74,16 @@ final class Rollouts {
                         + " has no rollout (`amble run -w "
                         + workspace
                         + "` starts one)"));
+  }
+
+  /** The workspace's rollout, which must be running (catch and release need it so). */
+  static Found requireRunning(WorkflowClient client, String workspace) {
+    Found found = require(client, workspace);
+    if (!found.running()) {
+      throw Exit.badInput(
+          "amble: the last rollout of workspace " + workspace + " is not running (" + found.statusWord() + ")");
+    }
+    return found;
   }
 
   static RolloutWorkflow stub(WorkflowClient client, String workspace) {
@@ -99,16 +113,7 @@ final class Rollouts {
 
   /** The summary a rollout keeps in its memo (see RolloutSummary). */
   static Optional<RolloutSummary> summary(WorkflowClient client, Found found) {
-    var info =
-        client
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(client.getOptions().getNamespace())
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(found.workflowId()))
-                    .build())
-            .getWorkflowExecutionInfo();
+    var info = describe(client, found.workflowId());
     var payload = info.getMemo().getFieldsMap().get(RolloutSummary.MEMO_KEY);
     if (payload == null) {
       return Optional.empty();

@@ -40,14 +40,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Amble amble = Amble.of(spec);
-    String ws = amble.workspace(workspace.get());
-    if (become.given(amble.env()) && !rollout.embedded) {
-      throw Exit.badInput(
-          "amble: the become password goes to the worker that runs Ansible (`amble worker -K`), not to"
-              + " `amble run`; with --embedded, the worker is this command and takes it.");
-    }
-    return rollout.launch(
-        amble, ws, temporal, false, become.read(amble.env()), spec.commandLine().getOut(), spec.commandLine().getErr());
+    return rollout.launch(spec, workspace, temporal, become, false);
   }
 }

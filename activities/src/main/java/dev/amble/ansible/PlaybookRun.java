@@ -21,16 +21,17 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One run of ansible-playbook on one host. The host goes to Ansible in a limit file, as an exact
- * regular expression ({@code ~^name$}, every ASCII symbol escaped), and the vars in an extra-vars
- * file readable by the worker's user only; both are removed after the run. The output goes to the
- * host's log, and the result is read from amble's callback events.
+ * One run of ansible-playbook for a workspace: on one host (prepare, jobs, finish), or over what
+ * the playbook targets (init, health gates). A host goes to Ansible in a limit file, as an exact
+ * regular expression ({@code ~^name$}, every ASCII symbol escaped), and vars in an extra-vars file
+ * readable by the worker's user only; both are removed after the run. The output goes to a log,
+ * and the result is read from amble's callback events.
  */
-public final class HostPlaybook {
+public final class PlaybookRun {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
-  private HostPlaybook() {}
+  private PlaybookRun() {}
 
   /**
    * @param step names the log file: {@code prepare}, {@code finish}, or {@code NN-job}

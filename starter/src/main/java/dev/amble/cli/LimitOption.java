@@ -1,0 +1,17 @@
+package dev.amble.cli;
+
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** {@code -l PATTERN}: narrows the workspace's hosts, as ansible-playbook --limit does. */
+final class LimitOption {
+  @Option(
+      names = {"-l", "--limit"},
+      paramLabel = "PATTERN",
+      description = "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
+  String pattern;
+
+  Optional<String> get() {
+    return Optional.ofNullable(pattern);
+  }
+}
