@@ -49,14 +49,16 @@ import picocli.CommandLine.Option;
       "  3  Temporal is unreachable",
       "",
       "Environment:",
-      "  AMBLE_FILE        the Amblefile, when -f is not given",
-      "  AMBLE_WORKSPACE   the workspace, when -w is not given",
-      "  AMBLE_ANSIBLE_BIN the folder holding ansible-playbook (default: the project .venv, then PATH)",
-      "  TEMPORAL_ADDRESS  Temporal's frontend (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default",
-      "                    default); TEMPORAL_TLS*, TEMPORAL_API_KEY for TLS and Temporal Cloud",
-      "  AMBLE_TASK_QUEUE  the task queue of amble's workers (default amble)",
+      "  AMBLE_FILE          the Amblefile, when -f is not given",
+      "  AMBLE_WORKSPACE     the workspace, when -w is not given",
+      "  AMBLE_ANSIBLE_BIN   the folder of ansible-playbook (default: .venv, then PATH)",
+      "  TEMPORAL_ADDRESS    Temporal's frontend (default 127.0.0.1:7233)",
+      "  TEMPORAL_NAMESPACE  the namespace (default: default)",
+      "  TEMPORAL_TLS*, TEMPORAL_API_KEY   TLS and Temporal Cloud (see the README)",
+      "  AMBLE_TASK_QUEUE    the task queue of amble's workers (default amble)",
       "",
-      "Amblefile problems are reported as FILE:LINE:COL: path.to.key: message."
+      "Amblefile problems are reported as FILE:LINE:COL: path.to.key: message.",
+      ""
     })
 public final class Amble implements Runnable {
   @Option(

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amble catch}: pause the rollout before its next host. */
 @Command(
+    header = "Pauses the rollout before its next host.",
     name = "catch",
     mixinStandardHelpOptions = true,
     description = {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code amble check}: a dry run: plan, then every job with Ansible's --check. */
 @Command(
+    header = "A dry run: a rollout with ansible-playbook --check.",
     name = "check",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code amble completion}: a shell completion script. */
 @Command(
+    header = "Prints a shell completion script.",
     name = "completion",
     mixinStandardHelpOptions = true,
     description = {

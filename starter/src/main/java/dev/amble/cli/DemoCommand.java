@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amble demo}: the example rollout under examples/demo, on the embedded server. */
 @Command(
+    header = "Runs the demo: 12 local hosts on the embedded server.",
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {

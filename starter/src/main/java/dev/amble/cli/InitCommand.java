@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amble init}: gather facts for every host of the workspace into the fact cache. */
 @Command(
+    header = "Gathers every host's facts into the fact cache.",
     name = "init",
     mixinStandardHelpOptions = true,
     sortOptions = false,
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
           + " on the hosts. Runs here, not through Temporal; run it again at any time.",
       ""
     },
-    footer = {"", "Exit codes: 0 every host gathered; 1 some hosts could not be gathered; 2 bad input."})
+    footer = {"", "Exit codes: 0 every host gathered; 1 some hosts could not be gathered; 2 bad input.", ""})
 final class InitCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

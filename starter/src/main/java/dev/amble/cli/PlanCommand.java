@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amble plan}: offline, which hosts a run would walk, skip or retry, and why. */
 @Command(
+    header = "Shows offline what a run would do with each host, and why.",
     name = "plan",
     mixinStandardHelpOptions = true,
     sortOptions = false,

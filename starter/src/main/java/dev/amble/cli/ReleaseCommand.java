@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amble release}: resume a caught rollout. */
 @Command(
+    header = "Resumes a caught rollout.",
     name = "release",
     mixinStandardHelpOptions = true,
     description = {

@@ -47,7 +47,7 @@ final class RolloutLauncher {
       names = "--waves",
       paramLabel = "SIZES",
       split = ",",
-      description = "Wave sizes, e.g. 1,5,10%,25%: a canary, then growing waves, the last size repeating. Default: the workspace's waves.")
+      description = "Wave sizes, e.g. 1,5,10%%,25%%: a canary, then growing waves, the last size repeating. Default: the workspace's waves.")
   List<String> waves;
 
   @Option(

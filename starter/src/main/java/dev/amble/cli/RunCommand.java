@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code amble run}: the rolling run. */
 @Command(
+    header = "Starts the rolling run and follows it.",
     name = "run",
     mixinStandardHelpOptions = true,
     sortOptions = false,
@@ -28,7 +29,8 @@ import picocli.CommandLine.Mixin;
       "",
       "Exit codes: 0 every walked host succeeded; 1 the rollout is caught or ended with failed hosts;"
           + " 2 bad input (nothing started; also when the workspace already has a rollout running);"
-          + " 3 Temporal unreachable."
+          + " 3 Temporal unreachable.",
+      ""
     })
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

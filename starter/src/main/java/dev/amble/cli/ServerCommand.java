@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code amble server}: the durable local tier, a real Temporal server and its Web UI. */
 @Command(
+    header = "Runs a durable local Temporal server and its Web UI.",
     name = "server",
     mixinStandardHelpOptions = true,
     description = {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amble status}: the workspace's rollout now. */
 @Command(
+    header = "Shows the workspace's rollout: counts, hosts, catch.",
     name = "status",
     mixinStandardHelpOptions = true,
     sortOptions = false,
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Exit codes: 0 running or done with every walked host succeeded; 1 caught or ended with failed"
-          + " hosts; 2 no rollout; 3 Temporal unreachable."
+          + " hosts; 2 no rollout; 3 Temporal unreachable.",
+      ""
     })
 final class StatusCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amble worker}: the process that runs rollouts and Ansible. */
 @Command(
+    header = "Runs a worker: rollouts and their Ansible.",
     name = "worker",
     mixinStandardHelpOptions = true,
     sortOptions = false,

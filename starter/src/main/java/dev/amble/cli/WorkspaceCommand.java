@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code amble workspace}: list, show, choose and dump the Amblefile's workspaces. */
 @Command(
+    header = "Lists, shows, chooses, dumps and resets workspaces.",
     name = "workspace",
     mixinStandardHelpOptions = true,
     description = "Lists, shows, chooses and dumps workspaces. Reads the Amblefile only.",
