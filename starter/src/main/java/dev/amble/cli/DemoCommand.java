@@ -63,8 +63,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("   facts gathered for %d of %d hosts%n%n", init.gathered(), init.hosts());
     out.println("2. amble plan: what a run would do, from the cached facts:");
     Plan plan = new WorkspacePlanner(new Inventory(runner)).plan(definition, Optional.empty(), 0);
-    plan.hosts().forEach(h -> out.printf("   %-8s %-8s %s%n", h.host(), h.decision().word(), h.reason()));
-    out.printf("   %s%n%n", PlanPrinter.summary(plan.counts()));
+    PlanPrinter.text(plan, out);
+    out.println();
     out.println("3. amble run --embedded: the rolling run");
     out.flush();
     RolloutLauncher launcher = new RolloutLauncher();

@@ -45,6 +45,7 @@ final class RolloutWatcher {
     Instant start = Instant.now();
     Set<String> printed = new HashSet<>();
     boolean caughtShown = false;
+    int waveShown = 0;
     ProgressBar bar = null;
     try {
       while (true) {
@@ -83,6 +84,13 @@ final class RolloutWatcher {
             out.println(StatusPrinter.hostLine(e.getKey(), e.getValue(), width));
             out.flush();
           }
+        }
+        var progress = s.progress();
+        if (progress.waves() > 1 && progress.wave() > waveShown) {
+          waveShown = progress.wave();
+          int size = waveShown <= progress.waveSizes().size() ? progress.waveSizes().get(waveShown - 1) : 0;
+          out.printf("wave %d of %d (%d host%s)%n", waveShown, progress.waves(), size, size == 1 ? "" : "s");
+          out.flush();
         }
         if (bar != null) {
           bar.stepTo(s.results().size());
