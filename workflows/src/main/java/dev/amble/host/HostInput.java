@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param heartbeatTimeout how long a worker may go silent before its activity is retried on
  *     another worker
  * @param searchAttributes set amble's search attributes (the namespace has them)
+ * @param wave the wave the host is walked in (from 1), for its gates' {wave} and amble_wave
  */
 public record HostInput(
     Definition definition,
@@ -19,4 +20,5 @@ public record HostInput(
     boolean check,
     boolean stompLocks,
     Duration heartbeatTimeout,
-    boolean searchAttributes) {}
+    boolean searchAttributes,
+    int wave) {}

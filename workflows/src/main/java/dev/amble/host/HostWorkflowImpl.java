@@ -10,6 +10,7 @@ import dev.amble.amblefile.JobTasks;
 import dev.amble.precondition.Verdict;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -73,6 +74,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       try {
         prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
       } catch (ActivityFailure fault) {
+        Cancellation.rethrow(fault);
         return done(host, Outcome.FAILED, "prepare: " + workerFault(fault), "");
       }
       if (prep.run().status() != RunStatus.UNREACHABLE
@@ -111,7 +113,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     List<GateResult> failedGates = new ArrayList<>();
     for (Gate gate : d.workspace().strategy().preChecks().host()) {
       at(new HostProgress(host, "pre-check " + gate.name(), 0, jobs.size()));
-      GateResult r = Gates.run(d, gate, Optional.of(host), 0, "host " + host + " (pre)", input.heartbeatTimeout());
+      GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (pre)", input.heartbeatTimeout());
       if (!r.passed()) {
         failedGates.add(r);
         if (gate.onFailure() != Gate.OnFailure.CONTINUE) {
@@ -131,14 +133,15 @@ public final class HostWorkflowImpl implements HostWorkflow {
           break;
         }
       }
+      exitJobs(walk, exits, prep, jobs.size());
     } catch (CanceledFailure cancelled) {
-      // The rollout was cancelled: the exit jobs still run (the host must not stay cordoned),
-      // in a scope the cancellation does not reach.
+      // The walk was cancelled (the rollout, or this host from the Web UI): the exit jobs not yet
+      // done still run (the host must not stay cordoned), in a scope the cancellation does not
+      // reach; an exit job that was interrupted runs again.
       Preparation prepared = prep;
       Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size())).run();
       throw cancelled;
     }
-    exitJobs(walk, exits, prep, jobs.size());
     if (walk.failure.isPresent()) {
       return done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog);
     }
@@ -150,12 +153,13 @@ public final class HostWorkflowImpl implements HostWorkflow {
       RunResult finished =
           activities.finishHost(new FinishRequest(target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
       if (!finished.ok()) {
-        Outcome outcome = finished.status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
-        return done(host, outcome, "finish: " + finished.describe(), finished.log());
+        // Every job has changed the host by now: a host lost at finish is a failure whatever the
+        // unreachable policy says, since it is left locked and marked started.
+        return done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log());
       }
       for (Gate gate : d.workspace().strategy().postChecks().host()) {
         at(new HostProgress(host, "post-check " + gate.name(), jobs.size(), jobs.size()));
-        GateResult r = Gates.run(d, gate, Optional.of(host), 0, "host " + host + " (post)", input.heartbeatTimeout());
+        GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (post)", input.heartbeatTimeout());
         if (!r.passed()) {
           failedGates.add(r);
         }
@@ -167,6 +171,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
           finished.log(),
           failedGates);
     } catch (ActivityFailure fault) {
+      Cancellation.rethrow(fault);
       return done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog);
     }
   }
@@ -176,9 +181,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
     if (!walk.began) {
       return;
     }
-    for (int i = 0; i < exits.size(); i++) {
-      Definition.Step exit = exits.get(i);
-      Verdict v = prep.verdicts().get(jobCount + i);
+    for (; walk.exitsDone < exits.size(); walk.exitsDone++) {
+      Definition.Step exit = exits.get(walk.exitsDone);
+      Verdict v = prep.verdicts().get(jobCount + walk.exitsDone);
       if (!v.holds()) {
         continue;
       }
@@ -193,6 +198,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
     final HostInput input;
     Optional<Claim> claim;
     boolean began;
+    /** Exit jobs run to their end: a cancelled walk goes on from there. */
+    int exitsDone;
     Optional<String> failure = Optional.empty();
     String lastLog = "";
 
@@ -223,6 +230,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
           failure = Optional.of(name + ": " + r.describe());
         }
       } catch (ActivityFailure fault) {
+        Cancellation.rethrow(fault);
         if (failure.isEmpty()) {
           failure = Optional.of(name + ": " + workerFault(fault));
         }
@@ -253,6 +261,10 @@ public final class HostWorkflowImpl implements HostWorkflow {
     return "worker fault after retries: " + (message.length() > 300 ? message.substring(0, 297) + "..." : message);
   }
 
+  /**
+   * Cancellation waits until the activity has ended its Ansible run, so that an exit job never
+   * starts while the interrupted job's process tree is still being killed.
+   */
   private static HostActivities activities(Duration heartbeat, Duration startToClose) {
     return Workflow.newActivityStub(
         HostActivities.class,
@@ -260,6 +272,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
             .setStartToCloseTimeout(startToClose)
             .setHeartbeatTimeout(heartbeat)
             .setRetryOptions(WORKER_FAULTS)
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
             .build());
   }
 }

@@ -2,6 +2,7 @@ package dev.amble.rollout;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.Gate;
+import dev.amble.host.Cancellation;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -35,6 +36,7 @@ public final class Gates {
           activities.check(
               new GateRequest(gate, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave));
     } catch (ActivityFailure fault) {
+      Cancellation.rethrow(fault);
       Throwable cause = fault.getCause() != null ? fault.getCause() : fault;
       check = new GateCheck(false, "could not run the check: " + cause.getMessage());
     }

@@ -286,7 +286,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
             request.check(),
             request.stompLocks(),
             request.heartbeatTimeout(),
-            request.searchAttributes());
+            request.searchAttributes(),
+            wave);
     inFlight.put(host, Async.function(child::walk, input));
   }
 

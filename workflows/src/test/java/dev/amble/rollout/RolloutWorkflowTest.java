@@ -235,6 +235,48 @@ class RolloutWorkflowTest {
   }
 
   @Test
+  void cancellingTheRolloutMidJobStillRunsTheExitJobs(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(hosts(1));
+    java.util.concurrent.CountDownLatch upgrading = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean upgradeEnded = new java.util.concurrent.atomic.AtomicBoolean();
+    List<String> exitSawUpgradeEnded = Collections.synchronizedList(new ArrayList<>());
+    fleet.job(
+        r -> {
+          String job = r.step().job().name();
+          if (job.equals("upgrade")) {
+            upgrading.countDown();
+            try {
+              // A long Ansible run: the heartbeat of a cancelled activity throws.
+              while (true) {
+                io.temporal.activity.Activity.getExecutionContext().heartbeat("upgrading");
+                Thread.sleep(50);
+              }
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            } finally {
+              upgradeEnded.set(true);
+            }
+          }
+          if (job.equals("uncordon")) {
+            exitSawUpgradeEnded.add(String.valueOf(upgradeEnded.get()));
+          }
+          return OK;
+        });
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    assertTrue(upgrading.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThrows(io.temporal.client.WorkflowFailedException.class, () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
+    WorkflowStub host = client.newUntypedWorkflowStub(RolloutRequest.hostWorkflowId("fleet", "web01"));
+    assertThrows(io.temporal.client.WorkflowFailedException.class, () -> host.getResult(dev.amble.host.HostOutcome.class));
+    assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web01"));
+    assertEquals(List.of("true"), exitSawUpgradeEnded, "the exit job started only once the interrupted job had ended");
+    assertEquals(List.of(), fleet.finished);
+  }
+
+  @Test
   void aManualCatchStopsNewHostsUntilReleased(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(3));
     java.util.concurrent.CountDownLatch firstHostRunning = new java.util.concurrent.CountDownLatch(1);

@@ -79,6 +79,10 @@ class StrategyWorkflowTest {
   RolloutWorkflow wf;
 
   RolloutWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, Definition d, MockFleet f) {
+    return start(env, worker, client, TestDefinitions.request(d, 1), f);
+  }
+
+  RolloutWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, RolloutRequest request, MockFleet f) {
     fleet = f;
     worker.registerActivitiesImplementations(f.host, f.workspace, f.gates);
     env.start();
@@ -86,7 +90,7 @@ class StrategyWorkflowTest {
         client.newWorkflowStub(
             RolloutWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId("amble/fleet").setTaskQueue(worker.getTaskQueue()).build());
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(d, 1), Optional.empty()));
+    WorkflowClient.start(wf::run, new RolloutInput(request, Optional.empty()));
     return wf;
   }
 
@@ -253,6 +257,27 @@ class StrategyWorkflowTest {
   }
 
   @Test
+  void aHostLostAtFinishIsAFailureEvenUnderUnreachableSkip(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(2));
+    org.mockito.Mockito.doAnswer(
+            inv -> {
+              dev.amble.host.FinishRequest r = inv.getArgument(0);
+              f.finished.add(r.target().host());
+              return r.target().host().equals("h01")
+                  ? new RunResult(RunStatus.UNREACHABLE, "gather", "setup", "ssh: connect refused", 0, "")
+                  : MockFleet.OK;
+            })
+        .when(f.host)
+        .finishHost(org.mockito.ArgumentMatchers.any());
+    start(env, worker, client, definition(1, "unreachable: skip"), f);
+    RolloutStatus caught = awaitPhase("caught");
+    assertEquals(Outcome.FAILED, caught.results().get("h01").outcome(), "every job had changed the host");
+    assertEquals(1, caught.progress().failures());
+    assertFalse(fleet.prepared.contains("h02"), "the walk stopped at the failure");
+  }
+
+  @Test
   void unreachableRetryTriesAgainAfterABackoffThatDoubles(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet f = new MockFleet(hosts(1));
     Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
@@ -305,8 +330,13 @@ class StrategyWorkflowTest {
   void aFailingHostPostCheckCatchesAfterTheHostIsDone(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
     MockFleet f = new MockFleet(hosts(3));
-    f.gates(r -> new GateCheck(!r.host().orElse("").equals("h01"), "HTTP 503"));
-    start(env, worker, client, definition(1, "post_checks:\n  host:\n    - { name: health, http: \"http://{host}:8080/health\" }"), f);
+    List<String> hostWaves = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    f.gates(
+        r -> {
+          hostWaves.add(r.host().orElse("") + "@" + r.wave());
+          return new GateCheck(!r.host().orElse("").equals("h01"), "HTTP 503");
+        });
+    start(env, worker, client, definition(1, "waves: [1, 2]\npost_checks:\n  host:\n    - { name: health, http: \"http://{host}:8080/health\" }"), f);
     RolloutStatus caught = awaitPhase("caught");
     assertEquals(Outcome.SUCCEEDED, caught.results().get("h01").outcome());
     assertEquals("check health failed for host h01 (post): HTTP 503", caught.caught().reason());
@@ -314,6 +344,7 @@ class StrategyWorkflowTest {
     assertEquals(1, caught.progress().gates().size());
     wf.releaseRollout(new ReleaseRequest(false, "op"));
     assertEquals(3, result().count(Outcome.SUCCEEDED));
+    assertEquals(List.of("h01@1", "h02@2", "h03@2"), hostWaves, "a host's gates know its wave");
   }
 
   @Test
@@ -387,4 +418,5 @@ class StrategyWorkflowTest {
     wf.releaseRollout(new ReleaseRequest(false, "op"));
     assertEquals(3, result().count(Outcome.SUCCEEDED));
   }
+
 }
