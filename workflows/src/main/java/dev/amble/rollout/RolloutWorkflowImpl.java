@@ -42,6 +42,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   /** At most this many gate results are kept (the latest). */
   static final int GATES_KEPT = 20;
 
+  /** The stage after the last: the walk is over. */
+  private static final String END = "end";
+
   private final WorkspaceActivities workspace =
       Workflow.newActivityStub(
           WorkspaceActivities.class,
@@ -96,30 +99,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       plan();
     }
     startContinuousChecks();
-    while (true) {
-      if (stage.equals("next")) {
-        if (caught.caught()) {
-          refreshPhase();
-          Workflow.await(() -> !caught.caught() || aborted);
-        }
-        if (aborted || queue.isEmpty()) {
-          break;
-        }
-        if (continueAsNewDue()) {
-          continueAsNew("next");
-        }
-        startWave();
-        if (aborted) {
-          break;
-        }
-        stage = "walking";
-      }
-      walkWave();
-      if (aborted) {
-        break;
-      }
-      afterWave(queue.isEmpty());
-      stage = "next";
+    while (!stage.equals(END)) {
+      stage = step(stage);
     }
     finished = true;
     if (continuous != null) {
@@ -150,7 +131,111 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     walkTotal = queue.size();
   }
 
-  /** The next wave: its hosts from the queue, then its pre-checks. */
+  /**
+   * Runs one stage of the walk and returns the next one. A stage is where a continued run
+   * resumes: every wait that may last (a catch, a gate's hold, bake time, a pause) continues as
+   * new from its own stage when the server suggests it, so history stays bounded for weeks.
+   * Waits carry their deadline in workflow time ("bake:DEADLINE", "pause:DEADLINE") and gate
+   * holds the index of the next gate ("pre:I", "post:I").
+   */
+  private String step(String stage) {
+    int colon = stage.indexOf(':');
+    String name = colon < 0 ? stage : stage.substring(0, colon);
+    long arg = colon < 0 ? 0 : Long.parseLong(stage.substring(colon + 1));
+    switch (name) {
+      case "next" -> {
+        if (caught.caught()) {
+          refreshPhase();
+          awaitRelease("next");
+        }
+        if (aborted || queue.isEmpty()) {
+          return END;
+        }
+        if (continueAsNewDue()) {
+          continueAsNew("next");
+        }
+        startWave();
+        return "pre:0";
+      }
+      case "pre" -> {
+        runGates(strategy.preChecks().wave(), (int) arg, "wave " + wave + " (pre)", Optional.of("pre"));
+        return aborted ? END : "walking";
+      }
+      case "walking" -> {
+        walkWave();
+        if (aborted) {
+          return END;
+        }
+        return strategy.bakeTime().isZero()
+            ? "post:0"
+            : "bake:" + (Workflow.currentTimeMillis() + strategy.bakeTime().toMillis());
+      }
+      case "bake" -> {
+        waitUntil("baking", arg, stage);
+        return "post:0";
+      }
+      case "post" -> {
+        runGates(strategy.postChecks().wave(), (int) arg, "wave " + wave + " (post)", Optional.of("post"));
+        if (queue.isEmpty() || aborted) {
+          return "next";
+        }
+        if (strategy.manualPause()) {
+          catchBy("amble", "wave " + wave + " is done; release to start wave " + (wave + 1), "pause");
+        } else if (strategy.pauseBetweenWaves().isPresent()) {
+          return "pause:" + (Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis());
+        }
+        return "next";
+      }
+      case "pause" -> {
+        waitUntil("pausing", arg, stage);
+        return "next";
+      }
+      default -> throw new IllegalStateException("unknown stage " + stage);
+    }
+  }
+
+  /** Waits while caught (and not aborted), continuing as new from {@code stage} when due. */
+  private void awaitRelease(String stage) {
+    while (caught.caught() && !aborted) {
+      Workflow.await(() -> !caught.caught() || aborted || continueAsNewDue());
+      if (caught.caught() && !aborted && continueAsNewDue()) {
+        continueAsNew(stage);
+      }
+    }
+  }
+
+  /**
+   * Baking or pausing until a deadline in workflow time (or an abort), continuing as new when
+   * due.
+   */
+  private void waitUntil(String doing, long deadline, String stage) {
+    activity = doing;
+    phase = phaseNow();
+    record();
+    try {
+      waitUntil(deadline, stage);
+    } finally {
+      activity = "walking";
+    }
+  }
+
+  private void waitUntil(long deadline, String stage) {
+    while (!aborted) {
+      long left = deadline - Workflow.currentTimeMillis();
+      if (left <= 0) {
+        return;
+      }
+      boolean woken = Workflow.await(Duration.ofMillis(left), () -> aborted || continueAsNewDue());
+      if (!woken) {
+        return;
+      }
+      if (!aborted && continueAsNewDue()) {
+        continueAsNew(stage);
+      }
+    }
+  }
+
+  /** The next wave: its hosts from the queue; its pre-checks are the next stage. */
   private void startWave() {
     wave++;
     waveHosts.clear();
@@ -162,7 +247,6 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     activity = "walking";
     phase = phaseNow();
-    runGates(strategy.preChecks().wave(), "wave " + wave + " (pre)", true);
   }
 
   /** The current wave as a sliding window, until each of its hosts is done. */
@@ -187,30 +271,6 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       while (canStart()) {
         start(waveQueue.removeFirst());
       }
-    }
-  }
-
-  /** After a wave: its bake time, its post-checks, and the pause before the next one. */
-  private void afterWave(boolean last) {
-    if (!strategy.bakeTime().isZero()) {
-      activity = "baking";
-      phase = phaseNow();
-      record();
-      Workflow.await(strategy.bakeTime(), () -> aborted);
-      activity = "walking";
-    }
-    runGates(strategy.postChecks().wave(), "wave " + wave + " (post)", true);
-    if (last || aborted) {
-      return;
-    }
-    if (strategy.manualPause()) {
-      catchBy("amble", "wave " + wave + " is done; release to start wave " + (wave + 1), "pause");
-    } else if (strategy.pauseBetweenWaves().isPresent()) {
-      activity = "pausing";
-      phase = phaseNow();
-      record();
-      Workflow.await(strategy.pauseBetweenWaves().get(), () -> aborted);
-      activity = "walking";
     }
   }
 
@@ -366,20 +426,21 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   /**
-   * Runs gates in order; a failing one acts by its on_failure. With {@code holdWhileCaught}, a
-   * catch waits here for the release (the release lets the rollout go on past the gate).
+   * Runs gates in order from {@code from}; a failing one acts by its on_failure. With a {@code
+   * holdStage} (the wave's gates), a catch waits here for the release, which lets the rollout go
+   * on past the gate; the hold continues as new from that stage at the next gate.
    */
-  private void runGates(List<Gate> list, String scope, boolean holdWhileCaught) {
-    for (Gate gate : list) {
+  private void runGates(List<Gate> list, int from, String scope, Optional<String> holdStage) {
+    for (int i = from; i < list.size(); i++) {
       if (aborted || stopChecks) {
         return;
       }
-      GateResult r = Gates.run(request.definition(), gate, Optional.empty(), wave, scope, request.heartbeatTimeout());
+      GateResult r = Gates.run(request.definition(), list.get(i), Optional.empty(), wave, scope, request.heartbeatTimeout());
       remember(r);
       act(r);
-      if (holdWhileCaught && caught.caught()) {
+      if (holdStage.isPresent() && caught.caught()) {
         refreshPhase();
-        Workflow.await(() -> !caught.caught() || aborted);
+        awaitRelease(holdStage.get() + ":" + (i + 1));
         refreshPhase();
       }
     }
@@ -417,7 +478,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
                             if (finished || stopChecks) {
                               return;
                             }
-                            runGates(c.checks(), "continuous", false);
+                            runGates(c.checks(), 0, "continuous", Optional.empty());
                             record();
                           }
                         }));
@@ -597,6 +658,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     waveHosts.addAll(s.waveHosts());
     aborted = s.aborted();
     gates.addAll(s.gates());
+    phase = phaseNow();
     return s.stage();
   }
 

@@ -419,4 +419,72 @@ class StrategyWorkflowTest {
     assertEquals(3, result().count(Outcome.SUCCEEDED));
   }
 
+  /**
+   * Days of waiting — a bake, a gate's hold, a manual pause — with continuous checks every minute
+   * adding history all along: each wait continues as new from its own stage, and the walk goes on
+   * from there with every host walked once.
+   */
+  @Test
+  void longWaitsContinueAsNewAndTheWalkGoesOnFromTheirStage(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet f = new MockFleet(hosts(3));
+    AtomicInteger capacity = new AtomicInteger();
+    f.gates(r -> new GateCheck(!r.gate().name().equals("capacity") || capacity.incrementAndGet() != 2, "capacity under 80%"));
+    Definition d =
+        definition(
+            1,
+            """
+            waves: [1]
+            bake_time: 2h
+            pause_between_waves: manual
+            pre_checks:
+              wave:
+                - { name: capacity, http: "http://cap/" }
+                - { name: quorum, http: "http://quorum/" }
+            continuous_checks:
+              interval: 1m
+              checks:
+                - { name: errors, http: "http://errors/" }
+            """);
+    RolloutRequest base = TestDefinitions.request(d, 1);
+    RolloutRequest request =
+        new RolloutRequest(
+            d, base.limit(), base.seed(), base.concurrency(), false, false, base.startedBy(), base.heartbeatTimeout(), 300, false);
+    start(env, worker, client, request, f);
+
+    env.sleep(Duration.ofHours(3)); // wave 1 bakes (2h), then the manual pause catches
+    RolloutStatus paused = awaitPhase("caught");
+    assertEquals(List.of("h01"), fleet.prepared);
+    int runsWhileBaking = paused.runs();
+    assertTrue(runsWhileBaking >= 1, "never continued as new while baking");
+    env.sleep(Duration.ofHours(3));
+    assertTrue(wf.status().runs() > runsWhileBaking, "never continued as new while caught");
+    assertTrue(WorkflowStub.fromTyped(wf).describe().getHistoryLength() < 600, "history grows while caught");
+
+    wf.releaseRollout(new ReleaseRequest(false, "op"));
+    RolloutStatus held = awaitPhase("caught"); // wave 2's capacity check fails: held at the gate
+    assertEquals("check capacity failed for wave 2 (pre): capacity under 80%", held.caught().reason());
+    int runsAtTheGate = held.runs();
+    env.sleep(Duration.ofHours(3));
+    assertTrue(wf.status().runs() > runsAtTheGate, "never continued as new while held at a gate");
+    assertEquals(List.of("h01"), fleet.prepared, "a host started while held");
+    wf.releaseRollout(new ReleaseRequest(false, "op"));
+    for (int i = 0; i < 2; i++) {
+      env.sleep(Duration.ofHours(3)); // bake, then the manual pause after wave 2 (and wave 3 bakes)
+      if (wf.status().phase().equals("caught")) {
+        wf.releaseRollout(new ReleaseRequest(false, "op"));
+      }
+    }
+    RolloutStatus done = result();
+    assertEquals("done", done.phase());
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of("h01", "h02", "h03"), fleet.prepared, "a host was walked twice");
+    assertEquals(List.of("h01", "h02", "h03"), fleet.finished);
+    List<String> waveGates = fleet.gateRuns.stream().filter(g -> !g.startsWith("errors")).toList();
+    assertEquals(
+        List.of("capacity@wave 1", "quorum@wave 1", "capacity@wave 2", "quorum@wave 2", "capacity@wave 3", "quorum@wave 3"),
+        waveGates,
+        "the hold went on at the gate after the one that failed");
+    assertTrue(fleet.gateRuns.stream().filter(g -> g.startsWith("errors")).count() > 600, "continuous checks stopped");
+  }
 }
