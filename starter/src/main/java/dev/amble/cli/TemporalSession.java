@@ -56,9 +56,9 @@ final class TemporalSession implements AutoCloseable {
 
   /** Connects to the configured server, or ends the command with exit code 3 and what to start. */
   static TemporalSession connect(Amble amble, TemporalOptions options) {
-    TemporalConnection connection =
-        TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
     try {
+      TemporalConnection connection =
+          TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
       WorkflowServiceStubs stubs = connection.connect();
       return new TemporalSession(
           connection.client(stubs),

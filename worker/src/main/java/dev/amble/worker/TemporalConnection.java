@@ -22,7 +22,8 @@ import javax.net.ssl.SSLException;
  * TEMPORAL_ADDRESS} (default 127.0.0.1:7233), {@code TEMPORAL_NAMESPACE} (default {@code
  * default}), and for TLS or Temporal Cloud {@code TEMPORAL_TLS}, {@code
  * TEMPORAL_TLS_CLIENT_CERT_PATH}, {@code TEMPORAL_TLS_CLIENT_KEY_PATH}, {@code
- * TEMPORAL_TLS_SERVER_CA_CERT_PATH}, {@code TEMPORAL_API_KEY}.
+ * TEMPORAL_TLS_SERVER_CA_CERT_PATH}, {@code TEMPORAL_API_KEY}. A client certificate without its
+ * key (or the reverse) is an {@link IllegalArgumentException}, not a silent plain TLS connection.
  */
 public record TemporalConnection(
     String address,
@@ -42,6 +43,13 @@ public record TemporalConnection(
     Optional<String> key = value(env, "TEMPORAL_TLS_CLIENT_KEY_PATH");
     Optional<String> ca = value(env, "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
     Optional<String> apiKey = value(env, "TEMPORAL_API_KEY");
+    if (cert.isPresent() != key.isPresent()) {
+      throw new IllegalArgumentException(
+          (cert.isPresent()
+                  ? "TEMPORAL_TLS_CLIENT_CERT_PATH is set without TEMPORAL_TLS_CLIENT_KEY_PATH"
+                  : "TEMPORAL_TLS_CLIENT_KEY_PATH is set without TEMPORAL_TLS_CLIENT_CERT_PATH")
+              + ": a client certificate (mTLS) needs both");
+    }
     boolean tls =
         value(env, "TEMPORAL_TLS").map(v -> v.equals("true") || v.equals("1")).orElse(false)
             || cert.isPresent()
