@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +54,7 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
       throw new AnsibleNotFoundException(
           "ansible-playbook not found"
               + bin.map(b -> " in " + b).orElse("")
-              + ". Install it with ./amble setup (a project virtualenv with ansible-core), or set"
+              + ". Install it with scripts/setup-ansible (a project virtualenv with ansible-core), or set"
               + " AMBLE_ANSIBLE_BIN to the folder that holds ansible-playbook.");
     }
     Path python =
@@ -71,7 +74,13 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     return Optional.empty();
   }
 
-  /** Unpacks the support files once per content, so versions never overwrite each other. */
+  /**
+   * Unpacks the support files once per content, so versions never overwrite each other, into
+   * the user's own cache folder ({@code $XDG_CACHE_HOME/amble} or {@code ~/.cache/amble}): never
+   * a predictable path in a shared /tmp, where another local user could plant a launcher that
+   * runs as the worker and reads the become password. A folder found there is used only if
+   * every file in it is byte for byte what this build carries.
+   */
   private static synchronized Path unpackSupport() {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -86,12 +95,12 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
         }
       }
       String id = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-      Path dir =
-          Path.of(System.getProperty("java.io.tmpdir"), "amble-" + System.getProperty("user.name") + "-" + id);
-      if (Files.isDirectory(dir.resolve("callback_plugins"))) {
+      Path base = cacheFolder();
+      Path dir = base.resolve("ansible-support-" + id);
+      if (unpacked(dir, contents)) {
         return dir;
       }
-      Path staging = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "amble-unpack");
+      Path staging = Files.createTempDirectory(base, "unpacking-");
       for (int i = 0; i < SUPPORT_FILES.length; i++) {
         Path target = staging.resolve(SUPPORT_FILES[i]);
         Files.createDirectories(target.getParent());
@@ -99,9 +108,11 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
       }
       try {
         Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException raced) {
-        if (!Files.isDirectory(dir)) {
-          throw raced;
+      } catch (IOException taken) {
+        // Another worker unpacked the same files first, or what is there is not ours: then
+        // this process uses its own private copy.
+        if (!unpacked(dir, contents)) {
+          return staging;
         }
       }
       return dir;
@@ -110,5 +121,34 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The user's cache folder for amble, created private (0700) when missing. */
+  private static Path cacheFolder() throws IOException {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base =
+        (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+            .resolve("amble");
+    if (!Files.isDirectory(base)) {
+      Files.createDirectories(base);
+      try {
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // the folder stays as the platform made it
+      }
+    }
+    return base;
+  }
+
+  /** Whether {@code dir} holds exactly the support files of this build. */
+  private static boolean unpacked(Path dir, byte[][] contents) throws IOException {
+    for (int i = 0; i < SUPPORT_FILES.length; i++) {
+      Path file = dir.resolve(SUPPORT_FILES[i]);
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+          || !Arrays.equals(Files.readAllBytes(file), contents[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 }
