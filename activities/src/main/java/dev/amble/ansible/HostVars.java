@@ -77,7 +77,7 @@ public final class HostVars {
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand("ansible-inventory", args, Path.of(target.folder()), env, log, Optional.empty(), Duration.ofMinutes(5)),
-              ProcessRunner.Progress.NONE);
+              ActivityHeartbeat.current());
       if (outcome.exitCode() != 0 || !Files.exists(out)) {
         throw new AnsibleException("ansible-inventory --host failed: " + LogTail.lastLines(log, 3));
       }

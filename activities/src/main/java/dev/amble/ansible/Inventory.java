@@ -79,7 +79,7 @@ public final class Inventory {
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand("ansible-inventory", args, folder, environment, log, Optional.empty(), TIMEOUT),
-              ProcessRunner.Progress.NONE);
+              ActivityHeartbeat.current());
       if (outcome.exitCode() != 0 || !Files.exists(out)) {
         throw new AnsibleException(
             "ansible-inventory failed (exit " + outcome.exitCode() + "): " + LogTail.lastLines(log, 5));

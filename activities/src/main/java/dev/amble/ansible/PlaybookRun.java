@@ -133,25 +133,15 @@ public final class PlaybookRun {
     for (AnsibleEvents.Event e : all) {
       if (e.event().equals("task")) {
         lastTask = e.task();
-        continue;
+      } else if (e.event().equals("changed") && e.host().equals(host)) {
+        changed++;
       }
-      if (!e.host().equals(host)) {
-        continue;
-      }
-      switch (e.event()) {
-        case "unreachable":
-          return new RunResult(RunStatus.UNREACHABLE, e.task(), e.action(), e.msg(), changed, log.toString());
-        case "failed":
-          if (!e.ignored()) {
-            return new RunResult(RunStatus.FAILED, e.task(), e.action(), e.msg(), changed, log.toString());
-          }
-          break;
-        case "changed":
-          changed++;
-          break;
-        default:
-          break;
-      }
+    }
+    AnsibleEvents.Problem problem = AnsibleEvents.problems(all).get(host);
+    if (problem != null) {
+      AnsibleEvents.Event e = problem.event();
+      RunStatus status = problem.unreachable() ? RunStatus.UNREACHABLE : RunStatus.FAILED;
+      return new RunResult(status, e.task(), e.action(), e.msg(), changed, log.toString());
     }
     if (outcome.timedOut()) {
       return new RunResult(RunStatus.TIMED_OUT, lastTask, "", "stopped after the job's timeout", changed, log.toString());

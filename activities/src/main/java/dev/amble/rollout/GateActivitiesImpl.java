@@ -15,6 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,9 +53,11 @@ public final class GateActivitiesImpl implements GateActivities {
     String url = url(probe.url(), r);
     try {
       HttpResponse<Void> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(r.gate().timeout()).GET().build(),
-              HttpResponse.BodyHandlers.discarding());
+          awaitHeartbeating(
+              http.sendAsync(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(r.gate().timeout()).GET().build(),
+                  HttpResponse.BodyHandlers.discarding()),
+              "GET " + url);
       if (response.statusCode() == probe.expectStatus()) {
         return new GateCheck(true, "");
       }
@@ -61,6 +67,32 @@ public final class GateActivitiesImpl implements GateActivities {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new GateCheck(false, "GET " + url + ": interrupted");
+    }
+  }
+
+  /**
+   * Waits for a probe, heartbeating while it is on its way: a probe slower than the heartbeat
+   * timeout must end by the gate's own timeout, not be taken for a dead worker and sent again.
+   * A cancelled activity's heartbeat throws, which abandons the request.
+   */
+  private static <T> T awaitHeartbeating(CompletableFuture<T> pending, String doing)
+      throws IOException, InterruptedException {
+    ProcessRunner.Progress heartbeat = ActivityHeartbeat.current();
+    try {
+      while (true) {
+        try {
+          return pending.get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException stillWaiting) {
+          heartbeat.report(doing);
+        }
+      }
+    } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(failed.getCause().getMessage(), failed.getCause());
+    } finally {
+      pending.cancel(true);
     }
   }
 
@@ -90,10 +122,9 @@ public final class GateActivitiesImpl implements GateActivities {
             tasks.become(),
             ActivityHeartbeat.current());
     List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
-    for (AnsibleEvents.Event e : events) {
-      if (e.event().equals("unreachable") || (e.event().equals("failed") && !e.ignored())) {
-        return new GateCheck(false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
-      }
+    for (AnsibleEvents.Problem p : AnsibleEvents.problems(events).values()) {
+      AnsibleEvents.Event e = p.event();
+      return new GateCheck(false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
     }
     if (run.outcome().timedOut()) {
       return new GateCheck(false, "timed out after " + r.gate().timeout() + " (log: " + run.log() + ")");

@@ -107,17 +107,14 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
 
   static InitResult result(ProcessOutcome outcome, List<AnsibleEvents.Event> events, Path log) {
     Set<String> hosts = new LinkedHashSet<>();
-    Map<String, InitResult.HostProblem> problems = new LinkedHashMap<>();
     for (AnsibleEvents.Event e : events) {
-      if (e.host().isEmpty()) {
-        continue;
-      }
-      hosts.add(e.host());
-      if (e.event().equals("unreachable") || (e.event().equals("failed") && !e.ignored())) {
-        problems.putIfAbsent(
-            e.host(), new InitResult.HostProblem(e.host(), e.event().equals("unreachable"), e.msg()));
+      if (!e.host().isEmpty()) {
+        hosts.add(e.host());
       }
     }
+    Map<String, InitResult.HostProblem> problems = new LinkedHashMap<>();
+    AnsibleEvents.problems(events)
+        .forEach((host, p) -> problems.put(host, new InitResult.HostProblem(host, p.unreachable(), p.event().msg())));
     if (hosts.isEmpty() && outcome.exitCode() != 0) {
       throw new AnsibleException(
           "ansible-playbook exited " + outcome.exitCode() + " before any host ran; see " + log);

@@ -95,6 +95,28 @@ class HostActivitiesTest {
           tasks:
             - name: this task breaks
               ansible.builtin.command: /bin/false
+        rescued:
+          become: false
+          tasks:
+            - block:
+                - name: first try
+                  ansible.builtin.command: /bin/false
+              rescue:
+                - name: second try
+                  ansible.builtin.command: /bin/true
+            - name: somebody else's host, never mind
+              ansible.builtin.ping:
+              delegate_to: ghost
+              ignore_unreachable: true
+        rescue-fails:
+          become: false
+          tasks:
+            - block:
+                - name: first try
+                  ansible.builtin.command: /bin/false
+              rescue:
+                - name: the rescue breaks too
+                  ansible.builtin.command: /bin/false
       """;
 
   @BeforeAll
@@ -222,15 +244,22 @@ class HostActivitiesTest {
 
   @Test
   void aFailingTaskIsReportedByItsName() {
-    Definition d = definition("maintenance");
-    Definition.Step broken =
-        new Definition.Step(0, loadJob("broken"), new ObjectMapper().createObjectNode(), false);
-    RunResult r = host.runJob(new JobRequest(target(d, "node02"), broken, false, Optional.empty()));
+    RunResult r = runJob("broken", "node02");
     assertEquals(RunStatus.FAILED, r.status(), r.toString());
     assertEquals("this task breaks", r.task());
     assertEquals("ansible.builtin.command", r.module());
     assertTrue(r.message().contains("rc=1"), r.message());
     assertTrue(Files.exists(Path.of(r.log())));
+  }
+
+  @Test
+  void aFailureARescueHandledAndAnIgnoredUnreachableHostAreNoFailure() {
+    RunResult r = runJob("rescued", "node02");
+    assertEquals(RunStatus.OK, r.status(), r.toString());
+
+    RunResult failed = runJob("rescue-fails", "node02");
+    assertEquals(RunStatus.FAILED, failed.status(), failed.toString());
+    assertEquals("the rescue breaks too", failed.task(), "the failure that ended the play");
   }
 
   @Test
@@ -273,6 +302,13 @@ class HostActivitiesTest {
     assertTrue(r.ok(), r.toString());
     assertFalse(Files.exists(fleet.stateDir("node04").resolve("marker-x")), "check mode wrote a file");
     assertTrue(Files.readString(Path.of(r.log())).contains("--check"));
+  }
+
+  /** Runs one job of the Amblefile by name on one host of workspace maintenance. */
+  static RunResult runJob(String job, String name) {
+    Definition d = definition("maintenance"); // writes the Amblefile that loadJob reads
+    Definition.Step step = new Definition.Step(0, loadJob(job), new ObjectMapper().createObjectNode(), false);
+    return host.runJob(new JobRequest(target(d, name), step, false, Optional.empty()));
   }
 
   static dev.amble.amblefile.JobSpec loadJob(String name) {

@@ -64,7 +64,7 @@ class CallbackModule(CallbackBase):
             task=task.get_name(),
             action=task.action,
             msg=one_line(msg) if msg else "",
-            ignored=bool(getattr(task, "ignore_errors", False)),
+            ignored=self._ignored(kind, task),
         )
 
     def v2_playbook_on_task_start(self, task, is_conditional):
@@ -93,6 +93,11 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_unreachable(self, result):
         self._result("unreachable", result, result._result.get("msg") or "unreachable")
+
+    def _ignored(self, kind, task):
+        if kind == "unreachable":
+            return bool(getattr(task, "ignore_unreachable", False))
+        return bool(getattr(task, "ignore_errors", False))
 
     def v2_runner_on_skipped(self, result):
         self._result("skipped", result)
