@@ -11,12 +11,17 @@ import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A command's connection to Temporal: a real server, or with --embedded Temporal's test server and
  * a worker inside this process (nothing survives it, and the command says so).
  */
 final class TemporalSession implements AutoCloseable {
+  /** What run and check add to "Temporal is unreachable": they can run one themselves. */
+  private static final String OR_EMBEDDED =
+      ",\n  or add --embedded to run one inside this command (nothing survives it).";
+
   final WorkflowClient client;
   final String taskQueue;
   final String address;
@@ -54,30 +59,38 @@ final class TemporalSession implements AutoCloseable {
     return embedded.isPresent();
   }
 
-  /** Connects to the configured server, or ends the command with exit code 3 and what to start. */
+  /**
+   * Connects to the configured server, or ends the command: exit code 3 (and what to start) when
+   * it does not answer, 2 for a bad setting.
+   */
   static TemporalSession connect(Amble amble, TemporalOptions options) {
+    return connect(amble, options, ".");
+  }
+
+  private static TemporalSession connect(Amble amble, TemporalOptions options, String unreachableEnd) {
+    TemporalConnection connection;
+    WorkflowServiceStubs stubs;
     try {
-      TemporalConnection connection =
-          TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
-      WorkflowServiceStubs stubs = connection.connect();
-      return new TemporalSession(
-          connection.client(stubs),
-          options.taskQueue(amble.env()),
-          connection.address(),
-          stubs,
-          Optional.empty(),
-          Optional.empty(),
-          SearchAttributeSetup.missing(stubs, connection.namespace()));
+      connection = TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
+      stubs = connection.connect();
     } catch (TemporalConnection.UnreachableException e) {
       throw new Exit(
           ExitCode.NO_TEMPORAL,
           "amble: "
               + e.getMessage()
-              + ".\n  Start a durable local server with `amble server` (or point TEMPORAL_ADDRESS at yours),"
-              + "\n  or add --embedded to run one inside this command (nothing survives it).");
+              + ".\n  Start a durable local server with `amble server` (or point TEMPORAL_ADDRESS at yours)"
+              + unreachableEnd);
     } catch (IllegalArgumentException e) {
       throw Exit.badInput("amble: " + e.getMessage());
     }
+    return new TemporalSession(
+        connection.client(stubs),
+        options.taskQueue(amble.env()),
+        connection.address(),
+        stubs,
+        Optional.empty(),
+        Optional.empty(),
+        SearchAttributeSetup.missing(stubs, connection.namespace()));
   }
 
   /** Temporal's test server and an amble worker, both in this process. */
@@ -104,7 +117,7 @@ final class TemporalSession implements AutoCloseable {
   }
 
   static TemporalSession open(Amble amble, TemporalOptions options, boolean embedded, Optional<BecomePassword> become, PrintWriter err) {
-    return embedded ? embedded(amble, options, become, err) : connect(amble, options);
+    return embedded ? embedded(amble, options, become, err) : connect(amble, options, OR_EMBEDDED);
   }
 
   @Override
@@ -112,7 +125,7 @@ final class TemporalSession implements AutoCloseable {
     worker.ifPresent(
         f -> {
           f.shutdownNow();
-          f.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+          f.awaitTermination(5, TimeUnit.SECONDS);
         });
     stubs.shutdownNow();
     embedded.ifPresent(EmbeddedTemporal::close);

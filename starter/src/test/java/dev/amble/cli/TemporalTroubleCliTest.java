@@ -1,6 +1,7 @@
 package dev.amble.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -43,6 +44,23 @@ class TemporalTroubleCliTest {
   static String closedPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  @Test
+  void onlyRunAndCheckSuggestEmbedded() throws IOException {
+    Map<String, String> nowhere = Map.of("TEMPORAL_ADDRESS", closedPort());
+    for (String command : new String[] {"status", "catch", "release"}) {
+      CliRun r = CliRun.run(dir, nowhere, command);
+      assertEquals(3, r.code(), r.toString());
+      assertTrue(r.err().startsWith("amble: Temporal is unreachable at " + nowhere.get("TEMPORAL_ADDRESS")), r.err());
+      assertTrue(r.err().endsWith("(or point TEMPORAL_ADDRESS at yours).\n"), r.err());
+      assertFalse(r.err().contains("--embedded"), command + " has no --embedded: " + r.err());
+    }
+    for (String command : new String[] {"run", "check"}) {
+      CliRun r = CliRun.run(dir, nowhere, command);
+      assertEquals(3, r.code(), r.toString());
+      assertTrue(r.err().contains("or add --embedded to run one inside this command"), r.err());
     }
   }
 
