@@ -5,10 +5,13 @@ import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.AnsibleNotFoundException;
+import io.grpc.StatusRuntimeException;
+import io.temporal.failure.TemporalException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +49,8 @@ import picocli.CommandLine.Option;
       "  0  done; for a rollout, every walked host succeeded",
       "  1  the rollout ended caught or with failed hosts",
       "  2  bad input (Amblefile, option, name): nothing was started",
-      "  3  Temporal is unreachable",
+      "  3  Temporal is unreachable, or failed a request",
+      "  4  amble failed unexpectedly (a bug: AMBLE_DEBUG=1 shows where)",
       "",
       "Environment:",
       "  AMBLE_FILE          the Amblefile, when -f is not given",
@@ -56,6 +60,7 @@ import picocli.CommandLine.Option;
       "  TEMPORAL_NAMESPACE  the namespace (default: default)",
       "  TEMPORAL_TLS*, TEMPORAL_API_KEY   TLS and Temporal Cloud (see the README)",
       "  AMBLE_TASK_QUEUE    the task queue of amble's workers (default amble)",
+      "  AMBLE_DEBUG=1       print the stack trace of an unexpected error",
       "",
       "Amblefile problems are reported as FILE:LINE:COL: path.to.key: message.",
       ""
@@ -141,7 +146,7 @@ public final class Amble implements Runnable {
             }
             return exit.code();
           }
-          throw e;
+          return unexpected(e, amble.env(), commandLine.getErr());
         });
     cli.setParameterExceptionHandler(
         (e, argv) -> {
@@ -152,5 +157,36 @@ public final class Amble implements Runnable {
           return ExitCode.BAD_INPUT;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * An exception no command turned into an {@link Exit}: one line on stderr (the stack trace too
+   * with AMBLE_DEBUG=1); exit code 3 when it is Temporal's answer, else 4. Never 1, which says
+   * something of the rollout.
+   */
+  static int unexpected(Exception e, Map<String, String> env, PrintWriter err) {
+    if (e instanceof InterruptedException) {
+      return ExitCode.INTERRUPTED;
+    }
+    boolean debug = "1".equals(env.get("AMBLE_DEBUG"));
+    Optional<Throwable> grpc = causes(e).filter(StatusRuntimeException.class::isInstance).findFirst();
+    boolean temporal = grpc.isPresent() || causes(e).anyMatch(TemporalException.class::isInstance);
+    Throwable root = causes(e).reduce((first, second) -> second).orElse(e);
+    String what =
+        grpc.isPresent()
+            ? "Temporal failed a request: " + grpc.get().getMessage()
+            : temporal
+                ? "Temporal: " + RolloutsErrors.message(e)
+                : "unexpected error: " + e + (root == e ? "" : ", caused by " + root);
+    err.println("amble: " + what.replaceAll("\\s+", " ").strip() + (debug ? "" : " (AMBLE_DEBUG=1 shows where)"));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return temporal ? ExitCode.NO_TEMPORAL : ExitCode.INTERNAL_ERROR;
+  }
+
+  private static Stream<Throwable> causes(Throwable t) {
+    return Stream.iterate(t, c -> c != null, Throwable::getCause).limit(20);
   }
 }

@@ -11,8 +11,11 @@ final class ExitCode {
   /** Bad input: the Amblefile, an option, a name. Nothing was started. */
   static final int BAD_INPUT = 2;
 
-  /** Temporal is unreachable. */
+  /** Temporal is unreachable, or failed a request. */
   static final int NO_TEMPORAL = 3;
+
+  /** amble failed unexpectedly (a bug): one line on stderr, the stack trace with AMBLE_DEBUG=1. */
+  static final int INTERNAL_ERROR = 4;
 
   /** Interrupted by the operator (Ctrl-C). */
   static final int INTERRUPTED = 130;

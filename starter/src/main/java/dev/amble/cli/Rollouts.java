@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -15,6 +16,7 @@ import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.StatusUtils;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -57,7 +59,8 @@ final class Rollouts {
               info.getStatus(),
               Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos())));
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND
+          && !StatusUtils.hasFailure(e, NamespaceNotFoundFailure.class)) {
         return Optional.empty();
       }
       throw e;

@@ -33,6 +33,16 @@ final class TemporalOptions {
     return Optional.ofNullable(namespace);
   }
 
+  /** Which setting named the namespace, for a message: the option, the variable, or none. */
+  String namespaceFrom(Map<String, String> env) {
+    if (namespace != null) {
+      return "set by --namespace";
+    }
+    return env.getOrDefault("TEMPORAL_NAMESPACE", "").isBlank()
+        ? "the default; set TEMPORAL_NAMESPACE or --namespace"
+        : "set by TEMPORAL_NAMESPACE";
+  }
+
   String taskQueue(Map<String, String> env) {
     if (taskQueue != null) {
       return taskQueue;

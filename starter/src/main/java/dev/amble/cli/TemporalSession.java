@@ -5,6 +5,9 @@ import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.EmbeddedTemporal;
 import dev.amble.worker.SearchAttributeSetup;
 import dev.amble.worker.TemporalConnection;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -61,7 +64,7 @@ final class TemporalSession implements AutoCloseable {
 
   /**
    * Connects to the configured server, or ends the command: exit code 3 (and what to start) when
-   * it does not answer, 2 for a bad setting.
+   * it does not answer, 2 for a bad setting or a namespace it does not have.
    */
   static TemporalSession connect(Amble amble, TemporalOptions options) {
     return connect(amble, options, ".");
@@ -83,6 +86,7 @@ final class TemporalSession implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw Exit.badInput("amble: " + e.getMessage());
     }
+    requireNamespace(stubs, connection, options.namespaceFrom(amble.env()));
     return new TemporalSession(
         connection.client(stubs),
         options.taskQueue(amble.env()),
@@ -91,6 +95,27 @@ final class TemporalSession implements AutoCloseable {
         Optional.empty(),
         Optional.empty(),
         SearchAttributeSetup.missing(stubs, connection.namespace()));
+  }
+
+  /**
+   * Ends the command (exit code 2) when the server has no such namespace: every later call would
+   * fail with NOT_FOUND. Any other answer (say, a key that may not describe it) lets it go on.
+   *
+   * @param from which setting named the namespace (see {@link TemporalOptions#namespaceFrom})
+   */
+  private static void requireNamespace(WorkflowServiceStubs stubs, TemporalConnection connection, String from) {
+    try {
+      stubs
+          .blockingStub()
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(connection.namespace()).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        stubs.shutdownNow();
+        throw Exit.badInput(
+            "amble: namespace " + connection.namespace() + " does not exist at " + connection.address() + " (" + from + ")");
+      }
+    }
   }
 
   /** Temporal's test server and an amble worker, both in this process. */

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +70,26 @@ class TemporalTroubleCliTest {
   }
 
   @Test
+  void aNamespaceTheServerLacksIsBadInput() {
+    try (TestTemporal temporal = TestTemporal.start()) {
+      Map<String, String> env = new HashMap<>(temporal.env());
+      env.put("TEMPORAL_NAMESPACE", "nope");
+      for (String command : new String[] {"status", "catch", "release", "run"}) {
+        CliRun r = CliRun.run(dir, env, command);
+        assertEquals(2, r.code(), r.toString());
+        assertEquals(
+            "amble: namespace nope does not exist at " + temporal.address + " (set by TEMPORAL_NAMESPACE)\n", r.err(), command);
+      }
+      CliRun option = CliRun.run(dir, temporal.env(), "status", "--namespace", "other");
+      assertEquals(
+          "amble: namespace other does not exist at " + temporal.address + " (set by --namespace)\n", option.err());
+      CliRun fine = CliRun.run(dir, temporal.env(), "status");
+      assertEquals(2, fine.code(), fine.toString());
+      assertTrue(fine.err().startsWith("amble: workspace fleet has no rollout"), fine.err());
+    }
+  }
+
+  @Test
   void aClientCertificateWithoutItsKeyIsBadInput() throws IOException {
     String address = closedPort();
     CliRun cert =
@@ -78,5 +103,42 @@ class TemporalTroubleCliTest {
         CliRun.run(dir, Map.of("TEMPORAL_ADDRESS", address, "TEMPORAL_TLS_CLIENT_KEY_PATH", "/etc/amble/client.key"), "catch");
     assertEquals(2, key.code(), key.toString());
     assertTrue(key.err().startsWith("amble: TEMPORAL_TLS_CLIENT_KEY_PATH is set without TEMPORAL_TLS_CLIENT_CERT_PATH"), key.err());
+  }
+
+  @Test
+  void aFailedRequestIsOneLineAndExitCodeThree() {
+    try (TestTemporal temporal =
+        TestTemporal.start(
+            TestTemporal.answer(
+                WorkflowServiceGrpc.getDescribeWorkflowExecutionMethod(),
+                r -> {
+                  throw Status.RESOURCE_EXHAUSTED.withDescription("consistent query buffer is full").asRuntimeException();
+                }))) {
+      CliRun r = CliRun.run(dir, temporal.env(), "status");
+      assertEquals(3, r.code(), r.toString());
+      assertEquals(
+          "amble: Temporal failed a request: RESOURCE_EXHAUSTED: consistent query buffer is full (AMBLE_DEBUG=1 shows"
+              + " where)\n",
+          r.err());
+
+      Map<String, String> debug = new HashMap<>(temporal.env());
+      debug.put("AMBLE_DEBUG", "1");
+      CliRun traced = CliRun.run(dir, debug, "status");
+      assertEquals(3, traced.code(), traced.toString());
+      assertTrue(traced.err().contains("\tat dev.amble.cli.Rollouts.describe"), traced.err());
+    }
+  }
+
+  @Test
+  void anUnexpectedErrorIsOneLineAndExitCodeFour() {
+    StringWriter err = new StringWriter();
+    int code =
+        Amble.unexpected(
+            new IllegalStateException("the plan", new java.io.IOException("disk full")), Map.of(), new PrintWriter(err, true));
+    assertEquals(ExitCode.INTERNAL_ERROR, code);
+    assertEquals(
+        "amble: unexpected error: java.lang.IllegalStateException: the plan, caused by java.io.IOException: disk full"
+            + " (AMBLE_DEBUG=1 shows where)\n",
+        err.toString());
   }
 }
