@@ -28,6 +28,9 @@ import java.util.Arrays;
 public final class Playbooks {
   static final String[] FIXED = {"prepare.yml", "claim.yml", "finish.yml", "init.yml"};
 
+  /** The task of claim.yml that refuses a host another workspace has locked. */
+  public static final String REFUSE_LOCKED = "amble: refuse a host locked by another workspace";
+
   private static final ObjectMapper YAML =
       new ObjectMapper(
           YAMLFactory.builder()

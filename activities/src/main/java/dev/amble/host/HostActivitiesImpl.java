@@ -93,31 +93,41 @@ public final class HostActivitiesImpl implements HostActivities {
             request.claim()));
     String step = String.format("%02d-%s", request.step().index() + 1, WorkspaceDir.fileName(request.step().job().name()))
         + (request.step().exit() ? "-exit" : "");
-    return PlaybookRun.run(
-        runner,
-        t,
-        step,
-        playbook,
-        vars,
-        request.check() ? List.of("--check", "--diff") : List.of(),
-        request.step().job().timeout(),
-        request.step().job().become() || request.claim().isPresent(),
-        ActivityHeartbeat.current());
+    return claimRefused(
+        PlaybookRun.run(
+            runner,
+            t,
+            step,
+            playbook,
+            vars,
+            request.check() ? List.of("--check", "--diff") : List.of(),
+            request.step().job().timeout(),
+            request.step().job().become() || request.claim().isPresent(),
+            ActivityHeartbeat.current()));
+  }
+
+  /** A run whose claim was refused ran nothing else: it says LOCKED, not FAILED. */
+  static RunResult claimRefused(RunResult r) {
+    if (r.status() != RunStatus.FAILED || !r.task().equals(Playbooks.REFUSE_LOCKED)) {
+      return r;
+    }
+    return new RunResult(RunStatus.LOCKED, r.task(), r.module(), r.message(), r.changed(), r.log());
   }
 
   @Override
   public RunResult finishHost(FinishRequest request) {
     HostTarget t = request.target();
-    return PlaybookRun.run(
-        runner,
-        t,
-        "finish",
-        Playbooks.fixed(dir(t), "finish.yml"),
-        vars(t, request.workflow(), request.rollout(), request.claim()),
-        List.of(),
-        PREPARE_TIMEOUT,
-        true,
-        ActivityHeartbeat.current());
+    return claimRefused(
+        PlaybookRun.run(
+            runner,
+            t,
+            "finish",
+            Playbooks.fixed(dir(t), "finish.yml"),
+            vars(t, request.workflow(), request.rollout(), request.claim()),
+            List.of(),
+            PREPARE_TIMEOUT,
+            true,
+            ActivityHeartbeat.current()));
   }
 
   /** The variables amble gives every run; they come last, so options cannot override them. */

@@ -281,7 +281,7 @@ class HostActivitiesTest {
 
     RunResult refused =
         host.runJob(new JobRequest(target(theirs, "node03"), theirs.steps().get(0), false, Optional.of(new Claim("upgrade", "r-b", false))));
-    assertEquals(RunStatus.FAILED, refused.status(), refused.toString());
+    assertEquals(RunStatus.LOCKED, refused.status(), refused.toString());
     assertEquals("amble: refuse a host locked by another workspace", refused.task());
     assertTrue(refused.message().startsWith("locked by workspace maintenance since "), refused.message());
     assertFalse(state("node03").at("/workspaces/other").isObject(), "the refused workspace wrote its state");

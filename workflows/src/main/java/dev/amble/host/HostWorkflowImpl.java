@@ -129,7 +129,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       for (int i = 0; i < jobs.size(); i++) {
         at(new HostProgress(host, jobs.get(i).job().name(), i, jobs.size()));
         walk.run(jobs.get(i));
-        if (walk.failure.isPresent()) {
+        if (walk.failure.isPresent() || walk.lockedBy.isPresent()) {
           break;
         }
       }
@@ -142,6 +142,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
       Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size())).run();
       throw cancelled;
     }
+    if (walk.lockedBy.isPresent()) {
+      return done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog);
+    }
     if (walk.failure.isPresent()) {
       return done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog);
     }
@@ -152,6 +155,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
     try {
       RunResult finished =
           activities.finishHost(new FinishRequest(target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
+      if (finished.status() == RunStatus.LOCKED) {
+        return done(host, Outcome.LOCKED, finished.message(), finished.log());
+      }
       if (!finished.ok()) {
         // Every job has changed the host by now: a host lost at finish is a failure whatever the
         // unreachable policy says, since it is left locked and marked started.
@@ -201,6 +207,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
     /** Exit jobs run to their end: a cancelled walk goes on from there. */
     int exitsDone;
     Optional<String> failure = Optional.empty();
+    /** Another workspace took the lock between prepare and the claim: nothing was run. */
+    Optional<String> lockedBy = Optional.empty();
     String lastLog = "";
 
     Walk(HostTarget target, HostInput input, Optional<Claim> claim) {
@@ -224,8 +232,14 @@ public final class HostWorkflowImpl implements HostWorkflow {
       String name = (step.exit() ? "exit job " : "job ") + step.job().name();
       try {
         RunResult r = jobActivities.runJob(new JobRequest(target, step, input.check(), claim));
-        claim = Optional.empty();
         lastLog = r.log();
+        if (r.status() == RunStatus.LOCKED) {
+          // The claim was refused, so no job began: no exit job may touch the host.
+          began = false;
+          lockedBy = Optional.of(r.message());
+          return;
+        }
+        claim = Optional.empty();
         if (!r.ok() && failure.isEmpty()) {
           failure = Optional.of(name + ": " + r.describe());
         }

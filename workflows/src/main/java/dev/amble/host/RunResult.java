@@ -23,6 +23,7 @@ public record RunResult(
       case TIMED_OUT -> "timed out" + (task.isEmpty() ? "" : " in task '" + task + "'");
       case UNREACHABLE -> "unreachable: " + message;
       case FAILED -> "task '" + task + "' (" + module + ") failed: " + message;
+      case LOCKED -> message;
     };
   }
 }

@@ -8,5 +8,10 @@ public enum RunStatus {
   /** Ansible could not reach the host. */
   UNREACHABLE,
   /** The run took longer than its timeout and was stopped. */
-  TIMED_OUT
+  TIMED_OUT,
+  /**
+   * The run came to claim the host and another workspace holds its lock: nothing was run, and
+   * the message says who holds it.
+   */
+  LOCKED
 }

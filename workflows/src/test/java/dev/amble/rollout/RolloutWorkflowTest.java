@@ -235,6 +235,24 @@ class RolloutWorkflowTest {
   }
 
   @Test
+  void aLockTakenBetweenPrepareAndTheClaimRunsNoExitJob(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(hosts(2));
+    fleet.job(
+        r ->
+            r.target().host().equals("web01") && r.claim().isPresent()
+                ? new RunResult(RunStatus.LOCKED, "amble: refuse", "fail", "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)", 0, "/l")
+                : OK);
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutStatus caught = awaitPhase(wf, "caught");
+    assertEquals(new HostResult(Outcome.LOCKED, "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)"), caught.results().get("web01"));
+    assertEquals(List.of("drain+claim"), fleet.jobsOf("web01"), "an exit job touched a host another workspace holds");
+    assertEquals(List.of(), fleet.finished);
+  }
+
+  @Test
   void cancellingTheRolloutMidJobStillRunsTheExitJobs(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(1));
     java.util.concurrent.CountDownLatch upgrading = new java.util.concurrent.CountDownLatch(1);
