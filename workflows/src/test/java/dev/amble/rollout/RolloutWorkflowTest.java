@@ -74,6 +74,15 @@ class RolloutWorkflowTest {
             .build());
   }
 
+  /** Starts the upgrade rollout of workspace fleet over a mocked fleet, without waiting. */
+  static RolloutWorkflow startUpgrade(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet) {
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    return wf;
+  }
+
   static RolloutStatus awaitPhase(RolloutWorkflow wf, String phase) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       RolloutStatus s = wf.status();
@@ -173,10 +182,7 @@ class RolloutWorkflowTest {
                     && upgradesOfWeb02.incrementAndGet() == 1
                 ? new RunResult(RunStatus.FAILED, "apt upgrade", "ansible.builtin.apt", "E: dpkg was interrupted", 0, "/logs/web02.log")
                 : OK);
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
 
     RolloutStatus caught = awaitPhase(wf, "caught");
     assertTrue(caught.caught().caught());
@@ -207,10 +213,7 @@ class RolloutWorkflowTest {
             h.equals("web01")
                 ? new Preparation(new RunResult(RunStatus.UNREACHABLE, "amble: gather facts", "ansible.builtin.setup", "ssh: connect refused", 0, ""), List.of(), RemoteState.NONE)
                 : new Preparation(OK, holds(4), RemoteState.NONE));
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     awaitPhase(wf, "caught");
     assertEquals(List.of(), fleet.jobsOf("web01"), "jobs ran on an unreachable host");
     wf.releaseRollout(new ReleaseRequest(true, "bob"));
@@ -224,10 +227,7 @@ class RolloutWorkflowTest {
   void exitJobsRunAfterAFailureButNotFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(1));
     fleet.job(r -> r.step().job().name().equals("reboot") ? new RunResult(RunStatus.TIMED_OUT, "wait for it", "", "", 0, "/l") : OK);
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     RolloutStatus caught = awaitPhase(wf, "caught");
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of(), fleet.finished);
@@ -242,10 +242,7 @@ class RolloutWorkflowTest {
             r.target().host().equals("web01") && r.claim().isPresent()
                 ? new RunResult(RunStatus.LOCKED, "amble: refuse", "fail", "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)", 0, "/l")
                 : OK);
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     RolloutStatus caught = awaitPhase(wf, "caught");
     assertEquals(new HostResult(Outcome.LOCKED, "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)"), caught.results().get("web01"));
     assertEquals(List.of("drain+claim"), fleet.jobsOf("web01"), "an exit job touched a host another workspace holds");
@@ -280,10 +277,7 @@ class RolloutWorkflowTest {
           }
           return OK;
         });
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     assertTrue(upgrading.await(30, java.util.concurrent.TimeUnit.SECONDS));
     WorkflowStub.fromTyped(wf).cancel();
     assertThrows(io.temporal.client.WorkflowFailedException.class, () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
@@ -311,10 +305,7 @@ class RolloutWorkflowTest {
           }
           return OK;
         });
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     firstHostRunning.await();
     RolloutStatus caught = wf.catchRollout(new CatchRequest("change freeze", "carol"));
     assertTrue(caught.caught().caught());
@@ -342,10 +333,7 @@ class RolloutWorkflowTest {
       }
       return OK;
     });
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     awaitPhase(wf, "walking");
     Exception refused = assertThrows(Exception.class, () -> wf.releaseRollout(new ReleaseRequest(false, "dave")));
     assertTrue(RolloutWorkflowImpl.oneLine(refused).contains("the rollout is not caught"), RolloutWorkflowImpl.oneLine(refused));
