@@ -3,6 +3,8 @@ package dev.amble.cli;
 import dev.amble.rollout.CatchRequest;
 import dev.amble.rollout.RolloutStatus;
 import io.temporal.client.WorkflowUpdateException;
+import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Catches the workspace's running rollout: no new host starts. Hosts already being walked finish"
-          + " their walk (a job is never cut off half-way). Returns once the catch is in effect.",
+          + " their walk (a job is never cut off half-way). Returns once the catch is in effect; when no"
+          + " worker runs, it sends the catch as a signal, which takes effect when one starts.",
       "`amble release` resumes it. The Web UI can send the same as the signal `catch`.",
       ""
     })
@@ -33,15 +36,23 @@ final class CatchCommand implements Callable<Integer> {
   public Integer call() {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
+    PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.requireRunning(session.client, ws);
+      Rollouts.Found found = Rollouts.requireRunning(session.client, ws);
+      CatchRequest request = new CatchRequest(reason == null ? "" : reason, Identity.operator());
+      Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
+      if (noWorker.isPresent()) {
+        Rollouts.stub(session.client, ws).catchSignal(request);
+        Rollouts.sentAsSignal(out, spec.commandLine().getErr(), "Catch", ws, noWorker.get(), " No new host starts until then either.");
+        return ExitCode.OK;
+      }
       RolloutStatus s;
       try {
-        s = Rollouts.stub(session.client, ws).catchRollout(new CatchRequest(reason == null ? "" : reason, Identity.operator()));
+        s = Rollouts.stub(session.client, ws).catchRollout(request);
       } catch (WorkflowUpdateException e) {
         throw Exit.badInput("amble: refused: " + RolloutsErrors.message(e));
       }
-      spec.commandLine().getOut().printf(
+      out.printf(
           "Caught rollout of %s: no new host starts.%s%n",
           ws,
           s.inProgress().isEmpty() ? "" : " Still finishing: " + String.join(", ", s.inProgress()) + ".");

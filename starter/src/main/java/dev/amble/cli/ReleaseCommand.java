@@ -2,7 +2,9 @@ package dev.amble.cli;
 
 import dev.amble.rollout.ReleaseRequest;
 import dev.amble.rollout.RolloutStatus;
+import dev.amble.rollout.RolloutSummary;
 import io.temporal.client.WorkflowUpdateException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Releases the workspace's caught rollout. Hosts that failed are walked again first, unless"
-          + " --skip-failed leaves them failed and moves on. Refused when the rollout is not caught.",
+          + " --skip-failed leaves them failed and moves on. Refused when the rollout is not caught. When"
+          + " no worker runs, it sends the release as a signal, which takes effect when one starts.",
       ""
     })
 final class ReleaseCommand implements Callable<Integer> {
@@ -33,21 +36,51 @@ final class ReleaseCommand implements Callable<Integer> {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.requireRunning(session.client, ws);
-      RolloutStatus before = Rollouts.stub(session.client, ws).status();
+      Rollouts.Found found = Rollouts.requireRunning(session.client, ws);
+      ReleaseRequest request = new ReleaseRequest(skipFailed, Identity.operator());
+      RolloutStatus before;
       try {
-        Rollouts.stub(session.client, ws).releaseRollout(new ReleaseRequest(skipFailed, Identity.operator()));
+        before = Rollouts.status(session.client, ws, found, session.address);
+      } catch (Rollouts.NoWorker e) {
+        return signal(ws, session, request, e);
+      }
+      try {
+        Rollouts.stub(session.client, ws).releaseRollout(request);
       } catch (WorkflowUpdateException e) {
         throw Exit.badInput("amble: refused: " + RolloutsErrors.message(e));
       }
-      String failed = String.join(", ", before.awaiting());
-      spec.commandLine().getOut().printf(
-          "Released rollout of %s.%s%n",
-          ws,
-          before.awaiting().isEmpty()
-              ? ""
-              : skipFailed ? " Left failed: " + failed + "." : " Walking again first: " + failed + ".");
+      spec.commandLine().getOut().printf("Released rollout of %s.%s%n", ws, walked(before.awaiting()));
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * No worker can take the update: the release goes as a signal, refused here as the update would
+   * be when the rollout last recorded that it is not caught.
+   */
+  private int signal(String ws, TemporalSession session, ReleaseRequest request, Rollouts.NoWorker e) {
+    e.summary
+        .filter(s -> !s.caught().caught())
+        .ifPresent(
+            s -> {
+              throw Exit.badInput("amble: refused: the rollout is not caught (phase " + s.phase() + ")");
+            });
+    Rollouts.stub(session.client, ws).releaseSignal(request);
+    Rollouts.sentAsSignal(
+        spec.commandLine().getOut(),
+        spec.commandLine().getErr(),
+        "Release",
+        ws,
+        e.getMessage(),
+        walked(e.summary.map(RolloutSummary::awaiting).orElse(List.of())));
+    return ExitCode.OK;
+  }
+
+  /** The failed hosts the release walks again, or leaves failed. */
+  private String walked(List<String> awaiting) {
+    if (awaiting.isEmpty()) {
+      return "";
+    }
+    return (skipFailed ? " Left failed: " : " Walking again first: ") + String.join(", ", awaiting) + ".";
   }
 }

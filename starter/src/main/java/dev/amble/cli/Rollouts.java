@@ -17,6 +17,7 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.StatusUtils;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -24,8 +25,8 @@ import java.util.Optional;
 final class Rollouts {
   private Rollouts() {}
 
-  /** The latest rollout of a workspace, as Temporal describes it. */
-  record Found(String workflowId, String runId, WorkflowExecutionStatus status, Instant started) {
+  /** The latest rollout of a workspace, as Temporal describes it (the task queue it runs on). */
+  record Found(String workflowId, String runId, WorkflowExecutionStatus status, Instant started, String taskQueue) {
     boolean running() {
       return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     }
@@ -57,7 +58,8 @@ final class Rollouts {
               id,
               info.getExecution().getRunId(),
               info.getStatus(),
-              Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos())));
+              Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
+              info.getTaskQueue()));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND
           && !StatusUtils.hasFailure(e, NamespaceNotFoundFailure.class)) {
@@ -95,14 +97,21 @@ final class Rollouts {
 
   /**
    * The status: queried while it runs (answered by a worker), the final result once it completed.
-   * With no worker to answer, {@link NoWorker} carries the summary the rollout keeps in its memo.
+   * With no worker to answer (none polls the rollout's task queue, or the query failed), {@link
+   * NoWorker} carries the summary the rollout keeps in its memo, at once rather than after a
+   * query's timeout.
    */
-  static RolloutStatus status(WorkflowClient client, String workspace, Found found) {
+  static RolloutStatus status(WorkflowClient client, String workspace, Found found, String address) {
     if (found.running()) {
+      Optional<String> none = noWorker(client, found, address);
+      if (none.isPresent()) {
+        throw new NoWorker(summary(client, found), none.get());
+      }
       try {
         return stub(client, workspace).status();
       } catch (io.temporal.client.WorkflowQueryException | io.temporal.client.WorkflowServiceException e) {
-        throw new NoWorker(summary(client, found), RolloutsErrors.message(e));
+        throw new NoWorker(
+            summary(client, found), "no worker answered (" + RolloutsErrors.message(e) + "): check that `amble worker` runs");
       }
     }
     if (found.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
@@ -112,6 +121,28 @@ final class Rollouts {
     throw new Exit(
         ExitCode.ROLLOUT_FAILED,
         "amble: the last rollout of workspace " + workspace + " ended " + found.statusWord() + " (" + found.workflowId() + ", run " + found.runId() + ")");
+  }
+
+  /**
+   * Why no worker can act on the running rollout now (none polls its task queue), for the
+   * operator; empty when one does, or when the server cannot tell.
+   */
+  static Optional<String> noWorker(WorkflowClient client, Found found, String address) {
+    if (workerPolling(client, found.taskQueue())) {
+      return Optional.empty();
+    }
+    return Optional.of("no worker polls task queue " + found.taskQueue() + " at " + address + ": start `amble worker`");
+  }
+
+  /**
+   * What catch and release say when no worker can take their update (it would wait for one): they
+   * sent the signal instead, which the rollout keeps in its history until a worker applies it.
+   */
+  static void sentAsSignal(PrintWriter out, PrintWriter err, String what, String workspace, String why, String more) {
+    out.printf("%s of the rollout of %s sent: it takes effect when a worker runs.%s%n", what, workspace, more);
+    out.flush();
+    err.printf("amble: %s.%n", why);
+    err.flush();
   }
 
   /** The summary a rollout keeps in its memo (see RolloutSummary). */
@@ -159,7 +190,7 @@ final class Rollouts {
               .getPollersCount()
           > 0;
     } catch (StatusRuntimeException e) {
-      return true; // cannot tell: do not warn
+      return true; // cannot tell (e.g. Temporal's test server): assume one does
     }
   }
 }

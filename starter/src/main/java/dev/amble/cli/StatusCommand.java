@@ -39,13 +39,18 @@ final class StatusCommand implements Callable<Integer> {
   PlanPrinter.Format output;
 
   /** Without a worker, the memo's summary: counts, phase, catch; not each host. */
-  private int summaryOnly(String ws, Rollouts.NoWorker e, PrintWriter out) {
+  private int summaryOnly(String ws, Rollouts.Found found, Rollouts.NoWorker e, PrintWriter out) {
     spec.commandLine().getErr().printf(
-        "amble: no worker answered (%s); this is the summary the rollout last recorded. Start `amble worker`"
-            + " for each host's outcome, and for the rollout to go on.%n", e.getMessage());
+        "amble: %s. This is what the rollout last recorded (each host's outcome needs a worker).%n", e.getMessage());
     spec.commandLine().getErr().flush();
     if (e.summary.isEmpty()) {
-      return ExitCode.ROLLOUT_FAILED;
+      if (output == PlanPrinter.Format.text) {
+        out.printf(
+            "Rollout of workspace %s (%s, run %s), started %s: nothing recorded yet; it begins when a worker runs.%n",
+            ws, found.workflowId(), found.runId(), found.started());
+        out.flush();
+      }
+      return ExitCode.OK;
     }
     var s = e.summary.get();
     if (output == PlanPrinter.Format.json) {
@@ -69,14 +74,16 @@ final class StatusCommand implements Callable<Integer> {
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
       Rollouts.Found found = Rollouts.require(session.client, ws);
       if (watch && found.running()) {
+        Rollouts.noWorker(session.client, found, session.address)
+            .ifPresent(why -> spec.commandLine().getErr().printf("amble: %s; watching until one does.%n", why));
         return new RolloutWatcher(out, spec.commandLine().getErr(), System.console() != null, Duration.ofSeconds(2))
             .watch(session.client, ws, Rollouts.untyped(session.client, found), true);
       }
       RolloutStatus s;
       try {
-        s = Rollouts.status(session.client, ws, found);
+        s = Rollouts.status(session.client, ws, found, session.address);
       } catch (Rollouts.NoWorker e) {
-        return summaryOnly(ws, e, out);
+        return summaryOnly(ws, found, e, out);
       }
       if (output == PlanPrinter.Format.json) {
         out.println(StatusPrinter.json(s));
