@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * The Ansible settings amble gives every Ansible process of a workspace, as environment variables
  * (which Ansible ranks above ansible.cfg): the jsonfile fact cache in the workspace's folder,
- * amble's callback plugin, no retry files, no colour. The Amblefile folder's ansible.cfg is used
+ * amble's callback plugin, no retry files, no colour, and an unparseable inventory as an error. The Amblefile folder's ansible.cfg is used
  * for everything else.
  */
 public final class AnsibleEnvironment {
@@ -26,6 +26,9 @@ public final class AnsibleEnvironment {
     env.put("ANSIBLE_CACHE_PLUGIN_CONNECTION", dir.facts().toString());
     env.put("ANSIBLE_CACHE_PLUGIN_TIMEOUT", "0");
     env.put("ANSIBLE_RETRY_FILES_ENABLED", "False");
+    // An inventory that cannot be parsed at all is an error, not an empty inventory ("no hosts
+    // match") or a host "not in the play".
+    env.put("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True");
     env.put("ANSIBLE_NOCOLOR", "1");
     env.put("ANSIBLE_FORCE_COLOR", "0");
     env.put("ANSIBLE_CALLBACK_PLUGINS", ansible.callbackPlugins().toString());

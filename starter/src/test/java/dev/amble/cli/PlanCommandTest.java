@@ -154,4 +154,23 @@ class PlanCommandTest {
         "amble: no hosts match \"fleet\" with --limit \"nothing-like-this\" in the inventory\n",
         run.err());
   }
+
+  @Test
+  void anInventoryAnsibleCannotParseIsNamed(@org.junit.jupiter.api.io.TempDir Path broken) throws Exception {
+    java.nio.file.Files.writeString(
+        broken.resolve("Amblefile.yml"),
+        """
+        workspaces:
+          fleet: { host_pattern: all, workflow: w, inventory: inventory.yml }
+        workflows:
+          w: { jobs: [ { job: j } ] }
+        jobs:
+          j: { tasks: [ { ansible.builtin.ping: {} } ] }
+        """);
+    java.nio.file.Files.writeString(broken.resolve("inventory.yml"), "all: [\n");
+    CliRun run = CliRun.run(broken, "plan");
+    assertEquals(2, run.code(), run.toString());
+    assertTrue(run.err().startsWith("amble: ansible-inventory failed (exit 1): "), run.err());
+    assertTrue(run.err().contains("inventory.yml"), run.err());
+  }
 }
