@@ -71,6 +71,18 @@ final class RolloutLauncher {
   @Option(names = "--unreachable", paramLabel = "POLICY", description = "fail, skip or retry: how an unreachable host counts.")
   String unreachable;
 
+  @Option(
+      names = "--unreachable-attempts",
+      paramLabel = "N",
+      description = "With retry: how many more times an unreachable host is tried (1 to 100). Default: the workspace's, 3.")
+  Integer unreachableAttempts;
+
+  @Option(
+      names = "--unreachable-backoff",
+      paramLabel = "DURATION",
+      description = "With retry: the wait before the first retry, doubling after each. Default: the workspace's, 30s.")
+  String unreachableBackoff;
+
   @Option(names = "--stomp-locks", description = "Take hosts whose lock another workspace holds.")
   boolean stompLocks;
 
@@ -218,7 +230,8 @@ final class RolloutLauncher {
     }
   }
 
-  private Definition definition(Definition given) {
+  /** The workspace's definition, with what the options override. */
+  Definition definition(Definition given) {
     Definition d = withStrategy(given);
     if (sortOrder == null) {
       return d;
@@ -262,9 +275,32 @@ final class RolloutLauncher {
             case RETRY -> new Strategy.Unreachable(policy, u.attempts() > 0 ? u.attempts() : 3, u.backoff().isZero() ? Duration.ofSeconds(30) : u.backoff());
           };
     }
+    u = withRetries(u);
     Strategy changed =
         new Strategy(sizes, pauseFor, manual, bake, max, perWave, u, s.preChecks(), s.postChecks(), s.continuousChecks());
     return new Definition(d.amblefile(), d.folder(), d.workspace().withStrategy(changed), d.workflow(), d.jobs());
+  }
+
+  /** The retries of unreachable hosts, with what --unreachable-attempts and -backoff override. */
+  private Strategy.Unreachable withRetries(Strategy.Unreachable u) {
+    if (unreachableAttempts == null && unreachableBackoff == null) {
+      return u;
+    }
+    if (u.policy() != Strategy.Unreachable.Policy.RETRY) {
+      String given =
+          unreachableAttempts == null
+              ? "--unreachable-backoff"
+              : unreachableBackoff == null ? "--unreachable-attempts" : "--unreachable-attempts and --unreachable-backoff";
+      throw Exit.badInput(
+          "amble: " + given + " only go" + (given.contains(" and ") ? "" : "es") + " with unreachable retry, and this"
+              + " rollout's is " + u.policy().word() + ": add --unreachable retry");
+    }
+    int attempts = unreachableAttempts == null ? u.attempts() : unreachableAttempts;
+    if (attempts < 1 || attempts > 100) {
+      throw Exit.badInput("amble: --unreachable-attempts must be from 1 to 100, got " + attempts);
+    }
+    Duration backoff = unreachableBackoff == null ? u.backoff() : duration("--unreachable-backoff", unreachableBackoff);
+    return new Strategy.Unreachable(u.policy(), attempts, backoff);
   }
 
   private static Amount amount(String option, String text, int min) {

@@ -18,7 +18,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +38,7 @@ class NoWorkerCliTest {
 
   @BeforeEach
   void amblefile() throws IOException {
-    Files.writeString(dir.resolve("Amblefile.yml"), TemporalTroubleCliTest.AMBLEFILE);
-    Files.writeString(dir.resolve("inventory.yml"), "fleet:\n  hosts:\n    h01: {}\n");
+    TemporalTroubleCliTest.amblefile(dir, TemporalTroubleCliTest.AMBLEFILE);
   }
 
   static CliRun quickly(Path dir, Map<String, String> env, String... args) {

@@ -40,10 +40,15 @@ class TemporalTroubleCliTest {
           tasks: [ { ansible.builtin.ping: {} } ]
       """;
 
+  /** An Amblefile and its inventory (of one host, never contacted) in {@code dir}. */
+  static void amblefile(Path dir, String amblefile) throws IOException {
+    Files.writeString(dir.resolve("Amblefile.yml"), amblefile);
+    Files.writeString(dir.resolve("inventory.yml"), "fleet:\n  hosts:\n    h01: {}\n");
+  }
+
   @BeforeEach
   void amblefile() throws IOException {
-    Files.writeString(dir.resolve("Amblefile.yml"), AMBLEFILE);
-    Files.writeString(dir.resolve("inventory.yml"), "fleet:\n  hosts:\n    h01: {}\n");
+    amblefile(dir, AMBLEFILE);
   }
 
   static String closedPort() throws IOException {
