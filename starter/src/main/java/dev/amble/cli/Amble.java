@@ -56,6 +56,7 @@ import picocli.CommandLine.Option;
       "  AMBLE_FILE          the Amblefile, when -f is not given",
       "  AMBLE_WORKSPACE     the workspace, when -w is not given",
       "  AMBLE_ANSIBLE_BIN   the folder of ansible-playbook (default: .venv, then PATH)",
+      "  AMBLE_BECOME_PASSWORD  the become password for worker, init, --embedded",
       "  TEMPORAL_ADDRESS    Temporal's frontend (default 127.0.0.1:7233)",
       "  TEMPORAL_NAMESPACE  the namespace (default: default)",
       "  TEMPORAL_TLS*, TEMPORAL_API_KEY   TLS and Temporal Cloud (see the README)",

@@ -3,6 +3,7 @@ package dev.amble.cli;
 import dev.amble.ansible.BecomePassword;
 import java.io.Console;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 final class BecomePasswordOptions {
   @Option(
       names = {"-K", "--ask-become-pass"},
-      description = "Ask for the become (sudo) password at a prompt.")
+      description = "Ask for the become (sudo) password at a prompt. Else: --become-password-file, else $AMBLE_BECOME_PASSWORD.")
   boolean ask;
 
   @Option(
@@ -27,8 +28,26 @@ final class BecomePasswordOptions {
       description = "Read the become password from the first line of FILE.")
   Path file;
 
-  boolean given(Map<String, String> env) {
-    return ask || file != null || env.containsKey("AMBLE_BECOME_PASSWORD");
+  /** The variable a password may come from, for the commands that run Ansible themselves. */
+  static final String VARIABLE = "AMBLE_BECOME_PASSWORD";
+
+  /**
+   * For a command whose Ansible runs in a worker elsewhere (run and check without --embedded): -K
+   * or a file is refused, naming it; $AMBLE_BECOME_PASSWORD, likely exported for a worker started
+   * from the same shell, is ignored with a note.
+   */
+  void refuseHere(String command, Map<String, String> env, PrintWriter err) {
+    String elsewhere =
+        "the become password goes to the worker that runs Ansible (`amble worker -K`), not to `amble "
+            + command
+            + "`; with --embedded, the worker is this command and takes it";
+    if (ask || file != null) {
+      throw Exit.badInput("amble: " + (ask ? "-K" : "--become-password-file") + ": " + elsewhere + ".");
+    }
+    if (env.containsKey(VARIABLE)) {
+      err.printf("amble: %s is set and ignored: %s.%n", VARIABLE, elsewhere);
+      err.flush();
+    }
   }
 
   Optional<BecomePassword> read(Map<String, String> env) {
@@ -47,7 +66,7 @@ final class BecomePasswordOptions {
         throw Exit.badInput("amble: cannot read the become password file " + file + ": " + e.getMessage());
       }
     }
-    String fromEnv = env.get("AMBLE_BECOME_PASSWORD");
+    String fromEnv = env.get(VARIABLE);
     return fromEnv == null ? Optional.empty() : BecomePassword.of(fromEnv.toCharArray());
   }
 }

@@ -105,7 +105,7 @@ final class RolloutLauncher {
       description = "How long a silent worker keeps its work before another takes it over.")
   Integer heartbeatSeconds;
 
-  /** What run and check do: the workspace, the become password check, then {@link #launch}. */
+  /** What run and check do: the workspace, the become password (only with --embedded), then {@link #launch}. */
   int launch(
       picocli.CommandLine.Model.CommandSpec spec,
       WorkspaceOption workspace,
@@ -115,12 +115,14 @@ final class RolloutLauncher {
       throws InterruptedException {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
-    if (become.given(amble.env()) && !embedded) {
-      throw Exit.badInput(
-          "amble: the become password goes to the worker that runs Ansible (`amble worker -K`), not to"
-              + " `amble " + (check ? "check" : "run") + "`; with --embedded, the worker is this command and takes it.");
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<BecomePassword> password = Optional.empty();
+    if (embedded) {
+      password = become.read(amble.env());
+    } else {
+      become.refuseHere(check ? "check" : "run", amble.env(), err);
     }
-    return launch(amble, ws, temporal, check, become.read(amble.env()), spec.commandLine().getOut(), spec.commandLine().getErr());
+    return launch(amble, ws, temporal, check, password, spec.commandLine().getOut(), err);
   }
 
   /** Starts the rollout of the workspace and, unless detached, follows it; returns the exit code. */
