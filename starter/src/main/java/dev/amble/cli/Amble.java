@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.failure.TemporalException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -152,12 +153,43 @@ public final class Amble implements Runnable {
     cli.setParameterExceptionHandler(
         (e, argv) -> {
           CommandLine c = e.getCommandLine();
+          Optional<String> misplaced = misplacedFile(e);
+          if (misplaced.isPresent()) {
+            c.getErr().println(misplaced.get());
+            return ExitCode.BAD_INPUT;
+          }
           c.getErr().println("amble: " + e.getMessage());
           CommandLine.UnmatchedArgumentException.printSuggestions(e, c.getErr());
           c.getErr().println("Try `" + c.getCommandSpec().qualifiedName() + " --help`.");
           return ExitCode.BAD_INPUT;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * {@code -f FILE} (or {@code --file}) given after the command, where no command knows it: where
+   * it goes instead.
+   */
+  static Optional<String> misplacedFile(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)
+        || e.getCommandLine().getParent() == null) {
+      return Optional.empty();
+    }
+    List<String> args = unmatched.getUnmatched();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      Optional<String> file =
+          arg.equals("-f") || arg.equals("--file")
+              ? Optional.of(i + 1 < args.size() ? args.get(i + 1) : "FILE")
+              : arg.startsWith("--file=") ? Optional.of(arg.substring("--file=".length())) : Optional.empty();
+      if (file.isPresent()) {
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
+        String root = e.getCommandLine().getCommandSpec().root().name();
+        return Optional.of(
+            "amble: -f FILE goes before the command: " + root + " -f " + file.get() + command.substring(root.length()));
+      }
+    }
+    return Optional.empty();
   }
 
   /**

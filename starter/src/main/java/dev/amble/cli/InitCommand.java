@@ -35,7 +35,8 @@ final class InitCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin LimitOption limit;
 
-  @Option(names = {"-f", "--forks"}, paramLabel = "N", defaultValue = "20", description = "Hosts gathered at once. Default: ${DEFAULT-VALUE}.")
+  /** No short -f: that is amble's own -f FILE, which goes before the command. */
+  @Option(names = "--forks", paramLabel = "N", defaultValue = "20", description = "Hosts gathered at once. Default: ${DEFAULT-VALUE}.")
   int forks;
 
   @Mixin BecomePasswordOptions become;
