@@ -122,8 +122,9 @@ public final class GateActivitiesImpl implements GateActivities {
             tasks.become(),
             ActivityHeartbeat.current());
     List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
-    for (AnsibleEvents.Problem p : AnsibleEvents.problems(events).values()) {
-      AnsibleEvents.Event e = p.event();
+    Optional<AnsibleEvents.Problem> problem = AnsibleEvents.problems(events).values().stream().findFirst();
+    if (problem.isPresent()) {
+      AnsibleEvents.Event e = problem.get().event();
       return new GateCheck(false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
     }
     if (run.outcome().timedOut()) {

@@ -212,27 +212,16 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     activity = doing;
     phase = phaseNow();
     record();
-    try {
-      waitUntil(deadline, stage);
-    } finally {
-      activity = "walking";
-    }
-  }
-
-  private void waitUntil(long deadline, String stage) {
-    while (!aborted) {
-      long left = deadline - Workflow.currentTimeMillis();
-      if (left <= 0) {
-        return;
-      }
-      boolean woken = Workflow.await(Duration.ofMillis(left), () -> aborted || continueAsNewDue());
-      if (!woken) {
-        return;
+    long left;
+    while (!aborted && (left = deadline - Workflow.currentTimeMillis()) > 0) {
+      if (!Workflow.await(Duration.ofMillis(left), () -> aborted || continueAsNewDue())) {
+        break; // the deadline
       }
       if (!aborted && continueAsNewDue()) {
-        continueAsNew(stage);
+        continueAsNew(stage); // does not return
       }
     }
+    activity = "walking";
   }
 
   /** The next wave: its hosts from the queue; its pre-checks are the next stage. */
