@@ -1,0 +1,313 @@
+package dev.amble.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.SortOrder;
+import dev.amble.host.HostWorkflowImpl;
+import dev.amble.host.Outcome;
+import dev.amble.host.Preparation;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
+import dev.amble.plan.HostOrder;
+import dev.amble.precondition.Verdict;
+import dev.amble.state.RemoteState;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Records replay histories ({@code v1-*.json}) from today's rollout and host workflows, run on
+ * the test server with the mocked activities of the other workflow tests, for ReplayTest to hold
+ * later versions of the workflow code to: a shuffle with a host the plan skipped, a rollout that
+ * continues as new mid-walk (and the input its second run carried), health checks, a catch by a
+ * failing host released by signal, and a dry run. Each scenario writes its rollout's history and
+ * the histories of a host or two. Run on purpose only, from the repository's root:
+ *
+ * <pre>./mvnw -pl workflows test -Dtest=RecordHistories -Damble.recordHistories=true</pre>
+ */
+@EnabledIfSystemProperty(named = "amble.recordHistories", matches = ".*")
+class RecordHistories {
+  @RegisterExtension
+  static final TestWorkflowExtension ENV =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  static final Path HISTORIES = ReplayTest.HISTORIES;
+  static final Path CARRIED = Path.of("src/test/resources/carried");
+
+  /** Seven hosts, six walked in the seeded shuffle's order; h07 skipped by the plan, h04 by its preconditions. */
+  @Test
+  void shuffle(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    List<String> walked = StrategyWorkflowTest.hosts(6);
+    MockFleet fleet =
+        new MockFleet(
+            walked,
+            List.of(new RolloutPlan.Skipped("job upgrade: int(facts.ansible_distribution_major_version) < options.target_version is false", List.of("h07"))));
+    fleet.prepare(
+        h ->
+            h.equals("h04")
+                ? new Preparation(MockFleet.OK, List.of(Verdict.HOLDS, Verdict.fails("int(...) < 12 is false"), Verdict.HOLDS, Verdict.HOLDS), RemoteState.NONE)
+                : new Preparation(MockFleet.OK, MockFleet.holds(4), RemoteState.NONE));
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("shuffle", 1), 20261128));
+    RolloutStatus done = result(wf);
+
+    List<String> order = HostOrder.sort(walked, SortOrder.SHUFFLE, 20261128);
+    assertEquals("done", done.phase());
+    assertFalse(order.equals(walked), "the shuffle left the hosts in order");
+    assertEquals(order, fleet.prepared);
+    assertEquals(7, done.total());
+    assertEquals(5, done.count(Outcome.SUCCEEDED));
+    assertEquals(2, done.count(Outcome.SKIPPED));
+    assertFalse(fleet.prepared.contains("h07"));
+
+    clear("shuffle");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-shuffle-rollout.json");
+    saveHost(client, rollout, order.get(0), "v1-shuffle-host-" + order.get(0) + ".json");
+    saveHost(client, rollout, "h04", "v1-shuffle-host-h04.json");
+  }
+
+  /**
+   * Eight hosts, two at a time, with 40 events a run: the first run continues as new mid-walk
+   * (once the window has drained, about five hosts in), the second goes on from the carried state
+   * (to the end, as a rule: how many events a run takes varies a little with the window's timing).
+   */
+  @Test
+  void continueAsNew(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(8));
+    RolloutRequest request = with(TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1), false, 40);
+    RolloutWorkflow wf = start(env, worker, client, fleet, request);
+    RolloutStatus done = result(wf);
+    assertEquals("done", done.phase());
+    assertEquals(8, done.count(Outcome.SUCCEEDED));
+    assertTrue(done.runs() >= 1, "never continued as new");
+    assertEquals(StrategyWorkflowTest.hosts(8), fleet.prepared.stream().sorted().toList(), "a host was walked twice");
+
+    clear("continue-as-new");
+    WorkflowExecution first = execution(wf);
+    WorkflowExecutionHistory run1 = save(client, first, "v1-continue-as-new-rollout-run1.json");
+    HistoryEvent last = run1.getLastEvent();
+    assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, last.getEventType());
+    WorkflowExecution second =
+        WorkflowExecution.newBuilder()
+            .setWorkflowId(first.getWorkflowId())
+            .setRunId(last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId())
+            .build();
+    WorkflowExecutionHistory run2 = save(client, second, "v1-continue-as-new-rollout-run2.json");
+    List<WorkflowExecution> hosts1 = hostRuns(run1);
+    List<WorkflowExecution> hosts2 = hostRuns(run2);
+    assertFalse(hosts1.isEmpty() || hosts2.isEmpty(), "a run walked no host");
+    saveHost(client, hosts1.get(0), "v1-continue-as-new-host-" + host(hosts1.get(0)) + ".json");
+    saveHost(client, hosts2.get(0), "v1-continue-as-new-host-" + host(hosts2.get(0)) + ".json");
+
+    // The second run's input, as the default data converter wrote it: the carried state.
+    Payload input = run2.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0);
+    assertEquals("json/plain", input.getMetadataOrThrow("encoding").toStringUtf8());
+    RolloutInput carried = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(input, RolloutInput.class, RolloutInput.class);
+    assertTrue(carried.carried().isPresent(), "the second run carried nothing");
+    assertEquals(1, carried.carried().get().runs());
+    assertFalse(carried.carried().get().results().isEmpty(), "continued before any host was done");
+    assertFalse(carried.carried().get().queue().isEmpty() && carried.carried().get().waveQueue().isEmpty(), "continued after the walk");
+    Files.createDirectories(CARRIED);
+    Files.write(CARRIED.resolve("v1-carried-input.json"), input.getData().toByteArray());
+  }
+
+  /**
+   * Five hosts in waves [1, 2] (1, 2, 2), two at a time, with host pre- and post-checks and wave
+   * pre- and post-checks that pass, and a host post-check (on_failure: continue) that fails for
+   * h03: recorded, and the rollout goes on.
+   */
+  @Test
+  void healthChecks(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(5));
+    fleet.gates(
+        r ->
+            r.gate().name().equals("latency") && r.host().orElse("").equals("h03")
+                ? new GateCheck(false, "p99 latency 870ms, over 500ms")
+                : new GateCheck(true, ""));
+    Definition d =
+        StrategyWorkflowTest.definition(
+            2,
+            """
+            waves: [1, 2]
+            pre_checks:
+              host:
+                - { name: lb-pool, hosts: lb, tasks: [ { ansible.builtin.ping: {} } ] }
+              wave:
+                - { name: capacity, http: "http://capacity/{wave}" }
+            post_checks:
+              host:
+                - { name: health, http: "http://{host}:8080/health" }
+                - { name: latency, http: "http://{host}:8080/latency", on_failure: continue }
+              wave:
+                - { name: errors, http: "http://metrics/errors?wave={wave}" }
+            """);
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(d, 1));
+    RolloutStatus done = result(wf);
+    assertEquals("done", done.phase());
+    assertEquals(5, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of(1, 2, 2), done.progress().waveSizes());
+    assertTrue(done.steering().isEmpty(), "a check caught the rollout");
+    assertEquals(
+        List.of("latency"), done.progress().gates().stream().filter(g -> !g.passed()).map(GateResult::gate).toList());
+    assertEquals(5 * 3 + 3 * 2, fleet.gateRuns.size(), "checks run: " + fleet.gateRuns);
+
+    clear("health-checks");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-health-checks-rollout.json");
+    saveHost(client, rollout, "h01", "v1-health-checks-host-h01.json");
+    saveHost(client, rollout, "h03", "v1-health-checks-host-h03.json");
+  }
+
+  /**
+   * Four hosts, one at a time: h02's upgrade fails once, which catches the rollout (its exit job
+   * runs, finish does not); the release signal walks h02 again, and the rollout finishes.
+   */
+  @Test
+  void catchRelease(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(4));
+    AtomicInteger upgradesOfH02 = new AtomicInteger();
+    fleet.job(
+        r ->
+            r.target().host().equals("h02")
+                    && r.step().job().name().equals("upgrade")
+                    && upgradesOfH02.incrementAndGet() == 1
+                ? new RunResult(RunStatus.FAILED, "apt upgrade", "ansible.builtin.apt", "E: dpkg was interrupted", 0, "/logs/h02.log")
+                : MockFleet.OK);
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+    RolloutStatus caught = RolloutWorkflowTest.awaitPhase(wf, "caught");
+    assertEquals(List.of("h02"), caught.awaiting());
+    assertEquals("auto-catch", caught.steering().get(0).kind());
+    wf.releaseSignal(new ReleaseRequest(false, "alice@ops"));
+    RolloutStatus done = result(wf);
+    assertEquals("done", done.phase());
+    assertEquals(4, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of("h01", "h02", "h02", "h03", "h04"), fleet.prepared);
+    assertEquals(List.of("auto-catch", "release"), done.steering().stream().map(Steering::kind).toList());
+
+    clear("catch-release");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-catch-release-rollout.json");
+    List<WorkflowExecution> h02 = hostRuns(rollout).stream().filter(e -> host(e).equals("h02")).toList();
+    assertEquals(2, h02.size());
+    saveHost(client, h02.get(0), "v1-catch-release-host-h02-run1.json");
+    saveHost(client, h02.get(1), "v1-catch-release-host-h02-run2.json");
+  }
+
+  /** Three hosts, one at a time, with the check flag: every job with --check, no claim, no finish. */
+  @Test
+  void dryRun(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
+    RolloutRequest request =
+        with(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), true, RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+    RolloutWorkflow wf = start(env, worker, client, fleet, request);
+    RolloutStatus done = result(wf);
+    assertEquals("done", done.phase());
+    assertTrue(done.check());
+    assertEquals(3, done.count(Outcome.CHECKED));
+    assertEquals(List.of(), fleet.finished);
+    assertEquals(List.of("drain", "upgrade", "reboot", "uncordon"), fleet.jobsOf("h01"), "a dry run claimed");
+
+    clear("dry-run");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-dry-run-rollout.json");
+    saveHost(client, rollout, "h01", "v1-dry-run-host-h01.json");
+  }
+
+  static RolloutWorkflow start(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet, RolloutRequest request) {
+    worker.registerActivitiesImplementations(fleet.host, fleet.workspace, fleet.gates);
+    env.start();
+    RolloutWorkflow wf = RolloutWorkflowTest.rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, new RolloutInput(request, Optional.empty()));
+    return wf;
+  }
+
+  static RolloutStatus result(RolloutWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
+  }
+
+  static RolloutRequest with(RolloutRequest r, boolean check, int eventsPerRun) {
+    return new RolloutRequest(
+        r.definition(), r.limit(), r.seed(), r.concurrency(), check, r.stompLocks(), r.startedBy(), r.heartbeatTimeout(),
+        eventsPerRun, r.searchAttributes());
+  }
+
+  /** The rollout's first run. */
+  static WorkflowExecution execution(RolloutWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getExecution();
+  }
+
+  /** The host workflow runs a rollout's run started, in order. */
+  static List<WorkflowExecution> hostRuns(WorkflowExecutionHistory rollout) {
+    return rollout.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
+        .map(e -> e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution())
+        .toList();
+  }
+
+  static String host(WorkflowExecution e) {
+    return e.getWorkflowId().substring(e.getWorkflowId().lastIndexOf('/') + 1);
+  }
+
+  static void saveHost(WorkflowClient client, WorkflowExecutionHistory rollout, String host, String file) throws IOException {
+    List<WorkflowExecution> runs = hostRuns(rollout).stream().filter(e -> host(e).equals(host)).toList();
+    assertEquals(1, runs.size(), "runs of host " + host);
+    saveHost(client, runs.get(0), file);
+  }
+
+  static void saveHost(WorkflowClient client, WorkflowExecution e, String file) throws IOException {
+    WorkflowExecutionHistory h = save(client, e, file);
+    assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, h.getLastEvent().getEventType());
+  }
+
+  /**
+   * Writes the history of a closed run (completed, or continued as new), once it has replayed
+   * against today's code.
+   */
+  static WorkflowExecutionHistory save(WorkflowClient client, WorkflowExecution e, String file) throws IOException {
+    WorkflowExecutionHistory h = client.fetchHistory(e.getWorkflowId(), e.getRunId());
+    EventType end = h.getLastEvent().getEventType();
+    assertTrue(
+        end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+        file + " ends in " + end);
+    assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, h.getEvents().get(0).getEventType());
+    try {
+      WorkflowReplayer.replayWorkflowExecution(h, RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+    } catch (Exception replay) {
+      throw new AssertionError(file + " does not replay", replay);
+    }
+    Files.createDirectories(HISTORIES);
+    Files.writeString(HISTORIES.resolve(file), h.toJson(true));
+    return h;
+  }
+
+  /** Removes a scenario's earlier recording, whose hosts may differ from this one's. */
+  static void clear(String scenario) throws IOException {
+    try (Stream<Path> files = Files.list(HISTORIES)) {
+      for (Path p : files.filter(p -> p.getFileName().toString().startsWith("v1-" + scenario + "-")).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
