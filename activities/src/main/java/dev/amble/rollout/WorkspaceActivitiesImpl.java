@@ -16,6 +16,8 @@ import dev.amble.ansible.WorkspaceDir;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
+import dev.amble.pages.TemporalPages;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,9 +36,16 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ProcessRunner runner;
+  private final Optional<TemporalPages> pages;
 
+  /** For fact gathering and planning outside a worker (the CLI): no plan is kept in Temporal. */
   public WorkspaceActivitiesImpl(ProcessRunner runner) {
+    this(runner, Optional.empty());
+  }
+
+  public WorkspaceActivitiesImpl(ProcessRunner runner, Optional<TemporalPages> pages) {
     this.runner = runner;
+    this.pages = pages;
   }
 
   @Override
@@ -51,19 +60,33 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   }
 
   @Override
-  public RolloutPlan planRollout(PlanRequest request) {
-    Definition d = request.definition();
+  public PlanSummary planPages(PlanPagesRequest request) {
+    TemporalPages store =
+        pages.orElseThrow(() -> new IllegalStateException("this process keeps no pages in Temporal"));
+    Plan plan = plan(request.definition(), request.limit(), request.seed());
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    return new PlanPagesWriter(store, ActivityHeartbeat.current()).write(plan, request.prefix(), attempt);
+  }
+
+  /** Hosts resolved (their vars kept on the worker for later checks), then planned in walk order. */
+  private Plan plan(Definition d, Optional<String> limit, long seed) {
     WorkspacePlanner planner = new WorkspacePlanner(new Inventory(runner));
-    Inventory.Hosts hosts = planner.hosts(d, request.limit());
+    Inventory.Hosts hosts = planner.hosts(d, limit);
     if (hosts.names().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no hosts match \"" + d.workspace().hostPattern() + "\""
-              + request.limit().map(l -> " with --limit \"" + l + "\"").orElse("")
+              + limit.map(l -> " with --limit \"" + l + "\"").orElse("")
               + " in the inventory",
           "NoHosts");
     }
     HostVars.writeAll(WorkspaceDir.of(Path.of(d.folder()), d.workspace().name()), hosts);
-    Plan plan = planner.plan(d, hosts, request.limit(), request.seed());
+    return planner.plan(d, hosts, limit, seed);
+  }
+
+  /** The plan in one result, for rollouts started before pages (it grows with the fleet). */
+  @Override
+  public RolloutPlan planRollout(PlanRequest request) {
+    Plan plan = plan(request.definition(), request.limit(), request.seed());
     List<RolloutPlan.Planned> walk = new ArrayList<>();
     Map<String, List<String>> skipped = new LinkedHashMap<>();
     for (HostPlan h : plan.hosts()) {

@@ -169,7 +169,7 @@ final class RolloutLauncher {
       RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, options.build());
       WorkflowExecution started;
       try {
-        started = WorkflowClient.start(wf::run, new RolloutInput(request, Optional.empty()));
+        started = WorkflowClient.start(wf::run, RolloutInput.start(request));
       } catch (WorkflowExecutionAlreadyStarted e) {
         Rollouts.Found running = Rollouts.require(client, workspace);
         throw Exit.badInput(

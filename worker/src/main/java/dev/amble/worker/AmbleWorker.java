@@ -5,6 +5,9 @@ import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.host.HostActivitiesImpl;
 import dev.amble.host.HostWorkflowImpl;
+import dev.amble.pages.PageActivitiesImpl;
+import dev.amble.pages.PageWorkflowImpl;
+import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.GateActivitiesImpl;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
@@ -46,12 +49,15 @@ public final class AmbleWorker {
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(settings.maxParallelAnsible())
                 .build());
-    worker.registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
     ProcessRunner runner = new ProcessRunner(ansible, settings.becomePassword(), env);
+    TemporalPages pages = new TemporalPages(factory.getWorkflowClient(), settings.taskQueue());
     worker.registerActivitiesImplementations(
         new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC()),
-        new WorkspaceActivitiesImpl(runner),
-        new GateActivitiesImpl(runner));
+        new WorkspaceActivitiesImpl(runner, Optional.of(pages)),
+        new GateActivitiesImpl(runner),
+        new PageActivitiesImpl(pages));
     return worker;
   }
 }

@@ -17,10 +17,17 @@ public enum Outcome {
   /** Another workspace holds the host's lock. */
   LOCKED,
   /** A failing pre-check held the host back: nothing was done to it, it waits to be walked. */
-  HELD;
+  HELD,
+  /** The walk was cancelled with the rollout ({@code amble cancel --now}): its exit jobs ran. */
+  CANCELLED;
 
   public String word() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the rollout lists it with its reason: a failure, or a walk cut short. */
+  public boolean isListed() {
+    return isFailure() || this == CANCELLED;
   }
 
   /** Whether the rollout counts it against the walk: failed, unreachable or locked. */

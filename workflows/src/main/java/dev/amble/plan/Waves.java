@@ -29,6 +29,42 @@ public final class Waves {
     return sizes;
   }
 
+  /** How many waves {@link #sizes} makes, without making the list. */
+  public static int count(List<Amount> configured, int walked) {
+    if (walked <= 0) {
+      return 0;
+    }
+    if (configured.isEmpty()) {
+      return 1;
+    }
+    int left = walked;
+    int waves = 0;
+    for (int i = 0; i < configured.size() - 1 && left > 0; i++) {
+      left -= Math.min(left, configured.get(i).waveSize(walked));
+      waves++;
+    }
+    if (left > 0) {
+      int last = Math.max(1, configured.get(configured.size() - 1).waveSize(walked));
+      waves += (left + last - 1) / last;
+    }
+    return waves;
+  }
+
+  /** The first {@code most} of {@link #sizes}: what status shows of a plan with many waves. */
+  public static List<Integer> firstSizes(List<Amount> configured, int walked, int most) {
+    List<Integer> sizes = new ArrayList<>();
+    int left = walked;
+    for (int i = 0; left > 0 && sizes.size() < most; i++) {
+      int n =
+          configured.isEmpty()
+              ? left
+              : Math.min(left, configured.get(Math.min(i, configured.size() - 1)).waveSize(walked));
+      sizes.add(n);
+      left -= n;
+    }
+    return sizes;
+  }
+
   /** The size of wave {@code number} (1-based); waves past the plan take the last size. */
   public static int size(List<Amount> configured, int walked, int number) {
     if (configured.isEmpty()) {

@@ -1,50 +1,65 @@
 package dev.amble.rollout;
 
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 
 /**
- * What a rollout carries from one run to the next when it continues as new: only what it must.
- *
- * @param queue hosts still to walk, in order (failed hosts to retry first)
- * @param results every host that is done, in the order they finished
- * @param awaiting failed hosts waiting for the operator's release (retry, or skip)
- * @param runs how many runs of the workflow came before this one
- * @param walkTotal how many hosts the plan walks (the base of percentages)
- * @param wave the current wave
- * @param waveQueue hosts of the current wave not started yet
- * @param waveHosts every host of the current wave (for its failure budget)
- * @param aborted a gate aborted the rollout
- * @param gates the latest gate results
- * @param stage {@code walking} (in the middle of a wave) or {@code next} (between waves)
+ * Everything a rollout carries from one run to the next when it continues as new, and nothing that
+ * grows with the fleet: the stage, the plan's counts and where its pages are, the wave walk's
+ * cursor, the report's counts (and a page's worth of failed hosts), catch and release, the
+ * latest health check results, and how it ends. Built once per run, in the workflow's
+ * constructor.
  */
-public record RolloutState(
-    String rollout,
-    int total,
-    List<String> queue,
-    Map<String, HostResult> results,
-    List<String> awaiting,
-    Caught caught,
-    List<Steering> steering,
-    int runs,
-    int walkTotal,
-    int wave,
-    List<String> waveQueue,
-    List<String> waveHosts,
-    boolean aborted,
-    List<GateResult> gates,
-    String stage) {
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+public final class RolloutState {
+  /** At most this many health check results are kept (the latest). */
+  static final int CHECKS_KEPT = 20;
 
-  /** Fields missing from a state carried by an older amble take their defaults. */
-  public RolloutState {
-    waveQueue = waveQueue == null ? List.of() : waveQueue;
-    waveHosts = waveHosts == null ? List.of() : waveHosts;
-    gates = gates == null ? List.of() : gates;
-    stage = stage == null ? "walking" : stage;
+  /** The rollout's first run ID: it names the rollout in locks, pages and status. */
+  String rollout = "";
+  /** Runs of the workflow before this one. */
+  int runs;
+  Stage stage = Stage.PLANNING;
+  /** In PRE_CHECKS and POST_CHECKS: the next health check to run. */
+  int gate;
+  /** In BAKING and PAUSING: when the wait ends, workflow time in epoch milliseconds. */
+  long until;
+  /** Empty until planned. */
+  Optional<PlanSummary> plan = Optional.empty();
+  /** Hosts the plan walks: the base of percentages (a wave's size, the failure budget). */
+  int walkTotal;
+  /** Every host the pattern and limit matched. */
+  int total;
+  WaveWalk walk = new WaveWalk();
+  Report report = new Report();
+  /** Failed hosts that count against the failure budget (the awaiting ones included). */
+  int failures;
+  CatchAndRelease steering = new CatchAndRelease();
+  Deque<GateResult> checks = new ArrayDeque<>();
+  /** A health check aborted the rollout. */
+  boolean aborted;
+  /** The rollout is being cancelled: by whom, why, and whether now. */
+  Optional<CancelRequest> cancel = Optional.empty();
+  /** Why it ended, once it did. */
+  String ended = "";
+
+  RolloutState() {}
+
+  /** No new host starts: aborted or cancelled. */
+  boolean stopping() {
+    return aborted || cancel.isPresent();
   }
 
-  /** Whether the rollout is caught, since when, by whom and why. */
-  public record Caught(boolean caught, String reason, String by, String since) {
-    public static final Caught NO = new Caught(false, "", "", "");
+  int walk() {
+    return plan.map(PlanSummary::walk).orElse(0);
+  }
+
+  void remember(GateResult r) {
+    checks.addLast(r);
+    while (checks.size() > CHECKS_KEPT) {
+      checks.removeFirst();
+    }
   }
 }

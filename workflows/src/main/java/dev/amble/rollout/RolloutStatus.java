@@ -10,6 +10,16 @@ import java.util.Map;
  *     post-checks), {@code pausing} (between waves), {@code caught}, {@code draining} (caught or
  *     aborting, with hosts still in flight), {@code done}, or {@code aborted}
  * @param inProgress hosts being walked now
+ * @param results hosts with a result worth listing: those waiting for a release and the latest
+ *     failures not yet on a failed page (at most {@link dev.amble.pages.Pages#RESULT_PAGE_SIZE});
+ *     succeeded and skipped hosts are counted, not listed. (A rollout started before amble kept
+ *     pages lists every host here.)
+ * @param seed the shuffle seed the plan used
+ * @param ended why the rollout ended, in one line; empty while it runs
+ * @param pages the prefix of the rollout's page IDs ({@link dev.amble.pages.Pages}); empty for a
+ *     rollout started before amble kept pages
+ * @param failedPages how many pages of failed hosts there are
+ * @param failedTotal failed hosts over every page and {@code results}
  */
 public record RolloutStatus(
     String workspace,
@@ -24,19 +34,26 @@ public record RolloutStatus(
     List<String> inProgress,
     Map<String, HostResult> results,
     List<String> awaiting,
-    RolloutState.Caught caught,
+    Caught caught,
     List<Steering> steering,
     int runs,
-    Progress progress) {
+    Progress progress,
+    long seed,
+    String ended,
+    String pages,
+    int failedPages,
+    int failedTotal) {
 
-  /** A status serialized before strategies existed has no progress. */
+  /** A status serialized before strategies (or pages) existed lacks their fields. */
   public RolloutStatus {
     progress = progress == null ? Progress.NONE : progress;
+    ended = ended == null ? "" : ended;
+    pages = pages == null ? "" : pages;
   }
 
-  /** The rollout ended: done, or aborted by a gate. */
+  /** The rollout ended: done, aborted by a health check, or cancelled. */
   public boolean done() {
-    return phase.equals("done") || phase.equals("aborted");
+    return Phase.of(phase).ended();
   }
 
   public int count(dev.amble.host.Outcome outcome) {

@@ -18,10 +18,23 @@ public record RolloutSummary(
     int remaining,
     List<String> inProgress,
     List<String> awaiting,
-    RolloutState.Caught caught,
-    Progress progress) {
+    Caught caught,
+    Progress progress,
+    String rollout,
+    long seed,
+    String ended,
+    String pages,
+    int failedPages,
+    int failedTotal) {
 
   public static final String MEMO_KEY = "amble";
+
+  /** A summary kept before pages existed lacks their fields. */
+  public RolloutSummary {
+    rollout = rollout == null ? "" : rollout;
+    ended = ended == null ? "" : ended;
+    pages = pages == null ? "" : pages;
+  }
 
   public static RolloutSummary of(RolloutStatus s) {
     return new RolloutSummary(
@@ -36,6 +49,12 @@ public record RolloutSummary(
         s.inProgress(),
         s.awaiting(),
         s.caught(),
-        s.progress());
+        s.progress(),
+        s.rollout(),
+        s.seed(),
+        s.ended(),
+        s.pages(),
+        s.failedPages(),
+        s.failedTotal());
   }
 }

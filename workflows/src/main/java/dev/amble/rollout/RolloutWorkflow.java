@@ -40,6 +40,22 @@ public interface RolloutWorkflow {
   @UpdateValidatorMethod(updateName = "catchRollout")
   void validateCatch(CatchRequest request);
 
+  /**
+   * Ends the rollout gracefully: no new host starts, hosts in flight finish their walk, it ends
+   * {@code cancelled}. With {@code now}, only records who and why: Temporal's cancellation, which
+   * the CLI requests next, stops the jobs in flight.
+   */
+  @SignalMethod(name = "cancel")
+  void cancelSignal(CancelRequest request);
+
+  /** {@link #cancelSignal}, returning the status once the cancel is in effect. */
+  @UpdateMethod(name = "cancelRollout")
+  RolloutStatus cancelRollout(CancelRequest request);
+
+  /** Refuses to cancel a rollout that has ended. */
+  @UpdateValidatorMethod(updateName = "cancelRollout")
+  void validateCancel(CancelRequest request);
+
   @QueryMethod
   RolloutStatus status();
 }

@@ -6,7 +6,11 @@ import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
-import dev.amble.plan.HostOrder;
+import dev.amble.pages.Page;
+import dev.amble.pages.PageActivities;
+import dev.amble.pages.PageLine;
+import dev.amble.pages.PageWorkflow;
+import dev.amble.pages.Pages;
 import dev.amble.plan.Waves;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
@@ -14,282 +18,394 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * The rolling run: plan, then waves of hosts (one wave of every host unless the workspace says
- * otherwise), each a sliding window of host workflows, with health gates around hosts and waves
- * and every interval, a failure budget, and steering by catch and release.
+ * The rolling run: plan (the walk order kept as pages in Temporal), then waves of hosts (one wave
+ * of every host unless the workspace says otherwise), each a sliding window of host workflows,
+ * with health checks around hosts and waves and every interval, a failure budget, catch and
+ * release, and cancel. Its state ({@link RolloutState}) is bounded whatever the fleet's size, and
+ * one place ({@link #run}) decides to continue as new, between stages or when a stage yields.
+ *
+ * <p>A history begun by amble's first engine has no {@value #ENGINE} version marker: it goes on
+ * in {@link LegacyRollout}, unchanged.
  */
 public final class RolloutWorkflowImpl implements RolloutWorkflow {
-  /** At most this many steering acts are kept (the latest). */
-  static final int STEERING_KEPT = 50;
+  /** The version marker that chooses the engine. */
+  static final String ENGINE = "rollout-engine";
 
-  /** At most this many gate results are kept (the latest). */
-  static final int GATES_KEPT = 20;
+  /** The engine that keeps pages. */
+  static final int PAGED = 1;
 
-  /** The stage after the last: the walk is over. */
-  private static final String END = "end";
+  /** At most this many wave sizes are shown by status. */
+  static final int WAVE_SIZES_SHOWN = 100;
+
+  private static final ActivityOptions WORKSPACE_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(2))
+                  .setMaximumInterval(Duration.ofMinutes(1))
+                  .setMaximumAttempts(10)
+                  .build())
+          .build();
 
   private final WorkspaceActivities workspace =
+      Workflow.newActivityStub(WorkspaceActivities.class, WORKSPACE_OPTIONS);
+
+  private final PageActivities pageReader =
       Workflow.newActivityStub(
-          WorkspaceActivities.class,
+          PageActivities.class,
           ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(30))
-              .setHeartbeatTimeout(Duration.ofMinutes(2))
+              .setStartToCloseTimeout(Duration.ofMinutes(2))
               .setRetryOptions(
                   RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(2))
+                      .setInitialInterval(Duration.ofSeconds(1))
                       .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(10)
                       .build())
               .build());
 
-  private RolloutRequest request;
-  private Strategy strategy = Strategy.DEFAULT;
-  private String rollout = "";
-  private String phase = "planning";
-  /** What the rollout does when nothing stops it: walking, baking or pausing. */
-  private String activity = "walking";
-  private int total;
-  private int walkTotal;
-  /** Hosts of the waves after the current one, in order. */
-  private final Deque<String> queue = new ArrayDeque<>();
-  /** Hosts of the current wave not started yet. */
-  private final Deque<String> waveQueue = new ArrayDeque<>();
-  /** Every host of the current wave. */
-  private final List<String> waveHosts = new ArrayList<>();
-  private int wave;
-  private final Map<String, HostResult> results = new LinkedHashMap<>();
+  private final RolloutInput input;
+  private final RolloutRequest request;
+  private final Strategy strategy;
+  private final RolloutState state;
+  /** A first engine's walk order, still to be kept as pages (a rollout it continued as new). */
+  private Optional<List<String>> legacyWalk = Optional.empty();
+
+  /** Decided at the first step: empty until then. */
+  private Optional<Boolean> paged = Optional.empty();
+
+  private LegacyRollout legacy;
+
+  // What a run holds and does not carry: the hosts in flight, the walk page read last.
   private final Map<String, Promise<HostOutcome>> inFlight = new LinkedHashMap<>();
-  private final List<String> awaiting = new ArrayList<>();
-  private RolloutState.Caught caught = RolloutState.Caught.NO;
-  private final Deque<Steering> steering = new ArrayDeque<>();
-  private final Deque<GateResult> gates = new ArrayDeque<>();
-  private boolean aborted;
-  private int runs;
+  private Optional<Page> page = Optional.empty();
   private RolloutSummary recorded;
-  private boolean finished;
-  private boolean stopChecks;
-  private Promise<Void> continuous;
+  private boolean checksStop;
+  private Optional<Promise<Void>> continuous = Optional.empty();
+
+  @WorkflowInit
+  public RolloutWorkflowImpl(RolloutInput input) {
+    this.input = input;
+    this.request = input.request();
+    this.strategy = request.definition().workspace().strategy();
+    if (input.state().isPresent()) {
+      state = input.state().get();
+    } else if (input.carried().isPresent()) {
+      RolloutStateV1 v1 = input.carried().get();
+      state = v1.toState(new FailureBudget(strategy, v1.walkTotal()));
+      legacyWalk = Optional.of(v1.walkOrder());
+    } else {
+      state = new RolloutState();
+    }
+  }
+
+  private FailureBudget budget() {
+    return new FailureBudget(strategy, state.walkTotal);
+  }
+
+  /** Whether this history runs the current engine; decided once, recorded as a version marker. */
+  private boolean paged() {
+    if (paged.isEmpty()) {
+      boolean current = Workflow.getVersion(ENGINE, Workflow.DEFAULT_VERSION, PAGED) == PAGED;
+      paged = Optional.of(current);
+      if (!current) {
+        legacy = new LegacyRollout();
+      }
+    }
+    return paged.get();
+  }
 
   @Override
-  public RolloutStatus run(RolloutInput input) {
-    request = input.request();
-    strategy = request.definition().workspace().strategy();
-    String stage = "next";
-    if (input.carried().isPresent()) {
-      stage = restore(input.carried().get());
-    } else {
-      rollout = Workflow.getInfo().getFirstExecutionRunId();
-      plan();
+  public RolloutStatus run(RolloutInput ignored) {
+    if (!paged()) {
+      return legacy.run(input);
     }
-    startContinuousChecks();
-    while (!stage.equals(END)) {
-      stage = step(stage);
+    try {
+      if (legacyWalk.isPresent()) {
+        adoptLegacyWalk();
+      }
+      startContinuousChecks();
+      while (state.stage != Stage.ENDED) {
+        if (continueAsNewDue() && inFlight.isEmpty() && state.stage != Stage.ENDING) {
+          continueAsNew();
+        }
+        state.stage = step(state.stage);
+      }
+    } catch (CanceledFailure cancelled) {
+      Workflow.newDetachedCancellationScope(this::endCancelled).run();
+      throw cancelled;
     }
-    finished = true;
-    if (continuous != null) {
-      continuous.get();
-    }
-    phase = aborted ? "aborted" : "done";
     record();
     Workflow.await(Workflow::isEveryHandlerFinished);
     return status();
   }
 
-  private void plan() {
-    RolloutPlan plan =
-        workspace.planRollout(new PlanRequest(request.definition(), request.limit(), request.seed()));
-    for (RolloutPlan.Skipped group : plan.skipped()) {
-      for (String host : group.hosts()) {
-        results.put(host, new HostResult(Outcome.SKIPPED, group.reason()));
+  /** Runs the stage, or part of it; returns the stage to go on with (the same one to yield). */
+  private Stage step(Stage stage) {
+    keepFullFailedPages();
+    return switch (stage) {
+      case PLANNING -> plan();
+      case NEXT_WAVE -> nextWave();
+      case PRE_CHECKS -> {
+        if (!runWaveChecks(strategy.preChecks().wave(), "pre")) {
+          yield Stage.PRE_CHECKS;
+        }
+        yield state.stopping() ? Stage.ENDING : Stage.WALKING;
       }
-    }
-    // The plan comes in walk order already; sorting here again (a pure function of the names,
-    // the sort order and the recorded seed) makes the order the workflow's own decision.
-    queue.addAll(
-        HostOrder.sort(
-            plan.walk().stream().map(RolloutPlan.Planned::host).toList(),
-            request.definition().workspace().sortOrder(),
-            request.seed()));
-    total = plan.total();
-    walkTotal = queue.size();
+      case WALKING -> walkWave();
+      case BAKING -> {
+        if (!waitUntil(Stage.BAKING)) {
+          yield Stage.BAKING;
+        }
+        state.gate = 0;
+        yield Stage.POST_CHECKS;
+      }
+      case POST_CHECKS -> afterWave();
+      case PAUSING -> waitUntil(Stage.PAUSING) ? Stage.NEXT_WAVE : Stage.PAUSING;
+      case ENDING -> end();
+      case ENDED -> Stage.ENDED;
+    };
   }
 
   /**
-   * Runs one stage of the walk and returns the next one. A stage is where a continued run
-   * resumes: every wait that may last (a catch, a gate's hold, bake time, a pause) continues as
-   * new from its own stage when the server suggests it, so history stays bounded for weeks.
-   * Waits carry their deadline in workflow time ("bake:DEADLINE", "pause:DEADLINE") and gate
-   * holds the index of the next gate ("pre:I", "post:I").
+   * A rollout the first engine continued as new: its walk order, which it carried, kept as pages;
+   * it goes on at the stage it was in.
    */
-  private String step(String stage) {
-    int colon = stage.indexOf(':');
-    String name = colon < 0 ? stage : stage.substring(0, colon);
-    long arg = colon < 0 ? 0 : Long.parseLong(stage.substring(colon + 1));
-    switch (name) {
-      case "next" -> {
-        if (caught.caught()) {
-          refreshPhase();
-          awaitRelease("next");
-        }
-        if (aborted || queue.isEmpty()) {
-          return END;
-        }
-        if (continueAsNewDue()) {
-          continueAsNew("next");
-        }
-        startWave();
-        return "pre:0";
+  private void adoptLegacyWalk() {
+    String prefix = Pages.prefix(Workflow.getInfo().getWorkflowId(), rolloutId());
+    List<String> order = legacyWalk.get();
+      int pages = 0;
+      for (int from = 0; from < order.size(); from += Pages.WALK_PAGE_SIZE) {
+        List<PageLine> lines =
+            order.subList(from, Math.min(order.size(), from + Pages.WALK_PAGE_SIZE)).stream()
+                .map(PageLine::walk)
+                .toList();
+        keepPage(Pages.id(prefix, "walk.v1", pages), new Page("walk.v1", pages, lines));
+        pages++;
       }
-      case "pre" -> {
-        runGates(strategy.preChecks().wave(), (int) arg, "wave " + wave + " (pre)", Optional.of("pre"));
-        return aborted ? END : "walking";
-      }
-      case "walking" -> {
-        walkWave();
-        if (aborted) {
-          return END;
-        }
-        return strategy.bakeTime().isZero()
-            ? "post:0"
-            : "bake:" + (Workflow.currentTimeMillis() + strategy.bakeTime().toMillis());
-      }
-      case "bake" -> {
-        waitUntil("baking", arg, stage);
-        return "post:0";
-      }
-      case "post" -> {
-        runGates(strategy.postChecks().wave(), (int) arg, "wave " + wave + " (post)", Optional.of("post"));
-        if (queue.isEmpty() || aborted) {
-          return "next";
-        }
-        if (strategy.manualPause()) {
-          catchBy("amble", "wave " + wave + " is done; release to start wave " + (wave + 1), "pause");
-        } else if (strategy.pauseBetweenWaves().isPresent()) {
-          return "pause:" + (Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis());
-        }
-        return "next";
-      }
-      case "pause" -> {
-        waitUntil("pausing", arg, stage);
-        return "next";
-      }
-      default -> throw new IllegalStateException("unknown stage " + stage);
-    }
+      state.plan =
+          Optional.of(
+              new PlanSummary(
+                  prefix, "walk.v1", order.size(), pages, Pages.WALK_PAGE_SIZE, "", 0, 0,
+                  state.total, List.of()));
+      legacyWalk = Optional.empty();
   }
 
-  /** Waits while caught (and not aborted), continuing as new from {@code stage} when due. */
-  private void awaitRelease(String stage) {
-    while (caught.caught() && !aborted) {
-      Workflow.await(() -> !caught.caught() || aborted || continueAsNewDue());
-      if (caught.caught() && !aborted && continueAsNewDue()) {
-        continueAsNew(stage);
-      }
-    }
-  }
-
-  /**
-   * Baking or pausing until a deadline in workflow time (or an abort), continuing as new when
-   * due.
-   */
-  private void waitUntil(String doing, long deadline, String stage) {
-    activity = doing;
-    phase = phaseNow();
+  private Stage plan() {
+    String prefix = Pages.prefix(Workflow.getInfo().getWorkflowId(), rolloutId());
+    state.rollout = Workflow.getInfo().getFirstExecutionRunId();
     record();
-    long left;
-    while (!aborted && (left = deadline - Workflow.currentTimeMillis()) > 0) {
-      if (!Workflow.await(Duration.ofMillis(left), () -> aborted || continueAsNewDue())) {
-        break; // the deadline
-      }
-      if (!aborted && continueAsNewDue()) {
-        continueAsNew(stage); // does not return
-      }
-    }
-    activity = "walking";
+    PlanSummary plan =
+        workspace.planPages(
+            new PlanPagesRequest(request.definition(), request.limit(), request.seed(), prefix));
+    state.plan = Optional.of(plan);
+    state.total = plan.total();
+    state.walkTotal = plan.walk();
+    state.report.count(Outcome.SKIPPED, plan.skippedHosts());
+    return Stage.NEXT_WAVE;
   }
 
-  /** The next wave: its hosts from the queue; its pre-checks are the next stage. */
-  private void startWave() {
-    wave++;
-    waveHosts.clear();
-    int size = Waves.size(strategy.waves(), walkTotal, wave);
-    for (int i = 0; i < size && !queue.isEmpty(); i++) {
-      String host = queue.removeFirst();
-      waveQueue.addLast(host);
-      waveHosts.add(host);
+  private String rolloutId() {
+    return state.rollout.isEmpty() ? Workflow.getInfo().getFirstExecutionRunId() : state.rollout;
+  }
+
+  /** Between waves: waits while caught, then the next wave's pre-checks, or the end. */
+  private Stage nextWave() {
+    if (state.steering.caught() && !state.stopping()) {
+      record();
+      Workflow.await(() -> !state.steering.caught() || state.stopping() || continueAsNewDue());
+      if (state.steering.caught() && !state.stopping()) {
+        return Stage.NEXT_WAVE; // continues as new
+      }
     }
-    activity = "walking";
-    phase = phaseNow();
+    if (state.stopping() || state.walk.orderDone(state.walk())) {
+      return Stage.ENDING;
+    }
+    state.walk.startWave(
+        Waves.size(strategy.waves(), state.walkTotal, state.walk.wave + 1), state.walk());
+    state.gate = 0;
+    return Stage.PRE_CHECKS;
   }
 
   /** The current wave as a sliding window, until each of its hosts is done. */
-  private void walkWave() {
+  private Stage walkWave() {
     while (true) {
-      phase = phaseNow();
       record();
       Workflow.await(
           () ->
               anyFinished()
                   || canStart()
                   || waveDone()
-                  || (aborted && inFlight.isEmpty())
+                  || (state.stopping() && inFlight.isEmpty())
                   || (continueAsNewDue() && inFlight.isEmpty()));
       collectFinished();
-      if ((aborted && inFlight.isEmpty()) || waveDone()) {
-        return;
+      keepFullFailedPages();
+      if (state.stopping() && inFlight.isEmpty()) {
+        return Stage.ENDING;
+      }
+      if (waveDone()) {
+        state.gate = 0;
+        if (strategy.bakeTime().isZero()) {
+          return Stage.POST_CHECKS;
+        }
+        state.until = Workflow.currentTimeMillis() + strategy.bakeTime().toMillis();
+        return Stage.BAKING;
       }
       if (continueAsNewDue() && inFlight.isEmpty()) {
-        continueAsNew("walking");
+        return Stage.WALKING; // continues as new
       }
       while (canStart()) {
-        start(waveQueue.removeFirst());
+        start(nextHost());
       }
     }
   }
 
-  private String phaseNow() {
-    if (aborted) {
-      return inFlight.isEmpty() ? "aborted" : "draining";
+  /** After the wave's post-checks: the pause, a manual pause's catch, the next wave or the end. */
+  private Stage afterWave() {
+    if (!runWaveChecks(strategy.postChecks().wave(), "post")) {
+      return Stage.POST_CHECKS;
     }
-    if (caught.caught()) {
-      return inFlight.isEmpty() ? "caught" : "draining";
+    if (state.stopping()) {
+      return Stage.ENDING;
     }
-    return activity;
+    if (state.walk.orderDone(state.walk())) {
+      return Stage.NEXT_WAVE;
+    }
+    if (strategy.manualPause()) {
+      catchBy(
+          "amble",
+          "wave " + state.walk.wave + " is done; release to start wave " + (state.walk.wave + 1),
+          "pause");
+    } else if (strategy.pauseBetweenWaves().isPresent()) {
+      state.until =
+          Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis();
+      return Stage.PAUSING;
+    }
+    return Stage.NEXT_WAVE;
   }
 
-  /** The phase after a catch, a release or an abort, unless the rollout is not walking. */
-  private void refreshPhase() {
-    if (!phase.equals("done") && !phase.equals("planning") && !phase.equals("aborted")) {
-      phase = phaseNow();
-      record();
+  /**
+   * Baking or pausing until {@link RolloutState#until}; returns whether the wait is over (the
+   * deadline, or the rollout stopping), false to continue as new.
+   */
+  private boolean waitUntil(Stage waiting) {
+    record();
+    while (!state.stopping()) {
+      long left = state.until - Workflow.currentTimeMillis();
+      if (left <= 0) {
+        return true;
+      }
+      if (!Workflow.await(Duration.ofMillis(left), () -> state.stopping() || continueAsNewDue())) {
+        return true;
+      }
+      if (!state.stopping() && continueAsNewDue()) {
+        return false;
+      }
     }
+    return true;
+  }
+
+  /** Everything is done, aborted or cancelled: pages closed, why it ended said. */
+  private Stage end() {
+    stopContinuousChecks();
+    keepFullFailedPages();
+    closePages();
+    state.ended = endedBecause();
+    return Stage.ENDED;
+  }
+
+  /** Temporal's cancellation (amble cancel --now, the Web UI): hosts in flight end, then pages. */
+  private void endCancelled() {
+    if (state.cancel.isEmpty()) {
+      state.cancel =
+          Optional.of(
+              new CancelRequest(
+                  "", "Temporal's cancellation (the Web UI's Request Cancellation, or the API)", true));
+      state.steering.record("cancel --now", state.cancel.get().by(), "", now());
+    }
+    Workflow.await(() -> inFlight.values().stream().allMatch(Promise::isCompleted));
+    collectFinished();
+    state.stage = end();
+    record();
+  }
+
+  private String endedBecause() {
+    if (state.cancel.isPresent()) {
+      CancelRequest c = state.cancel.get();
+      return "cancelled by "
+          + c.by()
+          + (c.reason().isBlank() ? "" : ": " + c.reason())
+          + (c.now() ? " (now: the jobs in flight were stopped, their exit jobs ran)" : "");
+    }
+    if (state.aborted) {
+      return "aborted: "
+          + state.steering.log.stream()
+              .filter(s -> s.kind().equals("abort"))
+              .reduce((a, b) -> b)
+              .map(Steering::reason)
+              .orElse("a health check failed");
+    }
+    Report r = state.report;
+    return "done: "
+        + r.count(Outcome.SUCCEEDED)
+        + " succeeded, "
+        + r.count(Outcome.CHECKED)
+        + " checked, "
+        + r.count(Outcome.SKIPPED)
+        + " skipped, "
+        + r.failedTotal()
+        + " failed";
+  }
+
+  private Phase phase() {
+    if (state.stage == Stage.ENDED) {
+      if (state.cancel.isPresent()) {
+        return Phase.CANCELLED;
+      }
+      return state.aborted ? Phase.ABORTED : Phase.DONE;
+    }
+    if (state.stage == Stage.PLANNING) {
+      return Phase.PLANNING;
+    }
+    if (state.stopping()) {
+      return Phase.DRAINING;
+    }
+    if (state.steering.caught()) {
+      return inFlight.isEmpty() ? Phase.CAUGHT : Phase.DRAINING;
+    }
+    return switch (state.stage) {
+      case BAKING -> Phase.BAKING;
+      case PAUSING -> Phase.PAUSING;
+      default -> Phase.WALKING;
+    };
   }
 
   private boolean waveDone() {
-    return waveQueue.isEmpty() && inFlight.isEmpty() && awaiting.isEmpty();
+    return !state.walk.waveHasNext() && inFlight.isEmpty() && state.steering.awaiting.isEmpty();
   }
 
   private boolean canStart() {
-    return !caught.caught()
-        && !aborted
+    return !state.steering.caught()
+        && !state.stopping()
         && !continueAsNewDue()
-        && !waveQueue.isEmpty()
+        && state.walk.waveHasNext()
         && inFlight.size() < request.concurrency();
   }
 
@@ -307,13 +423,27 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         || Workflow.getInfo().getHistoryLength() > request.eventsPerRun();
   }
 
-  private void continueAsNew(String stage) {
-    stopChecks = true;
-    if (continuous != null) {
-      continuous.get();
-    }
+  /** The one place a run ends to go on as a new one, with the state as it is. */
+  private void continueAsNew() {
+    stopContinuousChecks();
     Workflow.await(Workflow::isEveryHandlerFinished);
-    Workflow.continueAsNew(new RolloutInput(request, Optional.of(state(stage))));
+    state.runs++;
+    Workflow.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
+  }
+
+  /** The next host: one to walk again first, else the next of the walk order (from its page). */
+  private String nextHost() {
+    if (!state.walk.retry.isEmpty()) {
+      return state.walk.retry.removeFirst();
+    }
+    PlanSummary plan = state.plan.orElseThrow();
+    int index = state.walk.cursor / plan.pageSize();
+    if (page.isEmpty() || page.get().index() != index) {
+      page = Optional.of(pageReader.read(Pages.id(plan.prefix(), plan.walkList(), index)));
+    }
+    String host = page.get().lines().get(state.walk.cursor % plan.pageSize()).host();
+    state.walk.cursor++;
+    return host;
   }
 
   private void start(String host) {
@@ -321,28 +451,29 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(RolloutRequest.hostWorkflowId(request.workspace(), host))
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setStaticSummary(Descriptions.hostSummary(request.workspace(), host));
     if (request.searchAttributes()) {
       options.setTypedSearchAttributes(AmbleSearchAttributes.host(request.workspace(), host));
     }
     HostWorkflow child = Workflow.newChildWorkflowStub(HostWorkflow.class, options.build());
-    HostInput input =
+    HostInput hostInput =
         new HostInput(
             request.definition(),
             host,
-            rollout,
+            rolloutId(),
             request.check(),
             request.stompLocks(),
             request.heartbeatTimeout(),
             request.searchAttributes(),
-            wave);
-    inFlight.put(host, Async.function(child::walk, input));
+            state.walk.wave);
+    inFlight.put(host, Async.function(child::walk, hostInput));
   }
 
   /**
    * Records every finished host, in the order they were started, and acts on what it says: its
-   * failed gates, and a failure over the budget, which catches the rollout.
+   * failed health checks, and a failure over the budget, which catches the rollout.
    */
   private void collectFinished() {
     Iterator<Map.Entry<String, Promise<HostOutcome>>> it = inFlight.entrySet().iterator();
@@ -352,90 +483,161 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         continue;
       }
       it.remove();
-      String host = e.getKey();
-      HostOutcome outcome;
-      try {
-        outcome = e.getValue().get();
-      } catch (RuntimeException failed) {
-        outcome = new HostOutcome(host, Outcome.FAILED, "host workflow failed: " + oneLine(failed), "");
-      }
-      if (outcome.outcome() == Outcome.HELD) {
-        waveQueue.addFirst(host); // not walked: it goes first once the gate is dealt with
-      } else {
-        results.put(host, new HostResult(outcome.outcome(), outcome.reason()));
-      }
+      HostOutcome outcome = outcomeOf(e.getKey(), e.getValue());
       for (GateResult g : outcome.gates()) {
-        remember(g);
+        state.remember(g);
         act(g);
       }
-      HostResult result = results.get(host);
-      if (result != null && countsAsFailure(result) && overBudget()) {
-        awaiting.add(host);
-        catchBy("amble", "host " + host + " " + result.outcome().word() + ": " + result.reason() + budgetNote(), "auto-catch");
+      if (outcome.outcome() == Outcome.HELD) {
+        state.walk.retry.addFirst(e.getKey()); // walked first once the check is dealt with
+        continue;
+      }
+      record(outcome);
+    }
+  }
+
+  private static HostOutcome outcomeOf(String host, Promise<HostOutcome> promise) {
+    try {
+      return promise.get();
+    } catch (ChildWorkflowFailure failed) {
+      if (failed.getCause() instanceof CanceledFailure) {
+        return new HostOutcome(host, Outcome.CANCELLED, "walk cancelled: its exit jobs ran", "");
+      }
+      return new HostOutcome(
+          host, Outcome.FAILED, "host workflow failed: " + Failures.oneLine(failed), "");
+    } catch (RuntimeException failed) {
+      return new HostOutcome(
+          host, Outcome.FAILED, "host workflow failed: " + Failures.oneLine(failed), "");
+    }
+  }
+
+  private void record(HostOutcome outcome) {
+    state.report.count(outcome.outcome(), 1);
+    PageLine line =
+        new PageLine(outcome.host(), outcome.outcome().word(), outcome.reason(), state.walk.wave);
+    if (budget().counts(outcome.outcome())) {
+      state.failures++;
+      state.walk.waveFailures++;
+      if (budget().over(state.failures, state.walk.waveFailures, state.walk.waveSize())) {
+        state.steering.awaiting.add(line);
+        catchBy(
+            "amble",
+            "host "
+                + outcome.host()
+                + " "
+                + outcome.outcome().word()
+                + ": "
+                + outcome.reason()
+                + budget().note(
+                    state.failures, state.walk.wave, state.walk.waveFailures, state.walk.waveSize()),
+            "auto-catch");
+        return;
       }
     }
-  }
-
-  /** Whether a result counts against the failure budget. */
-  private boolean countsAsFailure(HostResult r) {
-    return r.outcome().isFailure()
-        && !(r.outcome() == Outcome.UNREACHABLE
-            && strategy.unreachable().policy() == Strategy.Unreachable.Policy.SKIP);
-  }
-
-  private int failures() {
-    return (int) results.values().stream().filter(this::countsAsFailure).count();
-  }
-
-  private int waveFailures() {
-    return (int) waveHosts.stream().map(results::get).filter(r -> r != null && countsAsFailure(r)).count();
-  }
-
-  private int maxFailures() {
-    return strategy.maxFailures().budget(walkTotal);
-  }
-
-  private int maxWaveFailures() {
-    return strategy.maxFailuresPerWave().map(a -> a.budget(waveHosts.size())).orElse(-1);
-  }
-
-  private boolean overBudget() {
-    return failures() > maxFailures() || (maxWaveFailures() >= 0 && waveFailures() > maxWaveFailures());
-  }
-
-  private String budgetNote() {
-    if (maxFailures() == 0 && maxWaveFailures() < 0) {
-      return "";
+    if (outcome.outcome().isListed()) {
+      state.report.list(line);
     }
-    if (failures() > maxFailures()) {
-      return " (over the failure budget: " + failures() + " failed, max_failures " + strategy.maxFailures() + ")";
-    }
-    return " (over wave " + wave + "'s failure budget: " + waveFailures() + " failed, max_failures_per_wave "
-        + strategy.maxFailuresPerWave().get() + ")";
   }
 
   /**
-   * Runs gates in order from {@code from}; a failing one acts by its on_failure. With a {@code
-   * holdStage} (the wave's gates), a catch waits here for the release, which lets the rollout go
-   * on past the gate; the hold continues as new from that stage at the next gate.
+   * Keeps a page of failed hosts in Temporal whenever one is full; fewer stay in the state, which
+   * status and the result show.
    */
-  private void runGates(List<Gate> list, int from, String scope, Optional<String> holdStage) {
-    for (int i = from; i < list.size(); i++) {
-      if (aborted || stopChecks) {
-        return;
-      }
-      GateResult r = Gates.run(request.definition(), list.get(i), Optional.empty(), wave, scope, request.heartbeatTimeout());
-      remember(r);
-      act(r);
-      if (holdStage.isPresent() && caught.caught()) {
-        refreshPhase();
-        awaitRelease(holdStage.get() + ":" + (i + 1));
-        refreshPhase();
+  private void keepFullFailedPages() {
+    while (state.report.pageFull()) {
+      int index = state.report.failedPages;
+      List<PageLine> lines = state.report.takePage();
+      String prefix = state.plan.map(PlanSummary::prefix).orElseThrow();
+      keepPage(Pages.id(prefix, Pages.FAILED, index), new Page(Pages.FAILED, index, lines));
+    }
+  }
+
+  /** Starts a page's workflow, which outlives this run (it is abandoned, not cancelled). */
+  private void keepPage(String id, Page content) {
+    PageWorkflow holder =
+        Workflow.newChildWorkflowStub(
+            PageWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
+    Async.procedure(holder::hold, content);
+    Workflow.getWorkflowExecution(holder).get();
+  }
+
+  /** Closes every page of the rollout: they are kept for the namespace's retention, then go. */
+  private void closePages() {
+    if (state.plan.isEmpty()) {
+      return;
+    }
+    PlanSummary plan = state.plan.get();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < plan.walkPages(); i++) {
+      ids.add(Pages.id(plan.prefix(), plan.walkList(), i));
+    }
+    for (int i = 0; i < plan.skippedPages(); i++) {
+      ids.add(Pages.id(plan.prefix(), plan.skippedList(), i));
+    }
+    for (int i = 0; i < state.report.failedPages; i++) {
+      ids.add(Pages.id(plan.prefix(), Pages.FAILED, i));
+    }
+    List<Promise<Void>> signals = new ArrayList<>();
+    for (String id : ids) {
+      PageWorkflow holder = Workflow.newExternalWorkflowStub(PageWorkflow.class, id);
+      signals.add(Async.procedure(holder::close));
+    }
+    for (Promise<Void> p : signals) {
+      try {
+        p.get();
+      } catch (RuntimeException gone) {
+        // a page someone terminated: nothing to close
       }
     }
   }
 
-  /** What a failed gate does: nothing more than being recorded, a catch, or an abort. */
+  /**
+   * Runs the wave's health checks of one list from {@link RolloutState#gate}. While the rollout is
+   * caught (by one of them, or before), no check runs: it waits for the release, which goes on
+   * past the check that caught it. Returns false to continue as new while held (it resumes at the
+   * next check).
+   */
+  private boolean runWaveChecks(List<Gate> checks, String when) {
+    while (true) {
+      if (state.stopping()) {
+        return true;
+      }
+      if (state.steering.caught() && !awaitRelease()) {
+        return false;
+      }
+      if (state.stopping() || state.gate >= checks.size()) {
+        return true;
+      }
+      Gate check = checks.get(state.gate);
+      state.gate++;
+      GateResult r =
+          Gates.run(
+              request.definition(),
+              check,
+              Optional.empty(),
+              state.walk.wave,
+              "wave " + state.walk.wave + " (" + when + ")",
+              request.heartbeatTimeout());
+      state.remember(r);
+      act(r);
+    }
+  }
+
+  /** Waits while caught; returns false when the rollout should continue as new first. */
+  private boolean awaitRelease() {
+    record();
+    Workflow.await(() -> !state.steering.caught() || state.stopping() || continueAsNewDue());
+    record();
+    return !state.steering.caught() || state.stopping();
+  }
+
+  /** What a failed health check does: nothing more than being recorded, a catch, or an abort. */
   private void act(GateResult r) {
     if (r.passed()) {
       return;
@@ -443,10 +645,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     switch (r.onFailure()) {
       case CATCH -> catchBy("amble", Gates.describe(r), "gate-catch");
       case ABORT -> {
-        if (!aborted) {
-          aborted = true;
-          steer("abort", "amble", Gates.describe(r));
-          refreshPhase();
+        if (!state.aborted) {
+          state.aborted = true;
+          state.steering.record("abort", "amble", Gates.describe(r), now());
         }
       }
       case CONTINUE -> {}
@@ -454,30 +655,48 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private void startContinuousChecks() {
-    stopChecks = false;
+    checksStop = false;
     strategy
         .continuousChecks()
         .ifPresent(
             c ->
                 continuous =
-                    Async.procedure(
-                        () -> {
-                          while (true) {
-                            Workflow.await(c.interval(), () -> finished || stopChecks);
-                            if (finished || stopChecks) {
-                              return;
-                            }
-                            runGates(c.checks(), 0, "continuous", Optional.empty());
-                            record();
-                          }
-                        }));
+                    Optional.of(
+                        Async.procedure(
+                            () -> {
+                              while (true) {
+                                Workflow.await(c.interval(), () -> checksStop);
+                                if (checksStop) {
+                                  return;
+                                }
+                                for (Gate g : c.checks()) {
+                                  if (checksStop || state.stopping()) {
+                                    break;
+                                  }
+                                  GateResult r =
+                                      Gates.run(
+                                          request.definition(),
+                                          g,
+                                          Optional.empty(),
+                                          state.walk.wave,
+                                          "continuous",
+                                          request.heartbeatTimeout());
+                                  state.remember(r);
+                                  act(r);
+                                }
+                                record();
+                              }
+                            })));
   }
 
-  private void remember(GateResult r) {
-    gates.addLast(r);
-    while (gates.size() > GATES_KEPT) {
-      gates.removeFirst();
+  private void stopContinuousChecks() {
+    checksStop = true;
+    try {
+      continuous.ifPresent(Promise::get);
+    } catch (CanceledFailure cancelled) {
+      // the rollout was cancelled in the middle of a check
     }
+    continuous = Optional.empty();
   }
 
   /**
@@ -485,14 +704,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
    * operator, who may add a reason to a catch in place).
    */
   private void catchBy(String by, String reason, String kind) {
-    boolean already = caught.caught();
-    if (!already) {
-      caught = new RolloutState.Caught(true, reason, by, now());
+    boolean took = state.steering.catchNow(by, reason, now());
+    if (took || kind.equals("catch")) {
+      state.steering.record(kind, by, reason, now());
     }
-    if (!already || kind.equals("catch")) {
-      steer(kind, by, reason);
-    }
-    refreshPhase();
   }
 
   private void applyCatch(CatchRequest r) {
@@ -501,98 +716,180 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private void applyRelease(ReleaseRequest r) {
-    if (!caught.caught()) {
+    if (!state.steering.caught()) {
       return;
     }
-    if (!r.skipFailed()) {
-      for (int i = awaiting.size() - 1; i >= 0; i--) {
-        results.remove(awaiting.get(i));
-        waveQueue.addFirst(awaiting.get(i));
+    List<PageLine> waited = state.steering.release();
+    if (r.skipFailed()) {
+      waited.forEach(state.report::list);
+    } else {
+      state.walk.retryFirst(waited.stream().map(PageLine::host).toList());
+      for (PageLine line : waited) {
+        Outcome o = Outcome.valueOf(line.outcome().toUpperCase(java.util.Locale.ROOT));
+        state.report.count(o, -1);
+        if (budget().counts(o)) {
+          state.failures--;
+          state.walk.waveFailures = Math.max(0, state.walk.waveFailures - 1);
+        }
       }
     }
-    awaiting.clear();
-    caught = RolloutState.Caught.NO;
-    steer(r.skipFailed() ? "release --skip-failed" : "release", r.by(), "");
-    refreshPhase();
+    state.steering.record(r.skipFailed() ? "release --skip-failed" : "release", r.by(), "", now());
+  }
+
+  private void applyCancel(CancelRequest r) {
+    if (state.cancel.isEmpty() || (r.now() && !state.cancel.get().now())) {
+      state.cancel = Optional.of(r);
+      state.steering.record(r.now() ? "cancel --now" : "cancel", r.by(), r.reason(), now());
+    }
   }
 
   /** Signals may come from the Web UI, typed by hand: an empty input or field is tolerated. */
-  @Override
-  public void catchSignal(CatchRequest request) {
-    applyCatch(
-        new CatchRequest(
-            request == null || request.reason() == null ? "" : request.reason(),
-            request == null || request.by() == null || request.by().isBlank() ? "the Web UI" : request.by()));
+  private static String by(String by) {
+    return by == null || by.isBlank() ? "the Web UI" : by;
   }
 
   @Override
-  public void releaseSignal(ReleaseRequest request) {
-    applyRelease(
-        new ReleaseRequest(
-            request != null && request.skipFailed(),
-            request == null || request.by() == null || request.by().isBlank() ? "the Web UI" : request.by()));
-  }
-
-  @Override
-  public RolloutStatus catchRollout(CatchRequest request) {
-    applyCatch(request);
-    return status();
-  }
-
-  @Override
-  public RolloutStatus releaseRollout(ReleaseRequest request) {
-    applyRelease(request);
-    return status();
-  }
-
-  @Override
-  public void validateRelease(ReleaseRequest request) {
-    if (!caught.caught()) {
-      throw new IllegalStateException("the rollout is not caught (phase " + phase + ")");
+  public void catchSignal(CatchRequest r) {
+    CatchRequest request =
+        new CatchRequest(r == null || r.reason() == null ? "" : r.reason(), by(r == null ? null : r.by()));
+    if (paged()) {
+      applyCatch(request);
+      record();
+    } else {
+      legacy.catchSignal(request);
     }
   }
 
   @Override
-  public void validateCatch(CatchRequest request) {
-    if (phase.equals("done") || phase.equals("aborted")) {
-      throw new IllegalStateException("the rollout is " + phase);
+  public void releaseSignal(ReleaseRequest r) {
+    ReleaseRequest request = new ReleaseRequest(r != null && r.skipFailed(), by(r == null ? null : r.by()));
+    if (paged()) {
+      applyRelease(request);
+      record();
+    } else {
+      legacy.releaseSignal(request);
+    }
+  }
+
+  @Override
+  public void cancelSignal(CancelRequest r) {
+    CancelRequest request =
+        new CancelRequest(
+            r == null || r.reason() == null ? "" : r.reason(),
+            by(r == null ? null : r.by()),
+            r != null && r.now());
+    if (paged()) {
+      applyCancel(request);
+      record();
+    } else {
+      legacy.cancel(request);
+    }
+  }
+
+  @Override
+  public RolloutStatus catchRollout(CatchRequest r) {
+    if (!paged()) {
+      return legacy.catchRollout(r);
+    }
+    applyCatch(r);
+    record();
+    return status();
+  }
+
+  @Override
+  public RolloutStatus releaseRollout(ReleaseRequest r) {
+    if (!paged()) {
+      return legacy.releaseRollout(r);
+    }
+    applyRelease(r);
+    record();
+    return status();
+  }
+
+  @Override
+  public RolloutStatus cancelRollout(CancelRequest r) {
+    if (!paged()) {
+      legacy.cancel(r);
+      return legacy.status();
+    }
+    applyCancel(r);
+    record();
+    return status();
+  }
+
+  @Override
+  public void validateRelease(ReleaseRequest r) {
+    if (legacy != null) {
+      legacy.validateRelease(r);
+    } else if (!state.steering.caught()) {
+      throw new IllegalStateException("the rollout is not caught (phase " + phase().word() + ")");
+    }
+  }
+
+  @Override
+  public void validateCatch(CatchRequest r) {
+    if (legacy != null) {
+      legacy.validateCatch(r);
+    } else if (phase().ended()) {
+      throw new IllegalStateException("the rollout is " + phase().word());
+    }
+  }
+
+  @Override
+  public void validateCancel(CancelRequest r) {
+    Phase now = legacy != null ? Phase.of(legacy.status().phase()) : phase();
+    if (now.ended()) {
+      throw new IllegalStateException("the rollout is " + now.word());
     }
   }
 
   @Override
   public RolloutStatus status() {
-    Map<String, Integer> counts = new TreeMap<>();
-    for (Outcome o : Outcome.values()) {
-      if (o != Outcome.HELD) {
-        counts.put(o.word(), 0);
-      }
+    if (legacy != null) {
+      return legacy.status();
     }
-    results.values().forEach(r -> counts.merge(r.outcome().word(), 1, Integer::sum));
+    Map<String, HostResult> results = new LinkedHashMap<>();
+    for (PageLine l : state.steering.awaiting) {
+      results.put(l.host(), result(l));
+    }
+    for (PageLine l : state.report.failed) {
+      results.put(l.host(), result(l));
+    }
+    int walk = state.walk();
     return new RolloutStatus(
-        request == null ? "" : request.workspace(),
-        request == null ? "" : request.definition().workflow().name(),
-        rollout,
-        request != null && request.check(),
-        request == null ? "" : request.startedBy(),
-        phase,
-        total,
-        counts,
-        queue.size() + waveQueue.size() + awaiting.size(),
+        request.workspace(),
+        request.definition().workflow().name(),
+        rolloutId(),
+        request.check(),
+        request.startedBy(),
+        phase().word(),
+        state.total,
+        new java.util.TreeMap<>(state.report.counts),
+        state.walk.left(walk) + state.steering.awaiting.size(),
         List.copyOf(inFlight.keySet()),
-        new LinkedHashMap<>(results),
-        List.copyOf(awaiting),
-        caught,
-        List.copyOf(steering),
-        runs,
+        results,
+        state.steering.awaitingHosts(),
+        state.steering.caught,
+        List.copyOf(state.steering.log),
+        state.runs,
         new Progress(
-            wave,
-            Waves.sizes(strategy.waves(), walkTotal).size(),
-            Waves.sizes(strategy.waves(), walkTotal),
-            failures(),
-            maxFailures(),
-            waveFailures(),
-            maxWaveFailures(),
-            List.copyOf(gates)));
+            state.walk.wave,
+            Waves.count(strategy.waves(), state.walkTotal),
+            Waves.firstSizes(strategy.waves(), state.walkTotal, WAVE_SIZES_SHOWN),
+            state.failures,
+            budget().max(),
+            state.walk.waveFailures,
+            budget().maxPerWave(state.walk.waveSize()),
+            List.copyOf(state.checks)),
+        request.seed(),
+        state.ended,
+        state.plan.map(PlanSummary::prefix).orElse(""),
+        state.report.failedPages,
+        state.report.failedTotal());
+  }
+
+  private static HostResult result(PageLine l) {
+    return new HostResult(Outcome.valueOf(l.outcome().toUpperCase(java.util.Locale.ROOT)), l.reason());
   }
 
   /**
@@ -605,70 +902,15 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     RolloutSummary now = RolloutSummary.of(status);
     if (!now.equals(recorded)) {
       Workflow.upsertMemo(Map.of(RolloutSummary.MEMO_KEY, now));
-      if (request.searchAttributes() && (recorded == null || !recorded.phase().equals(now.phase()))) {
+      if (request.searchAttributes()
+          && (recorded == null || !recorded.phase().equals(now.phase()))) {
         Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(now.phase()));
       }
       recorded = now;
     }
   }
 
-  private RolloutState state(String stage) {
-    return new RolloutState(
-        rollout,
-        total,
-        List.copyOf(queue),
-        new LinkedHashMap<>(results),
-        List.copyOf(awaiting),
-        caught,
-        List.copyOf(steering),
-        runs + 1,
-        walkTotal,
-        wave,
-        List.copyOf(waveQueue),
-        List.copyOf(waveHosts),
-        aborted,
-        List.copyOf(gates),
-        stage);
-  }
-
-  /** Takes over a carried state; returns the stage to resume in. */
-  private String restore(RolloutState s) {
-    rollout = s.rollout();
-    total = s.total();
-    queue.addAll(s.queue());
-    results.putAll(s.results());
-    awaiting.addAll(s.awaiting());
-    caught = s.caught();
-    steering.addAll(s.steering());
-    runs = s.runs();
-    walkTotal = s.walkTotal() > 0 ? s.walkTotal() : s.queue().size();
-    wave = s.wave();
-    waveQueue.addAll(s.waveQueue());
-    waveHosts.addAll(s.waveHosts());
-    aborted = s.aborted();
-    gates.addAll(s.gates());
-    phase = phaseNow();
-    return s.stage();
-  }
-
-  private void steer(String kind, String by, String reason) {
-    steering.addLast(new Steering(kind, by, reason, now()));
-    while (steering.size() > STEERING_KEPT) {
-      steering.removeFirst();
-    }
-  }
-
   private static String now() {
     return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
-  }
-
-  static String oneLine(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    m = m.replaceAll("\\s+", " ");
-    return m.length() > 300 ? m.substring(0, 297) + "..." : m;
   }
 }

@@ -14,6 +14,13 @@ public interface WorkspaceActivities {
   @ActivityMethod
   RolloutPlan planRollout(PlanRequest request);
 
+  /**
+   * Hosts resolved, then planned from their cached facts, in walk order, the plan kept in
+   * Temporal as pages (see {@link dev.amble.pages.Pages}); returns counts and where the pages are.
+   */
+  @ActivityMethod
+  PlanSummary planPages(PlanPagesRequest request);
+
   /** One Ansible run over every host, {@code forks} at a time: fresh facts into the cache. */
   @ActivityMethod
   InitResult gatherFacts(InitRequest request);

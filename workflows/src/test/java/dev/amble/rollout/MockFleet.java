@@ -13,7 +13,9 @@ import dev.amble.host.PrepareRequest;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
-import dev.amble.plan.Decision;
+import dev.amble.pages.Page;
+import dev.amble.pages.PageActivities;
+import dev.amble.pages.PageLine;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import io.temporal.activity.Activity;
@@ -38,6 +40,7 @@ public final class MockFleet {
   final List<String> gateRuns = Collections.synchronizedList(new ArrayList<>());
   final HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
   final WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
+  final PageActivities pages = mock(PageActivities.class, withSettings().withoutAnnotations());
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
   final List<String> jobs = Collections.synchronizedList(new ArrayList<>());
   final List<String> finished = Collections.synchronizedList(new ArrayList<>());
@@ -49,10 +52,7 @@ public final class MockFleet {
   }
 
   MockFleet(List<String> hosts, List<RolloutPlan.Skipped> skipped) {
-    when(workspace.planRollout(any()))
-        .thenReturn(
-            new RolloutPlan(
-                hosts.stream().map(h -> new RolloutPlan.Planned(h, Decision.WALK)).toList(), skipped));
+    plan(workspace, pages, hosts, skipped, 3);
     prepare(h -> new Preparation(OK, holds(4), RemoteState.NONE));
     gates(r -> new GateCheck(true, ""));
     job((r) -> OK);
@@ -65,6 +65,66 @@ public final class MockFleet {
               walkingNow.decrementAndGet();
               return OK;
             });
+  }
+
+  /** Every mock, for a test worker to register. */
+  Object[] activities() {
+    return new Object[] {host, workspace, gates, pages};
+  }
+
+  /**
+   * Plans {@code walk} in that order, kept on pages of {@code pageSize} hosts (small, so that
+   * tests cross pages), which {@code pages} reads back; the skipped hosts are counted.
+   */
+  static void plan(
+      WorkspaceActivities workspace,
+      PageActivities pages,
+      List<String> walk,
+      List<RolloutPlan.Skipped> skipped,
+      int pageSize) {
+    int skippedHosts = skipped.stream().mapToInt(s -> s.hosts().size()).sum();
+    int walkPages = (walk.size() + pageSize - 1) / pageSize;
+    doAnswer(
+            inv -> {
+              PlanPagesRequest r = inv.getArgument(0);
+              return new PlanSummary(
+                  r.prefix(),
+                  "walk.1",
+                  walk.size(),
+                  walkPages,
+                  pageSize,
+                  "skipped.1",
+                  skippedHosts,
+                  0,
+                  walk.size() + skippedHosts,
+                  skipped.stream()
+                      .map(s -> new PlanSummary.Reason(s.reason(), s.hosts().size()))
+                      .toList());
+            })
+        .when(workspace)
+        .planPages(any());
+    doAnswer(
+            inv -> {
+              String id = inv.getArgument(0);
+              int index = Integer.parseInt(id.substring(id.lastIndexOf('/') + 1));
+              List<PageLine> lines =
+                  walk.subList(index * pageSize, Math.min(walk.size(), (index + 1) * pageSize))
+                      .stream()
+                      .map(PageLine::walk)
+                      .toList();
+              return new Page("walk.1", index, lines);
+            })
+        .when(pages)
+        .read(any());
+  }
+
+  /** How one host's walk ended, from its host workflow (the rollout counts it, not lists it). */
+  static HostResult walkOf(io.temporal.client.WorkflowClient client, String host) {
+    dev.amble.host.HostOutcome o =
+        client
+            .newUntypedWorkflowStub("amble/fleet/" + host)
+            .getResult(dev.amble.host.HostOutcome.class);
+    return new HostResult(o.outcome(), o.reason());
   }
 
   static List<Verdict> holds(int n) {

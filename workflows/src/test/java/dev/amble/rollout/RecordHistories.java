@@ -52,7 +52,7 @@ class RecordHistories {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class)
+          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, dev.amble.pages.PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -236,10 +236,10 @@ class RecordHistories {
 
   static RolloutWorkflow start(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet, RolloutRequest request) {
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace, fleet.gates);
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutWorkflow wf = RolloutWorkflowTest.rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(request, Optional.empty()));
+    WorkflowClient.start(wf::run, RolloutInput.start(request));
     return wf;
   }
 

@@ -14,6 +14,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
 import dev.amble.host.HostWorkflowImpl;
+import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.host.JobRequest;
 import dev.amble.host.Outcome;
 import dev.amble.host.PrepareRequest;
@@ -51,7 +52,7 @@ class RolloutWorkflowTest {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class)
+          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -76,10 +77,10 @@ class RolloutWorkflowTest {
 
   /** Starts the upgrade rollout of workspace fleet over a mocked fleet, without waiting. */
   static RolloutWorkflow startUpgrade(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet) {
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+    WorkflowClient.start(wf::run, RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     return wf;
   }
 
@@ -94,37 +95,37 @@ class RolloutWorkflowTest {
     throw new AssertionError("never reached phase " + phase + ": " + wf.status());
   }
 
+  /**
+   * Plan and run are one computation: the rollout walks the plan's walk order as the plan kept
+   * it (the order of the walked hosts among every host, as amble plan prints it), and never sorts
+   * it again, whatever the sort order and seed. (The first engine shuffled only the walked hosts,
+   * so with a skipped host its order differed from the plan's.)
+   */
   @ParameterizedTest
   @EnumSource(SortOrder.class)
-  void hostsAreWalkedInTheWorkspacesSortOrder(
+  void hostsAreWalkedInThePlansOrder(
       SortOrder order, TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    List<String> names = List.of("web03", "web10", "web01", "db02", "web07", "app05");
-    MockFleet fleet = new MockFleet(names);
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    List<String> planned = List.of("web03", "web10", "web01", "db02", "web07", "app05");
+    MockFleet fleet =
+        new MockFleet(planned, List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     Definition d = TestDefinitions.upgrade(order.word(), 1);
-    RolloutStatus done = rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(d, 42), Optional.empty()));
+    RolloutStatus done = rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(d, 42)));
     assertEquals("done", done.phase());
-    List<String> expected =
-        switch (order) {
-          case ASCENDING -> List.of("app05", "db02", "web01", "web03", "web07", "web10");
-          case DESCENDING -> List.of("web10", "web07", "web03", "web01", "db02", "app05");
-          case SHUFFLE -> HostOrder.sort(names, SortOrder.SHUFFLE, 42);
-        };
-    assertEquals(expected, fleet.prepared);
-    if (order == SortOrder.SHUFFLE) {
-      assertEquals(expected, HostOrder.sort(names, SortOrder.SHUFFLE, 42), "the seed decides the order");
-      assertFalse(expected.equals(HostOrder.sort(names, SortOrder.SHUFFLE, 43)));
-    }
+    assertEquals(planned, fleet.prepared);
+    assertEquals(42, done.seed());
+    assertEquals(7, done.total());
+    assertEquals(1, done.count(Outcome.SKIPPED));
   }
 
   @Test
   void aWalkRunsEveryJobThenTheExitJobsThenFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet = new MockFleet(hosts(2));
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutStatus done =
-        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of("web01", "web02"), fleet.finished);
     assertEquals(2, done.count(Outcome.SUCCEEDED));
@@ -140,14 +141,14 @@ class RolloutWorkflowTest {
             h.equals("web02")
                 ? new Preparation(OK, List.of(Verdict.HOLDS, Verdict.fails("int(...) < 12 is false"), Verdict.HOLDS, Verdict.HOLDS), RemoteState.NONE)
                 : new Preparation(OK, holds(4), RemoteState.NONE));
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutStatus done =
-        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     assertEquals(List.of(), fleet.jobsOf("web02"));
     assertFalse(fleet.finished.contains("web02"));
-    assertEquals(new HostResult(Outcome.SKIPPED, "job upgrade: int(...) < 12 is false"), done.results().get("web02"));
-    assertEquals(new HostResult(Outcome.SKIPPED, "job upgrade: planned skip"), done.results().get("web09"));
+    assertEquals(new HostResult(Outcome.SKIPPED, "job upgrade: int(...) < 12 is false"), MockFleet.walkOf(client, "web02"));
+    assertFalse(done.results().containsKey("web02"), "skipped hosts are counted, not listed");
     assertFalse(fleet.prepared.contains("web09"), "a host the plan skipped was contacted");
     assertEquals(4, done.total());
     assertEquals(2, done.count(Outcome.SUCCEEDED));
@@ -162,13 +163,13 @@ class RolloutWorkflowTest {
             Optional.of(new RemoteState.WorkspaceRecord("upgrade", "old", "2026-11-20T10:00:00Z", Optional.empty())),
             Optional.empty());
     fleet.prepare(h -> new Preparation(OK, List.of(Verdict.HOLDS, Verdict.fails("already on 12"), Verdict.HOLDS, Verdict.HOLDS), unfinished));
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutStatus done =
-        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty()));
+        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
-    assertEquals(Outcome.SUCCEEDED, done.results().get("web01").outcome());
-    assertTrue(done.results().get("web01").reason().contains("walked again"));
+    assertEquals(Outcome.SUCCEEDED, MockFleet.walkOf(client, "web01").outcome());
+    assertTrue(MockFleet.walkOf(client, "web01").reason().contains("walked again"));
   }
 
   @Test
@@ -336,7 +337,7 @@ class RolloutWorkflowTest {
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     awaitPhase(wf, "walking");
     Exception refused = assertThrows(Exception.class, () -> wf.releaseRollout(new ReleaseRequest(false, "dave")));
-    assertTrue(RolloutWorkflowImpl.oneLine(refused).contains("the rollout is not caught"), RolloutWorkflowImpl.oneLine(refused));
+    assertTrue(Failures.oneLine(refused).contains("the rollout is not caught"), Failures.oneLine(refused));
     hold.countDown();
     WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
   }
@@ -344,10 +345,10 @@ class RolloutWorkflowTest {
   @Test
   void theWindowNeverExceedsTheConcurrency(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet = new MockFleet(hosts(12));
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutStatus done =
-        rollout(client, worker, "fleet").run(new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 3), 1), Optional.empty()));
+        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 3), 1)));
     assertEquals(12, done.count(Outcome.SUCCEEDED));
     assertTrue(fleet.mostAtOnce.get() <= 3, "walked at once: " + fleet.mostAtOnce.get());
     assertEquals(3, fleet.mostAtOnce.get(), "the window was never full");
@@ -365,9 +366,9 @@ class RolloutWorkflowTest {
       }
       return OK;
     });
-    worker.registerActivitiesImplementations(fleet.host, fleet.workspace);
+    worker.registerActivitiesImplementations(fleet.activities());
     env.start();
-    RolloutInput input = new RolloutInput(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), Optional.empty());
+    RolloutInput input = RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
     RolloutWorkflow first = rollout(client, worker, "fleet");
     WorkflowClient.start(first::run, input);
     RolloutWorkflow second = rollout(client, worker, "fleet");

@@ -8,6 +8,7 @@ import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.host.HostWorkflowImpl;
+import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
@@ -37,7 +38,7 @@ class StrategyWorkflowTest {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class)
+          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -84,13 +85,13 @@ class StrategyWorkflowTest {
 
   RolloutWorkflow start(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, RolloutRequest request, MockFleet f) {
     fleet = f;
-    worker.registerActivitiesImplementations(f.host, f.workspace, f.gates);
+    worker.registerActivitiesImplementations(f.activities());
     env.start();
     wf =
         client.newWorkflowStub(
             RolloutWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId("amble/fleet").setTaskQueue(worker.getTaskQueue()).build());
-    WorkflowClient.start(wf::run, new RolloutInput(request, Optional.empty()));
+    WorkflowClient.start(wf::run, RolloutInput.start(request));
     return wf;
   }
 
@@ -288,7 +289,7 @@ class StrategyWorkflowTest {
                 : new Preparation(MockFleet.OK, MockFleet.holds(1), RemoteState.NONE));
     start(env, worker, client, definition(1, "unreachable: retry\nunreachable_attempts: 3\nunreachable_backoff: 1m"), f);
     RolloutStatus done = result();
-    assertEquals(Outcome.SUCCEEDED, done.results().get("h01").outcome());
+    assertEquals(Outcome.SUCCEEDED, MockFleet.walkOf(client, "h01").outcome());
     List<Long> prepares = fleet.timeline.stream().filter(e -> e.kind().equals("prepare")).map(MockFleet.Event::at).toList();
     assertEquals(3, prepares.size());
     assertTrue(prepares.get(1) - prepares.get(0) >= Duration.ofMinutes(1).toMillis());
@@ -338,7 +339,7 @@ class StrategyWorkflowTest {
         });
     start(env, worker, client, definition(1, "waves: [1, 2]\npost_checks:\n  host:\n    - { name: health, http: \"http://{host}:8080/health\" }"), f);
     RolloutStatus caught = awaitPhase("caught");
-    assertEquals(Outcome.SUCCEEDED, caught.results().get("h01").outcome());
+    assertEquals(Outcome.SUCCEEDED, MockFleet.walkOf(client, "h01").outcome());
     assertEquals("check health failed for host h01 (post): HTTP 503", caught.caught().reason());
     assertEquals(List.of("h01"), fleet.prepared);
     assertEquals(1, caught.progress().gates().size());

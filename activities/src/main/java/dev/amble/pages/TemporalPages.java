@@ -1,0 +1,102 @@
+package dev.amble.pages;
+
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import java.util.Optional;
+
+/**
+ * Pages kept in Temporal: written by starting a {@link PageWorkflow} with the page as its input,
+ * read back from the first event of its history (no worker needs to answer, and any machine that
+ * reaches Temporal reads the same page), closed by a signal, removed by termination.
+ */
+public final class TemporalPages {
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  /** @param taskQueue where amble's workers poll (they run the page workflows) */
+  public TemporalPages(WorkflowClient client, String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /** Keeps a page under {@code id}; a page already there (a retried write) is left as it is. */
+  public void write(String id, Page page) {
+    PageWorkflow holder =
+        client.newWorkflowStub(
+            PageWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
+    try {
+      WorkflowClient.start(holder::hold, page);
+    } catch (WorkflowExecutionAlreadyStarted already) {
+      // written by an earlier attempt of the same activity: the same page
+    }
+  }
+
+  /** The page kept under {@code id}, or empty when there is none. */
+  public Optional<Page> read(String id) {
+    GetWorkflowExecutionHistoryResponse response;
+    try {
+      response =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .getWorkflowExecutionHistory(
+                  GetWorkflowExecutionHistoryRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                      .setMaximumPageSize(1)
+                      .setHistoryEventFilterType(
+                          HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+                      .build());
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    if (response.getHistory().getEventsCount() == 0) {
+      return Optional.empty();
+    }
+    HistoryEvent first = response.getHistory().getEvents(0);
+    Payloads input = first.getWorkflowExecutionStartedEventAttributes().getInput();
+    DataConverter converter = client.getOptions().getDataConverter();
+    return Optional.of(
+        converter.fromPayloads(0, Optional.of(input), Page.class, Page.class));
+  }
+
+  /** Closes a page: its rollout ended. A page that is gone or closed already is fine. */
+  public void close(String id) {
+    try {
+      client.newUntypedWorkflowStub(id).signal("close");
+    } catch (WorkflowNotFoundException | io.temporal.client.WorkflowServiceException gone) {
+      // nothing to close
+    }
+  }
+
+  /** Removes a page that no rollout will read (a planning attempt that did not finish). */
+  public boolean terminate(String id, String reason) {
+    try {
+      WorkflowStub stub = client.newUntypedWorkflowStub(id);
+      stub.terminate(reason);
+      return true;
+    } catch (WorkflowNotFoundException | io.temporal.client.WorkflowServiceException gone) {
+      return false;
+    }
+  }
+}

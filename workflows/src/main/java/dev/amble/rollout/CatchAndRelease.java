@@ -1,0 +1,57 @@
+package dev.amble.rollout;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.amble.pages.PageLine;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Catch and release: whether the rollout is caught, the failed hosts that wait for the release
+ * (every one of them: a release walks them all again), and who steered, the latest {@link
+ * #KEPT} acts.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+final class CatchAndRelease {
+  static final int KEPT = 50;
+
+  Caught caught = Caught.NO;
+  /** Failed hosts over the budget, waiting for the release; at most the hosts in flight. */
+  List<PageLine> awaiting = new ArrayList<>();
+  Deque<Steering> log = new ArrayDeque<>();
+
+  CatchAndRelease() {}
+
+  boolean caught() {
+    return caught.caught();
+  }
+
+  /** Catches, unless caught already; returns whether this catch took it. */
+  boolean catchNow(String by, String reason, String at) {
+    if (caught.caught()) {
+      return false;
+    }
+    caught = new Caught(true, reason, by, at);
+    return true;
+  }
+
+  /** Releases; returns the hosts that waited, which are walked again or left failed. */
+  List<PageLine> release() {
+    List<PageLine> waited = List.copyOf(awaiting);
+    awaiting.clear();
+    caught = Caught.NO;
+    return waited;
+  }
+
+  void record(String kind, String by, String reason, String at) {
+    log.addLast(new Steering(kind, by, reason, at));
+    while (log.size() > KEPT) {
+      log.removeFirst();
+    }
+  }
+
+  List<String> awaitingHosts() {
+    return awaiting.stream().map(PageLine::host).toList();
+  }
+}
