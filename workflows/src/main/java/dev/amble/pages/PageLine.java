@@ -13,6 +13,13 @@ public record PageLine(String host, String outcome, String reason, int wave) {
     reason = Pages.bounded(reason == null ? "" : reason);
   }
 
+  /** The same line with its reason cut to {@link Pages#AWAITING_REASON_MAX} characters. */
+  public PageLine brief() {
+    return reason.length() <= Pages.AWAITING_REASON_MAX
+        ? this
+        : new PageLine(host, outcome, reason.substring(0, Pages.AWAITING_REASON_MAX - 3) + "...", wave);
+  }
+
   public static PageLine walk(String host) {
     return new PageLine(host, "", "", 0);
   }

@@ -21,11 +21,17 @@ public final class Pages {
   /** Host names on a walk page: 1,000 names of 60 characters are about 62 KB. */
   public static final int WALK_PAGE_SIZE = 1000;
 
-  /** Lines on a skipped or failed page: 200 lines with the longest reasons are about 120 KB. */
-  public static final int RESULT_PAGE_SIZE = 200;
+  /** Lines on a skipped or failed page: 100 lines with the longest reasons are about 60 KB. */
+  public static final int RESULT_PAGE_SIZE = 100;
 
   /** The longest reason kept for one host. */
   public static final int REASON_MAX = 500;
+
+  /**
+   * The longest reason kept for a host waiting for a release: there may be as many as hosts in
+   * flight (up to 1,000), all in the rollout's state; the full reason is its host workflow's.
+   */
+  public static final int AWAITING_REASON_MAX = 200;
 
   /** The prefix of a rollout's page IDs. */
   public static String prefix(String rolloutWorkflowId, String rolloutRunId) {

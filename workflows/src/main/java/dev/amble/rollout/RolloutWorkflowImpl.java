@@ -519,7 +519,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       state.failures++;
       state.walk.waveFailures++;
       if (budget().over(state.failures, state.walk.waveFailures, state.walk.waveSize())) {
-        state.steering.awaiting.add(line);
+        state.steering.awaiting.add(line.brief());
         catchBy(
             "amble",
             "host "
@@ -623,7 +623,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
               Optional.empty(),
               state.walk.wave,
               "wave " + state.walk.wave + " (" + when + ")",
-              request.heartbeatTimeout());
+              request.heartbeatTimeout(),
+              request.check());
       state.remember(r);
       act(r);
     }
@@ -680,7 +681,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
                                           Optional.empty(),
                                           state.walk.wave,
                                           "continuous",
-                                          request.heartbeatTimeout());
+                                          request.heartbeatTimeout(),
+                                          request.check());
                                   state.remember(r);
                                   act(r);
                                 }
@@ -848,6 +850,14 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     if (legacy != null) {
       return legacy.status();
     }
+    return status(request, state, phase(), List.copyOf(inFlight.keySet()), rolloutId());
+  }
+
+  /** The status of a rollout in this state: a pure function, bounded as the state is. */
+  static RolloutStatus status(
+      RolloutRequest request, RolloutState state, Phase phase, List<String> inFlight, String rollout) {
+    Strategy strategy = request.definition().workspace().strategy();
+    FailureBudget budget = new FailureBudget(strategy, state.walkTotal);
     Map<String, HostResult> results = new LinkedHashMap<>();
     for (PageLine l : state.steering.awaiting) {
       results.put(l.host(), result(l));
@@ -855,18 +865,17 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     for (PageLine l : state.report.failed) {
       results.put(l.host(), result(l));
     }
-    int walk = state.walk();
     return new RolloutStatus(
         request.workspace(),
         request.definition().workflow().name(),
-        rolloutId(),
+        rollout,
         request.check(),
         request.startedBy(),
-        phase().word(),
+        phase.word(),
         state.total,
         new java.util.TreeMap<>(state.report.counts),
-        state.walk.left(walk) + state.steering.awaiting.size(),
-        List.copyOf(inFlight.keySet()),
+        state.walk.left(state.walk()) + state.steering.awaiting.size(),
+        inFlight,
         results,
         state.steering.awaitingHosts(),
         state.steering.caught,
@@ -877,9 +886,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
             Waves.count(strategy.waves(), state.walkTotal),
             Waves.firstSizes(strategy.waves(), state.walkTotal, WAVE_SIZES_SHOWN),
             state.failures,
-            budget().max(),
+            budget.max(),
             state.walk.waveFailures,
-            budget().maxPerWave(state.walk.waveSize()),
+            budget.maxPerWave(state.walk.waveSize()),
             List.copyOf(state.checks)),
         request.seed(),
         state.ended,

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A 5,000-host rollout continues as new several times, and every host is walked exactly once
- * and accounted for exactly once; so does a rollout in waves that continues as new mid-wave.
+ * A rollout in waves that continues as new mid-wave walks every host exactly once (see
+ * TenThousandHostsTest for a larger fleet with failures).
  */
 class ContinueAsNewTest {
   @RegisterExtension
@@ -46,8 +46,6 @@ class ContinueAsNewTest {
           .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
-
-  static final int HOSTS = 5000;
 
   static Definition definition(String strategy) throws Exception {
     return AmblefileLoader.parse(
@@ -63,12 +61,6 @@ class ContinueAsNewTest {
             """
                 .formatted(strategy))
         .definition("big");
-  }
-
-  @Test
-  void fiveThousandHostsAcrossRuns(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    RolloutStatus done = walk(env, worker, client, definition(""), HOSTS, RolloutRequest.DEFAULT_EVENTS_PER_RUN);
-    assertTrue(done.runs() >= 3, "continued as new only " + done.runs() + " times");
   }
 
   @Test

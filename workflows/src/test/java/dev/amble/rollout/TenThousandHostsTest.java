@@ -1,0 +1,156 @@
+package dev.amble.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.amble.amblefile.AmblefileLoader;
+import dev.amble.amblefile.Definition;
+import dev.amble.host.HostActivities;
+import dev.amble.host.HostWorkflowImpl;
+import dev.amble.host.JobRequest;
+import dev.amble.host.Outcome;
+import dev.amble.host.Preparation;
+import dev.amble.host.PrepareRequest;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
+import dev.amble.pages.Page;
+import dev.amble.pages.PageActivities;
+import dev.amble.pages.PageWorkflowImpl;
+import dev.amble.pages.Pages;
+import dev.amble.precondition.Verdict;
+import dev.amble.state.RemoteState;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * 10,000 hosts with 60-character names on Temporal's test server, every tenth failing with a long
+ * reason and every twentieth unreachable, under a budget that lets them: every host is prepared
+ * exactly once, the rollout continues as new many times, and its failed hosts are all on its
+ * pages and its last list, each once, with their reasons.
+ */
+class TenThousandHostsTest {
+  @RegisterExtension
+  static final TestWorkflowExtension ENV =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(
+              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  static final int HOSTS = 10_000;
+  static final String LONG_REASON = "x".repeat(400);
+
+  static String name(int i) {
+    return String.format("host%05d.", i) + "a".repeat(50);
+  }
+
+  @Test
+  void everyHostOnceAndEveryFailureListed(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Definition d =
+        AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                """
+                workspaces:
+                  big:
+                    host_pattern: all
+                    workflow: look
+                    concurrency: 100
+                    max_failures: 100%
+                    waves: [1, "25%"]
+                workflows:
+                  look: { jobs: [ { job: look } ] }
+                jobs:
+                  look: { tasks: [ { ansible.builtin.ping: {} } ] }
+                """)
+            .definition("big");
+    List<String> hosts = IntStream.range(0, HOSTS).mapToObj(TenThousandHostsTest::name).toList();
+    RunResult ok = new RunResult(RunStatus.OK, "", "", "", 0, "");
+    Map<String, Integer> prepared = new ConcurrentHashMap<>();
+    HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
+    when(host.prepareHost(any()))
+        .thenAnswer(
+            inv -> {
+              String h = ((PrepareRequest) inv.getArgument(0)).target().host();
+              prepared.merge(h, 1, Integer::sum);
+              int i = Integer.parseInt(h.substring(4, 9));
+              if (i % 20 == 7) {
+                return new Preparation(
+                    new RunResult(RunStatus.UNREACHABLE, "", "", "no route " + LONG_REASON, 0, ""),
+                    List.of(),
+                    RemoteState.NONE);
+              }
+              return new Preparation(ok, List.of(Verdict.HOLDS), RemoteState.NONE);
+            });
+    when(host.runJob(any()))
+        .thenAnswer(
+            inv -> {
+              String h = ((JobRequest) inv.getArgument(0)).target().host();
+              int i = Integer.parseInt(h.substring(4, 9));
+              return i % 10 == 3
+                  ? new RunResult(RunStatus.FAILED, "apt", "ansible.builtin.apt", LONG_REASON, 0, "")
+                  : ok;
+            });
+    when(host.finishHost(any())).thenReturn(ok);
+    WorkspaceActivities workspace =
+        mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
+    PageActivities pages = mock(PageActivities.class, withSettings().withoutAnnotations());
+    MockFleet.plan(workspace, pages, hosts, List.of(), Pages.WALK_PAGE_SIZE);
+    worker.registerActivitiesImplementations(host, workspace, pages);
+    env.start();
+
+    RolloutRequest request =
+        new RolloutRequest(
+            d, Optional.empty(), 7, 100, false, false, "test", Duration.ofSeconds(30),
+            RolloutRequest.DEFAULT_EVENTS_PER_RUN, false);
+    RolloutWorkflow wf =
+        client.newWorkflowStub(
+            RolloutWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("amble/big")
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
+    RolloutStatus done = wf.run(RolloutInput.start(request));
+
+    assertEquals("done", done.phase());
+    assertEquals(HOSTS, prepared.size());
+    assertTrue(prepared.values().stream().allMatch(n -> n == 1), "a host was prepared twice");
+    int failed = HOSTS / 10;
+    int unreachable = HOSTS / 20;
+    assertEquals(failed, done.count(Outcome.FAILED));
+    assertEquals(unreachable, done.count(Outcome.UNREACHABLE));
+    assertEquals(HOSTS - failed - unreachable, done.count(Outcome.SUCCEEDED));
+    assertEquals(failed + unreachable, done.failedTotal());
+    assertTrue(done.runs() >= 5, "continued as new only " + done.runs() + " times");
+    assertTrue(done.ended().startsWith("done: 8500 succeeded"), done.ended());
+
+    // Every failed host once: on the pages the rollout kept, or in its last list.
+    Set<String> listed = new HashSet<>(done.results().keySet());
+    for (int i = 0; i < done.failedPages(); i++) {
+      Page page = MockFleet.readPage(client, Pages.id(done.pages(), Pages.FAILED, i));
+      assertEquals(Pages.RESULT_PAGE_SIZE, page.lines().size());
+      page.lines().forEach(l -> assertTrue(listed.add(l.host()), "listed twice: " + l.host()));
+      page.lines().forEach(l -> assertTrue(l.reason().contains("xxxx"), l.reason()));
+    }
+    assertEquals(failed + unreachable, listed.size());
+  }
+}
