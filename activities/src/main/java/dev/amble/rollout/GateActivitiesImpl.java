@@ -117,7 +117,7 @@ public final class GateActivitiesImpl implements GateActivities {
             WorkspaceDir.fileName(r.gate().name()),
             playbook,
             vars,
-            List.of(),
+            r.dryRun() ? List.of("--check") : List.of(),
             r.gate().timeout(),
             tasks.become(),
             ActivityHeartbeat.current());

@@ -50,7 +50,7 @@ class GateActivitiesTest {
   }
 
   static GateRequest request(Gate gate, Optional<String> host) {
-    return new GateRequest(gate, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), host, 2);
+    return new GateRequest(gate, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), host, 2, false);
   }
 
   static Gate http(String url) {
@@ -110,4 +110,19 @@ class GateActivitiesTest {
     assertTrue(none.message().startsWith("no host matches \"no-such-group\""), none.message());
   }
 
+  /** In a dry run (amble check), a health check's Ansible tasks run under --check: nothing changes. */
+  @Test
+  void ansibleTasksOfADryRunChangeNothing() throws Exception {
+    Path marker = dir.resolve("dry-run-marker");
+    Gate gate =
+        tasks(
+            "fleet",
+            "- ansible.builtin.copy: { dest: \"" + marker + "\", content: \"changed\" }\n  run_once: true\n");
+    GateRequest dry =
+        new GateRequest(gate, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), Optional.empty(), 1, true);
+    assertEquals(new GateCheck(true, ""), gates.check(dry));
+    assertFalse(java.nio.file.Files.exists(marker), "a dry run's check changed the host");
+    assertEquals(new GateCheck(true, ""), gates.check(request(gate, Optional.empty())));
+    assertTrue(java.nio.file.Files.exists(marker), "the same check outside a dry run does change it");
+  }
 }

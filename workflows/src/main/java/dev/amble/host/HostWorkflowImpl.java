@@ -113,7 +113,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     List<GateResult> failedGates = new ArrayList<>();
     for (Gate gate : d.workspace().strategy().preChecks().host()) {
       at(new HostProgress(host, "pre-check " + gate.name(), 0, jobs.size()));
-      GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (pre)", input.heartbeatTimeout());
+      GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (pre)", input.heartbeatTimeout(), input.check());
       if (!r.passed()) {
         failedGates.add(r);
         if (gate.onFailure() != Gate.OnFailure.CONTINUE) {
@@ -165,7 +165,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       }
       for (Gate gate : d.workspace().strategy().postChecks().host()) {
         at(new HostProgress(host, "post-check " + gate.name(), jobs.size(), jobs.size()));
-        GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (post)", input.heartbeatTimeout());
+        GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (post)", input.heartbeatTimeout(), input.check());
         if (!r.passed()) {
           failedGates.add(r);
         }

@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * @param host the host being walked, for host checks ({@code amble_host}, {@code {host}})
  * @param wave the current wave, 0 before the first ({@code amble_wave}, {@code {wave}})
+ * @param dryRun the rollout is a dry run ({@code amble check}): Ansible tasks run with --check
  */
 public record GateRequest(
     Gate gate,
@@ -15,4 +16,5 @@ public record GateRequest(
     String folder,
     Optional<String> inventory,
     Optional<String> host,
-    int wave) {}
+    int wave,
+    boolean dryRun) {}

@@ -16,7 +16,13 @@ public final class Gates {
   private Gates() {}
 
   public static GateResult run(
-      Definition d, Gate gate, Optional<String> host, int wave, String scope, Duration heartbeat) {
+      Definition d,
+      Gate gate,
+      Optional<String> host,
+      int wave,
+      String scope,
+      Duration heartbeat,
+      boolean dryRun) {
     GateActivities activities =
         Workflow.newActivityStub(
             GateActivities.class,
@@ -34,7 +40,8 @@ public final class Gates {
     try {
       check =
           activities.check(
-              new GateRequest(gate, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave));
+              new GateRequest(
+                  gate, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave, dryRun));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       Throwable cause = fault.getCause() != null ? fault.getCause() : fault;

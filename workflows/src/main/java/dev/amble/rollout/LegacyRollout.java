@@ -429,7 +429,7 @@ final class LegacyRollout {
       if (aborted || stopChecks) {
         return;
       }
-      GateResult r = Gates.run(request.definition(), list.get(i), Optional.empty(), wave, scope, request.heartbeatTimeout());
+      GateResult r = Gates.run(request.definition(), list.get(i), Optional.empty(), wave, scope, request.heartbeatTimeout(), request.check());
       remember(r);
       act(r);
       if (holdStage.isPresent() && caught.caught()) {

@@ -51,7 +51,12 @@ public final class Descriptions {
     md.append(
         "\n**Steering**: send the signal `catch` (input `{\"reason\": \"why\", \"by\": \"you\"}`) to"
             + " stop starting hosts; `release` (input `{\"skipFailed\": false, \"by\": \"you\"}`) to"
-            + " resume, walking failed hosts again first (`true` leaves them failed).\n");
+            + " resume, walking failed hosts again first (`true` leaves them failed).\n"
+            + "\n**Cancel**: the signal `cancel` (input `{\"reason\": \"why\", \"by\": \"you\"}`)"
+            + " starts no new host, lets the hosts in flight finish their walk, and ends the"
+            + " rollout `cancelled` (`amble cancel`). **Request Cancellation** is `amble cancel"
+            + " --now`: the jobs in flight are stopped (their Ansible processes ended), their exit"
+            + " jobs still run, then the rollout ends `cancelled`.\n");
     return md.toString();
   }
 
@@ -73,7 +78,8 @@ public final class Descriptions {
   public static String rolloutNow(RolloutStatus s) {
     StringBuilder md = new StringBuilder();
     md.append("**").append(s.phase()).append("**: ");
-    md.append(s.results().size()).append(" of ").append(s.total()).append(" hosts done");
+    int done = s.counts().values().stream().mapToInt(Integer::intValue).sum();
+    md.append(done).append(" of ").append(s.total()).append(" hosts done");
     StringBuilder counts = new StringBuilder();
     s.counts().forEach((k, v) -> {
       if (v > 0) {
@@ -101,6 +107,9 @@ public final class Descriptions {
           .append(" for ")
           .append(last.scope())
           .append(last.passed() ? ": passed" : ": **failed**: " + last.message());
+    }
+    if (!s.ended().isEmpty()) {
+      md.append("\n\n").append(s.ended());
     }
     if (!s.inProgress().isEmpty()) {
       md.append("\n\nwalking now: ").append(String.join(", ", s.inProgress()));

@@ -118,6 +118,52 @@ public final class MockFleet {
         .read(any());
   }
 
+  /** The summary a rollout keeps in its memo, as the CLI reads it without a worker. */
+  static RolloutSummary memo(io.temporal.client.WorkflowClient client, String workflowId) {
+    var info =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeWorkflowExecution(
+                io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(
+                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                            .setWorkflowId(workflowId))
+                    .build())
+            .getWorkflowExecutionInfo();
+    var payload = info.getMemo().getFieldsMap().get(RolloutSummary.MEMO_KEY);
+    return client
+        .getOptions()
+        .getDataConverter()
+        .fromPayload(payload, RolloutSummary.class, RolloutSummary.class);
+  }
+
+  /** A page as any machine reads it: its workflow's first event. */
+  static Page readPage(io.temporal.client.WorkflowClient client, String id) {
+    var history =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .getWorkflowExecutionHistory(
+                io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(
+                        io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(id))
+                    .build());
+    var input =
+        history.getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes().getInput();
+    return client
+        .getOptions()
+        .getDataConverter()
+        .fromPayloads(0, java.util.Optional.of(input), Page.class, Page.class);
+  }
+
+  /** Pages read from Temporal, as the real activity does: for pages the workflow kept itself. */
+  void readPagesFrom(io.temporal.client.WorkflowClient client) {
+    doAnswer(inv -> readPage(client, inv.getArgument(0))).when(pages).read(any());
+  }
+
   /** How one host's walk ended, from its host workflow (the rollout counts it, not lists it). */
   static HostResult walkOf(io.temporal.client.WorkflowClient client, String host) {
     dev.amble.host.HostOutcome o =

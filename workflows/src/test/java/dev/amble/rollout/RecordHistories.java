@@ -57,15 +57,24 @@ class RecordHistories {
           .build();
 
   static final Path HISTORIES = ReplayTest.HISTORIES;
+
+  /**
+   * The engine whose histories this records: {@code v1} was amble's first engine (now {@link
+   * LegacyRollout}, replayed for histories without a version marker), {@code v2} the paged one.
+   * Histories of an older engine are never re-recorded: they are what running rollouts replay.
+   */
+  static final String VERSION = "v2";
   static final Path CARRIED = Path.of("src/test/resources/carried");
 
   /** Seven hosts, six walked in the seeded shuffle's order; h07 skipped by the plan, h04 by its preconditions. */
   @Test
   void shuffle(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     List<String> walked = StrategyWorkflowTest.hosts(6);
+    // The planner shuffles; the rollout walks the plan's order as given.
+    List<String> order = HostOrder.sort(walked, SortOrder.SHUFFLE, 20261128);
     MockFleet fleet =
         new MockFleet(
-            walked,
+            order,
             List.of(new RolloutPlan.Skipped("job upgrade: int(facts.ansible_distribution_major_version) < options.target_version is false", List.of("h07"))));
     fleet.prepare(
         h ->
@@ -75,7 +84,6 @@ class RecordHistories {
     RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("shuffle", 1), 20261128));
     RolloutStatus done = result(wf);
 
-    List<String> order = HostOrder.sort(walked, SortOrder.SHUFFLE, 20261128);
     assertEquals("done", done.phase());
     assertFalse(order.equals(walked), "the shuffle left the hosts in order");
     assertEquals(order, fleet.prepared);
@@ -85,9 +93,9 @@ class RecordHistories {
     assertFalse(fleet.prepared.contains("h07"));
 
     clear("shuffle");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-shuffle-rollout.json");
-    saveHost(client, rollout, order.get(0), "v1-shuffle-host-" + order.get(0) + ".json");
-    saveHost(client, rollout, "h04", "v1-shuffle-host-h04.json");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-shuffle-rollout.json");
+    saveHost(client, rollout, order.get(0), VERSION + "-shuffle-host-" + order.get(0) + ".json");
+    saveHost(client, rollout, "h04", VERSION + "-shuffle-host-h04.json");
   }
 
   /**
@@ -108,7 +116,7 @@ class RecordHistories {
 
     clear("continue-as-new");
     WorkflowExecution first = execution(wf);
-    WorkflowExecutionHistory run1 = save(client, first, "v1-continue-as-new-rollout-run1.json");
+    WorkflowExecutionHistory run1 = save(client, first, VERSION + "-continue-as-new-rollout-run1.json");
     HistoryEvent last = run1.getLastEvent();
     assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, last.getEventType());
     WorkflowExecution second =
@@ -116,23 +124,30 @@ class RecordHistories {
             .setWorkflowId(first.getWorkflowId())
             .setRunId(last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId())
             .build();
-    WorkflowExecutionHistory run2 = save(client, second, "v1-continue-as-new-rollout-run2.json");
+    WorkflowExecutionHistory run2 = save(client, second, VERSION + "-continue-as-new-rollout-run2.json");
     List<WorkflowExecution> hosts1 = hostRuns(run1);
     List<WorkflowExecution> hosts2 = hostRuns(run2);
     assertFalse(hosts1.isEmpty() || hosts2.isEmpty(), "a run walked no host");
-    saveHost(client, hosts1.get(0), "v1-continue-as-new-host-" + host(hosts1.get(0)) + ".json");
-    saveHost(client, hosts2.get(0), "v1-continue-as-new-host-" + host(hosts2.get(0)) + ".json");
+    saveHost(client, hosts1.get(0), VERSION + "-continue-as-new-host-" + host(hosts1.get(0)) + ".json");
+    saveHost(client, hosts2.get(0), VERSION + "-continue-as-new-host-" + host(hosts2.get(0)) + ".json");
 
     // The second run's input, as the default data converter wrote it: the carried state.
     Payload input = run2.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0);
     assertEquals("json/plain", input.getMetadataOrThrow("encoding").toStringUtf8());
     RolloutInput carried = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(input, RolloutInput.class, RolloutInput.class);
+    if (!VERSION.equals("v1")) {
+      assertTrue(carried.state().isPresent(), "the second run carried nothing");
+      assertEquals(1, carried.state().get().runs);
+      Files.createDirectories(CARRIED);
+      Files.write(CARRIED.resolve(VERSION + "-carried-input.json"), input.getData().toByteArray());
+      return;
+    }
     assertTrue(carried.carried().isPresent(), "the second run carried nothing");
     assertEquals(1, carried.carried().get().runs());
     assertFalse(carried.carried().get().results().isEmpty(), "continued before any host was done");
     assertFalse(carried.carried().get().queue().isEmpty() && carried.carried().get().waveQueue().isEmpty(), "continued after the walk");
     Files.createDirectories(CARRIED);
-    Files.write(CARRIED.resolve("v1-carried-input.json"), input.getData().toByteArray());
+    Files.write(CARRIED.resolve(VERSION + "-carried-input.json"), input.getData().toByteArray());
   }
 
   /**
@@ -176,9 +191,9 @@ class RecordHistories {
     assertEquals(5 * 3 + 3 * 2, fleet.gateRuns.size(), "checks run: " + fleet.gateRuns);
 
     clear("health-checks");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-health-checks-rollout.json");
-    saveHost(client, rollout, "h01", "v1-health-checks-host-h01.json");
-    saveHost(client, rollout, "h03", "v1-health-checks-host-h03.json");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-health-checks-rollout.json");
+    saveHost(client, rollout, "h01", VERSION + "-health-checks-host-h01.json");
+    saveHost(client, rollout, "h03", VERSION + "-health-checks-host-h03.json");
   }
 
   /**
@@ -208,11 +223,11 @@ class RecordHistories {
     assertEquals(List.of("auto-catch", "release"), done.steering().stream().map(Steering::kind).toList());
 
     clear("catch-release");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-catch-release-rollout.json");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-catch-release-rollout.json");
     List<WorkflowExecution> h02 = hostRuns(rollout).stream().filter(e -> host(e).equals("h02")).toList();
     assertEquals(2, h02.size());
-    saveHost(client, h02.get(0), "v1-catch-release-host-h02-run1.json");
-    saveHost(client, h02.get(1), "v1-catch-release-host-h02-run2.json");
+    saveHost(client, h02.get(0), VERSION + "-catch-release-host-h02-run1.json");
+    saveHost(client, h02.get(1), VERSION + "-catch-release-host-h02-run2.json");
   }
 
   /** Three hosts, one at a time, with the check flag: every job with --check, no claim, no finish. */
@@ -230,8 +245,8 @@ class RecordHistories {
     assertEquals(List.of("drain", "upgrade", "reboot", "uncordon"), fleet.jobsOf("h01"), "a dry run claimed");
 
     clear("dry-run");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), "v1-dry-run-rollout.json");
-    saveHost(client, rollout, "h01", "v1-dry-run-host-h01.json");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-dry-run-rollout.json");
+    saveHost(client, rollout, "h01", VERSION + "-dry-run-host-h01.json");
   }
 
   static RolloutWorkflow start(
@@ -302,10 +317,44 @@ class RecordHistories {
     return h;
   }
 
+  /**
+   * Four hosts, two at a time: a graceful cancel (the update, as amble cancel sends it) while
+   * h01 and h02 are in flight; they finish their walk, no other host starts, it ends cancelled.
+   */
+  @Test
+  void cancel(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(4));
+    java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(2);
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    fleet.job(
+        r -> {
+          if (r.step().job().name().equals("upgrade")) {
+            inFlight.countDown();
+            try {
+              assertTrue(cancelled.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return MockFleet.OK;
+        });
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1));
+    assertTrue(inFlight.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    wf.cancelRollout(new CancelRequest("window over", "bob@ops", false));
+    cancelled.countDown();
+    RolloutStatus done = result(wf);
+    assertEquals("cancelled", done.phase());
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+
+    clear("cancel");
+    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-cancel-rollout.json");
+    saveHost(client, rollout, "h01", VERSION + "-cancel-host-h01.json");
+  }
+
   /** Removes a scenario's earlier recording, whose hosts may differ from this one's. */
   static void clear(String scenario) throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
-      for (Path p : files.filter(p -> p.getFileName().toString().startsWith("v1-" + scenario + "-")).toList()) {
+      for (Path p : files.filter(p -> p.getFileName().toString().startsWith(VERSION + "-" + scenario + "-")).toList()) {
         Files.delete(p);
       }
     }

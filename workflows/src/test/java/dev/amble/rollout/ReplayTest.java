@@ -14,9 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Histories recorded from real runs (a real Temporal server, real Ansible: see the e2e module's
- * HistoryRecorder) replayed against today's workflow code: a change that breaks determinism, and
- * so every rollout in flight, fails here.
+ * Recorded histories replayed against today's workflow code: a change that breaks determinism,
+ * and so every rollout in flight, fails here. Some come from real runs (a real Temporal server,
+ * real Ansible: the e2e module's HistoryRecorder), the {@code v1-} and {@code v2-} ones from the
+ * test server with mocked activities (RecordHistories), one set per engine: {@code v1} is the
+ * first engine (LegacyRollout), {@code v2} the paged one.
  */
 class ReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");

@@ -287,6 +287,121 @@ class RolloutWorkflowTest {
     assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of("true"), exitSawUpgradeEnded, "the exit job started only once the interrupted job had ended");
     assertEquals(List.of(), fleet.finished);
+    RolloutSummary memo = MockFleet.memo(client, "amble/fleet");
+    assertEquals("cancelled", memo.phase());
+    assertTrue(memo.ended().startsWith("cancelled by Temporal's cancellation"), memo.ended());
+    assertEquals(1, memo.counts().get("cancelled"));
+  }
+
+  /**
+   * A dry run (amble check): every job under --check, nothing claimed, no finish (so nothing is
+   * written on the host), health checks told it is a dry run, every host recorded as checked.
+   */
+  @Test
+  void aDryRunClaimsNothingFinishesNothingAndRecordsChecked(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    MockFleet fleet = new MockFleet(hosts(3));
+    List<Boolean> jobsUnderCheck = Collections.synchronizedList(new ArrayList<>());
+    fleet.job(
+        r -> {
+          jobsUnderCheck.add(r.check());
+          return OK;
+        });
+    worker.registerActivitiesImplementations(fleet.activities());
+    env.start();
+    RolloutRequest normal = TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1);
+    RolloutRequest dry =
+        new RolloutRequest(
+            normal.definition(), normal.limit(), normal.seed(), normal.concurrency(), true, false,
+            normal.startedBy(), normal.heartbeatTimeout(), normal.eventsPerRun(), false);
+    RolloutStatus done = rollout(client, worker, "fleet").run(RolloutInput.start(dry));
+    assertEquals("done", done.phase());
+    assertTrue(done.check());
+    assertEquals(3, done.count(Outcome.CHECKED));
+    assertEquals(0, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of(), fleet.finished, "a dry run never finishes a host (which writes its state)");
+    assertTrue(fleet.jobs.stream().noneMatch(j -> j.endsWith("+claim")), "a dry run claimed a host: " + fleet.jobs);
+    assertEquals(12, jobsUnderCheck.size());
+    assertTrue(jobsUnderCheck.stream().allMatch(c -> c), "a job ran without --check");
+    assertTrue(done.ended().contains("3 checked"), done.ended());
+  }
+
+  /** amble cancel --now: who and why are recorded, then Temporal's cancellation stops the job. */
+  @Test
+  void cancelNowRecordsWhoAndWhyThenStopsTheJobInFlight(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(hosts(3));
+    java.util.concurrent.CountDownLatch upgrading = new java.util.concurrent.CountDownLatch(1);
+    fleet.job(
+        r -> {
+          if (r.step().job().name().equals("upgrade")) {
+            upgrading.countDown();
+            try {
+              while (true) {
+                io.temporal.activity.Activity.getExecutionContext().heartbeat("upgrading");
+                Thread.sleep(50);
+              }
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return OK;
+        });
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
+    assertTrue(upgrading.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    wf.cancelSignal(new CancelRequest("bad kernel", "alice@ops", true));
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThrows(io.temporal.client.WorkflowFailedException.class, () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
+    assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web01"));
+    assertEquals(List.of("web01"), fleet.prepared, "no other host started");
+    RolloutSummary memo = MockFleet.memo(client, "amble/fleet");
+    assertEquals("cancelled", memo.phase());
+    assertEquals("cancelled by alice@ops: bad kernel (now: the jobs in flight were stopped, their exit jobs ran)", memo.ended());
+  }
+
+  /**
+   * amble cancel: no new host starts, the hosts in flight finish their walk (exit jobs, finish),
+   * and the rollout ends cancelled, saying who and why; a second cancel of an ended rollout is
+   * refused.
+   */
+  @Test
+  void aGracefulCancelLetsTheHostsInFlightFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(hosts(6));
+    java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(2);
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    fleet.job(
+        r -> {
+          if (r.step().job().name().equals("upgrade")) {
+            inFlight.countDown();
+            try {
+              assertTrue(cancelled.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return OK;
+        });
+    worker.registerActivitiesImplementations(fleet.activities());
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1)));
+    assertTrue(inFlight.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    RolloutStatus draining = wf.cancelRollout(new CancelRequest("window over", "bob@ops", false));
+    assertEquals("draining", draining.phase());
+    assertEquals(List.of("web01", "web02"), draining.inProgress());
+    cancelled.countDown();
+    RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
+    assertEquals("cancelled", done.phase());
+    assertEquals("cancelled by bob@ops: window over", done.ended());
+    assertEquals(List.of("web01", "web02"), fleet.finished.stream().sorted().toList(), "the hosts in flight finished their walk");
+    assertEquals(List.of("web01", "web02"), fleet.prepared.stream().sorted().toList(), "no new host started");
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(4, done.remaining());
+    assertEquals("cancel", done.steering().get(done.steering().size() - 1).kind());
+    assertThrows(
+        io.temporal.client.WorkflowException.class,
+        () -> wf.cancelRollout(new CancelRequest("again", "bob@ops", false)),
+        "an ended rollout cannot be cancelled");
   }
 
   @Test
