@@ -95,7 +95,7 @@ public final class TemporalPages {
       WorkflowStub stub = client.newUntypedWorkflowStub(id);
       stub.terminate(reason);
       return true;
-    } catch (WorkflowNotFoundException | io.temporal.client.WorkflowServiceException gone) {
+    } catch (WorkflowNotFoundException gone) {
       return false;
     }
   }

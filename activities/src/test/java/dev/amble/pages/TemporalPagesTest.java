@@ -45,14 +45,14 @@ class TemporalPagesTest {
     Page page = new Page(Pages.FAILED, 0, List.of(new PageLine("web03", "failed", "apt broke", 2)));
     pages.write(closed, page);
     pages.write(removed, page);
-    pages.close(closed);
-    client.newUntypedWorkflowStub(closed).getResult(Void.class);
-    assertEquals(Optional.of(page), pages.read(closed), "a closed page is kept for the retention");
     assertTrue(pages.terminate(removed, "replaced"));
     assertEquals(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
         client.fetchHistory(removed).getLastEvent().getEventType());
     assertFalse(pages.terminate(removed, "again"), "a page terminated already is not running");
+    pages.close(closed);
+    client.newUntypedWorkflowStub(closed).getResult(Void.class);
+    assertEquals(Optional.of(page), pages.read(closed), "a closed page is kept for the retention");
     pages.close("amble/prod/@pages/run2/failed/9");
   }
 }
