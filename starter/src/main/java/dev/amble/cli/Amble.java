@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
       StatusCommand.class,
       CatchCommand.class,
       ReleaseCommand.class,
+      CancelCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
       CompletionCommand.class,
@@ -48,7 +49,7 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  done; for a rollout, every walked host succeeded",
-      "  1  the rollout ended caught or with failed hosts",
+      "  1  the rollout is caught, or ended with failed hosts, aborted or cancelled",
       "  2  bad input (Amblefile, option, name): nothing was started",
       "  3  Temporal is unreachable, or failed a request",
       "  4  amble failed unexpectedly (a bug: AMBLE_DEBUG=1 shows where)",

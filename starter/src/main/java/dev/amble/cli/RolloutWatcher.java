@@ -2,7 +2,9 @@ package dev.amble.cli;
 
 import dev.amble.host.Outcome;
 import dev.amble.rollout.HostResult;
+import dev.amble.rollout.Phase;
 import dev.amble.rollout.RolloutStatus;
+import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import me.tongfei.progressbar.ProgressBar;
@@ -18,8 +21,10 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Follows a running rollout: each host as it finishes, a progress bar on a terminal, the catch
- * when it happens, and a summary at the end. Returns the exit code the rollout deserves.
+ * Follows a running rollout: each failed host as it finishes, a progress bar on a terminal (else
+ * the counts as they change), the catch when it happens, and a summary at the end, with why it
+ * ended when it was cancelled or aborted. Returns the exit code the rollout deserves: 0 only when
+ * it is done and no host failed.
  */
 final class RolloutWatcher {
   private final PrintWriter out;
@@ -46,6 +51,7 @@ final class RolloutWatcher {
     Set<String> printed = new HashSet<>();
     boolean caughtShown = false;
     int waveShown = 0;
+    String countsShown = "";
     ProgressBar bar = null;
     try {
       while (true) {
@@ -54,7 +60,11 @@ final class RolloutWatcher {
           try {
             s = result.join();
           } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-            throw new Exit(ExitCode.ROLLOUT_FAILED, "amble: the rollout ended without finishing: " + RolloutsErrors.message(e));
+            if (bar != null) {
+              bar.close();
+              bar = null;
+            }
+            return closed(client, workspace, start, e);
           }
         } else {
           try {
@@ -85,6 +95,12 @@ final class RolloutWatcher {
             out.flush();
           }
         }
+        if (!terminal && !s.done() && done(s) > 0 && !StatusPrinter.counts(s).equals(countsShown)) {
+          // No progress bar: the counts as they change, one line each.
+          countsShown = StatusPrinter.counts(s);
+          out.printf("  %d of %d hosts done: %s%n", done(s), s.total(), countsShown);
+          out.flush();
+        }
         var progress = s.progress();
         if (progress.waves() > 1 && progress.wave() > waveShown) {
           waveShown = progress.wave();
@@ -93,7 +109,7 @@ final class RolloutWatcher {
           out.flush();
         }
         if (bar != null) {
-          bar.stepTo(s.results().size());
+          bar.stepTo(done(s));
           bar.setExtraMessage(s.inProgress().isEmpty() ? s.phase() : "walking " + String.join(", ", s.inProgress()));
         }
         if (s.done()) {
@@ -101,13 +117,7 @@ final class RolloutWatcher {
             bar.close();
             bar = null;
           }
-          Duration took = Duration.between(start, Instant.now());
-          out.printf(
-              "Done: %s, in %s.%n",
-              StatusPrinter.counts(s),
-              took.toMinutes() > 0 ? took.toMinutes() + "m" + took.toSecondsPart() + "s" : took.toSeconds() + "s");
-          out.flush();
-          return failures(s) > 0 ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
+          return ended(s, start);
         }
         if (s.caught().caught() && s.inProgress().isEmpty()) {
           if (!caughtShown) {
@@ -141,6 +151,48 @@ final class RolloutWatcher {
         bar.close();
       }
     }
+  }
+
+  /**
+   * The end as the rollout told it: "Done: 3 succeeded, in 12s.", or "Cancelled: ..." and
+   * "Aborted: ..." with why. Exit code 0 only when it is done and no host failed.
+   */
+  private int ended(RolloutStatus s, Instant start) {
+    Phase phase = Phase.of(s.phase());
+    String word = phase == Phase.DONE ? "Done" : phase == Phase.CANCELLED ? "Cancelled" : "Aborted";
+    out.printf("%s: %s, in %s.%n", word, StatusPrinter.counts(s), StatusPrinter.took(Duration.between(start, Instant.now()).toMillis()));
+    if (phase != Phase.DONE && !s.ended().isEmpty()) {
+      out.printf("  %s%n", s.ended());
+    }
+    out.flush();
+    return phase == Phase.DONE && failures(s) == 0 ? ExitCode.OK : ExitCode.ROLLOUT_FAILED;
+  }
+
+  /**
+   * The rollout closed without a result: Temporal's cancellation (amble cancel --now, the Web UI),
+   * which the rollout records as its end, or a termination, a failure, a timeout.
+   */
+  private int closed(WorkflowClient client, String workspace, Instant start, RuntimeException e) {
+    Optional<Rollouts.Found> found = Rollouts.find(client, workspace);
+    Optional<RolloutSummary> summary = found.flatMap(f -> Rollouts.summary(client, f));
+    if (summary.isPresent() && Phase.of(summary.get().phase()).ended()) {
+      return ended(RolloutView.fromSummary(summary.get()), start);
+    }
+    String why =
+        found
+            .flatMap(f -> CloseEvent.read(client, f.workflowId(), f.runId()))
+            .map(CloseEvent::describe)
+            .orElse("without finishing: " + RolloutsErrors.message(e));
+    throw new Exit(ExitCode.ROLLOUT_FAILED, "amble: the rollout ended " + why);
+  }
+
+  /** Hosts dealt with, whatever their outcome. */
+  static int done(RolloutStatus s) {
+    int n = 0;
+    for (int c : s.counts().values()) {
+      n += c;
+    }
+    return n;
   }
 
   static int failures(RolloutStatus s) {

@@ -32,8 +32,14 @@ final class Rollouts {
     }
 
     String statusWord() {
-      return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+      return Rollouts.statusWord(status);
     }
+  }
+
+  /** "running", "completed", "timed out", ... for a workflow run's status. */
+  static String statusWord(WorkflowExecutionStatus status) {
+    String word = status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    return word.equals("canceled") ? "cancelled" : word;
   }
 
   /** The latest run of a workflow ID, as the server describes it. */

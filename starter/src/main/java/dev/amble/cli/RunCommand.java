@@ -13,8 +13,8 @@ import picocli.CommandLine.Mixin;
     sortOptions = false,
     description = {
       "Starts the rolling run of the workspace as a durable Temporal workflow (ID amble/WORKSPACE: one"
-          + " rollout per workspace at a time) and follows it: each host as it finishes, a progress bar on"
-          + " a terminal, a summary at the end.",
+          + " rollout per workspace at a time) and follows it: each failed host as it finishes, a progress"
+          + " bar on a terminal (else the counts as they change), a summary at the end.",
       "",
       "Hosts are planned from cached facts (see `amble plan`), then walked CONCURRENCY at a time. Each"
           + " host: fresh facts and preconditions, its jobs, its exit jobs, finish. A host that fails"
@@ -27,7 +27,8 @@ import picocli.CommandLine.Mixin;
     },
     footer = {
       "",
-      "Exit codes: 0 every walked host succeeded; 1 the rollout is caught or ended with failed hosts;"
+      "Exit codes: 0 every walked host succeeded; 1 the rollout is caught, or ended with failed hosts,"
+          + " aborted or cancelled (`amble cancel`);"
           + " 2 bad input (nothing started; also when the workspace already has a rollout running);"
           + " 3 Temporal unreachable.",
       ""

@@ -1,32 +1,59 @@
 package dev.amble.cli;
 
-import dev.amble.rollout.RolloutStatus;
+import dev.amble.host.Outcome;
+import dev.amble.pages.PageLine;
+import dev.amble.pages.TemporalPages;
+import dev.amble.rollout.RolloutRequest;
+import dev.amble.rollout.RolloutSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code amble status}: the workspace's rollout now. */
+/** {@code amble status}: the workspace's rollout now, or one host's walk. */
 @Command(
-    header = "Shows the workspace's rollout: counts, hosts, catch.",
+    header = "Shows the workspace's rollout: counts, hosts, catch; or one host's walk.",
     name = "status",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Shows the workspace's latest rollout: phase, counts, each host's outcome and reason, the hosts"
-          + " in progress, the catch, and who steered it. Works while it runs and after it ended.",
+      "Shows the workspace's latest rollout: phase (and why it ended), counts, the hosts in progress,"
+          + " the catch and the hosts awaiting a release, the failed hosts with their reasons, checks,"
+          + " and who steered it. Works while it runs and after it ended, however it ended.",
+      "",
+      "Failed hosts are listed oldest first, a page at a time (--page, --page-size): a rollout keeps"
+          + " them on pages in Temporal, so any number can be listed. --output json gives the same page"
+          + " under failedHosts: {page, pageSize, pages, total, unlisted, hosts: [{host, outcome, reason,"
+          + " wave, awaiting}]}; ask for --page 2, 3, ... up to pages for the others.",
+      "",
+      "--host HOST shows one host's walk instead (its host workflow amble/WORKSPACE/HOST, latest run):"
+          + " each step (prepare, each job and exit job, finish, health checks) with when it started,"
+          + " how long it took, the worker that ran it and how it went; then the host's outcome and reason.",
       ""
     },
     footer = {
       "",
-      "Exit codes: 0 running or done with every walked host succeeded; 1 caught or ended with failed"
-          + " hosts; 2 no rollout; 3 Temporal unreachable.",
+      "Exit codes: 0 running, or done with every walked host succeeded (with --host: the host did not"
+          + " fail); 1 caught, ended with failed hosts, aborted, cancelled, terminated or failed; 2 no"
+          + " rollout (with --host: the host has no walk); 3 Temporal unreachable.",
       ""
     })
 final class StatusCommand implements Callable<Integer> {
+  /** A host's outcomes (and how Temporal closed its walk) that make --host exit 1. */
+  private static final Set<String> HOST_FAILED =
+      Set.of(
+          Outcome.FAILED.word(),
+          Outcome.UNREACHABLE.word(),
+          Outcome.LOCKED.word(),
+          Outcome.CANCELLED.word(),
+          "terminated",
+          "timed out");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin WorkspaceOption workspace;
@@ -35,43 +62,33 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "Follow the rollout until it ends (Ctrl-C stops watching, not the rollout).")
   boolean watch;
 
+  @Option(names = "--host", paramLabel = "HOST", description = "Show this host's walk: its steps, their workers and times, its outcome.")
+  String host;
+
+  @Option(names = "--page", paramLabel = "K", defaultValue = "1", description = "Which page of failed hosts (from 1). Default: ${DEFAULT-VALUE}.")
+  int page;
+
+  @Option(names = "--page-size", paramLabel = "N", defaultValue = "100", description = "Failed hosts on a page (1 to 10000). Default: ${DEFAULT-VALUE}.")
+  int pageSize;
+
   @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
   PlanPrinter.Format output;
-
-  /** Without a worker, the memo's summary: counts, phase, catch; not each host. */
-  private int summaryOnly(String ws, Rollouts.Found found, Rollouts.NoWorker e, PrintWriter out) {
-    spec.commandLine().getErr().printf(
-        "amble: %s. This is what the rollout last recorded (each host's outcome needs a worker).%n", e.getMessage());
-    spec.commandLine().getErr().flush();
-    if (e.summary.isEmpty()) {
-      if (output == PlanPrinter.Format.text) {
-        out.printf(
-            "Rollout of workspace %s (%s, run %s), started %s: nothing recorded yet; it begins when a worker runs.%n",
-            ws, found.workflowId(), found.runId(), found.started());
-        out.flush();
-      }
-      return ExitCode.OK;
-    }
-    var s = e.summary.get();
-    if (output == PlanPrinter.Format.json) {
-      out.println(StatusPrinter.json(s));
-    } else {
-      out.printf("Rollout of workspace %s (workflow %s), started by %s: %s%n", ws, s.workflow(), s.startedBy(), s.phase());
-      out.printf("  %d hosts: %s; in progress: %s; %d to go%n", s.total(), s.counts(), s.inProgress(), s.remaining());
-      if (s.caught().caught()) {
-        out.printf("  CAUGHT since %s by %s: %s%n", s.caught().since(), s.caught().by(), s.caught().reason());
-      }
-    }
-    out.flush();
-    return s.caught().caught() ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
-  }
 
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
+    if (page < 1) {
+      throw Exit.badInput("amble: --page counts from 1, got " + page);
+    }
+    if (pageSize < 1 || pageSize > 10_000) {
+      throw Exit.badInput("amble: --page-size must be from 1 to 10000, got " + pageSize);
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
+      if (host != null) {
+        return host(session, ws, out);
+      }
       Rollouts.Found found = Rollouts.require(session.client, ws);
       if (watch && found.running()) {
         Rollouts.noWorker(session.client, found, session.address)
@@ -79,19 +96,75 @@ final class StatusCommand implements Callable<Integer> {
         return new RolloutWatcher(out, spec.commandLine().getErr(), System.console() != null, Duration.ofSeconds(2))
             .watch(session.client, ws, Rollouts.untyped(session.client, found), true);
       }
-      RolloutStatus s;
+      RolloutView view;
       try {
-        s = Rollouts.status(session.client, ws, found, session.address);
+        view = RolloutView.read(session.client, ws, found, session.address);
       } catch (Rollouts.NoWorker e) {
-        return summaryOnly(ws, found, e, out);
+        spec.commandLine().getErr().printf(
+            "amble: %s. This is what the rollout last recorded (its latest failed hosts need a worker).%n", e.getMessage());
+        spec.commandLine().getErr().flush();
+        if (e.summary.isEmpty()) {
+          if (output == PlanPrinter.Format.text) {
+            out.printf(
+                "Rollout of workspace %s (%s, run %s), started %s: nothing recorded yet; it begins when a worker runs.%n",
+                ws, found.workflowId(), found.runId(), found.started());
+            out.flush();
+          }
+          return ExitCode.OK;
+        }
+        view = new RolloutView(RolloutView.fromSummary(e.summary.get()), "memo", Optional.empty());
       }
+      FailedHosts.Listing failed =
+          new FailedHosts(new TemporalPages(session.client, session.taskQueue), view.status()).page(page, pageSize);
       if (output == PlanPrinter.Format.json) {
-        out.println(StatusPrinter.json(s));
+        out.println(StatusPrinter.json(view, failed));
       } else {
-        StatusPrinter.print(s, out);
+        StatusPrinter.print(view, failed, out);
       }
       out.flush();
-      return s.caught().caught() || RolloutWatcher.failures(s) > 0 ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
+      return view.ok() ? ExitCode.OK : ExitCode.ROLLOUT_FAILED;
     }
   }
+
+  /** One host's walk; a host with none: whether the plan skipped it, else exit code 2. */
+  private int host(TemporalSession session, String ws, PrintWriter out) {
+    Optional<HostWalk> walk = HostWalk.read(session.client, ws, host);
+    if (walk.isPresent()) {
+      if (output == PlanPrinter.Format.json) {
+        out.println(StatusPrinter.json(walk.get()));
+      } else {
+        StatusPrinter.host(walk.get(), out);
+      }
+      out.flush();
+      return HOST_FAILED.contains(walk.get().outcome()) ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
+    }
+    Optional<Rollouts.Found> rollout = Rollouts.find(session.client, ws);
+    Optional<RolloutSummary> summary = rollout.flatMap(f -> Rollouts.summary(session.client, f));
+    Optional<PageLine> skipped =
+        summary.flatMap(s -> new RolloutPages(session.client, session.taskQueue, s.pages()).skipped(host));
+    if (skipped.isPresent()) {
+      String rolloutId = summary.get().rollout();
+      if (output == PlanPrinter.Format.json) {
+        out.println(StatusPrinter.json(new NotWalked(ws, host, rolloutId, Outcome.SKIPPED.word(), skipped.get().reason())));
+      } else {
+        out.printf(
+            "Host %s of workspace %s: not walked: the plan of rollout %s skipped it: %s%n",
+            host, ws, rolloutId, skipped.get().reason());
+      }
+      out.flush();
+      return ExitCode.OK;
+    }
+    throw Exit.badInput(
+        "amble: host "
+            + host
+            + " has no walk in workspace "
+            + ws
+            + " (no workflow "
+            + RolloutRequest.hostWorkflowId(ws, host)
+            + ")"
+            + (rollout.isPresent() ? "; the latest rollout did not walk it, nor did its plan skip it" : ""));
+  }
+
+  /** A host the plan skipped, as --output json gives it. */
+  record NotWalked(String workspace, String host, String rollout, String outcome, String reason) {}
 }

@@ -3,18 +3,22 @@ package dev.amble.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.amble.host.Outcome;
 import dev.amble.rollout.HostResult;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.Steering;
 import java.io.PrintWriter;
-import java.util.Map;
 
 /** A rollout's status for people (and as JSON for programs). */
 final class StatusPrinter {
   private static final ObjectMapper JSON =
-      new ObjectMapper().registerModule(new Jdk8Module()).enable(SerializationFeature.INDENT_OUTPUT);
+      new ObjectMapper()
+          .registerModule(new Jdk8Module())
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private StatusPrinter() {}
 
@@ -53,20 +57,41 @@ final class StatusPrinter {
     return Math.min(w, 60);
   }
 
-  static void print(RolloutStatus s, PrintWriter out) {
-    out.printf(
-        "Rollout of workspace %s (workflow %s%s), started by %s: %s%n",
-        s.workspace(),
-        s.workflow(),
-        s.check() ? ", check mode" : "",
-        s.startedBy(),
-        s.phase());
-    out.printf(
-        "  %d hosts: %s; %d in progress, %d to go%n",
-        s.total(),
-        counts(s),
-        s.inProgress().size(),
-        s.remaining());
+  /**
+   * The rollout for people: what it is and where, why it ended, its counts, the hosts in flight,
+   * the catch and the hosts awaiting a release, one page of its failed hosts, its checks, and who
+   * steered it.
+   */
+  static void print(RolloutView view, FailedHosts.Listing failed, PrintWriter out) {
+    RolloutStatus s = view.status();
+    if (s.startedBy().isEmpty()) {
+      // It closed before it recorded anything.
+      out.printf("Rollout of workspace %s (run %s): %s%n", s.workspace(), s.rollout(), view.phase());
+    } else {
+      out.printf(
+          "Rollout of workspace %s (workflow %s%s), started by %s: %s%n",
+          s.workspace(),
+          s.workflow(),
+          s.check() ? ", check mode" : "",
+          s.startedBy(),
+          view.phase());
+    }
+    if (!view.ended().isEmpty()) {
+      out.printf("  ended: %s%n", view.ended());
+    }
+    if (view.ended().isEmpty()) {
+      out.printf("  %d hosts: %s; %d in progress, %d to go%n", s.total(), counts(s), s.inProgress().size(), s.remaining());
+    } else {
+      out.printf(
+          "  %d hosts: %s%s; %d not walked%n",
+          s.total(),
+          counts(s),
+          s.inProgress().isEmpty() ? "" : "; " + s.inProgress().size() + " in flight when it ended",
+          s.remaining());
+    }
+    if (!s.rollout().isEmpty() || s.seed() != 0) {
+      out.printf("  rollout %s, seed %d%n", s.rollout(), s.seed());
+    }
     var p = s.progress();
     if (p.waves() > 1) {
       out.printf("  wave %d of %d (sizes %s)%n", p.wave(), p.waves(), p.waveSizes());
@@ -78,7 +103,7 @@ final class StatusPrinter {
           p.maxFailures(),
           p.maxWaveFailures() >= 0 ? ", this wave " + p.waveFailures() + " of " + p.maxWaveFailures() : "");
     }
-    if (s.caught().caught()) {
+    if (s.caught().caught() && !s.done() && view.closed().isEmpty()) {
       out.printf("  CAUGHT since %s by %s: %s%n", s.caught().since(), s.caught().by(), s.caught().reason());
       if (!s.awaiting().isEmpty()) {
         out.printf(
@@ -89,17 +114,11 @@ final class StatusPrinter {
         out.println("  `amble release` resumes the walk");
       }
     }
-    int width = width(s);
     if (!s.inProgress().isEmpty()) {
-      out.println("In progress:");
+      out.println(view.ended().isEmpty() ? "In progress:" : "In flight when it ended:");
       s.inProgress().forEach(h -> out.printf("  %s%n", h));
     }
-    if (!s.results().isEmpty()) {
-      out.println("Done:");
-      for (Map.Entry<String, HostResult> e : s.results().entrySet()) {
-        out.println(hostLine(e.getKey(), e.getValue(), width));
-      }
-    }
+    failed(failed, out);
     if (!p.gates().isEmpty()) {
       out.println("Checks (latest last):");
       for (var g : p.gates()) {
@@ -113,5 +132,127 @@ final class StatusPrinter {
       }
     }
     out.flush();
+  }
+
+  /** One page of the failed hosts, and how to see the others. */
+  static void failed(FailedHosts.Listing l, PrintWriter out) {
+    if (l.total() > 0) {
+      int first = (l.page() - 1) * l.pageSize() + 1;
+      int last = first + l.hosts().size() - 1;
+      String more =
+          l.pages() == 1
+              ? ""
+              : l.page() < l.pages()
+                  ? ", page " + l.page() + " of " + l.pages() + ": --page " + (l.page() + 1) + " for the next"
+                  : ", page " + l.page() + " of " + l.pages();
+      out.printf(
+          "Failed hosts, oldest first (%s of %d%s):%n",
+          l.hosts().isEmpty() ? "none" : first + "-" + last,
+          l.total(),
+          more);
+      int width = 4;
+      for (FailedHosts.Line h : l.hosts()) {
+        width = Math.min(60, Math.max(width, h.host().length()));
+      }
+      for (FailedHosts.Line h : l.hosts()) {
+        out.println(
+            String.format(
+                    "  %-" + width + "s  %-11s %s%s",
+                    h.host(),
+                    h.outcome(),
+                    h.awaiting() ? "[awaiting release] " : "",
+                    h.reason())
+                .stripTrailing());
+      }
+    }
+    if (l.total() == 0 && (l.unlisted() > 0 || !l.missingPages().isEmpty())) {
+      out.println("Failed hosts:");
+    }
+    for (String page : l.missingPages()) {
+      out.printf("  (page %s is no longer in Temporal: its hosts cannot be listed)%n", page);
+    }
+    if (l.unlisted() > 0) {
+      out.printf(
+          "  %d more failed host%s known only to the rollout itself: a running worker lists %s%n",
+          l.unlisted(),
+          l.unlisted() == 1 ? " (the latest) is" : "s (the latest) are",
+          l.unlisted() == 1 ? "it" : "them");
+    }
+  }
+
+  /**
+   * The rollout as JSON: the rollout's status as it gave it, and {@code source}, {@code phase}
+   * and {@code ended} as status shows them, {@code closed} (how Temporal closed its run, when not
+   * by completing), and {@code failedHosts}, one page of every failed host.
+   */
+  static String json(RolloutView view, FailedHosts.Listing failed) {
+    ObjectNode node = JSON.valueToTree(view.status());
+    node.put("source", view.source());
+    node.put("phase", view.phase());
+    node.put("ended", view.ended());
+    view.closed().ifPresent(c -> node.set("closed", JSON.valueToTree(c)));
+    node.set("failedHosts", JSON.valueToTree(failed));
+    return json(node);
+  }
+
+  /** One host's walk: each step, when, how long, on which worker, how it went; then its outcome. */
+  static void host(HostWalk w, PrintWriter out) {
+    out.printf("Host %s of workspace %s: %s%n", w.host(), w.workspace(), w.outcome());
+    if (!w.reason().isEmpty()) {
+      out.printf("  %s%n", w.reason());
+    }
+    out.printf(
+        "  walk %s (run %s) of rollout %s%s, started %s%s%n",
+        w.workflowId(),
+        w.runId(),
+        w.rollout().isEmpty() ? "?" : w.rollout(),
+        w.wave() > 0 ? ", wave " + w.wave() : "",
+        second(w.started()),
+        w.closedAt().map(c -> ", " + w.status() + " after " + took(java.time.Duration.between(w.started(), c).toMillis())).orElse(", running"));
+    if (!w.steps().isEmpty()) {
+      int width = "step".length();
+      int workerWidth = "worker".length();
+      for (HostWalk.Step st : w.steps()) {
+        width = Math.max(width, st.name().length());
+        workerWidth = Math.max(workerWidth, st.worker().length());
+      }
+      width = Math.min(width, 40);
+      workerWidth = Math.min(workerWidth, 40);
+      String row = "  %-" + width + "s  %-20s  %7s  %-" + workerWidth + "s  %s%n";
+      out.printf(row, "step", "started", "took", "worker", "result");
+      for (HostWalk.Step st : w.steps()) {
+        out.printf(
+            row,
+            st.name(),
+            st.started().map(StatusPrinter::second).orElse("-"),
+            st.tookMillis().map(StatusPrinter::took).orElse("-"),
+            st.worker().isEmpty() ? "-" : st.worker(),
+            st.result() + (st.attempt() > 1 && !st.result().contains("attempt") ? " (attempt " + st.attempt() + ")" : ""));
+      }
+    }
+    if (!w.log().isEmpty()) {
+      out.printf("  log: %s (on the worker that ran it)%n", w.log());
+    }
+    out.flush();
+  }
+
+  /** An instant to the second, ISO-8601. */
+  static String second(java.time.Instant at) {
+    return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+  }
+
+  /** "0.4s", "12s", "3m04s", "2h05m": how long, as people read it. */
+  static String took(long millis) {
+    if (millis < 10_000) {
+      return String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+    long s = millis / 1000;
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+    return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.rollout.Progress;
-import dev.amble.rollout.RolloutState;
+import dev.amble.rollout.Caught;
 import dev.amble.rollout.RolloutSummary;
 import io.grpc.Status;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -78,7 +78,7 @@ class NoWorkerCliTest {
   void statusShowsWhatTheRolloutRecordedAndReleaseRefusesWhatItWouldRefuse() {
     try (TestTemporal temporal = TestTemporal.start();
         Client c = new Client(temporal)) {
-      c.start("amble/fleet", summary(RolloutState.Caught.NO, List.of()));
+      c.start("amble/fleet", summary(Caught.NO, List.of()));
 
       CliRun status = quickly(dir, temporal.env(), "status");
       assertEquals(0, status.code(), status.toString());
@@ -104,7 +104,7 @@ class NoWorkerCliTest {
                       throw Status.FAILED_PRECONDITION.withDescription("the workflow task failed").asRuntimeException();
                     }));
         Client c = new Client(temporal)) {
-      c.start("amble/fleet", summary(new RolloutState.Caught(true, "host h02 failed", "amble", "2026-01-01T00:00:00Z"), List.of("h02")));
+      c.start("amble/fleet", summary(new Caught(true, "host h02 failed", "amble", "2026-01-01T00:00:00Z"), List.of("h02")));
 
       CliRun released = quickly(dir, temporal.env(), "release");
       assertEquals(0, released.code(), released.toString());
@@ -121,10 +121,10 @@ class NoWorkerCliTest {
     }
   }
 
-  static RolloutSummary summary(RolloutState.Caught caught, List<String> awaiting) {
+  static RolloutSummary summary(Caught caught, List<String> awaiting) {
     return new RolloutSummary(
         "fleet", "patch", "ops@host", false, caught.caught() ? "caught" : "walking", 3, Map.of("succeeded", 1), 2, List.of(),
-        awaiting, caught, Progress.NONE);
+        awaiting, caught, Progress.NONE, "", 0L, "", "", 0, 0);
   }
 
   /** A client of the test server: starts a rollout no worker runs, reads the signals it got. */

@@ -61,7 +61,8 @@ class RunCommandTest {
     assertEquals(1, caught.code(), caught.toString());
     assertTrue(caught.out().contains("host h02 failed: job patch: task 'patch the host' (ansible.builtin.fail) failed: the package mirror is down"), caught.out());
     assertTrue(caught.out().contains("`amble release` walks h02 again first"), caught.out());
-    assertTrue(caught.out().matches("(?s).*\\n  h01 +succeeded\\n.*"), caught.out());
+    assertTrue(caught.out().contains("\n  3 hosts: 1 succeeded, 1 failed; 0 in progress, 2 to go\n"), caught.out());
+    assertTrue(caught.out().matches("(?s).*\\n  h02 +failed +\\[awaiting release\\] job patch: .*"), caught.out());
     assertTrue(!caught.out().contains("h03"), "h03 started after the catch: " + caught.out());
 
     CliRun second = CliRun.run(dir, there, "run");

@@ -91,9 +91,7 @@ class WavesRunTest {
     assertTrue(
         caught.at("/caught/reason").asText().startsWith("check serving failed for host h03 (post): monitor01: the host serves again: h03 does not serve"),
         caught.toString());
-    for (String host : List.of("h01", "h02", "h03")) {
-      assertEquals("SUCCEEDED", caught.at("/results/" + host + "/outcome").asText(), host);
-    }
+    assertEquals(3, caught.at("/counts/succeeded").asInt(), caught.toString()); // h01, h02, h03
     for (String host : List.of("h04", "h05")) {
       assertFalse(Files.exists(WorkspaceDir.of(dir, "fleet").hostLogs(host)), host + " of wave 3 was touched");
     }
