@@ -171,14 +171,14 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       }
       case WALKING -> walkWave();
       case BAKING -> {
-        if (!waitUntil(Stage.BAKING)) {
+        if (!waitUntil()) {
           yield Stage.BAKING;
         }
         state.gate = 0;
         yield Stage.POST_CHECKS;
       }
       case POST_CHECKS -> afterWave();
-      case PAUSING -> waitUntil(Stage.PAUSING) ? Stage.NEXT_WAVE : Stage.PAUSING;
+      case PAUSING -> waitUntil() ? Stage.NEXT_WAVE : Stage.PAUSING;
       case ENDING -> end();
       case ENDED -> Stage.ENDED;
     };
@@ -305,7 +305,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
    * Baking or pausing until {@link RolloutState#until}; returns whether the wait is over (the
    * deadline, or the rollout stopping), false to continue as new.
    */
-  private boolean waitUntil(Stage waiting) {
+  private boolean waitUntil() {
     record();
     while (!state.stopping()) {
       long left = state.until - Workflow.currentTimeMillis();
