@@ -67,6 +67,27 @@ public final class MockFleet {
             });
   }
 
+  /**
+   * The upgrade job holds each host that reaches it: it counts {@code started} down and returns
+   * once {@code release} is counted down (a long job the test ends when it wants).
+   */
+  void upgradeHeldUntil(java.util.concurrent.CountDownLatch started, java.util.concurrent.CountDownLatch release) {
+    job(
+        r -> {
+          if (r.step().job().name().equals("upgrade")) {
+            started.countDown();
+            try {
+              if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the upgrade");
+              }
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          return OK;
+        });
+  }
+
   /** Every mock, for a test worker to register. */
   Object[] activities() {
     return new Object[] {host, workspace, gates, pages};

@@ -326,18 +326,7 @@ class RecordHistories {
     MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(4));
     java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(2);
     java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
-    fleet.job(
-        r -> {
-          if (r.step().job().name().equals("upgrade")) {
-            inFlight.countDown();
-            try {
-              assertTrue(cancelled.await(30, java.util.concurrent.TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-              throw new IllegalStateException(e);
-            }
-          }
-          return MockFleet.OK;
-        });
+    fleet.upgradeHeldUntil(inFlight, cancelled);
     RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1));
     assertTrue(inFlight.await(30, java.util.concurrent.TimeUnit.SECONDS));
     wf.cancelRollout(new CancelRequest("window over", "bob@ops", false));

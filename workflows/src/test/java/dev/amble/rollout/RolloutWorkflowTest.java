@@ -369,18 +369,7 @@ class RolloutWorkflowTest {
     MockFleet fleet = new MockFleet(hosts(6));
     java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(2);
     java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
-    fleet.job(
-        r -> {
-          if (r.step().job().name().equals("upgrade")) {
-            inFlight.countDown();
-            try {
-              assertTrue(cancelled.await(30, java.util.concurrent.TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-              throw new IllegalStateException(e);
-            }
-          }
-          return OK;
-        });
+    fleet.upgradeHeldUntil(inFlight, cancelled);
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutWorkflow wf = rollout(client, worker, "fleet");
