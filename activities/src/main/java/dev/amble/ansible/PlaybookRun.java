@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /**
  * One run of ansible-playbook for a workspace: on one host (prepare, jobs, finish), or over what
- * the playbook targets (init, health gates). A host goes to Ansible in a limit file, as an exact
+ * the playbook targets (init, health checks). A host goes to Ansible in a limit file, as an exact
  * regular expression ({@code ~^name$}, every ASCII symbol escaped), and vars in an extra-vars file
  * readable by the worker's user only; both are removed after the run. The output goes to a log,
  * and the result is read from amble's callback events.

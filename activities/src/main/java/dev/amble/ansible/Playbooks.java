@@ -108,8 +108,8 @@ public final class Playbooks {
   }
 
   /**
-   * The playbook of a health gate's tasks, beside the Amblefile like a job's: one play over the
-   * hosts named by {@code amble_check_hosts} (the gate's host pattern, passed as an extra var).
+   * The playbook of a health check's tasks, beside the Amblefile like a job's: one play over the
+   * hosts named by {@code amble_check_hosts} (the health check's host pattern, passed as an extra var).
    */
   public static Path check(Path folder, String workspace, String name, ArrayNode tasks, boolean become) {
     ArrayNode plays = JsonNodeFactory.instance.arrayNode();

@@ -73,7 +73,7 @@ public final class HostActivitiesImpl implements HostActivities {
     Map<String, Object> factValues = CelValues.map(facts.get());
     Map<String, Object> varValues = CelValues.map(vars);
     List<Verdict> verdicts = new ArrayList<>();
-    for (StepCheck step : request.steps()) {
+    for (JobPreconditions step : request.steps()) {
       verdicts.add(precondition(step).evaluate(factValues, varValues, CelValues.map(step.options())));
     }
     return new Preparation(run, verdicts, RemoteState.fromFacts(facts.get(), t.workspace()));
@@ -100,7 +100,7 @@ public final class HostActivitiesImpl implements HostActivities {
             step,
             playbook,
             vars,
-            request.check() ? List.of("--check", "--diff") : List.of(),
+            request.dryRun() ? List.of("--check", "--diff") : List.of(),
             request.step().job().timeout(),
             request.step().job().become() || request.claim().isPresent(),
             ActivityHeartbeat.current()));
@@ -144,7 +144,7 @@ public final class HostActivitiesImpl implements HostActivities {
     return vars;
   }
 
-  private Precondition precondition(StepCheck step) {
+  private Precondition precondition(JobPreconditions step) {
     return compiled.computeIfAbsent(
         step.preconditions(),
         source -> {

@@ -159,9 +159,9 @@ class HostActivitiesTest {
     return new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), name);
   }
 
-  static List<StepCheck> checks(Definition d) {
+  static List<JobPreconditions> checks(Definition d) {
     return java.util.stream.Stream.concat(d.steps().stream(), d.exitSteps().stream())
-        .map(s -> new StepCheck(s.job().name(), s.job().preconditions(), s.options()))
+        .map(s -> new JobPreconditions(s.job().name(), s.job().preconditions(), s.options()))
         .toList();
   }
 
@@ -300,7 +300,7 @@ class HostActivitiesTest {
     Definition d = definition("maintenance");
     RunResult r = host.runJob(new JobRequest(target(d, "node04"), d.steps().get(0), true, Optional.empty()));
     assertTrue(r.ok(), r.toString());
-    assertFalse(Files.exists(fleet.stateDir("node04").resolve("marker-x")), "check mode wrote a file");
+    assertFalse(Files.exists(fleet.stateDir("node04").resolve("marker-x")), "a dry run wrote a file");
     assertTrue(Files.readString(Path.of(r.log())).contains("--check"));
   }
 

@@ -84,7 +84,7 @@ class HistoryRecorder {
   }
 
   /**
-   * A rollout in waves with a failure budget and gates: a canary, then waves of two; one host
+   * A rollout in waves with a failure budget and health checks: a canary, then waves of two; one host
    * fails under the budget; a host post-check fails for another and catches the rollout; released.
    */
   @Test

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
-import dev.amble.rollout.GateCheck;
+import dev.amble.health.HealthCheckAnswer;
 import dev.amble.rollout.RolloutRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -274,8 +274,8 @@ record HostWalk(
           return (step.path("exit").asBoolean(false) ? "exit job " : "job ") + step.path("job").path("name").asText("?");
         }
         case "Check", "check" -> {
-          String gate = input.map(n -> n.path("gate").path("name").asText("?")).orElse("?");
-          return (finished ? "post-check " : "pre-check ") + gate;
+          String healthCheck = input.map(n -> (n.has("healthCheck") ? n.path("healthCheck") : n.path("gate")).path("name").asText("?")).orElse("?");
+          return (finished ? "post-check " : "pre-check ") + healthCheck;
         }
         default -> {
           return activity;
@@ -296,7 +296,7 @@ record HostWalk(
               d.result = r.ok() ? (r.changed() > 0 ? "ok, " + r.changed() + " changed" : "ok") : r.describe();
             });
         case "Check", "check" ->
-            decode(result, GateCheck.class).ifPresent(c -> {
+            decode(result, HealthCheckAnswer.class).ifPresent(c -> {
               d.ok = c.passed();
               d.result = c.passed() ? "passed" : "failed: " + c.message();
             });

@@ -55,7 +55,7 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
         s.workspace(),
         s.workflow(),
         s.rollout(),
-        s.check(),
+        s.dryRun(),
         s.startedBy(),
         s.phase(),
         s.total(),

@@ -72,7 +72,7 @@ final class StatusPrinter {
           "Rollout of workspace %s (workflow %s%s), started by %s: %s%n",
           s.workspace(),
           s.workflow(),
-          s.check() ? ", check mode" : "",
+          s.dryRun() ? ", dry run" : "",
           s.startedBy(),
           view.phase());
     }
@@ -119,10 +119,10 @@ final class StatusPrinter {
       s.inProgress().forEach(h -> out.printf("  %s%n", h));
     }
     failed(failed, out);
-    if (!p.gates().isEmpty()) {
+    if (!p.healthChecks().isEmpty()) {
       out.println("Checks (latest last):");
-      for (var g : p.gates()) {
-        out.printf("  %s  %-12s %-24s %s%n", g.at(), g.gate(), g.scope(), g.passed() ? "passed" : "FAILED (" + g.onFailure().word() + "): " + g.message());
+      for (var g : p.healthChecks()) {
+        out.printf("  %s  %-12s %-24s %s%n", g.at(), g.healthCheck(), g.scope(), g.passed() ? "passed" : "FAILED (" + g.onFailure().word() + "): " + g.message());
       }
     }
     if (!s.steering().isEmpty()) {

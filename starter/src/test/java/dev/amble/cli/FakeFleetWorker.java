@@ -15,9 +15,9 @@ import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.Pages;
 import dev.amble.pages.TemporalPages;
 import dev.amble.precondition.Verdict;
-import dev.amble.rollout.GateActivities;
-import dev.amble.rollout.GateCheck;
-import dev.amble.rollout.GateRequest;
+import dev.amble.health.HealthCheckActivities;
+import dev.amble.health.HealthCheckAnswer;
+import dev.amble.health.HealthCheckRequest;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
 import dev.amble.rollout.PlanPagesRequest;
@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * Temporal's test server (reporting a worker on the task queue, as a real server does while one
  * polls) and, in this JVM, a worker with amble's real rollout, host and page workflows over fake
  * activities: the plan walks the given hosts in order and skips the given ones; each job {@code
- * patch} waits at a gate the test opens (heartbeating, so that a cancellation reaches it); every
+ * patch} waits at a health check the test opens (heartbeating, so that a cancellation reaches it); every
  * other step succeeds at once. No Ansible runs.
  */
 final class FakeFleetWorker implements AutoCloseable {
@@ -175,10 +175,10 @@ final class FakeFleetWorker implements AutoCloseable {
     }
   }
 
-  private static final class Checks implements GateActivities {
+  private static final class Checks implements HealthCheckActivities {
     @Override
-    public GateCheck check(GateRequest request) {
-      return new GateCheck(true, "");
+    public HealthCheckAnswer run(HealthCheckRequest request) {
+      return new HealthCheckAnswer(true, "");
     }
   }
 }

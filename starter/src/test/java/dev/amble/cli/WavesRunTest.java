@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Waves and a health gate over real Ansible on local hosts: a canary, then waves of two; a
+ * Waves and a health check over real Ansible on local hosts: a canary, then waves of two; a
  * post-check (Ansible tasks on a monitoring host) fails for a host of the second wave and catches
  * the rollout before the third wave; released, the rollout finishes.
  */

@@ -8,7 +8,7 @@ import dev.amble.host.HostWorkflowImpl;
 import dev.amble.pages.PageActivitiesImpl;
 import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.TemporalPages;
-import dev.amble.rollout.GateActivitiesImpl;
+import dev.amble.health.HealthCheckActivitiesImpl;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
 import io.temporal.client.WorkflowClient;
@@ -56,7 +56,7 @@ public final class AmbleWorker {
     worker.registerActivitiesImplementations(
         new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC()),
         new WorkspaceActivitiesImpl(runner, Optional.of(pages)),
-        new GateActivitiesImpl(runner),
+        new HealthCheckActivitiesImpl(runner),
         new PageActivitiesImpl(pages));
     return worker;
   }

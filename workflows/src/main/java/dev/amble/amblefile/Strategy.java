@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * How a rollout goes through a workspace's hosts: in waves (a canary, then growing waves), with a
- * failure budget, a policy for unreachable hosts, and health gates. The default is Boardwalk's:
+ * failure budget, a policy for unreachable hosts, and health checks. The default is Boardwalk's:
  * one wave of every host, and the first failure catches the rollout.
  *
  * @param waves wave sizes in order, the last one repeating; empty means one wave of every host
@@ -42,13 +42,13 @@ public record Strategy(
           Checks.NONE,
           Optional.empty());
 
-  /** Gates for each host (around its walk) and for each wave (around the wave). */
-  public record Checks(List<Gate> host, List<Gate> wave) {
+  /** Health checks for each host (around its walk) and for each wave (around the wave). */
+  public record Checks(List<HealthCheck> host, List<HealthCheck> wave) {
     public static final Checks NONE = new Checks(List.of(), List.of());
   }
 
-  /** Gates run every {@code interval} while the rollout runs. */
-  public record ContinuousChecks(Duration interval, List<Gate> checks) {}
+  /** Health checks run every {@code interval} while the rollout runs. */
+  public record ContinuousChecks(Duration interval, List<HealthCheck> checks) {}
 
   /**
    * What an unreachable host counts as.

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Reads a workspace's rollout strategy: waves, failure budget, unreachable hosts, gates. */
+/** Reads a workspace's rollout strategy: waves, failure budget, unreachable hosts, health checks. */
 final class StrategyReader {
   static final List<String> CHECKS_KEYS = List.of("host", "wave");
   static final List<String> CONTINUOUS_KEYS = List.of("interval", "checks");
-  static final List<String> GATE_KEYS =
+  static final List<String> HEALTH_CHECK_KEYS =
       List.of("name", "http", "expect_status", "hosts", "tasks", "become", "on_failure", "timeout");
 
   private final Fields f;
@@ -113,7 +113,7 @@ final class StrategyReader {
     if (!checks.has("host") && !checks.has("wave")) {
       f.problem(key, "give host: or wave: checks (or leave the key out)");
     }
-    return new Strategy.Checks(gates(checks, "host"), gates(checks, "wave"));
+    return new Strategy.Checks(healthChecks(checks, "host"), healthChecks(checks, "wave"));
   }
 
   private Optional<Strategy.ContinuousChecks> continuous() {
@@ -128,29 +128,29 @@ final class StrategyReader {
     } else if (interval.isPresent() && interval.get().compareTo(Duration.ofSeconds(1)) < 0) {
       c.problem("interval", "must be at least 1s");
     }
-    List<Gate> gates = gates(c, "checks");
+    List<HealthCheck> healthChecks = healthChecks(c, "checks");
     if (!c.has("checks")) {
       c.missing("checks");
-    } else if (gates.isEmpty() && c.node("checks").get() instanceof YamlList l && l.items().isEmpty()) {
+    } else if (healthChecks.isEmpty() && c.node("checks").get() instanceof YamlList l && l.items().isEmpty()) {
       c.problem("checks", "must list at least one check");
     }
-    return interval.map(i -> new Strategy.ContinuousChecks(i, gates));
+    return interval.map(i -> new Strategy.ContinuousChecks(i, healthChecks));
   }
 
-  private List<Gate> gates(Fields parent, String key) {
+  private List<HealthCheck> healthChecks(Fields parent, String key) {
     Optional<YamlList> list = parent.list(key);
     if (list.isEmpty()) {
       return List.of();
     }
-    List<Gate> gates = new ArrayList<>();
+    List<HealthCheck> healthChecks = new ArrayList<>();
     for (int i = 0; i < list.get().items().size(); i++) {
       YamlNode item = list.get().items().get(i);
-      Fields.open(item, KeyPath.item(parent.path(key), i), f.problems(), GATE_KEYS).flatMap(this::gate).ifPresent(gates::add);
+      Fields.open(item, KeyPath.item(parent.path(key), i), f.problems(), HEALTH_CHECK_KEYS).flatMap(this::healthCheck).ifPresent(healthChecks::add);
     }
-    return List.copyOf(gates);
+    return List.copyOf(healthChecks);
   }
 
-  private Optional<Gate> gate(Fields g) {
+  private Optional<HealthCheck> healthCheck(Fields g) {
     Optional<String> name = g.string("name", true);
     boolean http = g.has("http");
     boolean tasks = g.has("tasks");
@@ -158,18 +158,18 @@ final class StrategyReader {
       g.problem(http ? "tasks" : "name", http ? "a check is an http probe or tasks, not both" : "a check needs http: URL or hosts: and tasks:");
       return Optional.empty();
     }
-    Gate.OnFailure onFailure = Gate.OnFailure.CATCH;
+    HealthCheck.OnFailure onFailure = HealthCheck.OnFailure.CATCH;
     Optional<String> word = g.string("on_failure", false);
     if (word.isPresent()) {
-      List<String> words = Arrays.stream(Gate.OnFailure.values()).map(Gate.OnFailure::word).toList();
+      List<String> words = Arrays.stream(HealthCheck.OnFailure.values()).map(HealthCheck.OnFailure::word).toList();
       if (!words.contains(word.get())) {
         g.problem("on_failure", "must be one of " + String.join(", ", words) + ", got \"" + word.get() + "\"" + DidYouMean.hint(word.get(), words));
       } else {
-        onFailure = Gate.OnFailure.valueOf(word.get().toUpperCase(Locale.ROOT));
+        onFailure = HealthCheck.OnFailure.valueOf(word.get().toUpperCase(Locale.ROOT));
       }
     }
-    Duration timeout = g.duration("timeout", false).orElse(Gate.DEFAULT_TIMEOUT);
-    Optional<Gate.Check> check;
+    Duration timeout = g.duration("timeout", false).orElse(HealthCheck.DEFAULT_TIMEOUT);
+    Optional<HealthCheck.Probe> check;
     if (http) {
       for (String other : List.of("hosts", "become")) {
         if (g.has(other)) {
@@ -193,7 +193,7 @@ final class StrategyReader {
         }
       }
       int expected = status;
-      check = url.map(u -> new Gate.Check.Http(u, expected));
+      check = url.map(u -> new HealthCheck.Probe.Http(u, expected));
     } else {
       if (g.has("expect_status")) {
         g.problem("expect_status", "goes with http:, not with tasks:");
@@ -213,12 +213,12 @@ final class StrategyReader {
       boolean become = g.bool("become", false);
       check =
           hosts.isPresent() && list.isPresent() && !list.get().items().isEmpty()
-              ? Optional.of(new Gate.Check.Tasks(hosts.get(), (ArrayNode) list.get().toJson(), become))
+              ? Optional.of(new HealthCheck.Probe.Tasks(hosts.get(), (ArrayNode) list.get().toJson(), become))
               : Optional.empty();
     }
     if (name.isEmpty() || check.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Gate(name.get(), check.get(), onFailure, timeout));
+    return Optional.of(new HealthCheck(name.get(), check.get(), onFailure, timeout));
   }
 }

@@ -7,7 +7,7 @@ import java.util.Optional;
  *
  * @param inventory an inventory source for Ansible's {@code -i}: an absolute path, or a
  *     comma-separated host list; empty means Ansible's configured default
- * @param strategy waves, failure budget, unreachable hosts, health gates
+ * @param strategy waves, failure budget, unreachable hosts, health checks
  */
 public record WorkspaceSpec(
     String name,

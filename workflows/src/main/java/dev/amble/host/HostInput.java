@@ -1,5 +1,6 @@
 package dev.amble.host;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.amble.amblefile.Definition;
 import java.time.Duration;
 
@@ -7,17 +8,17 @@ import java.time.Duration;
  * What a host workflow walks, and how.
  *
  * @param rollout the rollout's ID (written into the host's lock and state)
- * @param check run every job with --check: claim nothing, change nothing, finish nothing
+ * @param dryRun run every job with --check: claim nothing, change nothing, finish nothing
  * @param heartbeatTimeout how long a worker may go silent before its activity is retried on
  *     another worker
  * @param searchAttributes set amble's search attributes (the namespace has them)
- * @param wave the wave the host is walked in (from 1), for its gates' {wave} and amble_wave
+ * @param wave the wave the host is walked in (from 1), for its health checks' {wave} and amble_wave
  */
 public record HostInput(
     Definition definition,
     String host,
     String rollout,
-    boolean check,
+    @JsonAlias("check") boolean dryRun,
     boolean stompLocks,
     Duration heartbeatTimeout,
     boolean searchAttributes,

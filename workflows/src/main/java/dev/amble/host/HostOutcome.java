@@ -1,6 +1,7 @@
 package dev.amble.host;
 
-import dev.amble.rollout.GateResult;
+import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.amble.health.HealthCheckResult;
 import java.util.List;
 
 /**
@@ -8,12 +9,13 @@ import java.util.List;
  *
  * @param reason why it was skipped or failed, in one line; empty when it succeeded
  * @param log the log of the run that decided it (on the worker that ran it); may be empty
- * @param gates the host's pre- and post-checks that failed (the rollout acts on them)
+ * @param health checks the host's pre- and post-checks that failed (the rollout acts on them)
  */
-public record HostOutcome(String host, Outcome outcome, String reason, String log, List<GateResult> gates) {
-  /** An outcome recorded before gates existed has none. */
+public record HostOutcome(String host, Outcome outcome, String reason, String log,
+    @JsonAlias("gates") List<HealthCheckResult> healthChecks) {
+  /** An outcome recorded before health checks existed has none. */
   public HostOutcome {
-    gates = gates == null ? List.of() : List.copyOf(gates);
+    healthChecks = healthChecks == null ? List.of() : List.copyOf(healthChecks);
   }
 
   public HostOutcome(String host, Outcome outcome, String reason, String log) {

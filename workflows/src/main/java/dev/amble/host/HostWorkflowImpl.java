@@ -2,10 +2,10 @@ package dev.amble.host;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
-import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.amblefile.Strategy;
-import dev.amble.rollout.GateResult;
-import dev.amble.rollout.Gates;
+import dev.amble.health.HealthCheckResult;
+import dev.amble.health.HealthChecks;
 import dev.amble.amblefile.JobTasks;
 import dev.amble.precondition.Verdict;
 import dev.amble.visibility.AmbleSearchAttributes;
@@ -64,7 +64,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     List<Definition.Step> exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));
 
-    List<StepCheck> checks = new ArrayList<>();
+    List<JobPreconditions> checks = new ArrayList<>();
     jobs.forEach(s -> checks.add(check(s)));
     exits.forEach(s -> checks.add(check(s)));
     Strategy.Unreachable unreachable = d.workspace().strategy().unreachable();
@@ -110,20 +110,20 @@ public final class HostWorkflowImpl implements HostWorkflow {
           prep.run().log());
     }
 
-    List<GateResult> failedGates = new ArrayList<>();
-    for (Gate gate : d.workspace().strategy().preChecks().host()) {
-      at(new HostProgress(host, "pre-check " + gate.name(), 0, jobs.size()));
-      GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (pre)", input.heartbeatTimeout(), input.check());
+    List<HealthCheckResult> failedGates = new ArrayList<>();
+    for (HealthCheck healthCheck : d.workspace().strategy().preChecks().host()) {
+      at(new HostProgress(host, "pre-check " + healthCheck.name(), 0, jobs.size()));
+      HealthCheckResult r = HealthChecks.run(d, healthCheck, Optional.of(host), input.wave(), "host " + host + " (pre)", input.heartbeatTimeout(), input.dryRun());
       if (!r.passed()) {
         failedGates.add(r);
-        if (gate.onFailure() != Gate.OnFailure.CONTINUE) {
-          return done(host, Outcome.HELD, Gates.describe(r), prep.run().log(), failedGates);
+        if (healthCheck.onFailure() != HealthCheck.OnFailure.CONTINUE) {
+          return done(host, Outcome.HELD, HealthChecks.describe(r), prep.run().log(), failedGates);
         }
       }
     }
 
     Optional<Claim> claim =
-        input.check() ? Optional.empty() : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
+        input.dryRun() ? Optional.empty() : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
     Walk walk = new Walk(target, input, claim);
     try {
       for (int i = 0; i < jobs.size(); i++) {
@@ -148,7 +148,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     if (walk.failure.isPresent()) {
       return done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog);
     }
-    if (input.check()) {
+    if (input.dryRun()) {
       return done(host, Outcome.CHECKED, "", walk.lastLog);
     }
     at(new HostProgress(host, "finish", jobs.size(), jobs.size()));
@@ -163,9 +163,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
         // unreachable policy says, since it is left locked and marked started.
         return done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log());
       }
-      for (Gate gate : d.workspace().strategy().postChecks().host()) {
-        at(new HostProgress(host, "post-check " + gate.name(), jobs.size(), jobs.size()));
-        GateResult r = Gates.run(d, gate, Optional.of(host), input.wave(), "host " + host + " (post)", input.heartbeatTimeout(), input.check());
+      for (HealthCheck healthCheck : d.workspace().strategy().postChecks().host()) {
+        at(new HostProgress(host, "post-check " + healthCheck.name(), jobs.size(), jobs.size()));
+        HealthCheckResult r = HealthChecks.run(d, healthCheck, Optional.of(host), input.wave(), "host " + host + " (post)", input.heartbeatTimeout(), input.dryRun());
         if (!r.passed()) {
           failedGates.add(r);
         }
@@ -182,7 +182,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     }
   }
 
-  /** Exit jobs run once any job began (a claim was made, or in check mode a job ran). */
+  /** Exit jobs run once any job began (a claim was made, or in a dry run a job ran). */
   private void exitJobs(Walk walk, List<Definition.Step> exits, Preparation prep, int jobCount) {
     if (!walk.began) {
       return;
@@ -231,7 +231,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       HostActivities jobActivities = activities(input.heartbeatTimeout(), timeout);
       String name = (step.exit() ? "exit job " : "job ") + step.job().name();
       try {
-        RunResult r = jobActivities.runJob(new JobRequest(target, step, input.check(), claim));
+        RunResult r = jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim));
         lastLog = r.log();
         if (r.status() == RunStatus.LOCKED) {
           // The claim was refused, so no job began: no exit job may touch the host.
@@ -256,16 +256,16 @@ public final class HostWorkflowImpl implements HostWorkflow {
     return done(host, outcome, reason, log, List.of());
   }
 
-  private HostOutcome done(String host, Outcome outcome, String reason, String log, List<GateResult> gates) {
+  private HostOutcome done(String host, Outcome outcome, String reason, String log, List<HealthCheckResult> healthChecks) {
     at(new HostProgress(host, "done", progress.jobsDone(), progress.jobs()));
     if (searchAttributes) {
       Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(outcome.word()));
     }
-    return new HostOutcome(host, outcome, reason, log, gates);
+    return new HostOutcome(host, outcome, reason, log, healthChecks);
   }
 
-  static StepCheck check(Definition.Step s) {
-    return new StepCheck(s.job().name(), s.job().preconditions(), s.options());
+  static JobPreconditions check(Definition.Step s) {
+    return new JobPreconditions(s.job().name(), s.job().preconditions(), s.options());
   }
 
   static String workerFault(ActivityFailure fault) {

@@ -8,4 +8,4 @@ import java.util.List;
  *
  * @param steps the workflow's jobs then its exit jobs, in order
  */
-public record PrepareRequest(HostTarget target, String workflow, List<StepCheck> steps) {}
+public record PrepareRequest(HostTarget target, String workflow, List<JobPreconditions> steps) {}

@@ -1,6 +1,8 @@
 package dev.amble.rollout;
 
-import dev.amble.amblefile.Gate;
+import dev.amble.health.HealthCheckResult;
+import dev.amble.health.HealthChecks;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.amblefile.Strategy;
 import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
@@ -37,7 +39,7 @@ import java.util.TreeMap;
  * continues as new carries a {@link RolloutStateV1}, which the current engine takes over. Remove
  * it once no such rollout runs.
  *
- * <p>Plan, then waves of hosts, each a sliding window of host workflows, with health gates around
+ * <p>Plan, then waves of hosts, each walked with up to its concurrency of host workflows in flight, with health checks around
  * hosts and waves and every interval, a failure budget, and steering by catch and release. Every
  * host's name and result is in its state: it does not scale past some thousands of hosts.
  */
@@ -45,7 +47,7 @@ final class LegacyRollout {
   /** At most this many steering acts are kept (the latest). */
   static final int STEERING_KEPT = 50;
 
-  /** At most this many gate results are kept (the latest). */
+  /** At most this many health check results are kept (the latest). */
   static final int GATES_KEPT = 20;
 
   /** The stage after the last: the walk is over. */
@@ -85,7 +87,7 @@ final class LegacyRollout {
   private final List<String> awaiting = new ArrayList<>();
   private Caught caught = Caught.NO;
   private final Deque<Steering> steering = new ArrayDeque<>();
-  private final Deque<GateResult> gates = new ArrayDeque<>();
+  private final Deque<HealthCheckResult> healthChecks = new ArrayDeque<>();
   private boolean aborted;
   private int runs;
   private RolloutSummary recorded;
@@ -138,10 +140,10 @@ final class LegacyRollout {
 
   /**
    * Runs one stage of the walk and returns the next one. A stage is where a continued run
-   * resumes: every wait that may last (a catch, a gate's hold, bake time, a pause) continues as
+   * resumes: every wait that may last (a catch, a health check's hold, bake time, a pause) continues as
    * new from its own stage when the server suggests it, so history stays bounded for weeks.
-   * Waits carry their deadline in workflow time ("bake:DEADLINE", "pause:DEADLINE") and gate
-   * holds the index of the next gate ("pre:I", "post:I").
+   * Waits carry their deadline in workflow time ("bake:DEADLINE", "pause:DEADLINE") and health check
+   * holds the index of the next health check ("pre:I", "post:I").
    */
   private String step(String stage) {
     int colon = stage.indexOf(':');
@@ -163,7 +165,7 @@ final class LegacyRollout {
         return "pre:0";
       }
       case "pre" -> {
-        runGates(strategy.preChecks().wave(), (int) arg, "wave " + wave + " (pre)", Optional.of("pre"));
+        runHealthChecks(strategy.preChecks().wave(), (int) arg, "wave " + wave + " (pre)", Optional.of("pre"));
         return aborted ? END : "walking";
       }
       case "walking" -> {
@@ -180,7 +182,7 @@ final class LegacyRollout {
         return "post:0";
       }
       case "post" -> {
-        runGates(strategy.postChecks().wave(), (int) arg, "wave " + wave + " (post)", Optional.of("post"));
+        runHealthChecks(strategy.postChecks().wave(), (int) arg, "wave " + wave + " (post)", Optional.of("post"));
         if (queue.isEmpty() || aborted) {
           return "next";
         }
@@ -243,7 +245,7 @@ final class LegacyRollout {
     phase = phaseNow();
   }
 
-  /** The current wave as a sliding window, until each of its hosts is done. */
+  /** The current wave, its hosts in flight up to the concurrency, until each of its hosts is done. */
   private void walkWave() {
     while (true) {
       phase = phaseNow();
@@ -337,7 +339,7 @@ final class LegacyRollout {
             request.definition(),
             host,
             rollout,
-            request.check(),
+            request.dryRun(),
             request.stompLocks(),
             request.heartbeatTimeout(),
             request.searchAttributes(),
@@ -347,7 +349,7 @@ final class LegacyRollout {
 
   /**
    * Records every finished host, in the order they were started, and acts on what it says: its
-   * failed gates, and a failure over the budget, which catches the rollout.
+   * failed health checks, and a failure over the budget, which catches the rollout.
    */
   private void collectFinished() {
     Iterator<Map.Entry<String, Promise<HostOutcome>>> it = inFlight.entrySet().iterator();
@@ -365,11 +367,11 @@ final class LegacyRollout {
         outcome = new HostOutcome(host, Outcome.FAILED, "host workflow failed: " + Failures.oneLine(failed), "");
       }
       if (outcome.outcome() == Outcome.HELD) {
-        waveQueue.addFirst(host); // not walked: it goes first once the gate is dealt with
+        waveQueue.addFirst(host); // not walked: it goes first once the health check is dealt with
       } else {
         results.put(host, new HostResult(outcome.outcome(), outcome.reason()));
       }
-      for (GateResult g : outcome.gates()) {
+      for (HealthCheckResult g : outcome.healthChecks()) {
         remember(g);
         act(g);
       }
@@ -420,16 +422,16 @@ final class LegacyRollout {
   }
 
   /**
-   * Runs gates in order from {@code from}; a failing one acts by its on_failure. With a {@code
-   * holdStage} (the wave's gates), a catch waits here for the release, which lets the rollout go
-   * on past the gate; the hold continues as new from that stage at the next gate.
+   * Runs health checks in order from {@code from}; a failing one acts by its on_failure. With a {@code
+   * holdStage} (the wave's health checks), a catch waits here for the release, which lets the rollout go
+   * on past the health check; the hold continues as new from that stage at the next health check.
    */
-  private void runGates(List<Gate> list, int from, String scope, Optional<String> holdStage) {
+  private void runHealthChecks(List<HealthCheck> list, int from, String scope, Optional<String> holdStage) {
     for (int i = from; i < list.size(); i++) {
       if (aborted || stopChecks) {
         return;
       }
-      GateResult r = Gates.run(request.definition(), list.get(i), Optional.empty(), wave, scope, request.heartbeatTimeout(), request.check());
+      HealthCheckResult r = HealthChecks.run(request.definition(), list.get(i), Optional.empty(), wave, scope, request.heartbeatTimeout(), request.dryRun());
       remember(r);
       act(r);
       if (holdStage.isPresent() && caught.caught()) {
@@ -440,17 +442,17 @@ final class LegacyRollout {
     }
   }
 
-  /** What a failed gate does: nothing more than being recorded, a catch, or an abort. */
-  private void act(GateResult r) {
+  /** What a failed health check does: nothing more than being recorded, a catch, or an abort. */
+  private void act(HealthCheckResult r) {
     if (r.passed()) {
       return;
     }
     switch (r.onFailure()) {
-      case CATCH -> catchBy("amble", Gates.describe(r), "gate-catch");
+      case CATCH -> catchBy("amble", HealthChecks.describe(r), "gate-catch");
       case ABORT -> {
         if (!aborted) {
           aborted = true;
-          steer("abort", "amble", Gates.describe(r));
+          steer("abort", "amble", HealthChecks.describe(r));
           refreshPhase();
         }
       }
@@ -472,16 +474,16 @@ final class LegacyRollout {
                             if (finished || stopChecks) {
                               return;
                             }
-                            runGates(c.checks(), 0, "continuous", Optional.empty());
+                            runHealthChecks(c.checks(), 0, "continuous", Optional.empty());
                             record();
                           }
                         }));
   }
 
-  private void remember(GateResult r) {
-    gates.addLast(r);
-    while (gates.size() > GATES_KEPT) {
-      gates.removeFirst();
+  private void remember(HealthCheckResult r) {
+    healthChecks.addLast(r);
+    while (healthChecks.size() > GATES_KEPT) {
+      healthChecks.removeFirst();
     }
   }
 
@@ -582,7 +584,7 @@ final class LegacyRollout {
         request == null ? "" : request.workspace(),
         request == null ? "" : request.definition().workflow().name(),
         rollout,
-        request != null && request.check(),
+        request != null && request.dryRun(),
         request == null ? "" : request.startedBy(),
         phase,
         total,
@@ -602,7 +604,7 @@ final class LegacyRollout {
             maxFailures(),
             waveFailures(),
             maxWaveFailures(),
-            List.copyOf(gates)),
+            List.copyOf(healthChecks)),
         request == null ? 0 : request.seed(),
         "",
         "",
@@ -642,7 +644,7 @@ final class LegacyRollout {
         List.copyOf(waveQueue),
         List.copyOf(waveHosts),
         aborted,
-        List.copyOf(gates),
+        List.copyOf(healthChecks),
         stage);
   }
 
@@ -661,7 +663,7 @@ final class LegacyRollout {
     waveQueue.addAll(s.waveQueue());
     waveHosts.addAll(s.waveHosts());
     aborted = s.aborted();
-    gates.addAll(s.gates());
+    healthChecks.addAll(s.healthChecks());
     phase = phaseNow();
     return s.stage();
   }

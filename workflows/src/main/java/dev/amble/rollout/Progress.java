@@ -1,9 +1,11 @@
 package dev.amble.rollout;
 
+import dev.amble.health.HealthCheckResult;
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 
 /**
- * Where a rollout stands in its strategy: the wave, the failure budget, the latest gate results.
+ * Where a rollout stands in its strategy: the wave, the failure budget, the latest health check results.
  *
  * @param wave the current wave (0 before the first)
  * @param waves how many waves the plan makes (waves that retried hosts join are not counted)
@@ -12,7 +14,7 @@ import java.util.List;
  * @param maxFailures the budget: one failure more catches the rollout
  * @param waveFailures failed hosts of the current wave
  * @param maxWaveFailures the per-wave budget, or -1 when there is none
- * @param gates the latest gate results, newest last
+ * @param health checks the latest health check results, newest last
  */
 public record Progress(
     int wave,
@@ -22,7 +24,7 @@ public record Progress(
     int maxFailures,
     int waveFailures,
     int maxWaveFailures,
-    List<GateResult> gates) {
+    @JsonAlias("gates") List<HealthCheckResult> healthChecks) {
 
   public static final Progress NONE = new Progress(0, 0, List.of(), 0, 0, 0, -1, List.of());
 }

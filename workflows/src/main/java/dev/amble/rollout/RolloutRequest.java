@@ -1,5 +1,6 @@
 package dev.amble.rollout;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.amble.amblefile.Definition;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,8 +10,8 @@ import java.util.Optional;
  * a running rollout without effect), and the run's settings.
  *
  * @param seed the shuffle seed, recorded so that the order is known and a replay identical
- * @param concurrency hosts walked at once, as a sliding window
- * @param check Ansible's --check on every job: nothing is claimed, changed or finished
+ * @param concurrency hosts walked at once (in flight)
+ * @param dryRun Ansible's --check on every job: nothing is claimed, changed or finished
  * @param startedBy who started it, e.g. {@code alice@laptop}
  * @param heartbeatTimeout how long a worker may go silent before its work moves to another
  * @param eventsPerRun history length at which the rollout continues as new
@@ -22,7 +23,7 @@ public record RolloutRequest(
     Optional<String> limit,
     long seed,
     int concurrency,
-    boolean check,
+    @JsonAlias("check") boolean dryRun,
     boolean stompLocks,
     String startedBy,
     Duration heartbeatTimeout,

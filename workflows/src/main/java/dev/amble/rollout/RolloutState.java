@@ -1,5 +1,7 @@
 package dev.amble.rollout;
 
+import dev.amble.health.HealthCheckResult;
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -23,7 +25,8 @@ public final class RolloutState {
   int runs;
   Stage stage = Stage.PLANNING;
   /** In PRE_CHECKS and POST_CHECKS: the next health check to run. */
-  int gate;
+  @JsonAlias("gate")
+  int healthCheck;
   /** In BAKING and PAUSING: when the wait ends, workflow time in epoch milliseconds. */
   long until;
   /** Empty until planned. */
@@ -37,7 +40,7 @@ public final class RolloutState {
   /** Failed hosts that count against the failure budget (the awaiting ones included). */
   int failures;
   CatchAndRelease steering = new CatchAndRelease();
-  Deque<GateResult> checks = new ArrayDeque<>();
+  Deque<HealthCheckResult> checks = new ArrayDeque<>();
   /** A health check aborted the rollout. */
   boolean aborted;
   /** The rollout is being cancelled: by whom, why, and whether now. */
@@ -56,7 +59,7 @@ public final class RolloutState {
     return plan.map(PlanSummary::walk).orElse(0);
   }
 
-  void remember(GateResult r) {
+  void remember(HealthCheckResult r) {
     checks.addLast(r);
     while (checks.size() > CHECKS_KEPT) {
       checks.removeFirst();

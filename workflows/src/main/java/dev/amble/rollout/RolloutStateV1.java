@@ -1,5 +1,7 @@
 package dev.amble.rollout;
 
+import dev.amble.health.HealthCheckResult;
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 import java.util.Map;
 
@@ -14,8 +16,8 @@ import java.util.Map;
  * @param wave the current wave
  * @param waveQueue hosts of the current wave not started yet
  * @param waveHosts every host of the current wave (for its failure budget)
- * @param aborted a gate aborted the rollout
- * @param gates the latest gate results
+ * @param aborted a health check aborted the rollout
+ * @param health checks the latest health check results
  * @param stage {@code walking} (in the middle of a wave) or {@code next} (between waves)
  */
 public record RolloutStateV1(
@@ -32,14 +34,14 @@ public record RolloutStateV1(
     List<String> waveQueue,
     List<String> waveHosts,
     boolean aborted,
-    List<GateResult> gates,
+    @JsonAlias("gates") List<HealthCheckResult> healthChecks,
     String stage) {
 
   /** Fields missing from a state carried by an older amble take their defaults. */
   public RolloutStateV1 {
     waveQueue = waveQueue == null ? List.of() : waveQueue;
     waveHosts = waveHosts == null ? List.of() : waveHosts;
-    gates = gates == null ? List.of() : gates;
+    healthChecks = healthChecks == null ? List.of() : healthChecks;
     stage = stage == null ? "walking" : stage;
   }
 
@@ -85,7 +87,7 @@ public record RolloutStateV1(
         });
     s.steering.caught = caught;
     steering.forEach(s.steering.log::addLast);
-    gates.forEach(s::remember);
+    healthChecks.forEach(s::remember);
     s.aborted = aborted;
     int colon = stage.indexOf(':');
     String name = colon < 0 ? stage : stage.substring(0, colon);
@@ -93,7 +95,7 @@ public record RolloutStateV1(
     switch (name) {
       case "pre" -> {
         s.stage = Stage.PRE_CHECKS;
-        s.gate = (int) arg;
+        s.healthCheck = (int) arg;
       }
       case "walking" -> s.stage = Stage.WALKING;
       case "bake" -> {
@@ -102,7 +104,7 @@ public record RolloutStateV1(
       }
       case "post" -> {
         s.stage = Stage.POST_CHECKS;
-        s.gate = (int) arg;
+        s.healthCheck = (int) arg;
       }
       case "pause" -> {
         s.stage = Stage.PAUSING;

@@ -1,5 +1,6 @@
 package dev.amble.rollout;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public record RolloutStatus(
     String workspace,
     String workflow,
     String rollout,
-    boolean check,
+    @JsonAlias("check") boolean dryRun,
     String startedBy,
     String phase,
     int total,

@@ -1,5 +1,6 @@
 package dev.amble.rollout;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ public record RolloutSummary(
     String workspace,
     String workflow,
     String startedBy,
-    boolean check,
+    @JsonAlias("check") boolean dryRun,
     String phase,
     int total,
     Map<String, Integer> counts,
@@ -41,7 +42,7 @@ public record RolloutSummary(
         s.workspace(),
         s.workflow(),
         s.startedBy(),
-        s.check(),
+        s.dryRun(),
         s.phase(),
         s.total(),
         s.counts(),

@@ -9,7 +9,7 @@ import io.temporal.workflow.WorkflowMethod;
 
 /**
  * A rolling run of one workspace, ID {@code amble/WORKSPACE} (the ID is the workspace's mutex).
- * Plans, then walks hosts as a sliding window of host workflows; catches itself when a host
+ * Plans, then walks hosts, up to its concurrency in flight at once; catches itself when a host
  * fails; steered by catch and release (signals, for the Web UI; updates, for the CLI, which needs
  * to know the catch took effect).
  */

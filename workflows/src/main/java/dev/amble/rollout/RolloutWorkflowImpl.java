@@ -1,6 +1,8 @@
 package dev.amble.rollout;
 
-import dev.amble.amblefile.Gate;
+import dev.amble.health.HealthCheckResult;
+import dev.amble.health.HealthChecks;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.amblefile.Strategy;
 import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
@@ -36,7 +38,7 @@ import java.util.Optional;
 
 /**
  * The rolling run: plan (the walk order kept as pages in Temporal), then waves of hosts (one wave
- * of every host unless the workspace says otherwise), each a sliding window of host workflows,
+ * of every host unless the workspace says otherwise), each walked with up to its concurrency of host workflows in flight,
  * with health checks around hosts and waves and every interval, a failure budget, catch and
  * release, and cancel. Its state ({@link RolloutState}) is bounded whatever the fleet's size, and
  * one place ({@link #run}) decides to continue as new, between stages or when a stage yields.
@@ -174,7 +176,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         if (!waitUntil()) {
           yield Stage.BAKING;
         }
-        state.gate = 0;
+        state.healthCheck = 0;
         yield Stage.POST_CHECKS;
       }
       case POST_CHECKS -> afterWave();
@@ -240,11 +242,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     state.walk.startWave(
         Waves.size(strategy.waves(), state.walkTotal, state.walk.wave + 1), state.walk());
-    state.gate = 0;
+    state.healthCheck = 0;
     return Stage.PRE_CHECKS;
   }
 
-  /** The current wave as a sliding window, until each of its hosts is done. */
+  /** The current wave, its hosts in flight up to the concurrency, until each of its hosts is done. */
   private Stage walkWave() {
     while (true) {
       record();
@@ -261,7 +263,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         return Stage.ENDING;
       }
       if (waveDone()) {
-        state.gate = 0;
+        state.healthCheck = 0;
         if (strategy.bakeTime().isZero()) {
           return Stage.POST_CHECKS;
         }
@@ -463,7 +465,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
             request.definition(),
             host,
             rolloutId(),
-            request.check(),
+            request.dryRun(),
             request.stompLocks(),
             request.heartbeatTimeout(),
             request.searchAttributes(),
@@ -484,7 +486,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       }
       it.remove();
       HostOutcome outcome = outcomeOf(e.getKey(), e.getValue());
-      for (GateResult g : outcome.gates()) {
+      for (HealthCheckResult g : outcome.healthChecks()) {
         state.remember(g);
         act(g);
       }
@@ -598,12 +600,12 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   /**
-   * Runs the wave's health checks of one list from {@link RolloutState#gate}. While the rollout is
+   * Runs the wave's health checks of one list from {@link RolloutState#health check}. While the rollout is
    * caught (by one of them, or before), no check runs: it waits for the release, which goes on
    * past the check that caught it. Returns false to continue as new while held (it resumes at the
    * next check).
    */
-  private boolean runWaveChecks(List<Gate> checks, String when) {
+  private boolean runWaveChecks(List<HealthCheck> checks, String when) {
     while (true) {
       if (state.stopping()) {
         return true;
@@ -611,20 +613,20 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       if (state.steering.caught() && !awaitRelease()) {
         return false;
       }
-      if (state.stopping() || state.gate >= checks.size()) {
+      if (state.stopping() || state.healthCheck >= checks.size()) {
         return true;
       }
-      Gate check = checks.get(state.gate);
-      state.gate++;
-      GateResult r =
-          Gates.run(
+      HealthCheck check = checks.get(state.healthCheck);
+      state.healthCheck++;
+      HealthCheckResult r =
+          HealthChecks.run(
               request.definition(),
               check,
               Optional.empty(),
               state.walk.wave,
               "wave " + state.walk.wave + " (" + when + ")",
               request.heartbeatTimeout(),
-              request.check());
+              request.dryRun());
       state.remember(r);
       act(r);
     }
@@ -639,16 +641,16 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   /** What a failed health check does: nothing more than being recorded, a catch, or an abort. */
-  private void act(GateResult r) {
+  private void act(HealthCheckResult r) {
     if (r.passed()) {
       return;
     }
     switch (r.onFailure()) {
-      case CATCH -> catchBy("amble", Gates.describe(r), "gate-catch");
+      case CATCH -> catchBy("amble", HealthChecks.describe(r), "health-check-catch");
       case ABORT -> {
         if (!state.aborted) {
           state.aborted = true;
-          state.steering.record("abort", "amble", Gates.describe(r), now());
+          state.steering.record("abort", "amble", HealthChecks.describe(r), now());
         }
       }
       case CONTINUE -> {}
@@ -670,19 +672,19 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
                                 if (checksStop) {
                                   return;
                                 }
-                                for (Gate g : c.checks()) {
+                                for (HealthCheck g : c.checks()) {
                                   if (checksStop || state.stopping()) {
                                     break;
                                   }
-                                  GateResult r =
-                                      Gates.run(
+                                  HealthCheckResult r =
+                                      HealthChecks.run(
                                           request.definition(),
                                           g,
                                           Optional.empty(),
                                           state.walk.wave,
                                           "continuous",
                                           request.heartbeatTimeout(),
-                                          request.check());
+                                          request.dryRun());
                                   state.remember(r);
                                   act(r);
                                 }
@@ -869,7 +871,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         request.workspace(),
         request.definition().workflow().name(),
         rollout,
-        request.check(),
+        request.dryRun(),
         request.startedBy(),
         phase.word(),
         state.total,

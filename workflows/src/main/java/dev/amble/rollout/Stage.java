@@ -19,13 +19,13 @@ public enum Stage {
   PLANNING,
   /** Between waves: waits while caught, then starts the next wave or ends. */
   NEXT_WAVE,
-  /** The wave's pre-checks, from {@link RolloutState#gate}. */
+  /** The wave's pre-checks, from {@link RolloutState#health check}. */
   PRE_CHECKS,
-  /** The wave's hosts as a sliding window. */
+  /** The wave's hosts, up to the concurrency in flight. */
   WALKING,
   /** The finished wave bakes until {@link RolloutState#until}. */
   BAKING,
-  /** The wave's post-checks, from {@link RolloutState#gate}. */
+  /** The wave's post-checks, from {@link RolloutState#health check}. */
   POST_CHECKS,
   /** The pause between waves, until {@link RolloutState#until}. */
   PAUSING,

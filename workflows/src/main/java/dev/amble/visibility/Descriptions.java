@@ -4,7 +4,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.JobSpec;
 import dev.amble.host.HostProgress;
-import dev.amble.rollout.GateResult;
+import dev.amble.health.HealthCheckResult;
 import dev.amble.rollout.Progress;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
@@ -18,7 +18,7 @@ public final class Descriptions {
   private Descriptions() {}
 
   public static String rolloutSummary(RolloutRequest r) {
-    return (r.check() ? "amble check" : "amble rollout")
+    return (r.dryRun() ? "amble check" : "amble rollout")
         + " of workspace "
         + r.workspace()
         + ": workflow "
@@ -36,7 +36,7 @@ public final class Descriptions {
     r.limit().ifPresent(l -> md.append(", limited to `").append(l).append('`'));
     md.append("\n- order: ").append(d.workspace().sortOrder().word());
     md.append(", ").append(r.concurrency()).append(" at a time");
-    md.append(r.check() ? "\n- **check mode**: ansible-playbook --check, nothing written" : "");
+    md.append(r.dryRun() ? "\n- **dry run** (amble check): ansible-playbook --check, nothing written" : "");
     md.append("\n- Amblefile: `").append(d.amblefile()).append("`\n");
     for (String line : Strategies.describe(d.workspace().strategy())) {
       md.append("- ").append(line).append('\n');
@@ -100,10 +100,10 @@ public final class Descriptions {
         md.append(", this wave ").append(p.waveFailures()).append(" of ").append(p.maxWaveFailures());
       }
     }
-    if (!p.gates().isEmpty()) {
-      GateResult last = p.gates().get(p.gates().size() - 1);
+    if (!p.healthChecks().isEmpty()) {
+      HealthCheckResult last = p.healthChecks().get(p.healthChecks().size() - 1);
       md.append("\n\nlast check: ")
-          .append(last.gate())
+          .append(last.healthCheck())
           .append(" for ")
           .append(last.scope())
           .append(last.passed() ? ": passed" : ": **failed**: " + last.message());

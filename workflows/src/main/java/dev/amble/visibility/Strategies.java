@@ -2,7 +2,7 @@ package dev.amble.visibility;
 
 import dev.amble.amblefile.Amount;
 import dev.amble.amblefile.DurationText;
-import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.amblefile.Strategy;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,21 +39,21 @@ public final class Strategies {
             + (s.unreachable().policy() == Strategy.Unreachable.Policy.RETRY
                 ? " (" + s.unreachable().attempts() + " more tries, from " + DurationText.format(s.unreachable().backoff()) + " apart, doubling)"
                 : ""));
-    gates(lines, "pre-checks per host", s.preChecks().host());
-    gates(lines, "pre-checks per wave", s.preChecks().wave());
-    gates(lines, "post-checks per host", s.postChecks().host());
-    gates(lines, "post-checks per wave", s.postChecks().wave());
+    healthChecks(lines, "pre-checks per host", s.preChecks().host());
+    healthChecks(lines, "pre-checks per wave", s.preChecks().wave());
+    healthChecks(lines, "post-checks per host", s.postChecks().host());
+    healthChecks(lines, "post-checks per wave", s.postChecks().wave());
     s.continuousChecks()
-        .ifPresent(c -> gates(lines, "checks every " + DurationText.format(c.interval()), c.checks()));
+        .ifPresent(c -> healthChecks(lines, "checks every " + DurationText.format(c.interval()), c.checks()));
     return lines;
   }
 
-  private static void gates(List<String> lines, String what, List<Gate> gates) {
-    if (!gates.isEmpty()) {
+  private static void healthChecks(List<String> lines, String what, List<HealthCheck> healthChecks) {
+    if (!healthChecks.isEmpty()) {
       lines.add(
           what
               + ": "
-              + gates.stream().map(g -> g.name() + " (on failure: " + g.onFailure().word() + ")").collect(Collectors.joining(", ")));
+              + healthChecks.stream().map(g -> g.name() + " (on failure: " + g.onFailure().word() + ")").collect(Collectors.joining(", ")));
     }
   }
 }

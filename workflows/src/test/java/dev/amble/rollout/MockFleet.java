@@ -1,5 +1,8 @@
 package dev.amble.rollout;
 
+import dev.amble.health.HealthCheckActivities;
+import dev.amble.health.HealthCheckRequest;
+import dev.amble.health.HealthCheckAnswer;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
@@ -35,9 +38,9 @@ public final class MockFleet {
   /** One thing that happened, at workflow time (the test environment skips time). */
   record Event(String kind, String host, long at) {}
 
-  final GateActivities gates = mock(GateActivities.class, withSettings().withoutAnnotations());
+  final HealthCheckActivities healthChecks = mock(HealthCheckActivities.class, withSettings().withoutAnnotations());
   final List<Event> timeline = Collections.synchronizedList(new ArrayList<>());
-  final List<String> gateRuns = Collections.synchronizedList(new ArrayList<>());
+  final List<String> healthCheckRuns = Collections.synchronizedList(new ArrayList<>());
   final HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
   final WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
   final PageActivities pages = mock(PageActivities.class, withSettings().withoutAnnotations());
@@ -54,7 +57,7 @@ public final class MockFleet {
   MockFleet(List<String> hosts, List<RolloutPlan.Skipped> skipped) {
     plan(workspace, pages, hosts, skipped, 3);
     prepare(h -> new Preparation(OK, holds(4), RemoteState.NONE));
-    gates(r -> new GateCheck(true, ""));
+    healthChecks(r -> new HealthCheckAnswer(true, ""));
     job((r) -> OK);
     when(host.finishHost(any()))
         .thenAnswer(
@@ -90,7 +93,7 @@ public final class MockFleet {
 
   /** Every mock, for a test worker to register. */
   Object[] activities() {
-    return new Object[] {host, workspace, gates, pages};
+    return new Object[] {host, workspace, healthChecks, pages};
   }
 
   /**
@@ -202,17 +205,17 @@ public final class MockFleet {
     return Activity.getExecutionContext().getInfo().getCurrentAttemptScheduledTimestamp();
   }
 
-  /** Gates answer by name: the function gets the gate's name and scope (host or wave). */
-  void gates(Function<GateRequest, GateCheck> answer) {
+  /** Health checks answer by name: the function gets the health check's name and scope (host or wave). */
+  void healthChecks(Function<HealthCheckRequest, HealthCheckAnswer> answer) {
     doAnswer(
             inv -> {
-              GateRequest r = inv.getArgument(0);
-              gateRuns.add(r.gate().name() + "@" + r.host().orElse("wave " + r.wave()));
-              timeline.add(new Event("gate " + r.gate().name(), r.host().orElse(""), now()));
+              HealthCheckRequest r = inv.getArgument(0);
+              healthCheckRuns.add(r.healthCheck().name() + "@" + r.host().orElse("wave " + r.wave()));
+              timeline.add(new Event("health check " + r.healthCheck().name(), r.host().orElse(""), now()));
               return answer.apply(r);
             })
-        .when(gates)
-        .check(any());
+        .when(healthChecks)
+        .run(any());
   }
 
   void prepare(Function<String, Preparation> answer) {

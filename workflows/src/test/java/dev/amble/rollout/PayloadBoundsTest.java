@@ -1,8 +1,9 @@
 package dev.amble.rollout;
 
+import dev.amble.health.HealthCheckResult;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.host.Outcome;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageLine;
@@ -90,8 +91,8 @@ class PayloadBoundsTest {
     }
     for (int i = 0; i < RolloutState.CHECKS_KEPT; i++) {
       s.remember(
-          new GateResult(
-              "check" + i, "wave 7 (post)", false, Gate.OnFailure.CONTINUE, Pages.bounded(reason(i)),
+          new HealthCheckResult(
+              "check" + i, "wave 7 (post)", false, HealthCheck.OnFailure.CONTINUE, Pages.bounded(reason(i)),
               "2026-11-28T10:00:00Z"));
     }
     return s;

@@ -1,5 +1,7 @@
 package dev.amble.rollout;
 
+import dev.amble.health.HealthCheckResult;
+import dev.amble.health.HealthCheckAnswer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,11 +160,11 @@ class RecordHistories {
   @Test
   void healthChecks(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(5));
-    fleet.gates(
+    fleet.healthChecks(
         r ->
-            r.gate().name().equals("latency") && r.host().orElse("").equals("h03")
-                ? new GateCheck(false, "p99 latency 870ms, over 500ms")
-                : new GateCheck(true, ""));
+            r.healthCheck().name().equals("latency") && r.host().orElse("").equals("h03")
+                ? new HealthCheckAnswer(false, "p99 latency 870ms, over 500ms")
+                : new HealthCheckAnswer(true, ""));
     Definition d =
         StrategyWorkflowTest.definition(
             2,
@@ -187,8 +189,8 @@ class RecordHistories {
     assertEquals(List.of(1, 2, 2), done.progress().waveSizes());
     assertTrue(done.steering().isEmpty(), "a check caught the rollout");
     assertEquals(
-        List.of("latency"), done.progress().gates().stream().filter(g -> !g.passed()).map(GateResult::gate).toList());
-    assertEquals(5 * 3 + 3 * 2, fleet.gateRuns.size(), "checks run: " + fleet.gateRuns);
+        List.of("latency"), done.progress().healthChecks().stream().filter(g -> !g.passed()).map(HealthCheckResult::healthCheck).toList());
+    assertEquals(5 * 3 + 3 * 2, fleet.healthCheckRuns.size(), "checks run: " + fleet.healthCheckRuns);
 
     clear("health-checks");
     WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-health-checks-rollout.json");
@@ -239,7 +241,7 @@ class RecordHistories {
     RolloutWorkflow wf = start(env, worker, client, fleet, request);
     RolloutStatus done = result(wf);
     assertEquals("done", done.phase());
-    assertTrue(done.check());
+    assertTrue(done.dryRun());
     assertEquals(3, done.count(Outcome.CHECKED));
     assertEquals(List.of(), fleet.finished);
     assertEquals(List.of("drain", "upgrade", "reboot", "uncordon"), fleet.jobsOf("h01"), "a dry run claimed");

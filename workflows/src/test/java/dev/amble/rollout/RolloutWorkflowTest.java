@@ -303,7 +303,7 @@ class RolloutWorkflowTest {
     List<Boolean> jobsUnderCheck = Collections.synchronizedList(new ArrayList<>());
     fleet.job(
         r -> {
-          jobsUnderCheck.add(r.check());
+          jobsUnderCheck.add(r.dryRun());
           return OK;
         });
     worker.registerActivitiesImplementations(fleet.activities());
@@ -315,7 +315,7 @@ class RolloutWorkflowTest {
             normal.startedBy(), normal.heartbeatTimeout(), normal.eventsPerRun(), false);
     RolloutStatus done = rollout(client, worker, "fleet").run(RolloutInput.start(dry));
     assertEquals("done", done.phase());
-    assertTrue(done.check());
+    assertTrue(done.dryRun());
     assertEquals(3, done.count(Outcome.CHECKED));
     assertEquals(0, done.count(Outcome.SUCCEEDED));
     assertEquals(List.of(), fleet.finished, "a dry run never finishes a host (which writes its state)");

@@ -1,5 +1,7 @@
 package dev.amble.rollout;
 
+import dev.amble.health.HealthCheckResult;
+import dev.amble.health.HealthCheckAnswer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +35,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every rule of rollout strategies: waves, pauses, bake time, budgets, unreachable hosts, gates. */
+/** Every rule of rollout strategies: waves, pauses, bake time, budgets, unreachable hosts, health checks. */
 class StrategyWorkflowTest {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
@@ -169,11 +171,11 @@ class StrategyWorkflowTest {
         new MockFleet(hosts(2)));
     RolloutStatus done = result();
     long bakeStart = at("finish", "h01");
-    long check = fleet.timeline.stream().filter(e -> e.kind().equals("gate error-rate")).findFirst().orElseThrow().at();
+    long check = fleet.timeline.stream().filter(e -> e.kind().equals("health check error-rate")).findFirst().orElseThrow().at();
     assertTrue(check - bakeStart >= Duration.ofMinutes(30).toMillis(), "post-check before the bake time was over");
     assertTrue(at("prepare", "h02") >= check);
-    assertEquals(List.of("error-rate@wave 1", "error-rate@wave 2"), fleet.gateRuns);
-    assertEquals(2, done.progress().gates().size());
+    assertEquals(List.of("error-rate@wave 1", "error-rate@wave 2"), fleet.healthCheckRuns);
+    assertEquals(2, done.progress().healthChecks().size());
   }
 
   @Test
@@ -312,9 +314,9 @@ class StrategyWorkflowTest {
       throws Exception {
     MockFleet f = new MockFleet(hosts(3));
     AtomicInteger lbChecks = new AtomicInteger();
-    f.gates(r -> r.host().orElse("").equals("h02") && lbChecks.incrementAndGet() == 1
-        ? new GateCheck(false, "pool has 1 healthy member, needs 2")
-        : new GateCheck(true, ""));
+    f.healthChecks(r -> r.host().orElse("").equals("h02") && lbChecks.incrementAndGet() == 1
+        ? new HealthCheckAnswer(false, "pool has 1 healthy member, needs 2")
+        : new HealthCheckAnswer(true, ""));
     start(env, worker, client, definition(1, "pre_checks:\n  host:\n    - { name: lb-pool, hosts: lb, tasks: [ { ansible.builtin.ping: {} } ] }"), f);
     RolloutStatus caught = awaitPhase("caught");
     assertEquals("check lb-pool failed for host h02 (pre): pool has 1 healthy member, needs 2", caught.caught().reason());
@@ -332,38 +334,38 @@ class StrategyWorkflowTest {
       throws Exception {
     MockFleet f = new MockFleet(hosts(3));
     List<String> hostWaves = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    f.gates(
+    f.healthChecks(
         r -> {
           hostWaves.add(r.host().orElse("") + "@" + r.wave());
-          return new GateCheck(!r.host().orElse("").equals("h01"), "HTTP 503");
+          return new HealthCheckAnswer(!r.host().orElse("").equals("h01"), "HTTP 503");
         });
     start(env, worker, client, definition(1, "waves: [1, 2]\npost_checks:\n  host:\n    - { name: health, http: \"http://{host}:8080/health\" }"), f);
     RolloutStatus caught = awaitPhase("caught");
     assertEquals(Outcome.SUCCEEDED, MockFleet.walkOf(client, "h01").outcome());
     assertEquals("check health failed for host h01 (post): HTTP 503", caught.caught().reason());
     assertEquals(List.of("h01"), fleet.prepared);
-    assertEquals(1, caught.progress().gates().size());
+    assertEquals(1, caught.progress().healthChecks().size());
     wf.releaseRollout(new ReleaseRequest(false, "op"));
     assertEquals(3, result().count(Outcome.SUCCEEDED));
-    assertEquals(List.of("h01@1", "h02@2", "h03@2"), hostWaves, "a host's gates know its wave");
+    assertEquals(List.of("h01@1", "h02@2", "h03@2"), hostWaves, "a host's health checks know its wave");
   }
 
   @Test
-  void aContinueGateIsRecordedOnly(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void aContinueHealthCheckIsRecordedOnly(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet f = new MockFleet(hosts(2));
-    f.gates(r -> new GateCheck(false, "slow"));
+    f.healthChecks(r -> new HealthCheckAnswer(false, "slow"));
     start(env, worker, client, definition(1, "post_checks:\n  host:\n    - { name: latency, http: \"http://{host}/\", on_failure: continue }"), f);
     RolloutStatus done = result();
     assertEquals("done", done.phase());
-    assertEquals(2, done.progress().gates().size());
-    assertTrue(done.progress().gates().stream().noneMatch(GateResult::passed));
+    assertEquals(2, done.progress().healthChecks().size());
+    assertTrue(done.progress().healthChecks().stream().noneMatch(HealthCheckResult::passed));
     assertTrue(done.steering().isEmpty());
   }
 
   @Test
   void anAbortGateEndsTheRolloutAfterTheHostsInFlight(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet f = new MockFleet(hosts(6));
-    f.gates(r -> new GateCheck(!r.host().orElse("").equals("h02"), "data loss detected"));
+    f.healthChecks(r -> new HealthCheckAnswer(!r.host().orElse("").equals("h02"), "data loss detected"));
     start(env, worker, client, definition(2, "post_checks:\n  host:\n    - { name: integrity, hosts: db, tasks: [ { ansible.builtin.ping: {} } ], on_failure: abort }"), f);
     RolloutStatus done = result();
     assertEquals("aborted", done.phase());
@@ -377,9 +379,9 @@ class StrategyWorkflowTest {
       throws Exception {
     MockFleet f = new MockFleet(hosts(3));
     AtomicInteger preChecks = new AtomicInteger();
-    f.gates(r -> r.gate().name().equals("capacity") && preChecks.incrementAndGet() == 2
-        ? new GateCheck(false, "capacity under 80%")
-        : new GateCheck(true, ""));
+    f.healthChecks(r -> r.healthCheck().name().equals("capacity") && preChecks.incrementAndGet() == 2
+        ? new HealthCheckAnswer(false, "capacity under 80%")
+        : new HealthCheckAnswer(true, ""));
     start(
         env,
         worker,
@@ -391,7 +393,7 @@ class StrategyWorkflowTest {
     assertEquals(List.of("h01"), fleet.prepared);
     wf.releaseRollout(new ReleaseRequest(false, "op"));
     result();
-    assertEquals(List.of("capacity@wave 1", "errors@wave 1", "capacity@wave 2", "errors@wave 2"), fleet.gateRuns);
+    assertEquals(List.of("capacity@wave 1", "errors@wave 1", "capacity@wave 2", "errors@wave 2"), fleet.healthCheckRuns);
   }
 
   @Test
@@ -399,7 +401,7 @@ class StrategyWorkflowTest {
       throws Exception {
     MockFleet f = new MockFleet(hosts(3));
     AtomicInteger checks = new AtomicInteger();
-    f.gates(r -> new GateCheck(checks.incrementAndGet() < 3, "5xx rate 12%"));
+    f.healthChecks(r -> new HealthCheckAnswer(checks.incrementAndGet() < 3, "5xx rate 12%"));
     // Waves of one host with a long pause: the checks (every 5 minutes) run during the pause.
     start(
         env,
@@ -410,18 +412,18 @@ class StrategyWorkflowTest {
     env.sleep(Duration.ofMinutes(20)); // the test server skips time only when asked to
     RolloutStatus caught = awaitPhase("caught");
     assertEquals("check 5xx failed for continuous: 5xx rate 12%", caught.caught().reason());
-    List<Long> runs = fleet.timeline.stream().filter(e -> e.kind().equals("gate 5xx")).map(MockFleet.Event::at).toList();
+    List<Long> runs = fleet.timeline.stream().filter(e -> e.kind().equals("health check 5xx")).map(MockFleet.Event::at).toList();
     assertEquals(3, runs.size());
     assertTrue(runs.get(2) - runs.get(1) <= Duration.ofMinutes(5).toMillis() + 1000, "the failing check came one interval after the last");
     assertEquals(List.of("h01"), fleet.prepared, "no host started after the catch");
-    assertTrue(caught.progress().gates().stream().anyMatch(g -> !g.passed()));
-    f.gates(r -> new GateCheck(true, ""));
+    assertTrue(caught.progress().healthChecks().stream().anyMatch(g -> !g.passed()));
+    f.healthChecks(r -> new HealthCheckAnswer(true, ""));
     wf.releaseRollout(new ReleaseRequest(false, "op"));
     assertEquals(3, result().count(Outcome.SUCCEEDED));
   }
 
   /**
-   * Days of waiting — a bake, a gate's hold, a manual pause — with continuous checks every minute
+   * Days of waiting — a bake, a health check's hold, a manual pause — with continuous checks every minute
    * adding history all along: each wait continues as new from its own stage, and the walk goes on
    * from there with every host walked once.
    */
@@ -430,7 +432,7 @@ class StrategyWorkflowTest {
       throws Exception {
     MockFleet f = new MockFleet(hosts(3));
     AtomicInteger capacity = new AtomicInteger();
-    f.gates(r -> new GateCheck(!r.gate().name().equals("capacity") || capacity.incrementAndGet() != 2, "capacity under 80%"));
+    f.healthChecks(r -> new HealthCheckAnswer(!r.healthCheck().name().equals("capacity") || capacity.incrementAndGet() != 2, "capacity under 80%"));
     Definition d =
         definition(
             1,
@@ -463,11 +465,11 @@ class StrategyWorkflowTest {
     assertTrue(WorkflowStub.fromTyped(wf).describe().getHistoryLength() < 600, "history grows while caught");
 
     wf.releaseRollout(new ReleaseRequest(false, "op"));
-    RolloutStatus held = awaitPhase("caught"); // wave 2's capacity check fails: held at the gate
+    RolloutStatus held = awaitPhase("caught"); // wave 2's capacity check fails: held at the health check
     assertEquals("check capacity failed for wave 2 (pre): capacity under 80%", held.caught().reason());
-    int runsAtTheGate = held.runs();
+    int runsAtTheHealthCheck = held.runs();
     env.sleep(Duration.ofHours(3));
-    assertTrue(wf.status().runs() > runsAtTheGate, "never continued as new while held at a gate");
+    assertTrue(wf.status().runs() > runsAtTheHealthCheck, "never continued as new while held at a health check");
     assertEquals(List.of("h01"), fleet.prepared, "a host started while held");
     wf.releaseRollout(new ReleaseRequest(false, "op"));
     for (int i = 0; i < 2; i++) {
@@ -481,11 +483,11 @@ class StrategyWorkflowTest {
     assertEquals(3, done.count(Outcome.SUCCEEDED));
     assertEquals(List.of("h01", "h02", "h03"), fleet.prepared, "a host was walked twice");
     assertEquals(List.of("h01", "h02", "h03"), fleet.finished);
-    List<String> waveGates = fleet.gateRuns.stream().filter(g -> !g.startsWith("errors")).toList();
+    List<String> waveHealthChecks = fleet.healthCheckRuns.stream().filter(g -> !g.startsWith("errors")).toList();
     assertEquals(
         List.of("capacity@wave 1", "quorum@wave 1", "capacity@wave 2", "quorum@wave 2", "capacity@wave 3", "quorum@wave 3"),
-        waveGates,
-        "the hold went on at the gate after the one that failed");
-    assertTrue(fleet.gateRuns.stream().filter(g -> g.startsWith("errors")).count() > 600, "continuous checks stopped");
+        waveHealthChecks,
+        "the hold went on at the health check after the one that failed");
+    assertTrue(fleet.healthCheckRuns.stream().filter(g -> g.startsWith("errors")).count() > 600, "continuous checks stopped");
   }
 }

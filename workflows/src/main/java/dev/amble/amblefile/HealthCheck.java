@@ -1,5 +1,6 @@
 package dev.amble.amblefile;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,14 +8,15 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * A health gate: a check that must pass around hosts and waves, or every interval while a rollout
+ * A health check: a probe that must pass around hosts and waves, or every interval while a rollout
  * runs. Either an HTTP probe from the worker, or Ansible tasks run against a named host group (the
  * load balancers, the monitoring host). When it fails, {@link #onFailure} decides.
  */
-public record Gate(String name, Check check, OnFailure onFailure, Duration timeout) {
+public record HealthCheck(
+    String name, @JsonAlias("check") Probe probe, OnFailure onFailure, Duration timeout) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
-  /** What a failing gate does to the rollout. */
+  /** What a failing health check does to the rollout. */
   public enum OnFailure {
     /** Record the failure and go on. */
     CONTINUE,
@@ -30,20 +32,20 @@ public record Gate(String name, Check check, OnFailure onFailure, Duration timeo
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
   @JsonSubTypes({
-    @JsonSubTypes.Type(value = Check.Http.class, name = "http"),
-    @JsonSubTypes.Type(value = Check.Tasks.class, name = "tasks")
+    @JsonSubTypes.Type(value = Probe.Http.class, name = "http"),
+    @JsonSubTypes.Type(value = Probe.Tasks.class, name = "tasks")
   })
-  public sealed interface Check {
+  public sealed interface Probe {
     /**
      * GET {@code url} from the worker; passes on {@code expectStatus}. The url may name {@code
      * {host}} (the host being walked, for host checks), {@code {workspace}} and {@code {wave}}.
      */
-    record Http(String url, int expectStatus) implements Check {}
+    record Http(String url, int expectStatus) implements Probe {}
 
     /**
      * Ansible tasks against the hosts of {@code hosts} (a host pattern), with the vars {@code
      * amble_host}, {@code amble_wave} and {@code amble_workspace}; passes when every host is ok.
      */
-    record Tasks(String hosts, ArrayNode tasks, boolean become) implements Check {}
+    record Tasks(String hosts, ArrayNode tasks, boolean become) implements Probe {}
   }
 }

@@ -1,8 +1,8 @@
-package dev.amble.rollout;
+package dev.amble.health;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.AnsibleEvents;
 import dev.amble.ansible.PlaybookRun;
@@ -22,57 +22,57 @@ import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link GateActivities}: HTTP probes from this worker, and Ansible tasks through ansible-playbook. */
-public final class GateActivitiesImpl implements GateActivities {
+/** {@link HealthCheckActivities}: HTTP probes from this worker, and Ansible tasks through ansible-playbook. */
+public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
   private final ProcessRunner runner;
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
-  public GateActivitiesImpl(ProcessRunner runner) {
+  public HealthCheckActivitiesImpl(ProcessRunner runner) {
     this.runner = runner;
   }
 
   @Override
-  public GateCheck check(GateRequest request) {
-    Gate.Check check = request.gate().check();
-    if (check instanceof Gate.Check.Http probe) {
+  public HealthCheckAnswer run(HealthCheckRequest request) {
+    HealthCheck.Probe check = request.healthCheck().probe();
+    if (check instanceof HealthCheck.Probe.Http probe) {
       return probe(probe, request);
     }
-    return tasks((Gate.Check.Tasks) check, request);
+    return tasks((HealthCheck.Probe.Tasks) check, request);
   }
 
   /** The URL with {host}, {workspace} and {wave} filled in. */
-  static String url(String template, GateRequest r) {
+  static String url(String template, HealthCheckRequest r) {
     return template
         .replace("{host}", r.host().orElse(""))
         .replace("{workspace}", r.workspace())
         .replace("{wave}", Integer.toString(r.wave()));
   }
 
-  private GateCheck probe(Gate.Check.Http probe, GateRequest r) {
+  private HealthCheckAnswer probe(HealthCheck.Probe.Http probe, HealthCheckRequest r) {
     String url = url(probe.url(), r);
     try {
       HttpResponse<Void> response =
           awaitHeartbeating(
               http.sendAsync(
-                  HttpRequest.newBuilder(URI.create(url)).timeout(r.gate().timeout()).GET().build(),
+                  HttpRequest.newBuilder(URI.create(url)).timeout(r.healthCheck().timeout()).GET().build(),
                   HttpResponse.BodyHandlers.discarding()),
               "GET " + url);
       if (response.statusCode() == probe.expectStatus()) {
-        return new GateCheck(true, "");
+        return new HealthCheckAnswer(true, "");
       }
-      return new GateCheck(false, "GET " + url + ": status " + response.statusCode() + ", expected " + probe.expectStatus());
+      return new HealthCheckAnswer(false, "GET " + url + ": status " + response.statusCode() + ", expected " + probe.expectStatus());
     } catch (IOException | IllegalArgumentException e) {
-      return new GateCheck(false, "GET " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return new HealthCheckAnswer(false, "GET " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new GateCheck(false, "GET " + url + ": interrupted");
+      return new HealthCheckAnswer(false, "GET " + url + ": interrupted");
     }
   }
 
   /**
    * Waits for a probe, heartbeating while it is on its way: a probe slower than the heartbeat
-   * timeout must end by the gate's own timeout, not be taken for a dead worker and sent again.
+   * timeout must end by the health check's own timeout, not be taken for a dead worker and sent again.
    * A cancelled activity's heartbeat throws, which abandons the request.
    */
   private static <T> T awaitHeartbeating(CompletableFuture<T> pending, String doing)
@@ -96,10 +96,10 @@ public final class GateActivitiesImpl implements GateActivities {
     }
   }
 
-  private GateCheck tasks(Gate.Check.Tasks tasks, GateRequest r) {
+  private HealthCheckAnswer tasks(HealthCheck.Probe.Tasks tasks, HealthCheckRequest r) {
     Path folder = Path.of(r.folder());
     WorkspaceDir dir = WorkspaceDir.of(folder, r.workspace());
-    Path playbook = Playbooks.check(folder, r.workspace(), r.gate().name(), tasks.tasks(), tasks.become());
+    Path playbook = Playbooks.check(folder, r.workspace(), r.healthCheck().name(), tasks.tasks(), tasks.become());
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     vars.put("amble_operation", true);
     vars.put("amble_check_hosts", tasks.hosts());
@@ -114,28 +114,28 @@ public final class GateActivitiesImpl implements GateActivities {
             r.inventory(),
             Optional.empty(),
             dir.logs().resolve("checks"),
-            WorkspaceDir.fileName(r.gate().name()),
+            WorkspaceDir.fileName(r.healthCheck().name()),
             playbook,
             vars,
             r.dryRun() ? List.of("--check") : List.of(),
-            r.gate().timeout(),
+            r.healthCheck().timeout(),
             tasks.become(),
             ActivityHeartbeat.current());
     List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
     Optional<AnsibleEvents.Problem> problem = AnsibleEvents.problems(events).values().stream().findFirst();
     if (problem.isPresent()) {
       AnsibleEvents.Event e = problem.get().event();
-      return new GateCheck(false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
+      return new HealthCheckAnswer(false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
     }
     if (run.outcome().timedOut()) {
-      return new GateCheck(false, "timed out after " + r.gate().timeout() + " (log: " + run.log() + ")");
+      return new HealthCheckAnswer(false, "timed out after " + r.healthCheck().timeout() + " (log: " + run.log() + ")");
     }
     if (events.stream().noneMatch(e -> !e.host().isEmpty())) {
-      return new GateCheck(false, "no host matches \"" + tasks.hosts() + "\" (log: " + run.log() + ")");
+      return new HealthCheckAnswer(false, "no host matches \"" + tasks.hosts() + "\" (log: " + run.log() + ")");
     }
     if (run.outcome().exitCode() != 0) {
-      return new GateCheck(false, "ansible-playbook exited " + run.outcome().exitCode() + " (log: " + run.log() + ")");
+      return new HealthCheckAnswer(false, "ansible-playbook exited " + run.outcome().exitCode() + " (log: " + run.log() + ")");
     }
-    return new GateCheck(true, "");
+    return new HealthCheckAnswer(true, "");
   }
 }

@@ -1,7 +1,7 @@
-package dev.amble.rollout;
+package dev.amble.health;
 
 import dev.amble.amblefile.Definition;
-import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.host.Cancellation;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -11,23 +11,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Runs health gates from workflow code: one activity each, a failure being an answer. */
-public final class Gates {
-  private Gates() {}
+/** Runs health checks from workflow code: one activity each, a failure being an answer. */
+public final class HealthChecks {
+  private HealthChecks() {}
 
-  public static GateResult run(
+  public static HealthCheckResult run(
       Definition d,
-      Gate gate,
+      HealthCheck healthCheck,
       Optional<String> host,
       int wave,
       String scope,
       Duration heartbeat,
       boolean dryRun) {
-    GateActivities activities =
+    HealthCheckActivities activities =
         Workflow.newActivityStub(
-            GateActivities.class,
+            HealthCheckActivities.class,
             ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(gate.timeout().plus(Duration.ofMinutes(1)))
+                .setStartToCloseTimeout(healthCheck.timeout().plus(Duration.ofMinutes(1)))
                 .setHeartbeatTimeout(heartbeat)
                 .setRetryOptions(
                     RetryOptions.newBuilder()
@@ -36,28 +36,28 @@ public final class Gates {
                         .setMaximumAttempts(5)
                         .build())
                 .build());
-    GateCheck check;
+    HealthCheckAnswer check;
     try {
       check =
-          activities.check(
-              new GateRequest(
-                  gate, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave, dryRun));
+          activities.run(
+              new HealthCheckRequest(
+                  healthCheck, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave, dryRun));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       Throwable cause = fault.getCause() != null ? fault.getCause() : fault;
-      check = new GateCheck(false, "could not run the check: " + cause.getMessage());
+      check = new HealthCheckAnswer(false, "could not run the check: " + cause.getMessage());
     }
-    return new GateResult(
-        gate.name(),
+    return new HealthCheckResult(
+        healthCheck.name(),
         scope,
         check.passed(),
-        gate.onFailure(),
+        healthCheck.onFailure(),
         check.message(),
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString());
   }
 
-  /** "gate lb-pool failed for host web03 (post): ..." for people. */
-  public static String describe(GateResult r) {
-    return "check " + r.gate() + " failed for " + r.scope() + ": " + r.message();
+  /** "check lb-pool failed for host web03 (post): ..." for people. */
+  public static String describe(HealthCheckResult r) {
+    return "check " + r.healthCheck() + " failed for " + r.scope() + ": " + r.message();
   }
 }

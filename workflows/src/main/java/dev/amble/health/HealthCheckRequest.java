@@ -1,17 +1,18 @@
-package dev.amble.rollout;
+package dev.amble.health;
 
-import dev.amble.amblefile.Gate;
+import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.amble.amblefile.HealthCheck;
 import java.util.Optional;
 
 /**
- * Run a health gate for a workspace.
+ * Run a health check for a workspace.
  *
  * @param host the host being walked, for host checks ({@code amble_host}, {@code {host}})
  * @param wave the current wave, 0 before the first ({@code amble_wave}, {@code {wave}})
  * @param dryRun the rollout is a dry run ({@code amble check}): Ansible tasks run with --check
  */
-public record GateRequest(
-    Gate gate,
+public record HealthCheckRequest(
+    @JsonAlias("gate") HealthCheck healthCheck,
     String workspace,
     String folder,
     Optional<String> inventory,

@@ -1,4 +1,4 @@
-package dev.amble.rollout;
+package dev.amble.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.amble.amblefile.Gate;
+import dev.amble.amblefile.HealthCheck;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import java.net.InetAddress;
@@ -21,12 +21,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Health gates for real: HTTP probes against a server on this machine, Ansible tasks on local hosts. */
-class GateActivitiesTest {
+/** Health health checks for real: HTTP probes against a server on this machine, Ansible tasks on local hosts. */
+class HealthCheckActivitiesTest {
   @TempDir static Path dir;
   static HttpServer http;
   static LocalFleet fleet;
-  static GateActivitiesImpl gates;
+  static HealthCheckActivitiesImpl healthChecks;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -41,7 +41,7 @@ class GateActivitiesTest {
         });
     http.start();
     fleet = LocalFleet.create(dir, "lb", 2, (h, v) -> v.put("pool_size", h.equals("lb01") ? 4 : 1));
-    gates = new GateActivitiesImpl(new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv()));
+    healthChecks = new HealthCheckActivitiesImpl(new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv()));
   }
 
   @AfterAll
@@ -49,12 +49,12 @@ class GateActivitiesTest {
     http.stop(0);
   }
 
-  static GateRequest request(Gate gate, Optional<String> host) {
-    return new GateRequest(gate, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), host, 2, false);
+  static HealthCheckRequest request(HealthCheck healthCheck, Optional<String> host) {
+    return new HealthCheckRequest(healthCheck, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), host, 2, false);
   }
 
-  static Gate http(String url) {
-    return new Gate("probe", new Gate.Check.Http(url, 200), Gate.OnFailure.CATCH, Duration.ofSeconds(5));
+  static HealthCheck http(String url) {
+    return new HealthCheck("probe", new HealthCheck.Probe.Http(url, 200), HealthCheck.OnFailure.CATCH, Duration.ofSeconds(5));
   }
 
   String base() {
@@ -63,9 +63,9 @@ class GateActivitiesTest {
 
   @Test
   void anHttpProbeFillsInTheHostAndChecksTheStatus() {
-    assertEquals(new GateCheck(true, ""), gates.check(request(http(base() + "/{workspace}/{host}/health"), Optional.of("web01"))));
-    GateCheck down = gates.check(request(http(base() + "/{workspace}/{host}/health?wave={wave}"), Optional.of("web02")));
-    assertEquals(new GateCheck(false, "GET " + base() + "/prod/web02/health?wave=2: status 503, expected 200"), down);
+    assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(request(http(base() + "/{workspace}/{host}/health"), Optional.of("web01"))));
+    HealthCheckAnswer down = healthChecks.run(request(http(base() + "/{workspace}/{host}/health?wave={wave}"), Optional.of("web02")));
+    assertEquals(new HealthCheckAnswer(false, "GET " + base() + "/prod/web02/health?wave=2: status 503, expected 200"), down);
   }
 
   @Test
@@ -74,19 +74,19 @@ class GateActivitiesTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    GateCheck refused = gates.check(request(http("http://127.0.0.1:" + closed + "/health"), Optional.empty()));
+    HealthCheckAnswer refused = healthChecks.run(request(http("http://127.0.0.1:" + closed + "/health"), Optional.empty()));
     assertFalse(refused.passed());
     assertTrue(refused.message().startsWith("GET http://127.0.0.1:" + closed + "/health: "), refused.message());
   }
 
-  static Gate tasks(String hosts, String yaml) throws Exception {
+  static HealthCheck tasks(String hosts, String yaml) throws Exception {
     ArrayNode tasks = (ArrayNode) new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
-    return new Gate("pool", new Gate.Check.Tasks(hosts, tasks, false), Gate.OnFailure.CATCH, Duration.ofMinutes(2));
+    return new HealthCheck("pool", new HealthCheck.Probe.Tasks(hosts, tasks, false), HealthCheck.OnFailure.CATCH, Duration.ofMinutes(2));
   }
 
   @Test
   void ansibleTasksRunOnTheGroupWithTheHostBeingWalked() throws Exception {
-    Gate gate =
+    HealthCheck healthCheck =
         tasks(
             "fleet",
             """
@@ -95,8 +95,8 @@ class GateActivitiesTest {
                 that: pool_size | int > 1 or amble_host == "spare"
                 fail_msg: "{{ inventory_hostname }} would have {{ pool_size | int - 1 }} members without {{ amble_host }}"
             """);
-    assertEquals(new GateCheck(true, ""), gates.check(request(gate, Optional.of("spare"))));
-    GateCheck failed = gates.check(request(gate, Optional.of("web07")));
+    assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(request(healthCheck, Optional.of("spare"))));
+    HealthCheckAnswer failed = healthChecks.run(request(healthCheck, Optional.of("web07")));
     assertFalse(failed.passed());
     assertTrue(
         failed.message().startsWith("lb02: enough members in the pool without the host: lb02 would have 0 members without web07"),
@@ -105,7 +105,7 @@ class GateActivitiesTest {
 
   @Test
   void ansibleTasksOnAGroupWithNoHostFail() throws Exception {
-    GateCheck none = gates.check(request(tasks("no-such-group", "- ansible.builtin.ping: {}\n"), Optional.empty()));
+    HealthCheckAnswer none = healthChecks.run(request(tasks("no-such-group", "- ansible.builtin.ping: {}\n"), Optional.empty()));
     assertFalse(none.passed());
     assertTrue(none.message().startsWith("no host matches \"no-such-group\""), none.message());
   }
@@ -114,15 +114,15 @@ class GateActivitiesTest {
   @Test
   void ansibleTasksOfADryRunChangeNothing() throws Exception {
     Path marker = dir.resolve("dry-run-marker");
-    Gate gate =
+    HealthCheck healthCheck =
         tasks(
             "fleet",
             "- ansible.builtin.copy: { dest: \"" + marker + "\", content: \"changed\" }\n  run_once: true\n");
-    GateRequest dry =
-        new GateRequest(gate, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), Optional.empty(), 1, true);
-    assertEquals(new GateCheck(true, ""), gates.check(dry));
+    HealthCheckRequest dry =
+        new HealthCheckRequest(healthCheck, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), Optional.empty(), 1, true);
+    assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(dry));
     assertFalse(java.nio.file.Files.exists(marker), "a dry run's check changed the host");
-    assertEquals(new GateCheck(true, ""), gates.check(request(gate, Optional.empty())));
+    assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(request(healthCheck, Optional.empty())));
     assertTrue(java.nio.file.Files.exists(marker), "the same check outside a dry run does change it");
   }
 }
