@@ -1,18 +1,17 @@
 package dev.amble.pages;
 
+import dev.amble.temporal.Executions;
 import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,30 +49,18 @@ public final class TemporalPages {
 
   /** The page kept under {@code id}, or empty when there is none. */
   public Optional<Page> read(String id) {
-    GetWorkflowExecutionHistoryResponse response;
-    try {
-      response =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .getWorkflowExecutionHistory(
-                  GetWorkflowExecutionHistoryRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                      .setMaximumPageSize(1)
-                      .setHistoryEventFilterType(
-                          HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-                      .build());
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-    if (response.getHistory().getEventsCount() == 0) {
+    List<HistoryEvent> events =
+        Executions.events(
+                client,
+                id,
+                Optional.empty(),
+                HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+                1)
+            .orElse(List.of());
+    if (events.isEmpty()) {
       return Optional.empty();
     }
-    HistoryEvent first = response.getHistory().getEvents(0);
+    HistoryEvent first = events.get(0);
     Payloads input = first.getWorkflowExecutionStartedEventAttributes().getInput();
     DataConverter converter = client.getOptions().getDataConverter();
     return Optional.of(

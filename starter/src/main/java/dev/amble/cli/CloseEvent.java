@@ -1,14 +1,12 @@
 package dev.amble.cli;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
+import dev.amble.temporal.Executions;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.client.WorkflowClient;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,26 +18,14 @@ record CloseEvent(String status, String message, Instant at) {
 
   /** The close of the run; empty while it runs (or when Temporal no longer has it). */
   static Optional<CloseEvent> read(WorkflowClient client, String workflowId, String runId) {
-    Iterable<HistoryEvent> events;
-    try {
-      events =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .getWorkflowExecutionHistory(
-                  GetWorkflowExecutionHistoryRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
-                      .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
-                      .build())
-              .getHistory()
-              .getEventsList();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    List<HistoryEvent> events =
+        Executions.events(
+                client,
+                workflowId,
+                Optional.of(runId),
+                HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+                0)
+            .orElse(List.of());
     for (HistoryEvent e : events) {
       Optional<CloseEvent> close = of(e);
       if (close.isPresent()) {

@@ -1,19 +1,16 @@
 package dev.amble.cli;
 
+import dev.amble.temporal.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.health.HealthCheckAnswer;
 import dev.amble.rollout.RolloutRequest;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
@@ -78,25 +75,13 @@ record HostWalk(
   /** The host's latest walk; empty when it has no host workflow. */
   static Optional<HostWalk> read(WorkflowClient client, String workspace, String host) {
     String id = RolloutRequest.hostWorkflowId(workspace, host);
-    DescribeWorkflowExecutionResponse described;
-    try {
-      described =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                      .build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
+    Optional<DescribeWorkflowExecutionResponse> found = Executions.describe(client, id);
+    if (found.isEmpty()) {
+      return Optional.empty();
     }
+    DescribeWorkflowExecutionResponse described = found.get();
     String runId = described.getWorkflowExecutionInfo().getExecution().getRunId();
-    List<HistoryEvent> events = client.fetchHistory(id, runId).getEvents();
+    List<HistoryEvent> events = Executions.allEvents(client, id, runId);
     return Optional.of(new Reader(client.getOptions().getDataConverter(), workspace, host, id, runId, described).read(events));
   }
 

@@ -1,11 +1,10 @@
 package dev.amble.cli;
 
+import dev.amble.temporal.Executions;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.Pages;
 import dev.amble.pages.TemporalPages;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,14 +88,6 @@ final class RolloutPages {
 
   /** Whether Temporal has (or had, closed) a page workflow with this ID. */
   private boolean exists(String id) {
-    try {
-      Rollouts.describe(client, id);
-      return true;
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
+    return Executions.describe(client, id).isPresent();
   }
 }

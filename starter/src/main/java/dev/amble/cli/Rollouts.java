@@ -1,22 +1,18 @@
 package dev.amble.cli;
 
+import dev.amble.temporal.Executions;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.TaskQueueType;
-import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.taskqueue.v1.TaskQueue;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.StatusUtils;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,37 +38,19 @@ final class Rollouts {
     return word.equals("canceled") ? "cancelled" : word;
   }
 
-  /** The latest run of a workflow ID, as the server describes it. */
-  static WorkflowExecutionInfo describe(WorkflowClient client, String workflowId) {
-    return client
-        .getWorkflowServiceStubs()
-        .blockingStub()
-        .describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(client.getOptions().getNamespace())
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                .build())
-        .getWorkflowExecutionInfo();
-  }
-
   static Optional<Found> find(WorkflowClient client, String workspace) {
     String id = RolloutRequest.workflowId(workspace);
-    try {
-      WorkflowExecutionInfo info = describe(client, id);
-      return Optional.of(
-          new Found(
-              id,
-              info.getExecution().getRunId(),
-              info.getStatus(),
-              Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
-              info.getTaskQueue()));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND
-          && !StatusUtils.hasFailure(e, NamespaceNotFoundFailure.class)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return Executions.describe(client, id)
+        .map(DescribeWorkflowExecutionResponse::getWorkflowExecutionInfo)
+        .map(
+            info ->
+                new Found(
+                    id,
+                    info.getExecution().getRunId(),
+                    info.getStatus(),
+                    Instant.ofEpochSecond(
+                        info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
+                    info.getTaskQueue()));
   }
 
   static Found require(WorkflowClient client, String workspace) {
@@ -153,13 +131,17 @@ final class Rollouts {
 
   /** The summary a rollout keeps in its memo (see RolloutSummary). */
   static Optional<RolloutSummary> summary(WorkflowClient client, Found found) {
-    var info = describe(client, found.workflowId());
-    var payload = info.getMemo().getFieldsMap().get(RolloutSummary.MEMO_KEY);
-    if (payload == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        client.getOptions().getDataConverter().fromPayload(payload, RolloutSummary.class, RolloutSummary.class));
+    return Executions.describe(client, found.workflowId())
+        .flatMap(
+            d ->
+                Optional.ofNullable(
+                    d.getWorkflowExecutionInfo().getMemo().getFieldsMap().get(RolloutSummary.MEMO_KEY)))
+        .map(
+            payload ->
+                client
+                    .getOptions()
+                    .getDataConverter()
+                    .fromPayload(payload, RolloutSummary.class, RolloutSummary.class));
   }
 
   /** No worker answered a query; what the rollout last recorded instead. */

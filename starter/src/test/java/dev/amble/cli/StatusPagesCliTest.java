@@ -1,5 +1,7 @@
 package dev.amble.cli;
 
+import dev.amble.temporal.Executions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,7 +130,7 @@ class StatusPagesCliTest {
       assertEquals("  h999   failed, awaiting release", out.get(404));
       assertEquals(List.of("cancel", "cancel"), c.signals("amble/fleet"));
       for (String page : List.of(Pages.id(PREFIX, Pages.FAILED, 1), Pages.id(PREFIX, "walk.1", 0), Pages.id(PREFIX, "skipped.1", 0))) {
-        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, Rollouts.describe(c.client, page).getStatus(), page);
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, Executions.describe(c.client, page).orElseThrow().getWorkflowExecutionInfo().getStatus(), page);
       }
 
       CliRun ended = CliRun.run(dir, temporal.env(), "status", "--page-size", "1");

@@ -130,7 +130,7 @@ class TemporalTroubleCliTest {
       debug.put("AMBLE_DEBUG", "1");
       CliRun traced = CliRun.run(dir, debug, "status");
       assertEquals(3, traced.code(), traced.toString());
-      assertTrue(traced.err().contains("\tat dev.amble.cli.Rollouts.describe"), traced.err());
+      assertTrue(traced.err().contains("\tat dev.amble.temporal.Executions.describe"), traced.err());
     }
   }
 
