@@ -301,17 +301,11 @@ final class LegacyRollout {
   }
 
   private boolean anyFinished() {
-    for (Promise<HostOutcome> p : inFlight.values()) {
-      if (p.isCompleted()) {
-        return true;
-      }
-    }
-    return false;
+    return Runs.anyFinished(inFlight.values());
   }
 
   private boolean continueAsNewDue() {
-    return Workflow.getInfo().isContinueAsNewSuggested()
-        || Workflow.getInfo().getHistoryLength() > request.eventsPerRun();
+    return Runs.continueAsNewDue(request);
   }
 
   private void continueAsNew(String stage) {

@@ -412,17 +412,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private boolean anyFinished() {
-    for (Promise<HostOutcome> p : inFlight.values()) {
-      if (p.isCompleted()) {
-        return true;
-      }
-    }
-    return false;
+    return Runs.anyFinished(inFlight.values());
   }
 
   private boolean continueAsNewDue() {
-    return Workflow.getInfo().isContinueAsNewSuggested()
-        || Workflow.getInfo().getHistoryLength() > request.eventsPerRun();
+    return Runs.continueAsNewDue(request);
   }
 
   /** The one place a run ends to go on as a new one, with the state as it is. */
