@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.host.HostWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,6 +28,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
 
+  private static TestWorkflowEnvironment env;
+  private static Worker worker;
+
+  /**
+   * One replaying worker for every history. Its deadlock detection allows 10 s instead of 1 s: the
+   * first replay loads the workflow classes, which on a loaded 2-core machine took longer than 1 s
+   * and failed as a "potential deadlock" that no rollout would ever meet.
+   */
+  @BeforeAll
+  static void replayer() {
+    env = TestWorkflowEnvironment.newInstance();
+    worker =
+        env.newWorker(
+            "replay", WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(10_000).build());
+    worker.registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+  }
+
+  @AfterAll
+  static void close() {
+    env.close();
+  }
+
   static List<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
       List<Path> all = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
@@ -35,6 +62,6 @@ class ReplayTest {
   @MethodSource("histories")
   void replaysWithoutNondeterminism(Path file) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(Files.readString(file));
-    WorkflowReplayer.replayWorkflowExecution(history, RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(history, worker);
   }
 }
