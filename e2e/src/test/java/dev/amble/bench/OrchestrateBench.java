@@ -293,33 +293,35 @@ public final class OrchestrateBench {
     int hostWftFailed = 0;
     int hostWftTimedOut = 0;
     long largestRun = 0;
-    while (run != null) {
+    // Every run, walked back from the latest through the run each one continued (its first event
+    // names it): the test server does not always record the continued-as-new event of a run whose
+    // last workflow task answered a query, so the forward chain may break.
+    List<String> chain = new ArrayList<>();
+    run =
+        stubs.blockingStub().describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID)).build())
+            .getWorkflowExecutionInfo().getExecution().getRunId();
+    while (run != null && !run.isEmpty()) {
       HistoryStats.History h = stats.scan("rollout history", ROLLOUT_ID, run);
       runs++;
+      chain.add(0, run);
       rolloutEvents += h.events().size();
       rolloutBytes += h.bytes();
       largestRun = Math.max(largestRun, h.events().size());
-      HistoryEvent end = h.last();
       int[] wft = taskTrouble(h);
       rolloutWftFailed += wft[0];
       rolloutWftTimedOut += wft[1];
-      String thisRun = run;
-      // The next run: the continued-as-new event (the test server does not always keep it last).
-      run = null;
-      for (HistoryEvent e : h.events()) {
-        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) {
-          end = e;
-          run = e.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId();
-        }
+      String previous = h.events().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+      if (wft[0] + wft[1] > 0) {
+        System.out.printf("  rollout run %s: %d events, workflow tasks failed %d, timed out %d%n", run, h.events().size(), wft[0], wft[1]);
       }
-      System.out.printf("  rollout run %d: %s, %d events, %d bytes, last event %s%s%s%n", runs, thisRun, h.events().size(), h.bytes(),
-          HistoryStats.eventName(h.last().getEventType()), run == null ? "" : ", continued as new at event " + end.getEventId(),
-          wft[0] + wft[1] > 0 ? ", workflow tasks failed " + wft[0] + ", timed out " + wft[1] : "");
-      if (run != null && run.isEmpty()) {
-        findings.add("rollout run " + thisRun + " continued as new without naming the next run");
-        run = null;
-      }
+      run = previous;
     }
+    if (!chain.isEmpty() && !chain.get(0).equals(firstRun)) {
+      findings.add("the rollout's runs lead back to " + chain.get(0) + ", not to the first run " + firstRun);
+    }
+    System.out.printf("  rollout runs: %d, from %s to %s%n", runs, firstRun, chain.isEmpty() ? "?" : chain.get(chain.size() - 1));
     DescribeWorkflowExecutionResponse described =
         stubs.blockingStub().describeWorkflowExecution(
             DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
