@@ -6,7 +6,6 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.AnsibleEvents;
 import dev.amble.ansible.AnsibleException;
-import dev.amble.ansible.HostVars;
 import dev.amble.ansible.Inventory;
 import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
@@ -49,17 +48,6 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   }
 
   @Override
-  public ResolvedHosts resolveHosts(ResolveRequest request) {
-    Path folder = Path.of(request.folder());
-    WorkspaceDir dir = WorkspaceDir.of(folder, request.workspace().name());
-    Inventory.Hosts hosts =
-        new Inventory(runner)
-            .resolve(request.workspace().inventory(), request.workspace().hostPattern(), request.limit(), folder, dir);
-    HostVars.writeAll(dir, hosts);
-    return new ResolvedHosts(hosts.names());
-  }
-
-  @Override
   public PlanSummary planPages(PlanPagesRequest request) {
     TemporalPages store =
         pages.orElseThrow(() -> new IllegalStateException("this process keeps no pages in Temporal"));
@@ -71,7 +59,7 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   /** Hosts resolved (their vars kept on the worker for later checks), then planned in walk order. */
   private Plan plan(Definition d, Optional<String> limit, long seed) {
     WorkspacePlanner planner = new WorkspacePlanner(new Inventory(runner));
-    Inventory.Hosts hosts = planner.hosts(d, limit);
+    Inventory.Hosts hosts = planner.resolve(d, limit);
     if (hosts.names().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no hosts match \"" + d.workspace().hostPattern() + "\""
@@ -79,7 +67,6 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
               + " in the inventory",
           "NoHosts");
     }
-    HostVars.writeAll(WorkspaceDir.of(Path.of(d.folder()), d.workspace().name()), hosts);
     return planner.plan(d, hosts, limit, seed);
   }
 

@@ -10,12 +10,13 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.FactCache;
 import dev.amble.ansible.LocalFleet;
+import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.ansible.WorkspaceDir;
 import dev.amble.precondition.Verdict;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
-import dev.amble.rollout.ResolveRequest;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -196,7 +197,7 @@ class HostActivitiesTest {
   @Test
   void prepareThreeJobsAndFinishWalkAHost() throws Exception {
     Definition d = definition("maintenance");
-    workspace.resolveHosts(new ResolveRequest(d.workspace(), d.folder(), Optional.empty()));
+    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
     HostTarget t = target(d, "node01");
 
     Preparation p = host.prepareHost(new PrepareRequest(t, "upgrade", checks(d)));
@@ -236,7 +237,7 @@ class HostActivitiesTest {
   @Test
   void preconditionsAreEvaluatedOnFreshFactsAndVars() {
     Definition d = definition("maintenance");
-    workspace.resolveHosts(new ResolveRequest(d.workspace(), d.folder(), Optional.empty()));
+    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
     Preparation p = host.prepareHost(new PrepareRequest(target(d, "node05"), "upgrade", checks(d)));
     assertTrue(p.run().ok(), p.toString());
     assertEquals(Verdict.fails("!(\"do_not_upgrade\" in vars) is false"), p.verdicts().get(1));
