@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.amblefile.Gate;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.AnsibleEvents;
+import dev.amble.ansible.PlaybookInvocation;
 import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
@@ -98,7 +99,6 @@ public final class GateActivitiesImpl implements GateActivities {
 
   private GateCheck tasks(Gate.Check.Tasks tasks, GateRequest r) {
     Path folder = Path.of(r.folder());
-    WorkspaceDir dir = WorkspaceDir.of(folder, r.workspace());
     Path playbook = Playbooks.check(folder, r.workspace(), r.gate().name(), tasks.tasks(), tasks.become());
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     vars.put("amble_operation", true);
@@ -107,20 +107,16 @@ public final class GateActivitiesImpl implements GateActivities {
     vars.put("amble_wave", r.wave());
     vars.put("amble_host", r.host().orElse(""));
     PlaybookRun.Finished run =
-        PlaybookRun.playbook(
+        PlaybookRun.run(
             runner,
-            folder,
-            dir,
-            r.inventory(),
-            Optional.empty(),
-            dir.logs().resolve("checks"),
-            WorkspaceDir.fileName(r.gate().name()),
-            playbook,
-            vars,
-            r.dryRun() ? List.of("--check") : List.of(),
-            r.gate().timeout(),
-            tasks.become(),
-            ActivityHeartbeat.current());
+            PlaybookInvocation.of(folder, r.workspace(), WorkspaceDir.fileName(r.gate().name()), playbook)
+                .inventory(r.inventory())
+                .vars(vars)
+                .check(r.dryRun())
+                .timeout(r.gate().timeout())
+                .become(tasks.become())
+                .logs(WorkspaceDir.of(folder, r.workspace()).logs().resolve("checks"))
+                .build());
     List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
     Optional<AnsibleEvents.Problem> problem = AnsibleEvents.problems(events).values().stream().findFirst();
     if (problem.isPresent()) {
