@@ -1,5 +1,6 @@
 package dev.amble.cli;
 
+import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.EmbeddedTemporal;
@@ -120,6 +121,7 @@ final class TemporalSession implements AutoCloseable {
 
   /** Temporal's test server and an amble worker, both in this process. */
   static TemporalSession embedded(Amble amble, TemporalOptions options, Optional<BecomePassword> become, PrintWriter err) {
+    AnsibleInstallation ansible = amble.ansible();
     EmbeddedTemporal server = EmbeddedTemporal.start();
     WorkflowServiceStubs stubs = server.stubs();
     SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
@@ -129,7 +131,7 @@ final class TemporalSession implements AutoCloseable {
         AmbleWorker.start(
             client,
             new AmbleWorker.Settings(queue, 8, become, Identity.controller("embedded")),
-            amble.ansible(),
+            ansible,
             amble.env());
     err.printf(
         "amble: embedded Temporal at %s, in memory: nothing survives this command. Other terminals reach"
