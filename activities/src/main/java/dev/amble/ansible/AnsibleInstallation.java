@@ -148,7 +148,7 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
         }
       }
       String id = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-      Path base = cacheFolder();
+      Path base = privateFolder();
       Path dir = base.resolve("ansible-support-" + id);
       if (unpacked(dir, contents)) {
         return dir;
@@ -176,8 +176,19 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     }
   }
 
-  /** The user's cache folder for amble, created private (0700) when missing. */
-  private static Path cacheFolder() throws IOException {
+  /**
+   * The user's cache folder for amble ({@code $XDG_CACHE_HOME/amble} or {@code ~/.cache/amble}),
+   * created private (0700) when missing.
+   */
+  public static Path cacheFolder() {
+    try {
+      return privateFolder();
+    } catch (IOException e) {
+      throw new UncheckedIOException("creating amble's cache folder", e);
+    }
+  }
+
+  private static Path privateFolder() throws IOException {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =
         (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
