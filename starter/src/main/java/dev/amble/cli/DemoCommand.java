@@ -52,10 +52,10 @@ final class DemoCommand implements Callable<Integer> {
     amble.file = folder.resolve("Amblefile.yml").toString();
     PrintWriter out = spec.commandLine().getOut();
     var definition = amble.amblefile().definition("demo");
+    ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
     if (!keep) {
       reset(folder);
     }
-    ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
     out.println("1. amble init: gathering facts from the demo hosts ...");
     out.flush();
     InitResult init =
