@@ -10,10 +10,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where Ansible's programs are, and amble's own Python support files (the launcher and the
@@ -25,6 +29,14 @@ import java.util.Optional;
  */
 public record AnsibleInstallation(Path bin, Path python, Path support) {
   static final String[] SUPPORT_FILES = {"amble_launch.py", "callback_plugins/amble_events.py"};
+
+  /** The programs amble runs. */
+  static final List<String> PROGRAMS = List.of("ansible-playbook", "ansible-inventory");
+
+  private static final String FIX =
+      "Install Ansible with scripts/setup-ansible (a project virtualenv with ansible-core), or set"
+          + " AMBLE_ANSIBLE_BIN to the folder that holds ansible-playbook and ansible-inventory.";
+  private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(60);
 
   public Path program(String name) {
     return bin.resolve(name);
@@ -50,12 +62,11 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
                         .map(h -> Path.of(h, ".venv", "bin"))
                         .filter(b -> Files.isExecutable(b.resolve("ansible-playbook"))))
             .or(() -> onPath(env.getOrDefault("PATH", ""), "ansible-playbook").map(Path::getParent));
-    if (bin.isEmpty() || !Files.isExecutable(bin.get().resolve("ansible-playbook"))) {
-      throw new AnsibleNotFoundException(
-          "ansible-playbook not found"
-              + bin.map(b -> " in " + b).orElse("")
-              + ". Install it with scripts/setup-ansible (a project virtualenv with ansible-core), or set"
-              + " AMBLE_ANSIBLE_BIN to the folder that holds ansible-playbook.");
+    for (String program : PROGRAMS) {
+      if (bin.isEmpty() || !Files.isExecutable(bin.get().resolve(program))) {
+        throw new AnsibleNotFoundException(
+            program + " not found" + bin.map(b -> " in " + b).orElse("") + ". " + FIX);
+      }
     }
     Path python =
         Files.isExecutable(bin.get().resolve("python3"))
@@ -63,6 +74,48 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
             : onPath(env.getOrDefault("PATH", ""), "python3")
                 .orElseThrow(() -> new AnsibleNotFoundException("python3 not found"));
     return new AnsibleInstallation(bin.get().toAbsolutePath(), python, unpackSupport());
+  }
+
+  /**
+   * This installation, once each of its programs has answered {@code --version}: what a worker
+   * and the CLI check before they start, so that a broken Ansible is one clear message, not a
+   * fault of every host.
+   */
+  public AnsibleInstallation verified() {
+    List<CompletableFuture<Optional<String>>> answers =
+        PROGRAMS.stream().map(p -> CompletableFuture.supplyAsync(() -> problem(p))).toList();
+    for (CompletableFuture<Optional<String>> answer : answers) {
+      Optional<String> problem = answer.join();
+      if (problem.isPresent()) {
+        throw new AnsibleNotFoundException(problem.get() + ". " + FIX);
+      }
+    }
+    return this;
+  }
+
+  /** What is wrong with {@code program --version}, if anything. */
+  private Optional<String> problem(String program) {
+    String shown = program(program) + " --version";
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(program(program).toString(), "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      builder.environment().putIfAbsent("LC_ALL", "C.UTF-8"); // as ProcessRunner runs it
+      Process p = builder.start();
+      if (!p.waitFor(VERSION_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return Optional.of(shown + " did not answer within " + VERSION_TIMEOUT.toSeconds() + "s");
+      }
+      return p.exitValue() == 0
+          ? Optional.empty()
+          : Optional.of(shown + " failed (exit " + p.exitValue() + ")");
+    } catch (IOException e) {
+      return Optional.of(shown + " cannot run: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(shown + " was interrupted");
+    }
   }
 
   private static Optional<Path> onPath(String path, String program) {
@@ -95,7 +148,7 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
         }
       }
       String id = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-      Path base = cacheFolder();
+      Path base = privateFolder();
       Path dir = base.resolve("ansible-support-" + id);
       if (unpacked(dir, contents)) {
         return dir;
@@ -123,8 +176,19 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     }
   }
 
-  /** The user's cache folder for amble, created private (0700) when missing. */
-  private static Path cacheFolder() throws IOException {
+  /**
+   * The user's cache folder for amble ({@code $XDG_CACHE_HOME/amble} or {@code ~/.cache/amble}),
+   * created private (0700) when missing.
+   */
+  public static Path cacheFolder() {
+    try {
+      return privateFolder();
+    } catch (IOException e) {
+      throw new UncheckedIOException("creating amble's cache folder", e);
+    }
+  }
+
+  private static Path privateFolder() throws IOException {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =
         (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -49,18 +47,6 @@ public final class FactCache {
         // try the other layout
       } catch (IOException e) {
         throw new AnsibleException("unreadable fact cache file " + file + ": " + e.getMessage(), e);
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** When the host's facts were last written. */
-  public Optional<Instant> writtenAt(String host) {
-    for (String prefix : PREFIXES) {
-      try {
-        return Optional.of(Files.getLastModifiedTime(dir.resolve(prefix + host)).toInstant());
-      } catch (IOException e) {
-        // try the other layout
       }
     }
     return Optional.empty();

@@ -3,11 +3,13 @@ package dev.amble.ansible;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.amble.host.HostTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * A workspace's hosts and their inventory vars, as {@code ansible-inventory} resolves them: the
@@ -49,50 +50,60 @@ public final class Inventory {
       Optional<String> limit,
       Path folder,
       WorkspaceDir dir) {
-    Map<String, String> environment =
-        new java.util.HashMap<>(
-            AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.empty()));
-    // With a fact cache configured, ansible-inventory reads and decodes every host's cached
-    // facts into hostvars (seconds per thousand hosts); the inventory's own vars are all we need.
-    environment.put("ANSIBLE_CACHE_PLUGIN", "memory");
-    JsonNode listed = list(inventory, pattern, folder, dir, environment);
-    Hosts hosts = hosts(listed);
+    Path log = dir.workspaceLogs().resolve("inventory.log");
+    Hosts hosts = hosts(list(inventory, new Limit.Pattern(pattern), folder, dir, log));
     if (limit.isEmpty()) {
       return hosts;
     }
-    Set<String> limited = new HashSet<>(hosts(list(inventory, limit.get(), folder, dir, environment)).names());
+    Set<String> limited =
+        new HashSet<>(
+            hosts(list(inventory, new Limit.Pattern(limit.get()), folder, dir, log)).names());
     List<String> names = hosts.names().stream().filter(limited::contains).toList();
     Map<String, JsonNode> vars = new LinkedHashMap<>();
     names.forEach(n -> vars.put(n, hosts.varsOf(n)));
     return new Hosts(names, vars);
   }
 
+  /** One host's inventory vars (an empty object when it has none, or is not in the inventory). */
+  public JsonNode varsOf(HostTarget target) {
+    Path folder = Path.of(target.folder());
+    WorkspaceDir dir = WorkspaceDir.of(folder, target.workspace());
+    Path log = dir.hostLogs(target.host()).resolve("inventory.log");
+    return hosts(list(target.inventory(), new Limit.Host(target.host()), folder, dir, log))
+        .varsOf(target.host());
+  }
+
+  /** {@code ansible-inventory --list}, narrowed by the limit. */
   private JsonNode list(
-      Optional<String> inventory, String pattern, Path folder, WorkspaceDir dir, Map<String, String> environment) {
-    Path out = dir.run().resolve("inventory-" + UUID.randomUUID() + ".json");
-    List<String> args = new ArrayList<>();
-    inventory.ifPresent(i -> args.addAll(List.of("-i", i)));
-    args.addAll(List.of("--list", "--limit", pattern, "--output", out.toString()));
-    Path log = dir.workspaceLogs().resolve("inventory.log");
-    try {
-      Files.createDirectories(dir.run());
+      Optional<String> inventory, Limit limit, Path folder, WorkspaceDir dir, Path log) {
+    Map<String, String> environment =
+        new HashMap<>(
+            AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.empty()));
+    // With a fact cache configured, ansible-inventory reads and decodes every host's cached
+    // facts into hostvars (seconds per thousand hosts); the inventory's own vars are all we need.
+    environment.put("ANSIBLE_CACHE_PLUGIN", "memory");
+    try (RunFiles files = RunFiles.open(dir)) {
+      Path out = files.output("inventory.json");
+      List<String> args = new ArrayList<>();
+      inventory.ifPresent(i -> args.addAll(List.of("-i", i)));
+      args.add("--list");
+      args.addAll(files.limit(limit));
+      args.addAll(List.of("--output", out.toString()));
       ProcessOutcome outcome =
           runner.run(
-              new AnsibleCommand("ansible-inventory", args, folder, environment, log, Optional.empty(), TIMEOUT),
+              new AnsibleCommand(
+                  "ansible-inventory", args, folder, environment, log, Optional.empty(), TIMEOUT),
               ActivityHeartbeat.current());
       if (outcome.exitCode() != 0 || !Files.exists(out)) {
         throw new AnsibleException(
-            "ansible-inventory failed (exit " + outcome.exitCode() + "): " + LogTail.lastLines(log, 5));
+            "ansible-inventory failed (exit "
+                + outcome.exitCode()
+                + "): "
+                + LogTail.lastLines(log, 5));
       }
       return JSON.readTree(out.toFile());
     } catch (IOException e) {
       throw new AnsibleException("cannot read ansible-inventory output: " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(out);
-      } catch (IOException ignored) {
-        // a leftover in run/ is harmless
-      }
     }
   }
 

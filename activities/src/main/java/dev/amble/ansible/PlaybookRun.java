@@ -1,127 +1,64 @@
 package dev.amble.ansible;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amble.host.HostTarget;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * One run of ansible-playbook for a workspace: on one host (prepare, jobs, finish), or over what
- * the playbook targets (init, health checks). A host goes to Ansible in a limit file, as an exact
- * regular expression ({@code ~^name$}, every ASCII symbol escaped), and vars in an extra-vars file
- * readable by the worker's user only; both are removed after the run. The output goes to a log,
- * and the result is read from amble's callback events.
+ * Runs a {@link PlaybookInvocation}: on one host (prepare, jobs, finish), or over what the playbook
+ * targets (init, health checks). Its private files (limit, extra vars) are a {@link RunFiles}'s,
+ * gone after the run. The output goes to a log, and the result is read from amble's callback
+ * events.
  */
 public final class PlaybookRun {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
   private PlaybookRun() {}
 
-  /**
-   * @param step names the log file: {@code prepare}, {@code finish}, or {@code NN-job}
-   * @param become whether the worker's become password goes with the run
-   */
-  public static RunResult run(
-      ProcessRunner runner,
-      HostTarget target,
-      String step,
-      Path playbook,
-      ObjectNode extraVars,
-      List<String> moreArgs,
-      Duration timeout,
-      boolean become,
-      ProcessRunner.Progress progress) {
-    WorkspaceDir dir = WorkspaceDir.of(Path.of(target.folder()), target.workspace());
-    Finished run =
-        playbook(
-            runner,
-            Path.of(target.folder()),
-            dir,
-            target.inventory(),
-            Optional.of(target.host()),
-            dir.hostLogs(target.host()),
-            step,
-            playbook,
-            extraVars,
-            moreArgs,
-            timeout,
-            become,
-            progress);
-    return result(target.host(), run.outcome(), run.events(), run.log());
+  /** How an ansible-playbook run ended: the process, the callback's events, the log. */
+  public record Finished(ProcessOutcome outcome, Path events, Path log) {
+    /** What the events say happened to {@code host}. */
+    public RunResult result(String host) {
+      return PlaybookRun.result(host, outcome, events, log);
+    }
   }
 
-  /** How an ansible-playbook run ended: the process, the callback's events, the log. */
-  public record Finished(ProcessOutcome outcome, Path events, Path log) {}
-
-  /**
-   * One ansible-playbook run for a workspace, limited to one host when {@code host} is given
-   * (else to what the playbook's plays target).
-   */
-  public static Finished playbook(
-      ProcessRunner runner,
-      Path folder,
-      WorkspaceDir dir,
-      Optional<String> inventory,
-      Optional<String> host,
-      Path logDir,
-      String step,
-      Path playbook,
-      ObjectNode extraVars,
-      List<String> moreArgs,
-      Duration timeout,
-      boolean become,
-      ProcessRunner.Progress progress) {
-    String id = UUID.randomUUID().toString();
-    Path limit = dir.run().resolve(id + ".limit");
-    Path vars = dir.run().resolve(id + ".vars.json");
+  /** Runs the playbook, heartbeating when this is an activity. */
+  public static Finished run(ProcessRunner runner, PlaybookInvocation run) {
     String stamp = STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
-    Path log = logDir.resolve(stamp + "-" + step + ".log");
-    Path events = logDir.resolve(stamp + "-" + step + ".events.jsonl");
-    try {
-      writePrivate(vars, JSON.writeValueAsString(extraVars));
+    Path log = run.logs().resolve(stamp + "-" + run.step() + ".log");
+    Path events = run.logs().resolve(stamp + "-" + run.step() + ".events.jsonl");
+    try (RunFiles files = RunFiles.open(run.dir())) {
       List<String> args = new ArrayList<>();
-      inventory.ifPresent(i -> args.addAll(List.of("-i", i)));
-      if (host.isPresent()) {
-        writePrivate(limit, exactPattern(host.get()) + "\n");
-        args.addAll(List.of("--limit", "@" + limit));
+      run.inventory().ifPresent(i -> args.addAll(List.of("-i", i)));
+      args.addAll(files.limit(run.limit()));
+      args.addAll(List.of("-e", files.vars(run.vars())));
+      if (run.dryRun()) {
+        args.addAll(List.of("--check", "--diff"));
       }
-      args.addAll(List.of("-e", "@" + vars));
-      args.addAll(moreArgs);
-      args.add(playbook.toString());
+      run.forks().ifPresent(f -> args.addAll(List.of("-f", Integer.toString(f))));
+      args.add(run.playbook().toString());
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand(
                   "ansible-playbook",
                   args,
-                  folder,
-                  AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.of(events)),
+                  run.folder(),
+                  AnsibleEnvironment.forWorkspace(
+                      runner.ansible(), run.folder(), run.dir(), Optional.of(events)),
                   log,
                   Optional.of(events),
-                  timeout),
-              progress,
-              become);
+                  run.timeout()),
+              ActivityHeartbeat.current(),
+              run.become());
       return new Finished(outcome, events, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      deleteQuietly(limit);
-      deleteQuietly(vars);
     }
   }
 
@@ -161,41 +98,5 @@ public final class PlaybookRun {
           RunStatus.FAILED, "", "", "the host was not in the play (not in the inventory?)", 0, log.toString());
     }
     return new RunResult(RunStatus.OK, "", "", "", changed, log.toString());
-  }
-
-  /**
-   * An Ansible host pattern matching exactly one host name: {@code ~} makes it a regular
-   * expression, and escaping every ASCII symbol makes it literal. Lines of a limit file are not
-   * split on {@code ,} or {@code :}, so the name goes to Ansible whole.
-   */
-  public static String exactPattern(String host) {
-    if (host.indexOf('\n') >= 0 || host.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("a host name cannot contain a line break");
-    }
-    StringBuilder p = new StringBuilder("~^");
-    host.codePoints()
-        .forEach(
-            c -> {
-              if (c < 128 && !Character.isLetterOrDigit(c)) {
-                p.append('\\');
-              }
-              p.appendCodePoint(c);
-            });
-    return p.append('$').toString();
-  }
-
-  static void writePrivate(Path file, String content) throws IOException {
-    Files.createDirectories(file.getParent());
-    Files.deleteIfExists(file);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, content, StandardCharsets.UTF_8);
-  }
-
-  static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // run/ is cleaned on the next run anyway
-    }
   }
 }

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  *   logs/HOST/  one log per Ansible run on the host (and its events, as JSON lines)
  *   logs/all/   logs of runs over the whole workspace (inventory, init)
  *   playbooks/  the playbooks amble renders for prepare and finish
- *   run/        short-lived files of one run: limit and extra-vars files (mode 0600)
+ *   run/        a private folder (0700) per Ansible run for its limit, vars and output files
+ *               (0600), deleted after the run (see RunFiles)
  * </pre>
  */
 public record WorkspaceDir(Path root) {

@@ -35,6 +35,16 @@ public final class WorkspacePlanner {
         WorkspaceDir.of(folder, definition.workspace().name()));
   }
 
+  /**
+   * The workspace's hosts, as {@link #hosts}, with each host's vars kept on this machine for the
+   * checks of its walk (see {@link HostVars}): what a rollout does once, before its hosts walk.
+   */
+  public Inventory.Hosts resolve(Definition definition, Optional<String> limit) {
+    Inventory.Hosts hosts = hosts(definition, limit);
+    HostVars.writeAll(WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name()), hosts);
+    return hosts;
+  }
+
   public Plan plan(Definition definition, Inventory.Hosts hosts, Optional<String> limit, long seed) {
     WorkspaceDir dir = WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name());
     List<String> order = HostOrder.sort(hosts.names(), definition.workspace().sortOrder(), seed);

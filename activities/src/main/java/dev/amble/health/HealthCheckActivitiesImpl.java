@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.amblefile.HealthCheck;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.AnsibleEvents;
+import dev.amble.ansible.PlaybookInvocation;
 import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
@@ -98,7 +99,6 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
 
   private HealthCheckAnswer tasks(HealthCheck.Probe.Tasks tasks, HealthCheckRequest r) {
     Path folder = Path.of(r.folder());
-    WorkspaceDir dir = WorkspaceDir.of(folder, r.workspace());
     Path playbook = Playbooks.check(folder, r.workspace(), r.healthCheck().name(), tasks.tasks(), tasks.become());
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     vars.put("amble_operation", true);
@@ -107,20 +107,16 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
     vars.put("amble_wave", r.wave());
     vars.put("amble_host", r.host().orElse(""));
     PlaybookRun.Finished run =
-        PlaybookRun.playbook(
+        PlaybookRun.run(
             runner,
-            folder,
-            dir,
-            r.inventory(),
-            Optional.empty(),
-            dir.logs().resolve("checks"),
-            WorkspaceDir.fileName(r.healthCheck().name()),
-            playbook,
-            vars,
-            r.dryRun() ? List.of("--check") : List.of(),
-            r.healthCheck().timeout(),
-            tasks.become(),
-            ActivityHeartbeat.current());
+            PlaybookInvocation.of(folder, r.workspace(), WorkspaceDir.fileName(r.healthCheck().name()), playbook)
+                .inventory(r.inventory())
+                .vars(vars)
+                .dryRun(r.dryRun())
+                .timeout(r.healthCheck().timeout())
+                .become(tasks.become())
+                .logs(WorkspaceDir.of(folder, r.workspace()).logs().resolve("checks"))
+                .build());
     List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
     Optional<AnsibleEvents.Problem> problem = AnsibleEvents.problems(events).values().stream().findFirst();
     if (problem.isPresent()) {

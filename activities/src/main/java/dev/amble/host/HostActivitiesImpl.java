@@ -3,8 +3,8 @@ package dev.amble.host;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.FactCache;
+import dev.amble.ansible.PlaybookInvocation;
 import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.HostVars;
 import dev.amble.ansible.Playbooks;
@@ -49,15 +49,12 @@ public final class HostActivitiesImpl implements HostActivities {
     WorkspaceDir dir = dir(t);
     RunResult run =
         PlaybookRun.run(
-            runner,
-            t,
-            "prepare",
-            Playbooks.fixed(dir, "prepare.yml"),
-            vars(t, request.workflow(), "", Optional.empty()),
-            List.of(),
-            PREPARE_TIMEOUT,
-            false,
-            ActivityHeartbeat.current());
+                runner,
+                PlaybookInvocation.onHost(t, "prepare", Playbooks.fixed(dir, "prepare.yml"))
+                    .vars(vars(t, request.workflow(), "", Optional.empty()))
+                    .timeout(PREPARE_TIMEOUT)
+                    .build())
+            .result(t.host());
     if (!run.ok()) {
       return new Preparation(run, List.of(), RemoteState.NONE);
     }
@@ -95,15 +92,14 @@ public final class HostActivitiesImpl implements HostActivities {
         + (request.step().exit() ? "-exit" : "");
     return claimRefused(
         PlaybookRun.run(
-            runner,
-            t,
-            step,
-            playbook,
-            vars,
-            request.dryRun() ? List.of("--check", "--diff") : List.of(),
-            request.step().job().timeout(),
-            request.step().job().become() || request.claim().isPresent(),
-            ActivityHeartbeat.current()));
+                runner,
+                PlaybookInvocation.onHost(t, step, playbook)
+                    .vars(vars)
+                    .dryRun(request.dryRun())
+                    .timeout(request.step().job().timeout())
+                    .become(request.step().job().become() || request.claim().isPresent())
+                    .build())
+            .result(t.host()));
   }
 
   /** A run whose claim was refused ran nothing else: it says LOCKED, not FAILED. */
@@ -119,15 +115,13 @@ public final class HostActivitiesImpl implements HostActivities {
     HostTarget t = request.target();
     return claimRefused(
         PlaybookRun.run(
-            runner,
-            t,
-            "finish",
-            Playbooks.fixed(dir(t), "finish.yml"),
-            vars(t, request.workflow(), request.rollout(), request.claim()),
-            List.of(),
-            PREPARE_TIMEOUT,
-            true,
-            ActivityHeartbeat.current()));
+                runner,
+                PlaybookInvocation.onHost(t, "finish", Playbooks.fixed(dir(t), "finish.yml"))
+                    .vars(vars(t, request.workflow(), request.rollout(), request.claim()))
+                    .timeout(PREPARE_TIMEOUT)
+                    .become(true)
+                    .build())
+            .result(t.host()));
   }
 
   /** The variables amble gives every run; they come last, so options cannot override them. */

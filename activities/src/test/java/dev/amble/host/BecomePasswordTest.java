@@ -8,10 +8,10 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.LocalFleet;
+import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.ansible.Processes;
-import dev.amble.rollout.ResolveRequest;
-import dev.amble.rollout.WorkspaceActivitiesImpl;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +97,7 @@ class BecomePasswordTest {
             """);
     ProcessRunner runner =
         new ProcessRunner(LocalFleet.ansible(), BecomePassword.of(MARKER.toCharArray()), System.getenv());
-    new WorkspaceActivitiesImpl(runner).resolveHosts(new ResolveRequest(d.workspace(), d.folder(), Optional.empty()));
+    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
 
     ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
     AtomicBoolean walking = new AtomicBoolean(true);

@@ -10,13 +10,14 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.FactCache;
 import dev.amble.ansible.LocalFleet;
+import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.ansible.FactGathering;
 import dev.amble.ansible.WorkspaceDir;
 import dev.amble.precondition.Verdict;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
-import dev.amble.rollout.ResolveRequest;
-import dev.amble.rollout.WorkspaceActivitiesImpl;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class HostActivitiesTest {
   static LocalFleet fleet;
   static ProcessRunner runner;
   static HostActivitiesImpl host;
-  static WorkspaceActivitiesImpl workspace;
+  static FactGathering facts;
   static int closedPort;
 
   static final String AMBLEFILE =
@@ -148,7 +149,7 @@ class HostActivitiesTest {
     Files.writeString(fleet.inventory(), new ObjectMapper().writeValueAsString(inv));
     runner = new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
     host = new HostActivitiesImpl(runner, "test@controller", Clock.systemUTC());
-    workspace = new WorkspaceActivitiesImpl(runner);
+    facts = new FactGathering(runner);
   }
 
   static Definition definition(String workspaceName) {
@@ -174,7 +175,7 @@ class HostActivitiesTest {
   void initFillsTheFactCacheForEveryHost() {
     Definition d = definition("maintenance");
     InitResult result =
-        workspace.gatherFacts(new InitRequest(d.workspace(), d.folder(), Optional.empty(), 5));
+        facts.gather(new InitRequest(d.workspace(), d.folder(), Optional.empty(), 5));
     assertEquals(5, result.hosts(), result.toString());
     assertEquals(5, result.gathered(), result.toString());
     FactCache cache = new FactCache(WorkspaceDir.of(dir, "maintenance").facts());
@@ -187,7 +188,7 @@ class HostActivitiesTest {
   void initReportsHostsItCannotReachAndKeepsTheOthers() {
     Definition d = definition("gone");
     InitResult result =
-        workspace.gatherFacts(new InitRequest(d.workspace(), d.folder(), Optional.empty(), 5));
+        facts.gather(new InitRequest(d.workspace(), d.folder(), Optional.empty(), 5));
     assertEquals(1, result.hosts());
     assertEquals(0, result.gathered());
     assertTrue(result.problems().get(0).unreachable(), result.toString());
@@ -196,7 +197,7 @@ class HostActivitiesTest {
   @Test
   void prepareThreeJobsAndFinishWalkAHost() throws Exception {
     Definition d = definition("maintenance");
-    workspace.resolveHosts(new ResolveRequest(d.workspace(), d.folder(), Optional.empty()));
+    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
     HostTarget t = target(d, "node01");
 
     Preparation p = host.prepareHost(new PrepareRequest(t, "upgrade", checks(d)));
@@ -236,7 +237,7 @@ class HostActivitiesTest {
   @Test
   void preconditionsAreEvaluatedOnFreshFactsAndVars() {
     Definition d = definition("maintenance");
-    workspace.resolveHosts(new ResolveRequest(d.workspace(), d.folder(), Optional.empty()));
+    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
     Preparation p = host.prepareHost(new PrepareRequest(target(d, "node05"), "upgrade", checks(d)));
     assertTrue(p.run().ok(), p.toString());
     assertEquals(Verdict.fails("!(\"do_not_upgrade\" in vars) is false"), p.verdicts().get(1));

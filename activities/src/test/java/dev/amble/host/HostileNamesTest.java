@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.LocalFleet;
+import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.precondition.Verdict;
-import dev.amble.rollout.ResolveRequest;
-import dev.amble.rollout.WorkspaceActivitiesImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -73,9 +73,7 @@ class HostileNamesTest {
                 .formatted(pwned));
     ProcessRunner runner = new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
     List<String> resolved =
-        new WorkspaceActivitiesImpl(runner)
-            .resolveHosts(new ResolveRequest(d.workspace(), d.folder(), Optional.empty()))
-            .hosts();
+        new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty()).names();
     assertEquals(names.stream().sorted().toList(), resolved.stream().sorted().toList());
 
     HostActivitiesImpl activities = new HostActivitiesImpl(runner, "test", Clock.systemUTC());

@@ -7,9 +7,9 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.LocalFleet;
+import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
-import dev.amble.rollout.ResolveRequest;
-import dev.amble.rollout.WorkspaceActivitiesImpl;
+import dev.amble.ansible.WorkspacePlanner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -58,7 +58,7 @@ class ProcessBudgetTest {
               c: { become: false, tasks: [ { ansible.builtin.ping: {} } ] }
             """);
     ProcessRunner runner = new ProcessRunner(counted, Optional.empty(), System.getenv());
-    new WorkspaceActivitiesImpl(runner).resolveHosts(new ResolveRequest(d.workspace(), d.folder(), Optional.empty()));
+    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
     Files.deleteIfExists(starts); // resolving the hosts is once per rollout, not per host
 
     WalkOneHost.walk(new HostActivitiesImpl(runner, "test", Clock.systemUTC()), d, fleet.hosts().get(0), "r1");

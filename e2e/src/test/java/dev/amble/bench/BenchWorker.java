@@ -20,8 +20,6 @@ import dev.amble.rollout.InitResult;
 import dev.amble.rollout.PlanPagesRequest;
 import dev.amble.rollout.PlanRequest;
 import dev.amble.rollout.PlanSummary;
-import dev.amble.rollout.ResolveRequest;
-import dev.amble.rollout.ResolvedHosts;
 import dev.amble.rollout.RolloutPlan;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivities;
@@ -223,11 +221,6 @@ public final class BenchWorker {
 
     private static RuntimeException unsupported(String what) {
       return ApplicationFailure.newNonRetryableFailure(what + " is not simulated by the bench", "Unsupported");
-    }
-
-    @Override
-    public ResolvedHosts resolveHosts(ResolveRequest request) {
-      throw unsupported("resolveHosts");
     }
 
     @Override

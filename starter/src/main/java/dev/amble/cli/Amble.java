@@ -120,9 +120,13 @@ public final class Amble implements Runnable {
     return CurrentWorkspace.resolve(amblefile(), option, env);
   }
 
+  /**
+   * Ansible on this machine, checked to run ({@code --version}); else the command ends before it
+   * starts anything, with what to do (exit code 2).
+   */
   AnsibleInstallation ansible() {
     try {
-      return AnsibleInstallation.find(env);
+      return AnsibleInstallation.find(env).verified();
     } catch (AnsibleNotFoundException e) {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.amble.cli;
 
+import dev.amble.ansible.FactGathering;
 import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
@@ -7,7 +8,6 @@ import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.plan.Plan;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
-import dev.amble.rollout.WorkspaceActivitiesImpl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -52,14 +52,14 @@ final class DemoCommand implements Callable<Integer> {
     amble.file = folder.resolve("Amblefile.yml").toString();
     PrintWriter out = spec.commandLine().getOut();
     var definition = amble.amblefile().definition("demo");
+    ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
     if (!keep) {
       reset(folder);
     }
-    ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
     out.println("1. amble init: gathering facts from the demo hosts ...");
     out.flush();
     InitResult init =
-        new WorkspaceActivitiesImpl(runner).gatherFacts(new InitRequest(definition.workspace(), definition.folder(), Optional.empty(), 10));
+        new FactGathering(runner).gather(new InitRequest(definition.workspace(), definition.folder(), Optional.empty(), 10));
     out.printf("   facts gathered for %d of %d hosts%n%n", init.gathered(), init.hosts());
     out.println("2. amble plan: what a run would do, from the cached facts:");
     Plan plan = new WorkspacePlanner(new Inventory(runner)).plan(definition, Optional.empty(), 0);

@@ -2,10 +2,10 @@ package dev.amble.cli;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.AnsibleException;
+import dev.amble.ansible.FactGathering;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
-import dev.amble.rollout.WorkspaceActivitiesImpl;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -49,6 +49,7 @@ final class InitCommand implements Callable<Integer> {
     if (forks < 1) {
       throw Exit.badInput("amble: --forks must be at least 1");
     }
+    ProcessRunner runner = new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env());
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Gathering facts for workspace %s (hosts \"%s\"%s), %d at a time ...%n",
         ws, d.workspace().hostPattern(), limit.get().isEmpty() ? "" : ", limit \"" + limit.pattern + "\"", forks);
@@ -56,8 +57,7 @@ final class InitCommand implements Callable<Integer> {
     InitResult result;
     try {
       result =
-          new WorkspaceActivitiesImpl(new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env()))
-              .gatherFacts(new InitRequest(d.workspace(), d.folder(), limit.get(), forks));
+          new FactGathering(runner).gather(new InitRequest(d.workspace(), d.folder(), limit.get(), forks));
     } catch (AnsibleException e) {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }

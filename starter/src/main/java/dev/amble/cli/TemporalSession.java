@@ -1,5 +1,6 @@
 package dev.amble.cli;
 
+import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.EmbeddedTemporal;
@@ -12,6 +13,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +122,8 @@ final class TemporalSession implements AutoCloseable {
 
   /** Temporal's test server and an amble worker, both in this process. */
   static TemporalSession embedded(Amble amble, TemporalOptions options, Optional<BecomePassword> become, PrintWriter err) {
+    AnsibleInstallation ansible = amble.ansible();
+    Optional<Path> log = WorkerLog.start("embedded");
     EmbeddedTemporal server = EmbeddedTemporal.start();
     WorkflowServiceStubs stubs = server.stubs();
     SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
@@ -129,13 +133,14 @@ final class TemporalSession implements AutoCloseable {
         AmbleWorker.start(
             client,
             new AmbleWorker.Settings(queue, 8, become, Identity.controller("embedded")),
-            amble.ansible(),
+            ansible,
             amble.env());
     err.printf(
         "amble: embedded Temporal at %s, in memory: nothing survives this command. Other terminals reach"
-            + " it with TEMPORAL_ADDRESS=%s while it runs.%n",
+            + " it with TEMPORAL_ADDRESS=%s while it runs.%s%n",
         server.address(),
-        server.address());
+        server.address(),
+        log.map(f -> " Its worker logs to " + f + ".").orElse(""));
     err.flush();
     return new TemporalSession(
         client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory), Optional.of(List.of()));

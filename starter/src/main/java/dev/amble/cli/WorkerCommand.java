@@ -5,6 +5,8 @@ import ch.qos.logback.classic.Logger;
 import dev.amble.worker.AmbleWorker;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,7 @@ final class WorkerCommand implements Callable<Integer> {
     ((Logger) LoggerFactory.getLogger("dev.amble")).setLevel(Level.INFO);
     var password = become.read(amble.env());
     var ansible = amble.ansible();
+    Optional<Path> log = WorkerLog.start("worker");
     TemporalSession session = TemporalSession.connect(amble, temporal);
     WorkerFactory factory =
         AmbleWorker.start(
@@ -64,12 +67,13 @@ final class WorkerCommand implements Callable<Integer> {
             ansible,
             amble.env());
     err.printf(
-        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once%s.%n",
+        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once%s.%s%n",
         session.taskQueue,
         session.address,
         session.client.getOptions().getNamespace(),
         maxParallel,
-        password.isPresent() ? ", with a become password" : "");
+        password.isPresent() ? ", with a become password" : "",
+        log.map(f -> " Log: " + f).orElse(""));
     err.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

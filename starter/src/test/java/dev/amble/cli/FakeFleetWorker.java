@@ -23,8 +23,6 @@ import dev.amble.rollout.InitResult;
 import dev.amble.rollout.PlanPagesRequest;
 import dev.amble.rollout.PlanRequest;
 import dev.amble.rollout.PlanSummary;
-import dev.amble.rollout.ResolveRequest;
-import dev.amble.rollout.ResolvedHosts;
 import dev.amble.rollout.RolloutPlan;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivities;
@@ -121,11 +119,6 @@ final class FakeFleetWorker implements AutoCloseable {
           request.prefix(), "walk.1", walk.size(), 1, Pages.WALK_PAGE_SIZE, "skipped.1", skipped.size(),
           skipped.isEmpty() ? 0 : 1, walk.size() + skipped.size(),
           skipped.isEmpty() ? List.of() : List.of(new PlanSummary.Reason("job patch: facts.os is not set", skipped.size())));
-    }
-
-    @Override
-    public ResolvedHosts resolveHosts(ResolveRequest request) {
-      throw new UnsupportedOperationException();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.amble.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amble.amblefile.Definition;
-import dev.amble.amblefile.JobSpec;
 import dev.amble.precondition.CelValues;
 import dev.amble.precondition.Precondition;
 import dev.amble.precondition.PreconditionException;
@@ -82,24 +81,5 @@ public final class Planner {
       }
     }
     return Optional.empty();
-  }
-
-  /** Verdicts for each step, jobs then exit jobs, in order. */
-  public static List<Verdict> verdicts(
-      Definition definition, JsonNode facts, JsonNode vars) {
-    Map<String, Object> factValues = CelValues.map(facts);
-    Map<String, Object> varValues = CelValues.map(vars);
-    List<Verdict> verdicts = new ArrayList<>();
-    List<Definition.Step> all = new ArrayList<>(definition.steps());
-    all.addAll(definition.exitSteps());
-    for (Definition.Step step : all) {
-      if (step.job().preconditions().equals(JobSpec.ALWAYS)) {
-        verdicts.add(Verdict.HOLDS);
-      } else {
-        Compiled c = compile(step);
-        verdicts.add(c.precondition().evaluate(factValues, varValues, c.options()));
-      }
-    }
-    return verdicts;
   }
 }

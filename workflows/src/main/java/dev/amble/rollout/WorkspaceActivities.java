@@ -6,10 +6,6 @@ import io.temporal.activity.ActivityMethod;
 /** What touches a whole workspace at once: its inventory and, for init, all its hosts' facts. */
 @ActivityInterface
 public interface WorkspaceActivities {
-  /** {@code ansible-inventory}: the hosts, with their vars kept on the worker for later checks. */
-  @ActivityMethod
-  ResolvedHosts resolveHosts(ResolveRequest request);
-
   /** Hosts resolved, then planned from their cached facts (no host is contacted), in walk order. */
   @ActivityMethod
   RolloutPlan planRollout(PlanRequest request);

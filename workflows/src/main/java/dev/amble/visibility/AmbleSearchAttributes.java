@@ -2,8 +2,6 @@ package dev.amble.visibility;
 
 import io.temporal.common.SearchAttributeKey;
 
-import java.util.List;
-
 /**
  * amble's search attributes, all Keyword, so the Web UI (and {@code temporal workflow list}) can
  * filter rollouts and hosts: {@code AmbleKind} ({@code rollout} or {@code host}), {@code
@@ -15,8 +13,6 @@ public final class AmbleSearchAttributes {
   public static final SearchAttributeKey<String> WORKSPACE = SearchAttributeKey.forKeyword("AmbleWorkspace");
   public static final SearchAttributeKey<String> HOST = SearchAttributeKey.forKeyword("AmbleHost");
   public static final SearchAttributeKey<String> OUTCOME = SearchAttributeKey.forKeyword("AmbleOutcome");
-
-  public static final List<SearchAttributeKey<String>> ALL = List.of(KIND, WORKSPACE, HOST, OUTCOME);
 
   private AmbleSearchAttributes() {}
 
