@@ -10,7 +10,6 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +31,26 @@ public final class EmbeddedTemporal implements AutoCloseable {
     this.port = port;
   }
 
-  /** On 127.0.0.1:7233 when that port is free, else on a free port. */
+  /**
+   * On the default port ({@link LocalTemporal#FRONTEND_PORT}) when that is free, else on any free
+   * port.
+   */
   public static EmbeddedTemporal start() {
-    int port = free(7233) ? 7233 : anyFreePort();
+    return on(
+        LocalTemporal.isFree(LocalTemporal.FRONTEND_PORT)
+            ? LocalTemporal.FRONTEND_PORT
+            : LocalTemporal.anyFreePort());
+  }
+
+  /**
+   * On exactly this loopback port (0: any free one).
+   *
+   * @throws IllegalArgumentException if another program holds the port
+   */
+  public static EmbeddedTemporal on(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is not a TCP port (0 to 65535)");
+    }
     TestServicesStarter services = new TestServicesStarter(true, 0);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -44,15 +60,20 @@ public final class EmbeddedTemporal implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, HealthCheckResponse.ServingStatus.SERVING);
     builder.addService(health.getHealthService());
     try {
-      return new EmbeddedTemporal(services, builder.build().start(), port);
+      Server server = builder.build().start();
+      return new EmbeddedTemporal(services, server, server.getPort());
     } catch (IOException e) {
       services.close();
+      if (port != 0 && !LocalTemporal.isFree(port)) {
+        throw new IllegalArgumentException(
+            "port " + port + " on " + LocalTemporal.HOST + " is taken by another program", e);
+      }
       throw new IllegalStateException("cannot start the embedded Temporal server on " + port, e);
     }
   }
 
   public String address() {
-    return "127.0.0.1:" + port;
+    return LocalTemporal.address(port);
   }
 
   public WorkflowServiceStubs stubs() {
@@ -70,21 +91,5 @@ public final class EmbeddedTemporal implements AutoCloseable {
     }
     services.close();
     server.shutdownNow();
-  }
-
-  private static boolean free(int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException taken) {
-      return false;
-    }
-  }
-
-  private static int anyFreePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port for the embedded Temporal server", e);
-    }
   }
 }
