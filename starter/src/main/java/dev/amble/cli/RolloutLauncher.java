@@ -109,7 +109,7 @@ final class RolloutLauncher {
   @Option(
       names = "--embedded-port",
       paramLabel = "PORT",
-      description = "With --embedded: " + EMBEDDED_PORT_HELP)
+      description = EMBEDDED_PORT_HELP + " Only with --embedded.")
   Integer embeddedPort;
 
   @Option(

@@ -108,11 +108,13 @@ public final class LocalServer {
     }
     log.printf(
         "Temporal server at %s (SQLite: %s), Web UI at %s.%n"
-            + "Workers and the CLI reach it %s(TEMPORAL_ADDRESS=%s). Stop both with `amble server stop`.%n",
+            + "%s (TEMPORAL_ADDRESS=%s). Stop both with `amble server stop`.%n",
         ports.address(),
         data.resolve("temporal.db"),
         ports.webUiUrl(),
-        ports.address().equals(LocalTemporal.DEFAULT_ADDRESS) ? "by default " : "with ",
+        ports.address().equals(LocalTemporal.DEFAULT_ADDRESS)
+            ? "Workers and the CLI reach it by default"
+            : "Point workers and the CLI at it",
         ports.address());
     log.flush();
   }
