@@ -40,20 +40,21 @@ class ProcessRunnerTest {
     AtomicInteger reports = new AtomicInteger();
     long[] cancelledAt = new long[1];
     RuntimeException stop = new RuntimeException("cancelled");
+    String seconds = Processes.uniqueSleepSeconds();
     RuntimeException thrown =
         assertThrows(
             RuntimeException.class,
             () ->
                 runner.run(
-                    sleeping("600.1", Duration.ofMinutes(5)),
+                    sleeping(seconds, Duration.ofMinutes(5)),
                     detail -> {
-                      if (Processes.count("sleep 600.1") > 0 && reports.incrementAndGet() > 0) {
+                      if (Processes.count("sleep " + seconds) > 0 && reports.incrementAndGet() > 0) {
                         cancelledAt[0] = System.currentTimeMillis();
                         throw stop;
                       }
                     }));
     assertEquals(stop, thrown);
-    long gone = Processes.awaitGone("sleep 600.1", 5000);
+    long gone = Processes.awaitGone("sleep " + seconds, 5000);
     assertTrue(gone >= 0, "sleep still runs 5 s after cancelling");
     assertTrue(System.currentTimeMillis() - cancelledAt[0] < 5000);
   }
@@ -61,9 +62,10 @@ class ProcessRunnerTest {
   @Test
   void aTimeoutEndsTheTreeAndSaysSo() throws Exception {
     ProcessRunner runner = new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
-    ProcessOutcome outcome = runner.run(sleeping("600.2", Duration.ofSeconds(4)), ProcessRunner.Progress.NONE);
+    String seconds = Processes.uniqueSleepSeconds();
+    ProcessOutcome outcome = runner.run(sleeping(seconds, Duration.ofSeconds(4)), ProcessRunner.Progress.NONE);
     assertTrue(outcome.timedOut());
-    assertTrue(Processes.awaitGone("sleep 600.2", 5000) >= 0, "sleep outlived the timeout");
+    assertTrue(Processes.awaitGone("sleep " + seconds, 5000) >= 0, "sleep outlived the timeout");
     assertTrue(Files.readString(dir.resolve("sleep.log")).contains("# amble: timed out"));
   }
 
@@ -71,21 +73,22 @@ class ProcessRunnerTest {
   void whenItsParentDiesTheLauncherEndsTheTree() throws Exception {
     AnsibleInstallation ansible = LocalFleet.ansible();
     // A stand-in for the worker: a shell that starts the launcher, killed with SIGKILL.
+    String sleep = "/bin/sleep " + Processes.uniqueSleepSeconds();
     Process parent =
         new ProcessBuilder(
                 "/bin/sh", "-c",
-                "\"$0\" \"$1\" /bin/sleep 600.3 & wait",
+                "\"$0\" \"$1\" " + sleep + " & wait",
                 ansible.python().toString(),
                 ansible.launcher().toString())
             .start();
     long deadline = System.currentTimeMillis() + 10_000;
-    while (Processes.count("/bin/sleep 600.3") == 0 && System.currentTimeMillis() < deadline) {
+    while (Processes.count(sleep) == 0 && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
     }
-    assertEquals(1, Processes.count("/bin/sleep 600.3"));
+    assertEquals(1, Processes.count(sleep));
     parent.destroyForcibly();
     parent.waitFor(5, TimeUnit.SECONDS);
-    assertTrue(Processes.awaitGone("/bin/sleep 600.3", 5000) >= 0, "the job outlived its worker");
+    assertTrue(Processes.awaitGone(sleep, 5000) >= 0, "the job outlived its worker");
   }
 
   @Test

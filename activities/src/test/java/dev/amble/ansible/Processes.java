@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /** This machine's processes, from /proc, for tests that check what runs and with which arguments. */
@@ -28,6 +29,15 @@ public final class Processes {
       throw new IllegalStateException(e);
     }
     return lines;
+  }
+
+  /**
+   * Seconds for {@code sleep} (a little over ten minutes) that no other process on the machine
+   * sleeps: the random fraction is a sentinel, so that a test counts its own sleep and not those
+   * of another test, another build or anything else that runs {@code sleep 600}.
+   */
+  public static String uniqueSleepSeconds() {
+    return String.format("600.%012d", ThreadLocalRandom.current().nextLong(1_000_000_000_000L));
   }
 
   public static long count(String exactCommandLine) {

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BecomePasswordTest {
   @TempDir Path dir;
 
-  static final String MARKER = "amble-marker-Pa55word-7c1e";
+  /** Unique to this run: a leak of another test run's password on the machine is not this one's. */
+  static final String MARKER = "amble-marker-Pa55word-" + java.util.UUID.randomUUID();
 
   @Test
   void thePasswordWorksAndIsSeenNowhere() throws Exception {

@@ -25,6 +25,8 @@ class CancelJobTest {
   @Test
   void cancellingTheActivityEndsAnsibleWithinFiveSeconds() throws Exception {
     LocalFleet fleet = LocalFleet.create(dir, "slow", 1, (h, v) -> {});
+    // This test's own sleep: counting every `sleep 600` would count other tests' and programs'.
+    String sleep = "sleep " + Processes.uniqueSleepSeconds();
     Definition d =
         Definitions.write(
             dir,
@@ -39,8 +41,9 @@ class CancelJobTest {
                 become: false
                 tasks:
                   - name: sleep for ten minutes
-                    ansible.builtin.command: sleep 600
-            """);
+                    ansible.builtin.command: %s
+            """
+                .formatted(sleep));
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       env.registerActivitiesImplementations(
@@ -60,14 +63,14 @@ class CancelJobTest {
                 }
               });
       long deadline = System.currentTimeMillis() + 60_000;
-      while (Processes.count("sleep 600") == 0 && System.currentTimeMillis() < deadline) {
+      while (Processes.count(sleep) == 0 && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
       }
-      assertEquals(1, Processes.count("sleep 600"), "the task never started");
+      assertEquals(1, Processes.count(sleep), "the task never started");
       long cancelled = System.currentTimeMillis();
       env.requestCancelActivity();
-      long gone = Processes.awaitGone("sleep 600", 5000);
-      assertTrue(gone >= 0, "sleep 600 still runs 5 s after the cancellation");
+      long gone = Processes.awaitGone(sleep, 5000);
+      assertTrue(gone >= 0, sleep + " still runs 5 s after the cancellation");
       Object outcome = run.get(10, TimeUnit.SECONDS);
       assertTrue(outcome instanceof ActivityCanceledException || outcome instanceof RuntimeException, String.valueOf(outcome));
       assertTrue(System.currentTimeMillis() - cancelled < 5000 + 2000);

@@ -10,6 +10,7 @@ import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.server.LocalServer;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
+import dev.amble.worker.LocalTemporal;
 import dev.amble.worker.SearchAttributeSetup;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -497,7 +498,7 @@ public final class OrchestrateBench {
       int port = freePort();
       server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), Integer.toString(port))
           .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-      address = "127.0.0.1:" + port;
+      address = LocalTemporal.address(port);
       awaitLine(dir.resolve("server.log"), "listening", server, 60);
     } else {
       Path bin = LocalServer.defaultBin(System.getenv()).resolve("temporal-server");
@@ -510,6 +511,7 @@ public final class OrchestrateBench {
       try (InputStream in = LocalServer.class.getResourceAsStream("temporal-sqlite.yaml")) {
         config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
+      config = config.replace("{{FRONTEND_PORT}}", Integer.toString(LocalTemporal.FRONTEND_PORT + offset));
       for (int port : SERVER_PORTS) {
         config = config.replace(Integer.toString(port), Integer.toString(port + offset));
       }
@@ -518,7 +520,7 @@ public final class OrchestrateBench {
       Files.writeString(file, config);
       server = new ProcessBuilder(bin.toString(), "--config-file", file.toString(), "--allow-no-auth", "start")
           .directory(data.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-      address = "127.0.0.1:" + (7233 + offset);
+      address = LocalTemporal.address(LocalTemporal.FRONTEND_PORT + offset);
     }
     stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(address).setRpcTimeout(Duration.ofSeconds(60)).build());
@@ -538,7 +540,7 @@ public final class OrchestrateBench {
     System.out.println("Temporal " + (embedded ? "test server" : "server") + " at " + address + " (pid " + server.pid() + ")");
   }
 
-  static final int[] SERVER_PORTS = {7233, 7234, 7235, 7239, 7243, 6933, 6934, 6935, 6939};
+  static final int[] SERVER_PORTS = {LocalTemporal.FRONTEND_PORT, 7234, 7235, 7239, 7243, 6933, 6934, 6935, 6939};
 
   /** amble server's own build: the module and version amble pins, with the same flags. */
   static void buildServer(Path binary) throws Exception {

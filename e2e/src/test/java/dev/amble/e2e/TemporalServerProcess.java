@@ -2,6 +2,7 @@ package dev.amble.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.amble.worker.LocalTemporal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,12 @@ import java.util.Map;
  */
 final class TemporalServerProcess {
   static final Path DATA = AmbleProcess.ROOT.resolve("e2e/target/temporal-server");
-  static final String ADDRESS = "127.0.0.1:7233";
+  /** Ports free when the suite chose them, so that no test assumes 7233 or 8233 is free. */
+  static final int PORT = LocalTemporal.anyFreePort();
+
+  static final int UI_PORT = otherFreePort(PORT);
+  static final String ADDRESS = LocalTemporal.address(PORT);
+  static final String UI = LocalTemporal.webUiUrl(UI_PORT);
   private static boolean started;
 
   private TemporalServerProcess() {}
@@ -34,7 +40,17 @@ final class TemporalServerProcess {
     }
     Instant begin = Instant.now();
     AmbleProcess.Result r =
-        AmbleProcess.run(AmbleProcess.ROOT, Map.of(), 1200, "server", "--data-dir", DATA.toString());
+        AmbleProcess.run(
+            AmbleProcess.ROOT,
+            Map.of(),
+            1200,
+            "server",
+            "--data-dir",
+            DATA.toString(),
+            "--port",
+            Integer.toString(PORT),
+            "--ui-port",
+            Integer.toString(UI_PORT));
     assertEquals(0, r.code(), "amble server: " + r);
     if (!started) {
       started = true;
@@ -43,6 +59,14 @@ final class TemporalServerProcess {
           .addShutdownHook(
               new Thread(() -> AmbleProcess.run(AmbleProcess.ROOT, Map.of(), 60, "server", "stop", "--data-dir", DATA.toString())));
     }
+  }
+
+  private static int otherFreePort(int taken) {
+    int port = LocalTemporal.anyFreePort();
+    while (port == taken) {
+      port = LocalTemporal.anyFreePort();
+    }
+    return port;
   }
 
   /** SIGKILL, as a crash would: no shutdown of any kind. */

@@ -61,7 +61,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code /usr/bin/chromedriver}); Selenium Manager is never used, and nothing is fetched.
  */
 class WebUiTest {
-  static final String UI = "http://127.0.0.1:8233";
+  static final String UI = TemporalServerProcess.UI;
   static final String NAMESPACE_WORKFLOWS = UI + "/namespaces/default/workflows";
   static final Path SHOTS = AmbleProcess.ROOT.resolve("e2e/target/screenshots");
   static final String WS = "webui-local";

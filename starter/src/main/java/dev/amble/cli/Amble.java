@@ -5,6 +5,7 @@ import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.AnsibleNotFoundException;
+import dev.amble.worker.LocalTemporal;
 import io.grpc.StatusRuntimeException;
 import io.temporal.failure.TemporalException;
 import java.io.PrintWriter;
@@ -59,7 +60,7 @@ import picocli.CommandLine.Option;
       "  AMBLE_WORKSPACE     the workspace, when -w is not given",
       "  AMBLE_ANSIBLE_BIN   the folder of ansible-playbook (default: .venv, then PATH)",
       "  AMBLE_BECOME_PASSWORD  the become password for worker, init, --embedded",
-      "  TEMPORAL_ADDRESS    Temporal's frontend (default 127.0.0.1:7233)",
+      "  TEMPORAL_ADDRESS    Temporal's frontend (default " + LocalTemporal.DEFAULT_ADDRESS + ")",
       "  TEMPORAL_NAMESPACE  the namespace (default: default)",
       "  TEMPORAL_TLS*, TEMPORAL_API_KEY   TLS and Temporal Cloud (see the README)",
       "  AMBLE_TASK_QUEUE    the task queue of amble's workers (default amble)",

@@ -45,6 +45,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--concurrency", paramLabel = "N", description = "Hosts walked at once. Default: the demo workspace's (4).")
   Integer concurrency;
 
+  @Option(
+      names = "--embedded-port",
+      paramLabel = "PORT",
+      description = RolloutLauncher.EMBEDDED_PORT_HELP)
+  Integer embeddedPort;
+
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
@@ -70,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     RolloutLauncher launcher = new RolloutLauncher();
     launcher.embedded = true;
     launcher.concurrency = concurrency;
+    launcher.embeddedPort = embeddedPort;
     int code = launcher.launch(amble, "demo", new TemporalOptions(), false, Optional.empty(), out, spec.commandLine().getErr());
     out.printf(
         "%nEach host's remote state is in %s/hosts/HOST/state/amble_state.fact; logs of every Ansible run"

@@ -11,6 +11,7 @@ import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
+import dev.amble.worker.LocalTemporal;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -21,6 +22,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Option;
 
@@ -98,12 +100,29 @@ final class RolloutLauncher {
               + " survives the command.")
   boolean embedded;
 
+  /** The help of --embedded-port, here and on {@code amble demo}. */
+  static final String EMBEDDED_PORT_HELP =
+      "The embedded server's port on 127.0.0.1 (0: any free port). Default: "
+          + LocalTemporal.FRONTEND_PORT
+          + ", else any free port when that is taken.";
+
+  @Option(
+      names = "--embedded-port",
+      paramLabel = "PORT",
+      description = EMBEDDED_PORT_HELP + " Only with --embedded.")
+  Integer embeddedPort;
+
   @Option(
       names = "--heartbeat-timeout",
       paramLabel = "SECONDS",
       hidden = true,
       description = "How long a silent worker keeps its work before another takes it over.")
   Integer heartbeatSeconds;
+
+  /** The --embedded-port, if given. */
+  OptionalInt embeddedPort() {
+    return embeddedPort == null ? OptionalInt.empty() : OptionalInt.of(embeddedPort);
+  }
 
   /** What run and check do: the workspace, the become password (only with --embedded), then {@link #launch}. */
   int launch(
@@ -133,6 +152,9 @@ final class RolloutLauncher {
       throw Exit.badInput(
           "amble: workspace " + workspace + " requires --limit (require_limit: true): name the hosts to walk");
     }
+    if (embeddedPort != null && !embedded) {
+      throw Exit.badInput("amble: --embedded-port goes with --embedded");
+    }
     if (detach && embedded) {
       throw Exit.badInput("amble: --detach and --embedded do not go together: the embedded server ends with this command");
     }
@@ -141,7 +163,7 @@ final class RolloutLauncher {
       throw Exit.badInput("amble: --concurrency must be between 1 and 1000, got " + window);
     }
     long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
-    try (TemporalSession session = TemporalSession.open(amble, temporal, embedded, become, err)) {
+    try (TemporalSession session = TemporalSession.open(amble, temporal, embedded, embeddedPort(), become, err)) {
       WorkflowClient client = session.client;
       RolloutRequest request =
           new RolloutRequest(

@@ -1,6 +1,7 @@
 package dev.amble.cli;
 
 import dev.amble.server.LocalServer;
+import dev.amble.worker.LocalTemporal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Runs a real Temporal server on this machine, persisting to SQLite under --data-dir, and the"
-          + " Temporal Web UI beside it, both on 127.0.0.1 (server 7233, UI http://127.0.0.1:8233)."
+          + " Temporal Web UI beside it, both on 127.0.0.1 (server --port, UI --ui-port)."
           + " They run detached: they outlive this command. Rollouts survive crashes of the worker, the"
           + " CLI and the server itself.",
       "",
@@ -37,11 +38,31 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".amble/server", description = "Database, logs and pid files. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "" + LocalTemporal.FRONTEND_PORT,
+      description = "The server's frontend (gRPC) port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      defaultValue = "" + LocalTemporal.WEB_UI_PORT,
+      description = "The Web UI's port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
+  int uiPort;
+
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
+    LocalServer.Ports ports;
+    try {
+      ports = new LocalServer.Ports(port, uiPort);
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: server: " + e.getMessage());
+    }
     LocalServer server =
-        new LocalServer(dataDir, LocalServer.defaultBin(amble.env()), spec.commandLine().getErr(), amble.env());
+        new LocalServer(dataDir, LocalServer.defaultBin(amble.env()), spec.commandLine().getErr(), amble.env(), ports);
     try {
       switch (action) {
         case "start" -> server.start();

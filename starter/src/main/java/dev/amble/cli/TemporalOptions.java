@@ -1,6 +1,7 @@
 package dev.amble.cli;
 
 import dev.amble.worker.AmbleWorker;
+import dev.amble.worker.LocalTemporal;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -10,7 +11,8 @@ final class TemporalOptions {
   @Option(
       names = "--address",
       paramLabel = "HOST:PORT",
-      description = "Temporal's frontend. Default: $TEMPORAL_ADDRESS, else 127.0.0.1:7233.")
+      description =
+          "Temporal's frontend. Default: $TEMPORAL_ADDRESS, else " + LocalTemporal.DEFAULT_ADDRESS + ".")
   String address;
 
   @Option(

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,11 +121,20 @@ final class TemporalSession implements AutoCloseable {
     }
   }
 
-  /** Temporal's test server and an amble worker, both in this process. */
-  static TemporalSession embedded(Amble amble, TemporalOptions options, Optional<BecomePassword> become, PrintWriter err) {
+  /**
+   * Temporal's test server and an amble worker, both in this process: on {@code port} (0: any
+   * free one), else on the default port if free, else on any free one.
+   */
+  static TemporalSession embedded(
+      Amble amble, TemporalOptions options, OptionalInt port, Optional<BecomePassword> become, PrintWriter err) {
     AnsibleInstallation ansible = amble.ansible();
+    EmbeddedTemporal server;
+    try {
+      server = port.isPresent() ? EmbeddedTemporal.on(port.getAsInt()) : EmbeddedTemporal.start();
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: --embedded-port: " + e.getMessage());
+    }
     Optional<Path> log = WorkerLog.start("embedded");
-    EmbeddedTemporal server = EmbeddedTemporal.start();
     WorkflowServiceStubs stubs = server.stubs();
     SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
     WorkflowClient client = new TemporalConnection(server.address(), "default", false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).client(stubs);
@@ -146,8 +156,9 @@ final class TemporalSession implements AutoCloseable {
         client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory), Optional.of(List.of()));
   }
 
-  static TemporalSession open(Amble amble, TemporalOptions options, boolean embedded, Optional<BecomePassword> become, PrintWriter err) {
-    return embedded ? embedded(amble, options, become, err) : connect(amble, options, OR_EMBEDDED);
+  static TemporalSession open(
+      Amble amble, TemporalOptions options, boolean embedded, OptionalInt embeddedPort, Optional<BecomePassword> become, PrintWriter err) {
+    return embedded ? embedded(amble, options, embeddedPort, become, err) : connect(amble, options, OR_EMBEDDED);
   }
 
   @Override

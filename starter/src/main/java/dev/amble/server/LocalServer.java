@@ -1,6 +1,7 @@
 package dev.amble.server;
 
 import com.google.protobuf.util.Durations;
+import dev.amble.worker.LocalTemporal;
 import dev.amble.worker.SearchAttributeSetup;
 import dev.amble.worker.TemporalConnection;
 import io.grpc.Status;
@@ -34,25 +35,50 @@ public final class LocalServer {
   public static final String SERVER_VERSION = "v1.31.2";
   public static final String UI_MODULE = "github.com/temporalio/ui-server/v2/cmd/server";
   public static final String UI_VERSION = "v2.50.1";
-  public static final String ADDRESS = "127.0.0.1:7233";
-  public static final String UI_URL = "http://127.0.0.1:8233";
   public static final String NAMESPACE = "default";
-
 
   private final Path data;
   private final Path bin;
   private final PrintWriter log;
   private final Map<String, String> env;
+  private final Ports ports;
+
+  /** The loopback ports of the server's frontend (gRPC) and of the Web UI. */
+  public record Ports(int frontend, int webUi) {
+    public static final Ports DEFAULT =
+        new Ports(LocalTemporal.FRONTEND_PORT, LocalTemporal.WEB_UI_PORT);
+
+    public Ports {
+      for (int port : new int[] {frontend, webUi}) {
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException("port " + port + " is not a TCP port (1 to 65535)");
+        }
+      }
+      if (frontend == webUi) {
+        throw new IllegalArgumentException("the server and the Web UI cannot share port " + frontend);
+      }
+    }
+
+    public String address() {
+      return LocalTemporal.address(frontend);
+    }
+
+    public String webUiUrl() {
+      return LocalTemporal.webUiUrl(webUi);
+    }
+  }
 
   /**
    * @param data where the database, configs, logs and pid files live ({@code .amble/server/})
    * @param bin where the built binaries are kept (shared by every project on the machine)
+   * @param ports where the server and its Web UI listen (on 127.0.0.1)
    */
-  public LocalServer(Path data, Path bin, PrintWriter log, Map<String, String> env) {
+  public LocalServer(Path data, Path bin, PrintWriter log, Map<String, String> env, Ports ports) {
     this.data = data.toAbsolutePath();
     this.bin = bin.toAbsolutePath();
     this.log = log;
     this.env = env;
+    this.ports = ports;
   }
 
   public static Path defaultBin(Map<String, String> env) {
@@ -82,8 +108,14 @@ public final class LocalServer {
     }
     log.printf(
         "Temporal server at %s (SQLite: %s), Web UI at %s.%n"
-            + "Workers and the CLI reach it by default (TEMPORAL_ADDRESS=%s). Stop both with `amble server stop`.%n",
-        ADDRESS, data.resolve("temporal.db"), UI_URL, ADDRESS);
+            + "%s (TEMPORAL_ADDRESS=%s). Stop both with `amble server stop`.%n",
+        ports.address(),
+        data.resolve("temporal.db"),
+        ports.webUiUrl(),
+        ports.address().equals(LocalTemporal.DEFAULT_ADDRESS)
+            ? "Workers and the CLI reach it by default"
+            : "Point workers and the CLI at it",
+        ports.address());
     log.flush();
   }
 
@@ -179,7 +211,7 @@ public final class LocalServer {
       awaitHealthy(already.get(), Duration.ofSeconds(30));
       return;
     }
-    requireFree(7233, "the Temporal server's port");
+    requireFree(ports.frontend(), "the Temporal server's port");
     // The schema is created table by table on the first start; a kill during it leaves a
     // database that never starts. Until one start succeeded, the database is disposable.
     Path marker = data.resolve(".initialized");
@@ -189,7 +221,7 @@ public final class LocalServer {
       }
     }
     Path config = data.resolve("temporal.yaml");
-    Files.writeString(config, resource("temporal-sqlite.yaml").replace("{{DATA_DIR}}", data.toString()));
+    Files.writeString(config, withPorts(resource("temporal-sqlite.yaml")).replace("{{DATA_DIR}}", data.toString()));
     ProcessHandle server =
         detached("server", List.of(serverBinary().toString(), "--config-file", config.toString(), "--allow-no-auth", "start"), data.resolve("server.log"));
     awaitHealthy(server, Duration.ofSeconds(60));
@@ -203,16 +235,16 @@ public final class LocalServer {
       log.printf("The Web UI already runs (pid %d).%n", already.get().pid());
       return;
     }
-    requireFree(8233, "the Web UI's port");
+    requireFree(ports.webUi(), "the Web UI's port");
     Path ui = Files.createDirectories(data.resolve("ui").resolve("config"));
-    Files.writeString(ui.resolve("development.yaml"), resource("ui-development.yaml"));
+    Files.writeString(ui.resolve("development.yaml"), withPorts(resource("ui-development.yaml")));
     ProcessHandle process =
         detached(
             "ui",
             List.of(uiBinary().toString(), "--root", data.resolve("ui").toString(), "--config", "config", "--env", "development", "start"),
             data.resolve("ui.log"));
     Instant deadline = Instant.now().plusSeconds(30);
-    while (!httpOk(UI_URL + "/healthz")) {
+    while (!httpOk(ports.webUiUrl() + "/healthz")) {
       if (!process.isAlive()) {
         throw new ServerException("the Web UI exited at start; see " + data.resolve("ui.log"));
       }
@@ -242,7 +274,7 @@ public final class LocalServer {
   private void awaitHealthy(ProcessHandle server, Duration timeout) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     TemporalConnection connection =
-        new TemporalConnection(ADDRESS, NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        new TemporalConnection(ports.address(), NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     while (true) {
       try {
         connection.connect().shutdownNow();
@@ -262,7 +294,7 @@ public final class LocalServer {
   /** The namespace and amble's search attributes, waiting until both can be used. */
   private void setUpNamespace() throws InterruptedException {
     WorkflowServiceStubs stubs =
-        new TemporalConnection(ADDRESS, NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).connect();
+        new TemporalConnection(ports.address(), NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).connect();
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {
@@ -304,11 +336,16 @@ public final class LocalServer {
   }
 
   private static void requireFree(int port, String what) {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-      // free
-    } catch (IOException taken) {
+    if (!LocalTemporal.isFree(port)) {
       throw new ServerException("port " + port + " (" + what + ") is taken by another program; stop it first");
     }
+  }
+
+  /** A config template with this server's ports in place of {{FRONTEND_PORT}} and {{UI_PORT}}. */
+  private String withPorts(String template) {
+    return template
+        .replace("{{FRONTEND_PORT}}", Integer.toString(ports.frontend()))
+        .replace("{{UI_PORT}}", Integer.toString(ports.webUi()));
   }
 
   private static boolean httpOk(String url) {

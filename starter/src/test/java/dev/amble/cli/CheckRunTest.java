@@ -46,7 +46,7 @@ class CheckRunTest {
             tasks:
               - ansible.builtin.copy: { dest: "{{ amble_state_dir }}/noted", content: "noted" }
         """);
-    CliRun check = CliRun.run(dir, "check", "--embedded");
+    CliRun check = CliRun.run(dir, "check", "--embedded", "--embedded-port", "0");
     assertEquals(0, check.code(), check.toString());
     assertTrue(check.out().contains("3 checked"), check.out());
     for (String host : fleet.hosts()) {

@@ -52,10 +52,10 @@ class RunCommandTest {
             become: false
             tasks: [ { ansible.builtin.ping: {} } ]
         """);
-    CompletableFuture<CliRun> run =
-        CompletableFuture.supplyAsync(() -> CliRun.run(dir, "run", "--embedded", "--heartbeat-timeout", "10"));
+    EmbeddedRun embedded = EmbeddedRun.start(dir, "run", "--heartbeat-timeout", "10");
+    CompletableFuture<CliRun> run = embedded.run();
 
-    String address = awaitAddress(run);
+    String address = embedded.awaitAddress();
     Map<String, String> there = Map.of("TEMPORAL_ADDRESS", address);
     CliRun caught = awaitStatus(there, "CAUGHT");
     assertEquals(1, caught.code(), caught.toString());
@@ -85,22 +85,6 @@ class RunCommandTest {
 
     CliRun notCaught = CliRun.run(dir, there, "release");
     assertEquals(3, notCaught.code(), "the embedded server is gone with its command: " + notCaught);
-  }
-
-  static String awaitAddress(CompletableFuture<CliRun> run) throws InterruptedException {
-    // The embedded server takes 7233 when free, else another port; it says which on stderr, but
-    // CliRun only hands over output at the end, so probe the usual port first.
-    for (int i = 0; i < 600; i++) {
-      if (run.isDone()) {
-        throw new AssertionError("run ended early: " + run.join());
-      }
-      CliRun probe = CliRun.run(Path.of("/"), Map.of("TEMPORAL_ADDRESS", "127.0.0.1:7233"), "-f", "/nonexistent/Amblefile.yml", "status");
-      if (probe.code() == 2) {
-        return "127.0.0.1:7233";
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the embedded server never answered on 127.0.0.1:7233");
   }
 
   CliRun awaitStatus(Map<String, String> env, String marker) throws InterruptedException {

@@ -58,6 +58,22 @@ class TemporalTroubleCliTest {
   }
 
   @Test
+  void portSettingsAreCheckedBeforeAnythingStarts() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(taken.getLocalPort());
+      CliRun r = CliRun.run(dir, "check", "--embedded", "--embedded-port", port);
+      assertEquals(2, r.code(), r.toString());
+      assertEquals("amble: --embedded-port: port " + port + " on 127.0.0.1 is taken by another program\n", r.err());
+    }
+    CliRun alone = CliRun.run(dir, "run", "--embedded-port", "0");
+    assertEquals(2, alone.code(), alone.toString());
+    assertEquals("amble: --embedded-port goes with --embedded\n", alone.err());
+    CliRun shared = CliRun.run(dir, "server", "--port", "8300", "--ui-port", "8300", "status");
+    assertEquals(2, shared.code(), shared.toString());
+    assertEquals("amble: server: the server and the Web UI cannot share port 8300\n", shared.err());
+  }
+
+  @Test
   void onlyRunAndCheckSuggestEmbedded() throws IOException {
     Map<String, String> nowhere = Map.of("TEMPORAL_ADDRESS", closedPort());
     for (String command : new String[] {"status", "catch", "release"}) {

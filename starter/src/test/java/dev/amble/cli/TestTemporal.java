@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Temporal's test server on a free loopback port (never 7233, which `--embedded` takes), answering
+ * Temporal's test server on a free loopback port (never a fixed one another program may hold), answering
  * what it does not implement as a real server does: only the namespace {@code default} exists,
  * and no worker polls any task queue. A test may answer any other call its own way ({@link
  * #answer}), e.g. to make it fail.

@@ -73,8 +73,9 @@ class WavesRunTest {
     List<Integer> waves = JSON.readTree(plan.out()).findValues("wave").stream().map(JsonNode::asInt).toList();
     assertEquals(List.of(1, 2, 2, 3, 3), waves);
 
-    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.run(dir, "run", "--embedded"));
-    Map<String, String> there = Map.of("TEMPORAL_ADDRESS", RunCommandTest.awaitAddress(run));
+    EmbeddedRun embedded = EmbeddedRun.start(dir, "run");
+    CompletableFuture<CliRun> run = embedded.run();
+    Map<String, String> there = Map.of("TEMPORAL_ADDRESS", embedded.awaitAddress());
     JsonNode caught = null;
     for (int i = 0; i < 900 && caught == null; i++) {
       CliRun status = CliRun.run(dir, there, "status", "--output", "json");

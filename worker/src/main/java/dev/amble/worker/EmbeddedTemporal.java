@@ -8,9 +8,10 @@ import io.temporal.internal.testservice.TestServicesStarter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.util.LinkedList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +21,13 @@ import java.util.concurrent.TimeUnit;
  * <p>TestServer.createPortBoundServer would listen on every interface; an unauthenticated Temporal
  * has no business there, so the same services are bound to 127.0.0.1 here (through the test
  * server's TestServicesStarter, the class createPortBoundServer itself uses).
+ *
+ * <p>The test server (temporal-test-server 1.38.0) keeps every time-skipping lock and unlock event
+ * in a linked list, "for debugging purposes only", never drops the ones its request contexts add,
+ * and removes each timer task's own event by a linear search of that list: its cost per host grows
+ * with every host walked before (bench/orchestrate --embedded: 28 hosts/s at 10,000 hosts, 14
+ * after 27,000, every stack sample of the server in LinkedList.remove; 136 hosts/s over 100,000
+ * hosts without the list). The server started here gets a list that keeps nothing.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   private final TestServicesStarter services;
@@ -32,10 +40,28 @@ public final class EmbeddedTemporal implements AutoCloseable {
     this.port = port;
   }
 
-  /** On 127.0.0.1:7233 when that port is free, else on a free port. */
+  /**
+   * On the default port ({@link LocalTemporal#FRONTEND_PORT}) when that is free, else on any free
+   * port.
+   */
   public static EmbeddedTemporal start() {
-    int port = free(7233) ? 7233 : anyFreePort();
+    return on(
+        LocalTemporal.isFree(LocalTemporal.FRONTEND_PORT)
+            ? LocalTemporal.FRONTEND_PORT
+            : LocalTemporal.anyFreePort());
+  }
+
+  /**
+   * On exactly this loopback port (0: any free one).
+   *
+   * @throws IllegalArgumentException if another program holds the port
+   */
+  public static EmbeddedTemporal on(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is not a TCP port (0 to 65535)");
+    }
     TestServicesStarter services = new TestServicesStarter(true, 0);
+    forgetTimeLockEvents(services);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     services.getServices().forEach(builder::addService);
@@ -44,15 +70,54 @@ public final class EmbeddedTemporal implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, HealthCheckResponse.ServingStatus.SERVING);
     builder.addService(health.getHealthService());
     try {
-      return new EmbeddedTemporal(services, builder.build().start(), port);
+      Server server = builder.build().start();
+      return new EmbeddedTemporal(services, server, server.getPort());
     } catch (IOException e) {
       services.close();
+      if (port != 0 && !LocalTemporal.isFree(port)) {
+        throw new IllegalArgumentException(
+            "port " + port + " on " + LocalTemporal.HOST + " is taken by another program", e);
+      }
       throw new IllegalStateException("cannot start the embedded Temporal server on " + port, e);
     }
   }
 
+  /**
+   * Replaces the test server's debug list of time-lock events with one that keeps nothing. When a
+   * later SDK has no such field, the server is left as it is: slower on long walks, still correct.
+   */
+  private static void forgetTimeLockEvents(TestServicesStarter services) {
+    try {
+      Field timerField = TestServicesStarter.class.getDeclaredField("selfAdvancingTimer");
+      timerField.setAccessible(true);
+      Object timer = timerField.get(services);
+      Field events = timer.getClass().getDeclaredField("lockEvents");
+      events.setAccessible(true);
+      if (events.get(timer) instanceof LinkedList<?>) {
+        events.set(timer, new NoEvents());
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // another SDK's test server: nothing to forget
+    }
+  }
+
+  /** A list of debug events that keeps none: adding and removing always succeed. */
+  private static final class NoEvents extends LinkedList<Object> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean add(Object event) {
+      return true;
+    }
+
+    @Override
+    public boolean remove(Object event) {
+      return true;
+    }
+  }
+
   public String address() {
-    return "127.0.0.1:" + port;
+    return LocalTemporal.address(port);
   }
 
   public WorkflowServiceStubs stubs() {
@@ -70,21 +135,5 @@ public final class EmbeddedTemporal implements AutoCloseable {
     }
     services.close();
     server.shutdownNow();
-  }
-
-  private static boolean free(int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException taken) {
-      return false;
-    }
-  }
-
-  private static int anyFreePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port for the embedded Temporal server", e);
-    }
   }
 }

@@ -19,7 +19,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * Where Temporal is and how to reach it, from the standard environment variables: {@code
- * TEMPORAL_ADDRESS} (default 127.0.0.1:7233), {@code TEMPORAL_NAMESPACE} (default {@code
+ * TEMPORAL_ADDRESS} (default {@link LocalTemporal#DEFAULT_ADDRESS}), {@code TEMPORAL_NAMESPACE} (default {@code
  * default}), and for TLS or Temporal Cloud {@code TEMPORAL_TLS}, {@code
  * TEMPORAL_TLS_CLIENT_CERT_PATH}, {@code TEMPORAL_TLS_CLIENT_KEY_PATH}, {@code
  * TEMPORAL_TLS_SERVER_CA_CERT_PATH}, {@code TEMPORAL_API_KEY}. A client certificate without its
@@ -34,7 +34,7 @@ public record TemporalConnection(
     Optional<String> serverCa,
     Optional<String> apiKey) {
 
-  public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
+  public static final String DEFAULT_ADDRESS = LocalTemporal.DEFAULT_ADDRESS;
   public static final String DEFAULT_NAMESPACE = "default";
 
   public static TemporalConnection fromEnvironment(

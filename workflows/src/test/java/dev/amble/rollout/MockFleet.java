@@ -75,13 +75,26 @@ public final class MockFleet {
    * once {@code release} is counted down (a long job the test ends when it wants).
    */
   void upgradeHeldUntil(java.util.concurrent.CountDownLatch started, java.util.concurrent.CountDownLatch release) {
+    jobHeldUntil("upgrade", h -> true, started, release);
+  }
+
+  /**
+   * The job named {@code job} holds each host {@code held} accepts that reaches it: it counts
+   * {@code started} down and returns once {@code release} is counted down. With {@code started}
+   * counting the window's size, the test knows the window was full, without sleeps.
+   */
+  void jobHeldUntil(
+      String job,
+      java.util.function.Predicate<String> held,
+      java.util.concurrent.CountDownLatch started,
+      java.util.concurrent.CountDownLatch release) {
     job(
         r -> {
-          if (r.step().job().name().equals("upgrade")) {
+          if (r.step().job().name().equals(job) && held.test(r.target().host())) {
             started.countDown();
             try {
               if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never released the upgrade");
+                throw new IllegalStateException("the test never released the " + job + " job");
               }
             } catch (InterruptedException e) {
               throw new IllegalStateException(e);
@@ -228,7 +241,6 @@ public final class MockFleet {
               if (p.run().ok() && p.verdicts().stream().allMatch(Verdict::holds)) {
                 mostAtOnce.accumulateAndGet(walkingNow.incrementAndGet(), Math::max);
               }
-              Thread.sleep(5);
               return p;
             })
         .when(host)
@@ -240,7 +252,6 @@ public final class MockFleet {
             inv -> {
               JobRequest r = inv.getArgument(0);
               jobs.add(r.target().host() + ":" + r.step().job().name() + (r.claim().isPresent() ? "+claim" : ""));
-              Thread.sleep(5);
               return answer.apply(r);
             })
         .when(host)

@@ -1,20 +1,29 @@
 package dev.amble.rollout;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.amble.host.HostInput;
+import dev.amble.host.HostOutcome;
+import dev.amble.host.HostProgress;
+import dev.amble.host.HostWorkflow;
 import dev.amble.host.HostWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.NonDeterministicException;
+import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -63,5 +72,45 @@ class ReplayTest {
   void replaysWithoutNondeterminism(Path file) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(Files.readString(file));
     WorkflowReplayer.replayWorkflowExecution(history, worker);
+  }
+
+  /**
+   * The replay above can fail: a recorded host walk replayed against a changed host workflow (a
+   * timer before its first activity, as a careless edit might add) is a non-determinism error.
+   */
+  @Test
+  void aChangedWorkflowFailsToReplay() throws Exception {
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(Files.readString(HISTORIES.resolve("v2-dry-run-host-h01.json")));
+    WorkflowReplayer.replayWorkflowExecution(history, HostWorkflowImpl.class);
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> WorkflowReplayer.replayWorkflowExecution(history, HostWorkflowWithATimerFirst.class));
+    // The replayer reports it as a failed replay query naming the exception, not as its cause.
+    StringBuilder chain = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      chain.append(t).append('\n');
+    }
+    assertTrue(
+        chain.indexOf(NonDeterministicException.class.getName() + ": [TMPRL1100]") >= 0
+            && chain.indexOf("does not match command type COMMAND_TYPE_START_TIMER") >= 0,
+        "not the non-determinism error of the added timer: " + chain);
+  }
+
+  /** Today's host workflow, changed: it waits a second before doing what it did. */
+  public static class HostWorkflowWithATimerFirst implements HostWorkflow {
+    private final HostWorkflowImpl today = new HostWorkflowImpl();
+
+    @Override
+    public HostOutcome walk(HostInput input) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return today.walk(input);
+    }
+
+    @Override
+    public HostProgress progress() {
+      return today.progress();
+    }
   }
 }

@@ -447,12 +447,23 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void theWindowNeverExceedsTheConcurrency(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void theWindowNeverExceedsTheConcurrency(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws InterruptedException {
     MockFleet fleet = new MockFleet(hosts(12));
+    // The first hosts stay in their upgrade until three of them are there at once: the window
+    // fills for certain, and while they are held the rollout has every chance to start a fourth.
+    java.util.concurrent.CountDownLatch windowFull = new java.util.concurrent.CountDownLatch(3);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    fleet.upgradeHeldUntil(windowFull, release);
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
-    RolloutStatus done =
-        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 3), 1)));
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(wf::run, RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 3), 1)));
+    assertTrue(windowFull.await(30, java.util.concurrent.TimeUnit.SECONDS), "three hosts were never upgrading at once");
+    assertEquals(List.of("web01", "web02", "web03"), wf.status().inProgress().stream().sorted().toList());
+    assertEquals(3, fleet.walkingNow.get(), "walking while the window is full");
+    release.countDown();
+    RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
     assertEquals(12, done.count(Outcome.SUCCEEDED));
     assertTrue(fleet.mostAtOnce.get() <= 3, "walked at once: " + fleet.mostAtOnce.get());
     assertEquals(3, fleet.mostAtOnce.get(), "the window was never full");

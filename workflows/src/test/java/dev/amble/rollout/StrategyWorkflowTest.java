@@ -132,8 +132,16 @@ class StrategyWorkflowTest {
 
   @Test
   void percentagesOfTheWalkedHostsRoundUpAndTheWindowHoldsWithinAWave(
-      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    start(env, worker, client, definition(3, "waves: [1, \"50%\"]"), new MockFleet(hosts(9)));
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws InterruptedException {
+    // Wave 2's hosts stay in their job until three of them are there at once: the window fills.
+    MockFleet f = new MockFleet(hosts(9));
+    java.util.concurrent.CountDownLatch windowFull = new java.util.concurrent.CountDownLatch(3);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    f.jobHeldUntil("work", hosts(9).subList(1, 6)::contains, windowFull, release);
+    start(env, worker, client, definition(3, "waves: [1, \"50%\"]"), f);
+    assertTrue(windowFull.await(30, java.util.concurrent.TimeUnit.SECONDS), "three hosts of wave 2 were never in their job at once");
+    assertEquals(3, wf.status().inProgress().size(), wf.status().inProgress().toString());
+    release.countDown();
     RolloutStatus done = result();
     assertEquals(List.of(1, 5, 3), done.progress().waveSizes(), "50% of 9 is 5 hosts");
     assertWaves(List.of(hosts(9).subList(0, 1), hosts(9).subList(1, 6), hosts(9).subList(6, 9)));
