@@ -25,11 +25,15 @@ public record WorkspaceSpec(
     inventory = inventory == null ? Optional.empty() : inventory;
   }
 
-  public WorkspaceSpec withSortOrder(SortOrder order) {
+  WorkspaceSpec withSortOrder(SortOrder order) {
     return new WorkspaceSpec(name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy);
   }
 
-  public WorkspaceSpec withStrategy(Strategy s) {
+  WorkspaceSpec withConcurrency(int n) {
+    return new WorkspaceSpec(name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy);
+  }
+
+  WorkspaceSpec withStrategy(Strategy s) {
     return new WorkspaceSpec(name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s);
   }
 }
