@@ -6,6 +6,7 @@ import dev.amble.rollout.Phase;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
@@ -37,6 +38,45 @@ final class RolloutWatcher {
     this.err = err;
     this.terminal = terminal;
     this.poll = poll;
+  }
+
+  /**
+   * Follows the rollout just started, until it ends; Ctrl-C leaves it running (with the embedded
+   * server, ends it) and says so.
+   */
+  int follow(WorkflowClient client, String workspace, WorkflowExecution started, boolean embedded)
+      throws InterruptedException {
+    Thread hook = detachMessage(workspace, embedded);
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return watch(
+          client,
+          workspace,
+          Rollouts.untyped(client, started.getWorkflowId(), started.getRunId()),
+          embedded);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: Ctrl-C
+      }
+    }
+  }
+
+  private Thread detachMessage(String workspace, boolean embedded) {
+    return new Thread(
+        () -> {
+          if (embedded) {
+            err.printf("%namble: stopped; the embedded server and its rollout end with this command.%n");
+          } else {
+            err.printf(
+                "%namble: detached; the rollout goes on. Follow it with `amble status --watch -w %s`,"
+                    + " pause it with `amble catch -w %s`.%n",
+                workspace,
+                workspace);
+          }
+          err.flush();
+        });
   }
 
   /**
