@@ -1,6 +1,7 @@
 package dev.amble.cli;
 
 import dev.amble.host.Outcome;
+import dev.amble.rollout.Failures;
 import dev.amble.rollout.HostResult;
 import dev.amble.rollout.Phase;
 import dev.amble.rollout.RolloutStatus;
@@ -222,7 +223,7 @@ final class RolloutWatcher {
         found
             .flatMap(f -> CloseEvent.read(client, f.workflowId(), f.runId()))
             .map(CloseEvent::describe)
-            .orElse("without finishing: " + RolloutsErrors.message(e));
+            .orElse("without finishing: " + Failures.oneLine(e));
     throw new Exit(ExitCode.ROLLOUT_FAILED, "amble: the rollout ended " + why);
   }
 

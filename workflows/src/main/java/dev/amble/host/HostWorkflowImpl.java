@@ -4,6 +4,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.Gate;
 import dev.amble.amblefile.Strategy;
+import dev.amble.rollout.Failures;
 import dev.amble.rollout.GateResult;
 import dev.amble.rollout.Gates;
 import dev.amble.amblefile.JobTasks;
@@ -269,10 +270,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
   }
 
   static String workerFault(ActivityFailure fault) {
-    Throwable cause = fault.getCause() != null ? fault.getCause() : fault;
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    message = message.replaceAll("\\s+", " ");
-    return "worker fault after retries: " + (message.length() > 300 ? message.substring(0, 297) + "..." : message);
+    return "worker fault after retries: " + Failures.oneLine(fault);
   }
 
   /**

@@ -1,16 +1,22 @@
 package dev.amble.rollout;
 
-/** A failure in one line, for a host's reason: its root cause's message, at most 300 characters. */
-final class Failures {
+import io.temporal.failure.TemporalFailure;
+
+/**
+ * A failure in one line, for a host's reason or an operator's message: its root cause's message
+ * (a Temporal failure's own message, without Temporal's decoration), at most 300 characters.
+ */
+public final class Failures {
   private Failures() {}
 
-  static String oneLine(Throwable t) {
+  public static String oneLine(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    m = m.replaceAll("\\s+", " ");
+    String m =
+        root instanceof TemporalFailure failure ? failure.getOriginalMessage() : root.getMessage();
+    m = (m == null ? root.getClass().getSimpleName() : m).replaceAll("\\s+", " ").strip();
     return m.length() > 300 ? m.substring(0, 297) + "..." : m;
   }
 }

@@ -44,8 +44,7 @@ public final class Gates {
                   gate, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave, dryRun));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
-      Throwable cause = fault.getCause() != null ? fault.getCause() : fault;
-      check = new GateCheck(false, "could not run the check: " + cause.getMessage());
+      check = new GateCheck(false, "could not run the check: " + Failures.oneLine(fault));
     }
     return new GateResult(
         gate.name(),
