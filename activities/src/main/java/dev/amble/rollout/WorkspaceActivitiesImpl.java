@@ -73,11 +73,7 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
     WorkspacePlanner planner = new WorkspacePlanner(new Inventory(runner));
     Inventory.Hosts hosts = planner.hosts(d, limit);
     if (hosts.names().isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "no hosts match \"" + d.workspace().hostPattern() + "\""
-              + limit.map(l -> " with --limit \"" + l + "\"").orElse("")
-              + " in the inventory",
-          "NoHosts");
+      throw ApplicationFailure.newNonRetryableFailure(d.workspace().noHostsMatch(limit), "NoHosts");
     }
     HostVars.writeAll(WorkspaceDir.of(Path.of(d.folder()), d.workspace().name()), hosts);
     return planner.plan(d, hosts, limit, seed);

@@ -25,6 +25,15 @@ public record WorkspaceSpec(
     inventory = inventory == null ? Optional.empty() : inventory;
   }
 
+  /** What a command or a rollout says when the inventory has none of the workspace's hosts. */
+  public String noHostsMatch(Optional<String> limit) {
+    return "no hosts match \""
+        + hostPattern
+        + "\""
+        + limit.map(l -> " with --limit \"" + l + "\"").orElse("")
+        + " in the inventory";
+  }
+
   WorkspaceSpec withSortOrder(SortOrder order) {
     return new WorkspaceSpec(name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy);
   }
