@@ -8,6 +8,7 @@ import dev.amble.rollout.Failures;
 import dev.amble.rollout.GateResult;
 import dev.amble.rollout.Gates;
 import dev.amble.amblefile.JobTasks;
+import dev.amble.plan.Planner;
 import dev.amble.precondition.Verdict;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
@@ -95,11 +96,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
     }
     boolean retry = d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
     if (!retry) {
-      for (int i = 0; i < jobs.size(); i++) {
-        Verdict v = prep.verdicts().get(i);
-        if (!v.holds()) {
-          return done(host, Outcome.SKIPPED, "job " + jobs.get(i).job().name() + ": " + v.reason(), prep.run().log());
-        }
+      Optional<String> skip = Planner.skipReason(jobs, prep.verdicts()::get);
+      if (skip.isPresent()) {
+        return done(host, Outcome.SKIPPED, skip.get(), prep.run().log());
       }
     }
     if (!input.stompLocks() && prep.state().lockedByOther(d.workspace().name()).isPresent()) {
