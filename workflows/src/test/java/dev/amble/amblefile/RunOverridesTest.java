@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,18 +52,19 @@ class RunOverridesTest {
     return e.problems().get(0);
   }
 
-  static RunOverrides maxFailures(String text) {
+  /** Overrides of the Amblefile keys named, as the options write them (waves: "1,5,10%"). */
+  static RunOverrides of(Map<String, String> given) {
     return new RunOverrides(
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(text),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty());
+        Optional.ofNullable(given.get("sort_order")),
+        Optional.ofNullable(given.get("concurrency")),
+        Optional.ofNullable(given.get("waves")).map(w -> List.of(w.split(","))),
+        Optional.ofNullable(given.get("pause_between_waves")),
+        Optional.ofNullable(given.get("bake_time")),
+        Optional.ofNullable(given.get("max_failures")),
+        Optional.ofNullable(given.get("max_failures_per_wave")),
+        Optional.ofNullable(given.get("unreachable")),
+        Optional.ofNullable(given.get("unreachable_attempts")),
+        Optional.ofNullable(given.get("unreachable_backoff")));
   }
 
   @Test
@@ -70,24 +72,20 @@ class RunOverridesTest {
     for (String bad : List.of("3x", "-1", "150%")) {
       assertEquals(
           "--max-failures: " + amblefileMessage("max_failures", bad),
-          overrideProblem(maxFailures(bad)),
+          overrideProblem(of(Map.of("max_failures", bad))),
           bad);
     }
     assertEquals(
         "--max-failures: must be a number of hosts or a percentage like \"10%\", got a string (\"3x\")",
-        overrideProblem(maxFailures("3x")));
+        overrideProblem(of(Map.of("max_failures", "3x"))));
     RunOverrides sort =
-        new RunOverrides(
-            Optional.of("ascendng"),
-            Optional.of("0"),
-            Optional.of(List.of("1", "0")),
-            Optional.of("soonish"),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of("ignore"),
-            Optional.empty(),
-            Optional.empty());
+        of(
+            Map.of(
+                "sort_order", "ascendng",
+                "concurrency", "0",
+                "waves", "1,0",
+                "pause_between_waves", "soonish",
+                "unreachable", "ignore"));
     Definition d = load("bake_time: 0s");
     OverrideException e = assertThrows(OverrideException.class, () -> sort.applyTo(d));
     assertEquals(
@@ -114,17 +112,13 @@ class RunOverridesTest {
                 "unreachable_attempts: 2",
                 "unreachable_backoff: 10s"));
     RunOverrides o =
-        new RunOverrides(
-            Optional.of("descending"),
-            Optional.of("7"),
-            Optional.empty(),
-            Optional.of("manual"),
-            Optional.empty(),
-            Optional.of("5%"),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of("9"),
-            Optional.empty());
+        of(
+            Map.of(
+                "sort_order", "descending",
+                "concurrency", "7",
+                "pause_between_waves", "manual",
+                "max_failures", "5%",
+                "unreachable_attempts", "9"));
     WorkspaceSpec w = o.applyTo(d).workspace();
     assertEquals(SortOrder.DESCENDING, w.sortOrder());
     assertEquals(7, w.concurrency());
@@ -139,18 +133,7 @@ class RunOverridesTest {
 
   @Test
   void retriesGoOnlyWithRetryWhereverThePolicyComesFrom() throws Exception {
-    RunOverrides attempts =
-        new RunOverrides(
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of("skip"),
-            Optional.of("3"),
-            Optional.empty());
+    RunOverrides attempts = of(Map.of("unreachable", "skip", "unreachable_attempts", "3"));
     assertEquals(
         "--unreachable-attempts: " + amblefileMessage("unreachable: skip\n    unreachable_attempts", "3"),
         overrideProblem(attempts));
