@@ -12,7 +12,6 @@ import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
 import dev.amble.precondition.CelValues;
 import dev.amble.precondition.Precondition;
-import dev.amble.precondition.PreconditionException;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import java.nio.file.Path;
@@ -140,15 +139,7 @@ public final class HostActivitiesImpl implements HostActivities {
 
   private Precondition precondition(JobPreconditions step) {
     return compiled.computeIfAbsent(
-        step.preconditions(),
-        source -> {
-          try {
-            return Precondition.compile(source);
-          } catch (PreconditionException e) {
-            throw new IllegalArgumentException(
-                "job " + step.job() + ": preconditions do not compile: " + e.getMessage(), e);
-          }
-        });
+        step.preconditions(), source -> Precondition.ofJob(step.job(), source));
   }
 
   private static WorkspaceDir dir(HostTarget t) {

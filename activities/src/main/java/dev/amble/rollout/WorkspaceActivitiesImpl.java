@@ -43,11 +43,7 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
     WorkspacePlanner planner = new WorkspacePlanner(new Inventory(runner));
     Inventory.Hosts hosts = planner.resolve(d, limit);
     if (hosts.names().isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "no hosts match \"" + d.workspace().hostPattern() + "\""
-              + limit.map(l -> " with --limit \"" + l + "\"").orElse("")
-              + " in the inventory",
-          "NoHosts");
+      throw ApplicationFailure.newNonRetryableFailure(d.workspace().noHostsMatch(limit), "NoHosts");
     }
     return planner.plan(d, hosts, limit, seed);
   }

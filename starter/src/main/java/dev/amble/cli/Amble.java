@@ -6,6 +6,7 @@ import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.AnsibleNotFoundException;
 import dev.amble.worker.LocalTemporal;
+import dev.amble.failure.Failures;
 import io.grpc.StatusRuntimeException;
 import io.temporal.failure.TemporalException;
 import java.io.PrintWriter;
@@ -215,7 +216,7 @@ public final class Amble implements Runnable {
         grpc.isPresent()
             ? "Temporal failed a request: " + grpc.get().getMessage()
             : temporal
-                ? "Temporal: " + RolloutsErrors.message(e)
+                ? "Temporal: " + Failures.oneLine(e)
                 : "unexpected error: " + e + (root == e ? "" : ", caused by " + root);
     err.println("amble: " + what.replaceAll("\\s+", " ").strip() + (debug ? "" : " (AMBLE_DEBUG=1 shows where)"));
     if (debug) {

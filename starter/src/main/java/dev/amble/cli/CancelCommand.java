@@ -3,6 +3,7 @@ package dev.amble.cli;
 import dev.amble.host.Outcome;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.CancelRequest;
+import dev.amble.failure.Failures;
 import dev.amble.rollout.RolloutStatus;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
@@ -101,7 +102,7 @@ final class CancelCommand implements Callable<Integer> {
       s = Rollouts.stub(session.client, ws).cancelRollout(request);
     } catch (WorkflowUpdateException e) {
       // The validator refuses a rollout that ended; its workflow is closing.
-      out.printf("The rollout of %s is already ending: %s.%n", ws, RolloutsErrors.message(e));
+      out.printf("The rollout of %s is already ending: %s.%n", ws, Failures.oneLine(e));
       out.flush();
       return ExitCode.OK;
     }
@@ -149,7 +150,7 @@ final class CancelCommand implements Callable<Integer> {
     try {
       Rollouts.stub(session.client, ws).cancelSignal(request);
     } catch (RuntimeException e) {
-      err.printf("amble: could not record the cancel in the rollout's history (%s); terminating it anyway.%n", RolloutsErrors.message(e));
+      err.printf("amble: could not record the cancel in the rollout's history (%s); terminating it anyway.%n", Failures.oneLine(e));
     }
     String why = cancelReason(request, "cancel --force");
     Rollouts.untyped(session.client, found).terminate(why);

@@ -1,6 +1,7 @@
 package dev.amble.cli;
 
 import dev.amble.rollout.CatchRequest;
+import dev.amble.failure.Failures;
 import dev.amble.rollout.RolloutStatus;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ final class CatchCommand implements Callable<Integer> {
       try {
         s = Rollouts.stub(session.client, ws).catchRollout(request);
       } catch (WorkflowUpdateException e) {
-        throw Exit.badInput("amble: refused: " + RolloutsErrors.message(e));
+        throw Exit.badInput("amble: refused: " + Failures.oneLine(e));
       }
       out.printf(
           "Caught rollout of %s: no new host starts.%s%n",

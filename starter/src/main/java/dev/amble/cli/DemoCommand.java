@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--embedded-port",
       paramLabel = "PORT",
-      description = RolloutLauncher.EMBEDDED_PORT_HELP)
+      description = RunOptions.EMBEDDED_PORT_HELP)
   Integer embeddedPort;
 
   @Override
@@ -73,11 +73,13 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("3. amble run --embedded: the rolling run");
     out.flush();
-    RolloutLauncher launcher = new RolloutLauncher();
-    launcher.embedded = true;
-    launcher.concurrency = concurrency;
-    launcher.embeddedPort = embeddedPort;
-    int code = launcher.launch(amble, "demo", new TemporalOptions(), false, Optional.empty(), out, spec.commandLine().getErr());
+    RunOptions options = new RunOptions();
+    options.embedded = true;
+    options.concurrency = concurrency == null ? null : concurrency.toString();
+    options.embeddedPort = embeddedPort;
+    int code =
+        RolloutLauncher.launch(
+            amble, "demo", options, new TemporalOptions(), false, Optional.empty(), out, spec.commandLine().getErr());
     out.printf(
         "%nEach host's remote state is in %s/hosts/HOST/state/amble_state.fact; logs of every Ansible run"
             + " are under %s.%nNext: read examples/demo/Amblefile.yml, then the README for a durable server"

@@ -62,7 +62,7 @@ final class InitCommand implements Callable<Integer> {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }
     if (result.hosts() == 0) {
-      throw Exit.badInput("amble: no hosts match \"" + d.workspace().hostPattern() + "\"" + (limit.get().isEmpty() ? "" : " with --limit \"" + limit.pattern + "\"") + "; see " + result.log());
+      throw Exit.badInput("amble: " + d.workspace().noHostsMatch(limit.get()) + "; see " + result.log());
     }
     for (InitResult.HostProblem p : result.problems()) {
       out.printf("  %s  %s: %s%n", p.host(), p.unreachable() ? "unreachable" : "failed", p.message());

@@ -71,12 +71,7 @@ final class PlanCommand implements Runnable {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }
     if (plan.hosts().isEmpty()) {
-      throw Exit.badInput(
-          "amble: no hosts match \""
-              + definition.workspace().hostPattern()
-              + "\""
-              + (limit.get().isEmpty() ? "" : " with --limit \"" + limit.pattern + "\"")
-              + " in the inventory");
+      throw Exit.badInput("amble: " + definition.workspace().noHostsMatch(limit.get()));
     }
     PlanPrinter.print(plan, output, spec.commandLine().getOut());
   }

@@ -1,5 +1,6 @@
 package dev.amble.cli;
 
+import dev.amble.failure.Failures;
 import dev.amble.rollout.ReleaseRequest;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutSummary;
@@ -47,7 +48,7 @@ final class ReleaseCommand implements Callable<Integer> {
       try {
         Rollouts.stub(session.client, ws).releaseRollout(request);
       } catch (WorkflowUpdateException e) {
-        throw Exit.badInput("amble: refused: " + RolloutsErrors.message(e));
+        throw Exit.badInput("amble: refused: " + Failures.oneLine(e));
       }
       spec.commandLine().getOut().printf("Released rollout of %s.%s%n", ws, walked(before.awaiting()));
       return ExitCode.OK;

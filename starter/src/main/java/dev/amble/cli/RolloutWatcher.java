@@ -1,11 +1,13 @@
 package dev.amble.cli;
 
 import dev.amble.host.Outcome;
+import dev.amble.failure.Failures;
 import dev.amble.rollout.HostResult;
 import dev.amble.rollout.Phase;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
@@ -37,6 +39,45 @@ final class RolloutWatcher {
     this.err = err;
     this.terminal = terminal;
     this.poll = poll;
+  }
+
+  /**
+   * Follows the rollout just started, until it ends; Ctrl-C leaves it running (with the embedded
+   * server, ends it) and says so.
+   */
+  int follow(WorkflowClient client, String workspace, WorkflowExecution started, boolean embedded)
+      throws InterruptedException {
+    Thread hook = detachMessage(workspace, embedded);
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return watch(
+          client,
+          workspace,
+          Rollouts.untyped(client, started.getWorkflowId(), started.getRunId()),
+          embedded);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: Ctrl-C
+      }
+    }
+  }
+
+  private Thread detachMessage(String workspace, boolean embedded) {
+    return new Thread(
+        () -> {
+          if (embedded) {
+            err.printf("%namble: stopped; the embedded server and its rollout end with this command.%n");
+          } else {
+            err.printf(
+                "%namble: detached; the rollout goes on. Follow it with `amble status --watch -w %s`,"
+                    + " pause it with `amble catch -w %s`.%n",
+                workspace,
+                workspace);
+          }
+          err.flush();
+        });
   }
 
   /**
@@ -182,7 +223,7 @@ final class RolloutWatcher {
         found
             .flatMap(f -> CloseEvent.read(client, f.workflowId(), f.runId()))
             .map(CloseEvent::describe)
-            .orElse("without finishing: " + RolloutsErrors.message(e));
+            .orElse("without finishing: " + Failures.oneLine(e));
     throw new Exit(ExitCode.ROLLOUT_FAILED, "amble: the rollout ended " + why);
   }
 

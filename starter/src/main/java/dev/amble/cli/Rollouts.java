@@ -1,6 +1,7 @@
 package dev.amble.cli;
 
 import dev.amble.temporal.Executions;
+import dev.amble.failure.Failures;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutSummary;
@@ -95,7 +96,7 @@ final class Rollouts {
         return stub(client, workspace).status();
       } catch (io.temporal.client.WorkflowQueryException | io.temporal.client.WorkflowServiceException e) {
         throw new NoWorker(
-            summary(client, found), "no worker answered (" + RolloutsErrors.message(e) + "): check that `amble worker` runs");
+            summary(client, found), "no worker answered (" + Failures.oneLine(e) + "): check that `amble worker` runs");
       }
     }
     if (found.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {

@@ -37,12 +37,12 @@ final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin WorkspaceOption workspace;
-  @Mixin RolloutLauncher rollout;
+  @Mixin RunOptions options;
   @Mixin TemporalOptions temporal;
   @Mixin BecomePasswordOptions become;
 
   @Override
   public Integer call() throws InterruptedException {
-    return rollout.launch(spec, workspace, temporal, become, false);
+    return RolloutLauncher.launch(spec, workspace, options, temporal, become, false);
   }
 }

@@ -146,37 +146,12 @@ final class AmblefileReader {
   private Optional<WorkspaceSpec> workspace(String name, Fields f) {
     Optional<String> hostPattern = f.string("host_pattern", true);
     Optional<String> workflow = f.string("workflow", true);
-    SortOrder sortOrder = SortOrder.SHUFFLE;
-    Optional<String> sort = f.string("sort_order", false);
-    if (sort.isPresent()) {
-      Optional<SortOrder> known = SortOrder.fromWord(sort.get());
-      if (known.isEmpty()) {
-        f.problem(
-            "sort_order",
-            "must be one of "
-                + String.join(", ", SortOrder.words())
-                + ", got \""
-                + sort.get()
-                + "\""
-                + DidYouMean.hint(sort.get(), SortOrder.words()));
-      } else {
-        sortOrder = known.get();
-      }
-    }
-    int concurrency = 1;
-    Optional<Long> c = f.integer("concurrency");
-    if (c.isPresent()) {
-      if (c.get() < 1) {
-        f.problem("concurrency", "must be at least 1, got " + c.get());
-      } else if (c.get() > 1000) {
-        f.problem("concurrency", "must be at most 1000, got " + c.get());
-      } else {
-        concurrency = c.get().intValue();
-      }
-    }
+    StrategyReader how = new StrategyReader(f);
+    SortOrder sortOrder = how.sortOrder(SortOrder.SHUFFLE);
+    int concurrency = how.concurrency(1);
     boolean requireLimit = f.bool("require_limit", false);
     Optional<String> inventory = f.string("inventory", false).flatMap(i -> inventory(f, i));
-    Strategy strategy = new StrategyReader(f).read();
+    Strategy strategy = how.read(Strategy.DEFAULT);
     if (hostPattern.isEmpty() || workflow.isEmpty()) {
       return Optional.empty();
     }

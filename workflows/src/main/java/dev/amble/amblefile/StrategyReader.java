@@ -13,7 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Reads a workspace's rollout strategy: waves, failure budget, unreachable hosts, health checks. */
+/**
+ * Reads how a rollout goes through a workspace's hosts: sort order, concurrency, waves, failure
+ * budget, unreachable hosts, health checks. Each getter reads the keys present and keeps the given value
+ * for the absent ones, so that the same rules read an Amblefile's workspace and the run options
+ * that override it ({@link RunOverrides}).
+ */
 final class StrategyReader {
   static final List<String> CHECKS_KEYS = List.of("host", "wave");
   static final List<String> CONTINUOUS_KEYS = List.of("interval", "checks");
@@ -26,22 +31,57 @@ final class StrategyReader {
     this.f = workspace;
   }
 
-  Strategy read() {
-    Strategy d = Strategy.DEFAULT;
-    List<Amount> waves = waves();
-    Optional<Duration> pause = Optional.empty();
-    boolean manual = false;
+  SortOrder sortOrder(SortOrder given) {
+    Optional<String> sort = f.string("sort_order", false);
+    if (sort.isEmpty()) {
+      return given;
+    }
+    Optional<SortOrder> known = SortOrder.fromWord(sort.get());
+    if (known.isEmpty()) {
+      f.problem(
+          "sort_order",
+          "must be one of "
+              + String.join(", ", SortOrder.words())
+              + ", got \""
+              + sort.get()
+              + "\""
+              + DidYouMean.hint(sort.get(), SortOrder.words()));
+    }
+    return known.orElse(given);
+  }
+
+  int concurrency(int given) {
+    Optional<Long> c = f.integer("concurrency");
+    if (c.isEmpty()) {
+      return given;
+    }
+    if (c.get() < 1) {
+      f.problem("concurrency", "must be at least 1, got " + c.get());
+    } else if (c.get() > 1000) {
+      f.problem("concurrency", "must be at most 1000, got " + c.get());
+    } else {
+      return c.get().intValue();
+    }
+    return given;
+  }
+
+  Strategy read(Strategy given) {
+    List<Amount> waves = f.has("waves") ? waves() : given.waves();
+    Optional<Duration> pause = given.pauseBetweenWaves();
+    boolean manual = given.manualPause();
     if (f.node("pause_between_waves").filter(n -> n instanceof YamlScalar s && s.text().equals("manual")).isPresent()) {
       manual = true;
-    } else {
+      pause = Optional.empty();
+    } else if (f.has("pause_between_waves")) {
+      manual = false;
       pause = f.duration("pause_between_waves", true);
     }
     if ((manual || pause.isPresent()) && waves.isEmpty() && f.has("pause_between_waves")) {
       f.problem("pause_between_waves", "needs waves: without them the rollout is one wave");
     }
-    Duration bake = f.duration("bake_time", true).orElse(d.bakeTime());
-    Amount maxFailures = f.amount("max_failures", 0).orElse(d.maxFailures());
-    Optional<Amount> perWave = f.amount("max_failures_per_wave", 0);
+    Duration bake = f.duration("bake_time", true).orElse(given.bakeTime());
+    Amount maxFailures = f.amount("max_failures", 0).orElse(given.maxFailures());
+    Optional<Amount> perWave = f.amount("max_failures_per_wave", 0).or(given::maxFailuresPerWave);
     return new Strategy(
         waves,
         pause,
@@ -49,10 +89,10 @@ final class StrategyReader {
         bake,
         maxFailures,
         perWave,
-        unreachable(),
-        checks("pre_checks"),
-        checks("post_checks"),
-        continuous());
+        unreachable(given.unreachable()),
+        f.has("pre_checks") ? checks("pre_checks") : given.preChecks(),
+        f.has("post_checks") ? checks("post_checks") : given.postChecks(),
+        f.has("continuous_checks") ? continuous() : given.continuousChecks());
   }
 
   private List<Amount> waves() {
@@ -71,8 +111,8 @@ final class StrategyReader {
     return List.copyOf(sizes);
   }
 
-  private Strategy.Unreachable unreachable() {
-    Strategy.Unreachable.Policy policy = Strategy.Unreachable.Policy.FAIL;
+  private Strategy.Unreachable unreachable(Strategy.Unreachable given) {
+    Strategy.Unreachable.Policy policy = given.policy();
     Optional<String> word = f.string("unreachable", false);
     if (word.isPresent()) {
       List<String> words = Arrays.stream(Strategy.Unreachable.Policy.values()).map(Strategy.Unreachable.Policy::word).toList();
@@ -86,10 +126,10 @@ final class StrategyReader {
     }
     for (String key : List.of("unreachable_attempts", "unreachable_backoff")) {
       if (f.has(key) && policy != Strategy.Unreachable.Policy.RETRY) {
-        f.problem(key, "only goes with unreachable: retry");
+        f.problem(key, "only goes with unreachable retry, and this rollout's is " + policy.word());
       }
     }
-    int attempts = 3;
+    int attempts = given.attempts() > 0 ? given.attempts() : 3;
     Optional<Long> a = f.integer("unreachable_attempts");
     if (a.isPresent()) {
       if (a.get() < 1 || a.get() > 100) {
@@ -98,7 +138,9 @@ final class StrategyReader {
         attempts = a.get().intValue();
       }
     }
-    Duration backoff = f.duration("unreachable_backoff", false).orElse(Duration.ofSeconds(30));
+    Duration backoff =
+        f.duration("unreachable_backoff", false)
+            .orElse(given.backoff().isZero() ? Duration.ofSeconds(30) : given.backoff());
     return policy == Strategy.Unreachable.Policy.FAIL
         ? Strategy.Unreachable.FAIL
         : new Strategy.Unreachable(policy, policy == Strategy.Unreachable.Policy.RETRY ? attempts : 0, backoff);

@@ -25,11 +25,24 @@ public record WorkspaceSpec(
     inventory = inventory == null ? Optional.empty() : inventory;
   }
 
-  public WorkspaceSpec withSortOrder(SortOrder order) {
+  /** What a command or a rollout says when the inventory has none of the workspace's hosts. */
+  public String noHostsMatch(Optional<String> limit) {
+    return "no hosts match \""
+        + hostPattern
+        + "\""
+        + limit.map(l -> " with --limit \"" + l + "\"").orElse("")
+        + " in the inventory";
+  }
+
+  WorkspaceSpec withSortOrder(SortOrder order) {
     return new WorkspaceSpec(name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy);
   }
 
-  public WorkspaceSpec withStrategy(Strategy s) {
+  WorkspaceSpec withConcurrency(int n) {
+    return new WorkspaceSpec(name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy);
+  }
+
+  WorkspaceSpec withStrategy(Strategy s) {
     return new WorkspaceSpec(name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s);
   }
 }

@@ -1,5 +1,7 @@
 package dev.amble.health;
 
+import dev.amble.failure.Failures;
+
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.HealthCheck;
 import dev.amble.host.Cancellation;
@@ -44,8 +46,7 @@ public final class HealthChecks {
                   healthCheck, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave, dryRun));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
-      Throwable cause = fault.getCause() != null ? fault.getCause() : fault;
-      check = new HealthCheckAnswer(false, "could not run the check: " + cause.getMessage());
+      check = new HealthCheckAnswer(false, "could not run the check: " + Failures.oneLine(fault));
     }
     return new HealthCheckResult(
         healthCheck.name(),

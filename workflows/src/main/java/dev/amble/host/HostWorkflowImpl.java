@@ -6,7 +6,9 @@ import dev.amble.amblefile.HealthCheck;
 import dev.amble.amblefile.Strategy;
 import dev.amble.health.HealthCheckResult;
 import dev.amble.health.HealthChecks;
+import dev.amble.failure.Failures;
 import dev.amble.amblefile.JobTasks;
+import dev.amble.plan.Planner;
 import dev.amble.precondition.Verdict;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
@@ -94,11 +96,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
     }
     boolean retry = d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
     if (!retry) {
-      for (int i = 0; i < jobs.size(); i++) {
-        Verdict v = prep.verdicts().get(i);
-        if (!v.holds()) {
-          return done(host, Outcome.SKIPPED, "job " + jobs.get(i).job().name() + ": " + v.reason(), prep.run().log());
-        }
+      Optional<String> skip = Planner.skipReason(jobs, prep.verdicts()::get);
+      if (skip.isPresent()) {
+        return done(host, Outcome.SKIPPED, skip.get(), prep.run().log());
       }
     }
     if (!input.stompLocks() && prep.state().lockedByOther(d.workspace().name()).isPresent()) {
@@ -269,10 +269,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
   }
 
   static String workerFault(ActivityFailure fault) {
-    Throwable cause = fault.getCause() != null ? fault.getCause() : fault;
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    message = message.replaceAll("\\s+", " ");
-    return "worker fault after retries: " + (message.length() > 300 ? message.substring(0, 297) + "..." : message);
+    return "worker fault after retries: " + Failures.oneLine(fault);
   }
 
   /**

@@ -4,18 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amble.amblefile.Definition;
 import dev.amble.precondition.CelValues;
 import dev.amble.precondition.Precondition;
-import dev.amble.precondition.PreconditionException;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * Decides, from a host's facts and inventory vars, whether a workspace's workflow would walk it.
  * Pure: no I/O, the same answer for the same data; used offline by {@code amble plan} over cached
- * facts, and live by the host workflow over fresh ones.
+ * facts. The host workflow decides over fresh ones by the same rule ({@link #skipReason}), on the
+ * verdicts of the same evaluator ({@link Precondition#evaluate}).
  */
 public final class Planner {
   private final Definition definition;
@@ -32,15 +33,11 @@ public final class Planner {
     this.steps = List.copyOf(compiled);
   }
 
-  /** Compiles the precondition of a step; the Amblefile was validated, so it compiles. */
   static Compiled compile(Definition.Step step) {
-    try {
-      return new Compiled(
-          step, Precondition.compile(step.job().preconditions()), CelValues.map(step.options()));
-    } catch (PreconditionException e) {
-      throw new IllegalArgumentException(
-          "job " + step.job().name() + ": preconditions do not compile: " + e.getMessage(), e);
-    }
+    return new Compiled(
+        step,
+        Precondition.ofJob(step.job().name(), step.job().preconditions()),
+        CelValues.map(step.options()));
   }
 
   /**
@@ -74,10 +71,21 @@ public final class Planner {
 
   /** The first job whose precondition is false, with the reason; empty when all hold. */
   Optional<String> firstFalse(Map<String, Object> facts, Map<String, Object> vars) {
-    for (Compiled c : steps) {
-      Verdict v = c.precondition().evaluate(facts, vars, c.options());
+    return skipReason(
+        definition.steps(), i -> steps.get(i).precondition().evaluate(facts, vars, steps.get(i).options()));
+  }
+
+  /**
+   * Why a host is skipped: the first of the jobs (not exit jobs) whose verdict fails, as "job NAME:
+   * reason"; empty when every one holds. The plan and the host workflow decide by this one rule.
+   *
+   * @param verdict the verdict of the job at an index, asked in order, only until one fails
+   */
+  public static Optional<String> skipReason(List<Definition.Step> jobs, IntFunction<Verdict> verdict) {
+    for (int i = 0; i < jobs.size(); i++) {
+      Verdict v = verdict.apply(i);
       if (!v.holds()) {
-        return Optional.of("job " + c.step().job().name() + ": " + v.reason());
+        return Optional.of("job " + jobs.get(i).job().name() + ": " + v.reason());
       }
     }
     return Optional.empty();

@@ -59,6 +59,19 @@ public final class Precondition {
     this.optionNames = optionNames;
   }
 
+  /**
+   * A job's preconditions, which the Amblefile's reader has already compiled: that they do not
+   * compile now is a bug.
+   */
+  public static Precondition ofJob(String job, String source) {
+    try {
+      return compile(source);
+    } catch (PreconditionException e) {
+      throw new IllegalArgumentException(
+          "job " + job + ": preconditions do not compile: " + e.getMessage(), e);
+    }
+  }
+
   public static Precondition compile(String source) throws PreconditionException {
     CelValidationResult result = COMPILER.compile(source);
     if (result.hasError()) {

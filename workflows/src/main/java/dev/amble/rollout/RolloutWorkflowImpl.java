@@ -1,5 +1,6 @@
 package dev.amble.rollout;
 
+import dev.amble.failure.Failures;
 import dev.amble.health.HealthCheckResult;
 import dev.amble.health.HealthChecks;
 import dev.amble.amblefile.HealthCheck;

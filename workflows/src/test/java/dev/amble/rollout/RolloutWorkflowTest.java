@@ -10,6 +10,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import dev.amble.failure.Failures;
 import dev.amble.amblefile.Definition;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;

@@ -1,0 +1,110 @@
+package dev.amble.cli;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.SortOrder;
+import dev.amble.rollout.RolloutInput;
+import dev.amble.rollout.RolloutRequest;
+import dev.amble.rollout.RolloutWorkflow;
+import dev.amble.visibility.AmbleSearchAttributes;
+import dev.amble.visibility.Descriptions;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintWriter;
+
+/**
+ * Starts the rollout of a workspace as its Temporal workflow, and says so: what started, and what
+ * may keep it from running (no worker polling, missing search attributes).
+ */
+final class RolloutStarter {
+  private final TemporalSession session;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  RolloutStarter(TemporalSession session, PrintWriter out, PrintWriter err) {
+    this.session = session;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * @param d the workspace's definition, with the run options applied
+   */
+  WorkflowExecution start(String workspace, Definition d, RunOptions options, boolean check) {
+    WorkflowClient client = session.client;
+    RolloutRequest request =
+        new RolloutRequest(
+            d,
+            options.limit.get(),
+            options.seed(),
+            d.workspace().concurrency(),
+            check,
+            options.stompLocks,
+            Identity.operator(),
+            options.heartbeatTimeout(),
+            RolloutRequest.DEFAULT_EVENTS_PER_RUN,
+            session.searchAttributes());
+    WorkflowOptions.Builder workflow =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(RolloutRequest.workflowId(workspace))
+            .setTaskQueue(session.taskQueue)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setStaticSummary(Descriptions.rolloutSummary(request))
+            .setStaticDetails(Descriptions.rolloutDetails(request));
+    if (session.searchAttributes()) {
+      workflow.setTypedSearchAttributes(AmbleSearchAttributes.rollout(workspace, "planning"));
+    }
+    RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, workflow.build());
+    WorkflowExecution started;
+    try {
+      started = WorkflowClient.start(wf::run, RolloutInput.start(request));
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      Rollouts.Found running = Rollouts.require(client, workspace);
+      throw Exit.badInput(
+          "amble: workspace "
+              + workspace
+              + " already has a rollout running: "
+              + running.workflowId()
+              + " (run "
+              + running.runId()
+              + ", started "
+              + running.started()
+              + "). Follow it with `amble status --watch -w "
+              + workspace
+              + "`, pause it with `amble catch -w "
+              + workspace
+              + "`.");
+    }
+    out.printf(
+        "%s of workspace %s started: workflow %s, %s, %d at a time%s (Temporal %s, workflow ID %s, run %s).%n",
+        check ? "Check" : "Rollout",
+        workspace,
+        d.workflow().name(),
+        d.workspace().sortOrder().word() + (d.workspace().sortOrder() == SortOrder.SHUFFLE ? " (seed " + request.seed() + ")" : ""),
+        request.concurrency(),
+        options.limit.get().isEmpty() ? "" : ", limited to \"" + options.limit.pattern + "\"",
+        session.address,
+        started.getWorkflowId(),
+        started.getRunId());
+    out.flush();
+    session.missingSearchAttributes.filter(m -> !m.isEmpty()).ifPresent(missing -> {
+      err.printf(
+          "amble: namespace %s lacks amble's search attributes %s (Keyword), so the Web UI cannot filter"
+              + " this rollout's workflows: see the README (`amble server` adds them to its own server).%n",
+          client.getOptions().getNamespace(),
+          String.join(", ", missing));
+      err.flush();
+    });
+    if (!session.isEmbedded() && !Rollouts.workerPolling(client, session.taskQueue)) {
+      err.printf(
+          "amble: no worker polls task queue %s: the rollout waits until one starts (`amble worker`).%n",
+          session.taskQueue);
+      err.flush();
+    }
+    return started;
+  }
+}

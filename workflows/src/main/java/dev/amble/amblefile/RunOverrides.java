@@ -1,0 +1,97 @@
+package dev.amble.amblefile;
+
+import dev.amble.amblefile.yaml.Position;
+import dev.amble.amblefile.yaml.YamlNode;
+import dev.amble.amblefile.yaml.YamlNode.YamlList;
+import dev.amble.amblefile.yaml.YamlNode.YamlMap;
+import dev.amble.amblefile.yaml.YamlNode.YamlScalar;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the operator overrides of a workspace's Amblefile keys for one run, as written on the
+ * command line ({@code --max-failures 10%} overrides {@code max_failures}). The values are read by
+ * the same rules as the Amblefile's, so a bad one gets the same message; a problem names the
+ * option: {@code --max-failures: must be ...}.
+ */
+public record RunOverrides(
+    Optional<String> sortOrder,
+    Optional<String> concurrency,
+    Optional<List<String>> waves,
+    Optional<String> pauseBetweenWaves,
+    Optional<String> bakeTime,
+    Optional<String> maxFailures,
+    Optional<String> maxFailuresPerWave,
+    Optional<String> unreachable,
+    Optional<String> unreachableAttempts,
+    Optional<String> unreachableBackoff) {
+
+  public static final RunOverrides NONE =
+      new RunOverrides(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
+
+  /** The definition with its workspace's keys overridden; every bad value is a problem. */
+  public Definition applyTo(Definition d) throws OverrideException {
+    Problems problems = new Problems("");
+    Fields f = new Fields(yaml(), "", problems, AmblefileReader.WORKSPACE_KEYS);
+    StrategyReader how = new StrategyReader(f);
+    WorkspaceSpec w = d.workspace();
+    WorkspaceSpec changed =
+        w.withSortOrder(how.sortOrder(w.sortOrder()))
+            .withConcurrency(how.concurrency(w.concurrency()))
+            .withStrategy(how.read(w.strategy()));
+    if (problems.any()) {
+      throw new OverrideException(
+          problems.inFileOrder().stream().map(p -> option(p.path()) + ": " + p.message()).toList());
+    }
+    return new Definition(d.amblefile(), d.folder(), changed, d.workflow(), d.jobs());
+  }
+
+  /** The option of an Amblefile key: {@code waves[2]} is {@code --waves}. */
+  static String option(String path) {
+    return "--" + path.replaceAll("\\[\\d+\\]$", "").replace('_', '-');
+  }
+
+  /** The overrides as the YAML map of a workspace that has just these keys. */
+  private YamlMap yaml() {
+    Map<String, YamlMap.Entry> entries = new LinkedHashMap<>();
+    put(entries, "sort_order", sortOrder.map(RunOverrides::scalar));
+    put(entries, "concurrency", concurrency.map(RunOverrides::scalar));
+    put(
+        entries,
+        "waves",
+        waves.map(
+            sizes ->
+                new YamlList(Position.START, sizes.stream().<YamlNode>map(RunOverrides::scalar).toList())));
+    put(entries, "pause_between_waves", pauseBetweenWaves.map(RunOverrides::scalar));
+    put(entries, "bake_time", bakeTime.map(RunOverrides::scalar));
+    put(entries, "max_failures", maxFailures.map(RunOverrides::scalar));
+    put(entries, "max_failures_per_wave", maxFailuresPerWave.map(RunOverrides::scalar));
+    put(entries, "unreachable", unreachable.map(RunOverrides::scalar));
+    put(entries, "unreachable_attempts", unreachableAttempts.map(RunOverrides::scalar));
+    put(entries, "unreachable_backoff", unreachableBackoff.map(RunOverrides::scalar));
+    return new YamlMap(Position.START, entries);
+  }
+
+  private static void put(Map<String, YamlMap.Entry> entries, String key, Optional<YamlNode> value) {
+    value.ifPresent(v -> entries.put(key, new YamlMap.Entry(key, Position.START, v)));
+  }
+
+  /** A command-line value as YAML would read it unquoted: a whole number, else a string. */
+  private static YamlScalar scalar(String text) {
+    YamlScalar.Kind kind =
+        text.matches("-?\\d{1,18}") ? YamlScalar.Kind.INTEGER : YamlScalar.Kind.STRING;
+    return new YamlScalar(Position.START, kind, text);
+  }
+}
