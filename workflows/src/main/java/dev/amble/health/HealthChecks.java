@@ -4,7 +4,7 @@ import dev.amble.failure.Failures;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.HealthCheck;
-import dev.amble.host.Cancellation;
+import dev.amble.failure.Cancellation;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;

@@ -6,6 +6,7 @@ import dev.amble.amblefile.HealthCheck;
 import dev.amble.amblefile.Strategy;
 import dev.amble.health.HealthCheckResult;
 import dev.amble.health.HealthChecks;
+import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
 import dev.amble.amblefile.JobTasks;
 import dev.amble.plan.Planner;

@@ -1,4 +1,4 @@
-package dev.amble.host;
+package dev.amble.failure;
 
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
