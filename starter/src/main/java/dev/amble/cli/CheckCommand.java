@@ -1,9 +1,6 @@
 package dev.amble.cli;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code amble check}: a dry run: plan, then every job with Ansible's --check. */
 @Command(
@@ -18,16 +15,9 @@ import picocli.CommandLine.Mixin;
           + " `checked`, `skipped` or failures.",
       ""
     })
-final class CheckCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Mixin WorkspaceOption workspace;
-  @Mixin RunOptions options;
-  @Mixin TemporalOptions temporal;
-  @Mixin BecomePasswordOptions become;
-
+final class CheckCommand extends RolloutCommand {
   @Override
-  public Integer call() throws InterruptedException {
-    return RolloutLauncher.launch(spec, workspace, options, temporal, become, true);
+  boolean dryRun() {
+    return true;
   }
 }

@@ -1,9 +1,6 @@
 package dev.amble.cli;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code amble run}: the rolling run. */
 @Command(
@@ -33,16 +30,9 @@ import picocli.CommandLine.Mixin;
           + " 3 Temporal unreachable.",
       ""
     })
-final class RunCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Mixin WorkspaceOption workspace;
-  @Mixin RunOptions options;
-  @Mixin TemporalOptions temporal;
-  @Mixin BecomePasswordOptions become;
-
+final class RunCommand extends RolloutCommand {
   @Override
-  public Integer call() throws InterruptedException {
-    return RolloutLauncher.launch(spec, workspace, options, temporal, become, false);
+  boolean dryRun() {
+    return false;
   }
 }
