@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * The Ansible settings amble gives every Ansible process of a workspace, as environment variables
  * (which Ansible ranks above ansible.cfg): the jsonfile fact cache in the workspace's folder,
- * amble's callback plugin, no retry files, no colour, and an unparseable inventory as an error. The Amblefile folder's ansible.cfg is used
- * for everything else.
+ * amble's callback plugin, no retry files, no colour, and an unparseable inventory as an error. The
+ * Amblefile folder's ansible.cfg is used for everything else.
  */
 public final class AnsibleEnvironment {
   private AnsibleEnvironment() {}

@@ -19,7 +19,13 @@ public final class AnsibleEvents {
 
   /** One event: a task starting, a host's result of a task, or the recap. */
   public record Event(
-      String event, String host, String task, String action, String msg, boolean ignored, JsonNode raw) {}
+      String event,
+      String host,
+      String task,
+      String action,
+      String msg,
+      boolean ignored,
+      JsonNode raw) {}
 
   /** What went wrong for a host, and the event that says so. */
   public record Problem(Event event, boolean unreachable) {}
@@ -28,10 +34,10 @@ public final class AnsibleEvents {
 
   /**
    * The hosts a run failed or could not reach, in the order they went wrong. With the play recap
-   * (stats) the recap decides: a failure that a rescue block handled, or an unreachable task
-   * with ignore_unreachable, is no problem, and the message is the host's last such event.
-   * Without a recap (the run was stopped) every failed or unreachable event not ignored counts,
-   * the first one of each host.
+   * (stats) the recap decides: a failure that a rescue block handled, or an unreachable task with
+   * ignore_unreachable, is no problem, and the message is the host's last such event. Without a
+   * recap (the run was stopped) every failed or unreachable event not ignored counts, the first one
+   * of each host.
    */
   public static Map<String, Problem> problems(List<Event> events) {
     Optional<JsonNode> recap = Optional.empty();

@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where Ansible's programs are, and amble's own Python support files (the launcher and the
- * callback plugin), unpacked next to each other on this machine.
+ * Where Ansible's programs are, and amble's own Python support files (the launcher and the callback
+ * plugin), unpacked next to each other on this machine.
  *
  * <p>Ansible is found in this order: the folder named by {@code AMBLE_ANSIBLE_BIN}; the project
  * virtualenv {@code .venv/bin} under {@code amble.home} (set by the {@code ./amble} launcher); the
@@ -61,7 +61,9 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
                     Optional.ofNullable(System.getProperty("amble.home"))
                         .map(h -> Path.of(h, ".venv", "bin"))
                         .filter(b -> Files.isExecutable(b.resolve("ansible-playbook"))))
-            .or(() -> onPath(env.getOrDefault("PATH", ""), "ansible-playbook").map(Path::getParent));
+            .or(
+                () ->
+                    onPath(env.getOrDefault("PATH", ""), "ansible-playbook").map(Path::getParent));
     for (String program : PROGRAMS) {
       if (bin.isEmpty() || !Files.isExecutable(bin.get().resolve(program))) {
         throw new AnsibleNotFoundException(
@@ -77,9 +79,9 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
   }
 
   /**
-   * This installation, once each of its programs has answered {@code --version}: what a worker
-   * and the CLI check before they start, so that a broken Ansible is one clear message, not a
-   * fault of every host.
+   * This installation, once each of its programs has answered {@code --version}: what a worker and
+   * the CLI check before they start, so that a broken Ansible is one clear message, not a fault of
+   * every host.
    */
   public AnsibleInstallation verified() {
     List<CompletableFuture<Optional<String>>> answers =
@@ -128,11 +130,11 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
   }
 
   /**
-   * Unpacks the support files once per content, so versions never overwrite each other, into
-   * the user's own cache folder ({@code $XDG_CACHE_HOME/amble} or {@code ~/.cache/amble}): never
-   * a predictable path in a shared /tmp, where another local user could plant a launcher that
-   * runs as the worker and reads the become password. A folder found there is used only if
-   * every file in it is byte for byte what this build carries.
+   * Unpacks the support files once per content, so versions never overwrite each other, into the
+   * user's own cache folder ({@code $XDG_CACHE_HOME/amble} or {@code ~/.cache/amble}): never a
+   * predictable path in a shared /tmp, where another local user could plant a launcher that runs as
+   * the worker and reads the become password. A folder found there is used only if every file in it
+   * is byte for byte what this build carries.
    */
   private static synchronized Path unpackSupport() {
     try {
@@ -191,7 +193,9 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
   private static Path privateFolder() throws IOException {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =
-        (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+        (xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache"))
             .resolve("amble");
     if (!Files.isDirectory(base)) {
       Files.createDirectories(base);

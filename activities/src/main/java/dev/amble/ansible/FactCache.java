@@ -41,7 +41,8 @@ public final class FactCache {
           continue;
         }
         JsonNode payload = root.get("__payload__");
-        JsonNode facts = payload != null && payload.isTextual() ? JSON.readTree(payload.asText()) : root;
+        JsonNode facts =
+            payload != null && payload.isTextual() ? JSON.readTree(payload.asText()) : root;
         return Optional.of(unwrap(facts));
       } catch (NoSuchFileException | java.io.FileNotFoundException e) {
         // try the other layout

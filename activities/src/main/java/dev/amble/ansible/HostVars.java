@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A host's inventory vars, which preconditions read as {@code vars}. They never go through
- * Temporal (inventories hold secrets): resolving a workspace's hosts writes each host's vars to
- * {@code .amble/WORKSPACE/vars/HOST.json} on the worker, and the host's activities read them
- * there. A worker that finds no file (another machine) asks {@code ansible-inventory --host}.
+ * A host's inventory vars, which preconditions read as {@code vars}. They never go through Temporal
+ * (inventories hold secrets): resolving a workspace's hosts writes each host's vars to {@code
+ * .amble/WORKSPACE/vars/HOST.json} on the worker, and the host's activities read them there. A
+ * worker that finds no file (another machine) asks {@code ansible-inventory --host}.
  */
 public final class HostVars {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +31,11 @@ public final class HostVars {
         Path target = file(dir, host);
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         RunFiles.writePrivate(temp, JSON.writeValueAsString(hosts.varsOf(host)));
-        Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temp,
+            target,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing host vars under " + dir.root(), e);

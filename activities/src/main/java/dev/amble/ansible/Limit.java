@@ -8,8 +8,8 @@ public sealed interface Limit {
   record None() implements Limit {}
 
   /**
-   * Exactly one host, by name: it goes to Ansible in a private limit file, as an exact pattern
-   * (see {@link RunFiles#limit}), never on the command line.
+   * Exactly one host, by name: it goes to Ansible in a private limit file, as an exact pattern (see
+   * {@link RunFiles#limit}), never on the command line.
    */
   record Host(String name) implements Limit {}
 

@@ -16,7 +16,8 @@ final class LogTail {
           Files.readAllLines(log, StandardCharsets.UTF_8).stream()
               .filter(l -> !l.isBlank() && !l.startsWith("# amble:"))
               .toList();
-      String tail = String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+      String tail =
+          String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
       return tail + " (log: " + log + ")";
     } catch (IOException e) {
       return "(see " + log + ")";

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One ansible-playbook run of a workspace, whole: what {@link PlaybookRun#run} runs. Build one
- * from {@link #of} or {@link #onHost}, setting what differs from Ansible's defaults.
+ * One ansible-playbook run of a workspace, whole: what {@link PlaybookRun#run} runs. Build one from
+ * {@link #of} or {@link #onHost}, setting what differs from Ansible's defaults.
  *
  * @param folder the Amblefile's folder: Ansible runs there, so its ansible.cfg applies
  * @param playbook the playbook
@@ -114,7 +114,8 @@ public record PlaybookInvocation(
 
     public PlaybookInvocation build() {
       return new PlaybookInvocation(
-          folder, dir, playbook, inventory, limit, vars, dryRun, forks, become, timeout, logs, step);
+          folder, dir, playbook, inventory, limit, vars, dryRun, forks, become, timeout, logs,
+          step);
     }
   }
 }

@@ -81,7 +81,13 @@ public final class PlaybookRun {
       return new RunResult(status, e.task(), e.action(), e.msg(), changed, log.toString());
     }
     if (outcome.timedOut()) {
-      return new RunResult(RunStatus.TIMED_OUT, lastTask, "", "stopped after the job's timeout", changed, log.toString());
+      return new RunResult(
+          RunStatus.TIMED_OUT,
+          lastTask,
+          "",
+          "stopped after the job's timeout",
+          changed,
+          log.toString());
     }
     if (outcome.exitCode() != 0) {
       return new RunResult(
@@ -95,7 +101,12 @@ public final class PlaybookRun {
     boolean ran = all.stream().anyMatch(e -> e.host().equals(host));
     if (!ran) {
       return new RunResult(
-          RunStatus.FAILED, "", "", "the host was not in the play (not in the inventory?)", 0, log.toString());
+          RunStatus.FAILED,
+          "",
+          "",
+          "the host was not in the play (not in the inventory?)",
+          0,
+          log.toString());
     }
     return new RunResult(RunStatus.OK, "", "", "", changed, log.toString());
   }

@@ -99,7 +99,8 @@ public final class Playbooks {
             + "# Do not edit: amble writes it again before each run of the job.\n";
     try {
       byte[] content = (header + YAML.writeValueAsString(plays)).getBytes(StandardCharsets.UTF_8);
-      Path target = folder.resolve(".amble-" + workspace + "." + WorkspaceDir.fileName(job.name()) + ".yml");
+      Path target =
+          folder.resolve(".amble-" + workspace + "." + WorkspaceDir.fileName(job.name()) + ".yml");
       writeIfChanged(target, content);
       return target;
     } catch (JsonProcessingException e) {
@@ -109,9 +110,11 @@ public final class Playbooks {
 
   /**
    * The playbook of a health check's tasks, beside the Amblefile like a job's: one play over the
-   * hosts named by {@code amble_check_hosts} (the health check's host pattern, passed as an extra var).
+   * hosts named by {@code amble_check_hosts} (the health check's host pattern, passed as an extra
+   * var).
    */
-  public static Path check(Path folder, String workspace, String name, ArrayNode tasks, boolean become) {
+  public static Path check(
+      Path folder, String workspace, String name, ArrayNode tasks, boolean become) {
     ArrayNode plays = JsonNodeFactory.instance.arrayNode();
     ObjectNode play = plays.addObject();
     play.put("name", "amble check: " + name);
@@ -120,11 +123,16 @@ public final class Playbooks {
     play.put("become", become);
     play.putArray("tasks").addAll(tasks);
     String header =
-        "# Rendered by amble for workspace " + workspace + ", check " + name
+        "# Rendered by amble for workspace "
+            + workspace
+            + ", check "
+            + name
             + ", from the Amblefile in this folder.\n# Do not edit: amble writes it again before each run.\n";
     try {
-      Path target = folder.resolve(".amble-" + workspace + ".check." + WorkspaceDir.fileName(name) + ".yml");
-      writeIfChanged(target, (header + YAML.writeValueAsString(plays)).getBytes(StandardCharsets.UTF_8));
+      Path target =
+          folder.resolve(".amble-" + workspace + ".check." + WorkspaceDir.fileName(name) + ".yml");
+      writeIfChanged(
+          target, (header + YAML.writeValueAsString(plays)).getBytes(StandardCharsets.UTF_8));
       return target;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);

@@ -110,7 +110,13 @@ public final class ProcessRunner {
           Files.newOutputStream(
               command.log(), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
         out.write(
-            ("# amble: " + started + ": " + command.program() + " " + String.join(" ", command.args()) + "\n")
+            ("# amble: "
+                    + started
+                    + ": "
+                    + command.program()
+                    + " "
+                    + String.join(" ", command.args())
+                    + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
         InputStream stdin =
@@ -149,27 +155,34 @@ public final class ProcessRunner {
       Instant now = Instant.now();
       if (now.isAfter(deadline)) {
         endTree(process.get(), result);
-        out.write(("\n# amble: timed out after " + command.timeout() + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("\n# amble: timed out after " + command.timeout() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         return new ProcessOutcome(-1, true, Duration.between(started, Instant.now()));
       }
       if (now.isAfter(nextReport)) {
         nextReport = now.plus(REPORT_EVERY);
-        String detail = command.events().flatMap(AnsibleEvents::currentTask).orElse(command.program());
+        String detail =
+            command.events().flatMap(AnsibleEvents::currentTask).orElse(command.program());
         try {
           progress.report(detail);
         } catch (RuntimeException cancelled) {
           endTree(process.get(), result);
-          out.write(("\n# amble: stopped: " + cancelled.getClass().getSimpleName() + "\n").getBytes(StandardCharsets.UTF_8));
+          out.write(
+              ("\n# amble: stopped: " + cancelled.getClass().getSimpleName() + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
           throw cancelled;
         }
       }
     }
-    if (result.getException() != null && result.getExitValue() == org.apache.commons.exec.Executor.INVALID_EXITVALUE) {
+    if (result.getException() != null
+        && result.getExitValue() == org.apache.commons.exec.Executor.INVALID_EXITVALUE) {
       throw new AnsibleException(
           "could not run " + command.program() + ": " + result.getException().getMessage(),
           result.getException());
     }
-    return new ProcessOutcome(result.getExitValue(), false, Duration.between(started, Instant.now()));
+    return new ProcessOutcome(
+        result.getExitValue(), false, Duration.between(started, Instant.now()));
   }
 
   /** Asks the launcher to end the tree, then kills anything left. */

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The private files of one Ansible run: a limit file, an extra-vars file, an output file. They
- * live in a folder of their own under the workspace's {@code run/} (mode 0700, each file 0600,
- * so only the worker's user reads them), and are deleted with it when the run is over.
+ * The private files of one Ansible run: a limit file, an extra-vars file, an output file. They live
+ * in a folder of their own under the workspace's {@code run/} (mode 0700, each file 0600, so only
+ * the worker's user reads them), and are deleted with it when the run is over.
  */
 public final class RunFiles implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

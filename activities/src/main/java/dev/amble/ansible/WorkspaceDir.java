@@ -64,7 +64,11 @@ public record WorkspaceDir(Path root) {
     StringBuilder out = new StringBuilder();
     for (byte b : host.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '-'
           || (c == '.' && out.length() > 0)) {
         out.append(c);
       } else {

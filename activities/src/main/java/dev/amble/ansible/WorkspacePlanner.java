@@ -41,11 +41,13 @@ public final class WorkspacePlanner {
    */
   public Inventory.Hosts resolve(Definition definition, Optional<String> limit) {
     Inventory.Hosts hosts = hosts(definition, limit);
-    HostVars.writeAll(WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name()), hosts);
+    HostVars.writeAll(
+        WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name()), hosts);
     return hosts;
   }
 
-  public Plan plan(Definition definition, Inventory.Hosts hosts, Optional<String> limit, long seed) {
+  public Plan plan(
+      Definition definition, Inventory.Hosts hosts, Optional<String> limit, long seed) {
     WorkspaceDir dir = WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name());
     List<String> order = HostOrder.sort(hosts.names(), definition.workspace().sortOrder(), seed);
     Planner planner = new Planner(definition);

@@ -16,14 +16,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.List;
-import java.util.Optional;
 
-/** {@link HealthCheckActivities}: HTTP probes from this worker, and Ansible tasks through ansible-playbook. */
+/**
+ * {@link HealthCheckActivities}: HTTP probes from this worker, and Ansible tasks through
+ * ansible-playbook.
+ */
 public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
   private final ProcessRunner runner;
   private final HttpClient http =
@@ -56,15 +59,30 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
       HttpResponse<Void> response =
           awaitHeartbeating(
               http.sendAsync(
-                  HttpRequest.newBuilder(URI.create(url)).timeout(r.healthCheck().timeout()).GET().build(),
+                  HttpRequest.newBuilder(URI.create(url))
+                      .timeout(r.healthCheck().timeout())
+                      .GET()
+                      .build(),
                   HttpResponse.BodyHandlers.discarding()),
               "GET " + url);
       if (response.statusCode() == probe.expectStatus()) {
         return new HealthCheckAnswer(true, "");
       }
-      return new HealthCheckAnswer(false, "GET " + url + ": status " + response.statusCode() + ", expected " + probe.expectStatus());
+      return new HealthCheckAnswer(
+          false,
+          "GET "
+              + url
+              + ": status "
+              + response.statusCode()
+              + ", expected "
+              + probe.expectStatus());
     } catch (IOException | IllegalArgumentException e) {
-      return new HealthCheckAnswer(false, "GET " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return new HealthCheckAnswer(
+          false,
+          "GET "
+              + url
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new HealthCheckAnswer(false, "GET " + url + ": interrupted");
@@ -73,8 +91,8 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
 
   /**
    * Waits for a probe, heartbeating while it is on its way: a probe slower than the heartbeat
-   * timeout must end by the health check's own timeout, not be taken for a dead worker and sent again.
-   * A cancelled activity's heartbeat throws, which abandons the request.
+   * timeout must end by the health check's own timeout, not be taken for a dead worker and sent
+   * again. A cancelled activity's heartbeat throws, which abandons the request.
    */
   private static <T> T awaitHeartbeating(CompletableFuture<T> pending, String doing)
       throws IOException, InterruptedException {
@@ -99,7 +117,9 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
 
   private HealthCheckAnswer tasks(HealthCheck.Probe.Tasks tasks, HealthCheckRequest r) {
     Path folder = Path.of(r.folder());
-    Path playbook = Playbooks.check(folder, r.workspace(), r.healthCheck().name(), tasks.tasks(), tasks.become());
+    Path playbook =
+        Playbooks.check(
+            folder, r.workspace(), r.healthCheck().name(), tasks.tasks(), tasks.become());
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     vars.put("amble_operation", true);
     vars.put("amble_check_hosts", tasks.hosts());
@@ -109,7 +129,8 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
     PlaybookRun.Finished run =
         PlaybookRun.run(
             runner,
-            PlaybookInvocation.of(folder, r.workspace(), WorkspaceDir.fileName(r.healthCheck().name()), playbook)
+            PlaybookInvocation.of(
+                    folder, r.workspace(), WorkspaceDir.fileName(r.healthCheck().name()), playbook)
                 .inventory(r.inventory())
                 .vars(vars)
                 .dryRun(r.dryRun())
@@ -118,19 +139,25 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
                 .logs(WorkspaceDir.of(folder, r.workspace()).logs().resolve("checks"))
                 .build());
     List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
-    Optional<AnsibleEvents.Problem> problem = AnsibleEvents.problems(events).values().stream().findFirst();
+    Optional<AnsibleEvents.Problem> problem =
+        AnsibleEvents.problems(events).values().stream().findFirst();
     if (problem.isPresent()) {
       AnsibleEvents.Event e = problem.get().event();
-      return new HealthCheckAnswer(false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
+      return new HealthCheckAnswer(
+          false, e.host() + ": " + e.task() + ": " + e.msg() + " (log: " + run.log() + ")");
     }
     if (run.outcome().timedOut()) {
-      return new HealthCheckAnswer(false, "timed out after " + r.healthCheck().timeout() + " (log: " + run.log() + ")");
+      return new HealthCheckAnswer(
+          false, "timed out after " + r.healthCheck().timeout() + " (log: " + run.log() + ")");
     }
     if (events.stream().noneMatch(e -> !e.host().isEmpty())) {
-      return new HealthCheckAnswer(false, "no host matches \"" + tasks.hosts() + "\" (log: " + run.log() + ")");
+      return new HealthCheckAnswer(
+          false, "no host matches \"" + tasks.hosts() + "\" (log: " + run.log() + ")");
     }
     if (run.outcome().exitCode() != 0) {
-      return new HealthCheckAnswer(false, "ansible-playbook exited " + run.outcome().exitCode() + " (log: " + run.log() + ")");
+      return new HealthCheckAnswer(
+          false,
+          "ansible-playbook exited " + run.outcome().exitCode() + " (log: " + run.log() + ")");
     }
     return new HealthCheckAnswer(true, "");
   }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.ansible.FactCache;
+import dev.amble.ansible.HostVars;
 import dev.amble.ansible.PlaybookInvocation;
 import dev.amble.ansible.PlaybookRun;
-import dev.amble.ansible.HostVars;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
@@ -60,8 +60,14 @@ public final class HostActivitiesImpl implements HostActivities {
     Optional<JsonNode> facts = new FactCache(dir.facts()).read(t.host());
     if (facts.isEmpty()) {
       return new Preparation(
-          new RunResult(RunStatus.FAILED, "", "", "no facts in the cache after gathering them: is a"
-              + " fact cache configured that overrides amble's?", 0, run.log()),
+          new RunResult(
+              RunStatus.FAILED,
+              "",
+              "",
+              "no facts in the cache after gathering them: is a"
+                  + " fact cache configured that overrides amble's?",
+              0,
+              run.log()),
           List.of(),
           RemoteState.NONE);
     }
@@ -70,7 +76,8 @@ public final class HostActivitiesImpl implements HostActivities {
     Map<String, Object> varValues = CelValues.map(vars);
     List<Verdict> verdicts = new ArrayList<>();
     for (JobPreconditions step : request.steps()) {
-      verdicts.add(precondition(step).evaluate(factValues, varValues, CelValues.map(step.options())));
+      verdicts.add(
+          precondition(step).evaluate(factValues, varValues, CelValues.map(step.options())));
     }
     return new Preparation(run, verdicts, RemoteState.fromFacts(facts.get(), t.workspace()));
   }
@@ -87,8 +94,11 @@ public final class HostActivitiesImpl implements HostActivities {
             request.claim().map(Claim::workflow).orElse(""),
             request.claim().map(Claim::rollout).orElse(""),
             request.claim()));
-    String step = String.format("%02d-%s", request.step().index() + 1, WorkspaceDir.fileName(request.step().job().name()))
-        + (request.step().exit() ? "-exit" : "");
+    String step =
+        String.format(
+                "%02d-%s",
+                request.step().index() + 1, WorkspaceDir.fileName(request.step().job().name()))
+            + (request.step().exit() ? "-exit" : "");
     return claimRefused(
         PlaybookRun.run(
                 runner,
@@ -145,5 +155,4 @@ public final class HostActivitiesImpl implements HostActivities {
   private static WorkspaceDir dir(HostTarget t) {
     return WorkspaceDir.of(Path.of(t.folder()), t.workspace());
   }
-
 }

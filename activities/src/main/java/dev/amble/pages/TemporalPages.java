@@ -23,7 +23,9 @@ public final class TemporalPages {
   private final WorkflowClient client;
   private final String taskQueue;
 
-  /** @param taskQueue where amble's workers poll (they run the page workflows) */
+  /**
+   * @param taskQueue where amble's workers poll (they run the page workflows)
+   */
   public TemporalPages(WorkflowClient client, String taskQueue) {
     this.client = client;
     this.taskQueue = taskQueue;
@@ -63,8 +65,7 @@ public final class TemporalPages {
     HistoryEvent first = events.get(0);
     Payloads input = first.getWorkflowExecutionStartedEventAttributes().getInput();
     DataConverter converter = client.getOptions().getDataConverter();
-    return Optional.of(
-        converter.fromPayloads(0, Optional.of(input), Page.class, Page.class));
+    return Optional.of(converter.fromPayloads(0, Optional.of(input), Page.class, Page.class));
   }
 
   /** Closes a page: its rollout ended. A page that is gone or closed already is fine. */

@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * Keeps a plan in Temporal as pages: its walk order exactly as {@code amble plan} prints it (the
- * order of the walked hosts among all hosts), and the skipped hosts with their reasons. Pages of
- * an earlier attempt at the same planning are removed first, so a retried planning never mixes
- * two inventories.
+ * order of the walked hosts among all hosts), and the skipped hosts with their reasons. Pages of an
+ * earlier attempt at the same planning are removed first, so a retried planning never mixes two
+ * inventories.
  */
 final class PlanPagesWriter {
   private final TemporalPages pages;
@@ -90,7 +90,9 @@ final class PlanPagesWriter {
   }
 
   private void removeList(String prefix, String list) {
-    for (int i = 0; pages.terminate(Pages.id(prefix, list, i), "a later planning attempt replaced it"); i++) {
+    for (int i = 0;
+        pages.terminate(Pages.id(prefix, list, i), "a later planning attempt replaced it");
+        i++) {
       progress.report("removed " + list + "/" + i);
     }
   }

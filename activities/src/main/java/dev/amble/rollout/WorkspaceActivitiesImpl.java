@@ -5,14 +5,12 @@ import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.FactGathering;
 import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
-import dev.amble.ansible.WorkspaceDir;
 import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.pages.TemporalPages;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
-import dev.amble.pages.TemporalPages;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +30,17 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   @Override
   public PlanSummary planPages(PlanPagesRequest request) {
     TemporalPages store =
-        pages.orElseThrow(() -> new IllegalStateException("this process keeps no pages in Temporal"));
+        pages.orElseThrow(
+            () -> new IllegalStateException("this process keeps no pages in Temporal"));
     Plan plan = plan(request.definition(), request.limit(), request.seed());
     int attempt = Activity.getExecutionContext().getInfo().getAttempt();
-    return new PlanPagesWriter(store, ActivityHeartbeat.current()).write(plan, request.prefix(), attempt);
+    return new PlanPagesWriter(store, ActivityHeartbeat.current())
+        .write(plan, request.prefix(), attempt);
   }
 
-  /** Hosts resolved (their vars kept on the worker for later checks), then planned in walk order. */
+  /**
+   * Hosts resolved (their vars kept on the worker for later checks), then planned in walk order.
+   */
   private Plan plan(Definition d, Optional<String> limit, long seed) {
     WorkspacePlanner planner = new WorkspacePlanner(new Inventory(runner));
     Inventory.Hosts hosts = planner.resolve(d, limit);

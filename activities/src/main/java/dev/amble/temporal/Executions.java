@@ -4,8 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
@@ -16,16 +16,17 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What the server keeps of a workflow execution, read without a worker: its description and
- * events of its history. The one place amble asks these two questions, for the CLI and for
- * activities alike; a workflow ID the server does not have (never started, or past retention) is
- * an empty answer, not an error (a namespace it does not have is one).
+ * What the server keeps of a workflow execution, read without a worker: its description and events
+ * of its history. The one place amble asks these two questions, for the CLI and for activities
+ * alike; a workflow ID the server does not have (never started, or past retention) is an empty
+ * answer, not an error (a namespace it does not have is one).
  */
 public final class Executions {
   private Executions() {}
 
   /** The latest run of {@code workflowId}, as the server describes it. */
-  public static Optional<DescribeWorkflowExecutionResponse> describe(WorkflowClient client, String workflowId) {
+  public static Optional<DescribeWorkflowExecutionResponse> describe(
+      WorkflowClient client, String workflowId) {
     return unlessNotFound(
         () ->
             client
@@ -70,7 +71,8 @@ public final class Executions {
   }
 
   /** Every event of one run, page after page. */
-  public static List<HistoryEvent> allEvents(WorkflowClient client, String workflowId, String runId) {
+  public static List<HistoryEvent> allEvents(
+      WorkflowClient client, String workflowId, String runId) {
     return client.fetchHistory(workflowId, runId).getEvents();
   }
 

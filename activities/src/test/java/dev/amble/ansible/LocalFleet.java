@@ -31,8 +31,11 @@ public final class LocalFleet {
     return AnsibleInstallation.find(System.getenv());
   }
 
-  /** {@code n} hosts named {@code prefix01..}, in group {@code fleet}, vars added by {@code vars}. */
-  public static LocalFleet create(Path dir, String prefix, int n, BiConsumer<String, ObjectNode> vars) {
+  /**
+   * {@code n} hosts named {@code prefix01..}, in group {@code fleet}, vars added by {@code vars}.
+   */
+  public static LocalFleet create(
+      Path dir, String prefix, int n, BiConsumer<String, ObjectNode> vars) {
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       names.add(String.format("%s%02d", prefix, i));
@@ -40,7 +43,8 @@ public final class LocalFleet {
     return create(dir, names, vars);
   }
 
-  public static LocalFleet create(Path dir, List<String> names, BiConsumer<String, ObjectNode> vars) {
+  public static LocalFleet create(
+      Path dir, List<String> names, BiConsumer<String, ObjectNode> vars) {
     try {
       ObjectNode inventory = JSON.createObjectNode();
       ObjectNode all = inventory.putObject("all");
@@ -59,7 +63,8 @@ public final class LocalFleet {
         group.putObject(name);
       }
       Files.createDirectories(dir);
-      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("inventory.yml").toFile(), inventory);
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(dir.resolve("inventory.yml").toFile(), inventory);
       return new LocalFleet(dir, List.copyOf(names));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -112,7 +117,8 @@ public final class LocalFleet {
       pb.environment().put("ANSIBLE_CACHE_PLUGIN_CONNECTION", cache.toString());
       int code = pb.start().waitFor();
       if (code != 0) {
-        throw new IllegalStateException("ansible -m setup failed (" + code + "): see " + dir.resolve("setup.log"));
+        throw new IllegalStateException(
+            "ansible -m setup failed (" + code + "): see " + dir.resolve("setup.log"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -24,9 +24,17 @@ class ProcessRunnerTest {
     return new AnsibleCommand(
         "ansible",
         List.of(
-            "-i", "localhost,", "-c", "local", "localhost",
-            "-e", "ansible_python_interpreter=" + LocalFleet.ansible().python(),
-            "-m", "ansible.builtin.command", "-a", "sleep " + seconds),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "localhost",
+            "-e",
+            "ansible_python_interpreter=" + LocalFleet.ansible().python(),
+            "-m",
+            "ansible.builtin.command",
+            "-a",
+            "sleep " + seconds),
         dir,
         Map.of(),
         dir.resolve("sleep.log"),
@@ -36,7 +44,8 @@ class ProcessRunnerTest {
 
   @Test
   void cancellingEndsTheProcessTreeWithinFiveSeconds() throws Exception {
-    ProcessRunner runner = new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
+    ProcessRunner runner =
+        new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
     AtomicInteger reports = new AtomicInteger();
     long[] cancelledAt = new long[1];
     RuntimeException stop = new RuntimeException("cancelled");
@@ -48,7 +57,8 @@ class ProcessRunnerTest {
                 runner.run(
                     sleeping(seconds, Duration.ofMinutes(5)),
                     detail -> {
-                      if (Processes.count("sleep " + seconds) > 0 && reports.incrementAndGet() > 0) {
+                      if (Processes.count("sleep " + seconds) > 0
+                          && reports.incrementAndGet() > 0) {
                         cancelledAt[0] = System.currentTimeMillis();
                         throw stop;
                       }
@@ -61,9 +71,11 @@ class ProcessRunnerTest {
 
   @Test
   void aTimeoutEndsTheTreeAndSaysSo() throws Exception {
-    ProcessRunner runner = new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
+    ProcessRunner runner =
+        new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
     String seconds = Processes.uniqueSleepSeconds();
-    ProcessOutcome outcome = runner.run(sleeping(seconds, Duration.ofSeconds(4)), ProcessRunner.Progress.NONE);
+    ProcessOutcome outcome =
+        runner.run(sleeping(seconds, Duration.ofSeconds(4)), ProcessRunner.Progress.NONE);
     assertTrue(outcome.timedOut());
     assertTrue(Processes.awaitGone("sleep " + seconds, 5000) >= 0, "sleep outlived the timeout");
     assertTrue(Files.readString(dir.resolve("sleep.log")).contains("# amble: timed out"));
@@ -76,7 +88,8 @@ class ProcessRunnerTest {
     String sleep = "/bin/sleep " + Processes.uniqueSleepSeconds();
     Process parent =
         new ProcessBuilder(
-                "/bin/sh", "-c",
+                "/bin/sh",
+                "-c",
                 "\"$0\" \"$1\" " + sleep + " & wait",
                 ansible.python().toString(),
                 ansible.launcher().toString())
@@ -107,6 +120,8 @@ class ProcessRunnerTest {
     assertEquals("yaml", env.get("ANSIBLE_STDOUT_CALLBACK"));
     assertEquals("/root", env.get("HOME"));
     assertTrue(env.get("PATH").startsWith(LocalFleet.ansible().bin().toString()));
-    assertTrue(!env.containsKey("AMBLE_BECOME_PASSWORD") && !env.containsKey("AWS_SECRET_ACCESS_KEY"), env.toString());
+    assertTrue(
+        !env.containsKey("AMBLE_BECOME_PASSWORD") && !env.containsKey("AWS_SECRET_ACCESS_KEY"),
+        env.toString());
   }
 }

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
-/** This machine's processes, from /proc, for tests that check what runs and with which arguments. */
+/**
+ * This machine's processes, from /proc, for tests that check what runs and with which arguments.
+ */
 public final class Processes {
   private Processes() {}
 
@@ -33,8 +35,8 @@ public final class Processes {
 
   /**
    * Seconds for {@code sleep} (a little over ten minutes) that no other process on the machine
-   * sleeps: the random fraction is a sentinel, so that a test counts its own sleep and not those
-   * of another test, another build or anything else that runs {@code sleep 600}.
+   * sleeps: the random fraction is a sentinel, so that a test counts its own sleep and not those of
+   * another test, another build or anything else that runs {@code sleep 600}.
    */
   public static String uniqueSleepSeconds() {
     return String.format("600.%012d", ThreadLocalRandom.current().nextLong(1_000_000_000_000L));
@@ -45,7 +47,8 @@ public final class Processes {
   }
 
   /** Waits until no process has this command line; returns the milliseconds it took. */
-  public static long awaitGone(String exactCommandLine, long timeoutMillis) throws InterruptedException {
+  public static long awaitGone(String exactCommandLine, long timeoutMillis)
+      throws InterruptedException {
     long start = System.currentTimeMillis();
     while (count(exactCommandLine) > 0) {
       if (System.currentTimeMillis() - start > timeoutMillis) {

@@ -30,7 +30,8 @@ class RunFilesTest {
       own = limit.getParent();
       assertEquals(own, vars.getParent());
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(limit)));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(limit)));
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(vars)));
       assertEquals("~^web\\ 1\\,db\\:2$\n", Files.readString(limit));
       assertEquals("{\"a\":1}", Files.readString(vars));

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Health health checks for real: HTTP probes against a server on this machine, Ansible tasks on local hosts. */
+/**
+ * Health health checks for real: HTTP probes against a server on this machine, Ansible tasks on
+ * local hosts.
+ */
 class HealthCheckActivitiesTest {
   @TempDir static Path dir;
   static HttpServer http;
@@ -41,7 +44,9 @@ class HealthCheckActivitiesTest {
         });
     http.start();
     fleet = LocalFleet.create(dir, "lb", 2, (h, v) -> v.put("pool_size", h.equals("lb01") ? 4 : 1));
-    healthChecks = new HealthCheckActivitiesImpl(new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv()));
+    healthChecks =
+        new HealthCheckActivitiesImpl(
+            new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv()));
   }
 
   @AfterAll
@@ -50,11 +55,22 @@ class HealthCheckActivitiesTest {
   }
 
   static HealthCheckRequest request(HealthCheck healthCheck, Optional<String> host) {
-    return new HealthCheckRequest(healthCheck, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), host, 2, false);
+    return new HealthCheckRequest(
+        healthCheck,
+        "prod",
+        dir.toString(),
+        Optional.of(fleet.inventory().toString()),
+        host,
+        2,
+        false);
   }
 
   static HealthCheck http(String url) {
-    return new HealthCheck("probe", new HealthCheck.Probe.Http(url, 200), HealthCheck.OnFailure.CATCH, Duration.ofSeconds(5));
+    return new HealthCheck(
+        "probe",
+        new HealthCheck.Probe.Http(url, 200),
+        HealthCheck.OnFailure.CATCH,
+        Duration.ofSeconds(5));
   }
 
   String base() {
@@ -63,9 +79,17 @@ class HealthCheckActivitiesTest {
 
   @Test
   void anHttpProbeFillsInTheHostAndChecksTheStatus() {
-    assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(request(http(base() + "/{workspace}/{host}/health"), Optional.of("web01"))));
-    HealthCheckAnswer down = healthChecks.run(request(http(base() + "/{workspace}/{host}/health?wave={wave}"), Optional.of("web02")));
-    assertEquals(new HealthCheckAnswer(false, "GET " + base() + "/prod/web02/health?wave=2: status 503, expected 200"), down);
+    assertEquals(
+        new HealthCheckAnswer(true, ""),
+        healthChecks.run(
+            request(http(base() + "/{workspace}/{host}/health"), Optional.of("web01"))));
+    HealthCheckAnswer down =
+        healthChecks.run(
+            request(http(base() + "/{workspace}/{host}/health?wave={wave}"), Optional.of("web02")));
+    assertEquals(
+        new HealthCheckAnswer(
+            false, "GET " + base() + "/prod/web02/health?wave=2: status 503, expected 200"),
+        down);
   }
 
   @Test
@@ -74,14 +98,24 @@ class HealthCheckActivitiesTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    HealthCheckAnswer refused = healthChecks.run(request(http("http://127.0.0.1:" + closed + "/health"), Optional.empty()));
+    HealthCheckAnswer refused =
+        healthChecks.run(request(http("http://127.0.0.1:" + closed + "/health"), Optional.empty()));
     assertFalse(refused.passed());
-    assertTrue(refused.message().startsWith("GET http://127.0.0.1:" + closed + "/health: "), refused.message());
+    assertTrue(
+        refused.message().startsWith("GET http://127.0.0.1:" + closed + "/health: "),
+        refused.message());
   }
 
   static HealthCheck tasks(String hosts, String yaml) throws Exception {
-    ArrayNode tasks = (ArrayNode) new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
-    return new HealthCheck("pool", new HealthCheck.Probe.Tasks(hosts, tasks, false), HealthCheck.OnFailure.CATCH, Duration.ofMinutes(2));
+    ArrayNode tasks =
+        (ArrayNode)
+            new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(yaml);
+    return new HealthCheck(
+        "pool",
+        new HealthCheck.Probe.Tasks(hosts, tasks, false),
+        HealthCheck.OnFailure.CATCH,
+        Duration.ofMinutes(2));
   }
 
   @Test
@@ -95,34 +129,54 @@ class HealthCheckActivitiesTest {
                 that: pool_size | int > 1 or amble_host == "spare"
                 fail_msg: "{{ inventory_hostname }} would have {{ pool_size | int - 1 }} members without {{ amble_host }}"
             """);
-    assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(request(healthCheck, Optional.of("spare"))));
+    assertEquals(
+        new HealthCheckAnswer(true, ""),
+        healthChecks.run(request(healthCheck, Optional.of("spare"))));
     HealthCheckAnswer failed = healthChecks.run(request(healthCheck, Optional.of("web07")));
     assertFalse(failed.passed());
     assertTrue(
-        failed.message().startsWith("lb02: enough members in the pool without the host: lb02 would have 0 members without web07"),
+        failed
+            .message()
+            .startsWith(
+                "lb02: enough members in the pool without the host: lb02 would have 0 members without web07"),
         failed.message());
   }
 
   @Test
   void ansibleTasksOnAGroupWithNoHostFail() throws Exception {
-    HealthCheckAnswer none = healthChecks.run(request(tasks("no-such-group", "- ansible.builtin.ping: {}\n"), Optional.empty()));
+    HealthCheckAnswer none =
+        healthChecks.run(
+            request(tasks("no-such-group", "- ansible.builtin.ping: {}\n"), Optional.empty()));
     assertFalse(none.passed());
     assertTrue(none.message().startsWith("no host matches \"no-such-group\""), none.message());
   }
 
-  /** In a dry run (amble check), a health check's Ansible tasks run under --check: nothing changes. */
+  /**
+   * In a dry run (amble check), a health check's Ansible tasks run under --check: nothing changes.
+   */
   @Test
   void ansibleTasksOfADryRunChangeNothing() throws Exception {
     Path marker = dir.resolve("dry-run-marker");
     HealthCheck healthCheck =
         tasks(
             "fleet",
-            "- ansible.builtin.copy: { dest: \"" + marker + "\", content: \"changed\" }\n  run_once: true\n");
+            "- ansible.builtin.copy: { dest: \""
+                + marker
+                + "\", content: \"changed\" }\n  run_once: true\n");
     HealthCheckRequest dry =
-        new HealthCheckRequest(healthCheck, "prod", dir.toString(), Optional.of(fleet.inventory().toString()), Optional.empty(), 1, true);
+        new HealthCheckRequest(
+            healthCheck,
+            "prod",
+            dir.toString(),
+            Optional.of(fleet.inventory().toString()),
+            Optional.empty(),
+            1,
+            true);
     assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(dry));
     assertFalse(java.nio.file.Files.exists(marker), "a dry run's check changed the host");
-    assertEquals(new HealthCheckAnswer(true, ""), healthChecks.run(request(healthCheck, Optional.empty())));
-    assertTrue(java.nio.file.Files.exists(marker), "the same check outside a dry run does change it");
+    assertEquals(
+        new HealthCheckAnswer(true, ""), healthChecks.run(request(healthCheck, Optional.empty())));
+    assertTrue(
+        java.nio.file.Files.exists(marker), "the same check outside a dry run does change it");
   }
 }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.Definitions;
-import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.Inventory;
+import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
-import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.ansible.Processes;
+import dev.amble.ansible.WorkspacePlanner;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The become password reaches the become program (a stand-in for sudo that checks it), and
- * appears in no log file, no activity input or output, and no process's argument list.
+ * The become password reaches the become program (a stand-in for sudo that checks it), and appears
+ * in no log file, no activity input or output, and no process's argument list.
  */
 class BecomePasswordTest {
   @TempDir Path dir;
@@ -40,12 +40,18 @@ class BecomePasswordTest {
 
   @Test
   void thePasswordWorksAndIsSeenNowhere() throws Exception {
-    String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(MARKER.getBytes(StandardCharsets.UTF_8)));
+    String hash =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(MARKER.getBytes(StandardCharsets.UTF_8)));
     Path verdicts = dir.resolve("sudo-verdicts");
     Path fakeSudo = dir.resolve("fake-sudo");
     Files.writeString(
         fakeSudo,
-        "#!" + LocalFleet.ansible().python() + "\n"
+        "#!"
+            + LocalFleet.ansible().python()
+            + "\n"
             + """
             # Stands in for sudo: prompts as sudo -S -p does, checks the password by its hash.
             import hashlib, os, sys
@@ -66,7 +72,8 @@ class BecomePasswordTest {
             if not ok:
                 sys.stderr.write("Sorry, try again.\\n"); sys.exit(1)
             os.execvp(command[0], command)
-            """.formatted(hash, verdicts));
+            """
+                .formatted(hash, verdicts));
     Files.setPosixFilePermissions(fakeSudo, PosixFilePermissions.fromString("rwxr-xr-x"));
 
     LocalFleet fleet =
@@ -97,7 +104,8 @@ class BecomePasswordTest {
                     ansible.builtin.command: id -u
             """);
     ProcessRunner runner =
-        new ProcessRunner(LocalFleet.ansible(), BecomePassword.of(MARKER.toCharArray()), System.getenv());
+        new ProcessRunner(
+            LocalFleet.ansible(), BecomePassword.of(MARKER.toCharArray()), System.getenv());
     new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
 
     ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
@@ -116,7 +124,12 @@ class BecomePasswordTest {
     watcher.start();
     List<Object> seen;
     try {
-      seen = WalkOneHost.walk(new HostActivitiesImpl(runner, "test", Clock.systemUTC()), d, fleet.hosts().get(0), "r1");
+      seen =
+          WalkOneHost.walk(
+              new HostActivitiesImpl(runner, "test", Clock.systemUTC()),
+              d,
+              fleet.hosts().get(0),
+              "r1");
     } finally {
       walking.set(false);
       watcher.join();
@@ -130,9 +143,14 @@ class BecomePasswordTest {
     for (Object io : seen) {
       String json =
           new String(
-              DefaultDataConverter.STANDARD_INSTANCE.toPayload(io).orElseThrow().getData().toByteArray(),
+              DefaultDataConverter.STANDARD_INSTANCE
+                  .toPayload(io)
+                  .orElseThrow()
+                  .getData()
+                  .toByteArray(),
               StandardCharsets.UTF_8);
-      assertFalse(json.contains(MARKER), "the password was in an activity input or output: " + json);
+      assertFalse(
+          json.contains(MARKER), "the password was in an activity input or output: " + json);
     }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {

@@ -52,12 +52,14 @@ class CancelJobTest {
               "test",
               Clock.systemUTC()));
       HostActivities activities = env.newActivityStub(HostActivities.class);
-      HostTarget target = new HostTarget("slow", d.folder(), d.workspace().inventory(), fleet.hosts().get(0));
+      HostTarget target =
+          new HostTarget("slow", d.folder(), d.workspace().inventory(), fleet.hosts().get(0));
       CompletableFuture<Object> run =
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return activities.runJob(new JobRequest(target, d.steps().get(0), false, Optional.empty()));
+                  return activities.runJob(
+                      new JobRequest(target, d.steps().get(0), false, Optional.empty()));
                 } catch (RuntimeException e) {
                   return e;
                 }
@@ -72,7 +74,9 @@ class CancelJobTest {
       long gone = Processes.awaitGone(sleep, 5000);
       assertTrue(gone >= 0, sleep + " still runs 5 s after the cancellation");
       Object outcome = run.get(10, TimeUnit.SECONDS);
-      assertTrue(outcome instanceof ActivityCanceledException || outcome instanceof RuntimeException, String.valueOf(outcome));
+      assertTrue(
+          outcome instanceof ActivityCanceledException || outcome instanceof RuntimeException,
+          String.valueOf(outcome));
       assertTrue(System.currentTimeMillis() - cancelled < 5000 + 2000);
     } finally {
       env.close();

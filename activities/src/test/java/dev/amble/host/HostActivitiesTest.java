@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.FactCache;
-import dev.amble.ansible.LocalFleet;
-import dev.amble.ansible.Inventory;
-import dev.amble.ansible.ProcessRunner;
-import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.ansible.FactGathering;
+import dev.amble.ansible.Inventory;
+import dev.amble.ansible.LocalFleet;
+import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
+import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.precondition.Verdict;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
@@ -168,7 +168,9 @@ class HostActivitiesTest {
 
   static JsonNode state(String name) throws Exception {
     Path file = fleet.stateDir(name).resolve("amble_state.fact");
-    return Files.exists(file) ? new ObjectMapper().readTree(file.toFile()) : new ObjectMapper().createObjectNode();
+    return Files.exists(file)
+        ? new ObjectMapper().readTree(file.toFile())
+        : new ObjectMapper().createObjectNode();
   }
 
   @Test
@@ -204,18 +206,26 @@ class HostActivitiesTest {
     assertTrue(p.run().ok(), p.toString());
     assertEquals(List.of(Verdict.HOLDS, Verdict.HOLDS, Verdict.HOLDS, Verdict.HOLDS), p.verdicts());
     assertTrue(p.state().workspace().isEmpty());
-    assertFalse(Files.exists(fleet.stateDir("node01").resolve("amble_state.fact")), "prepare wrote");
+    assertFalse(
+        Files.exists(fleet.stateDir("node01").resolve("amble_state.fact")), "prepare wrote");
 
     Claim claim = new Claim("upgrade", "rollout-1", false);
     for (Definition.Step step : d.steps()) {
       RunResult r =
-          host.runJob(new JobRequest(t, step, false, step.index() == 0 ? Optional.of(claim) : Optional.empty()));
+          host.runJob(
+              new JobRequest(
+                  t, step, false, step.index() == 0 ? Optional.of(claim) : Optional.empty()));
       assertTrue(r.ok(), step.job().name() + ": " + r);
       if (step.index() == 0) {
         JsonNode started = state("node01").at("/workspaces/maintenance");
         assertEquals("upgrade", started.get("workflow").asText());
         assertTrue(started.has("started") && !started.has("succeeded"), started.toString());
-        assertEquals("maintenance", new ObjectMapper().readTree(fleet.stateDir("node01").resolve("amble_lock.fact").toFile()).get("workspace").asText());
+        assertEquals(
+            "maintenance",
+            new ObjectMapper()
+                .readTree(fleet.stateDir("node01").resolve("amble_lock.fact").toFile())
+                .get("workspace")
+                .asText());
       }
       if (step.job().name().equals("reboot")) {
         assertEquals(1, r.changed());
@@ -223,15 +233,18 @@ class HostActivitiesTest {
     }
     assertEquals("node01", Files.readString(fleet.stateDir("node01").resolve("marker-x")));
 
-    RunResult finished = host.finishHost(new FinishRequest(t, "upgrade", "rollout-1", Optional.empty()));
+    RunResult finished =
+        host.finishHost(new FinishRequest(t, "upgrade", "rollout-1", Optional.empty()));
     assertTrue(finished.ok(), finished.toString());
     JsonNode done = state("node01").at("/workspaces/maintenance");
     assertTrue(done.has("succeeded"), done.toString());
     assertTrue(done.get("succeeded").asText().compareTo(done.get("started").asText()) >= 0);
     assertFalse(Files.exists(fleet.stateDir("node01").resolve("amble_lock.fact")), "lock kept");
     // The cache was refreshed by finish: it shows the host as succeeded.
-    JsonNode cached = new FactCache(WorkspaceDir.of(dir, "maintenance").facts()).read("node01").orElseThrow();
-    assertTrue(cached.at("/ansible_local/amble_state/workspaces/maintenance/succeeded").isTextual());
+    JsonNode cached =
+        new FactCache(WorkspaceDir.of(dir, "maintenance").facts()).read("node01").orElseThrow();
+    assertTrue(
+        cached.at("/ansible_local/amble_state/workspaces/maintenance/succeeded").isTextual());
   }
 
   @Test
@@ -277,44 +290,73 @@ class HostActivitiesTest {
     Definition theirs = definition("other");
     Definition.Step first = mine.steps().get(0);
     RunResult taken =
-        host.runJob(new JobRequest(target(mine, "node03"), first, false, Optional.of(new Claim("upgrade", "r-a", false))));
+        host.runJob(
+            new JobRequest(
+                target(mine, "node03"),
+                first,
+                false,
+                Optional.of(new Claim("upgrade", "r-a", false))));
     assertTrue(taken.ok(), taken.toString());
 
     RunResult refused =
-        host.runJob(new JobRequest(target(theirs, "node03"), theirs.steps().get(0), false, Optional.of(new Claim("upgrade", "r-b", false))));
+        host.runJob(
+            new JobRequest(
+                target(theirs, "node03"),
+                theirs.steps().get(0),
+                false,
+                Optional.of(new Claim("upgrade", "r-b", false))));
     assertEquals(RunStatus.LOCKED, refused.status(), refused.toString());
     assertEquals("amble: refuse a host locked by another workspace", refused.task());
-    assertTrue(refused.message().startsWith("locked by workspace maintenance since "), refused.message());
-    assertFalse(state("node03").at("/workspaces/other").isObject(), "the refused workspace wrote its state");
+    assertTrue(
+        refused.message().startsWith("locked by workspace maintenance since "), refused.message());
+    assertFalse(
+        state("node03").at("/workspaces/other").isObject(),
+        "the refused workspace wrote its state");
 
-    Preparation seen = host.prepareHost(new PrepareRequest(target(theirs, "node03"), "upgrade", checks(theirs)));
+    Preparation seen =
+        host.prepareHost(new PrepareRequest(target(theirs, "node03"), "upgrade", checks(theirs)));
     assertEquals("maintenance", seen.state().lockedByOther("other").orElseThrow().workspace());
 
     RunResult stomped =
-        host.runJob(new JobRequest(target(theirs, "node03"), theirs.steps().get(0), false, Optional.of(new Claim("upgrade", "r-b", true))));
+        host.runJob(
+            new JobRequest(
+                target(theirs, "node03"),
+                theirs.steps().get(0),
+                false,
+                Optional.of(new Claim("upgrade", "r-b", true))));
     assertTrue(stomped.ok(), stomped.toString());
-    assertEquals("other", new ObjectMapper().readTree(fleet.stateDir("node03").resolve("amble_lock.fact").toFile()).get("workspace").asText());
+    assertEquals(
+        "other",
+        new ObjectMapper()
+            .readTree(fleet.stateDir("node03").resolve("amble_lock.fact").toFile())
+            .get("workspace")
+            .asText());
   }
 
   @Test
   void checkModeChangesNothing() throws Exception {
     Definition d = definition("maintenance");
-    RunResult r = host.runJob(new JobRequest(target(d, "node04"), d.steps().get(0), true, Optional.empty()));
+    RunResult r =
+        host.runJob(new JobRequest(target(d, "node04"), d.steps().get(0), true, Optional.empty()));
     assertTrue(r.ok(), r.toString());
-    assertFalse(Files.exists(fleet.stateDir("node04").resolve("marker-x")), "a dry run wrote a file");
+    assertFalse(
+        Files.exists(fleet.stateDir("node04").resolve("marker-x")), "a dry run wrote a file");
     assertTrue(Files.readString(Path.of(r.log())).contains("--check"));
   }
 
   /** Runs one job of the Amblefile by name on one host of workspace maintenance. */
   static RunResult runJob(String job, String name) {
     Definition d = definition("maintenance"); // writes the Amblefile that loadJob reads
-    Definition.Step step = new Definition.Step(0, loadJob(job), new ObjectMapper().createObjectNode(), false);
+    Definition.Step step =
+        new Definition.Step(0, loadJob(job), new ObjectMapper().createObjectNode(), false);
     return host.runJob(new JobRequest(target(d, name), step, false, Optional.empty()));
   }
 
   static dev.amble.amblefile.JobSpec loadJob(String name) {
     try {
-      return dev.amble.amblefile.AmblefileLoader.load(dir.resolve("Amblefile.yml"), "Amblefile.yml").jobs().get(name);
+      return dev.amble.amblefile.AmblefileLoader.load(dir.resolve("Amblefile.yml"), "Amblefile.yml")
+          .jobs()
+          .get(name);
     } catch (dev.amble.amblefile.AmblefileException e) {
       throw new IllegalStateException(e);
     }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.Definitions;
-import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.Inventory;
+import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.precondition.Verdict;
@@ -47,7 +47,9 @@ class HostileNamesTest {
             dir,
             names,
             (h, v) -> {
-              v.put("label", "x; touch " + pwned + "; " + payload + " `touch " + pwned + "` 'q' \"dq\" ünï");
+              v.put(
+                  "label",
+                  "x; touch " + pwned + "; " + payload + " `touch " + pwned + "` 'q' \"dq\" ünï");
             });
     Definition d =
         Definitions.write(
@@ -71,7 +73,8 @@ class HostileNamesTest {
                       argv: [echo, "{{ inventory_hostname }}", "{{ label }}", "{{ note }}"]
             """
                 .formatted(pwned));
-    ProcessRunner runner = new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
+    ProcessRunner runner =
+        new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
     List<String> resolved =
         new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty()).names();
     assertEquals(names.stream().sorted().toList(), resolved.stream().sorted().toList());
@@ -84,7 +87,8 @@ class HostileNamesTest {
       RunResult job = (RunResult) seen.get(3);
       String log = Files.readString(Path.of(job.log()));
       assertTrue(log.contains("ok: [" + name + "]"), name + ": " + log);
-      JsonNode state = new ObjectMapper().readTree(fleet.stateDir(name).resolve("amble_state.fact").toFile());
+      JsonNode state =
+          new ObjectMapper().readTree(fleet.stateDir(name).resolve("amble_state.fact").toFile());
       assertTrue(state.at("/workspaces/hostile/succeeded").isTextual(), name + ": " + state);
     }
     assertFalse(Files.exists(pwned), "a command hidden in a name, var or option ran");

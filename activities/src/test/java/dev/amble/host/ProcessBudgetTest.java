@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.Definitions;
-import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.Inventory;
+import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
 import java.nio.file.Files;
@@ -36,7 +36,13 @@ class ProcessBudgetTest {
       Path shim = shims.resolve(program);
       Files.writeString(
           shim,
-          "#!/bin/sh\necho \"" + program + "\" >> '" + starts + "'\nexec '" + real.program(program) + "' \"$@\"\n");
+          "#!/bin/sh\necho \""
+              + program
+              + "\" >> '"
+              + starts
+              + "'\nexec '"
+              + real.program(program)
+              + "' \"$@\"\n");
       Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     Files.createSymbolicLink(shims.resolve("python3"), real.python());
@@ -61,10 +67,18 @@ class ProcessBudgetTest {
     new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
     Files.deleteIfExists(starts); // resolving the hosts is once per rollout, not per host
 
-    WalkOneHost.walk(new HostActivitiesImpl(runner, "test", Clock.systemUTC()), d, fleet.hosts().get(0), "r1");
+    WalkOneHost.walk(
+        new HostActivitiesImpl(runner, "test", Clock.systemUTC()), d, fleet.hosts().get(0), "r1");
 
     List<String> started = Files.readAllLines(starts);
     assertTrue(started.size() <= 3 + 2, "Ansible processes for one 3-job host: " + started);
-    assertEquals(List.of("ansible-playbook", "ansible-playbook", "ansible-playbook", "ansible-playbook", "ansible-playbook"), started);
+    assertEquals(
+        List.of(
+            "ansible-playbook",
+            "ansible-playbook",
+            "ansible-playbook",
+            "ansible-playbook",
+            "ansible-playbook"),
+        started);
   }
 }

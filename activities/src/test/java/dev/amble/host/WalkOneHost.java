@@ -16,10 +16,19 @@ final class WalkOneHost {
 
   static List<Object> walk(HostActivities activities, Definition d, String host, String rollout) {
     List<Object> seen = new ArrayList<>();
-    HostTarget t = new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
+    HostTarget t =
+        new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
     List<JobPreconditions> checks = new ArrayList<>();
-    d.steps().forEach(s -> checks.add(new JobPreconditions(s.job().name(), s.job().preconditions(), s.options())));
-    d.exitSteps().forEach(s -> checks.add(new JobPreconditions(s.job().name(), s.job().preconditions(), s.options())));
+    d.steps()
+        .forEach(
+            s ->
+                checks.add(
+                    new JobPreconditions(s.job().name(), s.job().preconditions(), s.options())));
+    d.exitSteps()
+        .forEach(
+            s ->
+                checks.add(
+                    new JobPreconditions(s.job().name(), s.job().preconditions(), s.options())));
     PrepareRequest prepare = new PrepareRequest(t, d.workflow().name(), checks);
     Preparation p = activities.prepareHost(prepare);
     seen.add(prepare);

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TemporalPagesTest {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder().registerWorkflowImplementationTypes(PageWorkflowImpl.class).build();
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(PageWorkflowImpl.class)
+          .build();
 
   @Test
   void aPageIsReadBackAsWrittenAndAWriteAgainKeepsTheFirst(

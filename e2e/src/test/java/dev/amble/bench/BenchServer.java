@@ -3,9 +3,9 @@ package dev.amble.bench;
 import dev.amble.worker.EmbeddedTemporal;
 
 /**
- * Temporal's in-memory test server in a process of its own (so that its CPU is measured apart
- * from the bench's): dev.amble.worker.EmbeddedTemporal on 127.0.0.1:PORT. Prints "listening" once
- * it serves; runs until killed.
+ * Temporal's in-memory test server in a process of its own (so that its CPU is measured apart from
+ * the bench's): dev.amble.worker.EmbeddedTemporal on 127.0.0.1:PORT. Prints "listening" once it
+ * serves; runs until killed.
  */
 public final class BenchServer {
   private BenchServer() {}

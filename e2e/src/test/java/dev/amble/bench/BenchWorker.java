@@ -4,8 +4,8 @@ import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
 import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.JobRequest;
-import dev.amble.host.PrepareRequest;
 import dev.amble.host.Preparation;
+import dev.amble.host.PrepareRequest;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
 import dev.amble.pages.Page;
@@ -48,10 +48,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A worker process for the orchestration benchmark: amble's real rollout, host and page
- * workflows, amble's real page activities (pages in Temporal), and a simulated executor in place
- * of Ansible, which sleeps instead of running a play, fails or is unreachable on a fixed share of
- * hosts, and appends every call to a ledger file outside Temporal.
+ * A worker process for the orchestration benchmark: amble's real rollout, host and page workflows,
+ * amble's real page activities (pages in Temporal), and a simulated executor in place of Ansible,
+ * which sleeps instead of running a play, fails or is unreachable on a fixed share of hosts, and
+ * appends every call to a ledger file outside Temporal.
  *
  * <p>{@code BenchWorker --address A --task-queue Q --hosts N --host-ms MS --fail P --unreachable P
  * --ledger FILE --stats FILE --activity-slots N}
@@ -68,15 +68,19 @@ public final class BenchWorker {
     String queue = o.get("task-queue");
     SimFleet fleet =
         new SimFleet(
-            Integer.parseInt(o.get("hosts")), Double.parseDouble(o.get("fail")), Double.parseDouble(o.get("unreachable")));
+            Integer.parseInt(o.get("hosts")),
+            Double.parseDouble(o.get("fail")),
+            Double.parseDouble(o.get("unreachable")));
     long hostMs = Long.parseLong(o.get("host-ms"));
     Path stats = Path.of(o.get("stats"));
     SimFleet.Ledger ledger = new SimFleet.Ledger(Path.of(o.get("ledger")));
 
     WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
     WorkflowClient client =
-        WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+        WorkflowClient.newInstance(
+            stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker =
         factory.newWorker(
@@ -84,16 +88,26 @@ public final class BenchWorker {
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(Integer.parseInt(o.get("activity-slots")))
                 .build());
-    worker.registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
     TemporalPages pages = new TemporalPages(client, queue);
     worker.registerActivitiesImplementations(
-        new SimHosts(fleet, ledger, hostMs), new SimWorkspace(fleet, pages), new PageActivitiesImpl(pages));
+        new SimHosts(fleet, ledger, hostMs),
+        new SimWorkspace(fleet, pages),
+        new PageActivitiesImpl(pages));
     factory.start();
-    Files.writeString(stats, "ready " + ProcessHandle.current().pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        stats,
+        "ready " + ProcessHandle.current().pid() + "\n",
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
 
-    // Heap, once a second: used now, and live after the last collection (the pools' collection usage).
+    // Heap, once a second: used now, and live after the last collection (the pools' collection
+    // usage).
     List<MemoryPoolMXBean> heap =
-        ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP)
+            .toList();
     while (true) {
       long used = 0;
       long afterGc = 0;
@@ -147,7 +161,9 @@ public final class BenchWorker {
                 RunStatus.UNREACHABLE,
                 "Gathering Facts",
                 "ansible.builtin.setup",
-                "Failed to connect to the host via ssh: ssh: connect to host " + host + " port 22: Connection timed out",
+                "Failed to connect to the host via ssh: ssh: connect to host "
+                    + host
+                    + " port 22: Connection timed out",
                 0,
                 log(host, "prepare")),
             List.of(),
@@ -166,7 +182,12 @@ public final class BenchWorker {
       work();
       if (fleet.fate(host) == SimFleet.Fate.FAILED) {
         return new RunResult(
-            RunStatus.FAILED, "Upgrade the kernel", "ansible.builtin.apt", SimFleet.failureMessage(host), 2, log(host, "job"));
+            RunStatus.FAILED,
+            "Upgrade the kernel",
+            "ansible.builtin.apt",
+            SimFleet.failureMessage(host),
+            2,
+            log(host, "job"));
       }
       return new RunResult(RunStatus.OK, "", "", "", 3, log(host, "job"));
     }
@@ -182,8 +203,8 @@ public final class BenchWorker {
 
   /**
    * Planning of the simulated fleet, kept as real pages in Temporal as amble's PlanPagesWriter
-   * does: every host walks, in ascending order, 1,000 names a page; an earlier attempt's pages
-   * are removed first.
+   * does: every host walks, in ascending order, 1,000 names a page; an earlier attempt's pages are
+   * removed first.
    */
   static final class SimWorkspace implements WorkspaceActivities {
     private final SimFleet fleet;
@@ -199,7 +220,11 @@ public final class BenchWorker {
       int attempt = Activity.getExecutionContext().getInfo().getAttempt();
       String prefix = request.prefix();
       for (int earlier = 1; earlier < attempt; earlier++) {
-        for (int i = 0; pages.terminate(Pages.id(prefix, Pages.WALK + "." + earlier, i), "a later planning attempt replaced it"); i++) {
+        for (int i = 0;
+            pages.terminate(
+                Pages.id(prefix, Pages.WALK + "." + earlier, i),
+                "a later planning attempt replaced it");
+            i++) {
           Activity.getExecutionContext().heartbeat("removed " + i);
         }
       }
@@ -216,11 +241,21 @@ public final class BenchWorker {
         count++;
       }
       return new PlanSummary(
-          prefix, walkList, names.size(), count, Pages.WALK_PAGE_SIZE, Pages.SKIPPED + "." + attempt, 0, 0, names.size(), List.of());
+          prefix,
+          walkList,
+          names.size(),
+          count,
+          Pages.WALK_PAGE_SIZE,
+          Pages.SKIPPED + "." + attempt,
+          0,
+          0,
+          names.size(),
+          List.of());
     }
 
     private static RuntimeException unsupported(String what) {
-      return ApplicationFailure.newNonRetryableFailure(what + " is not simulated by the bench", "Unsupported");
+      return ApplicationFailure.newNonRetryableFailure(
+          what + " is not simulated by the bench", "Unsupported");
     }
 
     @Override

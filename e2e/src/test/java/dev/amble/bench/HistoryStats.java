@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Figures read back from the server: histories (events and bytes, as the server returns them)
- * and the size of every Payload found anywhere in them, by walking each protobuf message.
+ * Figures read back from the server: histories (events and bytes, as the server returns them) and
+ * the size of every Payload found anywhere in them, by walking each protobuf message.
  */
 final class HistoryStats {
   /** The largest payload of one kind of thing, and where it was. */
@@ -67,10 +67,14 @@ final class HistoryStats {
       GetWorkflowExecutionHistoryRequest.Builder r =
           GetWorkflowExecutionHistoryRequest.newBuilder()
               .setNamespace("default")
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+              .setExecution(
+                  WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
               .setNextPageToken(token);
       GetWorkflowExecutionHistoryResponse response =
-          stubs.blockingStub().withDeadlineAfter(60, TimeUnit.SECONDS).getWorkflowExecutionHistory(r.build());
+          stubs
+              .blockingStub()
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .getWorkflowExecutionHistory(r.build());
       for (HistoryEvent e : response.getHistory().getEventsList()) {
         events.add(e);
         bytes += e.getSerializedSize();
@@ -84,7 +88,17 @@ final class HistoryStats {
   History scan(String kind, String workflowId, String runId) {
     History h = history(workflowId, runId);
     for (HistoryEvent e : h.events()) {
-      walk(kind, e, workflowId + " run " + runId + " event " + e.getEventId() + " " + eventName(e.getEventType()), "");
+      walk(
+          kind,
+          e,
+          workflowId
+              + " run "
+              + runId
+              + " event "
+              + e.getEventId()
+              + " "
+              + eventName(e.getEventType()),
+          "");
     }
     return h;
   }
@@ -111,7 +125,11 @@ final class HistoryStats {
           String at = path + "." + d.getName();
           if (d.isMapField()) {
             Object key = child.getField(child.getDescriptorForType().findFieldByName("key"));
-            walk(kind, (Message) child.getField(child.getDescriptorForType().findFieldByName("value")), where, at + "[" + key + "]");
+            walk(
+                kind,
+                (Message) child.getField(child.getDescriptorForType().findFieldByName("value")),
+                where,
+                at + "[" + key + "]");
           } else {
             walk(kind, child, where, at + "[" + i + "]");
           }

@@ -14,10 +14,10 @@ import java.util.Set;
 
 /**
  * The simulated executor's ledger against the inventory: every host prepared exactly once (the
- * unreachable and failed ones too), its job run once unless it was unreachable, finish called
- * once on the hosts that succeeded and never on the others. After a worker kill, the hosts whose
- * walk was open at the kill may have run a step twice (counted as re-run); any other host that
- * appears after the kill had finished its walk and was walked again.
+ * unreachable and failed ones too), its job run once unless it was unreachable, finish called once
+ * on the hosts that succeeded and never on the others. After a worker kill, the hosts whose walk
+ * was open at the kill may have run a step twice (counted as re-run); any other host that appears
+ * after the kill had finished its walk and was walked again.
  */
 final class LedgerCheck {
   final List<String> problems = new ArrayList<>();
@@ -27,7 +27,8 @@ final class LedgerCheck {
 
   static final List<String> STEPS = List.of("prepare", "job", "finish");
 
-  static LedgerCheck of(SimFleet fleet, Path ledger, Set<String> inFlight, long killMark) throws IOException {
+  static LedgerCheck of(SimFleet fleet, Path ledger, Set<String> inFlight, long killMark)
+      throws IOException {
     LedgerCheck c = new LedgerCheck();
     Map<String, int[]> counts = new HashMap<>();
     Set<String> afterKill = new HashSet<>();
@@ -73,13 +74,25 @@ final class LedgerCheck {
           twice = true;
           continue;
         }
-        c.problems.add(h + " (" + fate + "): " + STEPS.get(s) + " " + got[s] + " times, expected " + want[s]
-            + (inFlight.contains(h) ? " (open at the kill)" : ""));
+        c.problems.add(
+            h
+                + " ("
+                + fate
+                + "): "
+                + STEPS.get(s)
+                + " "
+                + got[s]
+                + " times, expected "
+                + want[s]
+                + (inFlight.contains(h) ? " (open at the kill)" : ""));
       }
       if (twice) {
         c.rerun++;
       }
-      if (killMark >= 0 && beforeKill.contains(h) && afterKill.contains(h) && !inFlight.contains(h)) {
+      if (killMark >= 0
+          && beforeKill.contains(h)
+          && afterKill.contains(h)
+          && !inFlight.contains(h)) {
         c.walkedAgain++;
         c.problems.add(h + ": its walk was closed at the kill, and it was walked again after it");
       }

@@ -33,7 +33,6 @@ import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -65,8 +64,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * bench/orchestrate: amble's real rollout, host and page workflows over a simulated fleet, on a
  * real Temporal server (or the in-memory test server), with a worker in a process of its own;
- * prints figures read back from the server and the processes, and checks the simulated
- * executor's ledger against the inventory. A program that prints figures, not a test.
+ * prints figures read back from the server and the processes, and checks the simulated executor's
+ * ledger against the inventory. A program that prints figures, not a test.
  *
  * <pre>
  * OrchestrateBench HOSTS [CONCURRENCY] [--embedded] [--kill-worker] [--host-ms 50] [--fail 0.02]
@@ -149,28 +148,52 @@ public final class OrchestrateBench {
     if (positional.size() > 1) {
       concurrency = Integer.parseInt(positional.get(1));
     }
-    commandLine = System.getProperty("bench.command", "bench/orchestrate " + String.join(" ", args));
+    commandLine =
+        System.getProperty("bench.command", "bench/orchestrate " + String.join(" ", args));
   }
 
   String mode() {
-    return (embedded ? "embedded test server" : "real server (SQLite)") + (killWorker ? " + worker SIGKILL" : "");
+    return (embedded ? "embedded test server" : "real server (SQLite)")
+        + (killWorker ? " + worker SIGKILL" : "");
   }
 
   int run() throws Exception {
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    dir = root.resolve("e2e/target/bench-orchestrate").resolve(stamp + "-" + hosts + (embedded ? "-embedded" : "-server") + (killWorker ? "-kill" : ""));
+    dir =
+        root.resolve("e2e/target/bench-orchestrate")
+            .resolve(
+                stamp
+                    + "-"
+                    + hosts
+                    + (embedded ? "-embedded" : "-server")
+                    + (killWorker ? "-kill" : ""));
     Files.createDirectories(dir);
     ledger = dir.resolve("ledger.tsv");
     Files.createFile(ledger);
     fleet = new SimFleet(hosts, fail, unreachable);
     System.out.println("$ " + commandLine);
-    System.out.println("bench/orchestrate: " + hosts + " hosts, " + concurrency + " at a time, " + mode() + ", " + hostMs
-        + " ms a host, " + pct(fail) + " fail, " + pct(unreachable) + " unreachable; files in " + dir);
+    System.out.println(
+        "bench/orchestrate: "
+            + hosts
+            + " hosts, "
+            + concurrency
+            + " at a time, "
+            + mode()
+            + ", "
+            + hostMs
+            + " ms a host, "
+            + pct(fail)
+            + " fail, "
+            + pct(unreachable)
+            + " unreachable; files in "
+            + dir);
     figures.put("command", commandLine);
     figures.put("mode", mode());
     figures.put("tree", System.getProperty("bench.tree", "?"));
     figures.put("hosts / concurrency", hosts + " / " + concurrency);
-    figures.put("simulated ms a host; fail; unreachable", hostMs + "; " + pct(fail) + "; " + pct(unreachable));
+    figures.put(
+        "simulated ms a host; fail; unreachable",
+        hostMs + "; " + pct(fail) + "; " + pct(unreachable));
 
     startServer();
     boolean searchAttributes = setUpNamespace();
@@ -179,13 +202,22 @@ public final class OrchestrateBench {
     Definition d = definition();
     RolloutRequest request =
         new RolloutRequest(
-            d, Optional.empty(), 1, concurrency, false, false, "bench@" + InetAddress.getLocalHost().getHostName(),
-            RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT, RolloutRequest.DEFAULT_EVENTS_PER_RUN, searchAttributes);
+            d,
+            Optional.empty(),
+            1,
+            concurrency,
+            false,
+            false,
+            "bench@" + InetAddress.getLocalHost().getHostName(),
+            RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT,
+            RolloutRequest.DEFAULT_EVENTS_PER_RUN,
+            searchAttributes);
     WorkflowOptions.Builder options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(ROLLOUT_ID)
             .setTaskQueue(QUEUE)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setStaticSummary(Descriptions.rolloutSummary(request))
             .setStaticDetails(Descriptions.rolloutDetails(request));
@@ -232,15 +264,27 @@ public final class OrchestrateBench {
       int done = last == null ? 0 : doneHosts(last);
       if (System.nanoTime() - lastPrint > 10_000_000_000L) {
         lastPrint = System.nanoTime();
-        System.out.printf("  %5.0fs: %d/%d hosts done, run %d, phase %s, status query %.1f ms%n",
-            (System.nanoTime() - t0) / 1e9, done, hosts, last == null ? 0 : last.runs(), last == null ? "?" : last.phase(), q.ms);
+        System.out.printf(
+            "  %5.0fs: %d/%d hosts done, run %d, phase %s, status query %.1f ms%n",
+            (System.nanoTime() - t0) / 1e9,
+            done,
+            hosts,
+            last == null ? 0 : last.runs(),
+            last == null ? "?" : last.phase(),
+            q.ms);
       }
       if (closedWithoutStatus()) {
-        findings.add("the rollout closed but its status query does not say done; last status: " + brief(last));
+        findings.add(
+            "the rollout closed but its status query does not say done; last status: "
+                + brief(last));
         break;
       }
       if ((System.nanoTime() - lastProgress) / 1e9 > stallSeconds) {
-        findings.add("STALL: no simulated call for " + stallSeconds + "s and the rollout is not done; last status: " + brief(last));
+        findings.add(
+            "STALL: no simulated call for "
+                + stallSeconds
+                + "s and the rollout is not done; last status: "
+                + brief(last));
         System.out.println(findings.get(findings.size() - 1));
         return finish(3);
       }
@@ -254,7 +298,8 @@ public final class OrchestrateBench {
         killMark = Files.size(ledger);
         doneAtKill = done;
         inFlightAtKill = openHostWorkflows();
-        System.out.printf("  killed the worker (pid %d, SIGKILL) at %d/%d hosts done; %d host walks open at the kill%n",
+        System.out.printf(
+            "  killed the worker (pid %d, SIGKILL) at %d/%d hosts done; %d host walks open at the kill%n",
             w.pid(), done, hosts, inFlightAtKill.size());
         workers.add(startWorker(workers.size() + 1));
         workerCpu0 = Cpu.of(workers.get(workers.size() - 1).pid());
@@ -276,7 +321,10 @@ public final class OrchestrateBench {
         last = q.status;
       }
     }
-    RolloutStatus result = client.newUntypedWorkflowStub(ROLLOUT_ID).getResult(60, TimeUnit.SECONDS, RolloutStatus.class);
+    RolloutStatus result =
+        client
+            .newUntypedWorkflowStub(ROLLOUT_ID)
+            .getResult(60, TimeUnit.SECONDS, RolloutStatus.class);
 
     figures.put("wall seconds (start to done)", String.format("%.1f", seconds));
     figures.put("hosts per second", String.format("%.1f", hosts / seconds));
@@ -299,10 +347,16 @@ public final class OrchestrateBench {
     // last workflow task answered a query, so the forward chain may break.
     List<String> chain = new ArrayList<>();
     run =
-        stubs.blockingStub().describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID)).build())
-            .getWorkflowExecutionInfo().getExecution().getRunId();
+        stubs
+            .blockingStub()
+            .describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace("default")
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID))
+                    .build())
+            .getWorkflowExecutionInfo()
+            .getExecution()
+            .getRunId();
     while (run != null && !run.isEmpty()) {
       HistoryStats.History h = stats.scan("rollout history", ROLLOUT_ID, run);
       runs++;
@@ -313,29 +367,47 @@ public final class OrchestrateBench {
       int[] wft = taskTrouble(h);
       rolloutWftFailed += wft[0];
       rolloutWftTimedOut += wft[1];
-      String previous = h.events().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+      String previous =
+          h.events()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
       if (wft[0] + wft[1] > 0) {
-        System.out.printf("  rollout run %s: %d events, workflow tasks failed %d, timed out %d%n", run, h.events().size(), wft[0], wft[1]);
+        System.out.printf(
+            "  rollout run %s: %d events, workflow tasks failed %d, timed out %d%n",
+            run, h.events().size(), wft[0], wft[1]);
       }
       run = previous;
     }
     if (!chain.isEmpty() && !chain.get(0).equals(firstRun)) {
-      findings.add("the rollout's runs lead back to " + chain.get(0) + ", not to the first run " + firstRun);
+      findings.add(
+          "the rollout's runs lead back to " + chain.get(0) + ", not to the first run " + firstRun);
     }
-    System.out.printf("  rollout runs: %d, from %s to %s%n", runs, firstRun, chain.isEmpty() ? "?" : chain.get(chain.size() - 1));
+    System.out.printf(
+        "  rollout runs: %d, from %s to %s%n",
+        runs, firstRun, chain.isEmpty() ? "?" : chain.get(chain.size() - 1));
     DescribeWorkflowExecutionResponse described =
-        stubs.blockingStub().describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID)).build());
+        stubs
+            .blockingStub()
+            .describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace("default")
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID))
+                    .build());
     long memoBytes = described.getWorkflowExecutionInfo().getMemo().getSerializedSize();
-    stats.walk("memo (describe)", described.getWorkflowExecutionInfo().getMemo(), ROLLOUT_ID + " memo", "");
+    stats.walk(
+        "memo (describe)",
+        described.getWorkflowExecutionInfo().getMemo(),
+        ROLLOUT_ID + " memo",
+        "");
 
     long hostEvents = 0;
     long hostBytes = 0;
     List<String> sampled = hostSample();
     int evenly = Math.min(sample, hosts);
     for (int i = 0; i < sampled.size(); i++) {
-      HistoryStats.History h = stats.scan("host history", RolloutRequest.hostWorkflowId(WORKSPACE, sampled.get(i)), "");
+      HistoryStats.History h =
+          stats.scan("host history", RolloutRequest.hostWorkflowId(WORKSPACE, sampled.get(i)), "");
       int[] wft = taskTrouble(h);
       hostWftFailed += wft[0];
       hostWftTimedOut += wft[1];
@@ -362,50 +434,79 @@ public final class OrchestrateBench {
     }
     figures.put("  largest status query answer (payloads)", maxQueryBytes + "");
     figures.put("  memo bytes (describe)", memoBytes + "");
-    figures.put("rollout history: runs; events; bytes", runs + "; " + rolloutEvents + "; " + rolloutBytes);
+    figures.put(
+        "rollout history: runs; events; bytes", runs + "; " + rolloutEvents + "; " + rolloutBytes);
     figures.put("rollout events per run (most)", largestRun + "");
-    figures.put("workflow tasks failed; timed out (rollout runs)", rolloutWftFailed + "; " + rolloutWftTimedOut);
-    figures.put("workflow tasks failed; timed out (host sample)", hostWftFailed + "; " + hostWftTimedOut);
-    figures.put("host history avg events; bytes (" + evenly + " sampled)", String.format("%.1f; %.0f", hostAvgEvents, hostAvgBytes));
+    figures.put(
+        "workflow tasks failed; timed out (rollout runs)",
+        rolloutWftFailed + "; " + rolloutWftTimedOut);
+    figures.put(
+        "workflow tasks failed; timed out (host sample)", hostWftFailed + "; " + hostWftTimedOut);
+    figures.put(
+        "host history avg events; bytes (" + evenly + " sampled)",
+        String.format("%.1f; %.0f", hostAvgEvents, hostAvgBytes));
     figures.put("page workflows read; their history bytes", pagesRead + "; " + pageBytes);
-    figures.put("EVENTS PER HOST (rollout + host wf)", String.format("%.2f + %.1f = %.1f", rolloutEvents / (double) hosts, hostAvgEvents, rolloutEvents / (double) hosts + hostAvgEvents));
-    figures.put("HISTORY BYTES PER HOST (rollout + host wf)", String.format("%.0f + %.0f = %.0f", rolloutBytes / (double) hosts, hostAvgBytes, rolloutBytes / (double) hosts + hostAvgBytes));
+    figures.put(
+        "EVENTS PER HOST (rollout + host wf)",
+        String.format(
+            "%.2f + %.1f = %.1f",
+            rolloutEvents / (double) hosts,
+            hostAvgEvents,
+            rolloutEvents / (double) hosts + hostAvgEvents));
+    figures.put(
+        "HISTORY BYTES PER HOST (rollout + host wf)",
+        String.format(
+            "%.0f + %.0f = %.0f",
+            rolloutBytes / (double) hosts,
+            hostAvgBytes,
+            rolloutBytes / (double) hosts + hostAvgBytes));
 
     // The processes.
     WorkerHeap heap = WorkerHeap.read(dir, workers.size());
     figures.put("worker CPU seconds (all workers)", String.format("%.1f", workerCpuSeconds));
     figures.put("worker CPU ms per host", String.format("%.2f", workerCpuSeconds * 1000 / hosts));
     figures.put("worker peak RSS MB (VmHWM)", String.format("%.0f", workerRssPeak / 1024.0));
-    figures.put("worker heap MB: peak used; live after GC", String.format("%.0f; %.0f", heap.used / 1048576.0, heap.afterGc / 1048576.0));
+    figures.put(
+        "worker heap MB: peak used; live after GC",
+        String.format("%.0f; %.0f", heap.used / 1048576.0, heap.afterGc / 1048576.0));
     double serverSeconds = serverCpu1.seconds() - serverCpu0.seconds();
     figures.put("server CPU seconds", String.format("%.1f", serverSeconds));
     figures.put("server CPU ms per host", String.format("%.2f", serverSeconds * 1000 / hosts));
     figures.put("server peak RSS MB (VmHWM)", String.format("%.0f", serverCpu1.hwmKb() / 1024.0));
-    figures.put("STATUS QUERY ms p50 / p99 (running, n)", String.format("%.1f / %.1f (n=%d)", pct(runningMs, 50), pct(runningMs, 99), runningMs.size()));
-    figures.put("status query ms p50 / p99 (ended, n)", String.format("%.1f / %.1f (n=%d)", pct(endMs, 50), pct(endMs, 99), endMs.size()));
+    figures.put(
+        "STATUS QUERY ms p50 / p99 (running, n)",
+        String.format(
+            "%.1f / %.1f (n=%d)", pct(runningMs, 50), pct(runningMs, 99), runningMs.size()));
+    figures.put(
+        "status query ms p50 / p99 (ended, n)",
+        String.format("%.1f / %.1f (n=%d)", pct(endMs, 50), pct(endMs, 99), endMs.size()));
     figures.put("status queries failed", queryFailures + "");
 
     // The ledger against the inventory, and the rollout's counts against the fleet's fates.
     LedgerCheck check = LedgerCheck.of(fleet, ledger, inFlightAtKill, killMark);
     if (killWorker) {
-      figures.put("kill: hosts done at kill; walks open at kill", doneAtKill + "; " + inFlightAtKill.size());
+      figures.put(
+          "kill: hosts done at kill; walks open at kill",
+          doneAtKill + "; " + inFlightAtKill.size());
       figures.put("kill: hosts re-run (a step twice)", check.rerun + "");
       figures.put("kill: finished hosts walked again", check.walkedAgain + "");
     }
     problems.addAll(check.problems);
     Map<String, Integer> expected = new HashMap<>();
     for (int i = 0; i < hosts; i++) {
-      String word = switch (fleet.fate(i)) {
-        case OK -> "succeeded";
-        case FAILED -> "failed";
-        case UNREACHABLE -> "unreachable";
-      };
+      String word =
+          switch (fleet.fate(i)) {
+            case OK -> "succeeded";
+            case FAILED -> "failed";
+            case UNREACHABLE -> "unreachable";
+          };
       expected.merge(word, 1, Integer::sum);
     }
     for (var e : expected.entrySet()) {
       int got = result.counts().getOrDefault(e.getKey(), 0);
       if (got != e.getValue()) {
-        problems.add("rollout counts " + got + " " + e.getKey() + ", the fleet has " + e.getValue());
+        problems.add(
+            "rollout counts " + got + " " + e.getKey() + ", the fleet has " + e.getValue());
       }
     }
     if (!"done".equals(result.phase())) {
@@ -414,7 +515,11 @@ public final class OrchestrateBench {
     if (overall.bytes > KB256) {
       findings.add("a payload over 256 KB: " + overall.bytes + " bytes at " + overall.where);
     }
-    figures.put("ledger", problems.isEmpty() ? "OK (" + check.lines + " lines)" : "MISMATCH (" + problems.size() + " problems)");
+    figures.put(
+        "ledger",
+        problems.isEmpty()
+            ? "OK (" + check.lines + " lines)"
+            : "MISMATCH (" + problems.size() + " problems)");
     return finish(problems.isEmpty() && findings.isEmpty() ? 0 : 1);
   }
 
@@ -453,7 +558,9 @@ public final class OrchestrateBench {
         p.load(in);
       }
       Map<String, String> col = new LinkedHashMap<>();
-      p.stringPropertyNames().stream().sorted().forEach(k -> col.put(k.substring(4), p.getProperty(k)));
+      p.stringPropertyNames().stream()
+          .sorted()
+          .forEach(k -> col.put(k.substring(4), p.getProperty(k)));
       if (d.equals(dir)) {
         continue;
       }
@@ -485,7 +592,11 @@ public final class OrchestrateBench {
       out.append('\n');
     }
     for (int i = 0; i < shown.size(); i++) {
-      out.append("largest payload [").append(i + 1).append("]: ").append(shown.get(i).getOrDefault("largest payload: where", "")).append('\n');
+      out.append("largest payload [")
+          .append(i + 1)
+          .append("]: ")
+          .append(shown.get(i).getOrDefault("largest payload: where", ""))
+          .append('\n');
     }
     System.out.print(out);
   }
@@ -496,8 +607,16 @@ public final class OrchestrateBench {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     if (embedded) {
       int port = freePort();
-      server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), Integer.toString(port))
-          .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+      server =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  BenchServer.class.getName(),
+                  Integer.toString(port))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("server.log").toFile())
+              .start();
       address = LocalTemporal.address(port);
       awaitLine(dir.resolve("server.log"), "listening", server, 60);
     } else {
@@ -511,43 +630,85 @@ public final class OrchestrateBench {
       try (InputStream in = LocalServer.class.getResourceAsStream("temporal-sqlite.yaml")) {
         config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      config = config.replace("{{FRONTEND_PORT}}", Integer.toString(LocalTemporal.FRONTEND_PORT + offset));
+      config =
+          config.replace(
+              "{{FRONTEND_PORT}}", Integer.toString(LocalTemporal.FRONTEND_PORT + offset));
       for (int port : SERVER_PORTS) {
         config = config.replace(Integer.toString(port), Integer.toString(port + offset));
       }
       config = config.replace("{{DATA_DIR}}", data.toString());
       Path file = data.resolve("temporal.yaml");
       Files.writeString(file, config);
-      server = new ProcessBuilder(bin.toString(), "--config-file", file.toString(), "--allow-no-auth", "start")
-          .directory(data.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+      server =
+          new ProcessBuilder(
+                  bin.toString(), "--config-file", file.toString(), "--allow-no-auth", "start")
+              .directory(data.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("server.log").toFile())
+              .start();
       address = LocalTemporal.address(LocalTemporal.FRONTEND_PORT + offset);
     }
-    stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(address).setRpcTimeout(Duration.ofSeconds(60)).build());
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(address)
+                .setRpcTimeout(Duration.ofSeconds(60))
+                .build());
     long deadline = System.nanoTime() + 90_000_000_000L;
     while (true) {
       try {
-        stubs.blockingStub().withDeadlineAfter(5, TimeUnit.SECONDS).getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+        stubs
+            .blockingStub()
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
         break;
       } catch (StatusRuntimeException notYet) {
         if (!server.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("the Temporal server did not answer at " + address + "; see " + dir.resolve("server.log"));
+          throw new IllegalStateException(
+              "the Temporal server did not answer at "
+                  + address
+                  + "; see "
+                  + dir.resolve("server.log"));
         }
         Thread.sleep(250);
       }
     }
-    client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-    System.out.println("Temporal " + (embedded ? "test server" : "server") + " at " + address + " (pid " + server.pid() + ")");
+    client =
+        WorkflowClient.newInstance(
+            stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+    System.out.println(
+        "Temporal "
+            + (embedded ? "test server" : "server")
+            + " at "
+            + address
+            + " (pid "
+            + server.pid()
+            + ")");
   }
 
-  static final int[] SERVER_PORTS = {LocalTemporal.FRONTEND_PORT, 7234, 7235, 7239, 7243, 6933, 6934, 6935, 6939};
+  static final int[] SERVER_PORTS = {
+    LocalTemporal.FRONTEND_PORT, 7234, 7235, 7239, 7243, 6933, 6934, 6935, 6939
+  };
 
   /** amble server's own build: the module and version amble pins, with the same flags. */
   static void buildServer(Path binary) throws Exception {
-    System.out.println("building " + LocalServer.SERVER_MODULE + "@" + LocalServer.SERVER_VERSION + " (once; about 5 minutes) ...");
-    Path gobin = Files.createDirectories(binary.getParent().resolve("build-" + ProcessHandle.current().pid()));
-    ProcessBuilder pb = new ProcessBuilder("go", "install", "-tags", "disable_grpc_modules", LocalServer.SERVER_MODULE + "@" + LocalServer.SERVER_VERSION)
-        .inheritIO();
+    System.out.println(
+        "building "
+            + LocalServer.SERVER_MODULE
+            + "@"
+            + LocalServer.SERVER_VERSION
+            + " (once; about 5 minutes) ...");
+    Path gobin =
+        Files.createDirectories(
+            binary.getParent().resolve("build-" + ProcessHandle.current().pid()));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "go",
+                "install",
+                "-tags",
+                "disable_grpc_modules",
+                LocalServer.SERVER_MODULE + "@" + LocalServer.SERVER_VERSION)
+            .inheritIO();
     pb.environment().put("GOBIN", gobin.toString());
     pb.environment().put("GOFLAGS", "-mod=mod");
     if (pb.start().waitFor() != 0) {
@@ -590,8 +751,13 @@ public final class OrchestrateBench {
     if (!embedded) {
       while (true) {
         try {
-          stubs.blockingStub().registerNamespace(RegisterNamespaceRequest.newBuilder().setNamespace("default")
-              .setWorkflowExecutionRetentionPeriod(Durations.fromDays(1)).build());
+          stubs
+              .blockingStub()
+              .registerNamespace(
+                  RegisterNamespaceRequest.newBuilder()
+                      .setNamespace("default")
+                      .setWorkflowExecutionRetentionPeriod(Durations.fromDays(1))
+                      .build());
           break;
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
@@ -606,8 +772,12 @@ public final class OrchestrateBench {
     }
     while (true) {
       try {
-        stubs.blockingStub().describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace("default").build());
-        List<String> missing = SearchAttributeSetup.missing(stubs, "default").orElse(SearchAttributeSetup.NAMES);
+        stubs
+            .blockingStub()
+            .describeNamespace(
+                DescribeNamespaceRequest.newBuilder().setNamespace("default").build());
+        List<String> missing =
+            SearchAttributeSetup.missing(stubs, "default").orElse(SearchAttributeSetup.NAMES);
         if (missing.isEmpty()) {
           return true;
         }
@@ -625,7 +795,8 @@ public final class OrchestrateBench {
     }
   }
 
-  WorkflowExecution start(WorkflowOptions options, RolloutRequest request) throws InterruptedException {
+  WorkflowExecution start(WorkflowOptions options, RolloutRequest request)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
       try {
@@ -642,7 +813,8 @@ public final class OrchestrateBench {
   }
 
   Definition definition() throws Exception {
-    String text = """
+    String text =
+        """
         workspaces:
           %s:
             host_pattern: all
@@ -660,7 +832,8 @@ public final class OrchestrateBench {
             tasks:
               - name: Upgrade the kernel
                 ansible.builtin.apt: { upgrade: dist, update_cache: true }
-        """.formatted(WORKSPACE, concurrency);
+        """
+            .formatted(WORKSPACE, concurrency);
     Path file = dir.resolve("Amblefile.yml");
     Files.writeString(file, text);
     return AmblefileLoader.parse(file, "Amblefile.yml", text).definition(WORKSPACE);
@@ -671,11 +844,33 @@ public final class OrchestrateBench {
   Process startWorker(int n) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path stats = dir.resolve("worker-" + n + ".stats");
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
-        "--address", address, "--task-queue", QUEUE, "--hosts", Integer.toString(hosts), "--host-ms", Long.toString(hostMs),
-        "--fail", Double.toString(fail), "--unreachable", Double.toString(unreachable), "--ledger", ledger.toString(),
-        "--stats", stats.toString(), "--activity-slots", Integer.toString(concurrency + 16))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("worker-" + n + ".log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                BenchWorker.class.getName(),
+                "--address",
+                address,
+                "--task-queue",
+                QUEUE,
+                "--hosts",
+                Integer.toString(hosts),
+                "--host-ms",
+                Long.toString(hostMs),
+                "--fail",
+                Double.toString(fail),
+                "--unreachable",
+                Double.toString(unreachable),
+                "--ledger",
+                ledger.toString(),
+                "--stats",
+                stats.toString(),
+                "--activity-slots",
+                Integer.toString(concurrency + 16))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("worker-" + n + ".log").toFile())
+            .start();
     awaitLine(stats, "ready", p, 60);
     System.out.println("worker " + n + " started (pid " + p.pid() + ")");
     return p;
@@ -684,11 +879,13 @@ public final class OrchestrateBench {
   static void awaitLine(Path file, String prefix, Process p, int seconds) throws Exception {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (true) {
-      if (Files.exists(file) && Files.readString(file).lines().anyMatch(l -> l.startsWith(prefix))) {
+      if (Files.exists(file)
+          && Files.readString(file).lines().anyMatch(l -> l.startsWith(prefix))) {
         return;
       }
       if (!p.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("process " + p.pid() + " did not say " + prefix + " in " + file);
+        throw new IllegalStateException(
+            "process " + p.pid() + " did not say " + prefix + " in " + file);
       }
       Thread.sleep(100);
     }
@@ -728,23 +925,32 @@ public final class OrchestrateBench {
   Query query() {
     long s = System.nanoTime();
     try {
-      QueryWorkflowResponse r = stubs.blockingStub().withDeadlineAfter(15, TimeUnit.SECONDS).queryWorkflow(
-          QueryWorkflowRequest.newBuilder().setNamespace("default")
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID))
-              .setQuery(WorkflowQuery.newBuilder().setQueryType("status")).build());
+      QueryWorkflowResponse r =
+          stubs
+              .blockingStub()
+              .withDeadlineAfter(15, TimeUnit.SECONDS)
+              .queryWorkflow(
+                  QueryWorkflowRequest.newBuilder()
+                      .setNamespace("default")
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID))
+                      .setQuery(WorkflowQuery.newBuilder().setQueryType("status"))
+                      .build());
       double ms = (System.nanoTime() - s) / 1e6;
       Payloads p = r.getQueryResult();
       for (Payload one : p.getPayloadsList()) {
         maxQueryBytes = Math.max(maxQueryBytes, one.getSerializedSize());
       }
       DataConverter c = client.getOptions().getDataConverter();
-      return new Query(c.fromPayloads(0, Optional.of(p), RolloutStatus.class, RolloutStatus.class), ms);
+      return new Query(
+          c.fromPayloads(0, Optional.of(p), RolloutStatus.class, RolloutStatus.class), ms);
     } catch (StatusRuntimeException | io.temporal.common.converter.DataConverterException e) {
       return new Query(null, (System.nanoTime() - s) / 1e6);
     }
   }
 
-  /** Workflow tasks that failed (an exception, a non-determinism) and that timed out, in a history. */
+  /**
+   * Workflow tasks that failed (an exception, a non-determinism) and that timed out, in a history.
+   */
   static int[] taskTrouble(HistoryStats.History h) {
     int failed = 0;
     int timedOut = 0;
@@ -766,15 +972,33 @@ public final class OrchestrateBench {
     if (s == null) {
       return "none";
     }
-    return "phase " + s.phase() + ", counts " + s.counts() + ", remaining " + s.remaining() + ", in progress "
-        + s.inProgress().size() + ", runs " + s.runs() + ", caught " + s.caught() + ", ended '" + s.ended() + "'";
+    return "phase "
+        + s.phase()
+        + ", counts "
+        + s.counts()
+        + ", remaining "
+        + s.remaining()
+        + ", in progress "
+        + s.inProgress().size()
+        + ", runs "
+        + s.runs()
+        + ", caught "
+        + s.caught()
+        + ", ended '"
+        + s.ended()
+        + "'";
   }
 
   boolean closedWithoutStatus() {
     try {
-      DescribeWorkflowExecutionResponse d = stubs.blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID)).build());
+      DescribeWorkflowExecutionResponse d =
+          stubs
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace("default")
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID))
+                      .build());
       WorkflowExecutionStatus st = d.getWorkflowExecutionInfo().getStatus();
       return st != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
           && st != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
@@ -793,15 +1017,25 @@ public final class OrchestrateBench {
     Set<String> open = ConcurrentHashMap.newKeySet();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     for (String h : touched) {
-      pool.submit(() -> {
-        DescribeWorkflowExecutionResponse d = stubs.blockingStub().withDeadlineAfter(30, TimeUnit.SECONDS).describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(RolloutRequest.hostWorkflowId(WORKSPACE, h))).build());
-        if (d.getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-          open.add(h);
-        }
-        return null;
-      });
+      pool.submit(
+          () -> {
+            DescribeWorkflowExecutionResponse d =
+                stubs
+                    .blockingStub()
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .describeWorkflowExecution(
+                        DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace("default")
+                            .setExecution(
+                                WorkflowExecution.newBuilder()
+                                    .setWorkflowId(RolloutRequest.hostWorkflowId(WORKSPACE, h)))
+                            .build());
+            if (d.getWorkflowExecutionInfo().getStatus()
+                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+              open.add(h);
+            }
+            return null;
+          });
     }
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.MINUTES);
@@ -832,7 +1066,8 @@ public final class OrchestrateBench {
   List<String> pageIds(RolloutStatus s) {
     List<String> ids = new ArrayList<>();
     String prefix = s.pages();
-    int walkPages = (hosts + dev.amble.pages.Pages.WALK_PAGE_SIZE - 1) / dev.amble.pages.Pages.WALK_PAGE_SIZE;
+    int walkPages =
+        (hosts + dev.amble.pages.Pages.WALK_PAGE_SIZE - 1) / dev.amble.pages.Pages.WALK_PAGE_SIZE;
     for (int attempt = 1; attempt <= 10; attempt++) {
       String first = dev.amble.pages.Pages.id(prefix, "walk." + attempt, 0);
       try {
@@ -852,9 +1087,13 @@ public final class OrchestrateBench {
   }
 
   void stats(String id) {
-    stubs.blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id)).build());
+    stubs
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace("default")
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
+                .build());
   }
 
   static double pct(List<Double> xs, int p) {
@@ -895,7 +1134,9 @@ public final class OrchestrateBench {
     }
   }
 
-  /** The workers' heap, as they logged it once a second: the most used, the most live after a GC. */
+  /**
+   * The workers' heap, as they logged it once a second: the most used, the most live after a GC.
+   */
   record WorkerHeap(long used, long afterGc) {
     static WorkerHeap read(Path dir, int workers) throws IOException {
       long used = 0;

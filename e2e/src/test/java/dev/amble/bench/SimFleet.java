@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The benchmark's simulated fleet, the same in the bench and in its workers: host names (60
- * characters each), which hosts fail or are unreachable (decided by the host's index, so known
- * in advance), and the ledger the simulated executor appends to outside Temporal.
+ * characters each), which hosts fail or are unreachable (decided by the host's index, so known in
+ * advance), and the ledger the simulated executor appends to outside Temporal.
  */
 final class SimFleet {
   /** What the simulated executor makes of a host. */
@@ -88,7 +88,9 @@ final class SimFleet {
     };
   }
 
-  /** A failure reason of about 300 characters, as Ansible's one-line message of a failed apt run. */
+  /**
+   * A failure reason of about 300 characters, as Ansible's one-line message of a failed apt run.
+   */
   static String failureMessage(String host) {
     String m =
         "E: Sub-process /usr/bin/dpkg returned an error code (1): dpkg: error processing package"
@@ -116,7 +118,9 @@ final class SimFleet {
       }
     }
 
-    /** One write(2) of one line to a file opened with O_APPEND: whole, and kept if this JVM dies. */
+    /**
+     * One write(2) of one line to a file opened with O_APPEND: whole, and kept if this JVM dies.
+     */
     void record(String host, String step) {
       byte[] line = (host + "\t" + step + "\t" + pid + "\n").getBytes(StandardCharsets.UTF_8);
       try {

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The amble CLI as a separate process, exactly as an operator runs it: {@code java -jar amble.jar}. */
+/**
+ * The amble CLI as a separate process, exactly as an operator runs it: {@code java -jar amble.jar}.
+ */
 final class AmbleProcess {
   static final Path ROOT = Path.of(System.getProperty("amble.home")).toAbsolutePath();
   static final Path JAR = ROOT.resolve("starter/target/amble.jar");
@@ -61,9 +63,19 @@ final class AmbleProcess {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError(
-            "amble " + String.join(" ", args) + " did not end within " + timeoutSeconds + "s:\n" + Files.readString(out) + Files.readString(err));
+            "amble "
+                + String.join(" ", args)
+                + " did not end within "
+                + timeoutSeconds
+                + "s:\n"
+                + Files.readString(out)
+                + Files.readString(err));
       }
-      Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+      Result r =
+          new Result(
+              p.exitValue(),
+              Files.readString(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
       Files.delete(out);
       Files.delete(err);
       return r;

@@ -27,7 +27,8 @@ class DockerComposeFileTest {
   @BeforeAll
   static void parse() throws Exception {
     JsonNode compose =
-        new ObjectMapper(new YAMLFactory()).readTree(AmbleProcess.ROOT.resolve("docker-compose.temporal.yml").toFile());
+        new ObjectMapper(new YAMLFactory())
+            .readTree(AmbleProcess.ROOT.resolve("docker-compose.temporal.yml").toFile());
     services = compose.get("services");
   }
 
@@ -46,7 +47,9 @@ class DockerComposeFileTest {
   void theServicesAreThoseOfTheUpstreamLayout() {
     List<String> names = new ArrayList<>();
     services.fieldNames().forEachRemaining(names::add);
-    assertEquals(List.of("postgresql", "temporal-schema", "temporal", "temporal-namespace", "temporal-ui"), names);
+    assertEquals(
+        List.of("postgresql", "temporal-schema", "temporal", "temporal-namespace", "temporal-ui"),
+        names);
   }
 
   @Test
@@ -73,19 +76,32 @@ class DockerComposeFileTest {
 
   @Test
   void theServerAndTheUiArePublished() {
-    assertTrue(resolved(services.at("/temporal/ports/0").asText()).endsWith(":7233:7233"), services.at("/temporal/ports").toString());
-    assertTrue(resolved(services.at("/temporal-ui/ports/0").asText()).endsWith(":8080:8080"), services.at("/temporal-ui/ports").toString());
-    assertTrue(services.at("/postgresql/ports").isMissingNode(), "the database must not be published");
+    assertTrue(
+        resolved(services.at("/temporal/ports/0").asText()).endsWith(":7233:7233"),
+        services.at("/temporal/ports").toString());
+    assertTrue(
+        resolved(services.at("/temporal-ui/ports/0").asText()).endsWith(":8080:8080"),
+        services.at("/temporal-ui/ports").toString());
+    assertTrue(
+        services.at("/postgresql/ports").isMissingNode(), "the database must not be published");
   }
 
   @Test
   void theStartOrderIsEnforcedByHealthAndCompletion() {
     assertTrue(services.at("/postgresql/healthcheck/test").isArray());
     assertTrue(services.at("/temporal/healthcheck/test").isArray());
-    assertEquals("service_healthy", services.at("/temporal-schema/depends_on/postgresql/condition").asText());
-    assertEquals("service_completed_successfully", services.at("/temporal/depends_on/temporal-schema/condition").asText());
-    assertEquals("service_healthy", services.at("/temporal-namespace/depends_on/temporal/condition").asText());
-    assertEquals("service_completed_successfully", services.at("/temporal-ui/depends_on/temporal-namespace/condition").asText());
+    assertEquals(
+        "service_healthy",
+        services.at("/temporal-schema/depends_on/postgresql/condition").asText());
+    assertEquals(
+        "service_completed_successfully",
+        services.at("/temporal/depends_on/temporal-schema/condition").asText());
+    assertEquals(
+        "service_healthy",
+        services.at("/temporal-namespace/depends_on/temporal/condition").asText());
+    assertEquals(
+        "service_completed_successfully",
+        services.at("/temporal-ui/depends_on/temporal-namespace/condition").asText());
     assertEquals("no", services.at("/temporal-schema/restart").asText());
   }
 
@@ -106,5 +122,4 @@ class DockerComposeFileTest {
     }
     assertFalse(script.contains("tctl"), "tctl is gone from admin-tools");
   }
-
 }

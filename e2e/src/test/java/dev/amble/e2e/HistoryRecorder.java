@@ -20,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Records the histories the replay test feeds to WorkflowReplayer, from a real run: a rollout of
- * three local hosts on the real server where one host fails, the rollout catches, the host is
- * fixed and released, and one host is skipped by its preconditions. Run on purpose only:
+ * three local hosts on the real server where one host fails, the rollout catches, the host is fixed
+ * and released, and one host is skipped by its preconditions. Run on purpose only:
  *
- * <pre>./mvnw test -pl e2e -am -Dtest=HistoryRecorder -Damble.record.histories=workflows/src/test/resources/histories -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * <pre>
+ * ./mvnw test -pl e2e -am -Dtest=HistoryRecorder -Damble.record.histories=workflows/src/test/resources/histories -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
  */
 @EnabledIfSystemProperty(named = "amble.record.histories", matches = ".+")
 class HistoryRecorder {
@@ -71,9 +73,16 @@ class HistoryRecorder {
     try {
       assertEquals(0, AmbleProcess.run(dir, env, 120, "run", "--detach").code());
       Rollout rollout = new Rollout(dir, env);
-      rollout.await("caught", s -> s.path("caught").path("caught").asBoolean() && s.path("inProgress").isEmpty(), Duration.ofMinutes(3));
-      Files.writeString(fleet.inventory(), Files.readString(fleet.inventory()).replace("\"broken\" : true", "\"broken\" : false"));
-      assertEquals(0, AmbleProcess.run(dir, env, 60, "catch", "-r", "recording a catch while caught").code());
+      rollout.await(
+          "caught",
+          s -> s.path("caught").path("caught").asBoolean() && s.path("inProgress").isEmpty(),
+          Duration.ofMinutes(3));
+      Files.writeString(
+          fleet.inventory(),
+          Files.readString(fleet.inventory()).replace("\"broken\" : true", "\"broken\" : false"));
+      assertEquals(
+          0,
+          AmbleProcess.run(dir, env, 60, "catch", "-r", "recording a catch while caught").code());
       assertEquals(0, AmbleProcess.run(dir, env, 60, "release").code());
       rollout.await("ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(3));
     } finally {
@@ -84,8 +93,9 @@ class HistoryRecorder {
   }
 
   /**
-   * A rollout in waves with a failure budget and health checks: a canary, then waves of two; one host
-   * fails under the budget; a host post-check fails for another and catches the rollout; released.
+   * A rollout in waves with a failure budget and health checks: a canary, then waves of two; one
+   * host fails under the budget; a host post-check fails for another and catches the rollout;
+   * released.
    */
   @Test
   void recordWavesAndGates() throws Exception {
@@ -134,7 +144,8 @@ class HistoryRecorder {
     try {
       assertEquals(0, AmbleProcess.run(dir, env, 120, "run", "--detach").code());
       Rollout rollout = new Rollout(dir, env);
-      rollout.await("caught", s -> s.path("phase").asText().equals("caught"), Duration.ofMinutes(3));
+      rollout.await(
+          "caught", s -> s.path("phase").asText().equals("caught"), Duration.ofMinutes(3));
       assertEquals(0, AmbleProcess.run(dir, env, 60, "release").code());
       rollout.await("ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(3));
     } finally {
@@ -145,10 +156,14 @@ class HistoryRecorder {
   }
 
   /** The rollout's history and every host workflow run it started. */
-  static void save(Path target, String rolloutId, String rolloutFile, String hostPrefix) throws Exception {
+  static void save(Path target, String rolloutId, String rolloutFile, String hostPrefix)
+      throws Exception {
     Files.createDirectories(target);
     WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(TemporalServerProcess.ADDRESS).build());
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(TemporalServerProcess.ADDRESS)
+                .build());
     WorkflowClient client = WorkflowClient.newInstance(stubs);
     WorkflowExecutionHistory rolloutHistory = client.fetchHistory(rolloutId);
     Files.writeString(target.resolve(rolloutFile), rolloutHistory.toJson(true));
@@ -156,9 +171,13 @@ class HistoryRecorder {
     for (HistoryEvent e : rolloutHistory.getEvents()) {
       if (e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
         var execution = e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution();
-        WorkflowExecutionHistory child = client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
-        String host = execution.getWorkflowId().substring(execution.getWorkflowId().lastIndexOf('/') + 1);
-        Files.writeString(target.resolve(String.format("%s-%d-%s.json", hostPrefix, ++n, host)), child.toJson(true));
+        WorkflowExecutionHistory child =
+            client.fetchHistory(execution.getWorkflowId(), execution.getRunId());
+        String host =
+            execution.getWorkflowId().substring(execution.getWorkflowId().lastIndexOf('/') + 1);
+        Files.writeString(
+            target.resolve(String.format("%s-%d-%s.json", hostPrefix, ++n, host)),
+            child.toJson(true));
       }
     }
     stubs.shutdownNow();

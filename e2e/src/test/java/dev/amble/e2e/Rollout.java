@@ -33,7 +33,8 @@ final class Rollout {
   }
 
   /** Polls the status until it satisfies the condition (status calls that fail are retried). */
-  JsonNode await(String what, Predicate<JsonNode> condition, Duration timeout) throws InterruptedException {
+  JsonNode await(String what, Predicate<JsonNode> condition, Duration timeout)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     String last = "";
     while (Instant.now().isBefore(deadline)) {

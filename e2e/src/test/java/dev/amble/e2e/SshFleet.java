@@ -63,7 +63,11 @@ final class SshFleet {
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile("fleet", ".out");
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       if (!p.waitFor(300, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("scripts/fleet " + String.join(" ", args) + " hung");

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real Temporal server, a fleet of 6 SSH hosts in network namespaces, and the faults a
- * rollout must survive: a worker killed mid-job, the server killed mid-rollout, a host whose sshd
- * goes away, and an operator's catch. Every scenario ends with every host succeeded.
+ * The real Temporal server, a fleet of 6 SSH hosts in network namespaces, and the faults a rollout
+ * must survive: a worker killed mid-job, the server killed mid-rollout, a host whose sshd goes
+ * away, and an operator's catch. Every scenario ends with every host succeeded.
  */
 class SshFleetTest {
   static final Path ROOT = AmbleProcess.ROOT.resolve("e2e/target/ssh");
@@ -83,7 +83,9 @@ class SshFleetTest {
     }
 
     void startWorker() {
-      worker = AmbleProcess.start(folder, env, folder.resolve("worker-" + (++workers) + ".log"), "worker");
+      worker =
+          AmbleProcess.start(
+              folder, env, folder.resolve("worker-" + (++workers) + ".log"), "worker");
     }
 
     void killWorker() throws InterruptedException {
@@ -92,7 +94,9 @@ class SshFleetTest {
     }
 
     void run(String... more) {
-      String[] args = Stream.concat(Stream.of("run", "--detach", "--heartbeat-timeout", "10"), Stream.of(more)).toArray(String[]::new);
+      String[] args =
+          Stream.concat(Stream.of("run", "--detach", "--heartbeat-timeout", "10"), Stream.of(more))
+              .toArray(String[]::new);
       AmbleProcess.Result r = AmbleProcess.run(folder, env, 120, args);
       assertEquals(0, r.code(), r.toString());
     }
@@ -125,12 +129,17 @@ class SshFleetTest {
     }
 
     JsonNode awaitDone() throws InterruptedException {
-      JsonNode done = rollout.await("ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(6));
+      JsonNode done =
+          rollout.await(
+              "ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(6));
       assertEquals(6, Rollout.count(done, "succeeded"), done.toString());
       for (String host : fleet.hosts) {
         try {
-          JsonNode state = new ObjectMapper().readTree(fleet.stateDir(host).resolve("amble_state.fact").toFile());
-          assertTrue(state.at("/workspaces/" + workspace + "/succeeded").isTextual(), host + ": " + state);
+          JsonNode state =
+              new ObjectMapper()
+                  .readTree(fleet.stateDir(host).resolve("amble_state.fact").toFile());
+          assertTrue(
+              state.at("/workspaces/" + workspace + "/succeeded").isTextual(), host + ": " + state);
         } catch (java.io.IOException e) {
           throw new AssertionError(host + " has no remote state", e);
         }
@@ -169,9 +178,21 @@ class SshFleetTest {
       s.awaitStep("host01", "01-work", Duration.ofMinutes(3));
       AmbleProcess.Result cancel = s.amble("cancel", "-r", "window over");
       assertEquals(0, cancel.code(), cancel.toString());
-      assertTrue(cancel.out().startsWith("Cancelling the rollout of ssh-cancel: no new host starts; 1 host in flight"), cancel.out());
-      JsonNode ended = s.rollout.await("cancelled", st -> st.path("phase").asText().equals("cancelled"), Duration.ofMinutes(2));
-      assertTrue(ended.path("ended").asText().startsWith("cancelled by ") && ended.path("ended").asText().endsWith(": window over"), ended.toString());
+      assertTrue(
+          cancel
+              .out()
+              .startsWith(
+                  "Cancelling the rollout of ssh-cancel: no new host starts; 1 host in flight"),
+          cancel.out());
+      JsonNode ended =
+          s.rollout.await(
+              "cancelled",
+              st -> st.path("phase").asText().equals("cancelled"),
+              Duration.ofMinutes(2));
+      assertTrue(
+          ended.path("ended").asText().startsWith("cancelled by ")
+              && ended.path("ended").asText().endsWith(": window over"),
+          ended.toString());
       assertEquals(1, Rollout.count(ended, "succeeded"), ended.toString());
       assertEquals(1, s.logs("host01", "finish"), "the host in flight finished its walk");
       assertEquals(0, s.logs("host02", "prepare"), "a host started after the cancel");
@@ -181,8 +202,17 @@ class SshFleetTest {
       s.awaitStep("host01", "01-work", Duration.ofMinutes(3));
       AmbleProcess.Result now = s.amble("cancel", "--now", "-r", "bad kernel");
       assertEquals(0, now.code(), now.toString());
-      JsonNode ended = s.rollout.await("cancelled now", st -> st.path("phase").asText().equals("cancelled"), Duration.ofMinutes(2));
-      assertTrue(ended.path("ended").asText().contains(": bad kernel (now: the jobs in flight were stopped"), ended.toString());
+      JsonNode ended =
+          s.rollout.await(
+              "cancelled now",
+              st -> st.path("phase").asText().equals("cancelled"),
+              Duration.ofMinutes(2));
+      assertTrue(
+          ended
+              .path("ended")
+              .asText()
+              .contains(": bad kernel (now: the jobs in flight were stopped"),
+          ended.toString());
       assertEquals(1, Rollout.count(ended, "cancelled"), ended.toString());
       assertEquals(0, s.logs("host01", "finish"), "a stopped walk does not finish");
       assertEquals(0, s.logs("host02", "prepare"), "a host started after the cancel");
@@ -196,8 +226,15 @@ class SshFleetTest {
       assertEquals(0, force.code(), force.toString());
       assertTrue(force.out().startsWith("Terminated the rollout of ssh-cancel-force"), force.out());
       assertTrue(force.out().matches("(?s).*\\n  host01 +in flight\\n.*"), force.out());
-      JsonNode ended = s.rollout.await("terminated", st -> st.path("ended").asText().startsWith("terminated"), Duration.ofMinutes(1));
-      assertTrue(ended.path("ended").asText().contains("cancel --force by ") && ended.path("ended").asText().contains(": stuck"), ended.toString());
+      JsonNode ended =
+          s.rollout.await(
+              "terminated",
+              st -> st.path("ended").asText().startsWith("terminated"),
+              Duration.ofMinutes(1));
+      assertTrue(
+          ended.path("ended").asText().contains("cancel --force by ")
+              && ended.path("ended").asText().contains(": stuck"),
+          ended.toString());
     } finally {
       unlock("host01");
     }
@@ -215,7 +252,9 @@ class SshFleetTest {
       s.run("--concurrency", "3");
       s.awaitDone();
       s.eachHostWalkedOnce();
-      FIGURES.put("full rollout, 6 hosts, concurrency 3 (s)", Long.toString(Duration.between(start, Instant.now()).toSeconds()));
+      FIGURES.put(
+          "full rollout, 6 hosts, concurrency 3 (s)",
+          Long.toString(Duration.between(start, Instant.now()).toSeconds()));
     }
   }
 
@@ -230,7 +269,9 @@ class SshFleetTest {
       Instant killed = Instant.now();
       s.startWorker();
       s.awaitDone();
-      FIGURES.put("worker kill: rollout done after restart (s)", Long.toString(Duration.between(killed, Instant.now()).toSeconds()));
+      FIGURES.put(
+          "worker kill: rollout done after restart (s)",
+          Long.toString(Duration.between(killed, Instant.now()).toSeconds()));
       for (String host : new String[] {"host01", "host02"}) {
         int sessions = fleet.sessions(host, "after-worker-kill");
         FIGURES.put("worker kill: new SSH sessions on " + host, Integer.toString(sessions));
@@ -254,7 +295,9 @@ class SshFleetTest {
       Instant killed = Instant.now();
       Thread.sleep(2000);
       TemporalServerProcess.ensureRunning();
-      FIGURES.put("server kill: restart took (s)", Long.toString(Duration.between(killed, Instant.now()).toSeconds()));
+      FIGURES.put(
+          "server kill: restart took (s)",
+          Long.toString(Duration.between(killed, Instant.now()).toSeconds()));
       s.awaitDone();
       s.eachHostWalkedOnce();
     }
@@ -268,9 +311,15 @@ class SshFleetTest {
         s.run();
         JsonNode caught =
             s.rollout.await(
-                "caught", st -> st.path("caught").path("caught").asBoolean() && st.path("inProgress").isEmpty(), Duration.ofMinutes(4));
-        assertEquals("UNREACHABLE", caught.at("/results/host04/outcome").asText(), caught.toString());
-        assertTrue(caught.at("/caught/reason").asText().startsWith("host host04 unreachable"), caught.toString());
+                "caught",
+                st ->
+                    st.path("caught").path("caught").asBoolean() && st.path("inProgress").isEmpty(),
+                Duration.ofMinutes(4));
+        assertEquals(
+            "UNREACHABLE", caught.at("/results/host04/outcome").asText(), caught.toString());
+        assertTrue(
+            caught.at("/caught/reason").asText().startsWith("host host04 unreachable"),
+            caught.toString());
         assertEquals(0, s.logs("host05", "prepare"), "host05 started while caught");
       } finally {
         fleet.startHost("host04");
@@ -288,15 +337,30 @@ class SshFleetTest {
       s.awaitStep("host01", "01-work", Duration.ofMinutes(3));
       AmbleProcess.Result caught = s.amble("catch", "-r", "change freeze");
       assertEquals(0, caught.code(), caught.toString());
-      assertTrue(caught.out().startsWith("Caught rollout of ssh-catch: no new host starts. Still finishing: host01."), caught.out());
+      assertTrue(
+          caught
+              .out()
+              .startsWith(
+                  "Caught rollout of ssh-catch: no new host starts. Still finishing: host01."),
+          caught.out());
       JsonNode idle =
-          s.rollout.await("idle while caught", st -> st.path("phase").asText().equals("caught"), Duration.ofMinutes(2));
+          s.rollout.await(
+              "idle while caught",
+              st -> st.path("phase").asText().equals("caught"),
+              Duration.ofMinutes(2));
       assertEquals(1, idle.at("/counts/succeeded").asInt(), idle.toString());
       AmbleProcess.Result walk = s.amble("status", "--host", "host01", "--output", "json");
       assertEquals(0, walk.code(), walk.toString());
-      assertEquals("succeeded", new com.fasterxml.jackson.databind.ObjectMapper().readTree(walk.out()).path("outcome").asText(), walk.out());
+      assertEquals(
+          "succeeded",
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(walk.out())
+              .path("outcome")
+              .asText(),
+          walk.out());
       Thread.sleep(3000);
-      assertEquals(0, s.logs("host02", "prepare"), "host02 started although the rollout was caught");
+      assertEquals(
+          0, s.logs("host02", "prepare"), "host02 started although the rollout was caught");
       assertEquals("change freeze", s.rollout.status().at("/caught/reason").asText());
       AmbleProcess.Result released = s.amble("release");
       assertEquals(0, released.code(), released.toString());

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 final class TemporalServerProcess {
   static final Path DATA = AmbleProcess.ROOT.resolve("e2e/target/temporal-server");
+
   /** Ports free when the suite chose them, so that no test assumes 7233 or 8233 is free. */
   static final int PORT = LocalTemporal.anyFreePort();
 
@@ -31,7 +32,8 @@ final class TemporalServerProcess {
     if (!started) {
       // A fresh database for every run of the suite: rollouts of an earlier run would otherwise
       // still be there, running (that is the point of the durable tier).
-      AmbleProcess.run(AmbleProcess.ROOT, Map.of(), 60, "server", "stop", "--data-dir", DATA.toString());
+      AmbleProcess.run(
+          AmbleProcess.ROOT, Map.of(), 60, "server", "stop", "--data-dir", DATA.toString());
       try {
         dev.amble.ansible.WorkspaceDir.deleteTree(DATA);
       } catch (java.io.IOException e) {
@@ -54,10 +56,21 @@ final class TemporalServerProcess {
     assertEquals(0, r.code(), "amble server: " + r);
     if (!started) {
       started = true;
-      System.out.printf("e2e: amble server took %ds%n%s%n", Duration.between(begin, Instant.now()).toSeconds(), r.err());
+      System.out.printf(
+          "e2e: amble server took %ds%n%s%n",
+          Duration.between(begin, Instant.now()).toSeconds(), r.err());
       Runtime.getRuntime()
           .addShutdownHook(
-              new Thread(() -> AmbleProcess.run(AmbleProcess.ROOT, Map.of(), 60, "server", "stop", "--data-dir", DATA.toString())));
+              new Thread(
+                  () ->
+                      AmbleProcess.run(
+                          AmbleProcess.ROOT,
+                          Map.of(),
+                          60,
+                          "server",
+                          "stop",
+                          "--data-dir",
+                          DATA.toString())));
     }
   }
 

@@ -17,19 +17,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A rollout of 6 local hosts on a real Temporal server (its own process): the worker is killed
- * with SIGKILL after host 3 finished, a new worker finishes the rollout, and the hosts finished
- * before the crash were run exactly once each.
+ * A rollout of 6 local hosts on a real Temporal server (its own process): the worker is killed with
+ * SIGKILL after host 3 finished, a new worker finishes the rollout, and the hosts finished before
+ * the crash were run exactly once each.
  */
 class WorkerCrashTest {
   @TempDir Path dir;
 
-  static final List<String> STEPS = List.of("prepare", "01-drain", "02-patch", "03-restart", "finish");
+  static final List<String> STEPS =
+      List.of("prepare", "01-drain", "02-patch", "03-restart", "finish");
 
   @Test
   void aNewWorkerFinishesTheRolloutAndFinishedHostsRanOnce() throws Exception {
     TemporalServerProcess.ensureRunning();
-    LocalFleet fleet = LocalFleet.create(dir, "crash", 6, (h, v) -> v.put("amble_state_become", false));
+    LocalFleet fleet =
+        LocalFleet.create(dir, "crash", 6, (h, v) -> v.put("amble_state_become", false));
     Files.writeString(
         dir.resolve("Amblefile.yml"),
         """
@@ -45,11 +47,13 @@ class WorkerCrashTest {
         """);
     Map<String, String> env = TemporalServerProcess.env("e2e-" + UUID.randomUUID());
     Process first = AmbleProcess.start(dir, env, dir.resolve("worker-1.log"), "worker");
-    AmbleProcess.Result started = AmbleProcess.run(dir, env, 120, "run", "--detach", "--heartbeat-timeout", "10");
+    AmbleProcess.Result started =
+        AmbleProcess.run(dir, env, 120, "run", "--detach", "--heartbeat-timeout", "10");
     assertEquals(0, started.code(), started.toString());
 
     Rollout rollout = new Rollout(dir, env);
-    rollout.await("finished 3 hosts", s -> Rollout.count(s, "succeeded") >= 3, Duration.ofMinutes(4));
+    rollout.await(
+        "finished 3 hosts", s -> Rollout.count(s, "succeeded") >= 3, Duration.ofMinutes(4));
     first.destroyForcibly(); // SIGKILL
     first.waitFor();
     // The hosts themselves say which finished before the crash: their remote state.
@@ -62,11 +66,14 @@ class WorkerCrashTest {
     }
     assertTrue(finishedBefore.size() >= 3 && finishedBefore.size() < 6, finishedBefore.toString());
     JsonNode withoutWorker = rollout.status();
-    assertTrue(Rollout.count(withoutWorker, "succeeded") >= 3, "the memo's summary: " + withoutWorker);
+    assertTrue(
+        Rollout.count(withoutWorker, "succeeded") >= 3, "the memo's summary: " + withoutWorker);
 
     Process second = AmbleProcess.start(dir, env, dir.resolve("worker-2.log"), "worker");
     try {
-      JsonNode done = rollout.await("ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(5));
+      JsonNode done =
+          rollout.await(
+              "ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(5));
       assertEquals(6, Rollout.count(done, "succeeded"), done.toString());
     } finally {
       second.destroy();
@@ -76,13 +83,17 @@ class WorkerCrashTest {
     for (String host : finishedBefore) {
       for (String step : STEPS) {
         try (Stream<Path> logs = Files.list(workspace.hostLogs(host))) {
-          long runs = logs.filter(p -> p.getFileName().toString().endsWith("-" + step + ".log")).count();
+          long runs =
+              logs.filter(p -> p.getFileName().toString().endsWith("-" + step + ".log")).count();
           assertEquals(1, runs, host + " ran " + step + " " + runs + " times");
         }
       }
     }
     for (String host : fleet.hosts()) {
-      assertTrue(Files.readString(fleet.stateDir(host).resolve("amble_state.fact")).contains("\"succeeded\""), host);
+      assertTrue(
+          Files.readString(fleet.stateDir(host).resolve("amble_state.fact"))
+              .contains("\"succeeded\""),
+          host);
     }
   }
 }

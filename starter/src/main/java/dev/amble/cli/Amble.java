@@ -5,8 +5,8 @@ import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.AnsibleNotFoundException;
-import dev.amble.worker.LocalTemporal;
 import dev.amble.failure.Failures;
+import dev.amble.worker.LocalTemporal;
 import io.grpc.StatusRuntimeException;
 import io.temporal.failure.TemporalException;
 import java.io.PrintWriter;
@@ -139,7 +139,12 @@ public final class Amble implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(new Amble(), args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(
+            new Amble(),
+            args,
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line; the exit code is returned, not acted on (tests call this). */
@@ -188,12 +193,18 @@ public final class Amble implements Runnable {
       Optional<String> file =
           arg.equals("-f") || arg.equals("--file")
               ? Optional.of(i + 1 < args.size() ? args.get(i + 1) : "FILE")
-              : arg.startsWith("--file=") ? Optional.of(arg.substring("--file=".length())) : Optional.empty();
+              : arg.startsWith("--file=")
+                  ? Optional.of(arg.substring("--file=".length()))
+                  : Optional.empty();
       if (file.isPresent()) {
         String command = e.getCommandLine().getCommandSpec().qualifiedName();
         String root = e.getCommandLine().getCommandSpec().root().name();
         return Optional.of(
-            "amble: -f FILE goes before the command: " + root + " -f " + file.get() + command.substring(root.length()));
+            "amble: -f FILE goes before the command: "
+                + root
+                + " -f "
+                + file.get()
+                + command.substring(root.length()));
       }
     }
     return Optional.empty();
@@ -209,7 +220,8 @@ public final class Amble implements Runnable {
       return ExitCode.INTERRUPTED;
     }
     boolean debug = "1".equals(env.get("AMBLE_DEBUG"));
-    Optional<Throwable> grpc = causes(e).filter(StatusRuntimeException.class::isInstance).findFirst();
+    Optional<Throwable> grpc =
+        causes(e).filter(StatusRuntimeException.class::isInstance).findFirst();
     boolean temporal = grpc.isPresent() || causes(e).anyMatch(TemporalException.class::isInstance);
     Throwable root = causes(e).reduce((first, second) -> second).orElse(e);
     String what =
@@ -218,7 +230,10 @@ public final class Amble implements Runnable {
             : temporal
                 ? "Temporal: " + Failures.oneLine(e)
                 : "unexpected error: " + e + (root == e ? "" : ", caused by " + root);
-    err.println("amble: " + what.replaceAll("\\s+", " ").strip() + (debug ? "" : " (AMBLE_DEBUG=1 shows where)"));
+    err.println(
+        "amble: "
+            + what.replaceAll("\\s+", " ").strip()
+            + (debug ? "" : " (AMBLE_DEBUG=1 shows where)"));
     if (debug) {
       e.printStackTrace(err);
     }

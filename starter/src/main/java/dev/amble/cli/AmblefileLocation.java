@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-/** Which Amblefile a command uses: {@code -f FILE}, else {@code $AMBLE_FILE}, else ./Amblefile.yml. */
+/**
+ * Which Amblefile a command uses: {@code -f FILE}, else {@code $AMBLE_FILE}, else ./Amblefile.yml.
+ */
 record AmblefileLocation(Path path, String shownAs, String source) {
   static final String DEFAULT_NAME = "Amblefile.yml";
 

@@ -12,14 +12,15 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The become password, for the process that runs Ansible (a worker, or an embedded run): asked at
- * a prompt, read from a file, or from $AMBLE_BECOME_PASSWORD. It stays in this process: it never
+ * The become password, for the process that runs Ansible (a worker, or an embedded run): asked at a
+ * prompt, read from a file, or from $AMBLE_BECOME_PASSWORD. It stays in this process: it never
  * reaches Temporal, a log, or an argument list.
  */
 final class BecomePasswordOptions {
   @Option(
       names = {"-K", "--ask-become-pass"},
-      description = "Ask for the become (sudo) password at a prompt. Else: --become-password-file, else $AMBLE_BECOME_PASSWORD.")
+      description =
+          "Ask for the become (sudo) password at a prompt. Else: --become-password-file, else $AMBLE_BECOME_PASSWORD.")
   boolean ask;
 
   @Option(
@@ -42,7 +43,8 @@ final class BecomePasswordOptions {
             + command
             + "`; with --embedded, the worker is this command and takes it";
     if (ask || file != null) {
-      throw Exit.badInput("amble: " + (ask ? "-K" : "--become-password-file") + ": " + elsewhere + ".");
+      throw Exit.badInput(
+          "amble: " + (ask ? "-K" : "--become-password-file") + ": " + elsewhere + ".");
     }
     if (env.containsKey(VARIABLE)) {
       err.printf("amble: %s is set and ignored: %s.%n", VARIABLE, elsewhere);
@@ -54,7 +56,8 @@ final class BecomePasswordOptions {
     if (ask) {
       Console console = System.console();
       if (console == null) {
-        throw Exit.badInput("amble: -K needs a terminal to ask on; use --become-password-file or AMBLE_BECOME_PASSWORD");
+        throw Exit.badInput(
+            "amble: -K needs a terminal to ask on; use --become-password-file or AMBLE_BECOME_PASSWORD");
       }
       return BecomePassword.of(console.readPassword("BECOME password: "));
     }
@@ -63,7 +66,8 @@ final class BecomePasswordOptions {
         String line = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
         return BecomePassword.of(line.toCharArray());
       } catch (IOException e) {
-        throw Exit.badInput("amble: cannot read the become password file " + file + ": " + e.getMessage());
+        throw Exit.badInput(
+            "amble: cannot read the become password file " + file + ": " + e.getMessage());
       }
     }
     String fromEnv = env.get(VARIABLE);

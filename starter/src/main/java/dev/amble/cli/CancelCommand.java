@@ -1,9 +1,9 @@
 package dev.amble.cli;
 
+import dev.amble.failure.Failures;
 import dev.amble.host.Outcome;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.CancelRequest;
-import dev.amble.failure.Failures;
 import dev.amble.rollout.RolloutStatus;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
@@ -57,13 +57,21 @@ final class CancelCommand implements Callable<Integer> {
   @Mixin WorkspaceOption workspace;
   @Mixin TemporalOptions temporal;
 
-  @Option(names = {"-r", "--reason"}, paramLabel = "TEXT", description = "Why: recorded with who cancelled it.")
+  @Option(
+      names = {"-r", "--reason"},
+      paramLabel = "TEXT",
+      description = "Why: recorded with who cancelled it.")
   String reason;
 
-  @Option(names = "--now", description = "Stop the jobs in flight (their exit jobs still run), then end.")
+  @Option(
+      names = "--now",
+      description = "Stop the jobs in flight (their exit jobs still run), then end.")
   boolean now;
 
-  @Option(names = "--force", description = "Terminate the rollout and its pages (for a rollout that cannot make progress); list the hosts it may leave locked.")
+  @Option(
+      names = "--force",
+      description =
+          "Terminate the rollout and its pages (for a rollout that cannot make progress); list the hosts it may leave locked.")
   boolean force;
 
   @Override
@@ -89,12 +97,22 @@ final class CancelCommand implements Callable<Integer> {
   }
 
   /** The cancelRollout update, or with no worker to take it, the cancel signal. */
-  private int graceful(TemporalSession session, String ws, Rollouts.Found found, CancelRequest request, PrintWriter out) {
+  private int graceful(
+      TemporalSession session,
+      String ws,
+      Rollouts.Found found,
+      CancelRequest request,
+      PrintWriter out) {
     Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
     if (noWorker.isPresent()) {
       Rollouts.stub(session.client, ws).cancelSignal(request);
       Rollouts.sentAsSignal(
-          out, spec.commandLine().getErr(), "Cancel", ws, noWorker.get(), " No new host starts; the hosts in flight then finish their walk.");
+          out,
+          spec.commandLine().getErr(),
+          "Cancel",
+          ws,
+          noWorker.get(),
+          " No new host starts; the hosts in flight then finish their walk.");
       return ExitCode.OK;
     }
     RolloutStatus s;
@@ -112,22 +130,40 @@ final class CancelCommand implements Callable<Integer> {
         ws,
         flying == 0
             ? "no host is in flight"
-            : flying + " host" + (flying == 1 ? "" : "s") + " in flight finish" + (flying == 1 ? "es its" : " their") + " walk ("
-                + String.join(", ", s.inProgress()) + ")");
-    out.printf("`amble status -w %s` shows when it has ended; `amble cancel --now -w %s` stops the jobs in flight.%n", ws, ws);
+            : flying
+                + " host"
+                + (flying == 1 ? "" : "s")
+                + " in flight finish"
+                + (flying == 1 ? "es its" : " their")
+                + " walk ("
+                + String.join(", ", s.inProgress())
+                + ")");
+    out.printf(
+        "`amble status -w %s` shows when it has ended; `amble cancel --now -w %s` stops the jobs in flight.%n",
+        ws, ws);
     out.flush();
     return ExitCode.OK;
   }
 
   /** Who and why as a signal, then Temporal's cancellation of the rollout. */
-  private int now(TemporalSession session, String ws, Rollouts.Found found, CancelRequest request, PrintWriter out) {
+  private int now(
+      TemporalSession session,
+      String ws,
+      Rollouts.Found found,
+      CancelRequest request,
+      PrintWriter out) {
     Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
     List<String> flying = lastKnown(session, ws, found).inProgress();
     Rollouts.stub(session.client, ws).cancelSignal(request);
     Rollouts.untyped(session.client, found).cancel(cancelReason(request, "cancel --now"));
     if (noWorker.isPresent()) {
       Rollouts.sentAsSignal(
-          out, spec.commandLine().getErr(), "Cancellation", ws, noWorker.get(), " The jobs in flight are then stopped and their exit jobs run.");
+          out,
+          spec.commandLine().getErr(),
+          "Cancellation",
+          ws,
+          noWorker.get(),
+          " The jobs in flight are then stopped and their exit jobs run.");
       return ExitCode.OK;
     }
     out.printf(
@@ -135,7 +171,9 @@ final class CancelCommand implements Callable<Integer> {
         ws,
         flying.isEmpty()
             ? "no host is in flight"
-            : "the jobs in flight on " + String.join(", ", flying) + " are stopped and their exit jobs run");
+            : "the jobs in flight on "
+                + String.join(", ", flying)
+                + " are stopped and their exit jobs run");
     out.flush();
     return ExitCode.OK;
   }
@@ -144,20 +182,33 @@ final class CancelCommand implements Callable<Integer> {
    * The cancel signal (best effort: it records who and why), the rollout terminated, its pages
    * terminated, and the hosts that may still hold its lock.
    */
-  private int force(TemporalSession session, String ws, Rollouts.Found found, CancelRequest request, PrintWriter out) {
+  private int force(
+      TemporalSession session,
+      String ws,
+      Rollouts.Found found,
+      CancelRequest request,
+      PrintWriter out) {
     PrintWriter err = spec.commandLine().getErr();
     RolloutStatus s = lastKnown(session, ws, found);
     try {
       Rollouts.stub(session.client, ws).cancelSignal(request);
     } catch (RuntimeException e) {
-      err.printf("amble: could not record the cancel in the rollout's history (%s); terminating it anyway.%n", Failures.oneLine(e));
+      err.printf(
+          "amble: could not record the cancel in the rollout's history (%s); terminating it anyway.%n",
+          Failures.oneLine(e));
     }
     String why = cancelReason(request, "cancel --force");
     Rollouts.untyped(session.client, found).terminate(why);
-    out.printf("Terminated the rollout of %s (%s, run %s): %s.%n", ws, found.workflowId(), found.runId(), why);
-    List<String> pages = new RolloutPages(session.client, session.taskQueue, s.pages()).terminate(s.failedPages(), why);
+    out.printf(
+        "Terminated the rollout of %s (%s, run %s): %s.%n",
+        ws, found.workflowId(), found.runId(), why);
+    List<String> pages =
+        new RolloutPages(session.client, session.taskQueue, s.pages())
+            .terminate(s.failedPages(), why);
     if (!pages.isEmpty()) {
-      out.printf("Terminated its %d page%s (%s/...).%n", pages.size(), pages.size() == 1 ? "" : "s", s.pages());
+      out.printf(
+          "Terminated its %d page%s (%s/...).%n",
+          pages.size(), pages.size() == 1 ? "" : "s", s.pages());
     }
     Map<String, String> locked = mayHoldLock(session, s);
     if (locked.isEmpty()) {
@@ -178,7 +229,8 @@ final class CancelCommand implements Callable<Integer> {
         width = Math.min(60, Math.max(width, h.length()));
       }
       for (Map.Entry<String, String> e : locked.entrySet()) {
-        out.println(String.format("  %-" + width + "s  %s", e.getKey(), e.getValue()).stripTrailing());
+        out.println(
+            String.format("  %-" + width + "s  %s", e.getKey(), e.getValue()).stripTrailing());
       }
     }
     if (!s.inProgress().isEmpty()) {
@@ -191,9 +243,9 @@ final class CancelCommand implements Callable<Integer> {
   }
 
   /**
-   * The hosts that may still hold the rollout's lock, each with why: in flight, awaiting a
-   * release, failed or cancelled (a host locked by another workspace, or unreachable before
-   * anything ran, never took it).
+   * The hosts that may still hold the rollout's lock, each with why: in flight, awaiting a release,
+   * failed or cancelled (a host locked by another workspace, or unreachable before anything ran,
+   * never took it).
    */
   private Map<String, String> mayHoldLock(TemporalSession session, RolloutStatus s) {
     Map<String, String> hosts = new LinkedHashMap<>();
@@ -203,7 +255,8 @@ final class CancelCommand implements Callable<Integer> {
             line -> {
               if (line.awaiting()) {
                 hosts.putIfAbsent(line.host(), line.outcome() + ", awaiting release");
-              } else if (!line.outcome().equals(Outcome.LOCKED.word()) && !line.outcome().equals(Outcome.UNREACHABLE.word())) {
+              } else if (!line.outcome().equals(Outcome.LOCKED.word())
+                  && !line.outcome().equals(Outcome.UNREACHABLE.word())) {
                 hosts.putIfAbsent(line.host(), line.outcome());
               }
             });

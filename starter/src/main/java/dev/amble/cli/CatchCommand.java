@@ -1,7 +1,7 @@
 package dev.amble.cli;
 
-import dev.amble.rollout.CatchRequest;
 import dev.amble.failure.Failures;
+import dev.amble.rollout.CatchRequest;
 import dev.amble.rollout.RolloutStatus;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
@@ -30,7 +30,10 @@ final class CatchCommand implements Callable<Integer> {
   @Mixin WorkspaceOption workspace;
   @Mixin TemporalOptions temporal;
 
-  @Option(names = {"-r", "--reason"}, paramLabel = "TEXT", description = "Why: recorded with who caught it.")
+  @Option(
+      names = {"-r", "--reason"},
+      paramLabel = "TEXT",
+      description = "Why: recorded with who caught it.")
   String reason;
 
   @Override
@@ -44,7 +47,13 @@ final class CatchCommand implements Callable<Integer> {
       Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
       if (noWorker.isPresent()) {
         Rollouts.stub(session.client, ws).catchSignal(request);
-        Rollouts.sentAsSignal(out, spec.commandLine().getErr(), "Catch", ws, noWorker.get(), " No new host starts until then either.");
+        Rollouts.sentAsSignal(
+            out,
+            spec.commandLine().getErr(),
+            "Catch",
+            ws,
+            noWorker.get(),
+            " No new host starts until then either.");
         return ExitCode.OK;
       }
       RolloutStatus s;
@@ -56,7 +65,9 @@ final class CatchCommand implements Callable<Integer> {
       out.printf(
           "Caught rollout of %s: no new host starts.%s%n",
           ws,
-          s.inProgress().isEmpty() ? "" : " Still finishing: " + String.join(", ", s.inProgress()) + ".");
+          s.inProgress().isEmpty()
+              ? ""
+              : " Still finishing: " + String.join(", ", s.inProgress()) + ".");
       return ExitCode.OK;
     }
   }

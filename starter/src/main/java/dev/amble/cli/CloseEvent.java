@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * How a closed workflow run closed, read from the last event of its history: {@code completed},
- * {@code failed} (with the failure's message), {@code terminated} (with the reason and who),
- * {@code cancelled}, {@code timed out}.
+ * {@code failed} (with the failure's message), {@code terminated} (with the reason and who), {@code
+ * cancelled}, {@code timed out}.
  */
 record CloseEvent(String status, String message, Instant at) {
 
@@ -42,12 +42,18 @@ record CloseEvent(String status, String message, Instant at) {
       return Optional.of(new CloseEvent("completed", "", at));
     }
     if (e.hasWorkflowExecutionFailedEventAttributes()) {
-      return Optional.of(new CloseEvent("failed", message(e.getWorkflowExecutionFailedEventAttributes().getFailure()), at));
+      return Optional.of(
+          new CloseEvent(
+              "failed", message(e.getWorkflowExecutionFailedEventAttributes().getFailure()), at));
     }
     if (e.hasWorkflowExecutionTerminatedEventAttributes()) {
       var t = e.getWorkflowExecutionTerminatedEventAttributes();
       String reason = t.getReason().isBlank() ? "no reason given" : t.getReason();
-      return Optional.of(new CloseEvent("terminated", reason + (t.getIdentity().isBlank() ? "" : " (by " + t.getIdentity() + ")"), at));
+      return Optional.of(
+          new CloseEvent(
+              "terminated",
+              reason + (t.getIdentity().isBlank() ? "" : " (by " + t.getIdentity() + ")"),
+              at));
     }
     if (e.hasWorkflowExecutionCanceledEventAttributes()) {
       return Optional.of(new CloseEvent("cancelled", "Temporal's cancellation", at));
@@ -63,7 +69,9 @@ record CloseEvent(String status, String message, Instant at) {
 
   /** A failure's message with its causes', on one line. */
   static String message(Failure f) {
-    StringBuilder out = new StringBuilder(f.getMessage().isBlank() ? f.getFailureInfoCase().name() : f.getMessage());
+    StringBuilder out =
+        new StringBuilder(
+            f.getMessage().isBlank() ? f.getFailureInfoCase().name() : f.getMessage());
     Failure cause = f;
     for (int depth = 0; cause.hasCause() && depth < 5; depth++) {
       cause = cause.getCause();

@@ -42,7 +42,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Do not reset the demo hosts.")
   boolean keep;
 
-  @Option(names = "--concurrency", paramLabel = "N", description = "Hosts walked at once. Default: the demo workspace's (4).")
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description = "Hosts walked at once. Default: the demo workspace's (4).")
   Integer concurrency;
 
   @Option(
@@ -65,7 +68,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println("1. amble init: gathering facts from the demo hosts ...");
     out.flush();
     InitResult init =
-        new FactGathering(runner).gather(new InitRequest(definition.workspace(), definition.folder(), Optional.empty(), 10));
+        new FactGathering(runner)
+            .gather(
+                new InitRequest(definition.workspace(), definition.folder(), Optional.empty(), 10));
     out.printf("   facts gathered for %d of %d hosts%n%n", init.gathered(), init.hosts());
     out.println("2. amble plan: what a run would do, from the cached facts:");
     Plan plan = new WorkspacePlanner(new Inventory(runner)).plan(definition, Optional.empty(), 0);
@@ -79,13 +84,19 @@ final class DemoCommand implements Callable<Integer> {
     options.embeddedPort = embeddedPort;
     int code =
         RolloutLauncher.launch(
-            amble, "demo", options, new TemporalOptions(), false, Optional.empty(), out, spec.commandLine().getErr());
+            amble,
+            "demo",
+            options,
+            new TemporalOptions(),
+            false,
+            Optional.empty(),
+            out,
+            spec.commandLine().getErr());
     out.printf(
         "%nEach host's remote state is in %s/hosts/HOST/state/amble_state.fact; logs of every Ansible run"
             + " are under %s.%nNext: read examples/demo/Amblefile.yml, then the README for a durable server"
             + " (`amble server`) and workers.%n",
-        folder,
-        WorkspaceDir.of(folder, "demo").logs());
+        folder, WorkspaceDir.of(folder, "demo").logs());
     return code;
   }
 
@@ -93,7 +104,8 @@ final class DemoCommand implements Callable<Integer> {
     Path home = Path.of(System.getProperty("amble.home", "."));
     Path folder = home.resolve("examples").resolve("demo").toAbsolutePath().normalize();
     if (!Files.isRegularFile(folder.resolve("Amblefile.yml"))) {
-      throw Exit.badInput("amble: the demo is not at " + folder + " (run ./amble demo from amble's source folder)");
+      throw Exit.badInput(
+          "amble: the demo is not at " + folder + " (run ./amble demo from amble's source folder)");
     }
     return folder;
   }
@@ -108,12 +120,12 @@ final class DemoCommand implements Callable<Integer> {
         Path state = folder.resolve("hosts").resolve(host).resolve("state");
         Files.createDirectories(state);
         Files.writeString(
-            state.resolve("demo_os.fact"), "{\"release\": " + (ALREADY_UPGRADED.contains(host) ? 12 : 11) + "}\n");
+            state.resolve("demo_os.fact"),
+            "{\"release\": " + (ALREADY_UPGRADED.contains(host) ? 12 : 11) + "}\n");
         Files.writeString(state.resolve("in-service"), "yes\n");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("resetting the demo hosts under " + folder, e);
     }
   }
-
 }

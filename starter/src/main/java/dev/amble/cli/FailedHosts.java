@@ -18,9 +18,9 @@ import java.util.Set;
 /**
  * Every host a rollout lists with its reason (failed, unreachable, locked, cancelled), oldest
  * first: its pages of failed hosts in Temporal ({@code PREFIX/failed/I}, every one full, of the
- * size the rollout's amble wrote them with: the first page tells), then the latest ones its
- * status still holds, then the hosts awaiting a release. Read a page at a time, so that a rollout
- * of any size is listed in bounded memory.
+ * size the rollout's amble wrote them with: the first page tells), then the latest ones its status
+ * still holds, then the hosts awaiting a release. Read a page at a time, so that a rollout of any
+ * size is listed in bounded memory.
  */
 final class FailedHosts {
   /** One listed host; {@code awaiting}: it waits for a release, which walks it again. */
@@ -32,19 +32,30 @@ final class FailedHosts {
    * @param page from 1
    * @param pages how many pages of {@code pageSize} the list has
    * @param total hosts in the list
-   * @param unlisted failed hosts the rollout counts but this list lacks: the latest ones, when
-   *     only the memo was read (a worker lists them), and those on a page that is gone
+   * @param unlisted failed hosts the rollout counts but this list lacks: the latest ones, when only
+   *     the memo was read (a worker lists them), and those on a page that is gone
    * @param missingPages pages of failed hosts that are no longer in Temporal (terminated)
    */
-  record Listing(int page, int pageSize, int pages, int total, int unlisted, List<String> missingPages, List<Line> hosts) {}
+  record Listing(
+      int page,
+      int pageSize,
+      int pages,
+      int total,
+      int unlisted,
+      List<String> missingPages,
+      List<Line> hosts) {}
 
   private final TemporalPages store;
   private final RolloutStatus status;
+
   /** Lines on each failed page. */
   private final int perPage;
+
   private final int onPages;
+
   /** The latest failed hosts the status holds, then the awaiting ones. */
   private final List<Line> tail = new ArrayList<>();
+
   private final int unlisted;
   private final Map<Integer, Optional<Page>> read = new HashMap<>();
 
@@ -54,7 +65,10 @@ final class FailedHosts {
     this.perPage =
         status.pages().isEmpty() || status.failedPages() == 0
             ? Pages.RESULT_PAGE_SIZE
-            : failedPage(0).map(p -> p.lines().size()).filter(n -> n > 0).orElse(Pages.RESULT_PAGE_SIZE);
+            : failedPage(0)
+                .map(p -> p.lines().size())
+                .filter(n -> n > 0)
+                .orElse(Pages.RESULT_PAGE_SIZE);
     this.onPages = status.pages().isEmpty() ? 0 : status.failedPages() * perPage;
     Set<String> awaiting = new HashSet<>(status.awaiting());
     int latest = 0;
@@ -62,14 +76,20 @@ final class FailedHosts {
       // A rollout started before amble kept pages lists every host here: only those that did not
       // make it are listed.
       if (!awaiting.contains(e.getKey()) && e.getValue().outcome().isListed()) {
-        tail.add(new Line(e.getKey(), e.getValue().outcome().word(), e.getValue().reason(), 0, false));
+        tail.add(
+            new Line(e.getKey(), e.getValue().outcome().word(), e.getValue().reason(), 0, false));
         latest++;
       }
     }
     for (String host : status.awaiting()) {
       HostResult r = status.results().get(host);
       tail.add(
-          new Line(host, r == null ? Outcome.FAILED.word() : r.outcome().word(), r == null ? "" : r.reason(), 0, true));
+          new Line(
+              host,
+              r == null ? Outcome.FAILED.word() : r.outcome().word(),
+              r == null ? "" : r.reason(),
+              0,
+              true));
     }
     this.unlisted = Math.max(0, status.failedTotal() - onPages - latest);
   }
@@ -114,7 +134,9 @@ final class FailedHosts {
     }
     int p = index / perPage;
     int at = index % perPage;
-    return failedPage(p).filter(page -> at < page.lines().size()).map(page -> line(page.lines().get(at)));
+    return failedPage(p)
+        .filter(page -> at < page.lines().size())
+        .map(page -> line(page.lines().get(at)));
   }
 
   private Optional<Page> failedPage(int p) {

@@ -1,12 +1,12 @@
 package dev.amble.cli;
 
-import dev.amble.temporal.Executions;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.amble.health.HealthCheckAnswer;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
-import dev.amble.health.HealthCheckAnswer;
 import dev.amble.rollout.RolloutRequest;
+import dev.amble.temporal.Executions;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -82,7 +82,9 @@ record HostWalk(
     DescribeWorkflowExecutionResponse described = found.get();
     String runId = described.getWorkflowExecutionInfo().getExecution().getRunId();
     List<HistoryEvent> events = Executions.allEvents(client, id, runId);
-    return Optional.of(new Reader(client.getOptions().getDataConverter(), workspace, host, id, runId, described).read(events));
+    return Optional.of(
+        new Reader(client.getOptions().getDataConverter(), workspace, host, id, runId, described)
+            .read(events));
   }
 
   /** Reads the events of one run of a host workflow into a walk. */
@@ -93,11 +95,19 @@ record HostWalk(
     private final String id;
     private final String runId;
     private final DescribeWorkflowExecutionResponse described;
+
     /** Steps by their scheduled event's ID, in order. */
     private final Map<Long, Draft> steps = new LinkedHashMap<>();
+
     private boolean finished;
 
-    Reader(DataConverter converter, String workspace, String host, String id, String runId, DescribeWorkflowExecutionResponse described) {
+    Reader(
+        DataConverter converter,
+        String workspace,
+        String host,
+        String id,
+        String runId,
+        DescribeWorkflowExecutionResponse described) {
       this.converter = converter;
       this.workspace = workspace;
       this.host = host;
@@ -129,7 +139,8 @@ record HostWalk(
       for (HistoryEvent e : events) {
         if (e.hasWorkflowExecutionStartedEventAttributes()) {
           started = time(e);
-          Optional<JsonNode> input = json(e.getWorkflowExecutionStartedEventAttributes().getInput());
+          Optional<JsonNode> input =
+              json(e.getWorkflowExecutionStartedEventAttributes().getInput());
           rollout = input.map(n -> n.path("rollout").asText("")).orElse("");
           wave = input.map(n -> n.path("wave").asInt(0)).orElse(0);
         } else if (e.hasActivityTaskScheduledEventAttributes()) {
@@ -140,39 +151,50 @@ record HostWalk(
           steps.put(e.getEventId(), d);
         } else if (e.hasActivityTaskStartedEventAttributes()) {
           var a = e.getActivityTaskStartedEventAttributes();
-          step(a.getScheduledEventId()).ifPresent(d -> {
-            d.started = time(e);
-            d.worker = a.getIdentity();
-            d.attempt = Math.max(1, a.getAttempt());
-            d.result = "running";
-          });
+          step(a.getScheduledEventId())
+              .ifPresent(
+                  d -> {
+                    d.started = time(e);
+                    d.worker = a.getIdentity();
+                    d.attempt = Math.max(1, a.getAttempt());
+                    d.result = "running";
+                  });
         } else if (e.hasActivityTaskCompletedEventAttributes()) {
           var a = e.getActivityTaskCompletedEventAttributes();
-          step(a.getScheduledEventId()).ifPresent(d -> {
-            d.ended = time(e);
-            completed(d, a.getResult());
-          });
+          step(a.getScheduledEventId())
+              .ifPresent(
+                  d -> {
+                    d.ended = time(e);
+                    completed(d, a.getResult());
+                  });
         } else if (e.hasActivityTaskFailedEventAttributes()) {
           var a = e.getActivityTaskFailedEventAttributes();
-          step(a.getScheduledEventId()).ifPresent(d -> {
-            d.ended = time(e);
-            d.result = "worker fault: " + CloseEvent.message(a.getFailure());
-          });
+          step(a.getScheduledEventId())
+              .ifPresent(
+                  d -> {
+                    d.ended = time(e);
+                    d.result = "worker fault: " + CloseEvent.message(a.getFailure());
+                  });
         } else if (e.hasActivityTaskTimedOutEventAttributes()) {
           var a = e.getActivityTaskTimedOutEventAttributes();
-          step(a.getScheduledEventId()).ifPresent(d -> {
-            d.ended = time(e);
-            d.result = "timed out: " + CloseEvent.message(a.getFailure());
-          });
+          step(a.getScheduledEventId())
+              .ifPresent(
+                  d -> {
+                    d.ended = time(e);
+                    d.result = "timed out: " + CloseEvent.message(a.getFailure());
+                  });
         } else if (e.hasActivityTaskCanceledEventAttributes()) {
           var a = e.getActivityTaskCanceledEventAttributes();
-          step(a.getScheduledEventId()).ifPresent(d -> {
-            d.ended = time(e);
-            d.result = "cancelled";
-          });
+          step(a.getScheduledEventId())
+              .ifPresent(
+                  d -> {
+                    d.ended = time(e);
+                    d.result = "cancelled";
+                  });
         } else if (e.hasWorkflowExecutionCompletedEventAttributes()) {
           Optional<HostOutcome> o =
-              decode(e.getWorkflowExecutionCompletedEventAttributes().getResult(), HostOutcome.class);
+              decode(
+                  e.getWorkflowExecutionCompletedEventAttributes().getResult(), HostOutcome.class);
           outcome = o.map(h -> h.outcome().word()).orElse("completed");
           reason = o.map(HostOutcome::reason).orElse("");
           log = o.map(HostOutcome::log).orElse("");
@@ -228,7 +250,9 @@ record HostWalk(
           if (d.ended == null && d.activity.equals(p.getActivityType().getName())) {
             d.attempt = Math.max(1, p.getAttempt());
             if (p.hasLastStartedTime()) {
-              d.started = Instant.ofEpochSecond(p.getLastStartedTime().getSeconds(), p.getLastStartedTime().getNanos());
+              d.started =
+                  Instant.ofEpochSecond(
+                      p.getLastStartedTime().getSeconds(), p.getLastStartedTime().getNanos());
               d.worker = p.getLastWorkerIdentity();
               d.result = "running" + (d.attempt > 1 ? " (attempt " + d.attempt + ")" : "");
             }
@@ -255,11 +279,22 @@ record HostWalk(
           return "finish";
         }
         case "RunJob", "runJob" -> {
-          JsonNode step = input.map(n -> n.path("step")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
-          return (step.path("exit").asBoolean(false) ? "exit job " : "job ") + step.path("job").path("name").asText("?");
+          JsonNode step =
+              input
+                  .map(n -> n.path("step"))
+                  .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+          return (step.path("exit").asBoolean(false) ? "exit job " : "job ")
+              + step.path("job").path("name").asText("?");
         }
         case "Check", "check" -> {
-          String healthCheck = input.map(n -> (n.has("healthCheck") ? n.path("healthCheck") : n.path("gate")).path("name").asText("?")).orElse("?");
+          String healthCheck =
+              input
+                  .map(
+                      n ->
+                          (n.has("healthCheck") ? n.path("healthCheck") : n.path("gate"))
+                              .path("name")
+                              .asText("?"))
+                  .orElse("?");
           return (finished ? "post-check " : "pre-check ") + healthCheck;
         }
         default -> {
@@ -271,20 +306,29 @@ record HostWalk(
     private void completed(Draft d, Payloads result) {
       switch (d.activity) {
         case "PrepareHost", "prepareHost" ->
-            decode(result, Preparation.class).ifPresent(p -> {
-              d.ok = p.run().ok();
-              d.result = p.run().ok() ? "ok" : p.run().describe();
-            });
+            decode(result, Preparation.class)
+                .ifPresent(
+                    p -> {
+                      d.ok = p.run().ok();
+                      d.result = p.run().ok() ? "ok" : p.run().describe();
+                    });
         case "RunJob", "runJob", "FinishHost", "finishHost" ->
-            decode(result, RunResult.class).ifPresent(r -> {
-              d.ok = r.ok();
-              d.result = r.ok() ? (r.changed() > 0 ? "ok, " + r.changed() + " changed" : "ok") : r.describe();
-            });
+            decode(result, RunResult.class)
+                .ifPresent(
+                    r -> {
+                      d.ok = r.ok();
+                      d.result =
+                          r.ok()
+                              ? (r.changed() > 0 ? "ok, " + r.changed() + " changed" : "ok")
+                              : r.describe();
+                    });
         case "Check", "check" ->
-            decode(result, HealthCheckAnswer.class).ifPresent(c -> {
-              d.ok = c.passed();
-              d.result = c.passed() ? "passed" : "failed: " + c.message();
-            });
+            decode(result, HealthCheckAnswer.class)
+                .ifPresent(
+                    c -> {
+                      d.ok = c.passed();
+                      d.result = c.passed() ? "passed" : "failed: " + c.message();
+                    });
         default -> {
           d.ok = true;
           d.result = "completed";

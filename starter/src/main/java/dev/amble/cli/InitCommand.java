@@ -7,7 +7,6 @@ import dev.amble.ansible.ProcessRunner;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +26,11 @@ import picocli.CommandLine.Option;
           + " on the hosts. Runs here, not through Temporal; run it again at any time.",
       ""
     },
-    footer = {"", "Exit codes: 0 every host gathered; 1 some hosts could not be gathered; 2 bad input.", ""})
+    footer = {
+      "",
+      "Exit codes: 0 every host gathered; 1 some hosts could not be gathered; 2 bad input.",
+      ""
+    })
 final class InitCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +39,11 @@ final class InitCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin LimitOption limit;
 
   /** No short -f: that is amble's own -f FILE, which goes before the command. */
-  @Option(names = "--forks", paramLabel = "N", defaultValue = "20", description = "Hosts gathered at once. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--forks",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Hosts gathered at once. Default: ${DEFAULT-VALUE}.")
   int forks;
 
   @Mixin BecomePasswordOptions become;
@@ -49,28 +56,38 @@ final class InitCommand implements Callable<Integer> {
     if (forks < 1) {
       throw Exit.badInput("amble: --forks must be at least 1");
     }
-    ProcessRunner runner = new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env());
+    ProcessRunner runner =
+        new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env());
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("Gathering facts for workspace %s (hosts \"%s\"%s), %d at a time ...%n",
-        ws, d.workspace().hostPattern(), limit.get().isEmpty() ? "" : ", limit \"" + limit.pattern + "\"", forks);
+    out.printf(
+        "Gathering facts for workspace %s (hosts \"%s\"%s), %d at a time ...%n",
+        ws,
+        d.workspace().hostPattern(),
+        limit.get().isEmpty() ? "" : ", limit \"" + limit.pattern + "\"",
+        forks);
     out.flush();
     InitResult result;
     try {
       result =
-          new FactGathering(runner).gather(new InitRequest(d.workspace(), d.folder(), limit.get(), forks));
+          new FactGathering(runner)
+              .gather(new InitRequest(d.workspace(), d.folder(), limit.get(), forks));
     } catch (AnsibleException e) {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }
     if (result.hosts() == 0) {
-      throw Exit.badInput("amble: " + d.workspace().noHostsMatch(limit.get()) + "; see " + result.log());
+      throw Exit.badInput(
+          "amble: " + d.workspace().noHostsMatch(limit.get()) + "; see " + result.log());
     }
     for (InitResult.HostProblem p : result.problems()) {
-      out.printf("  %s  %s: %s%n", p.host(), p.unreachable() ? "unreachable" : "failed", p.message());
+      out.printf(
+          "  %s  %s: %s%n", p.host(), p.unreachable() ? "unreachable" : "failed", p.message());
     }
     if (result.unlisted() > 0) {
       out.printf("  ... and %d more; see %s%n", result.unlisted(), result.log());
     }
-    out.printf("Facts gathered for %d of %d hosts. Log: %s%n", result.gathered(), result.hosts(), result.log());
+    out.printf(
+        "Facts gathered for %d of %d hosts. Log: %s%n",
+        result.gathered(), result.hosts(), result.log());
     return result.gathered() == result.hosts() ? ExitCode.OK : ExitCode.ROLLOUT_FAILED;
   }
 }

@@ -8,7 +8,8 @@ final class LimitOption {
   @Option(
       names = {"-l", "--limit"},
       paramLabel = "PATTERN",
-      description = "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
+      description =
+          "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
   String pattern;
 
   Optional<String> get() {

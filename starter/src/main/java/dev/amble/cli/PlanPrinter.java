@@ -41,7 +41,8 @@ final class PlanPrinter {
         plan.workflow(),
         plan.hostPattern(),
         plan.limit().map(l -> " limited to \"" + l + "\"").orElse(""),
-        plan.sortOrder().word() + (plan.sortOrder().word().equals("shuffle") ? " (seed " + plan.seed() + ")" : ""));
+        plan.sortOrder().word()
+            + (plan.sortOrder().word().equals("shuffle") ? " (seed " + plan.seed() + ")" : ""));
     for (String line : Strategies.describe(plan.strategy())) {
       out.printf("  %s%n", line);
     }
@@ -56,7 +57,10 @@ final class PlanPrinter {
         reason = reason.isEmpty() ? h.note() : reason + "; " + h.note();
       }
       String wave = waves.get(i) == 0 ? "" : Integer.toString(waves.get(i));
-      out.println(String.format("%-" + width + "s  %-8s %-4s %s", h.host(), h.decision().word(), wave, reason).stripTrailing());
+      out.println(
+          String.format(
+                  "%-" + width + "s  %-8s %-4s %s", h.host(), h.decision().word(), wave, reason)
+              .stripTrailing());
       out.flush();
     }
     out.println();

@@ -29,7 +29,9 @@ final class ReleaseCommand implements Callable<Integer> {
   @Mixin WorkspaceOption workspace;
   @Mixin TemporalOptions temporal;
 
-  @Option(names = "--skip-failed", description = "Leave the failed hosts failed and go on with the others.")
+  @Option(
+      names = "--skip-failed",
+      description = "Leave the failed hosts failed and go on with the others.")
   boolean skipFailed;
 
   @Override
@@ -50,7 +52,9 @@ final class ReleaseCommand implements Callable<Integer> {
       } catch (WorkflowUpdateException e) {
         throw Exit.badInput("amble: refused: " + Failures.oneLine(e));
       }
-      spec.commandLine().getOut().printf("Released rollout of %s.%s%n", ws, walked(before.awaiting()));
+      spec.commandLine()
+          .getOut()
+          .printf("Released rollout of %s.%s%n", ws, walked(before.awaiting()));
       return ExitCode.OK;
     }
   }
@@ -59,12 +63,14 @@ final class ReleaseCommand implements Callable<Integer> {
    * No worker can take the update: the release goes as a signal, refused here as the update would
    * be when the rollout last recorded that it is not caught.
    */
-  private int signal(String ws, TemporalSession session, ReleaseRequest request, Rollouts.NoWorker e) {
+  private int signal(
+      String ws, TemporalSession session, ReleaseRequest request, Rollouts.NoWorker e) {
     e.summary
         .filter(s -> !s.caught().caught())
         .ifPresent(
             s -> {
-              throw Exit.badInput("amble: refused: the rollout is not caught (phase " + s.phase() + ")");
+              throw Exit.badInput(
+                  "amble: refused: the rollout is not caught (phase " + s.phase() + ")");
             });
     Rollouts.stub(session.client, ws).releaseSignal(request);
     Rollouts.sentAsSignal(
@@ -82,6 +88,8 @@ final class ReleaseCommand implements Callable<Integer> {
     if (awaiting.isEmpty()) {
       return "";
     }
-    return (skipFailed ? " Left failed: " : " Walking again first: ") + String.join(", ", awaiting) + ".";
+    return (skipFailed ? " Left failed: " : " Walking again first: ")
+        + String.join(", ", awaiting)
+        + ".";
   }
 }

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** What run and check do: start the workspace's rollout ({@link RolloutStarter}), then follow it. */
+/**
+ * What run and check do: start the workspace's rollout ({@link RolloutStarter}), then follow it.
+ */
 final class RolloutLauncher {
   private RolloutLauncher() {}
 
@@ -33,7 +35,9 @@ final class RolloutLauncher {
     return launch(amble, ws, options, temporal, check, password, spec.commandLine().getOut(), err);
   }
 
-  /** Starts the rollout of the workspace and, unless detached, follows it; returns the exit code. */
+  /**
+   * Starts the rollout of the workspace and, unless detached, follows it; returns the exit code.
+   */
   static int launch(
       Amble amble,
       String workspace,
@@ -46,7 +50,8 @@ final class RolloutLauncher {
       throws InterruptedException {
     Definition d = options.definition(amble.amblefile().definition(workspace));
     try (TemporalSession session =
-        TemporalSession.open(amble, temporal, options.embedded, options.embeddedPort(), become, err)) {
+        TemporalSession.open(
+            amble, temporal, options.embedded, options.embeddedPort(), become, err)) {
       WorkflowExecution started =
           new RolloutStarter(session, out, err).start(workspace, d, options, check);
       if (options.detach) {

@@ -1,10 +1,10 @@
 package dev.amble.cli;
 
-import dev.amble.temporal.Executions;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.Pages;
 import dev.amble.pages.TemporalPages;
+import dev.amble.temporal.Executions;
 import io.temporal.client.WorkflowClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,9 @@ final class RolloutPages {
   private final TemporalPages store;
   private final String prefix;
 
-  /** @param prefix the pages' prefix, as the rollout's status gives it (empty: it keeps none) */
+  /**
+   * @param prefix the pages' prefix, as the rollout's status gives it (empty: it keeps none)
+   */
   RolloutPages(WorkflowClient client, String taskQueue, String prefix) {
     this.client = client;
     this.store = new TemporalPages(client, taskQueue);
@@ -43,7 +45,8 @@ final class RolloutPages {
       }
       Optional<Page> page = first;
       for (int i = 1; page.isPresent(); i++) {
-        Optional<PageLine> line = page.get().lines().stream().filter(l -> l.host().equals(host)).findFirst();
+        Optional<PageLine> line =
+            page.get().lines().stream().filter(l -> l.host().equals(host)).findFirst();
         if (line.isPresent()) {
           return line;
         }
@@ -55,8 +58,8 @@ final class RolloutPages {
   }
 
   /**
-   * Terminates every page of the rollout that is still open: the failed pages, and the plan's
-   * walk and skipped pages of each planning attempt. Returns the IDs it terminated.
+   * Terminates every page of the rollout that is still open: the failed pages, and the plan's walk
+   * and skipped pages of each planning attempt. Returns the IDs it terminated.
    */
   List<String> terminate(int failedPages, String reason) {
     List<String> ended = new ArrayList<>();

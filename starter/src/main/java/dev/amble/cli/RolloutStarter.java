@@ -51,7 +51,8 @@ final class RolloutStarter {
         WorkflowOptions.newBuilder()
             .setWorkflowId(RolloutRequest.workflowId(workspace))
             .setTaskQueue(session.taskQueue)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setStaticSummary(Descriptions.rolloutSummary(request))
             .setStaticDetails(Descriptions.rolloutDetails(request));
@@ -84,21 +85,27 @@ final class RolloutStarter {
         check ? "Check" : "Rollout",
         workspace,
         d.workflow().name(),
-        d.workspace().sortOrder().word() + (d.workspace().sortOrder() == SortOrder.SHUFFLE ? " (seed " + request.seed() + ")" : ""),
+        d.workspace().sortOrder().word()
+            + (d.workspace().sortOrder() == SortOrder.SHUFFLE
+                ? " (seed " + request.seed() + ")"
+                : ""),
         request.concurrency(),
         options.limit.get().isEmpty() ? "" : ", limited to \"" + options.limit.pattern + "\"",
         session.address,
         started.getWorkflowId(),
         started.getRunId());
     out.flush();
-    session.missingSearchAttributes.filter(m -> !m.isEmpty()).ifPresent(missing -> {
-      err.printf(
-          "amble: namespace %s lacks amble's search attributes %s (Keyword), so the Web UI cannot filter"
-              + " this rollout's workflows: see the README (`amble server` adds them to its own server).%n",
-          client.getOptions().getNamespace(),
-          String.join(", ", missing));
-      err.flush();
-    });
+    session
+        .missingSearchAttributes
+        .filter(m -> !m.isEmpty())
+        .ifPresent(
+            missing -> {
+              err.printf(
+                  "amble: namespace %s lacks amble's search attributes %s (Keyword), so the Web UI cannot filter"
+                      + " this rollout's workflows: see the README (`amble server` adds them to its own server).%n",
+                  client.getOptions().getNamespace(), String.join(", ", missing));
+              err.flush();
+            });
     if (!session.isEmbedded() && !Rollouts.workerPolling(client, session.taskQueue)) {
       err.printf(
           "amble: no worker polls task queue %s: the rollout waits until one starts (`amble worker`).%n",

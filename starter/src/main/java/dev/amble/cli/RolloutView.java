@@ -15,26 +15,30 @@ import java.util.Optional;
  * A rollout as {@code amble status} shows it: its status, where that was read from, and, once its
  * run closed other than by completing (cancelled, terminated, failed, timed out), how it closed.
  *
- * @param source {@code worker} (a query), {@code result} (the completed rollout's result) or
- *     {@code memo} (what the rollout last recorded, when no worker answers)
+ * @param source {@code worker} (a query), {@code result} (the completed rollout's result) or {@code
+ *     memo} (what the rollout last recorded, when no worker answers)
  */
 record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> closed) {
 
   /**
-   * The rollout now. While it runs with no worker to answer, {@link Rollouts.NoWorker} carries
-   * what it last recorded (see {@link Rollouts#status}).
+   * The rollout now. While it runs with no worker to answer, {@link Rollouts.NoWorker} carries what
+   * it last recorded (see {@link Rollouts#status}).
    */
-  static RolloutView read(WorkflowClient client, String workspace, Rollouts.Found found, String address) {
+  static RolloutView read(
+      WorkflowClient client, String workspace, Rollouts.Found found, String address) {
     if (found.running()) {
-      return new RolloutView(Rollouts.status(client, workspace, found, address), "worker", Optional.empty());
+      return new RolloutView(
+          Rollouts.status(client, workspace, found, address), "worker", Optional.empty());
     }
     if (found.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-      return new RolloutView(Rollouts.status(client, workspace, found, address), "result", Optional.empty());
+      return new RolloutView(
+          Rollouts.status(client, workspace, found, address), "result", Optional.empty());
     }
     Optional<CloseEvent> closed = CloseEvent.read(client, found.workflowId(), found.runId());
     if (Rollouts.noWorker(client, found, address).isEmpty()) {
       try {
-        // A worker answers a query of a closed rollout by replaying its history: every host it lists.
+        // A worker answers a query of a closed rollout by replaying its history: every host it
+        // lists.
         RolloutStatus queried =
             Rollouts.untyped(client, found).query("status", RolloutStatus.class);
         return new RolloutView(queried, "worker", closed);
@@ -49,7 +53,9 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
     return new RolloutView(recorded, "memo", closed);
   }
 
-  /** A status from the memo's summary: no host's reason (the failed pages have them), no steering. */
+  /**
+   * A status from the memo's summary: no host's reason (the failed pages have them), no steering.
+   */
   static RolloutStatus fromSummary(RolloutSummary s) {
     return new RolloutStatus(
         s.workspace(),
@@ -78,13 +84,32 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
   /** A rollout that has recorded nothing yet: it has not begun planning. */
   static RolloutStatus nothingRecorded(String workspace, Rollouts.Found found) {
     return new RolloutStatus(
-        workspace, "", found.runId(), false, "", Phase.PLANNING.word(), 0, Map.of(), 0, List.of(), Map.of(),
-        List.of(), Caught.NO, List.of(), 0, Progress.NONE, 0, "", "", 0, 0);
+        workspace,
+        "",
+        found.runId(),
+        false,
+        "",
+        Phase.PLANNING.word(),
+        0,
+        Map.of(),
+        0,
+        List.of(),
+        Map.of(),
+        List.of(),
+        Caught.NO,
+        List.of(),
+        0,
+        Progress.NONE,
+        0,
+        "",
+        "",
+        0,
+        0);
   }
 
   /**
-   * The phase to show: the rollout's own once it said it ended (done, aborted, cancelled), else
-   * how Temporal closed it (terminated, failed, timed out, cancelled).
+   * The phase to show: the rollout's own once it said it ended (done, aborted, cancelled), else how
+   * Temporal closed it (terminated, failed, timed out, cancelled).
    */
   String phase() {
     if (closed.isPresent() && !status.done()) {
@@ -93,7 +118,10 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
     return status.phase();
   }
 
-  /** Why it ended, in one line: the rollout's own words, else how Temporal closed it; empty while it runs. */
+  /**
+   * Why it ended, in one line: the rollout's own words, else how Temporal closed it; empty while it
+   * runs.
+   */
   String ended() {
     if (!status.ended().isEmpty()) {
       return status.ended();
@@ -101,7 +129,10 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
     return closed.map(CloseEvent::describe).orElse("");
   }
 
-  /** Whether it ended (or runs) with nothing to answer for: not caught, no failed host, not cut short. */
+  /**
+   * Whether it ended (or runs) with nothing to answer for: not caught, no failed host, not cut
+   * short.
+   */
   boolean ok() {
     Phase p = Phase.of(status.phase());
     boolean cutShort = closed.isPresent() || p == Phase.ABORTED || p == Phase.CANCELLED;

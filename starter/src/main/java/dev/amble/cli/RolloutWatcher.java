@@ -1,7 +1,7 @@
 package dev.amble.cli;
 
-import dev.amble.host.Outcome;
 import dev.amble.failure.Failures;
+import dev.amble.host.Outcome;
 import dev.amble.rollout.HostResult;
 import dev.amble.rollout.Phase;
 import dev.amble.rollout.RolloutStatus;
@@ -68,13 +68,13 @@ final class RolloutWatcher {
     return new Thread(
         () -> {
           if (embedded) {
-            err.printf("%namble: stopped; the embedded server and its rollout end with this command.%n");
+            err.printf(
+                "%namble: stopped; the embedded server and its rollout end with this command.%n");
           } else {
             err.printf(
                 "%namble: detached; the rollout goes on. Follow it with `amble status --watch -w %s`,"
                     + " pause it with `amble catch -w %s`.%n",
-                workspace,
-                workspace);
+                workspace, workspace);
           }
           err.flush();
         });
@@ -100,7 +100,8 @@ final class RolloutWatcher {
         if (result.isDone()) {
           try {
             s = result.join();
-          } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+          } catch (java.util.concurrent.CompletionException
+              | java.util.concurrent.CancellationException e) {
             if (bar != null) {
               bar.close();
               bar = null;
@@ -145,13 +146,21 @@ final class RolloutWatcher {
         var progress = s.progress();
         if (progress.waves() > 1 && progress.wave() > waveShown) {
           waveShown = progress.wave();
-          int size = waveShown <= progress.waveSizes().size() ? progress.waveSizes().get(waveShown - 1) : 0;
-          out.printf("wave %d of %d (%d host%s)%n", waveShown, progress.waves(), size, size == 1 ? "" : "s");
+          int size =
+              waveShown <= progress.waveSizes().size()
+                  ? progress.waveSizes().get(waveShown - 1)
+                  : 0;
+          out.printf(
+              "wave %d of %d (%d host%s)%n",
+              waveShown, progress.waves(), size, size == 1 ? "" : "s");
           out.flush();
         }
         if (bar != null) {
           bar.stepTo(done(s));
-          bar.setExtraMessage(s.inProgress().isEmpty() ? s.phase() : "walking " + String.join(", ", s.inProgress()));
+          bar.setExtraMessage(
+              s.inProgress().isEmpty()
+                  ? s.phase()
+                  : "walking " + String.join(", ", s.inProgress()));
         }
         if (s.done()) {
           if (bar != null) {
@@ -178,7 +187,9 @@ final class RolloutWatcher {
             caughtShown = true;
           }
           if (!stayWhenCaught) {
-            err.printf("  The rollout waits, caught. Follow it with `amble status --watch -w %s`.%n", workspace);
+            err.printf(
+                "  The rollout waits, caught. Follow it with `amble status --watch -w %s`.%n",
+                workspace);
             err.flush();
             return ExitCode.ROLLOUT_FAILED;
           }
@@ -195,13 +206,17 @@ final class RolloutWatcher {
   }
 
   /**
-   * The end as the rollout told it: "Done: 3 succeeded, in 12s.", or "Cancelled: ..." and
-   * "Aborted: ..." with why. Exit code 0 only when it is done and no host failed.
+   * The end as the rollout told it: "Done: 3 succeeded, in 12s.", or "Cancelled: ..." and "Aborted:
+   * ..." with why. Exit code 0 only when it is done and no host failed.
    */
   private int ended(RolloutStatus s, Instant start) {
     Phase phase = Phase.of(s.phase());
     String word = phase == Phase.DONE ? "Done" : phase == Phase.CANCELLED ? "Cancelled" : "Aborted";
-    out.printf("%s: %s, in %s.%n", word, StatusPrinter.counts(s), StatusPrinter.took(Duration.between(start, Instant.now()).toMillis()));
+    out.printf(
+        "%s: %s, in %s.%n",
+        word,
+        StatusPrinter.counts(s),
+        StatusPrinter.took(Duration.between(start, Instant.now()).toMillis()));
     if (phase != Phase.DONE && !s.ended().isEmpty()) {
       out.printf("  %s%n", s.ended());
     }

@@ -1,11 +1,11 @@
 package dev.amble.cli;
 
-import dev.amble.temporal.Executions;
 import dev.amble.failure.Failures;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
+import dev.amble.temporal.Executions;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -23,7 +23,12 @@ final class Rollouts {
   private Rollouts() {}
 
   /** The latest rollout of a workspace, as Temporal describes it (the task queue it runs on). */
-  record Found(String workflowId, String runId, WorkflowExecutionStatus status, Instant started, String taskQueue) {
+  record Found(
+      String workflowId,
+      String runId,
+      WorkflowExecutionStatus status,
+      Instant started,
+      String taskQueue) {
     boolean running() {
       return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     }
@@ -35,7 +40,12 @@ final class Rollouts {
 
   /** "running", "completed", "timed out", ... for a workflow run's status. */
   static String statusWord(WorkflowExecutionStatus status) {
-    String word = status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    String word =
+        status
+            .name()
+            .replace("WORKFLOW_EXECUTION_STATUS_", "")
+            .toLowerCase(java.util.Locale.ROOT)
+            .replace('_', ' ');
     return word.equals("canceled") ? "cancelled" : word;
   }
 
@@ -71,7 +81,11 @@ final class Rollouts {
     Found found = require(client, workspace);
     if (!found.running()) {
       throw Exit.badInput(
-          "amble: the last rollout of workspace " + workspace + " is not running (" + found.statusWord() + ")");
+          "amble: the last rollout of workspace "
+              + workspace
+              + " is not running ("
+              + found.statusWord()
+              + ")");
     }
     return found;
   }
@@ -86,7 +100,8 @@ final class Rollouts {
    * NoWorker} carries the summary the rollout keeps in its memo, at once rather than after a
    * query's timeout.
    */
-  static RolloutStatus status(WorkflowClient client, String workspace, Found found, String address) {
+  static RolloutStatus status(
+      WorkflowClient client, String workspace, Found found, String address) {
     if (found.running()) {
       Optional<String> none = noWorker(client, found, address);
       if (none.isPresent()) {
@@ -94,37 +109,56 @@ final class Rollouts {
       }
       try {
         return stub(client, workspace).status();
-      } catch (io.temporal.client.WorkflowQueryException | io.temporal.client.WorkflowServiceException e) {
+      } catch (io.temporal.client.WorkflowQueryException
+          | io.temporal.client.WorkflowServiceException e) {
         throw new NoWorker(
-            summary(client, found), "no worker answered (" + Failures.oneLine(e) + "): check that `amble worker` runs");
+            summary(client, found),
+            "no worker answered (" + Failures.oneLine(e) + "): check that `amble worker` runs");
       }
     }
     if (found.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-      return client.newUntypedWorkflowStub(found.workflowId(), Optional.of(found.runId()), Optional.empty())
+      return client
+          .newUntypedWorkflowStub(found.workflowId(), Optional.of(found.runId()), Optional.empty())
           .getResult(RolloutStatus.class);
     }
     throw new Exit(
         ExitCode.ROLLOUT_FAILED,
-        "amble: the last rollout of workspace " + workspace + " ended " + found.statusWord() + " (" + found.workflowId() + ", run " + found.runId() + ")");
+        "amble: the last rollout of workspace "
+            + workspace
+            + " ended "
+            + found.statusWord()
+            + " ("
+            + found.workflowId()
+            + ", run "
+            + found.runId()
+            + ")");
   }
 
   /**
-   * Why no worker can act on the running rollout now (none polls its task queue), for the
-   * operator; empty when one does, or when the server cannot tell.
+   * Why no worker can act on the running rollout now (none polls its task queue), for the operator;
+   * empty when one does, or when the server cannot tell.
    */
   static Optional<String> noWorker(WorkflowClient client, Found found, String address) {
     if (workerPolling(client, found.taskQueue())) {
       return Optional.empty();
     }
-    return Optional.of("no worker polls task queue " + found.taskQueue() + " at " + address + ": start `amble worker`");
+    return Optional.of(
+        "no worker polls task queue "
+            + found.taskQueue()
+            + " at "
+            + address
+            + ": start `amble worker`");
   }
 
   /**
    * What catch and release say when no worker can take their update (it would wait for one): they
    * sent the signal instead, which the rollout keeps in its history until a worker applies it.
    */
-  static void sentAsSignal(PrintWriter out, PrintWriter err, String what, String workspace, String why, String more) {
-    out.printf("%s of the rollout of %s sent: it takes effect when a worker runs.%s%n", what, workspace, more);
+  static void sentAsSignal(
+      PrintWriter out, PrintWriter err, String what, String workspace, String why, String more) {
+    out.printf(
+        "%s of the rollout of %s sent: it takes effect when a worker runs.%s%n",
+        what, workspace, more);
     out.flush();
     err.printf("amble: %s.%n", why);
     err.flush();
@@ -136,7 +170,10 @@ final class Rollouts {
         .flatMap(
             d ->
                 Optional.ofNullable(
-                    d.getWorkflowExecutionInfo().getMemo().getFieldsMap().get(RolloutSummary.MEMO_KEY)))
+                    d.getWorkflowExecutionInfo()
+                        .getMemo()
+                        .getFieldsMap()
+                        .get(RolloutSummary.MEMO_KEY)))
         .map(
             payload ->
                 client

@@ -1,10 +1,10 @@
 package dev.amble.cli;
 
-import dev.amble.worker.LocalTemporal;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.OverrideException;
 import dev.amble.amblefile.RunOverrides;
 import dev.amble.rollout.RolloutRequest;
+import dev.amble.worker.LocalTemporal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The options of run and check: which hosts, how (overrides of the workspace's Amblefile keys,
- * read by the Amblefile's rules), and how this command starts and follows the rollout.
+ * The options of run and check: which hosts, how (overrides of the workspace's Amblefile keys, read
+ * by the Amblefile's rules), and how this command starts and follows the rollout.
  */
 final class RunOptions {
   @Mixin LimitOption limit = new LimitOption();
@@ -26,53 +26,71 @@ final class RunOptions {
       description = "shuffle, ascending or descending. Default: the workspace's sort_order.")
   String sortOrder;
 
-  @Option(names = "--seed", paramLabel = "N", description = "Shuffle seed (see `amble plan --seed`). Default: random.")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Shuffle seed (see `amble plan --seed`). Default: random.")
   Long seed;
 
   @Option(
       names = "--concurrency",
       paramLabel = "N",
-      description = "Hosts walked at once (a sliding window, 1 to 1000). Default: the workspace's concurrency.")
+      description =
+          "Hosts walked at once (a sliding window, 1 to 1000). Default: the workspace's concurrency.")
   String concurrency;
 
   @Option(
       names = "--waves",
       paramLabel = "SIZES",
       split = ",",
-      description = "Wave sizes, e.g. 1,5,10%%,25%%: a canary, then growing waves, the last size repeating. Default: the workspace's waves.")
+      description =
+          "Wave sizes, e.g. 1,5,10%%,25%%: a canary, then growing waves, the last size repeating. Default: the workspace's waves.")
   List<String> waves;
 
   @Option(
       names = "--pause-between-waves",
       paramLabel = "DURATION",
-      description = "Wait between waves (90s, 10m, 1h), or `manual`: caught after each wave until released.")
+      description =
+          "Wait between waves (90s, 10m, 1h), or `manual`: caught after each wave until released.")
   String pause;
 
-  @Option(names = "--bake-time", paramLabel = "DURATION", description = "How long each finished wave bakes before its post-checks.")
+  @Option(
+      names = "--bake-time",
+      paramLabel = "DURATION",
+      description = "How long each finished wave bakes before its post-checks.")
   String bakeTime;
 
   @Option(
       names = "--max-failures",
       paramLabel = "N|P%",
-      description = "Failed hosts tolerated (a count, or a percentage of the walked hosts); one more catches the rollout. Default: the workspace's, 0.")
+      description =
+          "Failed hosts tolerated (a count, or a percentage of the walked hosts); one more catches the rollout. Default: the workspace's, 0.")
   String maxFailures;
 
-  @Option(names = "--max-failures-per-wave", paramLabel = "N|P%", description = "The same, within each wave.")
+  @Option(
+      names = "--max-failures-per-wave",
+      paramLabel = "N|P%",
+      description = "The same, within each wave.")
   String maxFailuresPerWave;
 
-  @Option(names = "--unreachable", paramLabel = "POLICY", description = "fail, skip or retry: how an unreachable host counts.")
+  @Option(
+      names = "--unreachable",
+      paramLabel = "POLICY",
+      description = "fail, skip or retry: how an unreachable host counts.")
   String unreachable;
 
   @Option(
       names = "--unreachable-attempts",
       paramLabel = "N",
-      description = "With retry: how many more times an unreachable host is tried (1 to 100). Default: the workspace's, 3.")
+      description =
+          "With retry: how many more times an unreachable host is tried (1 to 100). Default: the workspace's, 3.")
   String unreachableAttempts;
 
   @Option(
       names = "--unreachable-backoff",
       paramLabel = "DURATION",
-      description = "With retry: the wait before the first retry, doubling after each. Default: the workspace's, 30s.")
+      description =
+          "With retry: the wait before the first retry, doubling after each. Default: the workspace's, 30s.")
   String unreachableBackoff;
 
   @Option(names = "--stomp-locks", description = "Take hosts whose lock another workspace holds.")

@@ -32,10 +32,18 @@ import picocli.CommandLine.Parameters;
 final class ServerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "0..1", paramLabel = "ACTION", defaultValue = "start", description = "start, stop or status.")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "ACTION",
+      defaultValue = "start",
+      description = "start, stop or status.")
   String action;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".amble/server", description = "Database, logs and pid files. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = ".amble/server",
+      description = "Database, logs and pid files. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
   @Option(
@@ -62,17 +70,26 @@ final class ServerCommand implements Callable<Integer> {
       throw Exit.badInput("amble: server: " + e.getMessage());
     }
     LocalServer server =
-        new LocalServer(dataDir, LocalServer.defaultBin(amble.env()), spec.commandLine().getErr(), amble.env(), ports);
+        new LocalServer(
+            dataDir,
+            LocalServer.defaultBin(amble.env()),
+            spec.commandLine().getErr(),
+            amble.env(),
+            ports);
     try {
       switch (action) {
         case "start" -> server.start();
         case "stop" -> server.stop();
         case "status" -> {
           var s = server.status();
-          spec.commandLine().getOut().printf("Temporal server: %s%nWeb UI: %s%n", s.get("server"), s.get("ui"));
+          spec.commandLine()
+              .getOut()
+              .printf("Temporal server: %s%nWeb UI: %s%n", s.get("server"), s.get("ui"));
           return s.get("server").startsWith("running") ? ExitCode.OK : ExitCode.NO_TEMPORAL;
         }
-        default -> throw Exit.badInput("amble: server takes start, stop or status, not \"" + action + "\"");
+        default ->
+            throw Exit.badInput(
+                "amble: server takes start, stop or status, not \"" + action + "\"");
       }
     } catch (LocalServer.ServerException e) {
       throw new Exit(ExitCode.NO_TEMPORAL, "amble: " + e.getMessage());

@@ -59,19 +59,36 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin WorkspaceOption workspace;
   @Mixin TemporalOptions temporal;
 
-  @Option(names = "--watch", description = "Follow the rollout until it ends (Ctrl-C stops watching, not the rollout).")
+  @Option(
+      names = "--watch",
+      description = "Follow the rollout until it ends (Ctrl-C stops watching, not the rollout).")
   boolean watch;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Show this host's walk: its steps, their workers and times, its outcome.")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Show this host's walk: its steps, their workers and times, its outcome.")
   String host;
 
-  @Option(names = "--page", paramLabel = "K", defaultValue = "1", description = "Which page of failed hosts (from 1). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--page",
+      paramLabel = "K",
+      defaultValue = "1",
+      description = "Which page of failed hosts (from 1). Default: ${DEFAULT-VALUE}.")
   int page;
 
-  @Option(names = "--page-size", paramLabel = "N", defaultValue = "100", description = "Failed hosts on a page (1 to 10000). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--page-size",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Failed hosts on a page (1 to 10000). Default: ${DEFAULT-VALUE}.")
   int pageSize;
 
-  @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json. Default: ${DEFAULT-VALUE}.")
   PlanPrinter.Format output;
 
   @Override
@@ -92,16 +109,24 @@ final class StatusCommand implements Callable<Integer> {
       Rollouts.Found found = Rollouts.require(session.client, ws);
       if (watch && found.running()) {
         Rollouts.noWorker(session.client, found, session.address)
-            .ifPresent(why -> spec.commandLine().getErr().printf("amble: %s; watching until one does.%n", why));
-        return new RolloutWatcher(out, spec.commandLine().getErr(), System.console() != null, Duration.ofSeconds(2))
+            .ifPresent(
+                why ->
+                    spec.commandLine()
+                        .getErr()
+                        .printf("amble: %s; watching until one does.%n", why));
+        return new RolloutWatcher(
+                out, spec.commandLine().getErr(), System.console() != null, Duration.ofSeconds(2))
             .watch(session.client, ws, Rollouts.untyped(session.client, found), true);
       }
       RolloutView view;
       try {
         view = RolloutView.read(session.client, ws, found, session.address);
       } catch (Rollouts.NoWorker e) {
-        spec.commandLine().getErr().printf(
-            "amble: %s. This is what the rollout last recorded (its latest failed hosts need a worker).%n", e.getMessage());
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "amble: %s. This is what the rollout last recorded (its latest failed hosts need a worker).%n",
+                e.getMessage());
         spec.commandLine().getErr().flush();
         if (e.summary.isEmpty()) {
           if (output == PlanPrinter.Format.text) {
@@ -115,7 +140,8 @@ final class StatusCommand implements Callable<Integer> {
         view = new RolloutView(RolloutView.fromSummary(e.summary.get()), "memo", Optional.empty());
       }
       FailedHosts.Listing failed =
-          new FailedHosts(new TemporalPages(session.client, session.taskQueue), view.status()).page(page, pageSize);
+          new FailedHosts(new TemporalPages(session.client, session.taskQueue), view.status())
+              .page(page, pageSize);
       if (output == PlanPrinter.Format.json) {
         out.println(StatusPrinter.json(view, failed));
       } else {
@@ -141,11 +167,15 @@ final class StatusCommand implements Callable<Integer> {
     Optional<Rollouts.Found> rollout = Rollouts.find(session.client, ws);
     Optional<RolloutSummary> summary = rollout.flatMap(f -> Rollouts.summary(session.client, f));
     Optional<PageLine> skipped =
-        summary.flatMap(s -> new RolloutPages(session.client, session.taskQueue, s.pages()).skipped(host));
+        summary.flatMap(
+            s -> new RolloutPages(session.client, session.taskQueue, s.pages()).skipped(host));
     if (skipped.isPresent()) {
       String rolloutId = summary.get().rollout();
       if (output == PlanPrinter.Format.json) {
-        out.println(StatusPrinter.json(new NotWalked(ws, host, rolloutId, Outcome.SKIPPED.word(), skipped.get().reason())));
+        out.println(
+            StatusPrinter.json(
+                new NotWalked(
+                    ws, host, rolloutId, Outcome.SKIPPED.word(), skipped.get().reason())));
       } else {
         out.printf(
             "Host %s of workspace %s: not walked: the plan of rollout %s skipped it: %s%n",
@@ -162,7 +192,9 @@ final class StatusCommand implements Callable<Integer> {
             + " (no workflow "
             + RolloutRequest.hostWorkflowId(ws, host)
             + ")"
-            + (rollout.isPresent() ? "; the latest rollout did not walk it, nor did its plan skip it" : ""));
+            + (rollout.isPresent()
+                ? "; the latest rollout did not walk it, nor did its plan skip it"
+                : ""));
   }
 
   /** A host the plan skipped, as --output json gives it. */

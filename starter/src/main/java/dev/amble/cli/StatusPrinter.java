@@ -43,7 +43,8 @@ final class StatusPrinter {
   }
 
   static String hostLine(String host, HostResult r, int width) {
-    return String.format("  %-" + width + "s  %-11s %s", host, r.outcome().word(), r.reason()).stripTrailing();
+    return String.format("  %-" + width + "s  %-11s %s", host, r.outcome().word(), r.reason())
+        .stripTrailing();
   }
 
   static int width(RolloutStatus s) {
@@ -66,21 +67,20 @@ final class StatusPrinter {
     RolloutStatus s = view.status();
     if (s.startedBy().isEmpty()) {
       // It closed before it recorded anything.
-      out.printf("Rollout of workspace %s (run %s): %s%n", s.workspace(), s.rollout(), view.phase());
+      out.printf(
+          "Rollout of workspace %s (run %s): %s%n", s.workspace(), s.rollout(), view.phase());
     } else {
       out.printf(
           "Rollout of workspace %s (workflow %s%s), started by %s: %s%n",
-          s.workspace(),
-          s.workflow(),
-          s.dryRun() ? ", dry run" : "",
-          s.startedBy(),
-          view.phase());
+          s.workspace(), s.workflow(), s.dryRun() ? ", dry run" : "", s.startedBy(), view.phase());
     }
     if (!view.ended().isEmpty()) {
       out.printf("  ended: %s%n", view.ended());
     }
     if (view.ended().isEmpty()) {
-      out.printf("  %d hosts: %s; %d in progress, %d to go%n", s.total(), counts(s), s.inProgress().size(), s.remaining());
+      out.printf(
+          "  %d hosts: %s; %d in progress, %d to go%n",
+          s.total(), counts(s), s.inProgress().size(), s.remaining());
     } else {
       out.printf(
           "  %d hosts: %s%s; %d not walked%n",
@@ -101,15 +101,18 @@ final class StatusPrinter {
           "  failure budget: %d of %d used%s%n",
           p.failures(),
           p.maxFailures(),
-          p.maxWaveFailures() >= 0 ? ", this wave " + p.waveFailures() + " of " + p.maxWaveFailures() : "");
+          p.maxWaveFailures() >= 0
+              ? ", this wave " + p.waveFailures() + " of " + p.maxWaveFailures()
+              : "");
     }
     if (s.caught().caught() && !s.done() && view.closed().isEmpty()) {
-      out.printf("  CAUGHT since %s by %s: %s%n", s.caught().since(), s.caught().by(), s.caught().reason());
+      out.printf(
+          "  CAUGHT since %s by %s: %s%n",
+          s.caught().since(), s.caught().by(), s.caught().reason());
       if (!s.awaiting().isEmpty()) {
         out.printf(
             "  `amble release` walks %s again first; `amble release --skip-failed` leaves %s failed and moves on%n",
-            String.join(", ", s.awaiting()),
-            s.awaiting().size() == 1 ? "it" : "them");
+            String.join(", ", s.awaiting()), s.awaiting().size() == 1 ? "it" : "them");
       } else {
         out.println("  `amble release` resumes the walk");
       }
@@ -122,13 +125,20 @@ final class StatusPrinter {
     if (!p.healthChecks().isEmpty()) {
       out.println("Checks (latest last):");
       for (var g : p.healthChecks()) {
-        out.printf("  %s  %-12s %-24s %s%n", g.at(), g.healthCheck(), g.scope(), g.passed() ? "passed" : "FAILED (" + g.onFailure().word() + "): " + g.message());
+        out.printf(
+            "  %s  %-12s %-24s %s%n",
+            g.at(),
+            g.healthCheck(),
+            g.scope(),
+            g.passed() ? "passed" : "FAILED (" + g.onFailure().word() + "): " + g.message());
       }
     }
     if (!s.steering().isEmpty()) {
       out.println("Steering:");
       for (Steering st : s.steering()) {
-        out.printf("  %s  %-21s by %s%s%n", st.at(), st.kind(), st.by(), st.reason().isEmpty() ? "" : ": " + st.reason());
+        out.printf(
+            "  %s  %-21s by %s%s%n",
+            st.at(), st.kind(), st.by(), st.reason().isEmpty() ? "" : ": " + st.reason());
       }
     }
     out.flush();
@@ -143,13 +153,17 @@ final class StatusPrinter {
           l.pages() == 1
               ? ""
               : l.page() < l.pages()
-                  ? ", page " + l.page() + " of " + l.pages() + ": --page " + (l.page() + 1) + " for the next"
+                  ? ", page "
+                      + l.page()
+                      + " of "
+                      + l.pages()
+                      + ": --page "
+                      + (l.page() + 1)
+                      + " for the next"
                   : ", page " + l.page() + " of " + l.pages();
       out.printf(
           "Failed hosts, oldest first (%s of %d%s):%n",
-          l.hosts().isEmpty() ? "none" : first + "-" + last,
-          l.total(),
-          more);
+          l.hosts().isEmpty() ? "none" : first + "-" + last, l.total(), more);
       int width = 4;
       for (FailedHosts.Line h : l.hosts()) {
         width = Math.min(60, Math.max(width, h.host().length()));
@@ -181,9 +195,9 @@ final class StatusPrinter {
   }
 
   /**
-   * The rollout as JSON: the rollout's status as it gave it, and {@code source}, {@code phase}
-   * and {@code ended} as status shows them, {@code closed} (how Temporal closed its run, when not
-   * by completing), and {@code failedHosts}, one page of every failed host.
+   * The rollout as JSON: the rollout's status as it gave it, and {@code source}, {@code phase} and
+   * {@code ended} as status shows them, {@code closed} (how Temporal closed its run, when not by
+   * completing), and {@code failedHosts}, one page of every failed host.
    */
   static String json(RolloutView view, FailedHosts.Listing failed) {
     ObjectNode node = JSON.valueToTree(view.status());
@@ -208,7 +222,14 @@ final class StatusPrinter {
         w.rollout().isEmpty() ? "?" : w.rollout(),
         w.wave() > 0 ? ", wave " + w.wave() : "",
         second(w.started()),
-        w.closedAt().map(c -> ", " + w.status() + " after " + took(java.time.Duration.between(w.started(), c).toMillis())).orElse(", running"));
+        w.closedAt()
+            .map(
+                c ->
+                    ", "
+                        + w.status()
+                        + " after "
+                        + took(java.time.Duration.between(w.started(), c).toMillis()))
+            .orElse(", running"));
     if (!w.steps().isEmpty()) {
       int width = "step".length();
       int workerWidth = "worker".length();
@@ -227,7 +248,10 @@ final class StatusPrinter {
             st.started().map(StatusPrinter::second).orElse("-"),
             st.tookMillis().map(StatusPrinter::took).orElse("-"),
             st.worker().isEmpty() ? "-" : st.worker(),
-            st.result() + (st.attempt() > 1 && !st.result().contains("attempt") ? " (attempt " + st.attempt() + ")" : ""));
+            st.result()
+                + (st.attempt() > 1 && !st.result().contains("attempt")
+                    ? " (attempt " + st.attempt() + ")"
+                    : ""));
       }
     }
     if (!w.log().isEmpty()) {

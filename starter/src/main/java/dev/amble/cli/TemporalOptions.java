@@ -12,7 +12,9 @@ final class TemporalOptions {
       names = "--address",
       paramLabel = "HOST:PORT",
       description =
-          "Temporal's frontend. Default: $TEMPORAL_ADDRESS, else " + LocalTemporal.DEFAULT_ADDRESS + ".")
+          "Temporal's frontend. Default: $TEMPORAL_ADDRESS, else "
+              + LocalTemporal.DEFAULT_ADDRESS
+              + ".")
   String address;
 
   @Option(

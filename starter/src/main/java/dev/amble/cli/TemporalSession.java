@@ -31,11 +31,13 @@ final class TemporalSession implements AutoCloseable {
   final WorkflowClient client;
   final String taskQueue;
   final String address;
+
   /**
-   * amble's search attributes missing from the namespace (the rollout sets them only when none
-   * is); empty when the server could not be asked.
+   * amble's search attributes missing from the namespace (the rollout sets them only when none is);
+   * empty when the server could not be asked.
    */
   final Optional<List<String>> missingSearchAttributes;
+
   private final WorkflowServiceStubs stubs;
   private final Optional<EmbeddedTemporal> embedded;
   private final Optional<WorkerFactory> worker;
@@ -66,18 +68,20 @@ final class TemporalSession implements AutoCloseable {
   }
 
   /**
-   * Connects to the configured server, or ends the command: exit code 3 (and what to start) when
-   * it does not answer, 2 for a bad setting or a namespace it does not have.
+   * Connects to the configured server, or ends the command: exit code 3 (and what to start) when it
+   * does not answer, 2 for a bad setting or a namespace it does not have.
    */
   static TemporalSession connect(Amble amble, TemporalOptions options) {
     return connect(amble, options, ".");
   }
 
-  private static TemporalSession connect(Amble amble, TemporalOptions options, String unreachableEnd) {
+  private static TemporalSession connect(
+      Amble amble, TemporalOptions options, String unreachableEnd) {
     TemporalConnection connection;
     WorkflowServiceStubs stubs;
     try {
-      connection = TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
+      connection =
+          TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
       stubs = connection.connect();
     } catch (TemporalConnection.UnreachableException e) {
       throw new Exit(
@@ -106,27 +110,39 @@ final class TemporalSession implements AutoCloseable {
    *
    * @param from which setting named the namespace (see {@link TemporalOptions#namespaceFrom})
    */
-  private static void requireNamespace(WorkflowServiceStubs stubs, TemporalConnection connection, String from) {
+  private static void requireNamespace(
+      WorkflowServiceStubs stubs, TemporalConnection connection, String from) {
     try {
       stubs
           .blockingStub()
           .withDeadlineAfter(10, TimeUnit.SECONDS)
-          .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(connection.namespace()).build());
+          .describeNamespace(
+              DescribeNamespaceRequest.newBuilder().setNamespace(connection.namespace()).build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         stubs.shutdownNow();
         throw Exit.badInput(
-            "amble: namespace " + connection.namespace() + " does not exist at " + connection.address() + " (" + from + ")");
+            "amble: namespace "
+                + connection.namespace()
+                + " does not exist at "
+                + connection.address()
+                + " ("
+                + from
+                + ")");
       }
     }
   }
 
   /**
-   * Temporal's test server and an amble worker, both in this process: on {@code port} (0: any
-   * free one), else on the default port if free, else on any free one.
+   * Temporal's test server and an amble worker, both in this process: on {@code port} (0: any free
+   * one), else on the default port if free, else on any free one.
    */
   static TemporalSession embedded(
-      Amble amble, TemporalOptions options, OptionalInt port, Optional<BecomePassword> become, PrintWriter err) {
+      Amble amble,
+      TemporalOptions options,
+      OptionalInt port,
+      Optional<BecomePassword> become,
+      PrintWriter err) {
     AnsibleInstallation ansible = amble.ansible();
     EmbeddedTemporal server;
     try {
@@ -137,7 +153,16 @@ final class TemporalSession implements AutoCloseable {
     Optional<Path> log = WorkerLog.start("embedded");
     WorkflowServiceStubs stubs = server.stubs();
     SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
-    WorkflowClient client = new TemporalConnection(server.address(), "default", false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).client(stubs);
+    WorkflowClient client =
+        new TemporalConnection(
+                server.address(),
+                "default",
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty())
+            .client(stubs);
     String queue = options.taskQueue(amble.env());
     WorkerFactory factory =
         AmbleWorker.start(
@@ -153,12 +178,25 @@ final class TemporalSession implements AutoCloseable {
         log.map(f -> " Its worker logs to " + f + ".").orElse(""));
     err.flush();
     return new TemporalSession(
-        client, queue, server.address(), stubs, Optional.of(server), Optional.of(factory), Optional.of(List.of()));
+        client,
+        queue,
+        server.address(),
+        stubs,
+        Optional.of(server),
+        Optional.of(factory),
+        Optional.of(List.of()));
   }
 
   static TemporalSession open(
-      Amble amble, TemporalOptions options, boolean embedded, OptionalInt embeddedPort, Optional<BecomePassword> become, PrintWriter err) {
-    return embedded ? embedded(amble, options, embeddedPort, become, err) : connect(amble, options, OR_EMBEDDED);
+      Amble amble,
+      TemporalOptions options,
+      boolean embedded,
+      OptionalInt embeddedPort,
+      Optional<BecomePassword> become,
+      PrintWriter err) {
+    return embedded
+        ? embedded(amble, options, embeddedPort, become, err)
+        : connect(amble, options, OR_EMBEDDED);
   }
 
   @Override

@@ -48,7 +48,8 @@ final class WorkerCommand implements Callable<Integer> {
       names = "--stop-timeout",
       paramLabel = "SECONDS",
       defaultValue = "300",
-      description = "On SIGTERM, how long Ansible runs in progress may take to finish. Default: ${DEFAULT-VALUE}.")
+      description =
+          "On SIGTERM, how long Ansible runs in progress may take to finish. Default: ${DEFAULT-VALUE}.")
   int stopTimeout;
 
   @Override
@@ -63,7 +64,8 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerFactory factory =
         AmbleWorker.start(
             session.client,
-            new AmbleWorker.Settings(session.taskQueue, maxParallel, password, Identity.controller("worker")),
+            new AmbleWorker.Settings(
+                session.taskQueue, maxParallel, password, Identity.controller("worker")),
             ansible,
             amble.env());
     err.printf(
@@ -79,7 +81,9 @@ final class WorkerCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              err.printf("amble worker: stopping: no new work; waiting up to %ds for Ansible runs in progress%n", stopTimeout);
+              err.printf(
+                  "amble worker: stopping: no new work; waiting up to %ds for Ansible runs in progress%n",
+                  stopTimeout);
               err.flush();
               factory.shutdown();
               factory.awaitTermination(stopTimeout, TimeUnit.SECONDS);
@@ -94,5 +98,4 @@ final class WorkerCommand implements Callable<Integer> {
     stopped.await();
     return ExitCode.OK;
   }
-
 }

@@ -50,10 +50,12 @@ final class WorkerLog {
     appender.setEncoder(encoder);
     appender.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    Optional.ofNullable(root.getAppender(APPENDER)).ifPresent(earlier -> {
-      root.detachAppender(earlier);
-      earlier.stop();
-    });
+    Optional.ofNullable(root.getAppender(APPENDER))
+        .ifPresent(
+            earlier -> {
+              root.detachAppender(earlier);
+              earlier.stop();
+            });
     root.addAppender(appender);
     return Optional.of(file);
   }

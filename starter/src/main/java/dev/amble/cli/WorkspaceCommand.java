@@ -42,7 +42,10 @@ final class WorkspaceCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the workspaces; * marks the current one.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists the workspaces; * marks the current one.")
   static final class ListWorkspaces implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -60,16 +63,27 @@ final class WorkspaceCommand implements Runnable {
       int width = a.workspaces().keySet().stream().mapToInt(String::length).max().orElse(4);
       for (WorkspaceSpec w : a.workspaces().values()) {
         String mark = current.filter(w.name()::equals).isPresent() ? "*" : " ";
-        out.printf("%s %-" + width + "s  %s  (workflow %s)%n", mark, w.name(), w.hostPattern(), w.workflow());
+        out.printf(
+            "%s %-" + width + "s  %s  (workflow %s)%n",
+            mark,
+            w.name(),
+            w.hostPattern(),
+            w.workflow());
       }
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a workspace: hosts, settings, jobs and their preconditions.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Shows a workspace: hosts, settings, jobs and their preconditions.")
   static final class Show implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Default: the current workspace.")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "NAME",
+        description = "Default: the current workspace.")
     String name;
 
     @Override
@@ -85,9 +99,7 @@ final class WorkspaceCommand implements Runnable {
       out.printf("  inventory    %s%n", w.inventory().orElse("(Ansible's default)"));
       out.printf(
           "  walk         %s, %d at a time%s%n",
-          w.sortOrder().word(),
-          w.concurrency(),
-          w.requireLimit() ? ", only with --limit" : "");
+          w.sortOrder().word(), w.concurrency(), w.requireLimit() ? ", only with --limit" : "");
       out.printf(
           "  workflow     %s%s%n",
           d.workflow().name(),
@@ -137,7 +149,11 @@ final class WorkspaceCommand implements Runnable {
     }
   }
 
-  @Command(name = "use", mixinStandardHelpOptions = true, description = "Makes NAME the current workspace (kept in .amble/current-workspace beside the Amblefile).")
+  @Command(
+      name = "use",
+      mixinStandardHelpOptions = true,
+      description =
+          "Makes NAME the current workspace (kept in .amble/current-workspace beside the Amblefile).")
   static final class Use implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -163,12 +179,17 @@ final class WorkspaceCommand implements Runnable {
   static final class Reset implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Default: the current workspace.")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "NAME",
+        description = "Default: the current workspace.")
     String name;
 
     @CommandLine.Mixin TemporalOptions temporal;
 
-    @CommandLine.Option(names = "--force", description = "Reset even when Temporal cannot be asked whether a rollout runs.")
+    @CommandLine.Option(
+        names = "--force",
+        description = "Reset even when Temporal cannot be asked whether a rollout runs.")
     boolean force;
 
     @Override
@@ -181,12 +202,19 @@ final class WorkspaceCommand implements Runnable {
             .ifPresent(
                 r -> {
                   throw Exit.badInput(
-                      "amble: refused: workspace " + ws + " has a rollout running (" + r.workflowId() + ", run " + r.runId() + ")");
+                      "amble: refused: workspace "
+                          + ws
+                          + " has a rollout running ("
+                          + r.workflowId()
+                          + ", run "
+                          + r.runId()
+                          + ")");
                 });
       } catch (Exit e) {
         if (e.code() != ExitCode.NO_TEMPORAL || !force) {
           throw e.code() == ExitCode.NO_TEMPORAL
-              ? new Exit(ExitCode.NO_TEMPORAL, e.getMessage() + "\n  (--force resets without asking)")
+              ? new Exit(
+                  ExitCode.NO_TEMPORAL, e.getMessage() + "\n  (--force resets without asking)")
               : e;
         }
       }
@@ -197,7 +225,9 @@ final class WorkspaceCommand implements Runnable {
       } catch (java.io.IOException e) {
         throw new Exit(1, "amble: cannot clear " + dir.root() + ": " + e.getMessage());
       }
-      spec.commandLine().getOut().printf("Cleared the cached facts and vars of workspace %s (%s).%n", ws, dir.root());
+      spec.commandLine()
+          .getOut()
+          .printf("Cleared the cached facts and vars of workspace %s (%s).%n", ws, dir.root());
     }
   }
 
@@ -211,7 +241,10 @@ final class WorkspaceCommand implements Runnable {
   static final class Dump implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Default: the current workspace.")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "NAME",
+        description = "Default: the current workspace.")
     String name;
 
     static final ObjectMapper YAML =
@@ -229,7 +262,9 @@ final class WorkspaceCommand implements Runnable {
       Amble amble = Amble.of(spec);
       String ws = amble.workspace(Optional.ofNullable(name));
       try {
-        spec.commandLine().getOut().print(YAML.writeValueAsString(amble.amblefile().definition(ws)));
+        spec.commandLine()
+            .getOut()
+            .print(YAML.writeValueAsString(amble.amblefile().definition(ws)));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Temporal server persisting to SQLite, and its Web UI, on this machine: built once from
- * their Go modules, started detached (they outlive the command), stopped by pid. The durable
- * local tier: worker, CLI and server can all crash and restart without losing a rollout.
+ * their Go modules, started detached (they outlive the command), stopped by pid. The durable local
+ * tier: worker, CLI and server can all crash and restart without losing a rollout.
  */
 public final class LocalServer {
   public static final String SERVER_MODULE = "go.temporal.io/server/cmd/server";
@@ -55,7 +55,8 @@ public final class LocalServer {
         }
       }
       if (frontend == webUi) {
-        throw new IllegalArgumentException("the server and the Web UI cannot share port " + frontend);
+        throw new IllegalArgumentException(
+            "the server and the Web UI cannot share port " + frontend);
       }
     }
 
@@ -96,7 +97,12 @@ public final class LocalServer {
 
   /** Starts what is not running; a second call finds both running and says so. */
   public void start() throws InterruptedException {
-    ensureBuilt(serverBinary(), SERVER_MODULE, SERVER_VERSION, List.of("-tags", "disable_grpc_modules"), "Temporal server");
+    ensureBuilt(
+        serverBinary(),
+        SERVER_MODULE,
+        SERVER_VERSION,
+        List.of("-tags", "disable_grpc_modules"),
+        "Temporal server");
     ensureBuilt(uiBinary(), UI_MODULE, UI_VERSION, List.of(), "Temporal Web UI");
     try {
       Files.createDirectories(data);
@@ -126,11 +132,17 @@ public final class LocalServer {
       if (p.isPresent()) {
         any = true;
         p.get().destroy();
-        if (!p.get().onExit().completeOnTimeout(null, 20, TimeUnit.SECONDS).thenApply(x -> true).join()
+        if (!p.get()
+                .onExit()
+                .completeOnTimeout(null, 20, TimeUnit.SECONDS)
+                .thenApply(x -> true)
+                .join()
             || p.get().isAlive()) {
           p.get().destroyForcibly();
         }
-        log.printf("Stopped the %s (pid %d).%n", name.equals("ui") ? "Web UI" : "Temporal server", p.get().pid());
+        log.printf(
+            "Stopped the %s (pid %d).%n",
+            name.equals("ui") ? "Web UI" : "Temporal server", p.get().pid());
       }
       try {
         Files.deleteIfExists(pidFile(name));
@@ -168,15 +180,24 @@ public final class LocalServer {
     return data.resolve(name + ".pid");
   }
 
-  private void ensureBuilt(Path binary, String module, String version, List<String> flags, String what)
+  private void ensureBuilt(
+      Path binary, String module, String version, List<String> flags, String what)
       throws InterruptedException {
     if (Files.isExecutable(binary)) {
       return;
     }
-    String go = onPath("go").orElseThrow(() -> new ServerException(
-        "building the " + what + " needs Go 1.26.4 or newer (`go` on PATH); or run a Temporal server"
-            + " yourself and point TEMPORAL_ADDRESS at it"));
-    log.printf("Building the %s %s from its Go module (once per machine; the first build takes about 5 minutes) ...%n", what, version);
+    String go =
+        onPath("go")
+            .orElseThrow(
+                () ->
+                    new ServerException(
+                        "building the "
+                            + what
+                            + " needs Go 1.26.4 or newer (`go` on PATH); or run a Temporal server"
+                            + " yourself and point TEMPORAL_ADDRESS at it"));
+    log.printf(
+        "Building the %s %s from its Go module (once per machine; the first build takes about 5 minutes) ...%n",
+        what, version);
     log.flush();
     Instant start = Instant.now();
     try {
@@ -193,7 +214,15 @@ public final class LocalServer {
       pb.environment().put("GOFLAGS", "-mod=mod");
       int code = pb.start().waitFor();
       if (code != 0 || !Files.isExecutable(gobin.resolve("server"))) {
-        throw new ServerException("go install " + module + "@" + version + " failed (exit " + code + "); see " + buildLog);
+        throw new ServerException(
+            "go install "
+                + module
+                + "@"
+                + version
+                + " failed (exit "
+                + code
+                + "); see "
+                + buildLog);
       }
       Files.move(gobin.resolve("server"), binary, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       Files.delete(gobin);
@@ -221,9 +250,19 @@ public final class LocalServer {
       }
     }
     Path config = data.resolve("temporal.yaml");
-    Files.writeString(config, withPorts(resource("temporal-sqlite.yaml")).replace("{{DATA_DIR}}", data.toString()));
+    Files.writeString(
+        config,
+        withPorts(resource("temporal-sqlite.yaml")).replace("{{DATA_DIR}}", data.toString()));
     ProcessHandle server =
-        detached("server", List.of(serverBinary().toString(), "--config-file", config.toString(), "--allow-no-auth", "start"), data.resolve("server.log"));
+        detached(
+            "server",
+            List.of(
+                serverBinary().toString(),
+                "--config-file",
+                config.toString(),
+                "--allow-no-auth",
+                "start"),
+            data.resolve("server.log"));
     awaitHealthy(server, Duration.ofSeconds(60));
     Files.writeString(marker, Instant.now() + "\n");
     log.printf("Started the Temporal server (pid %d).%n", server.pid());
@@ -241,7 +280,15 @@ public final class LocalServer {
     ProcessHandle process =
         detached(
             "ui",
-            List.of(uiBinary().toString(), "--root", data.resolve("ui").toString(), "--config", "config", "--env", "development", "start"),
+            List.of(
+                uiBinary().toString(),
+                "--root",
+                data.resolve("ui").toString(),
+                "--config",
+                "config",
+                "--env",
+                "development",
+                "start"),
             data.resolve("ui.log"));
     Instant deadline = Instant.now().plusSeconds(30);
     while (!httpOk(ports.webUiUrl() + "/healthz")) {
@@ -249,7 +296,8 @@ public final class LocalServer {
         throw new ServerException("the Web UI exited at start; see " + data.resolve("ui.log"));
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new ServerException("the Web UI did not answer within 30s; see " + data.resolve("ui.log"));
+        throw new ServerException(
+            "the Web UI did not answer within 30s; see " + data.resolve("ui.log"));
       }
       Thread.sleep(200);
     }
@@ -257,7 +305,8 @@ public final class LocalServer {
   }
 
   /** A process in its own session (setsid), so it outlives this command and its terminal. */
-  private ProcessHandle detached(String name, List<String> command, Path output) throws IOException {
+  private ProcessHandle detached(String name, List<String> command, Path output)
+      throws IOException {
     List<String> full = new java.util.ArrayList<>(List.of("setsid"));
     full.addAll(command);
     Process p =
@@ -274,17 +323,29 @@ public final class LocalServer {
   private void awaitHealthy(ProcessHandle server, Duration timeout) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     TemporalConnection connection =
-        new TemporalConnection(ports.address(), NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        new TemporalConnection(
+            ports.address(),
+            NAMESPACE,
+            false,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
     while (true) {
       try {
         connection.connect().shutdownNow();
         return;
       } catch (TemporalConnection.UnreachableException | StatusRuntimeException notYet) {
         if (!server.isAlive()) {
-          throw new ServerException("the Temporal server exited at start; see " + data.resolve("server.log"));
+          throw new ServerException(
+              "the Temporal server exited at start; see " + data.resolve("server.log"));
         }
         if (Instant.now().isAfter(deadline)) {
-          throw new ServerException("the Temporal server did not answer within " + timeout.toSeconds() + "s; see " + data.resolve("server.log"));
+          throw new ServerException(
+              "the Temporal server did not answer within "
+                  + timeout.toSeconds()
+                  + "s; see "
+                  + data.resolve("server.log"));
         }
         Thread.sleep(250);
       }
@@ -294,22 +355,33 @@ public final class LocalServer {
   /** The namespace and amble's search attributes, waiting until both can be used. */
   private void setUpNamespace() throws InterruptedException {
     WorkflowServiceStubs stubs =
-        new TemporalConnection(ports.address(), NAMESPACE, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()).connect();
+        new TemporalConnection(
+                ports.address(),
+                NAMESPACE,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty())
+            .connect();
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {
         try {
-          stubs.blockingStub().registerNamespace(
-              RegisterNamespaceRequest.newBuilder()
-                  .setNamespace(NAMESPACE)
-                  .setWorkflowExecutionRetentionPeriod(Durations.fromDays(30))
-                  .build());
+          stubs
+              .blockingStub()
+              .registerNamespace(
+                  RegisterNamespaceRequest.newBuilder()
+                      .setNamespace(NAMESPACE)
+                      .setWorkflowExecutionRetentionPeriod(Durations.fromDays(30))
+                      .build());
           break;
         } catch (StatusRuntimeException e) {
           if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
             break;
           }
-          if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || Instant.now().isAfter(deadline)) {
+          if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
+              || Instant.now().isAfter(deadline)) {
             throw e;
           }
           Thread.sleep(500);
@@ -317,8 +389,12 @@ public final class LocalServer {
       }
       while (true) {
         try {
-          stubs.blockingStub().describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
-          List<String> missing = SearchAttributeSetup.missing(stubs, NAMESPACE).orElse(SearchAttributeSetup.NAMES);
+          stubs
+              .blockingStub()
+              .describeNamespace(
+                  DescribeNamespaceRequest.newBuilder().setNamespace(NAMESPACE).build());
+          List<String> missing =
+              SearchAttributeSetup.missing(stubs, NAMESPACE).orElse(SearchAttributeSetup.NAMES);
           if (missing.isEmpty()) {
             break;
           }
@@ -337,7 +413,8 @@ public final class LocalServer {
 
   private static void requireFree(int port, String what) {
     if (!LocalTemporal.isFree(port)) {
-      throw new ServerException("port " + port + " (" + what + ") is taken by another program; stop it first");
+      throw new ServerException(
+          "port " + port + " (" + what + ") is taken by another program; stop it first");
     }
   }
 

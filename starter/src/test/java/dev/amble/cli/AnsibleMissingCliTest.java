@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A command that runs Ansible here checks first that it runs: a missing or broken Ansible ends
- * it before it starts anything, with one line that says what to do, and exit code 2.
+ * A command that runs Ansible here checks first that it runs: a missing or broken Ansible ends it
+ * before it starts anything, with one line that says what to do, and exit code 2.
  */
 class AnsibleMissingCliTest {
   @TempDir Path dir;
@@ -44,7 +44,9 @@ class AnsibleMissingCliTest {
 
   void refusedInOneLine(String expected) {
     for (List<String> command : COMMANDS) {
-      CliRun run = CliRun.run(dir, Map.of("AMBLE_ANSIBLE_BIN", bin.toString()), command.toArray(String[]::new));
+      CliRun run =
+          CliRun.run(
+              dir, Map.of("AMBLE_ANSIBLE_BIN", bin.toString()), command.toArray(String[]::new));
       assertEquals(ExitCode.BAD_INPUT, run.code(), command + ": " + run);
       assertEquals("", run.out(), command + ": " + run);
       assertEquals(1, run.err().lines().count(), command + ": " + run);

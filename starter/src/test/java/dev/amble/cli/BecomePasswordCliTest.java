@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The become password goes to the process that runs Ansible. run and check without --embedded
- * refuse the options that give one, and ignore $AMBLE_BECOME_PASSWORD (exported for a worker in
- * the same shell) with a note; --help documents the variable.
+ * refuse the options that give one, and ignore $AMBLE_BECOME_PASSWORD (exported for a worker in the
+ * same shell) with a note; --help documents the variable.
  */
 class BecomePasswordCliTest {
   @TempDir Path dir;
@@ -25,9 +25,13 @@ class BecomePasswordCliTest {
   void runIgnoresTheVariableWithANote() throws IOException {
     TemporalTroubleCliTest.amblefile(dir, TemporalTroubleCliTest.AMBLEFILE);
     String nowhere = TemporalTroubleCliTest.closedPort();
-    CliRun r = CliRun.run(dir, Map.of("AMBLE_BECOME_PASSWORD", "hunter2", "TEMPORAL_ADDRESS", nowhere), "run");
+    CliRun r =
+        CliRun.run(
+            dir, Map.of("AMBLE_BECOME_PASSWORD", "hunter2", "TEMPORAL_ADDRESS", nowhere), "run");
     assertEquals(3, r.code(), "goes on to connect: " + r);
-    assertTrue(r.err().startsWith("amble: AMBLE_BECOME_PASSWORD is set and ignored: " + ELSEWHERE), r.err());
+    assertTrue(
+        r.err().startsWith("amble: AMBLE_BECOME_PASSWORD is set and ignored: " + ELSEWHERE),
+        r.err());
     assertTrue(r.err().contains("Temporal is unreachable at " + nowhere), r.err());
   }
 
@@ -42,7 +46,10 @@ class BecomePasswordCliTest {
   @Test
   void helpDocumentsTheVariable() {
     CliRun help = CliRun.run(dir, "--help");
-    assertTrue(help.out().contains("AMBLE_BECOME_PASSWORD  the become password for worker, init, --embedded"), help.out());
+    assertTrue(
+        help.out()
+            .contains("AMBLE_BECOME_PASSWORD  the become password for worker, init, --embedded"),
+        help.out());
     CliRun worker = CliRun.run(dir, "worker", "--help");
     assertTrue(worker.out().contains("$AMBLE_BECOME_PASSWORD"), worker.out());
   }

@@ -30,10 +30,10 @@ class BrokenAmblefileCliTest {
   @MethodSource("corpus")
   void exitsTwoWithTheProblems(Path file) throws IOException {
     String name = file.getFileName().toString();
-    String expected =
-        Files.readString(file.resolveSibling(name.replace(".yml", ".expected")));
+    String expected = Files.readString(file.resolveSibling(name.replace(".yml", ".expected")));
     for (String[] command : new String[][] {{"workspace", "list"}, {"plan"}}) {
-      String[] args = Stream.concat(Stream.of("-f", name), Stream.of(command)).toArray(String[]::new);
+      String[] args =
+          Stream.concat(Stream.of("-f", name), Stream.of(command)).toArray(String[]::new);
       CliRun run = CliRun.run(CORPUS.toAbsolutePath(), args);
       assertEquals(2, run.code(), run.toString());
       assertEquals(expected, run.err());

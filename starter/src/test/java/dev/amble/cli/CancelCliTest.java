@@ -52,11 +52,15 @@ class CancelCliTest {
 
   @Test
   void aGracefulCancelLetsTheHostsInFlightFinishAndEndsTheRolloutCancelled() throws Exception {
-    try (FakeFleetWorker fleet = new FakeFleetWorker(List.of("h01", "h02", "h03", "h04"), List.of("h05"), 2)) {
+    try (FakeFleetWorker fleet =
+        new FakeFleetWorker(List.of("h01", "h02", "h03", "h04"), List.of("h05"), 2)) {
       Map<String, String> env = fleet.temporal.env();
       CompletableFuture<CliRun> run =
-          CompletableFuture.supplyAsync(() -> CliRun.run(dir, env, "run", "--heartbeat-timeout", "2"));
-      assertTrue(fleet.jobsStarted.await(60, TimeUnit.SECONDS), "the first two jobs never started: " + (run.isDone() ? run.join() : ""));
+          CompletableFuture.supplyAsync(
+              () -> CliRun.run(dir, env, "run", "--heartbeat-timeout", "2"));
+      assertTrue(
+          fleet.jobsStarted.await(60, TimeUnit.SECONDS),
+          "the first two jobs never started: " + (run.isDone() ? run.join() : ""));
 
       CliRun cancel = CliRun.run(dir, env, "cancel", "-r", "the window closed");
       assertEquals(0, cancel.code(), cancel.toString());
@@ -70,24 +74,50 @@ class CancelCliTest {
       CliRun followed = run.get(60, TimeUnit.SECONDS);
       assertEquals(1, followed.code(), followed.toString());
       assertTrue(followed.out().contains("Cancelled: 2 succeeded, 1 skipped, in "), followed.out());
-      assertTrue(followed.out().contains("\n  cancelled by " + Identity.operator() + ": the window closed\n"), followed.out());
-      assertEquals(List.of("h01", "h02"), fleet.prepared.stream().sorted().toList(), "no new host started after the cancel");
-      assertEquals(List.of("h01:cleanup", "h02:cleanup"), fleet.exitJobs.stream().sorted().toList());
+      assertTrue(
+          followed
+              .out()
+              .contains("\n  cancelled by " + Identity.operator() + ": the window closed\n"),
+          followed.out());
+      assertEquals(
+          List.of("h01", "h02"),
+          fleet.prepared.stream().sorted().toList(),
+          "no new host started after the cancel");
+      assertEquals(
+          List.of("h01:cleanup", "h02:cleanup"), fleet.exitJobs.stream().sorted().toList());
 
-      RolloutStatus result = fleet.client.newUntypedWorkflowStub("amble/fleet").getResult(RolloutStatus.class);
+      RolloutStatus result =
+          fleet.client.newUntypedWorkflowStub("amble/fleet").getResult(RolloutStatus.class);
       assertEquals("cancelled", result.phase());
 
       CliRun status = CliRun.run(dir, env, "status");
       assertEquals(1, status.code(), status.toString());
-      assertTrue(status.out().startsWith("Rollout of workspace fleet (workflow patch), started by " + Identity.operator() + ": cancelled\n"
-          + "  ended: cancelled by " + Identity.operator() + ": the window closed\n"
-          + "  5 hosts: 2 succeeded, 1 skipped; 2 not walked\n"), status.out());
+      assertTrue(
+          status
+              .out()
+              .startsWith(
+                  "Rollout of workspace fleet (workflow patch), started by "
+                      + Identity.operator()
+                      + ": cancelled\n"
+                      + "  ended: cancelled by "
+                      + Identity.operator()
+                      + ": the window closed\n"
+                      + "  5 hosts: 2 succeeded, 1 skipped; 2 not walked\n"),
+          status.out());
       assertTrue(status.out().contains("  rollout " + result.rollout() + ", seed "), status.out());
-      assertTrue(status.out().matches("(?s).*\\n  \\S+  cancel +by " + java.util.regex.Pattern.quote(Identity.operator()) + ": the window closed\\n.*"), status.out());
+      assertTrue(
+          status
+              .out()
+              .matches(
+                  "(?s).*\\n  \\S+  cancel +by "
+                      + java.util.regex.Pattern.quote(Identity.operator())
+                      + ": the window closed\\n.*"),
+          status.out());
 
       CliRun again = CliRun.run(dir, env, "cancel");
       assertEquals(2, again.code(), again.toString());
-      assertEquals("amble: the last rollout of workspace fleet is not running (completed)\n", again.err());
+      assertEquals(
+          "amble: the last rollout of workspace fleet is not running (completed)\n", again.err());
 
       hostWalks(fleet, env);
     }
@@ -124,7 +154,10 @@ class CancelCliTest {
     CliRun skipped = CliRun.run(dir, env, "status", "--host", "h05");
     assertEquals(0, skipped.code(), skipped.toString());
     assertTrue(
-        skipped.out().matches("Host h05 of workspace fleet: not walked: the plan of rollout \\S+ skipped it: job patch: facts.os is not set\n"),
+        skipped
+            .out()
+            .matches(
+                "Host h05 of workspace fleet: not walked: the plan of rollout \\S+ skipped it: job patch: facts.os is not set\n"),
         skipped.out());
 
     CliRun never = CliRun.run(dir, env, "status", "--host", "h03");
@@ -136,12 +169,16 @@ class CancelCliTest {
   }
 
   @Test
-  void cancelNowStopsTheJobsInFlightRunsTheirExitJobsAndClosesTheRolloutCancelled() throws Exception {
+  void cancelNowStopsTheJobsInFlightRunsTheirExitJobsAndClosesTheRolloutCancelled()
+      throws Exception {
     try (FakeFleetWorker fleet = new FakeFleetWorker(List.of("h01", "h02", "h03"), List.of(), 2)) {
       Map<String, String> env = fleet.temporal.env();
       CompletableFuture<CliRun> run =
-          CompletableFuture.supplyAsync(() -> CliRun.run(dir, env, "run", "--heartbeat-timeout", "2"));
-      assertTrue(fleet.jobsStarted.await(60, TimeUnit.SECONDS), "the first two jobs never started: " + (run.isDone() ? run.join() : ""));
+          CompletableFuture.supplyAsync(
+              () -> CliRun.run(dir, env, "run", "--heartbeat-timeout", "2"));
+      assertTrue(
+          fleet.jobsStarted.await(60, TimeUnit.SECONDS),
+          "the first two jobs never started: " + (run.isDone() ? run.join() : ""));
 
       CliRun cancel = CliRun.run(dir, env, "cancel", "--now", "-r", "roll back");
       assertEquals(0, cancel.code(), cancel.toString());
@@ -154,24 +191,42 @@ class CancelCliTest {
       assertEquals(1, followed.code(), followed.toString());
       assertTrue(followed.out().contains("Cancelled: 2 cancelled, in "), followed.out());
       assertTrue(
-          followed.out().contains(
-              "\n  cancelled by " + Identity.operator() + ": roll back (now: the jobs in flight were stopped, their exit jobs ran)\n"),
+          followed
+              .out()
+              .contains(
+                  "\n  cancelled by "
+                      + Identity.operator()
+                      + ": roll back (now: the jobs in flight were stopped, their exit jobs ran)\n"),
           followed.out());
-      assertEquals(List.of("h01:cleanup", "h02:cleanup"), fleet.exitJobs.stream().sorted().toList());
+      assertEquals(
+          List.of("h01:cleanup", "h02:cleanup"), fleet.exitJobs.stream().sorted().toList());
       assertEquals(List.of("h01", "h02"), fleet.prepared.stream().sorted().toList());
 
       CliRun status = CliRun.run(dir, env, "status");
       assertEquals(1, status.code(), status.toString());
-      assertTrue(status.out().startsWith("Rollout of workspace fleet (workflow patch), started by " + Identity.operator() + ": cancelled\n"
-          + "  ended: cancelled by " + Identity.operator() + ": roll back (now: "), status.out());
+      assertTrue(
+          status
+              .out()
+              .startsWith(
+                  "Rollout of workspace fleet (workflow patch), started by "
+                      + Identity.operator()
+                      + ": cancelled\n"
+                      + "  ended: cancelled by "
+                      + Identity.operator()
+                      + ": roll back (now: "),
+          status.out());
       assertTrue(status.out().contains("Failed hosts, oldest first (1-2 of 2):\n"), status.out());
-      assertTrue(status.out().matches("(?s).*\\n  h01 +cancelled +walk cancelled: its exit jobs ran\\n.*"), status.out());
+      assertTrue(
+          status.out().matches("(?s).*\\n  h01 +cancelled +walk cancelled: its exit jobs ran\\n.*"),
+          status.out());
 
       CliRun h01 = CliRun.run(dir, env, "status", "--host", "h01");
       assertEquals(1, h01.code(), h01.toString());
       assertTrue(h01.out().startsWith("Host h01 of workspace fleet: cancelled\n"), h01.out());
-      assertTrue(h01.out().matches("(?s).*\\n  job patch +\\S+ +\\S+ +\\S+ +cancelled\\n.*"), h01.out());
-      assertTrue(h01.out().matches("(?s).*\\n  exit job cleanup +\\S+ +\\S+ +\\S+ +ok\\n.*"), h01.out());
+      assertTrue(
+          h01.out().matches("(?s).*\\n  job patch +\\S+ +\\S+ +\\S+ +cancelled\\n.*"), h01.out());
+      assertTrue(
+          h01.out().matches("(?s).*\\n  exit job cleanup +\\S+ +\\S+ +\\S+ +ok\\n.*"), h01.out());
     }
   }
 
@@ -180,7 +235,9 @@ class CancelCliTest {
     try (TestTemporal temporal = TestTemporal.start()) {
       CliRun cancel = CliRun.run(dir, temporal.env(), "cancel", "-r", "nothing runs");
       assertEquals(2, cancel.code(), cancel.toString());
-      assertEquals("amble: workspace fleet has no rollout (`amble run -w fleet` starts one)\n", cancel.err());
+      assertEquals(
+          "amble: workspace fleet has no rollout (`amble run -w fleet` starts one)\n",
+          cancel.err());
       assertEquals("", cancel.out());
 
       CliRun both = CliRun.run(dir, temporal.env(), "cancel", "--now", "--force");

@@ -21,7 +21,8 @@ class CheckRunTest {
 
   @Test
   void aDryRunChangesNothingOnTheHosts() throws Exception {
-    LocalFleet fleet = LocalFleet.create(dir, "h", 3, (host, vars) -> vars.put("amble_state_become", false));
+    LocalFleet fleet =
+        LocalFleet.create(dir, "h", 3, (host, vars) -> vars.put("amble_state_become", false));
     Files.writeString(
         dir.resolve("Amblefile.yml"),
         """
@@ -53,9 +54,13 @@ class CheckRunTest {
       Path state = fleet.stateDir(host);
       try (var files = Files.list(state)) {
         List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-        assertFalse(names.contains("patched") || names.contains("noted"), host + ": a job changed the host: " + names);
-        assertFalse(names.contains("amble_state.fact"), host + ": a dry run marked the host: " + names);
-        assertFalse(names.contains("amble_lock.fact"), host + ": a dry run locked the host: " + names);
+        assertFalse(
+            names.contains("patched") || names.contains("noted"),
+            host + ": a job changed the host: " + names);
+        assertFalse(
+            names.contains("amble_state.fact"), host + ": a dry run marked the host: " + names);
+        assertFalse(
+            names.contains("amble_lock.fact"), host + ": a dry run locked the host: " + names);
       }
     }
   }

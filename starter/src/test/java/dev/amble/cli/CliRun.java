@@ -16,7 +16,8 @@ record CliRun(int code, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        Amble.execute(new Amble(env, cwd), args, new PrintWriter(out, true), new PrintWriter(err, true));
+        Amble.execute(
+            new Amble(env, cwd), args, new PrintWriter(out, true), new PrintWriter(err, true));
     return new CliRun(code, out.toString(), err.toString());
   }
 

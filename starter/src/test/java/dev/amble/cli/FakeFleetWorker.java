@@ -1,5 +1,8 @@
 package dev.amble.cli;
 
+import dev.amble.health.HealthCheckActivities;
+import dev.amble.health.HealthCheckAnswer;
+import dev.amble.health.HealthCheckRequest;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
 import dev.amble.host.HostWorkflowImpl;
@@ -15,9 +18,6 @@ import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.Pages;
 import dev.amble.pages.TemporalPages;
 import dev.amble.precondition.Verdict;
-import dev.amble.health.HealthCheckActivities;
-import dev.amble.health.HealthCheckAnswer;
-import dev.amble.health.HealthCheckRequest;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
 import dev.amble.rollout.PlanPagesRequest;
@@ -47,20 +47,24 @@ import java.util.concurrent.TimeUnit;
  * Temporal's test server (reporting a worker on the task queue, as a real server does while one
  * polls) and, in this JVM, a worker with amble's real rollout, host and page workflows over fake
  * activities: the plan walks the given hosts in order and skips the given ones; each job {@code
- * patch} waits at a health check the test opens (heartbeating, so that a cancellation reaches it); every
- * other step succeeds at once. No Ansible runs.
+ * patch} waits at a health check the test opens (heartbeating, so that a cancellation reaches it);
+ * every other step succeeds at once. No Ansible runs.
  */
 final class FakeFleetWorker implements AutoCloseable {
   static final String IDENTITY = "fake-worker@test";
 
   final TestTemporal temporal;
   final WorkflowClient client;
+
   /** Counted down as each job {@code patch} starts. */
   final CountDownLatch jobsStarted;
+
   /** Opened by the test: the waiting jobs {@code patch} end, succeeded. */
   final CountDownLatch go = new CountDownLatch(1);
+
   /** The hosts prepared, in order. */
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
+
   /** The exit jobs run, as HOST:JOB. */
   final List<String> exitJobs = Collections.synchronizedList(new ArrayList<>());
 
@@ -77,16 +81,27 @@ final class FakeFleetWorker implements AutoCloseable {
         TestTemporal.start(
             TestTemporal.answer(
                 WorkflowServiceGrpc.getDescribeTaskQueueMethod(),
-                r -> DescribeTaskQueueResponse.newBuilder().addPollers(PollerInfo.newBuilder().setIdentity(IDENTITY)).build()));
-    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address).build());
+                r ->
+                    DescribeTaskQueueResponse.newBuilder()
+                        .addPollers(PollerInfo.newBuilder().setIdentity(IDENTITY))
+                        .build()));
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address).build());
     client =
         WorkflowClient.newInstance(
-            stubs, WorkflowClientOptions.newBuilder().setNamespace("default").setIdentity(IDENTITY).build());
+            stubs,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace("default")
+                .setIdentity(IDENTITY)
+                .build());
     factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker("amble");
-    worker.registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
     TemporalPages pages = new TemporalPages(client, "amble");
-    worker.registerActivitiesImplementations(new Plan(pages), new Hosts(), new Checks(), new PageActivitiesImpl(pages));
+    worker.registerActivitiesImplementations(
+        new Plan(pages), new Hosts(), new Checks(), new PageActivitiesImpl(pages));
     factory.start();
   }
 
@@ -109,16 +124,32 @@ final class FakeFleetWorker implements AutoCloseable {
 
     @Override
     public PlanSummary planPages(PlanPagesRequest request) {
-      pages.write(Pages.id(request.prefix(), "walk.1", 0), new Page("walk.1", 0, walk.stream().map(PageLine::walk).toList()));
+      pages.write(
+          Pages.id(request.prefix(), "walk.1", 0),
+          new Page("walk.1", 0, walk.stream().map(PageLine::walk).toList()));
       if (!skipped.isEmpty()) {
         pages.write(
             Pages.id(request.prefix(), "skipped.1", 0),
-            new Page("skipped.1", 0, skipped.stream().map(h -> new PageLine(h, "skipped", "job patch: facts.os is not set", 0)).toList()));
+            new Page(
+                "skipped.1",
+                0,
+                skipped.stream()
+                    .map(h -> new PageLine(h, "skipped", "job patch: facts.os is not set", 0))
+                    .toList()));
       }
       return new PlanSummary(
-          request.prefix(), "walk.1", walk.size(), 1, Pages.WALK_PAGE_SIZE, "skipped.1", skipped.size(),
-          skipped.isEmpty() ? 0 : 1, walk.size() + skipped.size(),
-          skipped.isEmpty() ? List.of() : List.of(new PlanSummary.Reason("job patch: facts.os is not set", skipped.size())));
+          request.prefix(),
+          "walk.1",
+          walk.size(),
+          1,
+          Pages.WALK_PAGE_SIZE,
+          "skipped.1",
+          skipped.size(),
+          skipped.isEmpty() ? 0 : 1,
+          walk.size() + skipped.size(),
+          skipped.isEmpty()
+              ? List.of()
+              : List.of(new PlanSummary.Reason("job patch: facts.os is not set", skipped.size())));
     }
 
     @Override
@@ -136,7 +167,8 @@ final class FakeFleetWorker implements AutoCloseable {
     @Override
     public Preparation prepareHost(PrepareRequest request) {
       prepared.add(request.target().host());
-      return new Preparation(ok(), request.steps().stream().map(s -> Verdict.HOLDS).toList(), RemoteState.NONE);
+      return new Preparation(
+          ok(), request.steps().stream().map(s -> Verdict.HOLDS).toList(), RemoteState.NONE);
     }
 
     @Override

@@ -15,14 +15,21 @@ class FileOptionCliTest {
   void fileAfterTheCommandSaysWhereItGoes() {
     for (String[] args :
         new String[][] {
-          {"plan", "-f", "other.yml"}, {"init", "-f", "other.yml"}, {"plan", "--output", "json", "--file", "other.yml"}
+          {"plan", "-f", "other.yml"},
+          {"init", "-f", "other.yml"},
+          {"plan", "--output", "json", "--file", "other.yml"}
         }) {
       CliRun r = CliRun.run(dir, args);
       assertEquals(2, r.code(), r.toString());
-      assertEquals("amble: -f FILE goes before the command: amble -f other.yml " + args[0] + "\n", r.err(), String.join(" ", args));
+      assertEquals(
+          "amble: -f FILE goes before the command: amble -f other.yml " + args[0] + "\n",
+          r.err(),
+          String.join(" ", args));
     }
     CliRun nested = CliRun.run(dir, "workspace", "list", "--file=other.yml");
-    assertEquals("amble: -f FILE goes before the command: amble -f other.yml workspace list\n", nested.err());
+    assertEquals(
+        "amble: -f FILE goes before the command: amble -f other.yml workspace list\n",
+        nested.err());
   }
 
   @Test

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.amble.rollout.Progress;
 import dev.amble.rollout.Caught;
+import dev.amble.rollout.Progress;
 import dev.amble.rollout.RolloutSummary;
 import io.grpc.Status;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -42,7 +42,8 @@ class NoWorkerCliTest {
   }
 
   static CliRun quickly(Path dir, Map<String, String> env, String... args) {
-    return assertTimeoutPreemptively(AT_ONCE, () -> CliRun.run(dir, env, args), () -> String.join(" ", args) + " waited");
+    return assertTimeoutPreemptively(
+        AT_ONCE, () -> CliRun.run(dir, env, args), () -> String.join(" ", args) + " waited");
   }
 
   @Test
@@ -50,12 +51,22 @@ class NoWorkerCliTest {
     try (TestTemporal temporal = TestTemporal.start()) {
       CliRun run = quickly(dir, temporal.env(), "run", "--detach");
       assertEquals(0, run.code(), run.toString());
-      String noWorker = "amble: no worker polls task queue amble at " + temporal.address + ": start `amble worker`";
+      String noWorker =
+          "amble: no worker polls task queue amble at "
+              + temporal.address
+              + ": start `amble worker`";
 
       CliRun status = quickly(dir, temporal.env(), "status");
       assertEquals(0, status.code(), status.toString());
-      assertTrue(status.err().startsWith(noWorker + ". This is what the rollout last recorded"), status.err());
-      assertTrue(status.out().matches("Rollout of workspace fleet \\(amble/fleet, run \\S+\\), started \\S+: nothing recorded yet; it begins when a worker runs.\n"), status.out());
+      assertTrue(
+          status.err().startsWith(noWorker + ". This is what the rollout last recorded"),
+          status.err());
+      assertTrue(
+          status
+              .out()
+              .matches(
+                  "Rollout of workspace fleet \\(amble/fleet, run \\S+\\), started \\S+: nothing recorded yet; it begins when a worker runs.\n"),
+          status.out());
 
       CliRun caught = quickly(dir, temporal.env(), "catch", "-r", "the mirror is down");
       assertEquals(0, caught.code(), caught.toString());
@@ -66,7 +77,9 @@ class NoWorkerCliTest {
 
       CliRun released = quickly(dir, temporal.env(), "release", "--skip-failed");
       assertEquals(0, released.code(), released.toString());
-      assertEquals("Release of the rollout of fleet sent: it takes effect when a worker runs.\n", released.out());
+      assertEquals(
+          "Release of the rollout of fleet sent: it takes effect when a worker runs.\n",
+          released.out());
 
       try (Client c = new Client(temporal)) {
         assertEquals(List.of("catch", "release"), c.signals("amble/fleet"));
@@ -82,7 +95,12 @@ class NoWorkerCliTest {
 
       CliRun status = quickly(dir, temporal.env(), "status");
       assertEquals(0, status.code(), status.toString());
-      assertTrue(status.out().startsWith("Rollout of workspace fleet (workflow patch), started by ops@host: walking\n"), status.out());
+      assertTrue(
+          status
+              .out()
+              .startsWith(
+                  "Rollout of workspace fleet (workflow patch), started by ops@host: walking\n"),
+          status.out());
 
       CliRun released = quickly(dir, temporal.env(), "release");
       assertEquals(2, released.code(), released.toString());
@@ -97,14 +115,23 @@ class NoWorkerCliTest {
             TestTemporal.start(
                 TestTemporal.answer(
                     WorkflowServiceGrpc.getDescribeTaskQueueMethod(),
-                    r -> DescribeTaskQueueResponse.newBuilder().addPollers(PollerInfo.newBuilder().setIdentity("gone")).build()),
+                    r ->
+                        DescribeTaskQueueResponse.newBuilder()
+                            .addPollers(PollerInfo.newBuilder().setIdentity("gone"))
+                            .build()),
                 TestTemporal.answer(
                     WorkflowServiceGrpc.getQueryWorkflowMethod(),
                     r -> {
-                      throw Status.FAILED_PRECONDITION.withDescription("the workflow task failed").asRuntimeException();
+                      throw Status.FAILED_PRECONDITION
+                          .withDescription("the workflow task failed")
+                          .asRuntimeException();
                     }));
         Client c = new Client(temporal)) {
-      c.start("amble/fleet", summary(new Caught(true, "host h02 failed", "amble", "2026-01-01T00:00:00Z"), List.of("h02")));
+      c.start(
+          "amble/fleet",
+          summary(
+              new Caught(true, "host h02 failed", "amble", "2026-01-01T00:00:00Z"),
+              List.of("h02")));
 
       CliRun released = quickly(dir, temporal.env(), "release");
       assertEquals(0, released.code(), released.toString());
@@ -117,14 +144,32 @@ class NoWorkerCliTest {
 
       CliRun status = quickly(dir, temporal.env(), "status");
       assertEquals(1, status.code(), status.toString());
-      assertTrue(status.out().contains("CAUGHT since 2026-01-01T00:00:00Z by amble: host h02 failed"), status.out());
+      assertTrue(
+          status.out().contains("CAUGHT since 2026-01-01T00:00:00Z by amble: host h02 failed"),
+          status.out());
     }
   }
 
   static RolloutSummary summary(Caught caught, List<String> awaiting) {
     return new RolloutSummary(
-        "fleet", "patch", "ops@host", false, caught.caught() ? "caught" : "walking", 3, Map.of("succeeded", 1), 2, List.of(),
-        awaiting, caught, Progress.NONE, "", 0L, "", "", 0, 0);
+        "fleet",
+        "patch",
+        "ops@host",
+        false,
+        caught.caught() ? "caught" : "walking",
+        3,
+        Map.of("succeeded", 1),
+        2,
+        List.of(),
+        awaiting,
+        caught,
+        Progress.NONE,
+        "",
+        0L,
+        "",
+        "",
+        0,
+        0);
   }
 
   /** A client of the test server: starts a rollout no worker runs, reads the signals it got. */
@@ -133,8 +178,12 @@ class NoWorkerCliTest {
     final WorkflowClient client;
 
     Client(TestTemporal temporal) {
-      stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address).build());
-      client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address).build());
+      client =
+          WorkflowClient.newInstance(
+              stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     }
 
     void start(String workflowId, RolloutSummary memo) {

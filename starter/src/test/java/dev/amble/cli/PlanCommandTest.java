@@ -75,7 +75,8 @@ class PlanCommandTest {
             "workspaces",
             Map.of(
                 "fleet",
-                Map.of("workflow", "upgrade", "rollout", "r1", "started", "2026-11-20T10:00:00Z"))));
+                Map.of(
+                    "workflow", "upgrade", "rollout", "r1", "started", "2026-11-20T10:00:00Z"))));
     fleet.localFact(
         "web04",
         "amble_state",
@@ -91,7 +92,15 @@ class PlanCommandTest {
     fleet.localFact(
         "web13",
         "amble_lock",
-        Map.of("workspace", "other", "rollout", "r9", "controller", "c", "since", "2026-11-21T00:00:00Z"));
+        Map.of(
+            "workspace",
+            "other",
+            "rollout",
+            "r9",
+            "controller",
+            "c",
+            "since",
+            "2026-11-21T00:00:00Z"));
     Files.writeString(dir.resolve("Amblefile.yml"), AMBLEFILE);
     fleet.gatherFacts(dir.resolve(".amble/fleet/facts"), "fleet:!web19:!web20");
   }
@@ -156,7 +165,8 @@ class PlanCommandTest {
   }
 
   @Test
-  void anInventoryAnsibleCannotParseIsNamed(@org.junit.jupiter.api.io.TempDir Path broken) throws Exception {
+  void anInventoryAnsibleCannotParseIsNamed(@org.junit.jupiter.api.io.TempDir Path broken)
+      throws Exception {
     java.nio.file.Files.writeString(
         broken.resolve("Amblefile.yml"),
         """

@@ -28,7 +28,8 @@ class RolloutOptionsTest {
     TemporalTroubleCliTest.amblefile(dir, amblefile);
     RunCommand run = new RunCommand();
     new CommandLine(run).parseArgs(args);
-    var given = AmblefileLoader.load(dir.resolve("Amblefile.yml"), "Amblefile.yml").definition("fleet");
+    var given =
+        AmblefileLoader.load(dir.resolve("Amblefile.yml"), "Amblefile.yml").definition("fleet");
     return run.options.definition(given).workspace().strategy().unreachable();
   }
 
@@ -36,10 +37,22 @@ class RolloutOptionsTest {
   void unreachableRetriesAreOverriddenKeyByKey() throws Exception {
     assertEquals(
         new Strategy.Unreachable(Policy.RETRY, 5, Duration.ofMinutes(1)),
-        unreachable(TemporalTroubleCliTest.AMBLEFILE, "--unreachable", "retry", "--unreachable-attempts", "5", "--unreachable-backoff", "1m"));
-    assertEquals(new Strategy.Unreachable(Policy.RETRY, 7, Duration.ofSeconds(10)), unreachable(RETRYING, "--unreachable-attempts", "7"));
-    assertEquals(new Strategy.Unreachable(Policy.RETRY, 2, Duration.ofSeconds(90)), unreachable(RETRYING, "--unreachable-backoff", "90s"));
-    assertEquals(new Strategy.Unreachable(Policy.RETRY, 2, Duration.ofSeconds(10)), unreachable(RETRYING));
+        unreachable(
+            TemporalTroubleCliTest.AMBLEFILE,
+            "--unreachable",
+            "retry",
+            "--unreachable-attempts",
+            "5",
+            "--unreachable-backoff",
+            "1m"));
+    assertEquals(
+        new Strategy.Unreachable(Policy.RETRY, 7, Duration.ofSeconds(10)),
+        unreachable(RETRYING, "--unreachable-attempts", "7"));
+    assertEquals(
+        new Strategy.Unreachable(Policy.RETRY, 2, Duration.ofSeconds(90)),
+        unreachable(RETRYING, "--unreachable-backoff", "90s"));
+    assertEquals(
+        new Strategy.Unreachable(Policy.RETRY, 2, Duration.ofSeconds(10)), unreachable(RETRYING));
   }
 
   @Test
@@ -71,7 +84,8 @@ class RolloutOptionsTest {
     TemporalTroubleCliTest.amblefile(
         dir,
         TemporalTroubleCliTest.AMBLEFILE.replace(
-            "inventory: inventory.yml }", "inventory: inventory.yml, " + key + ": " + value + " }"));
+            "inventory: inventory.yml }",
+            "inventory: inventory.yml, " + key + ": " + value + " }"));
     CliRun run = CliRun.run(dir, "check");
     assertEquals(2, run.code(), run.toString());
     String path = "workspaces.fleet." + key;
@@ -93,7 +107,8 @@ class RolloutOptionsTest {
       {"waves", "0"},
     };
     for (String[] c : cases) {
-      String message = amblefileMessage(c[0], c[1].equals("0") && c[0].equals("waves") ? "[0]" : c[1]);
+      String message =
+          amblefileMessage(c[0], c[1].equals("0") && c[0].equals("waves") ? "[0]" : c[1]);
       TemporalTroubleCliTest.amblefile(dir, TemporalTroubleCliTest.AMBLEFILE);
       String option = "--" + c[0].replace('_', '-');
       for (String command : new String[] {"run", "check"}) {
@@ -119,7 +134,8 @@ class RolloutOptionsTest {
     new CommandLine(run)
         .parseArgs(
             "-s", "descending", "--concurrency", "9", "--max-failures", "10%", "--waves", "2,25%");
-    var given = AmblefileLoader.load(dir.resolve("Amblefile.yml"), "Amblefile.yml").definition("fleet");
+    var given =
+        AmblefileLoader.load(dir.resolve("Amblefile.yml"), "Amblefile.yml").definition("fleet");
     var w = run.options.definition(given).workspace();
     assertEquals(SortOrder.DESCENDING, w.sortOrder());
     assertEquals(9, w.concurrency());

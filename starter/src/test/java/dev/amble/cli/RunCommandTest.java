@@ -59,21 +59,36 @@ class RunCommandTest {
     Map<String, String> there = Map.of("TEMPORAL_ADDRESS", address);
     CliRun caught = awaitStatus(there, "CAUGHT");
     assertEquals(1, caught.code(), caught.toString());
-    assertTrue(caught.out().contains("host h02 failed: job patch: task 'patch the host' (ansible.builtin.fail) failed: the package mirror is down"), caught.out());
+    assertTrue(
+        caught
+            .out()
+            .contains(
+                "host h02 failed: job patch: task 'patch the host' (ansible.builtin.fail) failed: the package mirror is down"),
+        caught.out());
     assertTrue(caught.out().contains("`amble release` walks h02 again first"), caught.out());
-    assertTrue(caught.out().contains("\n  3 hosts: 1 succeeded, 1 failed; 0 in progress, 2 to go\n"), caught.out());
-    assertTrue(caught.out().matches("(?s).*\\n  h02 +failed +\\[awaiting release\\] job patch: .*"), caught.out());
+    assertTrue(
+        caught.out().contains("\n  3 hosts: 1 succeeded, 1 failed; 0 in progress, 2 to go\n"),
+        caught.out());
+    assertTrue(
+        caught.out().matches("(?s).*\\n  h02 +failed +\\[awaiting release\\] job patch: .*"),
+        caught.out());
     assertTrue(!caught.out().contains("h03"), "h03 started after the catch: " + caught.out());
 
     CliRun second = CliRun.run(dir, there, "run");
     assertEquals(2, second.code(), second.toString());
-    assertTrue(second.err().startsWith("amble: workspace fleet already has a rollout running: amble/fleet (run "), second.err());
+    assertTrue(
+        second
+            .err()
+            .startsWith("amble: workspace fleet already has a rollout running: amble/fleet (run "),
+        second.err());
 
     CliRun catchAgain = CliRun.run(dir, there, "catch", "-r", "checking the mirror");
     assertEquals(0, catchAgain.code(), catchAgain.toString());
 
     // The operator fixes the host (here: its inventory var), then releases.
-    Files.writeString(fleet.inventory(), Files.readString(fleet.inventory()).replace("\"broken\" : true", "\"broken\" : false"));
+    Files.writeString(
+        fleet.inventory(),
+        Files.readString(fleet.inventory()).replace("\"broken\" : true", "\"broken\" : false"));
     CliRun released = CliRun.run(dir, there, "release");
     assertEquals(0, released.code(), released.toString());
     assertEquals("Released rollout of fleet. Walking again first: h02.\n", released.out());
@@ -98,5 +113,4 @@ class RunCommandTest {
     }
     throw new AssertionError("status never showed " + marker + ": " + last);
   }
-
 }

@@ -1,7 +1,5 @@
 package dev.amble.cli;
 
-import dev.amble.temporal.Executions;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +13,7 @@ import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.Caught;
 import dev.amble.rollout.Progress;
 import dev.amble.rollout.RolloutSummary;
+import dev.amble.temporal.Executions;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A rollout too big to list in one answer, that no worker runs: {@code status} pages through
- * every failed host (its pages in Temporal, then the hosts awaiting a release), as text and as
- * JSON; {@code cancel} sends its signal; {@code cancel --force} terminates the rollout and its
- * pages and names the hosts that may stay locked; {@code status} then says why it ended.
+ * A rollout too big to list in one answer, that no worker runs: {@code status} pages through every
+ * failed host (its pages in Temporal, then the hosts awaiting a release), as text and as JSON;
+ * {@code cancel} sends its signal; {@code cancel --force} terminates the rollout and its pages and
+ * names the hosts that may stay locked; {@code status} then says why it ended.
  */
 class StatusPagesCliTest {
   @TempDir Path dir;
@@ -58,37 +57,83 @@ class StatusPagesCliTest {
         int first = p * PER_PAGE;
         List<PageLine> lines =
             IntStream.range(first, first + PER_PAGE)
-                .mapToObj(i -> new PageLine(host(i), "failed", "job patch: task 'patch' (ansible.builtin.apt) failed: no. " + i, 1 + i / 100))
+                .mapToObj(
+                    i ->
+                        new PageLine(
+                            host(i),
+                            "failed",
+                            "job patch: task 'patch' (ansible.builtin.apt) failed: no. " + i,
+                            1 + i / 100))
                 .toList();
         pages.write(Pages.id(PREFIX, Pages.FAILED, p), new Page(Pages.FAILED, p, lines));
       }
-      pages.write(Pages.id(PREFIX, "walk.1", 0), new Page("walk.1", 0, List.of(PageLine.walk("w001"))));
-      pages.write(Pages.id(PREFIX, "skipped.1", 0), new Page("skipped.1", 0, List.of(new PageLine("s001", "skipped", "no", 0))));
+      pages.write(
+          Pages.id(PREFIX, "walk.1", 0), new Page("walk.1", 0, List.of(PageLine.walk("w001"))));
+      pages.write(
+          Pages.id(PREFIX, "skipped.1", 0),
+          new Page("skipped.1", 0, List.of(new PageLine("s001", "skipped", "no", 0))));
       c.start(
           "amble/fleet",
           new RolloutSummary(
-              "fleet", "patch", "ops@host", false, "caught", 1000, Map.of("succeeded", 590, "failed", 403), 5,
-              List.of("h998"), List.of("h999"), new Caught(true, "host h999 failed: boom", "amble", "2026-01-01T00:00:00Z"),
-              Progress.NONE, "first-run", 42L, "", PREFIX, 2, 402));
+              "fleet",
+              "patch",
+              "ops@host",
+              false,
+              "caught",
+              1000,
+              Map.of("succeeded", 590, "failed", 403),
+              5,
+              List.of("h998"),
+              List.of("h999"),
+              new Caught(true, "host h999 failed: boom", "amble", "2026-01-01T00:00:00Z"),
+              Progress.NONE,
+              "first-run",
+              42L,
+              "",
+              PREFIX,
+              2,
+              402));
 
       CliRun page2 = CliRun.run(dir, temporal.env(), "status", "--page-size", "150", "--page", "2");
       assertEquals(1, page2.code(), page2.toString());
       assertTrue(page2.err().contains("This is what the rollout last recorded"), page2.err());
       assertTrue(page2.out().contains("  rollout first-run, seed 42\n"), page2.out());
-      assertTrue(page2.out().contains("  CAUGHT since 2026-01-01T00:00:00Z by amble: host h999 failed: boom\n"), page2.out());
+      assertTrue(
+          page2
+              .out()
+              .contains("  CAUGHT since 2026-01-01T00:00:00Z by amble: host h999 failed: boom\n"),
+          page2.out());
       assertTrue(page2.out().contains("In progress:\n  h998\n"), page2.out());
       assertTrue(
-          page2.out().contains("Failed hosts, oldest first (151-300 of 401, page 2 of 3: --page 3 for the next):\n"),
+          page2
+              .out()
+              .contains(
+                  "Failed hosts, oldest first (151-300 of 401, page 2 of 3: --page 3 for the next):\n"),
           page2.out());
       List<String> listed = page2.out().lines().filter(l -> l.startsWith("  f")).toList();
       assertEquals(150, listed.size(), page2.out());
-      assertEquals("  f0150  failed      job patch: task 'patch' (ansible.builtin.apt) failed: no. 150", listed.get(0));
+      assertEquals(
+          "  f0150  failed      job patch: task 'patch' (ansible.builtin.apt) failed: no. 150",
+          listed.get(0));
       assertTrue(listed.get(149).startsWith("  f0299  failed"), listed.get(149));
       assertTrue(
-          page2.out().contains("  2 more failed hosts (the latest) are known only to the rollout itself: a running worker lists them\n"),
+          page2
+              .out()
+              .contains(
+                  "  2 more failed hosts (the latest) are known only to the rollout itself: a running worker lists them\n"),
           page2.out());
 
-      CliRun json = CliRun.run(dir, temporal.env(), "status", "--output", "json", "--page-size", "150", "--page", "3");
+      CliRun json =
+          CliRun.run(
+              dir,
+              temporal.env(),
+              "status",
+              "--output",
+              "json",
+              "--page-size",
+              "150",
+              "--page",
+              "3");
       assertEquals(1, json.code(), json.toString());
       JsonNode s = JSON.readTree(json.out());
       assertEquals("memo", s.path("source").asText());
@@ -111,13 +156,17 @@ class StatusPagesCliTest {
               + " flight then finish their walk.\n",
           gentle.out());
 
-      CliRun force = CliRun.run(dir, temporal.env(), "cancel", "--force", "-r", "the workers are gone");
+      CliRun force =
+          CliRun.run(dir, temporal.env(), "cancel", "--force", "-r", "the workers are gone");
       assertEquals(0, force.code(), force.toString());
       String by = Identity.operator();
       List<String> out = force.out().lines().toList();
       assertTrue(
-          out.get(0).matches("Terminated the rollout of fleet \\(amble/fleet, run \\S+\\): cancel --force by "
-              + java.util.regex.Pattern.quote(by) + ": the workers are gone\\."),
+          out.get(0)
+              .matches(
+                  "Terminated the rollout of fleet \\(amble/fleet, run \\S+\\): cancel --force by "
+                      + java.util.regex.Pattern.quote(by)
+                      + ": the workers are gone\\."),
           force.out());
       assertEquals("Terminated its 4 pages (" + PREFIX + "/...).", out.get(1));
       assertEquals(
@@ -129,25 +178,51 @@ class StatusPagesCliTest {
       assertEquals("  f0399  failed", out.get(403));
       assertEquals("  h999   failed, awaiting release", out.get(404));
       assertEquals(List.of("cancel", "cancel"), c.signals("amble/fleet"));
-      for (String page : List.of(Pages.id(PREFIX, Pages.FAILED, 1), Pages.id(PREFIX, "walk.1", 0), Pages.id(PREFIX, "skipped.1", 0))) {
-        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, Executions.describe(c.client, page).orElseThrow().getWorkflowExecutionInfo().getStatus(), page);
+      for (String page :
+          List.of(
+              Pages.id(PREFIX, Pages.FAILED, 1),
+              Pages.id(PREFIX, "walk.1", 0),
+              Pages.id(PREFIX, "skipped.1", 0))) {
+        assertEquals(
+            WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+            Executions.describe(c.client, page)
+                .orElseThrow()
+                .getWorkflowExecutionInfo()
+                .getStatus(),
+            page);
       }
 
       CliRun ended = CliRun.run(dir, temporal.env(), "status", "--page-size", "1");
       assertEquals(1, ended.code(), ended.toString());
       List<String> lines = ended.out().lines().toList();
-      assertEquals("Rollout of workspace fleet (workflow patch), started by ops@host: terminated", lines.get(0));
+      assertEquals(
+          "Rollout of workspace fleet (workflow patch), started by ops@host: terminated",
+          lines.get(0));
       assertTrue(
-          lines.get(1).startsWith("  ended: terminated: cancel --force by " + by + ": the workers are gone (by "),
+          lines
+              .get(1)
+              .startsWith(
+                  "  ended: terminated: cancel --force by " + by + ": the workers are gone (by "),
           ended.out());
       assertFalse(ended.out().contains("CAUGHT"), ended.out());
-      assertTrue(ended.out().contains("  1000 hosts: 590 succeeded, 403 failed; 1 in flight when it ended; 5 not walked\n"), ended.out());
+      assertTrue(
+          ended
+              .out()
+              .contains(
+                  "  1000 hosts: 590 succeeded, 403 failed; 1 in flight when it ended; 5 not walked\n"),
+          ended.out());
       assertTrue(ended.out().contains("In flight when it ended:\n  h998\n"), ended.out());
-      assertTrue(ended.out().contains("Failed hosts, oldest first (1-1 of 401, page 1 of 401: --page 2 for the next):\n  f0000  failed"), ended.out());
+      assertTrue(
+          ended
+              .out()
+              .contains(
+                  "Failed hosts, oldest first (1-1 of 401, page 1 of 401: --page 2 for the next):\n  f0000  failed"),
+          ended.out());
 
       CliRun again = CliRun.run(dir, temporal.env(), "cancel", "--force");
       assertEquals(2, again.code(), again.toString());
-      assertEquals("amble: the last rollout of workspace fleet is not running (terminated)\n", again.err());
+      assertEquals(
+          "amble: the last rollout of workspace fleet is not running (terminated)\n", again.err());
     }
   }
 

@@ -63,7 +63,9 @@ class TemporalTroubleCliTest {
       String port = Integer.toString(taken.getLocalPort());
       CliRun r = CliRun.run(dir, "check", "--embedded", "--embedded-port", port);
       assertEquals(2, r.code(), r.toString());
-      assertEquals("amble: --embedded-port: port " + port + " on 127.0.0.1 is taken by another program\n", r.err());
+      assertEquals(
+          "amble: --embedded-port: port " + port + " on 127.0.0.1 is taken by another program\n",
+          r.err());
     }
     CliRun alone = CliRun.run(dir, "run", "--embedded-port", "0");
     assertEquals(2, alone.code(), alone.toString());
@@ -79,7 +81,10 @@ class TemporalTroubleCliTest {
     for (String command : new String[] {"status", "catch", "release"}) {
       CliRun r = CliRun.run(dir, nowhere, command);
       assertEquals(3, r.code(), r.toString());
-      assertTrue(r.err().startsWith("amble: Temporal is unreachable at " + nowhere.get("TEMPORAL_ADDRESS")), r.err());
+      assertTrue(
+          r.err()
+              .startsWith("amble: Temporal is unreachable at " + nowhere.get("TEMPORAL_ADDRESS")),
+          r.err());
       assertTrue(r.err().endsWith("(or point TEMPORAL_ADDRESS at yours).\n"), r.err());
       assertFalse(r.err().contains("--embedded"), command + " has no --embedded: " + r.err());
     }
@@ -99,11 +104,18 @@ class TemporalTroubleCliTest {
         CliRun r = CliRun.run(dir, env, command);
         assertEquals(2, r.code(), r.toString());
         assertEquals(
-            "amble: namespace nope does not exist at " + temporal.address + " (set by TEMPORAL_NAMESPACE)\n", r.err(), command);
+            "amble: namespace nope does not exist at "
+                + temporal.address
+                + " (set by TEMPORAL_NAMESPACE)\n",
+            r.err(),
+            command);
       }
       CliRun option = CliRun.run(dir, temporal.env(), "status", "--namespace", "other");
       assertEquals(
-          "amble: namespace other does not exist at " + temporal.address + " (set by --namespace)\n", option.err());
+          "amble: namespace other does not exist at "
+              + temporal.address
+              + " (set by --namespace)\n",
+          option.err());
       CliRun fine = CliRun.run(dir, temporal.env(), "status");
       assertEquals(2, fine.code(), fine.toString());
       assertTrue(fine.err().startsWith("amble: workspace fleet has no rollout"), fine.err());
@@ -114,16 +126,34 @@ class TemporalTroubleCliTest {
   void aClientCertificateWithoutItsKeyIsBadInput() throws IOException {
     String address = closedPort();
     CliRun cert =
-        CliRun.run(dir, Map.of("TEMPORAL_ADDRESS", address, "TEMPORAL_TLS_CLIENT_CERT_PATH", "/etc/amble/client.pem"), "status");
+        CliRun.run(
+            dir,
+            Map.of(
+                "TEMPORAL_ADDRESS",
+                address,
+                "TEMPORAL_TLS_CLIENT_CERT_PATH",
+                "/etc/amble/client.pem"),
+            "status");
     assertEquals(2, cert.code(), cert.toString());
     assertEquals(
         "amble: TEMPORAL_TLS_CLIENT_CERT_PATH is set without TEMPORAL_TLS_CLIENT_KEY_PATH: a client"
             + " certificate (mTLS) needs both\n",
         cert.err());
     CliRun key =
-        CliRun.run(dir, Map.of("TEMPORAL_ADDRESS", address, "TEMPORAL_TLS_CLIENT_KEY_PATH", "/etc/amble/client.key"), "catch");
+        CliRun.run(
+            dir,
+            Map.of(
+                "TEMPORAL_ADDRESS",
+                address,
+                "TEMPORAL_TLS_CLIENT_KEY_PATH",
+                "/etc/amble/client.key"),
+            "catch");
     assertEquals(2, key.code(), key.toString());
-    assertTrue(key.err().startsWith("amble: TEMPORAL_TLS_CLIENT_KEY_PATH is set without TEMPORAL_TLS_CLIENT_CERT_PATH"), key.err());
+    assertTrue(
+        key.err()
+            .startsWith(
+                "amble: TEMPORAL_TLS_CLIENT_KEY_PATH is set without TEMPORAL_TLS_CLIENT_CERT_PATH"),
+        key.err());
   }
 
   @Test
@@ -133,7 +163,9 @@ class TemporalTroubleCliTest {
             TestTemporal.answer(
                 WorkflowServiceGrpc.getDescribeWorkflowExecutionMethod(),
                 r -> {
-                  throw Status.RESOURCE_EXHAUSTED.withDescription("consistent query buffer is full").asRuntimeException();
+                  throw Status.RESOURCE_EXHAUSTED
+                      .withDescription("consistent query buffer is full")
+                      .asRuntimeException();
                 }))) {
       CliRun r = CliRun.run(dir, temporal.env(), "status");
       assertEquals(3, r.code(), r.toString());
@@ -146,7 +178,8 @@ class TemporalTroubleCliTest {
       debug.put("AMBLE_DEBUG", "1");
       CliRun traced = CliRun.run(dir, debug, "status");
       assertEquals(3, traced.code(), traced.toString());
-      assertTrue(traced.err().contains("\tat dev.amble.temporal.Executions.describe"), traced.err());
+      assertTrue(
+          traced.err().contains("\tat dev.amble.temporal.Executions.describe"), traced.err());
     }
   }
 
@@ -155,7 +188,9 @@ class TemporalTroubleCliTest {
     StringWriter err = new StringWriter();
     int code =
         Amble.unexpected(
-            new IllegalStateException("the plan", new java.io.IOException("disk full")), Map.of(), new PrintWriter(err, true));
+            new IllegalStateException("the plan", new java.io.IOException("disk full")),
+            Map.of(),
+            new PrintWriter(err, true));
     assertEquals(ExitCode.INTERNAL_ERROR, code);
     assertEquals(
         "amble: unexpected error: java.lang.IllegalStateException: the plan, caused by java.io.IOException: disk full"

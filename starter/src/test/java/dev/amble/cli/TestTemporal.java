@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Temporal's test server on a free loopback port (never a fixed one another program may hold), answering
- * what it does not implement as a real server does: only the namespace {@code default} exists,
- * and no worker polls any task queue. A test may answer any other call its own way ({@link
+ * Temporal's test server on a free loopback port (never a fixed one another program may hold),
+ * answering what it does not implement as a real server does: only the namespace {@code default}
+ * exists, and no worker polls any task queue. A test may answer any other call its own way ({@link
  * #answer}), e.g. to make it fail.
  */
 final class TestTemporal implements AutoCloseable {
@@ -41,7 +41,8 @@ final class TestTemporal implements AutoCloseable {
   }
 
   /** A unary call of Temporal's WorkflowService, answered by {@code answer} (which may throw). */
-  static <Q, R> ServerMethodDefinition<Q, R> answer(MethodDescriptor<Q, R> method, Function<Q, R> answer) {
+  static <Q, R> ServerMethodDefinition<Q, R> answer(
+      MethodDescriptor<Q, R> method, Function<Q, R> answer) {
     return ServerMethodDefinition.create(
         method,
         ServerCalls.asyncUnaryCall(
@@ -63,19 +64,27 @@ final class TestTemporal implements AutoCloseable {
             WorkflowServiceGrpc.getDescribeNamespaceMethod(),
             r -> {
               if (!r.getNamespace().equals("default")) {
-                throw Status.NOT_FOUND.withDescription("Namespace " + r.getNamespace() + " is not found.").asRuntimeException();
+                throw Status.NOT_FOUND
+                    .withDescription("Namespace " + r.getNamespace() + " is not found.")
+                    .asRuntimeException();
               }
               return DescribeNamespaceResponse.newBuilder()
-                  .setNamespaceInfo(NamespaceInfo.newBuilder().setName("default").setState(NamespaceState.NAMESPACE_STATE_REGISTERED))
+                  .setNamespaceInfo(
+                      NamespaceInfo.newBuilder()
+                          .setName("default")
+                          .setState(NamespaceState.NAMESPACE_STATE_REGISTERED))
                   .build();
             }));
     own.put(
         WorkflowServiceGrpc.getDescribeTaskQueueMethod().getFullMethodName(),
-        answer(WorkflowServiceGrpc.getDescribeTaskQueueMethod(), r -> DescribeTaskQueueResponse.getDefaultInstance()));
+        answer(
+            WorkflowServiceGrpc.getDescribeTaskQueueMethod(),
+            r -> DescribeTaskQueueResponse.getDefaultInstance()));
     for (ServerMethodDefinition<?, ?> a : answers) {
       own.put(a.getMethodDescriptor().getFullMethodName(), a);
     }
-    ServerServiceDefinition.Builder overrides = ServerServiceDefinition.builder(WorkflowServiceGrpc.SERVICE_NAME);
+    ServerServiceDefinition.Builder overrides =
+        ServerServiceDefinition.builder(WorkflowServiceGrpc.SERVICE_NAME);
     own.values().forEach(overrides::addMethod);
 
     TestServicesStarter services = new TestServicesStarter(true, 0);

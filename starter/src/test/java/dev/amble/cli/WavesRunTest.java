@@ -30,7 +30,8 @@ class WavesRunTest {
 
   @Test
   void aCanaryTwoWavesAndAPostCheckThatCatches() throws Exception {
-    LocalFleet fleet = LocalFleet.create(dir, "h", 5, (host, vars) -> vars.put("amble_state_become", false));
+    LocalFleet fleet =
+        LocalFleet.create(dir, "h", 5, (host, vars) -> vars.put("amble_state_become", false));
     ObjectNode inventory = (ObjectNode) JSON.readTree(fleet.inventory().toFile());
     ((ObjectNode) inventory.get("all").get("children"))
         .putObject("monitor")
@@ -70,7 +71,8 @@ class WavesRunTest {
 
     CliRun plan = CliRun.run(dir, "plan", "--output", "json");
     assertEquals(0, plan.code(), plan.toString());
-    List<Integer> waves = JSON.readTree(plan.out()).findValues("wave").stream().map(JsonNode::asInt).toList();
+    List<Integer> waves =
+        JSON.readTree(plan.out()).findValues("wave").stream().map(JsonNode::asInt).toList();
     assertEquals(List.of(1, 2, 2, 3, 3), waves);
 
     EmbeddedRun embedded = EmbeddedRun.start(dir, "run");
@@ -90,11 +92,17 @@ class WavesRunTest {
     assertTrue(caught != null, "the rollout never caught");
     assertEquals(2, caught.at("/progress/wave").asInt(), caught.toString());
     assertTrue(
-        caught.at("/caught/reason").asText().startsWith("check serving failed for host h03 (post): monitor01: the host serves again: h03 does not serve"),
+        caught
+            .at("/caught/reason")
+            .asText()
+            .startsWith(
+                "check serving failed for host h03 (post): monitor01: the host serves again: h03 does not serve"),
         caught.toString());
     assertEquals(3, caught.at("/counts/succeeded").asInt(), caught.toString()); // h01, h02, h03
     for (String host : List.of("h04", "h05")) {
-      assertFalse(Files.exists(WorkspaceDir.of(dir, "fleet").hostLogs(host)), host + " of wave 3 was touched");
+      assertFalse(
+          Files.exists(WorkspaceDir.of(dir, "fleet").hostLogs(host)),
+          host + " of wave 3 was touched");
     }
     // h01 was the canary: it finished before wave 2 began.
     assertTrue(firstLog(dir, "h01", "finish").compareTo(firstLog(dir, "h02", "prepare")) < 0);
@@ -109,7 +117,12 @@ class WavesRunTest {
   /** The name of a host's first log of a step: it starts with the run's UTC time. */
   static String firstLog(Path dir, String host, String step) throws Exception {
     try (var files = Files.list(WorkspaceDir.of(dir, "fleet").hostLogs(host))) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-" + step + ".log")).sorted().findFirst().orElseThrow();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith("-" + step + ".log"))
+          .sorted()
+          .findFirst()
+          .orElseThrow();
     }
   }
 }

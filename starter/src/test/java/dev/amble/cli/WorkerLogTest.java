@@ -28,7 +28,8 @@ class WorkerLogTest {
           .warn(
               "Activity failure. ActivityId=1, activityType=PlanPages, attempt=2",
               new RuntimeException(
-                  "wrapped", new IllegalStateException("ansible-inventory failed (exit 1):\nno such file")));
+                  "wrapped",
+                  new IllegalStateException("ansible-inventory failed (exit 1):\nno such file")));
     } finally {
       System.setErr(terminal);
     }

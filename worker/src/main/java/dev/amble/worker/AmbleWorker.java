@@ -3,12 +3,12 @@ package dev.amble.worker;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.health.HealthCheckActivitiesImpl;
 import dev.amble.host.HostActivitiesImpl;
 import dev.amble.host.HostWorkflowImpl;
 import dev.amble.pages.PageActivitiesImpl;
 import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.TemporalPages;
-import dev.amble.health.HealthCheckActivitiesImpl;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
 import io.temporal.client.WorkflowClient;
@@ -28,13 +28,19 @@ public final class AmbleWorker {
    * @param identity written into host locks, e.g. {@code worker@machine}
    */
   public record Settings(
-      String taskQueue, int maxParallelAnsible, Optional<BecomePassword> becomePassword, String identity) {}
+      String taskQueue,
+      int maxParallelAnsible,
+      Optional<BecomePassword> becomePassword,
+      String identity) {}
 
   private AmbleWorker() {}
 
   /** Registers everything on a new factory and starts polling. */
   public static WorkerFactory start(
-      WorkflowClient client, Settings settings, AnsibleInstallation ansible, Map<String, String> env) {
+      WorkflowClient client,
+      Settings settings,
+      AnsibleInstallation ansible,
+      Map<String, String> env) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     register(factory, settings, ansible, env);
     factory.start();
@@ -42,7 +48,10 @@ public final class AmbleWorker {
   }
 
   public static Worker register(
-      WorkerFactory factory, Settings settings, AnsibleInstallation ansible, Map<String, String> env) {
+      WorkerFactory factory,
+      Settings settings,
+      AnsibleInstallation ansible,
+      Map<String, String> env) {
     Worker worker =
         factory.newWorker(
             settings.taskQueue(),

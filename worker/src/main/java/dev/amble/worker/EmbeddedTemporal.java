@@ -25,9 +25,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The test server (temporal-test-server 1.38.0) keeps every time-skipping lock and unlock event
  * in a linked list, "for debugging purposes only", never drops the ones its request contexts add,
  * and removes each timer task's own event by a linear search of that list: its cost per host grows
- * with every host walked before (bench/orchestrate --embedded: 28 hosts/s at 10,000 hosts, 14
- * after 27,000, every stack sample of the server in LinkedList.remove; 136 hosts/s over 100,000
- * hosts without the list). The server started here gets a list that keeps nothing.
+ * with every host walked before (bench/orchestrate --embedded: 28 hosts/s at 10,000 hosts, 14 after
+ * 27,000, every stack sample of the server in LinkedList.remove; 136 hosts/s over 100,000 hosts
+ * without the list). The server started here gets a list that keeps nothing.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   private final TestServicesStarter services;
@@ -63,11 +63,15 @@ public final class EmbeddedTemporal implements AutoCloseable {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     forgetTimeLockEvents(services);
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     services.getServices().forEach(builder::addService);
     HealthStatusManager health = new HealthStatusManager();
-    health.setStatus("temporal.api.workflowservice.v1.WorkflowService", HealthCheckResponse.ServingStatus.SERVING);
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus(
+        "temporal.api.workflowservice.v1.WorkflowService",
+        HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus(
+        HealthStatusManager.SERVICE_NAME_ALL_SERVICES, HealthCheckResponse.ServingStatus.SERVING);
     builder.addService(health.getHealthService());
     try {
       Server server = builder.build().start();

@@ -15,26 +15,34 @@ import java.util.Map;
  * one fails to start), and registering them where amble runs the server itself.
  */
 public final class SearchAttributeSetup {
-  public static final List<String> NAMES = List.of("AmbleWorkspace", "AmbleHost", "AmbleOutcome", "AmbleKind");
+  public static final List<String> NAMES =
+      List.of("AmbleWorkspace", "AmbleHost", "AmbleOutcome", "AmbleKind");
 
   private SearchAttributeSetup() {}
 
   static OperatorServiceStubs operator(WorkflowServiceStubs stubs) {
     return OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setChannel(stubs.getRawChannel()).validateAndBuildWithDefaults());
+        OperatorServiceStubsOptions.newBuilder()
+            .setChannel(stubs.getRawChannel())
+            .validateAndBuildWithDefaults());
   }
 
   /** The names missing from the namespace; empty when the server cannot be asked. */
-  public static java.util.Optional<List<String>> missing(WorkflowServiceStubs stubs, String namespace) {
+  public static java.util.Optional<List<String>> missing(
+      WorkflowServiceStubs stubs, String namespace) {
     OperatorServiceStubs operator = operator(stubs);
     try {
       Map<String, IndexedValueType> custom =
-          operator.blockingStub()
+          operator
+              .blockingStub()
               .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
-              .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
+              .listSearchAttributes(
+                  ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
               .getCustomAttributesMap();
       return java.util.Optional.of(
-          NAMES.stream().filter(n -> custom.get(n) != IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).toList());
+          NAMES.stream()
+              .filter(n -> custom.get(n) != IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .toList());
     } catch (StatusRuntimeException cannotAsk) {
       return java.util.Optional.empty();
     } finally {
@@ -49,7 +57,8 @@ public final class SearchAttributeSetup {
     }
     OperatorServiceStubs operator = operator(stubs);
     try {
-      AddSearchAttributesRequest.Builder add = AddSearchAttributesRequest.newBuilder().setNamespace(namespace);
+      AddSearchAttributesRequest.Builder add =
+          AddSearchAttributesRequest.newBuilder().setNamespace(namespace);
       names.forEach(n -> add.putSearchAttributes(n, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
       operator.blockingStub().addSearchAttributes(add.build());
     } finally {

@@ -19,11 +19,11 @@ import javax.net.ssl.SSLException;
 
 /**
  * Where Temporal is and how to reach it, from the standard environment variables: {@code
- * TEMPORAL_ADDRESS} (default {@link LocalTemporal#DEFAULT_ADDRESS}), {@code TEMPORAL_NAMESPACE} (default {@code
- * default}), and for TLS or Temporal Cloud {@code TEMPORAL_TLS}, {@code
+ * TEMPORAL_ADDRESS} (default {@link LocalTemporal#DEFAULT_ADDRESS}), {@code TEMPORAL_NAMESPACE}
+ * (default {@code default}), and for TLS or Temporal Cloud {@code TEMPORAL_TLS}, {@code
  * TEMPORAL_TLS_CLIENT_CERT_PATH}, {@code TEMPORAL_TLS_CLIENT_KEY_PATH}, {@code
- * TEMPORAL_TLS_SERVER_CA_CERT_PATH}, {@code TEMPORAL_API_KEY}. A client certificate without its
- * key (or the reverse) is an {@link IllegalArgumentException}, not a silent plain TLS connection.
+ * TEMPORAL_TLS_SERVER_CA_CERT_PATH}, {@code TEMPORAL_API_KEY}. A client certificate without its key
+ * (or the reverse) is an {@link IllegalArgumentException}, not a silent plain TLS connection.
  */
 public record TemporalConnection(
     String address,
@@ -71,7 +71,9 @@ public record TemporalConnection(
   /** Service stubs; fails with {@link UnreachableException} if Temporal does not answer. */
   public WorkflowServiceStubs connect() {
     WorkflowServiceStubsOptions.Builder options =
-        WorkflowServiceStubsOptions.newBuilder().setTarget(address).setRpcTimeout(Duration.ofSeconds(10));
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(address)
+            .setRpcTimeout(Duration.ofSeconds(10));
     if (tls) {
       try {
         SslContextBuilder ssl = GrpcSslContexts.forClient();
@@ -120,8 +122,10 @@ public record TemporalConnection(
     private static final long serialVersionUID = 1L;
 
     UnreachableException(TemporalConnection c, String detail) {
-      super("Temporal is unreachable at " + c.address() + (detail == null ? "" : " (" + detail + ")"));
+      super(
+          "Temporal is unreachable at "
+              + c.address()
+              + (detail == null ? "" : " (" + detail + ")"));
     }
   }
-
 }

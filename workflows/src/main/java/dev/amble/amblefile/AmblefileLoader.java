@@ -52,7 +52,8 @@ public final class AmblefileLoader {
     yaml.problems().forEach(p -> problems.add(p.position(), p.path(), p.message()));
     if (yaml.root().isEmpty()) {
       if (!problems.any()) {
-        problems.add(Position.START, "", "the file is empty; it must define workspaces, workflows and jobs");
+        problems.add(
+            Position.START, "", "the file is empty; it must define workspaces, workflows and jobs");
       }
       throw new AmblefileException(problems.inFileOrder());
     }

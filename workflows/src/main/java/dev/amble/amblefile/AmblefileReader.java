@@ -157,7 +157,14 @@ final class AmblefileReader {
     }
     return Optional.of(
         new WorkspaceSpec(
-            name, hostPattern.get(), workflow.get(), sortOrder, concurrency, requireLimit, inventory, strategy));
+            name,
+            hostPattern.get(),
+            workflow.get(),
+            sortOrder,
+            concurrency,
+            requireLimit,
+            inventory,
+            strategy));
   }
 
   /** An inventory path resolved against the Amblefile's folder; a host list is kept as it is. */
@@ -197,7 +204,10 @@ final class AmblefileReader {
       }
       Optional<String> job = use.get().string("job", true);
       ObjectNode options =
-          use.get().submap("options").map(YamlMap::toJson).orElseGet(JsonNodeFactory.instance::objectNode);
+          use.get()
+              .submap("options")
+              .map(YamlMap::toJson)
+              .orElseGet(JsonNodeFactory.instance::objectNode);
       if (job.isPresent()) {
         JobUse jobUse = new JobUse(job.get(), options);
         read.add(jobUse);
@@ -245,7 +255,9 @@ final class AmblefileReader {
             return Optional.empty();
           }
           if (list.get().items().isEmpty()) {
-            f.problem("tasks", "must list at least one task; leave the key out for a job with preconditions only");
+            f.problem(
+                "tasks",
+                "must list at least one task; leave the key out for a job with preconditions only");
             return Optional.empty();
           }
           for (int i = 0; i < list.get().items().size(); i++) {
@@ -336,7 +348,10 @@ final class AmblefileReader {
           problems.add(
               at.jobPosition(),
               at.path() + ".job",
-              "no job named \"" + at.use().job() + "\"" + DidYouMean.hint(at.use().job(), jobs.keySet())
+              "no job named \""
+                  + at.use().job()
+                  + "\""
+                  + DidYouMean.hint(at.use().job(), jobs.keySet())
                   + defined("jobs", jobs.keySet()));
           continue;
         }
@@ -373,7 +388,8 @@ final class AmblefileReader {
 
   private void checkWorkspaces(
       Fields top, Map<String, WorkspaceSpec> workspaces, Map<String, WorkflowSpec> workflows) {
-    Optional<YamlMap> section = top.node("workspaces").filter(YamlMap.class::isInstance).map(YamlMap.class::cast);
+    Optional<YamlMap> section =
+        top.node("workspaces").filter(YamlMap.class::isInstance).map(YamlMap.class::cast);
     for (WorkspaceSpec w : workspaces.values()) {
       if (workflows.containsKey(w.workflow()) || definedIn(top, "workflows", w.workflow())) {
         continue;

@@ -19,7 +19,9 @@ public record Amount(int value, boolean percent) {
     try {
       if (t.endsWith("%")) {
         int p = Integer.parseInt(t.substring(0, t.length() - 1));
-        return p >= min && p <= 100 ? java.util.Optional.of(percent(p)) : java.util.Optional.empty();
+        return p >= min && p <= 100
+            ? java.util.Optional.of(percent(p))
+            : java.util.Optional.empty();
       }
       int n = Integer.parseInt(t);
       return n >= min ? java.util.Optional.of(count(n)) : java.util.Optional.empty();

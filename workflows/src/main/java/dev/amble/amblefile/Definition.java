@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * One workspace of an Amblefile, resolved: its workflow and the jobs that workflow uses. This is a
- * rollout's input, so a running rollout does not see later edits of the file, and its history
- * shows exactly what ran.
+ * rollout's input, so a running rollout does not see later edits of the file, and its history shows
+ * exactly what ran.
  */
 public record Definition(
     String amblefile,

@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as operators write them: {@code 90s}, {@code 45m}, {@code 2h}, {@code 1h30m}, {@code 1d}. */
+/**
+ * Durations as operators write them: {@code 90s}, {@code 45m}, {@code 2h}, {@code 1h30m}, {@code
+ * 1d}.
+ */
 public final class DurationText {
   private static final Pattern WHOLE = Pattern.compile("(?:\\d+[smhd])+");
   private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");

@@ -39,7 +39,8 @@ final class Fields {
   }
 
   /** Opens a node that must be a map, or reports that it is not. */
-  static Optional<Fields> open(YamlNode node, String path, Problems problems, List<String> allowed) {
+  static Optional<Fields> open(
+      YamlNode node, String path, Problems problems, List<String> allowed) {
     if (node instanceof YamlMap map) {
       return Optional.of(new Fields(map, path, problems, allowed));
     }
@@ -151,8 +152,8 @@ final class Fields {
   }
 
   /**
-   * A number of hosts: an integer of at least {@code min}, or a percentage "N%" with N from
-   * {@code min} to 100.
+   * A number of hosts: an integer of at least {@code min}, or a percentage "N%" with N from {@code
+   * min} to 100.
    */
   Optional<Amount> amount(YamlNode node, String path, int min) {
     if (node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INTEGER) {
@@ -163,16 +164,23 @@ final class Fields {
       }
       return Optional.of(Amount.count((int) n));
     }
-    if (node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.STRING && s.text().matches("\\d{1,3}%")) {
+    if (node instanceof YamlScalar s
+        && s.kind() == YamlScalar.Kind.STRING
+        && s.text().matches("\\d{1,3}%")) {
       int p = Integer.parseInt(s.text().substring(0, s.text().length() - 1));
       if (p < Math.max(min, 0) || p > 100) {
-        problems.add(node.position(), path, "a percentage must be from " + min + "% to 100%, got " + s.text());
+        problems.add(
+            node.position(),
+            path,
+            "a percentage must be from " + min + "% to 100%, got " + s.text());
         return Optional.empty();
       }
       return Optional.of(Amount.percent(p));
     }
     problems.add(
-        node.position(), path, "must be a number of hosts or a percentage like \"10%\", got " + node.describe());
+        node.position(),
+        path,
+        "must be a number of hosts or a percentage like \"10%\", got " + node.describe());
     return Optional.empty();
   }
 
@@ -218,7 +226,9 @@ final class Fields {
     boolean ok = true;
     for (int i = 0; i < list.get().items().size(); i++) {
       YamlNode item = list.get().items().get(i);
-      if (item instanceof YamlScalar s && s.kind() == YamlScalar.Kind.STRING && !s.text().isBlank()) {
+      if (item instanceof YamlScalar s
+          && s.kind() == YamlScalar.Kind.STRING
+          && !s.text().isBlank()) {
         strings.add(s.text());
       } else {
         problems.add(

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.List;
 
-/** What a job runs on a host: nothing (a precondition-only job), inline tasks, a file, playbooks. */
+/**
+ * What a job runs on a host: nothing (a precondition-only job), inline tasks, a file, playbooks.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = JobTasks.None.class, name = "none"),

@@ -73,7 +73,8 @@ public record RunOverrides(
         "waves",
         waves.map(
             sizes ->
-                new YamlList(Position.START, sizes.stream().<YamlNode>map(RunOverrides::scalar).toList())));
+                new YamlList(
+                    Position.START, sizes.stream().<YamlNode>map(RunOverrides::scalar).toList())));
     put(entries, "pause_between_waves", pauseBetweenWaves.map(RunOverrides::scalar));
     put(entries, "bake_time", bakeTime.map(RunOverrides::scalar));
     put(entries, "max_failures", maxFailures.map(RunOverrides::scalar));
@@ -84,7 +85,8 @@ public record RunOverrides(
     return new YamlMap(Position.START, entries);
   }
 
-  private static void put(Map<String, YamlMap.Entry> entries, String key, Optional<YamlNode> value) {
+  private static void put(
+      Map<String, YamlMap.Entry> entries, String key, Optional<YamlNode> value) {
     value.ifPresent(v -> entries.put(key, new YamlMap.Entry(key, Position.START, v)));
   }
 

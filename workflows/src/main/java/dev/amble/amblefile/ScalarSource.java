@@ -47,7 +47,9 @@ final class ScalarSource {
     for (int i = 0; i <= target && i < value.length(); i++) {
       char c = value.charAt(i);
       int probe = src;
-      while (probe < text.length() && text.charAt(probe) != c && Character.isWhitespace(text.charAt(probe))) {
+      while (probe < text.length()
+          && text.charAt(probe) != c
+          && Character.isWhitespace(text.charAt(probe))) {
         probe++;
       }
       if (probe < text.length() && text.charAt(probe) == c) {

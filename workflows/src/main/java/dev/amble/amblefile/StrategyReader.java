@@ -15,9 +15,9 @@ import java.util.Optional;
 
 /**
  * Reads how a rollout goes through a workspace's hosts: sort order, concurrency, waves, failure
- * budget, unreachable hosts, health checks. Each getter reads the keys present and keeps the given value
- * for the absent ones, so that the same rules read an Amblefile's workspace and the run options
- * that override it ({@link RunOverrides}).
+ * budget, unreachable hosts, health checks. Each getter reads the keys present and keeps the given
+ * value for the absent ones, so that the same rules read an Amblefile's workspace and the run
+ * options that override it ({@link RunOverrides}).
  */
 final class StrategyReader {
   static final List<String> CHECKS_KEYS = List.of("host", "wave");
@@ -69,7 +69,9 @@ final class StrategyReader {
     List<Amount> waves = f.has("waves") ? waves() : given.waves();
     Optional<Duration> pause = given.pauseBetweenWaves();
     boolean manual = given.manualPause();
-    if (f.node("pause_between_waves").filter(n -> n instanceof YamlScalar s && s.text().equals("manual")).isPresent()) {
+    if (f.node("pause_between_waves")
+        .filter(n -> n instanceof YamlScalar s && s.text().equals("manual"))
+        .isPresent()) {
       manual = true;
       pause = Optional.empty();
     } else if (f.has("pause_between_waves")) {
@@ -101,12 +103,15 @@ final class StrategyReader {
       return List.of();
     }
     if (list.get().items().isEmpty()) {
-      f.problem("waves", "must list at least one wave size; leave the key out for one wave of every host");
+      f.problem(
+          "waves",
+          "must list at least one wave size; leave the key out for one wave of every host");
       return List.of();
     }
     List<Amount> sizes = new ArrayList<>();
     for (int i = 0; i < list.get().items().size(); i++) {
-      f.amount(list.get().items().get(i), KeyPath.item(f.path("waves"), i), 1).ifPresent(sizes::add);
+      f.amount(list.get().items().get(i), KeyPath.item(f.path("waves"), i), 1)
+          .ifPresent(sizes::add);
     }
     return List.copyOf(sizes);
   }
@@ -115,11 +120,19 @@ final class StrategyReader {
     Strategy.Unreachable.Policy policy = given.policy();
     Optional<String> word = f.string("unreachable", false);
     if (word.isPresent()) {
-      List<String> words = Arrays.stream(Strategy.Unreachable.Policy.values()).map(Strategy.Unreachable.Policy::word).toList();
+      List<String> words =
+          Arrays.stream(Strategy.Unreachable.Policy.values())
+              .map(Strategy.Unreachable.Policy::word)
+              .toList();
       if (!words.contains(word.get())) {
         f.problem(
             "unreachable",
-            "must be one of " + String.join(", ", words) + ", got \"" + word.get() + "\"" + DidYouMean.hint(word.get(), words));
+            "must be one of "
+                + String.join(", ", words)
+                + ", got \""
+                + word.get()
+                + "\""
+                + DidYouMean.hint(word.get(), words));
       } else {
         policy = Strategy.Unreachable.Policy.valueOf(word.get().toUpperCase(Locale.ROOT));
       }
@@ -143,7 +156,8 @@ final class StrategyReader {
             .orElse(given.backoff().isZero() ? Duration.ofSeconds(30) : given.backoff());
     return policy == Strategy.Unreachable.Policy.FAIL
         ? Strategy.Unreachable.FAIL
-        : new Strategy.Unreachable(policy, policy == Strategy.Unreachable.Policy.RETRY ? attempts : 0, backoff);
+        : new Strategy.Unreachable(
+            policy, policy == Strategy.Unreachable.Policy.RETRY ? attempts : 0, backoff);
   }
 
   private Strategy.Checks checks(String key) {
@@ -173,7 +187,9 @@ final class StrategyReader {
     List<HealthCheck> healthChecks = healthChecks(c, "checks");
     if (!c.has("checks")) {
       c.missing("checks");
-    } else if (healthChecks.isEmpty() && c.node("checks").get() instanceof YamlList l && l.items().isEmpty()) {
+    } else if (healthChecks.isEmpty()
+        && c.node("checks").get() instanceof YamlList l
+        && l.items().isEmpty()) {
       c.problem("checks", "must list at least one check");
     }
     return interval.map(i -> new Strategy.ContinuousChecks(i, healthChecks));
@@ -187,7 +203,9 @@ final class StrategyReader {
     List<HealthCheck> healthChecks = new ArrayList<>();
     for (int i = 0; i < list.get().items().size(); i++) {
       YamlNode item = list.get().items().get(i);
-      Fields.open(item, KeyPath.item(parent.path(key), i), f.problems(), HEALTH_CHECK_KEYS).flatMap(this::healthCheck).ifPresent(healthChecks::add);
+      Fields.open(item, KeyPath.item(parent.path(key), i), f.problems(), HEALTH_CHECK_KEYS)
+          .flatMap(this::healthCheck)
+          .ifPresent(healthChecks::add);
     }
     return List.copyOf(healthChecks);
   }
@@ -197,15 +215,27 @@ final class StrategyReader {
     boolean http = g.has("http");
     boolean tasks = g.has("tasks");
     if (http == tasks) {
-      g.problem(http ? "tasks" : "name", http ? "a check is an http probe or tasks, not both" : "a check needs http: URL or hosts: and tasks:");
+      g.problem(
+          http ? "tasks" : "name",
+          http
+              ? "a check is an http probe or tasks, not both"
+              : "a check needs http: URL or hosts: and tasks:");
       return Optional.empty();
     }
     HealthCheck.OnFailure onFailure = HealthCheck.OnFailure.CATCH;
     Optional<String> word = g.string("on_failure", false);
     if (word.isPresent()) {
-      List<String> words = Arrays.stream(HealthCheck.OnFailure.values()).map(HealthCheck.OnFailure::word).toList();
+      List<String> words =
+          Arrays.stream(HealthCheck.OnFailure.values()).map(HealthCheck.OnFailure::word).toList();
       if (!words.contains(word.get())) {
-        g.problem("on_failure", "must be one of " + String.join(", ", words) + ", got \"" + word.get() + "\"" + DidYouMean.hint(word.get(), words));
+        g.problem(
+            "on_failure",
+            "must be one of "
+                + String.join(", ", words)
+                + ", got \""
+                + word.get()
+                + "\""
+                + DidYouMean.hint(word.get(), words));
       } else {
         onFailure = HealthCheck.OnFailure.valueOf(word.get().toUpperCase(Locale.ROOT));
       }
@@ -218,13 +248,16 @@ final class StrategyReader {
           g.problem(other, "goes with tasks:, not with http:");
         }
       }
-      Optional<String> url = g.string("http", true).filter(u -> {
-        if (!u.startsWith("http://") && !u.startsWith("https://")) {
-          g.problem("http", "must be an http:// or https:// URL, got \"" + u + "\"");
-          return false;
-        }
-        return true;
-      });
+      Optional<String> url =
+          g.string("http", true)
+              .filter(
+                  u -> {
+                    if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                      g.problem("http", "must be an http:// or https:// URL, got \"" + u + "\"");
+                      return false;
+                    }
+                    return true;
+                  });
       int status = 200;
       Optional<Long> s = g.integer("expect_status");
       if (s.isPresent()) {
@@ -248,14 +281,19 @@ final class StrategyReader {
       if (list.isPresent()) {
         for (int i = 0; i < list.get().items().size(); i++) {
           if (!(list.get().items().get(i) instanceof YamlMap)) {
-            f.problems().add(list.get().items().get(i).position(), KeyPath.item(g.path("tasks"), i), "an Ansible task must be a map, got " + list.get().items().get(i).describe());
+            f.problems()
+                .add(
+                    list.get().items().get(i).position(),
+                    KeyPath.item(g.path("tasks"), i),
+                    "an Ansible task must be a map, got " + list.get().items().get(i).describe());
           }
         }
       }
       boolean become = g.bool("become", false);
       check =
           hosts.isPresent() && list.isPresent() && !list.get().items().isEmpty()
-              ? Optional.of(new HealthCheck.Probe.Tasks(hosts.get(), (ArrayNode) list.get().toJson(), become))
+              ? Optional.of(
+                  new HealthCheck.Probe.Tasks(hosts.get(), (ArrayNode) list.get().toJson(), become))
               : Optional.empty();
     }
     if (name.isEmpty() || check.isEmpty()) {

@@ -35,14 +35,17 @@ public record WorkspaceSpec(
   }
 
   WorkspaceSpec withSortOrder(SortOrder order) {
-    return new WorkspaceSpec(name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy);
+    return new WorkspaceSpec(
+        name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy);
   }
 
   WorkspaceSpec withConcurrency(int n) {
-    return new WorkspaceSpec(name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy);
+    return new WorkspaceSpec(
+        name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy);
   }
 
   WorkspaceSpec withStrategy(Strategy s) {
-    return new WorkspaceSpec(name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s);
+    return new WorkspaceSpec(
+        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s);
   }
 }

@@ -3,8 +3,8 @@ package dev.amble.failure;
 import io.temporal.failure.TemporalFailure;
 
 /**
- * A failure in one line, for a host's reason or an operator's message: its root cause's message
- * (a Temporal failure's own message, without Temporal's decoration), at most 300 characters.
+ * A failure in one line, for a host's reason or an operator's message: its root cause's message (a
+ * Temporal failure's own message, without Temporal's decoration), at most 300 characters.
  */
 public final class Failures {
   private Failures() {}

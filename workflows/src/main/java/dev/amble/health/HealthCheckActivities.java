@@ -4,8 +4,8 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
 /**
- * Health health checks: an HTTP probe from the worker, or Ansible tasks against a host group. A failing
- * health check is an answer, not an exception.
+ * Health health checks: an HTTP probe from the worker, or Ansible tasks against a host group. A
+ * failing health check is an answer, not an exception.
  */
 @ActivityInterface
 public interface HealthCheckActivities {

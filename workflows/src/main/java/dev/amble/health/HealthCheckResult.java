@@ -12,4 +12,8 @@ import dev.amble.amblefile.HealthCheck;
  */
 public record HealthCheckResult(
     @JsonAlias("gate") String healthCheck,
-    String scope, boolean passed, HealthCheck.OnFailure onFailure, String message, String at) {}
+    String scope,
+    boolean passed,
+    HealthCheck.OnFailure onFailure,
+    String message,
+    String at) {}

@@ -1,10 +1,9 @@
 package dev.amble.health;
 
-import dev.amble.failure.Failures;
-
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.HealthCheck;
 import dev.amble.failure.Cancellation;
+import dev.amble.failure.Failures;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -43,7 +42,13 @@ public final class HealthChecks {
       check =
           activities.run(
               new HealthCheckRequest(
-                  healthCheck, d.workspace().name(), d.folder(), d.workspace().inventory(), host, wave, dryRun));
+                  healthCheck,
+                  d.workspace().name(),
+                  d.folder(),
+                  d.workspace().inventory(),
+                  host,
+                  wave,
+                  dryRun));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       check = new HealthCheckAnswer(false, "could not run the check: " + Failures.oneLine(fault));

@@ -7,4 +7,5 @@ import java.util.Optional;
  *
  * @param claim take the host first (when no job ran before finish); empty when already taken
  */
-public record FinishRequest(HostTarget target, String workflow, String rollout, Optional<Claim> claim) {}
+public record FinishRequest(
+    HostTarget target, String workflow, String rollout, Optional<Claim> claim) {}

@@ -5,8 +5,8 @@ import io.temporal.activity.ActivityMethod;
 
 /**
  * What a host workflow does to a host, each through one run of ansible-playbook. Each heartbeats
- * while Ansible runs; cancelling one ends its whole process tree. A failed task is a result, not
- * an exception: only faults on the worker's side (Ansible missing, a crash) are retried.
+ * while Ansible runs; cancelling one ends its whole process tree. A failed task is a result, not an
+ * exception: only faults on the worker's side (Ansible missing, a crash) are retried.
  */
 @ActivityInterface
 public interface HostActivities {

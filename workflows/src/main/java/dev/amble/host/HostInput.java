@@ -9,8 +9,8 @@ import java.time.Duration;
  *
  * @param rollout the rollout's ID (written into the host's lock and state)
  * @param dryRun run every job with --check: claim nothing, change nothing, finish nothing
- * @param heartbeatTimeout how long a worker may go silent before its activity is retried on
- *     another worker
+ * @param heartbeatTimeout how long a worker may go silent before its activity is retried on another
+ *     worker
  * @param searchAttributes set amble's search attributes (the namespace has them)
  * @param wave the wave the host is walked in (from 1), for its health checks' {wave} and amble_wave
  */

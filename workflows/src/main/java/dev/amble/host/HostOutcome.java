@@ -11,7 +11,11 @@ import java.util.List;
  * @param log the log of the run that decided it (on the worker that ran it); may be empty
  * @param health checks the host's pre- and post-checks that failed (the rollout acts on them)
  */
-public record HostOutcome(String host, Outcome outcome, String reason, String log,
+public record HostOutcome(
+    String host,
+    Outcome outcome,
+    String reason,
+    String log,
     @JsonAlias("gates") List<HealthCheckResult> healthChecks) {
   /** An outcome recorded before health checks existed has none. */
   public HostOutcome {

@@ -9,4 +9,5 @@ import java.util.Optional;
  *     {@code .amble/} (unless the worker keeps state elsewhere)
  * @param inventory the workspace's inventory source; empty for Ansible's configured default
  */
-public record HostTarget(String workspace, String folder, Optional<String> inventory, String host) {}
+public record HostTarget(
+    String workspace, String folder, Optional<String> inventory, String host) {}

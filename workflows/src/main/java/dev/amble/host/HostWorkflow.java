@@ -5,8 +5,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * The walk of one host, ID {@code amble/WORKSPACE/HOST}: prepare, preconditions on fresh facts,
- * the jobs in order, the exit jobs (once any job began, also after a failure), finish.
+ * The walk of one host, ID {@code amble/WORKSPACE/HOST}: prepare, preconditions on fresh facts, the
+ * jobs in order, the exit jobs (once any job began, also after a failure), finish.
  */
 @WorkflowInterface
 public interface HostWorkflow {

@@ -3,12 +3,12 @@ package dev.amble.host;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.HealthCheck;
+import dev.amble.amblefile.JobTasks;
 import dev.amble.amblefile.Strategy;
-import dev.amble.health.HealthCheckResult;
-import dev.amble.health.HealthChecks;
 import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
-import dev.amble.amblefile.JobTasks;
+import dev.amble.health.HealthCheckResult;
+import dev.amble.health.HealthChecks;
 import dev.amble.plan.Planner;
 import dev.amble.precondition.Verdict;
 import dev.amble.visibility.AmbleSearchAttributes;
@@ -25,9 +25,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Walks one host. Only faults on the worker's side are retried (Ansible missing, a worker that
- * died mid-run and stopped heartbeating): a failed Ansible task is an answer, never retried
- * blindly.
+ * Walks one host. Only faults on the worker's side are retried (Ansible missing, a worker that died
+ * mid-run and stopped heartbeating): a failed Ansible task is an answer, never retried blindly.
  */
 public final class HostWorkflowImpl implements HostWorkflow {
   /** Worker-side faults: retried with backoff, then the host is failed (and the rollout caught). */
@@ -62,7 +61,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
     String host = input.host();
     searchAttributes = input.searchAttributes();
     HostActivities activities = activities(input.heartbeatTimeout(), SHORT_RUN);
-    HostTarget target = new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
+    HostTarget target =
+        new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
     List<Definition.Step> jobs = d.steps();
     List<Definition.Step> exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));
@@ -86,16 +86,20 @@ public final class HostWorkflowImpl implements HostWorkflow {
         break;
       }
       Duration wait = unreachable.backoff().multipliedBy(1L << Math.min(attempt, 16));
-      at(new HostProgress(host, "unreachable: trying again in " + DurationText.format(wait), 0, jobs.size()));
+      at(
+          new HostProgress(
+              host, "unreachable: trying again in " + DurationText.format(wait), 0, jobs.size()));
       Workflow.sleep(wait);
       attempt++;
       at(new HostProgress(host, "prepare (attempt " + (attempt + 1) + ")", 0, jobs.size()));
     }
     if (!prep.run().ok()) {
-      Outcome outcome = prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
+      Outcome outcome =
+          prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
       return done(host, outcome, "prepare: " + prep.run().describe(), prep.run().log());
     }
-    boolean retry = d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
+    boolean retry =
+        d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
     if (!retry) {
       Optional<String> skip = Planner.skipReason(jobs, prep.verdicts()::get);
       if (skip.isPresent()) {
@@ -107,14 +111,28 @@ public final class HostWorkflowImpl implements HostWorkflow {
       return done(
           host,
           Outcome.LOCKED,
-          "locked by workspace " + lock.workspace() + " since " + lock.since() + " (rollout " + lock.rollout() + ")",
+          "locked by workspace "
+              + lock.workspace()
+              + " since "
+              + lock.since()
+              + " (rollout "
+              + lock.rollout()
+              + ")",
           prep.run().log());
     }
 
     List<HealthCheckResult> failedGates = new ArrayList<>();
     for (HealthCheck healthCheck : d.workspace().strategy().preChecks().host()) {
       at(new HostProgress(host, "pre-check " + healthCheck.name(), 0, jobs.size()));
-      HealthCheckResult r = HealthChecks.run(d, healthCheck, Optional.of(host), input.wave(), "host " + host + " (pre)", input.heartbeatTimeout(), input.dryRun());
+      HealthCheckResult r =
+          HealthChecks.run(
+              d,
+              healthCheck,
+              Optional.of(host),
+              input.wave(),
+              "host " + host + " (pre)",
+              input.heartbeatTimeout(),
+              input.dryRun());
       if (!r.passed()) {
         failedGates.add(r);
         if (healthCheck.onFailure() != HealthCheck.OnFailure.CONTINUE) {
@@ -124,7 +142,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
     }
 
     Optional<Claim> claim =
-        input.dryRun() ? Optional.empty() : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
+        input.dryRun()
+            ? Optional.empty()
+            : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
     Walk walk = new Walk(target, input, claim);
     try {
       for (int i = 0; i < jobs.size(); i++) {
@@ -140,7 +160,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
       // done still run (the host must not stay cordoned), in a scope the cancellation does not
       // reach; an exit job that was interrupted runs again.
       Preparation prepared = prep;
-      Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size())).run();
+      Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size()))
+          .run();
       throw cancelled;
     }
     if (walk.lockedBy.isPresent()) {
@@ -155,7 +176,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
     at(new HostProgress(host, "finish", jobs.size(), jobs.size()));
     try {
       RunResult finished =
-          activities.finishHost(new FinishRequest(target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
+          activities.finishHost(
+              new FinishRequest(target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
       if (finished.status() == RunStatus.LOCKED) {
         return done(host, Outcome.LOCKED, finished.message(), finished.log());
       }
@@ -166,7 +188,15 @@ public final class HostWorkflowImpl implements HostWorkflow {
       }
       for (HealthCheck healthCheck : d.workspace().strategy().postChecks().host()) {
         at(new HostProgress(host, "post-check " + healthCheck.name(), jobs.size(), jobs.size()));
-        HealthCheckResult r = HealthChecks.run(d, healthCheck, Optional.of(host), input.wave(), "host " + host + " (post)", input.heartbeatTimeout(), input.dryRun());
+        HealthCheckResult r =
+            HealthChecks.run(
+                d,
+                healthCheck,
+                Optional.of(host),
+                input.wave(),
+                "host " + host + " (post)",
+                input.heartbeatTimeout(),
+                input.dryRun());
         if (!r.passed()) {
           failedGates.add(r);
         }
@@ -194,7 +224,12 @@ public final class HostWorkflowImpl implements HostWorkflow {
       if (!v.holds()) {
         continue;
       }
-      at(new HostProgress(walk.target.host(), "exit: " + exit.job().name(), progress.jobsDone(), progress.jobs()));
+      at(
+          new HostProgress(
+              walk.target.host(),
+              "exit: " + exit.job().name(),
+              progress.jobsDone(),
+              progress.jobs()));
       walk.run(exit);
     }
   }
@@ -205,11 +240,15 @@ public final class HostWorkflowImpl implements HostWorkflow {
     final HostInput input;
     Optional<Claim> claim;
     boolean began;
+
     /** Exit jobs run to their end: a cancelled walk goes on from there. */
     int exitsDone;
+
     Optional<String> failure = Optional.empty();
+
     /** Another workspace took the lock between prepare and the claim: nothing was run. */
     Optional<String> lockedBy = Optional.empty();
+
     String lastLog = "";
 
     Walk(HostTarget target, HostInput input, Optional<Claim> claim) {
@@ -257,7 +296,12 @@ public final class HostWorkflowImpl implements HostWorkflow {
     return done(host, outcome, reason, log, List.of());
   }
 
-  private HostOutcome done(String host, Outcome outcome, String reason, String log, List<HealthCheckResult> healthChecks) {
+  private HostOutcome done(
+      String host,
+      Outcome outcome,
+      String reason,
+      String log,
+      List<HealthCheckResult> healthChecks) {
     at(new HostProgress(host, "done", progress.jobsDone(), progress.jobs()));
     if (searchAttributes) {
       Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(outcome.word()));

@@ -12,4 +12,7 @@ import java.util.Optional;
  * @param claim take the host (lock, started) before the job's tasks; empty when already taken
  */
 public record JobRequest(
-    HostTarget target, Definition.Step step, @JsonAlias("check") boolean dryRun, Optional<Claim> claim) {}
+    HostTarget target,
+    Definition.Step step,
+    @JsonAlias("check") boolean dryRun,
+    Optional<Claim> claim) {}

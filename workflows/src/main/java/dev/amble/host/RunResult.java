@@ -1,8 +1,8 @@
 package dev.amble.host;
 
 /**
- * The outcome of one Ansible run on a host: small enough for workflow history. Full output stays
- * in the log, which is named here.
+ * The outcome of one Ansible run on a host: small enough for workflow history. Full output stays in
+ * the log, which is named here.
  *
  * @param task the failed task's name (empty unless FAILED or UNREACHABLE)
  * @param module the failed task's module, e.g. {@code ansible.builtin.apt}

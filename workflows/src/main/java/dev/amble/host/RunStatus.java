@@ -10,8 +10,8 @@ public enum RunStatus {
   /** The run took longer than its timeout and was stopped. */
   TIMED_OUT,
   /**
-   * The run came to claim the host and another workspace holds its lock: nothing was run, and
-   * the message says who holds it.
+   * The run came to claim the host and another workspace holds its lock: nothing was run, and the
+   * message says who holds it.
    */
   LOCKED
 }

@@ -17,7 +17,8 @@ public record PageLine(String host, String outcome, String reason, int wave) {
   public PageLine brief() {
     return reason.length() <= Pages.AWAITING_REASON_MAX
         ? this
-        : new PageLine(host, outcome, reason.substring(0, Pages.AWAITING_REASON_MAX - 3) + "...", wave);
+        : new PageLine(
+            host, outcome, reason.substring(0, Pages.AWAITING_REASON_MAX - 3) + "...", wave);
   }
 
   public static PageLine walk(String host) {

@@ -7,7 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
-/** The order in which hosts are walked. Shuffle is seeded, so the same seed gives the same order. */
+/**
+ * The order in which hosts are walked. Shuffle is seeded, so the same seed gives the same order.
+ */
 public final class HostOrder {
   private HostOrder() {}
 

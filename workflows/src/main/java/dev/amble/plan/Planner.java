@@ -22,7 +22,8 @@ public final class Planner {
   private final Definition definition;
   private final List<Compiled> steps;
 
-  private record Compiled(Definition.Step step, Precondition precondition, Map<String, Object> options) {}
+  private record Compiled(
+      Definition.Step step, Precondition precondition, Map<String, Object> options) {}
 
   public Planner(Definition definition) {
     this.definition = definition;
@@ -72,7 +73,8 @@ public final class Planner {
   /** The first job whose precondition is false, with the reason; empty when all hold. */
   Optional<String> firstFalse(Map<String, Object> facts, Map<String, Object> vars) {
     return skipReason(
-        definition.steps(), i -> steps.get(i).precondition().evaluate(facts, vars, steps.get(i).options()));
+        definition.steps(),
+        i -> steps.get(i).precondition().evaluate(facts, vars, steps.get(i).options()));
   }
 
   /**
@@ -81,7 +83,8 @@ public final class Planner {
    *
    * @param verdict the verdict of the job at an index, asked in order, only until one fails
    */
-  public static Optional<String> skipReason(List<Definition.Step> jobs, IntFunction<Verdict> verdict) {
+  public static Optional<String> skipReason(
+      List<Definition.Step> jobs, IntFunction<Verdict> verdict) {
     for (int i = 0; i < jobs.size(); i++) {
       Verdict v = verdict.apply(i);
       if (!v.holds()) {

@@ -85,10 +85,14 @@ final class AstPaths {
         expr.call().args().forEach(a -> walk(a, paths));
       }
       case LIST -> expr.list().elements().forEach(e -> walk(e, paths));
-      case MAP -> expr.map().entries().forEach(e -> {
-            walk(e.key(), paths);
-            walk(e.value(), paths);
-          });
+      case MAP ->
+          expr.map()
+              .entries()
+              .forEach(
+                  e -> {
+                    walk(e.key(), paths);
+                    walk(e.value(), paths);
+                  });
       case STRUCT -> expr.struct().entries().forEach(e -> walk(e.value(), paths));
       case COMPREHENSION -> {
         walk(expr.comprehension().iterRange(), paths);

@@ -21,9 +21,10 @@ public final class CelValues {
       }
       case STRING -> node.textValue();
       case BOOLEAN -> node.booleanValue();
-      case NUMBER -> node.isIntegralNumber() && node.canConvertToLong()
-          ? (Object) node.longValue()
-          : (Object) node.doubleValue();
+      case NUMBER ->
+          node.isIntegralNumber() && node.canConvertToLong()
+              ? (Object) node.longValue()
+              : (Object) node.doubleValue();
       case NULL, MISSING -> NullValue.NULL_VALUE;
       case BINARY, POJO -> node.asText();
     };

@@ -90,7 +90,8 @@ public final class Precondition {
       }
       return new Precondition(source, List.copyOf(parts), AstPaths.optionNames(ast.getExpr()));
     } catch (CelValidationException | CelEvaluationException e) {
-      throw new IllegalStateException("a compiled precondition did not compile again: " + source, e);
+      throw new IllegalStateException(
+          "a compiled precondition did not compile again: " + source, e);
     }
   }
 
@@ -156,7 +157,8 @@ public final class Precondition {
           : "syntax error: unexpected '" + unexpected.group(1) + "'";
     }
     return celMessage.startsWith("token recognition error at: ")
-        ? "syntax error: unexpected " + celMessage.substring("token recognition error at: ".length())
+        ? "syntax error: unexpected "
+            + celMessage.substring("token recognition error at: ".length())
         : celMessage;
   }
 

@@ -9,16 +9,18 @@ import java.util.List;
 
 /**
  * Catch and release: whether the rollout is caught, the failed hosts that wait for the release
- * (every one of them: a release walks them all again), and who steered, the latest {@link
- * #KEPT} acts.
+ * (every one of them: a release walks them all again), and who steered, the latest {@link #KEPT}
+ * acts.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 final class CatchAndRelease {
   static final int KEPT = 50;
 
   Caught caught = Caught.NO;
+
   /** Failed hosts over the budget, waiting for the release; at most the hosts in flight. */
   List<PageLine> awaiting = new ArrayList<>();
+
   Deque<Steering> log = new ArrayDeque<>();
 
   CatchAndRelease() {}

@@ -9,4 +9,5 @@ import java.util.Optional;
  * @param folder the Amblefile's folder
  * @param forks how many hosts Ansible works on at once
  */
-public record InitRequest(WorkspaceSpec workspace, String folder, Optional<String> limit, int forks) {}
+public record InitRequest(
+    WorkspaceSpec workspace, String folder, Optional<String> limit, int forks) {}

@@ -1,10 +1,10 @@
 package dev.amble.rollout;
 
+import dev.amble.amblefile.HealthCheck;
+import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Failures;
 import dev.amble.health.HealthCheckResult;
 import dev.amble.health.HealthChecks;
-import dev.amble.amblefile.HealthCheck;
-import dev.amble.amblefile.Strategy;
 import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
@@ -34,15 +34,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * amble's first rollout engine, kept unchanged so that rollouts started before pages finish as
- * they began: their histories replay only against this code. {@link RolloutWorkflowImpl} runs it
- * for a history that has no {@code rollout-engine} version marker. A rollout it runs that
- * continues as new carries a {@link RolloutStateV1}, which the current engine takes over. Remove
- * it once no such rollout runs.
+ * amble's first rollout engine, kept unchanged so that rollouts started before pages finish as they
+ * began: their histories replay only against this code. {@link RolloutWorkflowImpl} runs it for a
+ * history that has no {@code rollout-engine} version marker. A rollout it runs that continues as
+ * new carries a {@link RolloutStateV1}, which the current engine takes over. Remove it once no such
+ * rollout runs.
  *
- * <p>Plan, then waves of hosts, each walked with up to its concurrency of host workflows in flight, with health checks around
- * hosts and waves and every interval, a failure budget, and steering by catch and release. Every
- * host's name and result is in its state: it does not scale past some thousands of hosts.
+ * <p>Plan, then waves of hosts, each walked with up to its concurrency of host workflows in flight,
+ * with health checks around hosts and waves and every interval, a failure budget, and steering by
+ * catch and release. Every host's name and result is in its state: it does not scale past some
+ * thousands of hosts.
  */
 final class LegacyRollout {
   /** At most this many steering acts are kept (the latest). */
@@ -72,16 +73,22 @@ final class LegacyRollout {
   private Strategy strategy = Strategy.DEFAULT;
   private String rollout = "";
   private String phase = "planning";
+
   /** What the rollout does when nothing stops it: walking, baking or pausing. */
   private String activity = "walking";
+
   private int total;
   private int walkTotal;
+
   /** Hosts of the waves after the current one, in order. */
   private final Deque<String> queue = new ArrayDeque<>();
+
   /** Hosts of the current wave not started yet. */
   private final Deque<String> waveQueue = new ArrayDeque<>();
+
   /** Every host of the current wave. */
   private final List<String> waveHosts = new ArrayList<>();
+
   private int wave;
   private final Map<String, HostResult> results = new LinkedHashMap<>();
   private final Map<String, Promise<HostOutcome>> inFlight = new LinkedHashMap<>();
@@ -122,7 +129,8 @@ final class LegacyRollout {
 
   private void plan() {
     RolloutPlan plan =
-        workspace.planRollout(new PlanRequest(request.definition(), request.limit(), request.seed()));
+        workspace.planRollout(
+            new PlanRequest(request.definition(), request.limit(), request.seed()));
     for (RolloutPlan.Skipped group : plan.skipped()) {
       for (String host : group.hosts()) {
         results.put(host, new HostResult(Outcome.SKIPPED, group.reason()));
@@ -140,11 +148,11 @@ final class LegacyRollout {
   }
 
   /**
-   * Runs one stage of the walk and returns the next one. A stage is where a continued run
-   * resumes: every wait that may last (a catch, a health check's hold, bake time, a pause) continues as
-   * new from its own stage when the server suggests it, so history stays bounded for weeks.
-   * Waits carry their deadline in workflow time ("bake:DEADLINE", "pause:DEADLINE") and health check
-   * holds the index of the next health check ("pre:I", "post:I").
+   * Runs one stage of the walk and returns the next one. A stage is where a continued run resumes:
+   * every wait that may last (a catch, a health check's hold, bake time, a pause) continues as new
+   * from its own stage when the server suggests it, so history stays bounded for weeks. Waits carry
+   * their deadline in workflow time ("bake:DEADLINE", "pause:DEADLINE") and health check holds the
+   * index of the next health check ("pre:I", "post:I").
    */
   private String step(String stage) {
     int colon = stage.indexOf(':');
@@ -166,7 +174,8 @@ final class LegacyRollout {
         return "pre:0";
       }
       case "pre" -> {
-        runHealthChecks(strategy.preChecks().wave(), (int) arg, "wave " + wave + " (pre)", Optional.of("pre"));
+        runHealthChecks(
+            strategy.preChecks().wave(), (int) arg, "wave " + wave + " (pre)", Optional.of("pre"));
         return aborted ? END : "walking";
       }
       case "walking" -> {
@@ -183,14 +192,20 @@ final class LegacyRollout {
         return "post:0";
       }
       case "post" -> {
-        runHealthChecks(strategy.postChecks().wave(), (int) arg, "wave " + wave + " (post)", Optional.of("post"));
+        runHealthChecks(
+            strategy.postChecks().wave(),
+            (int) arg,
+            "wave " + wave + " (post)",
+            Optional.of("post"));
         if (queue.isEmpty() || aborted) {
           return "next";
         }
         if (strategy.manualPause()) {
-          catchBy("amble", "wave " + wave + " is done; release to start wave " + (wave + 1), "pause");
+          catchBy(
+              "amble", "wave " + wave + " is done; release to start wave " + (wave + 1), "pause");
         } else if (strategy.pauseBetweenWaves().isPresent()) {
-          return "pause:" + (Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis());
+          return "pause:"
+              + (Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis());
         }
         return "next";
       }
@@ -213,8 +228,7 @@ final class LegacyRollout {
   }
 
   /**
-   * Baking or pausing until a deadline in workflow time (or an abort), continuing as new when
-   * due.
+   * Baking or pausing until a deadline in workflow time (or an abort), continuing as new when due.
    */
   private void waitUntil(String doing, long deadline, String stage) {
     activity = doing;
@@ -246,7 +260,9 @@ final class LegacyRollout {
     phase = phaseNow();
   }
 
-  /** The current wave, its hosts in flight up to the concurrency, until each of its hosts is done. */
+  /**
+   * The current wave, its hosts in flight up to the concurrency, until each of its hosts is done.
+   */
   private void walkWave() {
     while (true) {
       phase = phaseNow();
@@ -323,7 +339,8 @@ final class LegacyRollout {
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(RolloutRequest.hostWorkflowId(request.workspace(), host))
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setStaticSummary(Descriptions.hostSummary(request.workspace(), host));
     if (request.searchAttributes()) {
       options.setTypedSearchAttributes(AmbleSearchAttributes.host(request.workspace(), host));
@@ -359,7 +376,9 @@ final class LegacyRollout {
       try {
         outcome = e.getValue().get();
       } catch (RuntimeException failed) {
-        outcome = new HostOutcome(host, Outcome.FAILED, "host workflow failed: " + Failures.oneLine(failed), "");
+        outcome =
+            new HostOutcome(
+                host, Outcome.FAILED, "host workflow failed: " + Failures.oneLine(failed), "");
       }
       if (outcome.outcome() == Outcome.HELD) {
         waveQueue.addFirst(host); // not walked: it goes first once the health check is dealt with
@@ -373,7 +392,10 @@ final class LegacyRollout {
       HostResult result = results.get(host);
       if (result != null && countsAsFailure(result) && overBudget()) {
         awaiting.add(host);
-        catchBy("amble", "host " + host + " " + result.outcome().word() + ": " + result.reason() + budgetNote(), "auto-catch");
+        catchBy(
+            "amble",
+            "host " + host + " " + result.outcome().word() + ": " + result.reason() + budgetNote(),
+            "auto-catch");
       }
     }
   }
@@ -390,7 +412,8 @@ final class LegacyRollout {
   }
 
   private int waveFailures() {
-    return (int) waveHosts.stream().map(results::get).filter(r -> r != null && countsAsFailure(r)).count();
+    return (int)
+        waveHosts.stream().map(results::get).filter(r -> r != null && countsAsFailure(r)).count();
   }
 
   private int maxFailures() {
@@ -402,7 +425,8 @@ final class LegacyRollout {
   }
 
   private boolean overBudget() {
-    return failures() > maxFailures() || (maxWaveFailures() >= 0 && waveFailures() > maxWaveFailures());
+    return failures() > maxFailures()
+        || (maxWaveFailures() >= 0 && waveFailures() > maxWaveFailures());
   }
 
   private String budgetNote() {
@@ -410,23 +434,42 @@ final class LegacyRollout {
       return "";
     }
     if (failures() > maxFailures()) {
-      return " (over the failure budget: " + failures() + " failed, max_failures " + strategy.maxFailures() + ")";
+      return " (over the failure budget: "
+          + failures()
+          + " failed, max_failures "
+          + strategy.maxFailures()
+          + ")";
     }
-    return " (over wave " + wave + "'s failure budget: " + waveFailures() + " failed, max_failures_per_wave "
-        + strategy.maxFailuresPerWave().get() + ")";
+    return " (over wave "
+        + wave
+        + "'s failure budget: "
+        + waveFailures()
+        + " failed, max_failures_per_wave "
+        + strategy.maxFailuresPerWave().get()
+        + ")";
   }
 
   /**
-   * Runs health checks in order from {@code from}; a failing one acts by its on_failure. With a {@code
-   * holdStage} (the wave's health checks), a catch waits here for the release, which lets the rollout go
-   * on past the health check; the hold continues as new from that stage at the next health check.
+   * Runs health checks in order from {@code from}; a failing one acts by its on_failure. With a
+   * {@code holdStage} (the wave's health checks), a catch waits here for the release, which lets
+   * the rollout go on past the health check; the hold continues as new from that stage at the next
+   * health check.
    */
-  private void runHealthChecks(List<HealthCheck> list, int from, String scope, Optional<String> holdStage) {
+  private void runHealthChecks(
+      List<HealthCheck> list, int from, String scope, Optional<String> holdStage) {
     for (int i = from; i < list.size(); i++) {
       if (aborted || stopChecks) {
         return;
       }
-      HealthCheckResult r = HealthChecks.run(request.definition(), list.get(i), Optional.empty(), wave, scope, request.heartbeatTimeout(), request.dryRun());
+      HealthCheckResult r =
+          HealthChecks.run(
+              request.definition(),
+              list.get(i),
+              Optional.empty(),
+              wave,
+              scope,
+              request.heartbeatTimeout(),
+              request.dryRun());
       remember(r);
       act(r);
       if (holdStage.isPresent() && caught.caught()) {
@@ -535,14 +578,18 @@ final class LegacyRollout {
     applyCatch(
         new CatchRequest(
             request == null || request.reason() == null ? "" : request.reason(),
-            request == null || request.by() == null || request.by().isBlank() ? "the Web UI" : request.by()));
+            request == null || request.by() == null || request.by().isBlank()
+                ? "the Web UI"
+                : request.by()));
   }
 
   public void releaseSignal(ReleaseRequest request) {
     applyRelease(
         new ReleaseRequest(
             request != null && request.skipFailed(),
-            request == null || request.by() == null || request.by().isBlank() ? "the Web UI" : request.by()));
+            request == null || request.by() == null || request.by().isBlank()
+                ? "the Web UI"
+                : request.by()));
   }
 
   public RolloutStatus catchRollout(CatchRequest request) {
@@ -617,7 +664,8 @@ final class LegacyRollout {
     RolloutSummary now = RolloutSummary.of(status);
     if (!now.equals(recorded)) {
       Workflow.upsertMemo(Map.of(RolloutSummary.MEMO_KEY, now));
-      if (request.searchAttributes() && (recorded == null || !recorded.phase().equals(now.phase()))) {
+      if (request.searchAttributes()
+          && (recorded == null || !recorded.phase().equals(now.phase()))) {
         Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(now.phase()));
       }
       recorded = now;
@@ -673,6 +721,4 @@ final class LegacyRollout {
   private static String now() {
     return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
   }
-
-
 }

@@ -3,8 +3,8 @@ package dev.amble.rollout;
 import java.util.Locale;
 
 /**
- * Where a rollout is, in the word {@code amble status}, the memo, the AmbleOutcome search
- * attribute and the Web UI show.
+ * Where a rollout is, in the word {@code amble status}, the memo, the AmbleOutcome search attribute
+ * and the Web UI show.
  */
 public enum Phase {
   /** Resolving hosts and deciding the walk order. */

@@ -1,11 +1,12 @@
 package dev.amble.rollout;
 
-import dev.amble.health.HealthCheckResult;
 import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.amble.health.HealthCheckResult;
 import java.util.List;
 
 /**
- * Where a rollout stands in its strategy: the wave, the failure budget, the latest health check results.
+ * Where a rollout stands in its strategy: the wave, the failure budget, the latest health check
+ * results.
  *
  * @param wave the current wave (0 before the first)
  * @param waves how many waves the plan makes (waves that retried hosts join are not counted)

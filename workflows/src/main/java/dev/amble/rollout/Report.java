@@ -18,10 +18,13 @@ import java.util.TreeMap;
 final class Report {
   /** Hosts per outcome word. */
   Map<String, Integer> counts = new TreeMap<>();
+
   /** Failed hosts not on a page yet, oldest first. */
   List<PageLine> failed = new ArrayList<>();
+
   /** Pages of failed hosts written so far. */
   int failedPages;
+
   /** Failed hosts on those pages. */
   int failedOnPages;
 

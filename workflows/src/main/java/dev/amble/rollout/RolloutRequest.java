@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A rollout as the operator asked for it: the resolved definition (so the file can change under
- * a running rollout without effect), and the run's settings.
+ * A rollout as the operator asked for it: the resolved definition (so the file can change under a
+ * running rollout without effect), and the run's settings.
  *
  * @param seed the shuffle seed, recorded so that the order is known and a replay identical
  * @param concurrency hosts walked at once (in flight)
@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param startedBy who started it, e.g. {@code alice@laptop}
  * @param heartbeatTimeout how long a worker may go silent before its work moves to another
  * @param eventsPerRun history length at which the rollout continues as new
- * @param searchAttributes the namespace has amble's search attributes (AmbleSearchAttributes):
- *     the rollout and its hosts set them, for the Web UI to filter on
+ * @param searchAttributes the namespace has amble's search attributes (AmbleSearchAttributes): the
+ *     rollout and its hosts set them, for the Web UI to filter on
  */
 public record RolloutRequest(
     Definition definition,

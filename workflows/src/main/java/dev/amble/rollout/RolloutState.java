@@ -1,8 +1,8 @@
 package dev.amble.rollout;
 
-import dev.amble.health.HealthCheckResult;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.amble.health.HealthCheckResult;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -10,9 +10,8 @@ import java.util.Optional;
 /**
  * Everything a rollout carries from one run to the next when it continues as new, and nothing that
  * grows with the fleet: the stage, the plan's counts and where its pages are, the wave walk's
- * cursor, the report's counts (and a page's worth of failed hosts), catch and release, the
- * latest health check results, and how it ends. Built once per run, in the workflow's
- * constructor.
+ * cursor, the report's counts (and a page's worth of failed hosts), catch and release, the latest
+ * health check results, and how it ends. Built once per run, in the workflow's constructor.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public final class RolloutState {
@@ -21,30 +20,43 @@ public final class RolloutState {
 
   /** The rollout's first run ID: it names the rollout in locks, pages and status. */
   String rollout = "";
+
   /** Runs of the workflow before this one. */
   int runs;
+
   Stage stage = Stage.PLANNING;
+
   /** In PRE_CHECKS and POST_CHECKS: the next health check to run. */
   @JsonAlias("gate")
   int healthCheck;
+
   /** In BAKING and PAUSING: when the wait ends, workflow time in epoch milliseconds. */
   long until;
+
   /** Empty until planned. */
   Optional<PlanSummary> plan = Optional.empty();
+
   /** Hosts the plan walks: the base of percentages (a wave's size, the failure budget). */
   int walkTotal;
+
   /** Every host the pattern and limit matched. */
   int total;
+
   WaveWalk walk = new WaveWalk();
   Report report = new Report();
+
   /** Failed hosts that count against the failure budget (the awaiting ones included). */
   int failures;
+
   CatchAndRelease steering = new CatchAndRelease();
   Deque<HealthCheckResult> checks = new ArrayDeque<>();
+
   /** A health check aborted the rollout. */
   boolean aborted;
+
   /** The rollout is being cancelled: by whom, why, and whether now. */
   Optional<CancelRequest> cancel = Optional.empty();
+
   /** Why it ended, once it did. */
   String ended = "";
 

@@ -1,12 +1,13 @@
 package dev.amble.rollout;
 
-import dev.amble.health.HealthCheckResult;
 import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.amble.health.HealthCheckResult;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a rollout started before pages (amble's first engine, {@link LegacyRollout}) carries from one run to the next when it continues as new: only what it must.
+ * What a rollout started before pages (amble's first engine, {@link LegacyRollout}) carries from
+ * one run to the next when it continues as new: only what it must.
  *
  * @param queue hosts still to walk, in order (failed hosts to retry first)
  * @param results every host that is done, in the order they finished

@@ -1,10 +1,10 @@
 package dev.amble.rollout;
 
+import dev.amble.amblefile.HealthCheck;
+import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Failures;
 import dev.amble.health.HealthCheckResult;
 import dev.amble.health.HealthChecks;
-import dev.amble.amblefile.HealthCheck;
-import dev.amble.amblefile.Strategy;
 import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
@@ -39,13 +39,14 @@ import java.util.Optional;
 
 /**
  * The rolling run: plan (the walk order kept as pages in Temporal), then waves of hosts (one wave
- * of every host unless the workspace says otherwise), each walked with up to its concurrency of host workflows in flight,
- * with health checks around hosts and waves and every interval, a failure budget, catch and
- * release, and cancel. Its state ({@link RolloutState}) is bounded whatever the fleet's size, and
- * one place ({@link #run}) decides to continue as new, between stages or when a stage yields.
+ * of every host unless the workspace says otherwise), each walked with up to its concurrency of
+ * host workflows in flight, with health checks around hosts and waves and every interval, a failure
+ * budget, catch and release, and cancel. Its state ({@link RolloutState}) is bounded whatever the
+ * fleet's size, and one place ({@link #run}) decides to continue as new, between stages or when a
+ * stage yields.
  *
- * <p>A history begun by amble's first engine has no {@value #ENGINE} version marker: it goes on
- * in {@link LegacyRollout}, unchanged.
+ * <p>A history begun by amble's first engine has no {@value #ENGINE} version marker: it goes on in
+ * {@link LegacyRollout}, unchanged.
  */
 public final class RolloutWorkflowImpl implements RolloutWorkflow {
   /** The version marker that chooses the engine. */
@@ -88,6 +89,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private final RolloutRequest request;
   private final Strategy strategy;
   private final RolloutState state;
+
   /** A first engine's walk order, still to be kept as pages (a rollout it continued as new). */
   private Optional<List<String>> legacyWalk = Optional.empty();
 
@@ -194,21 +196,29 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private void adoptLegacyWalk() {
     String prefix = Pages.prefix(Workflow.getInfo().getWorkflowId(), rolloutId());
     List<String> order = legacyWalk.get();
-      int pages = 0;
-      for (int from = 0; from < order.size(); from += Pages.WALK_PAGE_SIZE) {
-        List<PageLine> lines =
-            order.subList(from, Math.min(order.size(), from + Pages.WALK_PAGE_SIZE)).stream()
-                .map(PageLine::walk)
-                .toList();
-        keepPage(Pages.id(prefix, "walk.v1", pages), new Page("walk.v1", pages, lines));
-        pages++;
-      }
-      state.plan =
-          Optional.of(
-              new PlanSummary(
-                  prefix, "walk.v1", order.size(), pages, Pages.WALK_PAGE_SIZE, "", 0, 0,
-                  state.total, List.of()));
-      legacyWalk = Optional.empty();
+    int pages = 0;
+    for (int from = 0; from < order.size(); from += Pages.WALK_PAGE_SIZE) {
+      List<PageLine> lines =
+          order.subList(from, Math.min(order.size(), from + Pages.WALK_PAGE_SIZE)).stream()
+              .map(PageLine::walk)
+              .toList();
+      keepPage(Pages.id(prefix, "walk.v1", pages), new Page("walk.v1", pages, lines));
+      pages++;
+    }
+    state.plan =
+        Optional.of(
+            new PlanSummary(
+                prefix,
+                "walk.v1",
+                order.size(),
+                pages,
+                Pages.WALK_PAGE_SIZE,
+                "",
+                0,
+                0,
+                state.total,
+                List.of()));
+    legacyWalk = Optional.empty();
   }
 
   private Stage plan() {
@@ -247,7 +257,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     return Stage.PRE_CHECKS;
   }
 
-  /** The current wave, its hosts in flight up to the concurrency, until each of its hosts is done. */
+  /**
+   * The current wave, its hosts in flight up to the concurrency, until each of its hosts is done.
+   */
   private Stage walkWave() {
     while (true) {
       record();
@@ -297,8 +309,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
           "wave " + state.walk.wave + " is done; release to start wave " + (state.walk.wave + 1),
           "pause");
     } else if (strategy.pauseBetweenWaves().isPresent()) {
-      state.until =
-          Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis();
+      state.until = Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis();
       return Stage.PAUSING;
     }
     return Stage.NEXT_WAVE;
@@ -340,7 +351,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       state.cancel =
           Optional.of(
               new CancelRequest(
-                  "", "Temporal's cancellation (the Web UI's Request Cancellation, or the API)", true));
+                  "",
+                  "Temporal's cancellation (the Web UI's Request Cancellation, or the API)",
+                  true));
       state.steering.record("cancel --now", state.cancel.get().by(), "", now());
     }
     Workflow.await(() -> inFlight.values().stream().allMatch(Promise::isCompleted));
@@ -525,8 +538,12 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
                 + outcome.outcome().word()
                 + ": "
                 + outcome.reason()
-                + budget().note(
-                    state.failures, state.walk.wave, state.walk.waveFailures, state.walk.waveSize()),
+                + budget()
+                    .note(
+                        state.failures,
+                        state.walk.wave,
+                        state.walk.waveFailures,
+                        state.walk.waveSize()),
             "auto-catch");
         return;
       }
@@ -595,10 +612,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   /**
-   * Runs the wave's health checks of one list from {@link RolloutState#health check}. While the rollout is
-   * caught (by one of them, or before), no check runs: it waits for the release, which goes on
-   * past the check that caught it. Returns false to continue as new while held (it resumes at the
-   * next check).
+   * Runs the wave's health checks of one list from {@link RolloutState#health check}. While the
+   * rollout is caught (by one of them, or before), no check runs: it waits for the release, which
+   * goes on past the check that caught it. Returns false to continue as new while held (it resumes
+   * at the next check).
    */
   private boolean runWaveChecks(List<HealthCheck> checks, String when) {
     while (true) {
@@ -750,7 +767,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   @Override
   public void catchSignal(CatchRequest r) {
     CatchRequest request =
-        new CatchRequest(r == null || r.reason() == null ? "" : r.reason(), by(r == null ? null : r.by()));
+        new CatchRequest(
+            r == null || r.reason() == null ? "" : r.reason(), by(r == null ? null : r.by()));
     if (paged()) {
       applyCatch(request);
       record();
@@ -761,7 +779,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
 
   @Override
   public void releaseSignal(ReleaseRequest r) {
-    ReleaseRequest request = new ReleaseRequest(r != null && r.skipFailed(), by(r == null ? null : r.by()));
+    ReleaseRequest request =
+        new ReleaseRequest(r != null && r.skipFailed(), by(r == null ? null : r.by()));
     if (paged()) {
       applyRelease(request);
       record();
@@ -852,7 +871,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
 
   /** The status of a rollout in this state: a pure function, bounded as the state is. */
   static RolloutStatus status(
-      RolloutRequest request, RolloutState state, Phase phase, List<String> inFlight, String rollout) {
+      RolloutRequest request,
+      RolloutState state,
+      Phase phase,
+      List<String> inFlight,
+      String rollout) {
     Strategy strategy = request.definition().workspace().strategy();
     FailureBudget budget = new FailureBudget(strategy, state.walkTotal);
     Map<String, HostResult> results = new LinkedHashMap<>();
@@ -895,7 +918,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private static HostResult result(PageLine l) {
-    return new HostResult(Outcome.valueOf(l.outcome().toUpperCase(java.util.Locale.ROOT)), l.reason());
+    return new HostResult(
+        Outcome.valueOf(l.outcome().toUpperCase(java.util.Locale.ROOT)), l.reason());
   }
 
   /**

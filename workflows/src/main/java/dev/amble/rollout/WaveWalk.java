@@ -8,21 +8,26 @@ import java.util.List;
 /**
  * The wave walk: a cursor into the plan's walk order (kept as pages in Temporal), the current
  * wave's end, and the hosts to walk again first (released after a failure, or held back by a
- * pre-check). Nothing here grows with the fleet: the retried hosts are at most the hosts that
- * were in flight when a catch landed.
+ * pre-check). Nothing here grows with the fleet: the retried hosts are at most the hosts that were
+ * in flight when a catch landed.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 final class WaveWalk {
   /** The next host of the walk order, 0-based. */
   int cursor;
+
   /** The current wave, from 1 (0 before the first). */
   int wave;
+
   /** Where the current wave begins in the walk order. */
   int waveStart;
+
   /** Where the current wave ends in the walk order (exclusive). */
   int waveEnd;
+
   /** Hosts of the current wave that count against its failure budget. */
   int waveFailures;
+
   /** Hosts to walk before the next one of the order, in order. */
   Deque<String> retry = new ArrayDeque<>();
 

@@ -11,8 +11,8 @@ public interface WorkspaceActivities {
   RolloutPlan planRollout(PlanRequest request);
 
   /**
-   * Hosts resolved, then planned from their cached facts, in walk order, the plan kept in
-   * Temporal as pages (see {@link dev.amble.pages.Pages}); returns counts and where the pages are.
+   * Hosts resolved, then planned from their cached facts, in walk order, the plan kept in Temporal
+   * as pages (see {@link dev.amble.pages.Pages}); returns counts and where the pages are.
    */
   @ActivityMethod
   PlanSummary planPages(PlanPagesRequest request);

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
 /**
- * What a host says about amble, read from its Ansible local facts: the workflow a workspace
- * started and finished there ({@code amble_state.fact}), and who holds its lock ({@code
- * amble_lock.fact}). Both files live in the host's state folder, by default {@code
- * /etc/ansible/facts.d}, or the folder named by the inventory var {@code amble_state_dir}.
+ * What a host says about amble, read from its Ansible local facts: the workflow a workspace started
+ * and finished there ({@code amble_state.fact}), and who holds its lock ({@code amble_lock.fact}).
+ * Both files live in the host's state folder, by default {@code /etc/ansible/facts.d}, or the
+ * folder named by the inventory var {@code amble_state_dir}.
  */
 public record RemoteState(Optional<WorkspaceRecord> workspace, Optional<Lock> lock) {
   public static final String STATE_FACT = "amble_state";

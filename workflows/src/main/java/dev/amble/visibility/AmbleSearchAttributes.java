@@ -5,14 +5,16 @@ import io.temporal.common.SearchAttributeKey;
 /**
  * amble's search attributes, all Keyword, so the Web UI (and {@code temporal workflow list}) can
  * filter rollouts and hosts: {@code AmbleKind} ({@code rollout} or {@code host}), {@code
- * AmbleWorkspace}, {@code AmbleHost}, {@code AmbleOutcome} (a rollout's phase; a host's outcome,
- * or {@code walking}). They are used only where the namespace has them (the CLI checks).
+ * AmbleWorkspace}, {@code AmbleHost}, {@code AmbleOutcome} (a rollout's phase; a host's outcome, or
+ * {@code walking}). They are used only where the namespace has them (the CLI checks).
  */
 public final class AmbleSearchAttributes {
   public static final SearchAttributeKey<String> KIND = SearchAttributeKey.forKeyword("AmbleKind");
-  public static final SearchAttributeKey<String> WORKSPACE = SearchAttributeKey.forKeyword("AmbleWorkspace");
+  public static final SearchAttributeKey<String> WORKSPACE =
+      SearchAttributeKey.forKeyword("AmbleWorkspace");
   public static final SearchAttributeKey<String> HOST = SearchAttributeKey.forKeyword("AmbleHost");
-  public static final SearchAttributeKey<String> OUTCOME = SearchAttributeKey.forKeyword("AmbleOutcome");
+  public static final SearchAttributeKey<String> OUTCOME =
+      SearchAttributeKey.forKeyword("AmbleOutcome");
 
   private AmbleSearchAttributes() {}
 
@@ -32,5 +34,4 @@ public final class AmbleSearchAttributes {
         .set(OUTCOME, "walking")
         .build();
   }
-
 }

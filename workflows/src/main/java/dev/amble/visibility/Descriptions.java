@@ -3,16 +3,16 @@ package dev.amble.visibility;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.JobSpec;
-import dev.amble.host.HostProgress;
 import dev.amble.health.HealthCheckResult;
+import dev.amble.host.HostProgress;
 import dev.amble.rollout.Progress;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
 import java.util.List;
 
 /**
- * What the Web UI shows of amble's workflows: a one-line static summary, static details
- * (markdown: what the workflow will do, and how to steer it), and live current details.
+ * What the Web UI shows of amble's workflows: a one-line static summary, static details (markdown:
+ * what the workflow will do, and how to steer it), and live current details.
  */
 public final class Descriptions {
   private Descriptions() {}
@@ -31,12 +31,19 @@ public final class Descriptions {
   public static String rolloutDetails(RolloutRequest r) {
     Definition d = r.definition();
     StringBuilder md = new StringBuilder();
-    md.append("**Workspace** `").append(r.workspace()).append("`, started by ").append(r.startedBy()).append("\n\n");
+    md.append("**Workspace** `")
+        .append(r.workspace())
+        .append("`, started by ")
+        .append(r.startedBy())
+        .append("\n\n");
     md.append("- hosts: `").append(d.workspace().hostPattern()).append('`');
     r.limit().ifPresent(l -> md.append(", limited to `").append(l).append('`'));
     md.append("\n- order: ").append(d.workspace().sortOrder().word());
     md.append(", ").append(r.concurrency()).append(" at a time");
-    md.append(r.dryRun() ? "\n- **dry run** (amble check): ansible-playbook --check, nothing written" : "");
+    md.append(
+        r.dryRun()
+            ? "\n- **dry run** (amble check): ansible-playbook --check, nothing written"
+            : "");
     md.append("\n- Amblefile: `").append(d.amblefile()).append("`\n");
     for (String line : Strategies.describe(d.workspace().strategy())) {
       md.append("- ").append(line).append('\n');
@@ -81,11 +88,13 @@ public final class Descriptions {
     int done = s.counts().values().stream().mapToInt(Integer::intValue).sum();
     md.append(done).append(" of ").append(s.total()).append(" hosts done");
     StringBuilder counts = new StringBuilder();
-    s.counts().forEach((k, v) -> {
-      if (v > 0) {
-        counts.append(counts.length() == 0 ? "" : ", ").append(v).append(' ').append(k);
-      }
-    });
+    s.counts()
+        .forEach(
+            (k, v) -> {
+              if (v > 0) {
+                counts.append(counts.length() == 0 ? "" : ", ").append(v).append(' ').append(k);
+              }
+            });
     if (counts.length() > 0) {
       md.append(" (").append(counts).append(')');
     }
@@ -95,9 +104,16 @@ public final class Descriptions {
       md.append("\n\nwave ").append(p.wave()).append(" of ").append(p.waves());
     }
     if (p.maxFailures() > 0 || p.maxWaveFailures() >= 0 || p.failures() > 0) {
-      md.append("\n\nfailure budget: ").append(p.failures()).append(" of ").append(p.maxFailures()).append(" used");
+      md.append("\n\nfailure budget: ")
+          .append(p.failures())
+          .append(" of ")
+          .append(p.maxFailures())
+          .append(" used");
       if (p.maxWaveFailures() >= 0) {
-        md.append(", this wave ").append(p.waveFailures()).append(" of ").append(p.maxWaveFailures());
+        md.append(", this wave ")
+            .append(p.waveFailures())
+            .append(" of ")
+            .append(p.maxWaveFailures());
       }
     }
     if (!p.healthChecks().isEmpty()) {
@@ -115,7 +131,10 @@ public final class Descriptions {
       md.append("\n\nwalking now: ").append(String.join(", ", s.inProgress()));
     }
     if (s.caught().caught()) {
-      md.append("\n\n**CAUGHT** by ").append(s.caught().by()).append(": ").append(s.caught().reason());
+      md.append("\n\n**CAUGHT** by ")
+          .append(s.caught().by())
+          .append(": ")
+          .append(s.caught().reason());
       if (!s.awaiting().isEmpty()) {
         md.append("\n\nfailed, waiting for release: ").append(String.join(", ", s.awaiting()));
       }

@@ -20,40 +20,56 @@ public final class Strategies {
       String pause =
           s.manualPause()
               ? ", caught after each wave until released"
-              : s.pauseBetweenWaves().map(p -> ", " + DurationText.format(p) + " between waves").orElse("");
+              : s.pauseBetweenWaves()
+                  .map(p -> ", " + DurationText.format(p) + " between waves")
+                  .orElse("");
       lines.add(
           "waves: "
               + s.waves().stream().map(Amount::toString).collect(Collectors.joining(", "))
               + " (the last size repeats)"
               + pause
-              + (s.bakeTime().isZero() ? "" : ", each baking " + DurationText.format(s.bakeTime())));
+              + (s.bakeTime().isZero()
+                  ? ""
+                  : ", each baking " + DurationText.format(s.bakeTime())));
     }
     lines.add(
         "failure budget: "
             + s.maxFailures()
             + s.maxFailuresPerWave().map(w -> ", " + w + " per wave").orElse("")
-            + (s.maxFailures().value() == 0 && s.maxFailuresPerWave().isEmpty() ? " (the first failure catches the rollout)" : ""));
+            + (s.maxFailures().value() == 0 && s.maxFailuresPerWave().isEmpty()
+                ? " (the first failure catches the rollout)"
+                : ""));
     lines.add(
         "unreachable hosts: "
             + s.unreachable().policy().word()
             + (s.unreachable().policy() == Strategy.Unreachable.Policy.RETRY
-                ? " (" + s.unreachable().attempts() + " more tries, from " + DurationText.format(s.unreachable().backoff()) + " apart, doubling)"
+                ? " ("
+                    + s.unreachable().attempts()
+                    + " more tries, from "
+                    + DurationText.format(s.unreachable().backoff())
+                    + " apart, doubling)"
                 : ""));
     healthChecks(lines, "pre-checks per host", s.preChecks().host());
     healthChecks(lines, "pre-checks per wave", s.preChecks().wave());
     healthChecks(lines, "post-checks per host", s.postChecks().host());
     healthChecks(lines, "post-checks per wave", s.postChecks().wave());
     s.continuousChecks()
-        .ifPresent(c -> healthChecks(lines, "checks every " + DurationText.format(c.interval()), c.checks()));
+        .ifPresent(
+            c ->
+                healthChecks(
+                    lines, "checks every " + DurationText.format(c.interval()), c.checks()));
     return lines;
   }
 
-  private static void healthChecks(List<String> lines, String what, List<HealthCheck> healthChecks) {
+  private static void healthChecks(
+      List<String> lines, String what, List<HealthCheck> healthChecks) {
     if (!healthChecks.isEmpty()) {
       lines.add(
           what
               + ": "
-              + healthChecks.stream().map(g -> g.name() + " (on failure: " + g.onFailure().word() + ")").collect(Collectors.joining(", ")));
+              + healthChecks.stream()
+                  .map(g -> g.name() + " (on failure: " + g.onFailure().word() + ")")
+                  .collect(Collectors.joining(", ")));
     }
   }
 }

@@ -49,7 +49,9 @@ class AmblefileLoaderTest {
     assertEquals(JobSpec.ALWAYS, pre.preconditions());
     assertEquals(JobSpec.DEFAULT_TIMEOUT, pre.timeout());
     JobTasks.Inline inline = assertInstanceOf(JobTasks.Inline.class, pre.tasks());
-    assertEquals("hello {{ inventory_hostname }}", inline.tasks().get(0).at("/ansible.builtin.debug/msg").asText());
+    assertEquals(
+        "hello {{ inventory_hostname }}",
+        inline.tasks().get(0).at("/ansible.builtin.debug/msg").asText());
 
     JobSpec upgrade = a.jobs().get("dist-upgrade");
     assertTrue(upgrade.become());
@@ -114,13 +116,17 @@ class AmblefileLoaderTest {
               j: { tasks: [ { ansible.builtin.ping: {} } ] }
             """);
     Strategy s = a.workspaces().get("prod").strategy();
-    assertEquals(List.of(Amount.count(1), Amount.count(5), Amount.percent(10), Amount.percent(25)), s.waves());
+    assertEquals(
+        List.of(Amount.count(1), Amount.count(5), Amount.percent(10), Amount.percent(25)),
+        s.waves());
     assertEquals(Optional.of(Duration.ofMinutes(15)), s.pauseBetweenWaves());
     assertFalse(s.manualPause());
     assertEquals(Duration.ofMinutes(10), s.bakeTime());
     assertEquals(Amount.percent(5), s.maxFailures());
     assertEquals(Optional.of(Amount.count(1)), s.maxFailuresPerWave());
-    assertEquals(new Strategy.Unreachable(Strategy.Unreachable.Policy.RETRY, 4, Duration.ofSeconds(20)), s.unreachable());
+    assertEquals(
+        new Strategy.Unreachable(Strategy.Unreachable.Policy.RETRY, 4, Duration.ofSeconds(20)),
+        s.unreachable());
     HealthCheck pool = s.preChecks().host().get(0);
     assertEquals("lb-pool", pool.name());
     assertEquals(HealthCheck.OnFailure.CATCH, pool.onFailure());
@@ -134,7 +140,9 @@ class AmblefileLoaderTest {
     assertEquals(HealthCheck.OnFailure.CONTINUE, s.postChecks().wave().get(0).onFailure());
     assertEquals(Duration.ofMinutes(1), s.continuousChecks().orElseThrow().interval());
     assertEquals("5xx", s.continuousChecks().orElseThrow().checks().get(0).name());
-    assertEquals(Strategy.DEFAULT, AmblefileLoader.load(VALID, "Amblefile.yml").workspaces().get("everything").strategy());
+    assertEquals(
+        Strategy.DEFAULT,
+        AmblefileLoader.load(VALID, "Amblefile.yml").workspaces().get("everything").strategy());
     // Sizes of waves for 100 hosts: 1, 5, 10, then 25 until the hosts run out.
     assertEquals(List.of(1, 5, 10, 25, 25, 25, 9), dev.amble.plan.Waves.sizes(s.waves(), 100));
     assertEquals(5, s.maxFailures().budget(100));

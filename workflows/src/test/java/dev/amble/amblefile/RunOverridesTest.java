@@ -135,7 +135,8 @@ class RunOverridesTest {
   void retriesGoOnlyWithRetryWhereverThePolicyComesFrom() throws Exception {
     RunOverrides attempts = of(Map.of("unreachable", "skip", "unreachable_attempts", "3"));
     assertEquals(
-        "--unreachable-attempts: " + amblefileMessage("unreachable: skip\n    unreachable_attempts", "3"),
+        "--unreachable-attempts: "
+            + amblefileMessage("unreachable: skip\n    unreachable_attempts", "3"),
         overrideProblem(attempts));
   }
 }

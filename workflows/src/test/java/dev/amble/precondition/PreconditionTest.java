@@ -26,7 +26,8 @@ class PreconditionTest {
     Verdict v =
         Precondition.compile(UPGRADE)
             .evaluate(
-                data("{\"ansible_distribution\":\"Debian\",\"ansible_distribution_major_version\":\"11\"}"),
+                data(
+                    "{\"ansible_distribution\":\"Debian\",\"ansible_distribution_major_version\":\"11\"}"),
                 data("{}"),
                 data("{\"target_version\":12}"));
     assertEquals(Verdict.HOLDS, v);
@@ -37,7 +38,8 @@ class PreconditionTest {
     Verdict v =
         Precondition.compile(UPGRADE)
             .evaluate(
-                data("{\"ansible_distribution\":\"Debian\",\"ansible_distribution_major_version\":\"12\"}"),
+                data(
+                    "{\"ansible_distribution\":\"Debian\",\"ansible_distribution_major_version\":\"12\"}"),
                 data("{}"),
                 data("{\"target_version\":12}"));
     assertEquals(
@@ -49,7 +51,8 @@ class PreconditionTest {
   @Test
   void aMissingFactIsAReasonNotACrash() throws Exception {
     Verdict v =
-        Precondition.compile(UPGRADE).evaluate(data("{}"), data("{}"), data("{\"target_version\":12}"));
+        Precondition.compile(UPGRADE)
+            .evaluate(data("{}"), data("{}"), data("{\"target_version\":12}"));
     assertEquals(Verdict.fails("facts.ansible_distribution is not set"), v);
   }
 
@@ -70,9 +73,11 @@ class PreconditionTest {
   @Test
   void nullFactsAndListsWork() throws Exception {
     Precondition p =
-        Precondition.compile("facts.x == null && \"b\" in facts.l && facts.n > 2.5 && facts.i == 3");
+        Precondition.compile(
+            "facts.x == null && \"b\" in facts.l && facts.n > 2.5 && facts.i == 3");
     assertTrue(
-        p.evaluate(data("{\"x\":null,\"l\":[\"a\",\"b\"],\"n\":3.5,\"i\":3}"), data("{}"), data("{}"))
+        p.evaluate(
+                data("{\"x\":null,\"l\":[\"a\",\"b\"],\"n\":3.5,\"i\":3}"), data("{}"), data("{}"))
             .holds());
   }
 
@@ -80,9 +85,11 @@ class PreconditionTest {
   void unknownNamesAreReportedAtTheirColumn() {
     PreconditionException e =
         assertThrows(
-            PreconditionException.class, () -> Precondition.compile("facts.a == 1 &&\n  fact.b == 2"));
+            PreconditionException.class,
+            () -> Precondition.compile("facts.a == 1 &&\n  fact.b == 2"));
     assertEquals(
-        new PreconditionIssue(2, 3, "unknown name 'fact'; preconditions can use facts, vars, options"),
+        new PreconditionIssue(
+            2, 3, "unknown name 'fact'; preconditions can use facts, vars, options"),
         e.issues().get(0));
   }
 

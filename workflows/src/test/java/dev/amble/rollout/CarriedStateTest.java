@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A rollout the first engine continued as new, its input exactly as that engine wrote it
- * (recorded by RecordHistories: h01 to h04 done, h05 to h08 in the current wave's queue), goes on
- * to completion on the current engine: the carried queue is kept as pages, each of its hosts is
- * walked once, the finished ones never again, and the counts carry over.
+ * A rollout the first engine continued as new, its input exactly as that engine wrote it (recorded
+ * by RecordHistories: h01 to h04 done, h05 to h08 in the current wave's queue), goes on to
+ * completion on the current engine: the carried queue is kept as pages, each of its hosts is walked
+ * once, the finished ones never again, and the counts carry over.
  */
 class CarriedStateTest {
   @RegisterExtension
@@ -59,7 +59,10 @@ class CarriedStateTest {
     RolloutWorkflow wf =
         client.newWorkflowStub(
             RolloutWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId("amble/fleet").setTaskQueue(worker.getTaskQueue()).build());
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("amble/fleet")
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
     RolloutStatus done = wf.run(input);
     assertEquals("done", done.phase());
     assertEquals(List.of("h05", "h06", "h07", "h08"), fleet.prepared.stream().sorted().toList());

@@ -12,19 +12,19 @@ import dev.amble.amblefile.Definition;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
 import dev.amble.host.HostWorkflowImpl;
-import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
 import dev.amble.pages.PageActivities;
+import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +43,8 @@ class ContinueAsNewTest {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+          .registerWorkflowImplementationTypes(
+              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -64,23 +65,32 @@ class ContinueAsNewTest {
   }
 
   @Test
-  void wavesCarryOverAContinueAsNewInTheMiddleOfAWave(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
-      throws Exception {
+  void wavesCarryOverAContinueAsNewInTheMiddleOfAWave(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     RolloutStatus done = walk(env, worker, client, definition(", waves: [1, \"30%\"]"), 1000, 1500);
     assertEquals(List.of(1, 300, 300, 300, 99), done.progress().waveSizes());
     assertEquals(5, done.progress().wave());
     assertTrue(done.runs() >= 2, "continued as new only " + done.runs() + " times");
   }
 
-  RolloutStatus walk(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, Definition d, int count, int eventsPerRun)
+  RolloutStatus walk(
+      TestWorkflowEnvironment env,
+      Worker worker,
+      WorkflowClient client,
+      Definition d,
+      int count,
+      int eventsPerRun)
       throws Exception {
-    List<String> hosts = IntStream.range(0, count).mapToObj(i -> String.format("host%05d", i)).toList();
+    List<String> hosts =
+        IntStream.range(0, count).mapToObj(i -> String.format("host%05d", i)).toList();
     RunResult ok = new RunResult(RunStatus.OK, "", "", "", 0, "");
-    WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
+    WorkspaceActivities workspace =
+        mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
     PageActivities pages = mock(PageActivities.class, withSettings().withoutAnnotations());
     MockFleet.plan(workspace, pages, hosts, List.of(), 1000);
     HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
-    when(host.prepareHost(any())).thenReturn(new Preparation(ok, List.of(Verdict.HOLDS), RemoteState.NONE));
+    when(host.prepareHost(any()))
+        .thenReturn(new Preparation(ok, List.of(Verdict.HOLDS), RemoteState.NONE));
     Map<String, Integer> finished = new ConcurrentHashMap<>();
     when(host.finishHost(any()))
         .thenAnswer(
@@ -92,11 +102,24 @@ class ContinueAsNewTest {
     env.start();
 
     RolloutRequest request =
-        new RolloutRequest(d, Optional.empty(), 7, 50, false, false, "test", Duration.ofSeconds(30), eventsPerRun, false);
+        new RolloutRequest(
+            d,
+            Optional.empty(),
+            7,
+            50,
+            false,
+            false,
+            "test",
+            Duration.ofSeconds(30),
+            eventsPerRun,
+            false);
     RolloutWorkflow wf =
         client.newWorkflowStub(
             RolloutWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId("amble/big").setTaskQueue(worker.getTaskQueue()).build());
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("amble/big")
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
     RolloutStatus done = wf.run(RolloutInput.start(request));
 
     assertEquals("done", done.phase());

@@ -1,19 +1,19 @@
 package dev.amble.rollout;
 
-import dev.amble.health.HealthCheckActivities;
-import dev.amble.health.HealthCheckRequest;
-import dev.amble.health.HealthCheckAnswer;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import dev.amble.health.HealthCheckActivities;
+import dev.amble.health.HealthCheckAnswer;
+import dev.amble.health.HealthCheckRequest;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
 import dev.amble.host.JobRequest;
-import dev.amble.host.PrepareRequest;
 import dev.amble.host.Preparation;
+import dev.amble.host.PrepareRequest;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
 import dev.amble.pages.Page;
@@ -38,11 +38,13 @@ public final class MockFleet {
   /** One thing that happened, at workflow time (the test environment skips time). */
   record Event(String kind, String host, long at) {}
 
-  final HealthCheckActivities healthChecks = mock(HealthCheckActivities.class, withSettings().withoutAnnotations());
+  final HealthCheckActivities healthChecks =
+      mock(HealthCheckActivities.class, withSettings().withoutAnnotations());
   final List<Event> timeline = Collections.synchronizedList(new ArrayList<>());
   final List<String> healthCheckRuns = Collections.synchronizedList(new ArrayList<>());
   final HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
-  final WorkspaceActivities workspace = mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
+  final WorkspaceActivities workspace =
+      mock(WorkspaceActivities.class, withSettings().withoutAnnotations());
   final PageActivities pages = mock(PageActivities.class, withSettings().withoutAnnotations());
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
   final List<String> jobs = Collections.synchronizedList(new ArrayList<>());
@@ -74,7 +76,8 @@ public final class MockFleet {
    * The upgrade job holds each host that reaches it: it counts {@code started} down and returns
    * once {@code release} is counted down (a long job the test ends when it wants).
    */
-  void upgradeHeldUntil(java.util.concurrent.CountDownLatch started, java.util.concurrent.CountDownLatch release) {
+  void upgradeHeldUntil(
+      java.util.concurrent.CountDownLatch started, java.util.concurrent.CountDownLatch release) {
     jobHeldUntil("upgrade", h -> true, started, release);
   }
 
@@ -110,8 +113,8 @@ public final class MockFleet {
   }
 
   /**
-   * Plans {@code walk} in that order, kept on pages of {@code pageSize} hosts (small, so that
-   * tests cross pages), which {@code pages} reads back; the skipped hosts are counted.
+   * Plans {@code walk} in that order, kept on pages of {@code pageSize} hosts (small, so that tests
+   * cross pages), which {@code pages} reads back; the skipped hosts are counted.
    */
   static void plan(
       WorkspaceActivities workspace,
@@ -145,7 +148,8 @@ public final class MockFleet {
               String id = inv.getArgument(0);
               int index = Integer.parseInt(id.substring(id.lastIndexOf('/') + 1));
               List<PageLine> lines =
-                  walk.subList(index * pageSize, Math.min(walk.size(), (index + 1) * pageSize))
+                  walk
+                      .subList(index * pageSize, Math.min(walk.size(), (index + 1) * pageSize))
                       .stream()
                       .map(PageLine::walk)
                       .toList();
@@ -218,13 +222,18 @@ public final class MockFleet {
     return Activity.getExecutionContext().getInfo().getCurrentAttemptScheduledTimestamp();
   }
 
-  /** Health checks answer by name: the function gets the health check's name and scope (host or wave). */
+  /**
+   * Health checks answer by name: the function gets the health check's name and scope (host or
+   * wave).
+   */
   void healthChecks(Function<HealthCheckRequest, HealthCheckAnswer> answer) {
     doAnswer(
             inv -> {
               HealthCheckRequest r = inv.getArgument(0);
-              healthCheckRuns.add(r.healthCheck().name() + "@" + r.host().orElse("wave " + r.wave()));
-              timeline.add(new Event("health check " + r.healthCheck().name(), r.host().orElse(""), now()));
+              healthCheckRuns.add(
+                  r.healthCheck().name() + "@" + r.host().orElse("wave " + r.wave()));
+              timeline.add(
+                  new Event("health check " + r.healthCheck().name(), r.host().orElse(""), now()));
               return answer.apply(r);
             })
         .when(healthChecks)
@@ -251,7 +260,11 @@ public final class MockFleet {
     doAnswer(
             inv -> {
               JobRequest r = inv.getArgument(0);
-              jobs.add(r.target().host() + ":" + r.step().job().name() + (r.claim().isPresent() ? "+claim" : ""));
+              jobs.add(
+                  r.target().host()
+                      + ":"
+                      + r.step().job().name()
+                      + (r.claim().isPresent() ? "+claim" : ""));
               return answer.apply(r);
             })
         .when(host)
@@ -259,6 +272,9 @@ public final class MockFleet {
   }
 
   List<String> jobsOf(String host) {
-    return jobs.stream().filter(j -> j.startsWith(host + ":")).map(j -> j.substring(host.length() + 1)).toList();
+    return jobs.stream()
+        .filter(j -> j.startsWith(host + ":"))
+        .map(j -> j.substring(host.length() + 1))
+        .toList();
   }
 }

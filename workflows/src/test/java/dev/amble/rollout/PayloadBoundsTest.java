@@ -1,9 +1,9 @@
 package dev.amble.rollout;
 
-import dev.amble.health.HealthCheckResult;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.amblefile.HealthCheck;
+import dev.amble.health.HealthCheckResult;
 import dev.amble.host.Outcome;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageLine;
@@ -19,12 +19,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worst case at 100,000 hosts, serialised by Temporal's own data converter: 60-character
- * names, 30 % failed with reasons of the longest kept length, 100 hosts in flight, every one of
- * them failed and waiting for a release while as many wait to be walked again, every bounded list
- * full. No payload the rollout writes may exceed 256 KB: the carried state (continue-as-new
- * input), a plan page, a failed page, the status answer, the result and the memo. What grows is
- * the concurrency, not the fleet: at the largest (1,000 in flight) the same stays under 1 MB, half
+ * The worst case at 100,000 hosts, serialised by Temporal's own data converter: 60-character names,
+ * 30 % failed with reasons of the longest kept length, 100 hosts in flight, every one of them
+ * failed and waiting for a release while as many wait to be walked again, every bounded list full.
+ * No payload the rollout writes may exceed 256 KB: the carried state (continue-as-new input), a
+ * plan page, a failed page, the status answer, the result and the memo. What grows is the
+ * concurrency, not the fleet: at the largest (1,000 in flight) the same stays under 1 MB, half
  * Temporal's limit.
  */
 class PayloadBoundsTest {
@@ -64,8 +64,16 @@ class PayloadBoundsTest {
     s.plan =
         Optional.of(
             new PlanSummary(
-                Pages.prefix("amble/" + "w".repeat(60), s.rollout), "walk.10", HOSTS, 100,
-                Pages.WALK_PAGE_SIZE, "skipped.10", 0, 0, HOSTS, reasons));
+                Pages.prefix("amble/" + "w".repeat(60), s.rollout),
+                "walk.10",
+                HOSTS,
+                100,
+                Pages.WALK_PAGE_SIZE,
+                "skipped.10",
+                0,
+                0,
+                HOSTS,
+                reasons));
     s.walkTotal = HOSTS;
     s.total = HOSTS;
     s.walk.cursor = 70_000;
@@ -87,12 +95,17 @@ class PayloadBoundsTest {
       s.steering.awaiting.add(new PageLine(host(i), "failed", reason(i), 7).brief());
     }
     for (int i = 0; i < CatchAndRelease.KEPT; i++) {
-      s.steering.record("catch", "operator" + i + "@laptop", Pages.bounded(reason(i)), "2026-11-28T10:00:00Z");
+      s.steering.record(
+          "catch", "operator" + i + "@laptop", Pages.bounded(reason(i)), "2026-11-28T10:00:00Z");
     }
     for (int i = 0; i < RolloutState.CHECKS_KEPT; i++) {
       s.remember(
           new HealthCheckResult(
-              "check" + i, "wave 7 (post)", false, HealthCheck.OnFailure.CONTINUE, Pages.bounded(reason(i)),
+              "check" + i,
+              "wave 7 (post)",
+              false,
+              HealthCheck.OnFailure.CONTINUE,
+              Pages.bounded(reason(i)),
               "2026-11-28T10:00:00Z"));
     }
     return s;
@@ -100,9 +113,16 @@ class PayloadBoundsTest {
 
   static RolloutRequest request(int concurrency) {
     return new RolloutRequest(
-        TestDefinitions.upgrade("shuffle", concurrency), Optional.of("web*"), 42, concurrency,
-        false, false, "alice@laptop", RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT,
-        RolloutRequest.DEFAULT_EVENTS_PER_RUN, true);
+        TestDefinitions.upgrade("shuffle", concurrency),
+        Optional.of("web*"),
+        42,
+        concurrency,
+        false,
+        false,
+        "alice@laptop",
+        RolloutRequest.DEFAULT_HEARTBEAT_TIMEOUT,
+        RolloutRequest.DEFAULT_EVENTS_PER_RUN,
+        true);
   }
 
   @Test
@@ -131,7 +151,8 @@ class PayloadBoundsTest {
             .mapToObj(i -> new PageLine(host(i), "unreachable", reason(i), 12))
             .toList();
     assertBounded("failed (or skipped) page", new Page(Pages.FAILED, 144, failed), BOUND);
-    List<String> inFlight = IntStream.range(0, concurrency).mapToObj(PayloadBoundsTest::host).toList();
+    List<String> inFlight =
+        IntStream.range(0, concurrency).mapToObj(PayloadBoundsTest::host).toList();
     RolloutStatus status =
         RolloutWorkflowImpl.status(request, state, Phase.DRAINING, inFlight, state.rollout);
     assertBounded("status answer (query, update answer, result)", status, bound);

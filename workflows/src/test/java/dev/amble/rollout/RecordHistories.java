@@ -1,13 +1,13 @@
 package dev.amble.rollout;
 
-import dev.amble.health.HealthCheckResult;
-import dev.amble.health.HealthCheckAnswer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.SortOrder;
+import dev.amble.health.HealthCheckAnswer;
+import dev.amble.health.HealthCheckResult;
 import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
@@ -32,7 +32,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,9 +39,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Records replay histories ({@code v1-*.json}) from today's rollout and host workflows, run on
- * the test server with the mocked activities of the other workflow tests, for ReplayTest to hold
- * later versions of the workflow code to: a shuffle with a host the plan skipped, a rollout that
+ * Records replay histories ({@code v1-*.json}) from today's rollout and host workflows, run on the
+ * test server with the mocked activities of the other workflow tests, for ReplayTest to hold later
+ * versions of the workflow code to: a shuffle with a host the plan skipped, a rollout that
  * continues as new mid-walk (and the input its second run carried), health checks, a catch by a
  * failing host released by signal, and a dry run. Each scenario writes its rollout's history and
  * the histories of a host or two. Run on purpose only, from the repository's root:
@@ -54,7 +53,10 @@ class RecordHistories {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, dev.amble.pages.PageWorkflowImpl.class)
+          .registerWorkflowImplementationTypes(
+              RolloutWorkflowImpl.class,
+              HostWorkflowImpl.class,
+              dev.amble.pages.PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -66,9 +68,13 @@ class RecordHistories {
    * Histories of an older engine are never re-recorded: they are what running rollouts replay.
    */
   static final String VERSION = "v2";
+
   static final Path CARRIED = Path.of("src/test/resources/carried");
 
-  /** Seven hosts, six walked in the seeded shuffle's order; h07 skipped by the plan, h04 by its preconditions. */
+  /**
+   * Seven hosts, six walked in the seeded shuffle's order; h07 skipped by the plan, h04 by its
+   * preconditions.
+   */
   @Test
   void shuffle(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     List<String> walked = StrategyWorkflowTest.hosts(6);
@@ -77,13 +83,29 @@ class RecordHistories {
     MockFleet fleet =
         new MockFleet(
             order,
-            List.of(new RolloutPlan.Skipped("job upgrade: int(facts.ansible_distribution_major_version) < options.target_version is false", List.of("h07"))));
+            List.of(
+                new RolloutPlan.Skipped(
+                    "job upgrade: int(facts.ansible_distribution_major_version) < options.target_version is false",
+                    List.of("h07"))));
     fleet.prepare(
         h ->
             h.equals("h04")
-                ? new Preparation(MockFleet.OK, List.of(Verdict.HOLDS, Verdict.fails("int(...) < 12 is false"), Verdict.HOLDS, Verdict.HOLDS), RemoteState.NONE)
+                ? new Preparation(
+                    MockFleet.OK,
+                    List.of(
+                        Verdict.HOLDS,
+                        Verdict.fails("int(...) < 12 is false"),
+                        Verdict.HOLDS,
+                        Verdict.HOLDS),
+                    RemoteState.NONE)
                 : new Preparation(MockFleet.OK, MockFleet.holds(4), RemoteState.NONE));
-    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("shuffle", 1), 20261128));
+    RolloutWorkflow wf =
+        start(
+            env,
+            worker,
+            client,
+            fleet,
+            TestDefinitions.request(TestDefinitions.upgrade("shuffle", 1), 20261128));
     RolloutStatus done = result(wf);
 
     assertEquals("done", done.phase());
@@ -95,48 +117,66 @@ class RecordHistories {
     assertFalse(fleet.prepared.contains("h07"));
 
     clear("shuffle");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-shuffle-rollout.json");
+    WorkflowExecutionHistory rollout =
+        save(client, execution(wf), VERSION + "-shuffle-rollout.json");
     saveHost(client, rollout, order.get(0), VERSION + "-shuffle-host-" + order.get(0) + ".json");
     saveHost(client, rollout, "h04", VERSION + "-shuffle-host-h04.json");
   }
 
   /**
-   * Eight hosts, two at a time, with 40 events a run: the first run continues as new mid-walk
-   * (once the window has drained, about five hosts in), the second goes on from the carried state
-   * (to the end, as a rule: how many events a run takes varies a little with the window's timing).
+   * Eight hosts, two at a time, with 40 events a run: the first run continues as new mid-walk (once
+   * the window has drained, about five hosts in), the second goes on from the carried state (to the
+   * end, as a rule: how many events a run takes varies a little with the window's timing).
    */
   @Test
-  void continueAsNew(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void continueAsNew(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
     MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(8));
-    RolloutRequest request = with(TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1), false, 40);
+    RolloutRequest request =
+        with(TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1), false, 40);
     RolloutWorkflow wf = start(env, worker, client, fleet, request);
     RolloutStatus done = result(wf);
     assertEquals("done", done.phase());
     assertEquals(8, done.count(Outcome.SUCCEEDED));
     assertTrue(done.runs() >= 1, "never continued as new");
-    assertEquals(StrategyWorkflowTest.hosts(8), fleet.prepared.stream().sorted().toList(), "a host was walked twice");
+    assertEquals(
+        StrategyWorkflowTest.hosts(8),
+        fleet.prepared.stream().sorted().toList(),
+        "a host was walked twice");
 
     clear("continue-as-new");
     WorkflowExecution first = execution(wf);
-    WorkflowExecutionHistory run1 = save(client, first, VERSION + "-continue-as-new-rollout-run1.json");
+    WorkflowExecutionHistory run1 =
+        save(client, first, VERSION + "-continue-as-new-rollout-run1.json");
     HistoryEvent last = run1.getLastEvent();
     assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, last.getEventType());
     WorkflowExecution second =
         WorkflowExecution.newBuilder()
             .setWorkflowId(first.getWorkflowId())
-            .setRunId(last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId())
+            .setRunId(
+                last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId())
             .build();
-    WorkflowExecutionHistory run2 = save(client, second, VERSION + "-continue-as-new-rollout-run2.json");
+    WorkflowExecutionHistory run2 =
+        save(client, second, VERSION + "-continue-as-new-rollout-run2.json");
     List<WorkflowExecution> hosts1 = hostRuns(run1);
     List<WorkflowExecution> hosts2 = hostRuns(run2);
     assertFalse(hosts1.isEmpty() || hosts2.isEmpty(), "a run walked no host");
-    saveHost(client, hosts1.get(0), VERSION + "-continue-as-new-host-" + host(hosts1.get(0)) + ".json");
-    saveHost(client, hosts2.get(0), VERSION + "-continue-as-new-host-" + host(hosts2.get(0)) + ".json");
+    saveHost(
+        client, hosts1.get(0), VERSION + "-continue-as-new-host-" + host(hosts1.get(0)) + ".json");
+    saveHost(
+        client, hosts2.get(0), VERSION + "-continue-as-new-host-" + host(hosts2.get(0)) + ".json");
 
     // The second run's input, as the default data converter wrote it: the carried state.
-    Payload input = run2.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0);
+    Payload input =
+        run2.getEvents()
+            .get(0)
+            .getWorkflowExecutionStartedEventAttributes()
+            .getInput()
+            .getPayloads(0);
     assertEquals("json/plain", input.getMetadataOrThrow("encoding").toStringUtf8());
-    RolloutInput carried = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(input, RolloutInput.class, RolloutInput.class);
+    RolloutInput carried =
+        DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+            input, RolloutInput.class, RolloutInput.class);
     if (!VERSION.equals("v1")) {
       assertTrue(carried.state().isPresent(), "the second run carried nothing");
       assertEquals(1, carried.state().get().runs);
@@ -147,7 +187,9 @@ class RecordHistories {
     assertTrue(carried.carried().isPresent(), "the second run carried nothing");
     assertEquals(1, carried.carried().get().runs());
     assertFalse(carried.carried().get().results().isEmpty(), "continued before any host was done");
-    assertFalse(carried.carried().get().queue().isEmpty() && carried.carried().get().waveQueue().isEmpty(), "continued after the walk");
+    assertFalse(
+        carried.carried().get().queue().isEmpty() && carried.carried().get().waveQueue().isEmpty(),
+        "continued after the walk");
     Files.createDirectories(CARRIED);
     Files.write(CARRIED.resolve(VERSION + "-carried-input.json"), input.getData().toByteArray());
   }
@@ -158,7 +200,8 @@ class RecordHistories {
    * h03: recorded, and the rollout goes on.
    */
   @Test
-  void healthChecks(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void healthChecks(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
     MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(5));
     fleet.healthChecks(
         r ->
@@ -189,11 +232,17 @@ class RecordHistories {
     assertEquals(List.of(1, 2, 2), done.progress().waveSizes());
     assertTrue(done.steering().isEmpty(), "a check caught the rollout");
     assertEquals(
-        List.of("latency"), done.progress().healthChecks().stream().filter(g -> !g.passed()).map(HealthCheckResult::healthCheck).toList());
-    assertEquals(5 * 3 + 3 * 2, fleet.healthCheckRuns.size(), "checks run: " + fleet.healthCheckRuns);
+        List.of("latency"),
+        done.progress().healthChecks().stream()
+            .filter(g -> !g.passed())
+            .map(HealthCheckResult::healthCheck)
+            .toList());
+    assertEquals(
+        5 * 3 + 3 * 2, fleet.healthCheckRuns.size(), "checks run: " + fleet.healthCheckRuns);
 
     clear("health-checks");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-health-checks-rollout.json");
+    WorkflowExecutionHistory rollout =
+        save(client, execution(wf), VERSION + "-health-checks-rollout.json");
     saveHost(client, rollout, "h01", VERSION + "-health-checks-host-h01.json");
     saveHost(client, rollout, "h03", VERSION + "-health-checks-host-h03.json");
   }
@@ -203,7 +252,8 @@ class RecordHistories {
    * runs, finish does not); the release signal walks h02 again, and the rollout finishes.
    */
   @Test
-  void catchRelease(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void catchRelease(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
     MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(4));
     AtomicInteger upgradesOfH02 = new AtomicInteger();
     fleet.job(
@@ -211,9 +261,21 @@ class RecordHistories {
             r.target().host().equals("h02")
                     && r.step().job().name().equals("upgrade")
                     && upgradesOfH02.incrementAndGet() == 1
-                ? new RunResult(RunStatus.FAILED, "apt upgrade", "ansible.builtin.apt", "E: dpkg was interrupted", 0, "/logs/h02.log")
+                ? new RunResult(
+                    RunStatus.FAILED,
+                    "apt upgrade",
+                    "ansible.builtin.apt",
+                    "E: dpkg was interrupted",
+                    0,
+                    "/logs/h02.log")
                 : MockFleet.OK);
-    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+    RolloutWorkflow wf =
+        start(
+            env,
+            worker,
+            client,
+            fleet,
+            TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
     RolloutStatus caught = RolloutWorkflowTest.awaitPhase(wf, "caught");
     assertEquals(List.of("h02"), caught.awaiting());
     assertEquals("auto-catch", caught.steering().get(0).kind());
@@ -222,37 +284,53 @@ class RecordHistories {
     assertEquals("done", done.phase());
     assertEquals(4, done.count(Outcome.SUCCEEDED));
     assertEquals(List.of("h01", "h02", "h02", "h03", "h04"), fleet.prepared);
-    assertEquals(List.of("auto-catch", "release"), done.steering().stream().map(Steering::kind).toList());
+    assertEquals(
+        List.of("auto-catch", "release"), done.steering().stream().map(Steering::kind).toList());
 
     clear("catch-release");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-catch-release-rollout.json");
-    List<WorkflowExecution> h02 = hostRuns(rollout).stream().filter(e -> host(e).equals("h02")).toList();
+    WorkflowExecutionHistory rollout =
+        save(client, execution(wf), VERSION + "-catch-release-rollout.json");
+    List<WorkflowExecution> h02 =
+        hostRuns(rollout).stream().filter(e -> host(e).equals("h02")).toList();
     assertEquals(2, h02.size());
     saveHost(client, h02.get(0), VERSION + "-catch-release-host-h02-run1.json");
     saveHost(client, h02.get(1), VERSION + "-catch-release-host-h02-run2.json");
   }
 
-  /** Three hosts, one at a time, with the check flag: every job with --check, no claim, no finish. */
+  /**
+   * Three hosts, one at a time, with the check flag: every job with --check, no claim, no finish.
+   */
   @Test
   void dryRun(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
     RolloutRequest request =
-        with(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1), true, RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+        with(
+            TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1),
+            true,
+            RolloutRequest.DEFAULT_EVENTS_PER_RUN);
     RolloutWorkflow wf = start(env, worker, client, fleet, request);
     RolloutStatus done = result(wf);
     assertEquals("done", done.phase());
     assertTrue(done.dryRun());
     assertEquals(3, done.count(Outcome.CHECKED));
     assertEquals(List.of(), fleet.finished);
-    assertEquals(List.of("drain", "upgrade", "reboot", "uncordon"), fleet.jobsOf("h01"), "a dry run claimed");
+    assertEquals(
+        List.of("drain", "upgrade", "reboot", "uncordon"),
+        fleet.jobsOf("h01"),
+        "a dry run claimed");
 
     clear("dry-run");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-dry-run-rollout.json");
+    WorkflowExecutionHistory rollout =
+        save(client, execution(wf), VERSION + "-dry-run-rollout.json");
     saveHost(client, rollout, "h01", VERSION + "-dry-run-host-h01.json");
   }
 
   static RolloutWorkflow start(
-      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet, RolloutRequest request) {
+      TestWorkflowEnvironment env,
+      Worker worker,
+      WorkflowClient client,
+      MockFleet fleet,
+      RolloutRequest request) {
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutWorkflow wf = RolloutWorkflowTest.rollout(client, worker, "fleet");
@@ -266,8 +344,16 @@ class RecordHistories {
 
   static RolloutRequest with(RolloutRequest r, boolean check, int eventsPerRun) {
     return new RolloutRequest(
-        r.definition(), r.limit(), r.seed(), r.concurrency(), check, r.stompLocks(), r.startedBy(), r.heartbeatTimeout(),
-        eventsPerRun, r.searchAttributes());
+        r.definition(),
+        r.limit(),
+        r.seed(),
+        r.concurrency(),
+        check,
+        r.stompLocks(),
+        r.startedBy(),
+        r.heartbeatTimeout(),
+        eventsPerRun,
+        r.searchAttributes());
   }
 
   /** The rollout's first run. */
@@ -287,30 +373,38 @@ class RecordHistories {
     return e.getWorkflowId().substring(e.getWorkflowId().lastIndexOf('/') + 1);
   }
 
-  static void saveHost(WorkflowClient client, WorkflowExecutionHistory rollout, String host, String file) throws IOException {
-    List<WorkflowExecution> runs = hostRuns(rollout).stream().filter(e -> host(e).equals(host)).toList();
+  static void saveHost(
+      WorkflowClient client, WorkflowExecutionHistory rollout, String host, String file)
+      throws IOException {
+    List<WorkflowExecution> runs =
+        hostRuns(rollout).stream().filter(e -> host(e).equals(host)).toList();
     assertEquals(1, runs.size(), "runs of host " + host);
     saveHost(client, runs.get(0), file);
   }
 
   static void saveHost(WorkflowClient client, WorkflowExecution e, String file) throws IOException {
     WorkflowExecutionHistory h = save(client, e, file);
-    assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, h.getLastEvent().getEventType());
+    assertEquals(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, h.getLastEvent().getEventType());
   }
 
   /**
    * Writes the history of a closed run (completed, or continued as new), once it has replayed
    * against today's code.
    */
-  static WorkflowExecutionHistory save(WorkflowClient client, WorkflowExecution e, String file) throws IOException {
+  static WorkflowExecutionHistory save(WorkflowClient client, WorkflowExecution e, String file)
+      throws IOException {
     WorkflowExecutionHistory h = client.fetchHistory(e.getWorkflowId(), e.getRunId());
     EventType end = h.getLastEvent().getEventType();
     assertTrue(
-        end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+        end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
+            || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
         file + " ends in " + end);
-    assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, h.getEvents().get(0).getEventType());
+    assertEquals(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, h.getEvents().get(0).getEventType());
     try {
-      WorkflowReplayer.replayWorkflowExecution(h, RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecution(
+          h, RolloutWorkflowImpl.class, HostWorkflowImpl.class);
     } catch (Exception replay) {
       throw new AssertionError(file + " does not replay", replay);
     }
@@ -320,8 +414,8 @@ class RecordHistories {
   }
 
   /**
-   * Four hosts, two at a time: a graceful cancel (the update, as amble cancel sends it) while
-   * h01 and h02 are in flight; they finish their walk, no other host starts, it ends cancelled.
+   * Four hosts, two at a time: a graceful cancel (the update, as amble cancel sends it) while h01
+   * and h02 are in flight; they finish their walk, no other host starts, it ends cancelled.
    */
   @Test
   void cancel(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
@@ -329,7 +423,13 @@ class RecordHistories {
     java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(2);
     java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
     fleet.upgradeHeldUntil(inFlight, cancelled);
-    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1));
+    RolloutWorkflow wf =
+        start(
+            env,
+            worker,
+            client,
+            fleet,
+            TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1));
     assertTrue(inFlight.await(30, java.util.concurrent.TimeUnit.SECONDS));
     wf.cancelRollout(new CancelRequest("window over", "bob@ops", false));
     cancelled.countDown();
@@ -338,14 +438,18 @@ class RecordHistories {
     assertEquals(2, done.count(Outcome.SUCCEEDED));
 
     clear("cancel");
-    WorkflowExecutionHistory rollout = save(client, execution(wf), VERSION + "-cancel-rollout.json");
+    WorkflowExecutionHistory rollout =
+        save(client, execution(wf), VERSION + "-cancel-rollout.json");
     saveHost(client, rollout, "h01", VERSION + "-cancel-host-h01.json");
   }
 
   /** Removes a scenario's earlier recording, whose hosts may differ from this one's. */
   static void clear(String scenario) throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
-      for (Path p : files.filter(p -> p.getFileName().toString().startsWith(VERSION + "-" + scenario + "-")).toList()) {
+      for (Path p :
+          files
+              .filter(p -> p.getFileName().toString().startsWith(VERSION + "-" + scenario + "-"))
+              .toList()) {
         Files.delete(p);
       }
     }

@@ -11,9 +11,9 @@ import dev.amble.host.HostWorkflowImpl;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.NonDeterministicException;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
-import io.temporal.worker.NonDeterministicException;
 import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,11 +28,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Recorded histories replayed against today's workflow code: a change that breaks determinism,
- * and so every rollout in flight, fails here. Some come from real runs (a real Temporal server,
- * real Ansible: the e2e module's HistoryRecorder), the {@code v1-} and {@code v2-} ones from the
- * test server with mocked activities (RecordHistories), one set per engine: {@code v1} is the
- * first engine (LegacyRollout), {@code v2} the paged one.
+ * Recorded histories replayed against today's workflow code: a change that breaks determinism, and
+ * so every rollout in flight, fails here. Some come from real runs (a real Temporal server, real
+ * Ansible: the e2e module's HistoryRecorder), the {@code v1-} and {@code v2-} ones from the test
+ * server with mocked activities (RecordHistories), one set per engine: {@code v1} is the first
+ * engine (LegacyRollout), {@code v2} the paged one.
  */
 class ReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
@@ -50,7 +50,8 @@ class ReplayTest {
     env = TestWorkflowEnvironment.newInstance();
     worker =
         env.newWorker(
-            "replay", WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(10_000).build());
+            "replay",
+            WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(10_000).build());
     worker.registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class);
   }
 
@@ -81,12 +82,15 @@ class ReplayTest {
   @Test
   void aChangedWorkflowFailsToReplay() throws Exception {
     WorkflowExecutionHistory history =
-        WorkflowExecutionHistory.fromJson(Files.readString(HISTORIES.resolve("v2-dry-run-host-h01.json")));
+        WorkflowExecutionHistory.fromJson(
+            Files.readString(HISTORIES.resolve("v2-dry-run-host-h01.json")));
     WorkflowReplayer.replayWorkflowExecution(history, HostWorkflowImpl.class);
     Exception e =
         assertThrows(
             Exception.class,
-            () -> WorkflowReplayer.replayWorkflowExecution(history, HostWorkflowWithATimerFirst.class));
+            () ->
+                WorkflowReplayer.replayWorkflowExecution(
+                    history, HostWorkflowWithATimerFirst.class));
     // The replayer reports it as a failed replay query naming the exception, not as its cause.
     StringBuilder chain = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -63,7 +63,8 @@ class RolloutPiecesTest {
   @Test
   void theBudgetCountsFailuresButNotSkippedUnreachableHosts() {
     Strategy s =
-        withBudget(Amount.parse("10%", 0).orElseThrow(), Optional.of(Amount.parse("1", 0).orElseThrow()));
+        withBudget(
+            Amount.parse("10%", 0).orElseThrow(), Optional.of(Amount.parse("1", 0).orElseThrow()));
     FailureBudget b = new FailureBudget(s, 50);
     assertEquals(5, b.max(), "a percentage rounds down");
     assertEquals(1, b.maxPerWave(10));
@@ -77,10 +78,16 @@ class RolloutPiecesTest {
     assertTrue(b.note(2, 3, 2, 10).contains("wave 3"));
     Strategy skip =
         new Strategy(
-            List.of(), Optional.empty(), false, java.time.Duration.ZERO, Amount.parse("0", 0).orElseThrow(),
+            List.of(),
+            Optional.empty(),
+            false,
+            java.time.Duration.ZERO,
+            Amount.parse("0", 0).orElseThrow(),
             Optional.empty(),
             new Strategy.Unreachable(Strategy.Unreachable.Policy.SKIP, 0, java.time.Duration.ZERO),
-            Strategy.DEFAULT.preChecks(), Strategy.DEFAULT.postChecks(), Optional.empty());
+            Strategy.DEFAULT.preChecks(),
+            Strategy.DEFAULT.postChecks(),
+            Optional.empty());
     assertFalse(new FailureBudget(skip, 50).counts(Outcome.UNREACHABLE));
     assertEquals("", new FailureBudget(Strategy.DEFAULT, 50).note(1, 1, 1, 10));
   }
@@ -88,8 +95,16 @@ class RolloutPiecesTest {
   static Strategy withBudget(Amount max, Optional<Amount> perWave) {
     Strategy d = Strategy.DEFAULT;
     return new Strategy(
-        d.waves(), d.pauseBetweenWaves(), d.manualPause(), d.bakeTime(), max, perWave,
-        d.unreachable(), d.preChecks(), d.postChecks(), d.continuousChecks());
+        d.waves(),
+        d.pauseBetweenWaves(),
+        d.manualPause(),
+        d.bakeTime(),
+        max,
+        perWave,
+        d.unreachable(),
+        d.preChecks(),
+        d.postChecks(),
+        d.continuousChecks());
   }
 
   @Test
@@ -138,7 +153,10 @@ class RolloutPiecesTest {
             List.of(),
             List.of(Amount.parse("1", 1).orElseThrow()),
             List.of(Amount.parse("1", 1).orElseThrow(), Amount.parse("30%", 1).orElseThrow()),
-            List.of(Amount.parse("2", 1).orElseThrow(), Amount.parse("5", 1).orElseThrow(), Amount.parse("10%", 1).orElseThrow()));
+            List.of(
+                Amount.parse("2", 1).orElseThrow(),
+                Amount.parse("5", 1).orElseThrow(),
+                Amount.parse("10%", 1).orElseThrow()));
     for (List<Amount> c : configs) {
       for (int walked : new int[] {0, 1, 7, 100, 1001}) {
         List<Integer> sizes = Waves.sizes(c, walked);

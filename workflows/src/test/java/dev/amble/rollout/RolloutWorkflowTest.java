@@ -4,27 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
-import dev.amble.failure.Failures;
 import dev.amble.amblefile.Definition;
-import dev.amble.host.FinishRequest;
-import dev.amble.host.HostActivities;
+import dev.amble.amblefile.SortOrder;
+import dev.amble.failure.Failures;
 import dev.amble.host.HostWorkflowImpl;
-import dev.amble.pages.PageWorkflowImpl;
-import dev.amble.host.JobRequest;
 import dev.amble.host.Outcome;
-import dev.amble.host.PrepareRequest;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
-import dev.amble.plan.Decision;
-import dev.amble.plan.HostOrder;
-import dev.amble.amblefile.SortOrder;
+import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import io.temporal.client.WorkflowClient;
@@ -41,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,7 +41,8 @@ class RolloutWorkflowTest {
   @RegisterExtension
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+          .registerWorkflowImplementationTypes(
+              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -77,11 +66,14 @@ class RolloutWorkflowTest {
   }
 
   /** Starts the upgrade rollout of workspace fleet over a mocked fleet, without waiting. */
-  static RolloutWorkflow startUpgrade(TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet) {
+  static RolloutWorkflow startUpgrade(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet) {
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
+    WorkflowClient.start(
+        wf::run,
+        RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     return wf;
   }
 
@@ -97,10 +89,10 @@ class RolloutWorkflowTest {
   }
 
   /**
-   * Plan and run are one computation: the rollout walks the plan's walk order as the plan kept
-   * it (the order of the walked hosts among every host, as amble plan prints it), and never sorts
-   * it again, whatever the sort order and seed. (The first engine shuffled only the walked hosts,
-   * so with a skipped host its order differed from the plan's.)
+   * Plan and run are one computation: the rollout walks the plan's walk order as the plan kept it
+   * (the order of the walked hosts among every host, as amble plan prints it), and never sorts it
+   * again, whatever the sort order and seed. (The first engine shuffled only the walked hosts, so
+   * with a skipped host its order differed from the plan's.)
    */
   @ParameterizedTest
   @EnumSource(SortOrder.class)
@@ -108,11 +100,14 @@ class RolloutWorkflowTest {
       SortOrder order, TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     List<String> planned = List.of("web03", "web10", "web01", "db02", "web07", "app05");
     MockFleet fleet =
-        new MockFleet(planned, List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
+        new MockFleet(
+            planned,
+            List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     Definition d = TestDefinitions.upgrade(order.word(), 1);
-    RolloutStatus done = rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(d, 42)));
+    RolloutStatus done =
+        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(d, 42)));
     assertEquals("done", done.phase());
     assertEquals(planned, fleet.prepared);
     assertEquals(42, done.seed());
@@ -121,12 +116,16 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void aWalkRunsEveryJobThenTheExitJobsThenFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void aWalkRunsEveryJobThenTheExitJobsThenFinish(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet = new MockFleet(hosts(2));
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutStatus done =
-        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
+        rollout(client, worker, "fleet")
+            .run(
+                RolloutInput.start(
+                    TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of("web01", "web02"), fleet.finished);
     assertEquals(2, done.count(Outcome.SUCCEEDED));
@@ -134,21 +133,36 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void aFalsePreconditionSkipsTheHostAndTouchesNothing(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void aFalsePreconditionSkipsTheHostAndTouchesNothing(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet =
-        new MockFleet(hosts(3), List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
+        new MockFleet(
+            hosts(3),
+            List.of(new RolloutPlan.Skipped("job upgrade: planned skip", List.of("web09"))));
     fleet.prepare(
         h ->
             h.equals("web02")
-                ? new Preparation(OK, List.of(Verdict.HOLDS, Verdict.fails("int(...) < 12 is false"), Verdict.HOLDS, Verdict.HOLDS), RemoteState.NONE)
+                ? new Preparation(
+                    OK,
+                    List.of(
+                        Verdict.HOLDS,
+                        Verdict.fails("int(...) < 12 is false"),
+                        Verdict.HOLDS,
+                        Verdict.HOLDS),
+                    RemoteState.NONE)
                 : new Preparation(OK, holds(4), RemoteState.NONE));
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutStatus done =
-        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
+        rollout(client, worker, "fleet")
+            .run(
+                RolloutInput.start(
+                    TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     assertEquals(List.of(), fleet.jobsOf("web02"));
     assertFalse(fleet.finished.contains("web02"));
-    assertEquals(new HostResult(Outcome.SKIPPED, "job upgrade: int(...) < 12 is false"), MockFleet.walkOf(client, "web02"));
+    assertEquals(
+        new HostResult(Outcome.SKIPPED, "job upgrade: int(...) < 12 is false"),
+        MockFleet.walkOf(client, "web02"));
     assertFalse(done.results().containsKey("web02"), "skipped hosts are counted, not listed");
     assertFalse(fleet.prepared.contains("web09"), "a host the plan skipped was contacted");
     assertEquals(4, done.total());
@@ -157,24 +171,37 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void aStartedUnfinishedHostIsWalkedWhateverItsPreconditions(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void aStartedUnfinishedHostIsWalkedWhateverItsPreconditions(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet = new MockFleet(hosts(1));
     RemoteState unfinished =
         new RemoteState(
-            Optional.of(new RemoteState.WorkspaceRecord("upgrade", "old", "2026-11-20T10:00:00Z", Optional.empty())),
+            Optional.of(
+                new RemoteState.WorkspaceRecord(
+                    "upgrade", "old", "2026-11-20T10:00:00Z", Optional.empty())),
             Optional.empty());
-    fleet.prepare(h -> new Preparation(OK, List.of(Verdict.HOLDS, Verdict.fails("already on 12"), Verdict.HOLDS, Verdict.HOLDS), unfinished));
+    fleet.prepare(
+        h ->
+            new Preparation(
+                OK,
+                List.of(
+                    Verdict.HOLDS, Verdict.fails("already on 12"), Verdict.HOLDS, Verdict.HOLDS),
+                unfinished));
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutStatus done =
-        rollout(client, worker, "fleet").run(RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
+        rollout(client, worker, "fleet")
+            .run(
+                RolloutInput.start(
+                    TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(Outcome.SUCCEEDED, MockFleet.walkOf(client, "web01").outcome());
     assertTrue(MockFleet.walkOf(client, "web01").reason().contains("walked again"));
   }
 
   @Test
-  void aFailureCatchesTheRolloutAndReleaseRetriesTheSameHost(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void aFailureCatchesTheRolloutAndReleaseRetriesTheSameHost(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(4));
     AtomicInteger upgradesOfWeb02 = new AtomicInteger();
     fleet.job(
@@ -182,7 +209,13 @@ class RolloutWorkflowTest {
             r.target().host().equals("web02")
                     && r.step().job().name().equals("upgrade")
                     && upgradesOfWeb02.incrementAndGet() == 1
-                ? new RunResult(RunStatus.FAILED, "apt upgrade", "ansible.builtin.apt", "E: dpkg was interrupted", 0, "/logs/web02.log")
+                ? new RunResult(
+                    RunStatus.FAILED,
+                    "apt upgrade",
+                    "ansible.builtin.apt",
+                    "E: dpkg was interrupted",
+                    0,
+                    "/logs/web02.log")
                 : OK);
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
 
@@ -208,12 +241,22 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void releaseSkipFailedLeavesTheHostFailedAndMovesOn(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void releaseSkipFailedLeavesTheHostFailedAndMovesOn(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(3));
     fleet.prepare(
         h ->
             h.equals("web01")
-                ? new Preparation(new RunResult(RunStatus.UNREACHABLE, "amble: gather facts", "ansible.builtin.setup", "ssh: connect refused", 0, ""), List.of(), RemoteState.NONE)
+                ? new Preparation(
+                    new RunResult(
+                        RunStatus.UNREACHABLE,
+                        "amble: gather facts",
+                        "ansible.builtin.setup",
+                        "ssh: connect refused",
+                        0,
+                        ""),
+                    List.of(),
+                    RemoteState.NONE)
                 : new Preparation(OK, holds(4), RemoteState.NONE));
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     awaitPhase(wf, "caught");
@@ -226,36 +269,58 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void exitJobsRunAfterAFailureButNotFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void exitJobsRunAfterAFailureButNotFinish(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(1));
-    fleet.job(r -> r.step().job().name().equals("reboot") ? new RunResult(RunStatus.TIMED_OUT, "wait for it", "", "", 0, "/l") : OK);
+    fleet.job(
+        r ->
+            r.step().job().name().equals("reboot")
+                ? new RunResult(RunStatus.TIMED_OUT, "wait for it", "", "", 0, "/l")
+                : OK);
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     RolloutStatus caught = awaitPhase(wf, "caught");
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of(), fleet.finished);
-    assertEquals(new HostResult(Outcome.FAILED, "job reboot: timed out in task 'wait for it'"), caught.results().get("web01"));
+    assertEquals(
+        new HostResult(Outcome.FAILED, "job reboot: timed out in task 'wait for it'"),
+        caught.results().get("web01"));
   }
 
   @Test
-  void aLockTakenBetweenPrepareAndTheClaimRunsNoExitJob(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void aLockTakenBetweenPrepareAndTheClaimRunsNoExitJob(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(2));
     fleet.job(
         r ->
             r.target().host().equals("web01") && r.claim().isPresent()
-                ? new RunResult(RunStatus.LOCKED, "amble: refuse", "fail", "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)", 0, "/l")
+                ? new RunResult(
+                    RunStatus.LOCKED,
+                    "amble: refuse",
+                    "fail",
+                    "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)",
+                    0,
+                    "/l")
                 : OK);
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     RolloutStatus caught = awaitPhase(wf, "caught");
-    assertEquals(new HostResult(Outcome.LOCKED, "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)"), caught.results().get("web01"));
-    assertEquals(List.of("drain+claim"), fleet.jobsOf("web01"), "an exit job touched a host another workspace holds");
+    assertEquals(
+        new HostResult(
+            Outcome.LOCKED, "locked by workspace db since 2026-11-22T06:00:00Z (rollout r9)"),
+        caught.results().get("web01"));
+    assertEquals(
+        List.of("drain+claim"),
+        fleet.jobsOf("web01"),
+        "an exit job touched a host another workspace holds");
     assertEquals(List.of(), fleet.finished);
   }
 
   @Test
-  void cancellingTheRolloutMidJobStillRunsTheExitJobs(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void cancellingTheRolloutMidJobStillRunsTheExitJobs(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(1));
     java.util.concurrent.CountDownLatch upgrading = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean upgradeEnded = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean upgradeEnded =
+        new java.util.concurrent.atomic.AtomicBoolean();
     List<String> exitSawUpgradeEnded = Collections.synchronizedList(new ArrayList<>());
     fleet.job(
         r -> {
@@ -282,11 +347,19 @@ class RolloutWorkflowTest {
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     assertTrue(upgrading.await(30, java.util.concurrent.TimeUnit.SECONDS));
     WorkflowStub.fromTyped(wf).cancel();
-    assertThrows(io.temporal.client.WorkflowFailedException.class, () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
-    WorkflowStub host = client.newUntypedWorkflowStub(RolloutRequest.hostWorkflowId("fleet", "web01"));
-    assertThrows(io.temporal.client.WorkflowFailedException.class, () -> host.getResult(dev.amble.host.HostOutcome.class));
+    assertThrows(
+        io.temporal.client.WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
+    WorkflowStub host =
+        client.newUntypedWorkflowStub(RolloutRequest.hostWorkflowId("fleet", "web01"));
+    assertThrows(
+        io.temporal.client.WorkflowFailedException.class,
+        () -> host.getResult(dev.amble.host.HostOutcome.class));
     assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web01"));
-    assertEquals(List.of("true"), exitSawUpgradeEnded, "the exit job started only once the interrupted job had ended");
+    assertEquals(
+        List.of("true"),
+        exitSawUpgradeEnded,
+        "the exit job started only once the interrupted job had ended");
     assertEquals(List.of(), fleet.finished);
     RolloutSummary memo = MockFleet.memo(client, "amble/fleet");
     assertEquals("cancelled", memo.phase());
@@ -299,7 +372,8 @@ class RolloutWorkflowTest {
    * written on the host), health checks told it is a dry run, every host recorded as checked.
    */
   @Test
-  void aDryRunClaimsNothingFinishesNothingAndRecordsChecked(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void aDryRunClaimsNothingFinishesNothingAndRecordsChecked(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet = new MockFleet(hosts(3));
     List<Boolean> jobsUnderCheck = Collections.synchronizedList(new ArrayList<>());
     fleet.job(
@@ -312,15 +386,26 @@ class RolloutWorkflowTest {
     RolloutRequest normal = TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1);
     RolloutRequest dry =
         new RolloutRequest(
-            normal.definition(), normal.limit(), normal.seed(), normal.concurrency(), true, false,
-            normal.startedBy(), normal.heartbeatTimeout(), normal.eventsPerRun(), false);
+            normal.definition(),
+            normal.limit(),
+            normal.seed(),
+            normal.concurrency(),
+            true,
+            false,
+            normal.startedBy(),
+            normal.heartbeatTimeout(),
+            normal.eventsPerRun(),
+            false);
     RolloutStatus done = rollout(client, worker, "fleet").run(RolloutInput.start(dry));
     assertEquals("done", done.phase());
     assertTrue(done.dryRun());
     assertEquals(3, done.count(Outcome.CHECKED));
     assertEquals(0, done.count(Outcome.SUCCEEDED));
-    assertEquals(List.of(), fleet.finished, "a dry run never finishes a host (which writes its state)");
-    assertTrue(fleet.jobs.stream().noneMatch(j -> j.endsWith("+claim")), "a dry run claimed a host: " + fleet.jobs);
+    assertEquals(
+        List.of(), fleet.finished, "a dry run never finishes a host (which writes its state)");
+    assertTrue(
+        fleet.jobs.stream().noneMatch(j -> j.endsWith("+claim")),
+        "a dry run claimed a host: " + fleet.jobs);
     assertEquals(12, jobsUnderCheck.size());
     assertTrue(jobsUnderCheck.stream().allMatch(c -> c), "a job ran without --check");
     assertTrue(done.ended().contains("3 checked"), done.ended());
@@ -328,8 +413,8 @@ class RolloutWorkflowTest {
 
   /** amble cancel --now: who and why are recorded, then Temporal's cancellation stops the job. */
   @Test
-  void cancelNowRecordsWhoAndWhyThenStopsTheJobInFlight(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
-      throws Exception {
+  void cancelNowRecordsWhoAndWhyThenStopsTheJobInFlight(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(3));
     java.util.concurrent.CountDownLatch upgrading = new java.util.concurrent.CountDownLatch(1);
     fleet.job(
@@ -351,12 +436,16 @@ class RolloutWorkflowTest {
     assertTrue(upgrading.await(30, java.util.concurrent.TimeUnit.SECONDS));
     wf.cancelSignal(new CancelRequest("bad kernel", "alice@ops", true));
     WorkflowStub.fromTyped(wf).cancel();
-    assertThrows(io.temporal.client.WorkflowFailedException.class, () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
+    assertThrows(
+        io.temporal.client.WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
     assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of("web01"), fleet.prepared, "no other host started");
     RolloutSummary memo = MockFleet.memo(client, "amble/fleet");
     assertEquals("cancelled", memo.phase());
-    assertEquals("cancelled by alice@ops: bad kernel (now: the jobs in flight were stopped, their exit jobs ran)", memo.ended());
+    assertEquals(
+        "cancelled by alice@ops: bad kernel (now: the jobs in flight were stopped, their exit jobs ran)",
+        memo.ended());
   }
 
   /**
@@ -365,8 +454,8 @@ class RolloutWorkflowTest {
    * refused.
    */
   @Test
-  void aGracefulCancelLetsTheHostsInFlightFinish(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
-      throws Exception {
+  void aGracefulCancelLetsTheHostsInFlightFinish(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(6));
     java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(2);
     java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
@@ -374,7 +463,9 @@ class RolloutWorkflowTest {
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1)));
+    WorkflowClient.start(
+        wf::run,
+        RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1)));
     assertTrue(inFlight.await(30, java.util.concurrent.TimeUnit.SECONDS));
     RolloutStatus draining = wf.cancelRollout(new CancelRequest("window over", "bob@ops", false));
     assertEquals("draining", draining.phase());
@@ -383,8 +474,14 @@ class RolloutWorkflowTest {
     RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
     assertEquals("cancelled", done.phase());
     assertEquals("cancelled by bob@ops: window over", done.ended());
-    assertEquals(List.of("web01", "web02"), fleet.finished.stream().sorted().toList(), "the hosts in flight finished their walk");
-    assertEquals(List.of("web01", "web02"), fleet.prepared.stream().sorted().toList(), "no new host started");
+    assertEquals(
+        List.of("web01", "web02"),
+        fleet.finished.stream().sorted().toList(),
+        "the hosts in flight finished their walk");
+    assertEquals(
+        List.of("web01", "web02"),
+        fleet.prepared.stream().sorted().toList(),
+        "no new host started");
     assertEquals(2, done.count(Outcome.SUCCEEDED));
     assertEquals(4, done.remaining());
     assertEquals("cancel", done.steering().get(done.steering().size() - 1).kind());
@@ -395,9 +492,11 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void aManualCatchStopsNewHostsUntilReleased(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void aManualCatchStopsNewHostsUntilReleased(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(3));
-    java.util.concurrent.CountDownLatch firstHostRunning = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch firstHostRunning =
+        new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch caughtNow = new java.util.concurrent.CountDownLatch(1);
     fleet.job(
         r -> {
@@ -428,27 +527,32 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void releasingARolloutThatIsNotCaughtIsRefused(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+  void releasingARolloutThatIsNotCaughtIsRefused(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(hosts(1));
     java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-    fleet.job(r -> {
-      try {
-        hold.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return OK;
-    });
+    fleet.job(
+        r -> {
+          try {
+            hold.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return OK;
+        });
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     awaitPhase(wf, "walking");
-    Exception refused = assertThrows(Exception.class, () -> wf.releaseRollout(new ReleaseRequest(false, "dave")));
-    assertTrue(Failures.oneLine(refused).contains("the rollout is not caught"), Failures.oneLine(refused));
+    Exception refused =
+        assertThrows(Exception.class, () -> wf.releaseRollout(new ReleaseRequest(false, "dave")));
+    assertTrue(
+        Failures.oneLine(refused).contains("the rollout is not caught"), Failures.oneLine(refused));
     hold.countDown();
     WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
   }
 
   @Test
-  void theWindowNeverExceedsTheConcurrency(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+  void theWindowNeverExceedsTheConcurrency(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws InterruptedException {
     MockFleet fleet = new MockFleet(hosts(12));
     // The first hosts stay in their upgrade until three of them are there at once: the window
@@ -459,9 +563,14 @@ class RolloutWorkflowTest {
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
     RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(wf::run, RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 3), 1)));
-    assertTrue(windowFull.await(30, java.util.concurrent.TimeUnit.SECONDS), "three hosts were never upgrading at once");
-    assertEquals(List.of("web01", "web02", "web03"), wf.status().inProgress().stream().sorted().toList());
+    WorkflowClient.start(
+        wf::run,
+        RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 3), 1)));
+    assertTrue(
+        windowFull.await(30, java.util.concurrent.TimeUnit.SECONDS),
+        "three hosts were never upgrading at once");
+    assertEquals(
+        List.of("web01", "web02", "web03"), wf.status().inProgress().stream().sorted().toList());
     assertEquals(3, fleet.walkingNow.get(), "walking while the window is full");
     release.countDown();
     RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
@@ -471,24 +580,28 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void theWorkflowIdIsTheWorkspacesMutex(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+  void theWorkflowIdIsTheWorkspacesMutex(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet = new MockFleet(hosts(1));
     java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-    fleet.job(r -> {
-      try {
-        hold.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return OK;
-    });
+    fleet.job(
+        r -> {
+          try {
+            hold.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return OK;
+        });
     worker.registerActivitiesImplementations(fleet.activities());
     env.start();
-    RolloutInput input = RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+    RolloutInput input =
+        RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
     RolloutWorkflow first = rollout(client, worker, "fleet");
     WorkflowClient.start(first::run, input);
     RolloutWorkflow second = rollout(client, worker, "fleet");
-    assertThrows(WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(second::run, input));
+    assertThrows(
+        WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(second::run, input));
     hold.countDown();
     WorkflowStub.fromTyped(first).getResult(RolloutStatus.class);
     // Once it is done, the workspace can be rolled out again.

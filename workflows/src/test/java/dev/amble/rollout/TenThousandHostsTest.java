@@ -43,8 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * 10,000 hosts with 60-character names on Temporal's test server, every tenth failing with a long
  * reason and every twentieth unreachable, under a budget that lets them: every host is prepared
- * exactly once, the rollout continues as new many times, and its failed hosts are all on its
- * pages and its last list, each once, with their reasons.
+ * exactly once, the rollout continues as new many times, and its failed hosts are all on its pages
+ * and its last list, each once, with their reasons.
  */
 class TenThousandHostsTest {
   @RegisterExtension
@@ -107,7 +107,8 @@ class TenThousandHostsTest {
               String h = ((JobRequest) inv.getArgument(0)).target().host();
               int i = Integer.parseInt(h.substring(4, 9));
               return i % 10 == 3
-                  ? new RunResult(RunStatus.FAILED, "apt", "ansible.builtin.apt", LONG_REASON, 0, "")
+                  ? new RunResult(
+                      RunStatus.FAILED, "apt", "ansible.builtin.apt", LONG_REASON, 0, "")
                   : ok;
             });
     when(host.finishHost(any())).thenReturn(ok);
@@ -120,8 +121,16 @@ class TenThousandHostsTest {
 
     RolloutRequest request =
         new RolloutRequest(
-            d, Optional.empty(), 7, 100, false, false, "test", Duration.ofSeconds(30),
-            RolloutRequest.DEFAULT_EVENTS_PER_RUN, false);
+            d,
+            Optional.empty(),
+            7,
+            100,
+            false,
+            false,
+            "test",
+            Duration.ofSeconds(30),
+            RolloutRequest.DEFAULT_EVENTS_PER_RUN,
+            false);
     RolloutWorkflow wf =
         client.newWorkflowStub(
             RolloutWorkflow.class,

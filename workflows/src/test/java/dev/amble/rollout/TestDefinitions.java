@@ -40,7 +40,9 @@ final class TestDefinitions {
   static Definition upgrade(String sortOrder, int concurrency) {
     try {
       return AmblefileLoader.parse(
-              Path.of("/virtual/Amblefile.yml"), "Amblefile.yml", UPGRADE.formatted(sortOrder, concurrency))
+              Path.of("/virtual/Amblefile.yml"),
+              "Amblefile.yml",
+              UPGRADE.formatted(sortOrder, concurrency))
           .definition("fleet");
     } catch (AmblefileException e) {
       throw new IllegalArgumentException(e.report(), e);

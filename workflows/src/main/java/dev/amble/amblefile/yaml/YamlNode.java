@@ -18,7 +18,9 @@ public sealed interface YamlNode {
   /** What the node is, in words for error messages: "a map", "a list", "a string", ... */
   String describe();
 
-  /** The node as JSON data, for content amble passes through without interpreting (tasks, options). */
+  /**
+   * The node as JSON data, for content amble passes through without interpreting (tasks, options).
+   */
   JsonNode toJson();
 
   /** A mapping whose entries keep their order and the positions of their keys. */

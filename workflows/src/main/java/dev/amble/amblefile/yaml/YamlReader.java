@@ -45,7 +45,8 @@ public final class YamlReader {
       root = first == null ? Optional.empty() : Optional.of(reader.node(""));
     } catch (JsonProcessingException e) {
       reader.problems.add(
-          new Problem(syntaxPosition(e), reader.pathOf(), "YAML syntax error: " + syntaxMessage(e)));
+          new Problem(
+              syntaxPosition(e), reader.pathOf(), "YAML syntax error: " + syntaxMessage(e)));
       root = Optional.empty();
     } catch (IOException e) {
       throw new IllegalStateException("reading YAML from a string", e);
@@ -66,7 +67,9 @@ public final class YamlReader {
     if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
       problems.add(
           new Problem(
-              at, path, "YAML aliases (*" + parser.getText() + ") are not supported; repeat the value"));
+              at,
+              path,
+              "YAML aliases (*" + parser.getText() + ") are not supported; repeat the value"));
     }
     switch (token) {
       case START_OBJECT:
@@ -110,7 +113,8 @@ public final class YamlReader {
         return new YamlScalar(at, YamlScalar.Kind.FLOAT, Double.toString(parser.getDoubleValue()));
       case VALUE_TRUE:
       case VALUE_FALSE:
-        return new YamlScalar(at, YamlScalar.Kind.BOOLEAN, Boolean.toString(parser.getBooleanValue()));
+        return new YamlScalar(
+            at, YamlScalar.Kind.BOOLEAN, Boolean.toString(parser.getBooleanValue()));
       case VALUE_NULL:
         return new YamlScalar(at, YamlScalar.Kind.NULL, "");
       default:
@@ -156,6 +160,8 @@ public final class YamlReader {
       return last;
     }
     JsonLocation at = e.getLocation();
-    return at == null ? Position.START : new Position(at.getLineNr(), Math.max(1, at.getColumnNr()));
+    return at == null
+        ? Position.START
+        : new Position(at.getLineNr(), Math.max(1, at.getColumnNr()));
   }
 }
