@@ -5,6 +5,7 @@ import dev.amble.host.Outcome;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.CancelRequest;
 import dev.amble.rollout.RolloutStatus;
+import dev.amble.rollout.RolloutWorkflow;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -103,27 +104,30 @@ final class CancelCommand implements Callable<Integer> {
       Rollouts.Found found,
       CancelRequest request,
       PrintWriter out) {
-    Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
-    if (noWorker.isPresent()) {
-      Rollouts.stub(session.client, ws).cancelSignal(request);
-      Rollouts.sentAsSignal(
-          out,
-          spec.commandLine().getErr(),
-          "Cancel",
-          ws,
-          noWorker.get(),
-          " No new host starts; the hosts in flight then finish their walk.");
-      return ExitCode.OK;
-    }
-    RolloutStatus s;
+    RolloutWorkflow rollout = Rollouts.stub(session.client, ws);
+    Optional<RolloutStatus> answered;
     try {
-      s = Rollouts.stub(session.client, ws).cancelRollout(request);
+      answered =
+          Rollouts.updateOrSignal(
+              session,
+              found,
+              ws,
+              "Cancel",
+              " No new host starts; the hosts in flight then finish their walk.",
+              () -> rollout.cancelSignal(request),
+              () -> rollout.cancelRollout(request),
+              out,
+              spec.commandLine().getErr());
     } catch (WorkflowUpdateException e) {
       // The validator refuses a rollout that ended; its workflow is closing.
       out.printf("The rollout of %s is already ending: %s.%n", ws, Failures.oneLine(e));
       out.flush();
       return ExitCode.OK;
     }
+    if (answered.isEmpty()) {
+      return ExitCode.OK;
+    }
+    RolloutStatus s = answered.get();
     int flying = s.inProgress().size();
     out.printf(
         "Cancelling the rollout of %s: no new host starts; %s, then it ends cancelled.%n",

@@ -3,6 +3,7 @@ package dev.amble.cli;
 import dev.amble.failure.Failures;
 import dev.amble.rollout.CatchRequest;
 import dev.amble.rollout.RolloutStatus;
+import dev.amble.rollout.RolloutWorkflow;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -44,24 +45,27 @@ final class CatchCommand implements Callable<Integer> {
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
       Rollouts.Found found = Rollouts.requireRunning(session.client, ws);
       CatchRequest request = new CatchRequest(reason == null ? "" : reason, Identity.operator());
-      Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
-      if (noWorker.isPresent()) {
-        Rollouts.stub(session.client, ws).catchSignal(request);
-        Rollouts.sentAsSignal(
-            out,
-            spec.commandLine().getErr(),
-            "Catch",
-            ws,
-            noWorker.get(),
-            " No new host starts until then either.");
-        return ExitCode.OK;
-      }
-      RolloutStatus s;
+      RolloutWorkflow rollout = Rollouts.stub(session.client, ws);
+      Optional<RolloutStatus> answered;
       try {
-        s = Rollouts.stub(session.client, ws).catchRollout(request);
+        answered =
+            Rollouts.updateOrSignal(
+                session,
+                found,
+                ws,
+                "Catch",
+                " No new host starts until then either.",
+                () -> rollout.catchSignal(request),
+                () -> rollout.catchRollout(request),
+                out,
+                spec.commandLine().getErr());
       } catch (WorkflowUpdateException e) {
         throw Exit.badInput("amble: refused: " + Failures.oneLine(e));
       }
+      if (answered.isEmpty()) {
+        return ExitCode.OK;
+      }
+      RolloutStatus s = answered.get();
       out.printf(
           "Caught rollout of %s: no new host starts.%s%n",
           ws,

@@ -17,6 +17,7 @@ import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Finding a workspace's rollout in Temporal, by its workflow ID (no list/visibility needed). */
 final class Rollouts {
@@ -162,6 +163,33 @@ final class Rollouts {
     out.flush();
     err.printf("amble: %s.%n", why);
     err.flush();
+  }
+
+  /**
+   * Steers the running rollout by its update, whose answer is the rollout's status once applied;
+   * or, when no worker polls to take the update (it would wait for one), by the signal carrying the
+   * same request, after saying so: empty then.
+   *
+   * @param what the steering, for the operator: {@code Catch}, {@code Cancel}
+   * @param meanwhile what the rollout does until a worker applies the signal
+   */
+  static Optional<RolloutStatus> updateOrSignal(
+      TemporalSession session,
+      Found found,
+      String workspace,
+      String what,
+      String meanwhile,
+      Runnable signal,
+      Supplier<RolloutStatus> update,
+      PrintWriter out,
+      PrintWriter err) {
+    Optional<String> noWorker = noWorker(session.client, found, session.address);
+    if (noWorker.isPresent()) {
+      signal.run();
+      sentAsSignal(out, err, what, workspace, noWorker.get(), meanwhile);
+      return Optional.empty();
+    }
+    return Optional.of(update.get());
   }
 
   /** The summary a rollout keeps in its memo (see RolloutSummary). */
