@@ -38,12 +38,7 @@ final class PlanCommand implements Runnable {
 
   @picocli.CommandLine.Mixin LimitOption limit;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text or json. Default: ${DEFAULT-VALUE}.")
-  PlanPrinter.Format output;
+  @Mixin OutputOption output;
 
   @Option(
       names = "--seed",
@@ -73,6 +68,6 @@ final class PlanCommand implements Runnable {
     if (plan.hosts().isEmpty()) {
       throw Exit.badInput("amble: " + definition.workspace().noHostsMatch(limit.get()));
     }
-    PlanPrinter.print(plan, output, spec.commandLine().getOut());
+    PlanPrinter.print(plan, output.format, spec.commandLine().getOut());
   }
 }

@@ -84,12 +84,7 @@ final class StatusCommand implements Callable<Integer> {
       description = "Failed hosts on a page (1 to 10000). Default: ${DEFAULT-VALUE}.")
   int pageSize;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text or json. Default: ${DEFAULT-VALUE}.")
-  PlanPrinter.Format output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -129,7 +124,7 @@ final class StatusCommand implements Callable<Integer> {
                 e.getMessage());
         spec.commandLine().getErr().flush();
         if (e.summary.isEmpty()) {
-          if (output == PlanPrinter.Format.text) {
+          if (!output.json()) {
             out.printf(
                 "Rollout of workspace %s (%s, run %s), started %s: nothing recorded yet; it begins when a worker runs.%n",
                 ws, found.workflowId(), found.runId(), found.started());
@@ -142,7 +137,7 @@ final class StatusCommand implements Callable<Integer> {
       FailedHosts.Listing failed =
           new FailedHosts(new TemporalPages(session.client, session.taskQueue), view.status())
               .page(page, pageSize);
-      if (output == PlanPrinter.Format.json) {
+      if (output.json()) {
         out.println(StatusPrinter.json(view, failed));
       } else {
         StatusPrinter.print(view, failed, out);
@@ -156,7 +151,7 @@ final class StatusCommand implements Callable<Integer> {
   private int host(TemporalSession session, String ws, PrintWriter out) {
     Optional<HostWalk> walk = HostWalk.read(session.client, ws, host);
     if (walk.isPresent()) {
-      if (output == PlanPrinter.Format.json) {
+      if (output.json()) {
         out.println(StatusPrinter.json(walk.get()));
       } else {
         StatusPrinter.host(walk.get(), out);
@@ -171,7 +166,7 @@ final class StatusCommand implements Callable<Integer> {
             s -> new RolloutPages(session.client, session.taskQueue, s.pages()).skipped(host));
     if (skipped.isPresent()) {
       String rolloutId = summary.get().rollout();
-      if (output == PlanPrinter.Format.json) {
+      if (output.json()) {
         out.println(
             StatusPrinter.json(
                 new NotWalked(
