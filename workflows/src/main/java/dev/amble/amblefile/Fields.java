@@ -9,6 +9,7 @@ import dev.amble.amblefile.yaml.YamlNode.YamlScalar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The keys of one YAML map being read into a record. Each getter checks the value's type and
@@ -87,6 +88,31 @@ final class Fields {
 
   void problem(String key, String message) {
     problems.add(at(key), path(key), message);
+  }
+
+  /**
+   * An optional key whose value is one of {@code values}, each written as {@code word} gives it;
+   * another word is a problem (with the closest word as a hint), and empty.
+   */
+  <E> Optional<E> oneOf(String key, List<E> values, Function<E, String> word) {
+    Optional<String> given = string(key, false);
+    if (given.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> words = values.stream().map(word).toList();
+    int i = words.indexOf(given.get());
+    if (i < 0) {
+      problem(
+          key,
+          "must be one of "
+              + String.join(", ", words)
+              + ", got \""
+              + given.get()
+              + "\""
+              + DidYouMean.hint(given.get(), words));
+      return Optional.empty();
+    }
+    return Optional.of(values.get(i));
   }
 
   Optional<String> string(String key, boolean required) {

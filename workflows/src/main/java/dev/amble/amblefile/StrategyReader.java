@@ -8,9 +8,7 @@ import dev.amble.amblefile.yaml.YamlNode.YamlMap;
 import dev.amble.amblefile.yaml.YamlNode.YamlScalar;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -32,22 +30,7 @@ final class StrategyReader {
   }
 
   SortOrder sortOrder(SortOrder given) {
-    Optional<String> sort = f.string("sort_order", false);
-    if (sort.isEmpty()) {
-      return given;
-    }
-    Optional<SortOrder> known = SortOrder.fromWord(sort.get());
-    if (known.isEmpty()) {
-      f.problem(
-          "sort_order",
-          "must be one of "
-              + String.join(", ", SortOrder.words())
-              + ", got \""
-              + sort.get()
-              + "\""
-              + DidYouMean.hint(sort.get(), SortOrder.words()));
-    }
-    return known.orElse(given);
+    return f.oneOf("sort_order", List.of(SortOrder.values()), SortOrder::word).orElse(given);
   }
 
   int concurrency(int given) {
@@ -117,26 +100,12 @@ final class StrategyReader {
   }
 
   private Strategy.Unreachable unreachable(Strategy.Unreachable given) {
-    Strategy.Unreachable.Policy policy = given.policy();
-    Optional<String> word = f.string("unreachable", false);
-    if (word.isPresent()) {
-      List<String> words =
-          Arrays.stream(Strategy.Unreachable.Policy.values())
-              .map(Strategy.Unreachable.Policy::word)
-              .toList();
-      if (!words.contains(word.get())) {
-        f.problem(
-            "unreachable",
-            "must be one of "
-                + String.join(", ", words)
-                + ", got \""
-                + word.get()
-                + "\""
-                + DidYouMean.hint(word.get(), words));
-      } else {
-        policy = Strategy.Unreachable.Policy.valueOf(word.get().toUpperCase(Locale.ROOT));
-      }
-    }
+    Strategy.Unreachable.Policy policy =
+        f.oneOf(
+                "unreachable",
+                List.of(Strategy.Unreachable.Policy.values()),
+                Strategy.Unreachable.Policy::word)
+            .orElse(given.policy());
     for (String key : List.of("unreachable_attempts", "unreachable_backoff")) {
       if (f.has(key) && policy != Strategy.Unreachable.Policy.RETRY) {
         f.problem(key, "only goes with unreachable retry, and this rollout's is " + policy.word());
@@ -222,24 +191,9 @@ final class StrategyReader {
               : "a check needs http: URL or hosts: and tasks:");
       return Optional.empty();
     }
-    HealthCheck.OnFailure onFailure = HealthCheck.OnFailure.CATCH;
-    Optional<String> word = g.string("on_failure", false);
-    if (word.isPresent()) {
-      List<String> words =
-          Arrays.stream(HealthCheck.OnFailure.values()).map(HealthCheck.OnFailure::word).toList();
-      if (!words.contains(word.get())) {
-        g.problem(
-            "on_failure",
-            "must be one of "
-                + String.join(", ", words)
-                + ", got \""
-                + word.get()
-                + "\""
-                + DidYouMean.hint(word.get(), words));
-      } else {
-        onFailure = HealthCheck.OnFailure.valueOf(word.get().toUpperCase(Locale.ROOT));
-      }
-    }
+    HealthCheck.OnFailure onFailure =
+        g.oneOf("on_failure", List.of(HealthCheck.OnFailure.values()), HealthCheck.OnFailure::word)
+            .orElse(HealthCheck.OnFailure.CATCH);
     Duration timeout = g.duration("timeout", false).orElse(HealthCheck.DEFAULT_TIMEOUT);
     Optional<HealthCheck.Probe> check;
     if (http) {
