@@ -153,16 +153,7 @@ final class TemporalSession implements AutoCloseable {
     Optional<Path> log = WorkerLog.start("embedded");
     WorkflowServiceStubs stubs = server.stubs();
     SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
-    WorkflowClient client =
-        new TemporalConnection(
-                server.address(),
-                "default",
-                false,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty())
-            .client(stubs);
+    WorkflowClient client = TemporalConnection.plain(server.address(), "default").client(stubs);
     String queue = options.taskQueue(amble.env());
     WorkerFactory factory =
         AmbleWorker.start(

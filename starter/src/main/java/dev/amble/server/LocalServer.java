@@ -322,15 +322,7 @@ public final class LocalServer {
 
   private void awaitHealthy(ProcessHandle server, Duration timeout) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
-    TemporalConnection connection =
-        new TemporalConnection(
-            ports.address(),
-            NAMESPACE,
-            false,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
+    TemporalConnection connection = TemporalConnection.plain(ports.address(), NAMESPACE);
     while (true) {
       try {
         connection.connect().shutdownNow();
@@ -354,16 +346,7 @@ public final class LocalServer {
 
   /** The namespace and amble's search attributes, waiting until both can be used. */
   private void setUpNamespace() throws InterruptedException {
-    WorkflowServiceStubs stubs =
-        new TemporalConnection(
-                ports.address(),
-                NAMESPACE,
-                false,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty())
-            .connect();
+    WorkflowServiceStubs stubs = TemporalConnection.plain(ports.address(), NAMESPACE).connect();
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {

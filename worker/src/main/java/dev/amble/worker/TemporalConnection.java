@@ -64,6 +64,18 @@ public record TemporalConnection(
         apiKey);
   }
 
+  /** A plain connection (no TLS, no key) to a server of amble's own on this machine. */
+  public static TemporalConnection plain(String address, String namespace) {
+    return new TemporalConnection(
+        address,
+        namespace,
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
   private static Optional<String> value(Map<String, String> env, String name) {
     return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
   }
