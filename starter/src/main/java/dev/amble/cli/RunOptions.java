@@ -35,8 +35,7 @@ final class RunOptions {
   @Option(
       names = "--concurrency",
       paramLabel = "N",
-      description =
-          "Hosts walked at once (a sliding window, 1 to 1000). Default: the workspace's concurrency.")
+      description = "Hosts in flight at once (1 to 1000). Default: the workspace's concurrency.")
   String concurrency;
 
   @Option(
