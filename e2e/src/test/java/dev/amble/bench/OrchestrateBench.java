@@ -8,6 +8,7 @@ import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.server.LocalServer;
+import dev.amble.temporal.Executions;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
 import dev.amble.worker.LocalTemporal;
@@ -347,13 +348,8 @@ public final class OrchestrateBench {
     // last workflow task answered a query, so the forward chain may break.
     List<String> chain = new ArrayList<>();
     run =
-        stubs
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace("default")
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID))
-                    .build())
+        Executions.describe(client, ROLLOUT_ID)
+            .orElseThrow()
             .getWorkflowExecutionInfo()
             .getExecution()
             .getRunId();
@@ -387,13 +383,7 @@ public final class OrchestrateBench {
         "  rollout runs: %d, from %s to %s%n",
         runs, firstRun, chain.isEmpty() ? "?" : chain.get(chain.size() - 1));
     DescribeWorkflowExecutionResponse described =
-        stubs
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace("default")
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ROLLOUT_ID))
-                    .build());
+        Executions.describe(client, ROLLOUT_ID).orElseThrow();
     long memoBytes = described.getWorkflowExecutionInfo().getMemo().getSerializedSize();
     stats.walk(
         "memo (describe)",
@@ -1070,9 +1060,7 @@ public final class OrchestrateBench {
         (hosts + dev.amble.pages.Pages.WALK_PAGE_SIZE - 1) / dev.amble.pages.Pages.WALK_PAGE_SIZE;
     for (int attempt = 1; attempt <= 10; attempt++) {
       String first = dev.amble.pages.Pages.id(prefix, "walk." + attempt, 0);
-      try {
-        stats(first);
-      } catch (StatusRuntimeException missing) {
+      if (Executions.describe(client, first).isEmpty()) {
         continue;
       }
       for (int i = 0; i < walkPages; i++) {
@@ -1084,16 +1072,6 @@ public final class OrchestrateBench {
       ids.add(dev.amble.pages.Pages.id(prefix, dev.amble.pages.Pages.FAILED, i));
     }
     return ids;
-  }
-
-  void stats(String id) {
-    stubs
-        .blockingStub()
-        .describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace("default")
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                .build());
   }
 
   static double pct(List<Double> xs, int p) {
