@@ -3,7 +3,6 @@ package dev.amble.ansible;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.amble.host.HostTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,15 +61,6 @@ public final class Inventory {
     Map<String, JsonNode> vars = new LinkedHashMap<>();
     names.forEach(n -> vars.put(n, hosts.varsOf(n)));
     return new Hosts(names, vars);
-  }
-
-  /** One host's inventory vars (an empty object when it has none, or is not in the inventory). */
-  public JsonNode varsOf(HostTarget target) {
-    Path folder = Path.of(target.folder());
-    WorkspaceDir dir = WorkspaceDir.of(folder, target.workspace());
-    Path log = dir.hostLogs(target.host()).resolve("inventory.log");
-    return hosts(list(target.inventory(), new Limit.Host(target.host()), folder, dir, log))
-        .varsOf(target.host());
   }
 
   /** {@code ansible-inventory --list}, narrowed by the limit. */

@@ -22,6 +22,8 @@ import java.util.OptionalInt;
  * @param become whether the worker's become password (if any) goes with the run
  * @param logs the folder of the run's log and events files
  * @param step names the log files: {@code prepare}, {@code finish}, {@code NN-job}, ...
+ * @param hostState the run gathers facts (prepare): keep each host's facts and inventory vars as
+ *     they were then ({@link PlaybookRun.Finished#hostState})
  */
 public record PlaybookInvocation(
     Path folder,
@@ -35,18 +37,30 @@ public record PlaybookInvocation(
     boolean become,
     Duration timeout,
     Path logs,
-    String step) {
+    String step,
+    boolean hostState) {
   /** The playbook over the hosts its plays name, logged with the workspace's runs. */
   public static Builder of(Path folder, String workspace, String step, Path playbook) {
     return new Builder(folder, WorkspaceDir.of(folder, workspace), step, playbook);
   }
 
+  /** The playbook run in {@code folder}, with the workspace's state in {@code dir}. */
+  public static Builder of(Path folder, WorkspaceDir dir, String step, Path playbook) {
+    return new Builder(folder, dir, step, playbook);
+  }
+
   /** The playbook on one host of the workspace, logged with that host's runs. */
   public static Builder onHost(HostTarget target, String step, Path playbook) {
-    Builder run = of(Path.of(target.folder()), target.workspace(), step, playbook);
-    return run.inventory(target.inventory())
+    return onHost(
+        target, WorkspaceDir.of(Path.of(target.folder()), target.workspace()), step, playbook);
+  }
+
+  /** The playbook on one host, with the workspace's state in {@code dir}. */
+  public static Builder onHost(HostTarget target, WorkspaceDir dir, String step, Path playbook) {
+    return of(Path.of(target.folder()), dir, step, playbook)
+        .inventory(target.inventory())
         .limit(new Limit.Host(target.host()))
-        .logs(run.dir.hostLogs(target.host()));
+        .logs(dir.hostLogs(target.host()));
   }
 
   /** An invocation with Ansible's defaults, but for what is set. */
@@ -63,6 +77,7 @@ public record PlaybookInvocation(
     private boolean become;
     private Duration timeout = Duration.ofMinutes(10);
     private Path logs;
+    private boolean hostState;
 
     private Builder(Path folder, WorkspaceDir dir, String step, Path playbook) {
       this.folder = folder;
@@ -112,10 +127,15 @@ public record PlaybookInvocation(
       return this;
     }
 
+    public Builder hostState(boolean hostState) {
+      this.hostState = hostState;
+      return this;
+    }
+
     public PlaybookInvocation build() {
       return new PlaybookInvocation(
-          folder, dir, playbook, inventory, limit, vars, dryRun, forks, become, timeout, logs,
-          step);
+          folder, dir, playbook, inventory, limit, vars, dryRun, forks, become, timeout, logs, step,
+          hostState);
     }
   }
 }

@@ -1,13 +1,22 @@
 package dev.amble.ansible;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,15 +29,28 @@ public final class PlaybookRun {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private PlaybookRun() {}
 
-  /** How an ansible-playbook run ended: the process, the callback's events, the log. */
-  public record Finished(ProcessOutcome outcome, Path events, Path log) {
+  /**
+   * How an ansible-playbook run ended: the process, the callback's events, the log, and (when the
+   * invocation asked for it) what each host's facts and inventory vars were.
+   */
+  public record Finished(
+      ProcessOutcome outcome, Path events, Path log, Map<String, HostState> hostStates) {
     /** What the events say happened to {@code host}. */
     public RunResult result(String host) {
       return PlaybookRun.result(host, outcome, events, log);
     }
+
+    public Optional<HostState> hostState(String host) {
+      return Optional.ofNullable(hostStates.get(host));
+    }
   }
+
+  /** A host's facts as just gathered, and its inventory vars as the inventory gave them then. */
+  public record HostState(JsonNode facts, JsonNode vars) {}
 
   /** Runs the playbook, heartbeating when this is an activity. */
   public static Finished run(ProcessRunner runner, PlaybookInvocation run) {
@@ -45,21 +67,48 @@ public final class PlaybookRun {
       }
       run.forks().ifPresent(f -> args.addAll(List.of("-f", Integer.toString(f))));
       args.add(run.playbook().toString());
+      Map<String, String> env =
+          new LinkedHashMap<>(
+              AnsibleEnvironment.forWorkspace(
+                  runner.ansible(), run.folder(), run.dir(), Optional.of(events)));
+      Path hostStates = files.output("host-state.jsonl");
+      if (run.hostState()) {
+        env.put("AMBLE_HOST_STATE_FILE", hostStates.toString());
+      }
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand(
                   "ansible-playbook",
                   args,
                   run.folder(),
-                  AnsibleEnvironment.forWorkspace(
-                      runner.ansible(), run.folder(), run.dir(), Optional.of(events)),
+                  env,
                   log,
                   Optional.of(events),
                   run.timeout()),
               ActivityHeartbeat.current(),
               run.become());
-      return new Finished(outcome, events, log);
+      return new Finished(
+          outcome, events, log, run.hostState() ? readHostStates(hostStates) : Map.of());
     }
+  }
+
+  private static Map<String, HostState> readHostStates(Path file) {
+    Map<String, HostState> states = new LinkedHashMap<>();
+    if (!Files.isRegularFile(file)) {
+      return states;
+    }
+    try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        JsonNode state = JSON.readTree(line);
+        states.put(
+            state.path("host").asText(),
+            new HostState(
+                FactCache.unwrap(state.path("facts")), FactCache.unwrap(state.path("vars"))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the facts and vars the run gathered", e);
+    }
+    return states;
   }
 
   /** What the events say happened to the host. */

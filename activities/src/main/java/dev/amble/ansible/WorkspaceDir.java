@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A workspace's folder on the controller, {@code <Amblefile folder>/.amble/<workspace>/}:
+ * A workspace's folder on the controller, {@code <Amblefile folder>/.amble/<workspace>/} (on a
+ * worker, in its own folder: see ContentFolders):
  *
  * <pre>
- *   facts/      Ansible's jsonfile fact cache, written by Ansible itself
+ *   facts/      Ansible's jsonfile fact cache, written by Ansible itself (or elsewhere: facts)
  *   logs/HOST/  one log per Ansible run on the host (and its events, as JSON lines)
  *   logs/all/   logs of runs over the whole workspace (inventory, init)
  *   playbooks/  the playbooks amble renders for prepare and finish
@@ -15,13 +16,19 @@ import java.nio.file.Path;
  *               (0600), deleted after the run (see RunFiles)
  * </pre>
  */
-public record WorkspaceDir(Path root) {
+public record WorkspaceDir(Path root, Path facts) {
   public static WorkspaceDir of(Path amblefileFolder, String workspace) {
-    return new WorkspaceDir(amblefileFolder.resolve(".amble").resolve(workspace));
+    return at(amblefileFolder.resolve(".amble").resolve(workspace));
   }
 
-  public Path facts() {
-    return root.resolve("facts");
+  /** A workspace's folder elsewhere (a worker's), with the jsonfile fact cache in it. */
+  public static WorkspaceDir at(Path root) {
+    return new WorkspaceDir(root, root.resolve("facts"));
+  }
+
+  /** The same folder, with Ansible's jsonfile fact cache elsewhere. */
+  public WorkspaceDir withFacts(Path facts) {
+    return new WorkspaceDir(root, facts);
   }
 
   public Path logs() {

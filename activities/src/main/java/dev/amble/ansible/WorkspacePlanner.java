@@ -15,9 +15,22 @@ import java.util.Optional;
  */
 public final class WorkspacePlanner {
   private final Inventory inventory;
+  private final Optional<WorkspaceDir> dir;
 
+  /** Plans with the workspace's state in the Amblefile's folder (the CLI). */
   public WorkspacePlanner(Inventory inventory) {
+    this(inventory, Optional.empty());
+  }
+
+  /** Plans with the workspace's state in {@code dir} (a worker's). */
+  public WorkspacePlanner(Inventory inventory, Optional<WorkspaceDir> dir) {
     this.inventory = inventory;
+    this.dir = dir;
+  }
+
+  private WorkspaceDir dir(Definition definition) {
+    return dir.orElseGet(
+        () -> WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name()));
   }
 
   public Plan plan(Definition definition, Optional<String> limit, long seed) {
@@ -32,23 +45,12 @@ public final class WorkspacePlanner {
         definition.workspace().hostPattern(),
         limit,
         folder,
-        WorkspaceDir.of(folder, definition.workspace().name()));
-  }
-
-  /**
-   * The workspace's hosts, as {@link #hosts}, with each host's vars kept on this machine for the
-   * checks of its walk (see {@link HostVars}): what a rollout does once, before its hosts walk.
-   */
-  public Inventory.Hosts resolve(Definition definition, Optional<String> limit) {
-    Inventory.Hosts hosts = hosts(definition, limit);
-    HostVars.writeAll(
-        WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name()), hosts);
-    return hosts;
+        dir(definition));
   }
 
   public Plan plan(
       Definition definition, Inventory.Hosts hosts, Optional<String> limit, long seed) {
-    WorkspaceDir dir = WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name());
+    WorkspaceDir dir = dir(definition);
     List<String> order = HostOrder.sort(hosts.names(), definition.workspace().sortOrder(), seed);
     Planner planner = new Planner(definition);
     FactCache cache = new FactCache(dir.facts());

@@ -10,6 +10,7 @@ import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
+import dev.amble.content.ContentFolders;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,14 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
+  private final ContentFolders contents;
+
   public HealthCheckActivitiesImpl(ProcessRunner runner) {
+    this(runner, ContentFolders.inPlace(java.time.Clock.systemUTC()));
+  }
+
+  public HealthCheckActivitiesImpl(ProcessRunner runner, ContentFolders contents) {
+    this.contents = contents;
     this.runner = runner;
   }
 
@@ -116,7 +124,9 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
   }
 
   private HealthCheckAnswer tasks(HealthCheck.Probe.Tasks tasks, HealthCheckRequest r) {
-    Path folder = Path.of(r.folder());
+    ContentFolders.Local here = contents.local(r.folder(), r.content());
+    Path folder = here.folder();
+    WorkspaceDir dir = here.dir(r.workspace());
     Path playbook =
         Playbooks.check(
             folder, r.workspace(), r.healthCheck().name(), tasks.tasks(), tasks.become());
@@ -130,13 +140,13 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
         PlaybookRun.run(
             runner,
             PlaybookInvocation.of(
-                    folder, r.workspace(), WorkspaceDir.fileName(r.healthCheck().name()), playbook)
-                .inventory(r.inventory())
+                    folder, dir, WorkspaceDir.fileName(r.healthCheck().name()), playbook)
+                .inventory(here.path(r.inventory()))
                 .vars(vars)
                 .dryRun(r.dryRun())
                 .timeout(r.healthCheck().timeout())
                 .become(tasks.become())
-                .logs(WorkspaceDir.of(folder, r.workspace()).logs().resolve("checks"))
+                .logs(dir.logs().resolve("checks"))
                 .build());
     List<AnsibleEvents.Event> events = AnsibleEvents.read(run.events());
     Optional<AnsibleEvents.Problem> problem =

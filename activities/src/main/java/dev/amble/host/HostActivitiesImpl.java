@@ -3,13 +3,12 @@ package dev.amble.host;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.amble.ansible.FactCache;
-import dev.amble.ansible.HostVars;
 import dev.amble.ansible.PlaybookInvocation;
 import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
+import dev.amble.content.ContentFolders;
 import dev.amble.precondition.CelValues;
 import dev.amble.precondition.Precondition;
 import dev.amble.precondition.Verdict;
@@ -31,62 +30,79 @@ public final class HostActivitiesImpl implements HostActivities {
   private final ProcessRunner runner;
   private final String controller;
   private final Clock clock;
+  private final ContentFolders contents;
   private final Map<String, Precondition> compiled = new ConcurrentHashMap<>();
 
   /**
    * @param controller who takes locks: written into the host's lock, e.g. worker@machine
    */
-  public HostActivitiesImpl(ProcessRunner runner, String controller, Clock clock) {
+  public HostActivitiesImpl(
+      ProcessRunner runner, String controller, Clock clock, ContentFolders contents) {
     this.runner = runner;
     this.controller = controller;
     this.clock = clock;
+    this.contents = contents;
+  }
+
+  /** Activities that run Ansible in the Amblefile's folder itself (rollouts without content). */
+  public HostActivitiesImpl(ProcessRunner runner, String controller, Clock clock) {
+    this(runner, controller, clock, ContentFolders.inPlace(clock));
+  }
+
+  private ContentFolders.Local here(HostTarget t) {
+    return contents.local(t.folder(), t.content());
   }
 
   @Override
   public Preparation prepareHost(PrepareRequest request) {
-    HostTarget t = request.target();
-    WorkspaceDir dir = dir(t);
-    RunResult run =
+    ContentFolders.Local here = here(request.target());
+    HostTarget t = here.target(request.target());
+    WorkspaceDir dir = here.dir(t.workspace());
+    PlaybookRun.Finished finished =
         PlaybookRun.run(
-                runner,
-                PlaybookInvocation.onHost(t, "prepare", Playbooks.fixed(dir, "prepare.yml"))
-                    .vars(vars(t, request.workflow(), "", Optional.empty()))
-                    .timeout(PREPARE_TIMEOUT)
-                    .build())
-            .result(t.host());
+            runner,
+            PlaybookInvocation.onHost(t, dir, "prepare", Playbooks.fixed(dir, "prepare.yml"))
+                .vars(vars(t, request.workflow(), "", Optional.empty()))
+                .timeout(PREPARE_TIMEOUT)
+                .hostState(true)
+                .build());
+    RunResult run = finished.result(t.host());
     if (!run.ok()) {
       return new Preparation(run, List.of(), RemoteState.NONE);
     }
-    Optional<JsonNode> facts = new FactCache(dir.facts()).read(t.host());
-    if (facts.isEmpty()) {
+    Optional<PlaybookRun.HostState> state = finished.hostState(t.host());
+    if (state.isEmpty()) {
       return new Preparation(
           new RunResult(
               RunStatus.FAILED,
               "",
               "",
-              "no facts in the cache after gathering them: is a"
-                  + " fact cache configured that overrides amble's?",
+              "the host's facts did not come back from gathering them: is amble's callback"
+                  + " plugin disabled (callbacks_enabled in ansible.cfg)?",
               0,
               run.log()),
           List.of(),
           RemoteState.NONE);
     }
-    JsonNode vars = HostVars.read(runner, t);
-    Map<String, Object> factValues = CelValues.map(facts.get());
+    JsonNode facts = state.get().facts();
+    JsonNode vars = state.get().vars();
+    Map<String, Object> factValues = CelValues.map(facts);
     Map<String, Object> varValues = CelValues.map(vars);
     List<Verdict> verdicts = new ArrayList<>();
     for (JobPreconditions step : request.steps()) {
       verdicts.add(
           precondition(step).evaluate(factValues, varValues, CelValues.map(step.options())));
     }
-    return new Preparation(run, verdicts, RemoteState.fromFacts(facts.get(), t.workspace()));
+    return new Preparation(run, verdicts, RemoteState.fromFacts(facts, t.workspace()));
   }
 
   @Override
   public RunResult runJob(JobRequest request) {
-    HostTarget t = request.target();
-    WorkspaceDir dir = dir(t);
-    Path playbook = Playbooks.job(Path.of(t.folder()), dir, t.workspace(), request.step().job());
+    ContentFolders.Local here = here(request.target());
+    HostTarget t = here.target(request.target());
+    WorkspaceDir dir = here.dir(t.workspace());
+    Path playbook =
+        Playbooks.job(Path.of(t.folder()), dir, t.workspace(), here.job(request.step().job()));
     ObjectNode vars = request.step().options().deepCopy();
     vars.setAll(
         vars(
@@ -102,7 +118,7 @@ public final class HostActivitiesImpl implements HostActivities {
     return claimRefused(
         PlaybookRun.run(
                 runner,
-                PlaybookInvocation.onHost(t, step, playbook)
+                PlaybookInvocation.onHost(t, dir, step, playbook)
                     .vars(vars)
                     .dryRun(request.dryRun())
                     .timeout(request.step().job().timeout())
@@ -121,11 +137,13 @@ public final class HostActivitiesImpl implements HostActivities {
 
   @Override
   public RunResult finishHost(FinishRequest request) {
-    HostTarget t = request.target();
+    ContentFolders.Local here = here(request.target());
+    HostTarget t = here.target(request.target());
+    WorkspaceDir dir = here.dir(t.workspace());
     return claimRefused(
         PlaybookRun.run(
                 runner,
-                PlaybookInvocation.onHost(t, "finish", Playbooks.fixed(dir(t), "finish.yml"))
+                PlaybookInvocation.onHost(t, dir, "finish", Playbooks.fixed(dir, "finish.yml"))
                     .vars(vars(t, request.workflow(), request.rollout(), request.claim()))
                     .timeout(PREPARE_TIMEOUT)
                     .become(true)
@@ -150,9 +168,5 @@ public final class HostActivitiesImpl implements HostActivities {
   private Precondition precondition(JobPreconditions step) {
     return compiled.computeIfAbsent(
         step.preconditions(), source -> Precondition.ofJob(step.job(), source));
-  }
-
-  private static WorkspaceDir dir(HostTarget t) {
-    return WorkspaceDir.of(Path.of(t.folder()), t.workspace());
   }
 }

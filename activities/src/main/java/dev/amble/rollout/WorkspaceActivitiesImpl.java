@@ -6,6 +6,7 @@ import dev.amble.ansible.FactGathering;
 import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.content.ContentFolders;
 import dev.amble.pages.TemporalPages;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
@@ -21,10 +22,18 @@ import java.util.Optional;
 public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   private final ProcessRunner runner;
   private final Optional<TemporalPages> pages;
+  private final ContentFolders contents;
 
-  public WorkspaceActivitiesImpl(ProcessRunner runner, Optional<TemporalPages> pages) {
+  public WorkspaceActivitiesImpl(
+      ProcessRunner runner, Optional<TemporalPages> pages, ContentFolders contents) {
     this.runner = runner;
     this.pages = pages;
+    this.contents = contents;
+  }
+
+  /** Activities that plan in the Amblefile's folder itself (rollouts without content, tests). */
+  public WorkspaceActivitiesImpl(ProcessRunner runner, Optional<TemporalPages> pages) {
+    this(runner, pages, ContentFolders.inPlace(java.time.Clock.systemUTC()));
   }
 
   @Override
@@ -39,11 +48,16 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
   }
 
   /**
-   * Hosts resolved (their vars kept on the worker for later checks), then planned in walk order.
+   * Hosts resolved, then planned in walk order (preconditions read the vars as they are now; each
+   * host's prepare reads them again).
    */
-  private Plan plan(Definition d, Optional<String> limit, long seed) {
-    WorkspacePlanner planner = new WorkspacePlanner(new Inventory(runner));
-    Inventory.Hosts hosts = planner.resolve(d, limit);
+  private Plan plan(Definition asStarted, Optional<String> limit, long seed) {
+    ContentFolders.Local here = contents.local(asStarted.folder(), asStarted.content());
+    Definition d = here.definition(asStarted);
+    WorkspacePlanner planner =
+        new WorkspacePlanner(
+            new Inventory(runner), Optional.of(here.dir(asStarted.workspace().name())));
+    Inventory.Hosts hosts = planner.hosts(d, limit);
     if (hosts.names().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(d.workspace().noHostsMatch(limit), "NoHosts");
     }

@@ -106,7 +106,7 @@ class BecomePasswordTest {
     ProcessRunner runner =
         new ProcessRunner(
             LocalFleet.ansible(), BecomePassword.of(MARKER.toCharArray()), System.getenv());
-    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
+    new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty());
 
     ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
     AtomicBoolean walking = new AtomicBoolean(true);

@@ -199,7 +199,7 @@ class HostActivitiesTest {
   @Test
   void prepareThreeJobsAndFinishWalkAHost() throws Exception {
     Definition d = definition("maintenance");
-    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
+    new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty());
     HostTarget t = target(d, "node01");
 
     Preparation p = host.prepareHost(new PrepareRequest(t, "upgrade", checks(d)));
@@ -250,7 +250,7 @@ class HostActivitiesTest {
   @Test
   void preconditionsAreEvaluatedOnFreshFactsAndVars() {
     Definition d = definition("maintenance");
-    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
+    new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty());
     Preparation p = host.prepareHost(new PrepareRequest(target(d, "node05"), "upgrade", checks(d)));
     assertTrue(p.run().ok(), p.toString());
     assertEquals(Verdict.fails("!(\"do_not_upgrade\" in vars) is false"), p.verdicts().get(1));

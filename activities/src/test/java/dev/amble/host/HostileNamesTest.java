@@ -76,7 +76,7 @@ class HostileNamesTest {
     ProcessRunner runner =
         new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv());
     List<String> resolved =
-        new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty()).names();
+        new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty()).names();
     assertEquals(names.stream().sorted().toList(), resolved.stream().sorted().toList());
 
     HostActivitiesImpl activities = new HostActivitiesImpl(runner, "test", Clock.systemUTC());

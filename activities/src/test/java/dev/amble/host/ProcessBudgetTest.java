@@ -64,7 +64,7 @@ class ProcessBudgetTest {
               c: { become: false, tasks: [ { ansible.builtin.ping: {} } ] }
             """);
     ProcessRunner runner = new ProcessRunner(counted, Optional.empty(), System.getenv());
-    new WorkspacePlanner(new Inventory(runner)).resolve(d, Optional.empty());
+    new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty());
     Files.deleteIfExists(starts); // resolving the hosts is once per rollout, not per host
 
     WalkOneHost.walk(

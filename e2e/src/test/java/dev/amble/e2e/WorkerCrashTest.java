@@ -24,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerCrashTest {
   @TempDir Path dir;
 
+  /** The workers' own folders: nothing of them is in the Amblefile's folder. */
+  @TempDir Path workers;
+
   static final List<String> STEPS =
       List.of("prepare", "01-drain", "02-patch", "03-restart", "finish");
 
@@ -45,8 +48,11 @@ class WorkerCrashTest {
           patch: { become: false, tasks: [ { ansible.builtin.command: sleep 2 } ] }
           restart: { become: false, tasks: [ { ansible.builtin.command: sleep 1 } ] }
         """);
-    Map<String, String> env = TemporalServerProcess.env("e2e-" + UUID.randomUUID());
-    Process first = AmbleProcess.start(dir, env, dir.resolve("worker-1.log"), "worker");
+    Map<String, String> env =
+        new java.util.HashMap<>(TemporalServerProcess.env("e2e-" + UUID.randomUUID()));
+    // The workers' copies of the rollout's content, where they also keep its logs.
+    env.put("XDG_CACHE_HOME", workers.resolve("cache").toString());
+    Process first = AmbleProcess.start(dir, env, workers.resolve("worker-1.log"), "worker");
     AmbleProcess.Result started =
         AmbleProcess.run(dir, env, 120, "run", "--detach", "--heartbeat-timeout", "10");
     assertEquals(0, started.code(), started.toString());
@@ -69,7 +75,7 @@ class WorkerCrashTest {
     assertTrue(
         Rollout.count(withoutWorker, "succeeded") >= 3, "the memo's summary: " + withoutWorker);
 
-    Process second = AmbleProcess.start(dir, env, dir.resolve("worker-2.log"), "worker");
+    Process second = AmbleProcess.start(dir, env, workers.resolve("worker-2.log"), "worker");
     try {
       JsonNode done =
           rollout.await(
@@ -79,7 +85,13 @@ class WorkerCrashTest {
       second.destroy();
       second.waitFor();
     }
-    WorkspaceDir workspace = WorkspaceDir.of(dir, "crash-local");
+    Path copy;
+    try (Stream<Path> copies = Files.list(dir.resolve("worker-cache/amble/content"))) {
+      List<Path> all = copies.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+      assertEquals(1, all.size(), "both workers ran the one content the rollout started with");
+      copy = all.get(0);
+    }
+    WorkspaceDir workspace = WorkspaceDir.of(copy, "crash-local");
     for (String host : finishedBefore) {
       for (String step : STEPS) {
         try (Stream<Path> logs = Files.list(workspace.hostLogs(host))) {

@@ -48,12 +48,15 @@ final class RolloutLauncher {
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
-    Definition d = options.definition(amble.amblefile().definition(workspace));
+    RolloutContent content =
+        RolloutContent.pack(options.definition(amble.amblefile().definition(workspace)));
     try (TemporalSession session =
         TemporalSession.open(
             amble, temporal, options.embedded, options.embeddedPort(), become, err)) {
+      Definition d = content.keep(session.client, session.taskQueue, out);
       WorkflowExecution started =
           new RolloutStarter(session, out, err).start(workspace, d, options, check);
+      content.printNotes(err);
       if (options.detach) {
         out.printf("Detached. Follow it with `amble status --watch -w %s`.%n", workspace);
         return ExitCode.OK;

@@ -78,7 +78,8 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
         s.ended(),
         s.pages(),
         s.failedPages(),
-        s.failedTotal());
+        s.failedTotal(),
+        Optional.empty());
   }
 
   /** A rollout that has recorded nothing yet: it has not begun planning. */
@@ -104,7 +105,8 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
         "",
         "",
         0,
-        0);
+        0,
+        Optional.empty());
   }
 
   /**

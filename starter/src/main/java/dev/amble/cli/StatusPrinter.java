@@ -92,6 +92,9 @@ final class StatusPrinter {
     if (!s.rollout().isEmpty() || s.seed() != 0) {
       out.printf("  rollout %s, seed %d%n", s.rollout(), s.seed());
     }
+    s.content()
+        .ifPresent(
+            c -> out.printf("  content %s, %d files (%s)%n", c.shortText(), c.files(), c.digest()));
     var p = s.progress();
     if (p.waves() > 1) {
       out.printf("  wave %d of %d (sizes %s)%n", p.wave(), p.waves(), p.waveSizes());

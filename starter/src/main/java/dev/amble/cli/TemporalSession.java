@@ -158,7 +158,15 @@ final class TemporalSession implements AutoCloseable {
     WorkerFactory factory =
         AmbleWorker.start(
             client,
-            new AmbleWorker.Settings(queue, 8, become, Identity.controller("embedded")),
+            // The embedded worker is on the CLI's machine: it keeps the workspaces' logs where
+            // the CLI does, in the Amblefile's folder, and its copies of content beside them.
+            new AmbleWorker.Settings(
+                queue,
+                8,
+                become,
+                Identity.controller("embedded"),
+                Path.of(amble.amblefile().folder(), ".amble", ".content"),
+                Path.of(amble.amblefile().folder(), ".amble")),
             ansible,
             amble.env());
     err.printf(

@@ -20,11 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandTest {
   @TempDir Path dir;
 
+  /** The hosts and their inventory, outside the Amblefile's folder: what changes in it is live. */
+  @TempDir Path hosts;
+
   @Test
   void aCaughtRolloutIsReleasedFromAnotherTerminal() throws Exception {
     LocalFleet fleet =
         LocalFleet.create(
-            dir,
+            hosts,
             "h",
             3,
             (host, vars) -> {
@@ -35,7 +38,7 @@ class RunCommandTest {
         dir.resolve("Amblefile.yml"),
         """
         workspaces:
-          fleet: { host_pattern: fleet, workflow: patch, inventory: inventory.yml, sort_order: ascending }
+          fleet: { host_pattern: fleet, workflow: patch, inventory: %s, sort_order: ascending }
         workflows:
           patch:
             jobs: [ { job: patch } ]
@@ -51,7 +54,8 @@ class RunCommandTest {
           cleanup:
             become: false
             tasks: [ { ansible.builtin.ping: {} } ]
-        """);
+        """
+            .formatted(fleet.inventory()));
     EmbeddedRun embedded = EmbeddedRun.start(dir, "run", "--heartbeat-timeout", "10");
     CompletableFuture<CliRun> run = embedded.run();
 
@@ -85,7 +89,8 @@ class RunCommandTest {
     CliRun catchAgain = CliRun.run(dir, there, "catch", "-r", "checking the mirror");
     assertEquals(0, catchAgain.code(), catchAgain.toString());
 
-    // The operator fixes the host (here: its inventory var), then releases.
+    // The operator fixes the host (here: its inventory var, in an inventory the workers read where
+    // it is, not part of the content), then releases: the host's prepare sees the var as it is now.
     Files.writeString(
         fleet.inventory(),
         Files.readString(fleet.inventory()).replace("\"broken\" : true", "\"broken\" : false"));

@@ -3,6 +3,9 @@ package dev.amble.worker;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.content.ContentFolders;
+import dev.amble.content.ContentStore;
+import dev.amble.content.ContentWorkflowImpl;
 import dev.amble.health.HealthCheckActivitiesImpl;
 import dev.amble.host.HostActivitiesImpl;
 import dev.amble.host.HostWorkflowImpl;
@@ -15,6 +18,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -26,12 +30,31 @@ public final class AmbleWorker {
   /**
    * @param maxParallelAnsible how many Ansible runs this worker does at once (each is a process)
    * @param identity written into host locks, e.g. {@code worker@machine}
+   * @param contents where the worker keeps its copies of rollouts' content
+   * @param workspaces where it keeps each workspace's logs and rendered playbooks, a folder each
    */
   public record Settings(
       String taskQueue,
       int maxParallelAnsible,
       Optional<BecomePassword> becomePassword,
-      String identity) {}
+      String identity,
+      Path contents,
+      Path workspaces) {
+    /** Settings with the worker's folders in their default place ({@link ContentFolders#home}). */
+    public Settings(
+        String taskQueue,
+        int maxParallelAnsible,
+        Optional<BecomePassword> becomePassword,
+        String identity) {
+      this(
+          taskQueue,
+          maxParallelAnsible,
+          becomePassword,
+          identity,
+          ContentFolders.home(System.getenv()).resolve("content"),
+          ContentFolders.home(System.getenv()).resolve("workspaces"));
+    }
+  }
 
   private AmbleWorker() {}
 
@@ -59,13 +82,23 @@ public final class AmbleWorker {
                 .setMaxConcurrentActivityExecutionSize(settings.maxParallelAnsible())
                 .build());
     worker.registerWorkflowImplementationTypes(
-        RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
+        RolloutWorkflowImpl.class,
+        HostWorkflowImpl.class,
+        PageWorkflowImpl.class,
+        ContentWorkflowImpl.class);
     ProcessRunner runner = new ProcessRunner(ansible, settings.becomePassword(), env);
     TemporalPages pages = new TemporalPages(factory.getWorkflowClient(), settings.taskQueue());
+    ContentFolders contents =
+        new ContentFolders(
+            settings.contents(),
+            settings.workspaces(),
+            Optional.of(new ContentStore(factory.getWorkflowClient(), settings.taskQueue())),
+            Clock.systemUTC());
+    contents.evict();
     worker.registerActivitiesImplementations(
-        new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC()),
-        new WorkspaceActivitiesImpl(runner, Optional.of(pages)),
-        new HealthCheckActivitiesImpl(runner),
+        new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC(), contents),
+        new WorkspaceActivitiesImpl(runner, Optional.of(pages), contents),
+        new HealthCheckActivitiesImpl(runner, contents),
         new PageActivitiesImpl(pages));
     return worker;
   }

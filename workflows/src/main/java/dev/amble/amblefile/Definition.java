@@ -1,20 +1,45 @@
 package dev.amble.amblefile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.content.ContentRef;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One workspace of an Amblefile, resolved: its workflow and the jobs that workflow uses. This is a
  * rollout's input, so a running rollout does not see later edits of the file, and its history shows
  * exactly what ran.
+ *
+ * @param content the Ansible content the rollout runs (the folder, packed); empty in definitions of
+ *     rollouts started before content travelled with them
  */
 public record Definition(
     String amblefile,
     String folder,
     WorkspaceSpec workspace,
     WorkflowSpec workflow,
-    Map<String, JobSpec> jobs) {
+    Map<String, JobSpec> jobs,
+    Optional<ContentRef> content) {
+
+  public Definition {
+    content = content == null ? Optional.empty() : content;
+  }
+
+  /** A definition before its content is packed (the CLI adds it when it starts a rollout). */
+  public Definition(
+      String amblefile,
+      String folder,
+      WorkspaceSpec workspace,
+      WorkflowSpec workflow,
+      Map<String, JobSpec> jobs) {
+    this(amblefile, folder, workspace, workflow, jobs, Optional.empty());
+  }
+
+  /** The same definition, run with the given content. */
+  public Definition withContent(ContentRef ref) {
+    return new Definition(amblefile, folder, workspace, workflow, jobs, Optional.of(ref));
+  }
 
   /** A job as one use of it runs: the job and its options with the use's overrides applied. */
   public record Step(int index, JobSpec job, ObjectNode options, boolean exit) {}

@@ -44,6 +44,12 @@ public record WorkspaceSpec(
         name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy);
   }
 
+  /** The same workspace with its inventory read from elsewhere (a worker's copy of the folder). */
+  public WorkspaceSpec withInventory(Optional<String> source) {
+    return new WorkspaceSpec(
+        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, source, strategy);
+  }
+
   WorkspaceSpec withStrategy(Strategy s) {
     return new WorkspaceSpec(
         name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s);

@@ -2,6 +2,7 @@ package dev.amble.health;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.amble.amblefile.HealthCheck;
+import dev.amble.content.ContentRef;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Optional;
  * @param host the host being walked, for host checks ({@code amble_host}, {@code {host}})
  * @param wave the current wave, 0 before the first ({@code amble_wave}, {@code {wave}})
  * @param dryRun the rollout is a dry run ({@code amble check}): Ansible tasks run with --check
+ * @param content the content the rollout runs (see HostTarget)
  */
 public record HealthCheckRequest(
     @JsonAlias("gate") HealthCheck healthCheck,
@@ -18,4 +20,21 @@ public record HealthCheckRequest(
     Optional<String> inventory,
     Optional<String> host,
     int wave,
-    boolean dryRun) {}
+    boolean dryRun,
+    Optional<ContentRef> content) {
+  public HealthCheckRequest {
+    content = content == null ? Optional.empty() : content;
+  }
+
+  /** A check run in the Amblefile's folder itself. */
+  public HealthCheckRequest(
+      HealthCheck healthCheck,
+      String workspace,
+      String folder,
+      Optional<String> inventory,
+      Optional<String> host,
+      int wave,
+      boolean dryRun) {
+    this(healthCheck, workspace, folder, inventory, host, wave, dryRun, Optional.empty());
+  }
+}

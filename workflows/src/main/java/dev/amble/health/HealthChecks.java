@@ -48,7 +48,8 @@ public final class HealthChecks {
                   d.workspace().inventory(),
                   host,
                   wave,
-                  dryRun));
+                  dryRun,
+                  d.content()));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       check = new HealthCheckAnswer(false, "could not run the check: " + Failures.oneLine(fault));

@@ -1,5 +1,6 @@
 package dev.amble.host;
 
+import dev.amble.content.ContentRef;
 import java.util.Optional;
 
 /**
@@ -7,7 +8,21 @@ import java.util.Optional;
  *
  * @param folder the Amblefile's folder: Ansible runs there, and the workspace's state lives in its
  *     {@code .amble/} (unless the worker keeps state elsewhere)
+ * @param content the content the rollout was started with: a worker runs Ansible in its copy of it
  * @param inventory the workspace's inventory source; empty for Ansible's configured default
  */
 public record HostTarget(
-    String workspace, String folder, Optional<String> inventory, String host) {}
+    String workspace,
+    String folder,
+    Optional<String> inventory,
+    String host,
+    Optional<ContentRef> content) {
+  public HostTarget {
+    content = content == null ? Optional.empty() : content;
+  }
+
+  /** A host of a rollout that runs in the Amblefile's folder itself (tests, local commands). */
+  public HostTarget(String workspace, String folder, Optional<String> inventory, String host) {
+    this(workspace, folder, inventory, host, Optional.empty());
+  }
+}

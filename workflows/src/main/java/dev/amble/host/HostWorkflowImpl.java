@@ -62,7 +62,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
     searchAttributes = input.searchAttributes();
     HostActivities activities = activities(input.heartbeatTimeout(), SHORT_RUN);
     HostTarget target =
-        new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
+        new HostTarget(
+            d.workspace().name(), d.folder(), d.workspace().inventory(), host, d.content());
     List<Definition.Step> jobs = d.steps();
     List<Definition.Step> exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));

@@ -651,7 +651,8 @@ final class LegacyRollout {
         "",
         "",
         0,
-        failures());
+        failures(),
+        java.util.Optional.empty());
   }
 
   /**

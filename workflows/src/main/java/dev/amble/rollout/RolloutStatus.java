@@ -1,8 +1,10 @@
 package dev.amble.rollout;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.amble.content.ContentRef;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A rollout now: what {@code amble status} prints and the Web UI shows.
@@ -43,13 +45,15 @@ public record RolloutStatus(
     String ended,
     String pages,
     int failedPages,
-    int failedTotal) {
+    int failedTotal,
+    Optional<ContentRef> content) {
 
   /** A status serialized before strategies (or pages) existed lacks their fields. */
   public RolloutStatus {
     progress = progress == null ? Progress.NONE : progress;
     ended = ended == null ? "" : ended;
     pages = pages == null ? "" : pages;
+    content = content == null ? Optional.empty() : content;
   }
 
   /** The rollout ended: done, aborted by a health check, or cancelled. */

@@ -914,7 +914,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         state.ended,
         state.plan.map(PlanSummary::prefix).orElse(""),
         state.report.failedPages,
-        state.report.failedTotal());
+        state.report.failedTotal(),
+        request.definition().content());
   }
 
   private static HostResult result(PageLine l) {

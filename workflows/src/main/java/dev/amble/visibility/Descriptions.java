@@ -25,7 +25,8 @@ public final class Descriptions {
         + r.definition().workflow().name()
         + " on "
         + r.definition().workspace().hostPattern()
-        + r.limit().map(l -> " limited to " + l).orElse("");
+        + r.limit().map(l -> " limited to " + l).orElse("")
+        + r.definition().content().map(c -> ", content " + c.shortText()).orElse("");
   }
 
   public static String rolloutDetails(RolloutRequest r) {
@@ -45,6 +46,16 @@ public final class Descriptions {
             ? "\n- **dry run** (amble check): ansible-playbook --check, nothing written"
             : "");
     md.append("\n- Amblefile: `").append(d.amblefile()).append("`\n");
+    d.content()
+        .ifPresent(
+            c ->
+                md.append("- content: `")
+                    .append(c.digest())
+                    .append("`, ")
+                    .append(c.files())
+                    .append(" files")
+                    .append(c.commit().map(g -> ", git commit `" + g + "`").orElse(""))
+                    .append('\n'));
     for (String line : Strategies.describe(d.workspace().strategy())) {
       md.append("- ").append(line).append('\n');
     }

@@ -8,14 +8,28 @@ Writes to the file named by AMBLE_EVENTS_FILE:
    "host": ..., "task": ..., "action": ..., "msg": ...}   a result
   {"event": "stats", "hosts": {host: {"ok": n, ...}}}     the play recap
 
+When AMBLE_HOST_STATE_FILE names a file (prepare only), the result of the
+task that gathers facts also writes there, one line per host:
+
+  {"host": ..., "facts": {...}, "vars": {...}}
+
+the facts just gathered, and the host's inventory vars as Ansible sees them
+now (what `ansible-inventory --host` prints, without facts), so that amble
+checks preconditions against both without another Ansible process. That file
+is private to the run and deleted after it: it never reaches Temporal.
+
 Messages are cut to one short line: the full output stays in the log, and
 nothing long or multi-line reaches Temporal's history.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+from collections import defaultdict
+
+from ansible import constants as C
 
 from ansible.plugins.callback import CallbackBase
 
@@ -31,6 +45,16 @@ DOCUMENTATION = """
 """
 
 MAX_MESSAGE = 300
+
+# The task of prepare.yml whose result carries the facts (keep in step with prepare.yml).
+GATHER_TASK = "amble: gather facts and the remote state"
+
+
+class _NoFacts(dict):
+    """A fact cache that has no host: inventory vars without facts."""
+
+    def get(self, key, default=None):
+        raise KeyError(key)
 
 
 def one_line(value):
@@ -49,6 +73,8 @@ class CallbackModule(CallbackBase):
         super().__init__()
         path = os.environ.get("AMBLE_EVENTS_FILE")
         self._out = open(path, "a", encoding="utf-8") if path else None
+        self._host_state_file = os.environ.get("AMBLE_HOST_STATE_FILE")
+        self._variables = None
 
     def _emit(self, **event):
         if self._out is None:
@@ -73,9 +99,33 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_handler_task_start(self, task):
         self._emit(event="task", name=task.get_name(), action=task.action)
 
+    def v2_playbook_on_play_start(self, play):
+        self._variables = getattr(play, "_variable_manager", None)
+
     def v2_runner_on_ok(self, result):
         changed = bool(result._result.get("changed"))
         self._result("changed" if changed else "ok", result)
+        if self._host_state_file and result._task.get_name() == GATHER_TASK:
+            self._host_state(result)
+
+    def _host_state(self, result):
+        host = result._host
+        inventory_vars = {}
+        if self._variables is not None:
+            variables = copy.copy(self._variables)
+            variables._fact_cache = _NoFacts()
+            variables._nonpersistent_fact_cache = defaultdict(dict)
+            inventory_vars = variables.get_vars(host=host, include_hostvars=False, stage="all")
+            for internal in C.INTERNAL_STATIC_VARS:
+                inventory_vars.pop(internal, None)
+        line = {
+            "host": host.get_name(),
+            "facts": result._result.get("ansible_facts", {}),
+            "vars": inventory_vars,
+        }
+        fd = os.open(self._host_state_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         r = result._result

@@ -1,0 +1,113 @@
+package dev.amble.content;
+
+import dev.amble.temporal.Executions;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a rollout's content lives: in Temporal itself, as {@link ContentWorkflow}s, one per piece
+ * of at most 1 MiB, so that it needs no store besides the one every amble part already reaches. A
+ * piece is kept {@link #KEEP} after the last rollout that started with it or the last worker that
+ * fetched it (each moves its time later), then kept as a closed workflow for the namespace's
+ * retention.
+ */
+public final class ContentStore {
+  /** How long content stays after its last use. */
+  public static final Duration KEEP = Duration.ofDays(90);
+
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  /**
+   * @param taskQueue where amble's workers poll (they run the keeping workflows)
+   */
+  public ContentStore(WorkflowClient client, String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /** Keeps packed content, or moves the keep time of content already kept. */
+  public ContentRef put(ContentArchive.Packed packed, Optional<String> commit, Instant now) {
+    byte[] bytes = packed.bytes();
+    int count = Math.max(1, (bytes.length + ContentChunk.MAX_BYTES - 1) / ContentChunk.MAX_BYTES);
+    ContentRef ref = new ContentRef(packed.digest(), bytes.length, packed.files(), count, commit);
+    String until = now.plus(KEEP).toString();
+    for (int i = 0; i < count; i++) {
+      byte[] piece =
+          Arrays.copyOfRange(
+              bytes,
+              i * ContentChunk.MAX_BYTES,
+              Math.min(bytes.length, (i + 1) * ContentChunk.MAX_BYTES));
+      WorkflowStub stub =
+          client.newUntypedWorkflowStub(
+              "ContentWorkflow",
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(ref.chunkId(i))
+                  .setTaskQueue(taskQueue)
+                  .setWorkflowIdReusePolicy(
+                      WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                  .build());
+      stub.signalWithStart(
+          "keepUntil",
+          new Object[] {until},
+          new Object[] {new ContentChunk(ref.digest(), i, count, piece, until)});
+    }
+    return ref;
+  }
+
+  /** Moves the keep time of kept content; pieces already gone are left gone. */
+  public void keep(ContentRef ref, Instant now) {
+    String until = now.plus(KEEP).toString();
+    for (int i = 0; i < ref.chunks(); i++) {
+      try {
+        client.newUntypedWorkflowStub(ref.chunkId(i)).signal("keepUntil", until);
+      } catch (WorkflowNotFoundException | WorkflowServiceException gone) {
+        // closed: readable until the namespace's retention ends, and fetched by then
+      }
+    }
+  }
+
+  /** The packed content, from the first event of each piece's history. */
+  public byte[] get(ContentRef ref) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < ref.chunks(); i++) {
+      List<HistoryEvent> events =
+          Executions.events(
+                  client,
+                  ref.chunkId(i),
+                  Optional.empty(),
+                  HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+                  1)
+              .orElse(List.of());
+      if (events.isEmpty()) {
+        throw new ContentException(
+            "the rollout's content "
+                + ref.shortText()
+                + " is no longer kept in Temporal (piece "
+                + ref.chunkId(i)
+                + " is gone): start the rollout again from its folder");
+      }
+      Payloads input = events.get(0).getWorkflowExecutionStartedEventAttributes().getInput();
+      ContentChunk chunk =
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(0, Optional.of(input), ContentChunk.class, ContentChunk.class);
+      out.writeBytes(chunk.data());
+    }
+    return out.toByteArray();
+  }
+}
