@@ -218,6 +218,33 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs many commands on database {@code db} over one connection, pipelined a few hundred at a
+   * time (to fill a store quickly); their replies are read and dropped, an error reply thrown.
+   */
+  public void pipeline(int db, List<String[]> commands) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout((int) Duration.ofSeconds(60).toMillis());
+      OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      if (password.isPresent()) {
+        send(out, "AUTH", password.get());
+        reply(in);
+      }
+      send(out, "SELECT", Integer.toString(db));
+      reply(in);
+      for (int from = 0; from < commands.size(); from += 200) {
+        int to = Math.min(commands.size(), from + 200);
+        for (String[] command : commands.subList(from, to)) {
+          send(out, command);
+        }
+        for (int i = from; i < to; i++) {
+          reply(in);
+        }
+      }
+    }
+  }
+
   private static void send(OutputStream out, String... args) throws IOException {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
