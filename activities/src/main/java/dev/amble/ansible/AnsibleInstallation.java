@@ -20,15 +20,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where Ansible's programs are, and amble's own Python support files (the launcher and the callback
- * plugin), unpacked next to each other on this machine.
+ * Where Ansible's programs are, and amble's own Python support files (the launcher, the callback
+ * plugin and the fact reader), unpacked next to each other on this machine.
  *
  * <p>Ansible is found in this order: the folder named by {@code AMBLE_ANSIBLE_BIN}; the project
  * virtualenv {@code .venv/bin} under {@code amble.home} (set by the {@code ./amble} launcher); the
  * {@code PATH}.
  */
 public record AnsibleInstallation(Path bin, Path python, Path support) {
-  static final String[] SUPPORT_FILES = {"amble_launch.py", "callback_plugins/amble_events.py"};
+  static final String[] SUPPORT_FILES = {
+    "amble_launch.py", "callback_plugins/amble_events.py", "amble_facts.py"
+  };
 
   /** The programs amble runs. */
   static final List<String> PROGRAMS = List.of("ansible-playbook", "ansible-inventory");
@@ -44,6 +46,11 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
 
   public Path launcher() {
     return support.resolve("amble_launch.py");
+  }
+
+  /** The helper that reads cached facts through Ansible's cache plugins (see FactReader). */
+  public Path factReader() {
+    return support.resolve("amble_facts.py");
   }
 
   public Path callbackPlugins() {
