@@ -8,13 +8,21 @@ import java.util.Map;
  * One workspace of an Amblefile, resolved: its workflow and the jobs that workflow uses. This is a
  * rollout's input, so a running rollout does not see later edits of the file, and its history shows
  * exactly what ran.
+ *
+ * @param project the Amblefile's {@code project:} (part of the rollout's workflow ID, its mutex)
  */
 public record Definition(
     String amblefile,
     String folder,
+    String project,
     WorkspaceSpec workspace,
     WorkflowSpec workflow,
     Map<String, JobSpec> jobs) {
+
+  /** A definition serialized before projects existed has none: it is the default project. */
+  public Definition {
+    project = project == null ? Amblefile.DEFAULT_PROJECT : project;
+  }
 
   /** A job as one use of it runs: the job and its options with the use's overrides applied. */
   public record Step(int index, JobSpec job, ObjectNode options, boolean exit) {}

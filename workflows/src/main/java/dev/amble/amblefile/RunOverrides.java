@@ -55,7 +55,7 @@ public record RunOverrides(
       throw new OverrideException(
           problems.inFileOrder().stream().map(p -> option(p.path()) + ": " + p.message()).toList());
     }
-    return new Definition(d.amblefile(), d.folder(), changed, d.workflow(), d.jobs());
+    return new Definition(d.amblefile(), d.folder(), d.project(), changed, d.workflow(), d.jobs());
   }
 
   /** The option of an Amblefile key: {@code waves[2]} is {@code --waves}. */
