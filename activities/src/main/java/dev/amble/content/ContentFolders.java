@@ -158,6 +158,7 @@ public final class ContentFolders {
       return new Definition(
           path(d.amblefile()),
           folder.toString(),
+          d.project(),
           d.workspace().withInventory(path(d.workspace().inventory())),
           d.workflow(),
           jobs,

@@ -1,6 +1,7 @@
 package dev.amble.bench;
 
 import com.google.protobuf.util.Durations;
+import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.rollout.RolloutInput;
@@ -76,7 +77,7 @@ import java.util.concurrent.TimeUnit;
 public final class OrchestrateBench {
   static final String WORKSPACE = "bench";
   static final String QUEUE = "amble-bench";
-  static final String ROLLOUT_ID = RolloutRequest.workflowId(WORKSPACE);
+  static final String ROLLOUT_ID = RolloutRequest.workflowId(Amblefile.DEFAULT_PROJECT, WORKSPACE);
   static final long KB256 = 256 * 1024;
 
   // Settings
@@ -397,7 +398,7 @@ public final class OrchestrateBench {
     int evenly = Math.min(sample, hosts);
     for (int i = 0; i < sampled.size(); i++) {
       HistoryStats.History h =
-          stats.scan("host history", RolloutRequest.hostWorkflowId(WORKSPACE, sampled.get(i)), "");
+          stats.scan("host history", RolloutRequest.hostWorkflowId(ROLLOUT_ID, sampled.get(i)), "");
       int[] wft = taskTrouble(h);
       hostWftFailed += wft[0];
       hostWftTimedOut += wft[1];
@@ -1018,7 +1019,7 @@ public final class OrchestrateBench {
                             .setNamespace("default")
                             .setExecution(
                                 WorkflowExecution.newBuilder()
-                                    .setWorkflowId(RolloutRequest.hostWorkflowId(WORKSPACE, h)))
+                                    .setWorkflowId(RolloutRequest.hostWorkflowId(ROLLOUT_ID, h)))
                             .build());
             if (d.getWorkflowExecutionInfo().getStatus()
                 == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {

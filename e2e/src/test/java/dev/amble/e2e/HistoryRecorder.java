@@ -89,7 +89,7 @@ class HistoryRecorder {
       worker.destroy();
       worker.waitFor();
     }
-    save(target, "amble/recorded", "rollout-catch-release.json", "host");
+    save(target, "amble/default/recorded", "rollout-catch-release.json", "host");
   }
 
   /**
@@ -152,7 +152,7 @@ class HistoryRecorder {
       worker.destroy();
       worker.waitFor();
     }
-    save(target, "amble/waves", "rollout-waves-gates.json", "waves-host");
+    save(target, "amble/default/waves", "rollout-waves-gates.json", "waves-host");
   }
 
   /** The rollout's history and every host workflow run it started. */

@@ -65,7 +65,7 @@ class WebUiTest {
   static final String NAMESPACE_WORKFLOWS = UI + "/namespaces/default/workflows";
   static final Path SHOTS = AmbleProcess.ROOT.resolve("e2e/target/screenshots");
   static final String WS = "webui-local";
-  static final String ROLLOUT_ID = "amble/" + WS;
+  static final String ROLLOUT_ID = "amble/default/" + WS;
   static final String BY = "selenium-webui";
   static final String CATCH_REASON = "paused from the Web UI test";
   static final Duration UI_WAIT = Duration.ofSeconds(30);

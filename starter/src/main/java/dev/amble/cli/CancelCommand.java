@@ -84,7 +84,9 @@ final class CancelCommand implements Callable<Integer> {
     String ws = amble.workspace(workspace.get());
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found = Rollouts.requireRunning(session.client, ws);
+      Rollouts.Found found =
+          Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
+      Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
       String why = reason == null ? "" : reason.strip();
       String by = Identity.operator();
       if (force) {
@@ -104,7 +106,7 @@ final class CancelCommand implements Callable<Integer> {
       Rollouts.Found found,
       CancelRequest request,
       PrintWriter out) {
-    RolloutWorkflow rollout = Rollouts.stub(session.client, ws);
+    RolloutWorkflow rollout = Rollouts.stub(session.client, found);
     Optional<RolloutStatus> answered;
     try {
       answered =
@@ -158,7 +160,7 @@ final class CancelCommand implements Callable<Integer> {
       PrintWriter out) {
     Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
     List<String> flying = lastKnown(session, ws, found).inProgress();
-    Rollouts.stub(session.client, ws).cancelSignal(request);
+    Rollouts.stub(session.client, found).cancelSignal(request);
     Rollouts.untyped(session.client, found).cancel(cancelReason(request, "cancel --now"));
     if (noWorker.isPresent()) {
       Rollouts.sentAsSignal(
@@ -195,7 +197,7 @@ final class CancelCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     RolloutStatus s = lastKnown(session, ws, found);
     try {
-      Rollouts.stub(session.client, ws).cancelSignal(request);
+      Rollouts.stub(session.client, found).cancelSignal(request);
     } catch (RuntimeException e) {
       err.printf(
           "amble: could not record the cancel in the rollout's history (%s); terminating it anyway.%n",

@@ -43,9 +43,11 @@ final class CatchCommand implements Callable<Integer> {
     String ws = amble.workspace(workspace.get());
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found = Rollouts.requireRunning(session.client, ws);
+      Rollouts.Found found =
+          Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
+      Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
       CatchRequest request = new CatchRequest(reason == null ? "" : reason, Identity.operator());
-      RolloutWorkflow rollout = Rollouts.stub(session.client, ws);
+      RolloutWorkflow rollout = Rollouts.stub(session.client, found);
       Optional<RolloutStatus> answered;
       try {
         answered =

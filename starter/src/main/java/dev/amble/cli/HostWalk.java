@@ -3,9 +3,9 @@ package dev.amble.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amble.health.HealthCheckAnswer;
 import dev.amble.host.HostOutcome;
+import dev.amble.host.HostWorkflow;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
-import dev.amble.rollout.RolloutRequest;
 import dev.amble.temporal.Executions;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -23,9 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One host's walk as its host workflow ({@code amble/WORKSPACE/HOST}, the latest run) recorded it:
- * each step (prepare, each job and exit job, finish, the host's health checks) with how it went,
- * when it started, how long it took and which worker ran it; and how the walk ended.
+ * One host's walk as its host workflow ({@code amble/PROJECT/WORKSPACE/HOST}, the latest run)
+ * recorded it: each step (prepare, each job and exit job, finish, the host's health checks) with
+ * how it went, when it started, how long it took and which worker ran it; and how the walk ended.
  *
  * @param status {@code running}, or how the run closed ({@code completed}, {@code cancelled},
  *     {@code terminated}, ...)
@@ -72,10 +72,20 @@ record HostWalk(
       String worker,
       int attempt) {}
 
-  /** The host's latest walk; empty when it has no host workflow. */
-  static Optional<HostWalk> read(WorkflowClient client, String workspace, String host) {
-    String id = RolloutRequest.hostWorkflowId(workspace, host);
-    Optional<DescribeWorkflowExecutionResponse> found = Executions.describe(client, id);
+  /**
+   * The host's latest walk, the host workflow {@code id}; empty when there is none (or {@code id}
+   * names another kind of workflow: a rollout under {@code amble/PROJECT/WORKSPACE} has the form of
+   * an old host walk's ID).
+   */
+  static Optional<HostWalk> read(WorkflowClient client, String id, String workspace, String host) {
+    Optional<DescribeWorkflowExecutionResponse> found =
+        Executions.describe(client, id)
+            .filter(
+                d ->
+                    d.getWorkflowExecutionInfo()
+                        .getType()
+                        .getName()
+                        .equals(HostWorkflow.class.getSimpleName()));
     if (found.isEmpty()) {
       return Optional.empty();
     }

@@ -39,16 +39,18 @@ final class ReleaseCommand implements Callable<Integer> {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found = Rollouts.requireRunning(session.client, ws);
+      Rollouts.Found found =
+          Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
+      Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
       ReleaseRequest request = new ReleaseRequest(skipFailed, Identity.operator());
       RolloutStatus before;
       try {
         before = Rollouts.status(session.client, ws, found, session.address);
       } catch (Rollouts.NoWorker e) {
-        return signal(ws, session, request, e);
+        return signal(ws, session, found, request, e);
       }
       try {
-        Rollouts.stub(session.client, ws).releaseRollout(request);
+        Rollouts.stub(session.client, found).releaseRollout(request);
       } catch (WorkflowUpdateException e) {
         throw Exit.badInput("amble: refused: " + Failures.oneLine(e));
       }
@@ -64,7 +66,11 @@ final class ReleaseCommand implements Callable<Integer> {
    * be when the rollout last recorded that it is not caught.
    */
   private int signal(
-      String ws, TemporalSession session, ReleaseRequest request, Rollouts.NoWorker e) {
+      String ws,
+      TemporalSession session,
+      Rollouts.Found found,
+      ReleaseRequest request,
+      Rollouts.NoWorker e) {
     e.summary
         .filter(s -> !s.caught().caught())
         .ifPresent(
@@ -72,7 +78,7 @@ final class ReleaseCommand implements Callable<Integer> {
               throw Exit.badInput(
                   "amble: refused: the rollout is not caught (phase " + s.phase() + ")");
             });
-    Rollouts.stub(session.client, ws).releaseSignal(request);
+    Rollouts.stub(session.client, found).releaseSignal(request);
     Rollouts.sentAsSignal(
         spec.commandLine().getOut(),
         spec.commandLine().getErr(),

@@ -49,7 +49,7 @@ final class RolloutStarter {
             session.searchAttributes());
     WorkflowOptions.Builder workflow =
         WorkflowOptions.newBuilder()
-            .setWorkflowId(RolloutRequest.workflowId(workspace))
+            .setWorkflowId(RolloutRequest.workflowId(d.project(), workspace))
             .setTaskQueue(session.taskQueue)
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
@@ -60,25 +60,30 @@ final class RolloutStarter {
       workflow.setTypedSearchAttributes(AmbleSearchAttributes.rollout(workspace, "planning"));
     }
     RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, workflow.build());
+    // A rollout started before projects, under amble/WORKSPACE, holds the workspace until it ends.
+    Rollouts.runningUnderOldId(client, workspace)
+        .ifPresent(
+            old -> {
+              throw alreadyRunning(workspace, old);
+            });
     WorkflowExecution started;
     try {
       started = WorkflowClient.start(wf::run, RolloutInput.start(request));
     } catch (WorkflowExecutionAlreadyStarted e) {
-      Rollouts.Found running = Rollouts.require(client, workspace);
-      throw Exit.badInput(
-          "amble: workspace "
-              + workspace
-              + " already has a rollout running: "
-              + running.workflowId()
-              + " (run "
-              + running.runId()
-              + ", started "
-              + running.started()
-              + "). Follow it with `amble status --watch -w "
-              + workspace
-              + "`, pause it with `amble catch -w "
-              + workspace
-              + "`.");
+      String id = RolloutRequest.workflowId(d.project(), workspace);
+      throw alreadyRunning(
+          workspace,
+          Rollouts.rollout(client, id)
+              .orElseThrow(
+                  () ->
+                      Exit.badInput(
+                          "amble: workflow ID "
+                              + id
+                              + " is taken by a running workflow that is not a rollout (a host walk"
+                              + " of workspace "
+                              + d.project()
+                              + " under the IDs before projects): run again once it ends, or set"
+                              + " another `project:`.")));
     }
     out.printf(
         "%s of workspace %s started: workflow %s, %s, %d at a time%s (Temporal %s, workflow ID %s, run %s).%n",
@@ -113,5 +118,23 @@ final class RolloutStarter {
       err.flush();
     }
     return started;
+  }
+
+  /** Why a run is refused: the rollout that holds the workspace (the same words as ever). */
+  private static Exit alreadyRunning(String workspace, Rollouts.Found running) {
+    return Exit.badInput(
+        "amble: workspace "
+            + workspace
+            + " already has a rollout running: "
+            + running.workflowId()
+            + " (run "
+            + running.runId()
+            + ", started "
+            + running.started()
+            + "). Follow it with `amble status --watch -w "
+            + workspace
+            + "`, pause it with `amble catch -w "
+            + workspace
+            + "`.");
   }
 }

@@ -86,7 +86,8 @@ final class RolloutWatcher {
    */
   int watch(WorkflowClient client, String workspace, WorkflowStub untyped, boolean stayWhenCaught)
       throws InterruptedException {
-    RolloutWorkflow wf = Rollouts.stub(client, workspace);
+    RolloutWorkflow wf =
+        client.newWorkflowStub(RolloutWorkflow.class, untyped.getExecution().getWorkflowId());
     CompletableFuture<RolloutStatus> result = untyped.getResultAsync(RolloutStatus.class);
     Instant start = Instant.now();
     Set<String> printed = new HashSet<>();
@@ -106,7 +107,7 @@ final class RolloutWatcher {
               bar.close();
               bar = null;
             }
-            return closed(client, workspace, start, e);
+            return closed(client, untyped.getExecution().getWorkflowId(), start, e);
           }
         } else {
           try {
@@ -228,8 +229,8 @@ final class RolloutWatcher {
    * The rollout closed without a result: Temporal's cancellation (amble cancel --now, the Web UI),
    * which the rollout records as its end, or a termination, a failure, a timeout.
    */
-  private int closed(WorkflowClient client, String workspace, Instant start, RuntimeException e) {
-    Optional<Rollouts.Found> found = Rollouts.find(client, workspace);
+  private int closed(WorkflowClient client, String id, Instant start, RuntimeException e) {
+    Optional<Rollouts.Found> found = Rollouts.rollout(client, id);
     Optional<RolloutSummary> summary = found.flatMap(f -> Rollouts.summary(client, f));
     if (summary.isPresent() && Phase.of(summary.get().phase()).ended()) {
       return ended(RolloutView.fromSummary(summary.get()), start);

@@ -50,10 +50,38 @@ final class Rollouts {
     return word.equals("canceled") ? "cancelled" : word;
   }
 
-  static Optional<Found> find(WorkflowClient client, String workspace) {
-    String id = RolloutRequest.workflowId(workspace);
+  /** The workflow type of a rollout: what an ID must name to be taken for one. */
+  static final String ROLLOUT_TYPE = RolloutWorkflow.class.getSimpleName();
+
+  /**
+   * The latest rollout of the project's workspace: under its ID {@code amble/PROJECT/WORKSPACE};
+   * or, when none runs there but one runs under the ID of rollouts started before projects, {@code
+   * amble/WORKSPACE}, that one (it holds the workspace until it ends); or, when nothing was ever
+   * started under the new ID, the last one under the old. Only rollouts count: {@code
+   * amble/PROJECT/WORKSPACE} may also name an old host walk (workspace PROJECT, host WORKSPACE).
+   */
+  static Optional<Found> find(WorkflowClient client, String project, String workspace) {
+    Optional<Found> current = rollout(client, RolloutRequest.workflowId(project, workspace));
+    if (current.isPresent() && current.get().running()) {
+      return current;
+    }
+    Optional<Found> old = rollout(client, RolloutRequest.oldWorkflowId(workspace));
+    if (old.isPresent() && (old.get().running() || current.isEmpty())) {
+      return old;
+    }
+    return current;
+  }
+
+  /** The rollout running under the old ID {@code amble/WORKSPACE}, if one does. */
+  static Optional<Found> runningUnderOldId(WorkflowClient client, String workspace) {
+    return rollout(client, RolloutRequest.oldWorkflowId(workspace)).filter(Found::running);
+  }
+
+  /** The latest run of the workflow ID, when it is a rollout. */
+  static Optional<Found> rollout(WorkflowClient client, String id) {
     return Executions.describe(client, id)
         .map(DescribeWorkflowExecutionResponse::getWorkflowExecutionInfo)
+        .filter(info -> info.getType().getName().equals(ROLLOUT_TYPE))
         .map(
             info ->
                 new Found(
@@ -65,8 +93,8 @@ final class Rollouts {
                     info.getTaskQueue()));
   }
 
-  static Found require(WorkflowClient client, String workspace) {
-    return find(client, workspace)
+  static Found require(WorkflowClient client, String project, String workspace) {
+    return find(client, project, workspace)
         .orElseThrow(
             () ->
                 Exit.badInput(
@@ -78,8 +106,8 @@ final class Rollouts {
   }
 
   /** The workspace's rollout, which must be running (catch and release need it so). */
-  static Found requireRunning(WorkflowClient client, String workspace) {
-    Found found = require(client, workspace);
+  static Found requireRunning(WorkflowClient client, String project, String workspace) {
+    Found found = require(client, project, workspace);
     if (!found.running()) {
       throw Exit.badInput(
           "amble: the last rollout of workspace "
@@ -91,8 +119,23 @@ final class Rollouts {
     return found;
   }
 
-  static RolloutWorkflow stub(WorkflowClient client, String workspace) {
-    return client.newWorkflowStub(RolloutWorkflow.class, RolloutRequest.workflowId(workspace));
+  /** The found rollout, to query, update and signal (its latest run). */
+  static RolloutWorkflow stub(WorkflowClient client, Found found) {
+    return client.newWorkflowStub(RolloutWorkflow.class, found.workflowId());
+  }
+
+  /**
+   * Says so on {@code err} when the rollout found is one under the old ID (steering it works as
+   * ever; while it runs, it holds the workspace).
+   */
+  static void sayIfOldId(Found found, String project, String workspace, PrintWriter err) {
+    if (found.workflowId().equals(RolloutRequest.oldWorkflowId(workspace))) {
+      err.printf(
+          "amble: the rollout of workspace %s is %s, under the ID rollouts had before projects"
+              + " (a new one starts as %s).%n",
+          workspace, found.workflowId(), RolloutRequest.workflowId(project, workspace));
+      err.flush();
+    }
   }
 
   /**
@@ -109,7 +152,7 @@ final class Rollouts {
         throw new NoWorker(summary(client, found), none.get());
       }
       try {
-        return stub(client, workspace).status();
+        return stub(client, found).status();
       } catch (io.temporal.client.WorkflowQueryException
           | io.temporal.client.WorkflowServiceException e) {
         throw new NoWorker(

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Starts the rolling run of the workspace as a durable Temporal workflow (ID amble/WORKSPACE: one"
-          + " rollout per workspace at a time) and follows it: each failed host as it finishes, a progress"
+      "Starts the rolling run of the workspace as a durable Temporal workflow (ID amble/PROJECT/WORKSPACE: one"
+          + " rollout per workspace of a project at a time) and follows it: each failed host as it finishes, a progress"
           + " bar on a terminal (else the counts as they change), a summary at the end.",
       "",
       "Hosts are planned from cached facts (see `amble plan`), then walked CONCURRENCY at a time. Each"

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
           + " under failedHosts: {page, pageSize, pages, total, unlisted, hosts: [{host, outcome, reason,"
           + " wave, awaiting}]}; ask for --page 2, 3, ... up to pages for the others.",
       "",
-      "--host HOST shows one host's walk instead (its host workflow amble/WORKSPACE/HOST, latest run):"
+      "--host HOST shows one host's walk instead (its host workflow amble/PROJECT/WORKSPACE/HOST, latest run):"
           + " each step (prepare, each job and exit job, finish, health checks) with when it started,"
           + " how long it took, the worker that ran it and how it went; then the host's outcome and reason.",
       ""
@@ -99,9 +99,10 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
       if (host != null) {
-        return host(session, ws, out);
+        return host(session, amble.amblefile().project(), ws, out);
       }
-      Rollouts.Found found = Rollouts.require(session.client, ws);
+      Rollouts.Found found = Rollouts.require(session.client, amble.amblefile().project(), ws);
+      Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
       if (watch && found.running()) {
         Rollouts.noWorker(session.client, found, session.address)
             .ifPresent(
@@ -148,8 +149,14 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** One host's walk; a host with none: whether the plan skipped it, else exit code 2. */
-  private int host(TemporalSession session, String ws, PrintWriter out) {
-    Optional<HostWalk> walk = HostWalk.read(session.client, ws, host);
+  private int host(TemporalSession session, String project, String ws, PrintWriter out) {
+    Optional<Rollouts.Found> rollout = Rollouts.find(session.client, project, ws);
+    // The host's walk by the latest rollout's ID (an old one's walks are amble/WORKSPACE/HOST).
+    String hostId =
+        RolloutRequest.hostWorkflowId(
+            rollout.map(Rollouts.Found::workflowId).orElse(RolloutRequest.workflowId(project, ws)),
+            host);
+    Optional<HostWalk> walk = HostWalk.read(session.client, hostId, ws, host);
     if (walk.isPresent()) {
       if (output.json()) {
         out.println(StatusPrinter.json(walk.get()));
@@ -159,7 +166,6 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
       return HOST_FAILED.contains(walk.get().outcome()) ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
     }
-    Optional<Rollouts.Found> rollout = Rollouts.find(session.client, ws);
     Optional<RolloutSummary> summary = rollout.flatMap(f -> Rollouts.summary(session.client, f));
     Optional<PageLine> skipped =
         summary.flatMap(
@@ -185,7 +191,7 @@ final class StatusCommand implements Callable<Integer> {
             + " has no walk in workspace "
             + ws
             + " (no workflow "
-            + RolloutRequest.hostWorkflowId(ws, host)
+            + hostId
             + ")"
             + (rollout.isPresent()
                 ? "; the latest rollout did not walk it, nor did its plan skip it"

@@ -197,7 +197,7 @@ final class WorkspaceCommand implements Runnable {
       Amble amble = Amble.of(spec);
       String ws = amble.workspace(Optional.ofNullable(name));
       try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-        Rollouts.find(session.client, ws)
+        Rollouts.find(session.client, amble.amblefile().project(), ws)
             .filter(Rollouts.Found::running)
             .ifPresent(
                 r -> {

@@ -87,7 +87,7 @@ class CancelCliTest {
           List.of("h01:cleanup", "h02:cleanup"), fleet.exitJobs.stream().sorted().toList());
 
       RolloutStatus result =
-          fleet.client.newUntypedWorkflowStub("amble/fleet").getResult(RolloutStatus.class);
+          fleet.client.newUntypedWorkflowStub("amble/default/fleet").getResult(RolloutStatus.class);
       assertEquals("cancelled", result.phase());
 
       CliRun status = CliRun.run(dir, env, "status");
@@ -129,7 +129,7 @@ class CancelCliTest {
     assertEquals(0, h01.code(), h01.toString());
     List<String> lines = h01.out().lines().toList();
     assertEquals("Host h01 of workspace fleet: succeeded", lines.get(0), h01.out());
-    assertTrue(lines.get(1).startsWith("  walk amble/fleet/h01 (run "), h01.out());
+    assertTrue(lines.get(1).startsWith("  walk amble/default/fleet/h01 (run "), h01.out());
     assertTrue(lines.get(1).contains(", wave 1, started "), h01.out());
     assertTrue(lines.get(2).matches("  step +started +took +worker +result"), h01.out());
     String when = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +\\d+\\.\\ds";
@@ -163,7 +163,7 @@ class CancelCliTest {
     CliRun never = CliRun.run(dir, env, "status", "--host", "h03");
     assertEquals(2, never.code(), never.toString());
     assertEquals(
-        "amble: host h03 has no walk in workspace fleet (no workflow amble/fleet/h03); the latest rollout did not"
+        "amble: host h03 has no walk in workspace fleet (no workflow amble/default/fleet/h03); the latest rollout did not"
             + " walk it, nor did its plan skip it\n",
         never.err());
   }

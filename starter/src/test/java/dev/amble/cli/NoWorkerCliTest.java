@@ -65,7 +65,7 @@ class NoWorkerCliTest {
           status
               .out()
               .matches(
-                  "Rollout of workspace fleet \\(amble/fleet, run \\S+\\), started \\S+: nothing recorded yet; it begins when a worker runs.\n"),
+                  "Rollout of workspace fleet \\(amble/default/fleet, run \\S+\\), started \\S+: nothing recorded yet; it begins when a worker runs.\n"),
           status.out());
 
       CliRun caught = quickly(dir, temporal.env(), "catch", "-r", "the mirror is down");
@@ -82,7 +82,7 @@ class NoWorkerCliTest {
           released.out());
 
       try (Client c = new Client(temporal)) {
-        assertEquals(List.of("catch", "release"), c.signals("amble/fleet"));
+        assertEquals(List.of("catch", "release"), c.signals("amble/default/fleet"));
       }
     }
   }
@@ -91,7 +91,7 @@ class NoWorkerCliTest {
   void statusShowsWhatTheRolloutRecordedAndReleaseRefusesWhatItWouldRefuse() {
     try (TestTemporal temporal = TestTemporal.start();
         Client c = new Client(temporal)) {
-      c.start("amble/fleet", summary(Caught.NO, List.of()));
+      c.start("amble/default/fleet", summary(Caught.NO, List.of()));
 
       CliRun status = quickly(dir, temporal.env(), "status");
       assertEquals(0, status.code(), status.toString());
@@ -105,7 +105,7 @@ class NoWorkerCliTest {
       CliRun released = quickly(dir, temporal.env(), "release");
       assertEquals(2, released.code(), released.toString());
       assertEquals("amble: refused: the rollout is not caught (phase walking)\n", released.err());
-      assertEquals(List.of(), c.signals("amble/fleet"));
+      assertEquals(List.of(), c.signals("amble/default/fleet"));
     }
   }
 
@@ -128,7 +128,7 @@ class NoWorkerCliTest {
                     }));
         Client c = new Client(temporal)) {
       c.start(
-          "amble/fleet",
+          "amble/default/fleet",
           summary(
               new Caught(true, "host h02 failed", "amble", "2026-01-01T00:00:00Z"),
               List.of("h02")));
@@ -140,7 +140,7 @@ class NoWorkerCliTest {
           released.out());
       assertTrue(released.err().startsWith("amble: no worker answered ("), released.err());
       assertTrue(released.err().contains("the workflow task failed"), released.err());
-      assertEquals(List.of("release"), c.signals("amble/fleet"));
+      assertEquals(List.of("release"), c.signals("amble/default/fleet"));
 
       CliRun status = quickly(dir, temporal.env(), "status");
       assertEquals(1, status.code(), status.toString());

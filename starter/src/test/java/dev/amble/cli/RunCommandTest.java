@@ -83,7 +83,8 @@ class RunCommandTest {
     assertTrue(
         second
             .err()
-            .startsWith("amble: workspace fleet already has a rollout running: amble/fleet (run "),
+            .startsWith(
+                "amble: workspace fleet already has a rollout running: amble/default/fleet (run "),
         second.err());
 
     CliRun catchAgain = CliRun.run(dir, there, "catch", "-r", "checking the mirror");

@@ -73,7 +73,7 @@ class StatusPagesCliTest {
           Pages.id(PREFIX, "skipped.1", 0),
           new Page("skipped.1", 0, List.of(new PageLine("s001", "skipped", "no", 0))));
       c.start(
-          "amble/fleet",
+          "amble/default/fleet",
           new RolloutSummary(
               "fleet",
               "patch",
@@ -164,7 +164,7 @@ class StatusPagesCliTest {
       assertTrue(
           out.get(0)
               .matches(
-                  "Terminated the rollout of fleet \\(amble/fleet, run \\S+\\): cancel --force by "
+                  "Terminated the rollout of fleet \\(amble/default/fleet, run \\S+\\): cancel --force by "
                       + java.util.regex.Pattern.quote(by)
                       + ": the workers are gone\\."),
           force.out());
@@ -177,7 +177,7 @@ class StatusPagesCliTest {
       assertEquals("  f0000  failed", out.get(4));
       assertEquals("  f0399  failed", out.get(403));
       assertEquals("  h999   failed, awaiting release", out.get(404));
-      assertEquals(List.of("cancel", "cancel"), c.signals("amble/fleet"));
+      assertEquals(List.of("cancel", "cancel"), c.signals("amble/default/fleet"));
       for (String page :
           List.of(
               Pages.id(PREFIX, Pages.FAILED, 1),

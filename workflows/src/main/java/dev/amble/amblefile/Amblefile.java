@@ -9,13 +9,20 @@ import java.util.Optional;
  * @param file the file's absolute path
  * @param folder its folder: relative paths in it resolve against this, and amble keeps its state
  *     under {@code folder/.amble/}
+ * @param project the top-level {@code project:}, {@value #DEFAULT_PROJECT} when not given: with the
+ *     workspace's name it makes the rollout's workflow ID, {@code amble/PROJECT/WORKSPACE}, which
+ *     is the mutex (the same project from any checkout shares it)
  */
 public record Amblefile(
     String file,
     String folder,
+    String project,
     Map<String, WorkspaceSpec> workspaces,
     Map<String, WorkflowSpec> workflows,
     Map<String, JobSpec> jobs) {
+
+  /** The project of an Amblefile without a {@code project:} key. */
+  public static final String DEFAULT_PROJECT = "default";
 
   public Optional<WorkspaceSpec> workspace(String name) {
     return Optional.ofNullable(workspaces.get(name));
@@ -31,6 +38,6 @@ public record Amblefile(
     Map<String, JobSpec> used = new java.util.TreeMap<>();
     workflow.jobs().forEach(u -> used.put(u.job(), jobs.get(u.job())));
     workflow.exitJobs().forEach(u -> used.put(u.job(), jobs.get(u.job())));
-    return new Definition(file, folder, workspace, workflow, used);
+    return new Definition(file, folder, project, workspace, workflow, used);
   }
 }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /** Turns a YAML tree into an {@link Amblefile}, finding every problem on the way (schema 1). */
 final class AmblefileReader {
-  static final List<String> TOP_KEYS = List.of("workspaces", "workflows", "jobs");
+  static final List<String> TOP_KEYS = List.of("project", "workspaces", "workflows", "jobs");
   static final List<String> WORKSPACE_KEYS =
       List.of(
           "host_pattern",
@@ -63,6 +63,9 @@ final class AmblefileReader {
   static final List<String> TASK_SOURCES = List.of("tasks", "tasks_file", "playbooks");
   static final Pattern WORKSPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+  /** A project's name: the same characters as a workspace's, for the same reason (workflow IDs). */
+  static final Pattern PROJECT_NAME = WORKSPACE_NAME;
+
   private final Path folder;
   private final ScalarSource source;
   private final Problems problems;
@@ -91,6 +94,7 @@ final class AmblefileReader {
       return Optional.empty();
     }
     Optional<Fields> top = Fields.open(root, "", problems, TOP_KEYS);
+    String project = project(top.get());
     Map<String, JobSpec> jobs = section(top.get(), "jobs", this::job);
     Map<String, WorkflowSpec> workflows = section(top.get(), "workflows", this::workflow);
     Map<String, WorkspaceSpec> workspaces = section(top.get(), "workspaces", this::workspace);
@@ -100,7 +104,26 @@ final class AmblefileReader {
       return Optional.empty();
     }
     return Optional.of(
-        new Amblefile(file.toString(), folder.toString(), workspaces, workflows, jobs));
+        new Amblefile(file.toString(), folder.toString(), project, workspaces, workflows, jobs));
+  }
+
+  /**
+   * The top-level {@code project:}, a name like a workspace's; the default project when not given.
+   */
+  private String project(Fields top) {
+    Optional<String> given = top.string("project", false);
+    if (given.isEmpty()) {
+      return Amblefile.DEFAULT_PROJECT;
+    }
+    if (!PROJECT_NAME.matcher(given.get()).matches()) {
+      top.problem(
+          "project",
+          "a project name may use letters, digits, '.', '_' and '-', and starts with a letter or"
+              + " digit, got \""
+              + given.get()
+              + "\"");
+    }
+    return given.get();
   }
 
   /** A top-level map of named entries, each read by {@code entry}; a missing section is empty. */

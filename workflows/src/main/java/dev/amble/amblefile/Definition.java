@@ -11,18 +11,25 @@ import java.util.Optional;
  * rollout's input, so a running rollout does not see later edits of the file, and its history shows
  * exactly what ran.
  *
+ * @param project the Amblefile's {@code project:} (part of the rollout's workflow ID, its mutex)
  * @param content the Ansible content the rollout runs (the folder, packed); empty in definitions of
  *     rollouts started before content travelled with them
  */
 public record Definition(
     String amblefile,
     String folder,
+    String project,
     WorkspaceSpec workspace,
     WorkflowSpec workflow,
     Map<String, JobSpec> jobs,
     Optional<ContentRef> content) {
 
+  /**
+   * A definition serialized before projects existed has none: it is the default project; before
+   * content travelled, it has no content.
+   */
   public Definition {
+    project = project == null ? Amblefile.DEFAULT_PROJECT : project;
     content = content == null ? Optional.empty() : content;
   }
 
@@ -30,15 +37,16 @@ public record Definition(
   public Definition(
       String amblefile,
       String folder,
+      String project,
       WorkspaceSpec workspace,
       WorkflowSpec workflow,
       Map<String, JobSpec> jobs) {
-    this(amblefile, folder, workspace, workflow, jobs, Optional.empty());
+    this(amblefile, folder, project, workspace, workflow, jobs, Optional.empty());
   }
 
   /** The same definition, run with the given content. */
   public Definition withContent(ContentRef ref) {
-    return new Definition(amblefile, folder, workspace, workflow, jobs, Optional.of(ref));
+    return new Definition(amblefile, folder, project, workspace, workflow, jobs, Optional.of(ref));
   }
 
   /** A job as one use of it runs: the job and its options with the use's overrides applied. */

@@ -55,7 +55,8 @@ public record RunOverrides(
       throw new OverrideException(
           problems.inFileOrder().stream().map(p -> option(p.path()) + ": " + p.message()).toList());
     }
-    return new Definition(d.amblefile(), d.folder(), changed, d.workflow(), d.jobs(), d.content());
+    return new Definition(
+        d.amblefile(), d.folder(), d.project(), changed, d.workflow(), d.jobs(), d.content());
   }
 
   /** The option of an Amblefile key: {@code waves[2]} is {@code --waves}. */

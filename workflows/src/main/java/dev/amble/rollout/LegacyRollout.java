@@ -337,7 +337,9 @@ final class LegacyRollout {
   private void start(String host) {
     ChildWorkflowOptions.Builder options =
         ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(RolloutRequest.hostWorkflowId(request.workspace(), host))
+            .setWorkflowId(
+                RolloutRequest.hostWorkflowId(
+                    RolloutRequest.oldWorkflowId(request.workspace()), host))
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)

@@ -42,13 +42,24 @@ public record RolloutRequest(
     return definition.workspace().name();
   }
 
-  /** The rollout's workflow ID, which is also the workspace's mutex. */
-  public static String workflowId(String workspace) {
+  /**
+   * The rollout's workflow ID, {@code amble/PROJECT/WORKSPACE}, which is also the mutex of the
+   * project's workspace: the same project from any checkout shares it, other projects do not.
+   */
+  public static String workflowId(String project, String workspace) {
+    return "amble/" + project + "/" + workspace;
+  }
+
+  /**
+   * The ID rollouts had before projects, {@code amble/WORKSPACE}: one started under it may still
+   * run, and blocks a new run of the workspace until it ends.
+   */
+  public static String oldWorkflowId(String workspace) {
     return "amble/" + workspace;
   }
 
-  /** A host workflow's ID. */
-  public static String hostWorkflowId(String workspace, String host) {
-    return "amble/" + workspace + "/" + host;
+  /** A host walk's ID: its rollout's workflow ID, {@code /}, the host. */
+  public static String hostWorkflowId(String rolloutWorkflowId, String host) {
+    return rolloutWorkflowId + "/" + host;
   }
 }

@@ -8,10 +8,10 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * A rolling run of one workspace, ID {@code amble/WORKSPACE} (the ID is the workspace's mutex).
- * Plans, then walks hosts, up to its concurrency in flight at once; catches itself when a host
- * fails; steered by catch and release (signals, for the Web UI; updates, for the CLI, which needs
- * to know the catch took effect).
+ * A rolling run of one workspace, ID {@code amble/PROJECT/WORKSPACE} (the ID is the mutex of the
+ * project's workspace). Plans, then walks hosts, up to its concurrency in flight at once; catches
+ * itself when a host fails; steered by catch and release (signals, for the Web UI; updates, for the
+ * CLI, which needs to know the catch took effect).
  */
 @WorkflowInterface
 public interface RolloutWorkflow {

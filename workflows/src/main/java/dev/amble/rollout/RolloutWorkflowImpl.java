@@ -55,6 +55,17 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   /** The engine that keeps pages. */
   static final int PAGED = 1;
 
+  /** The version marker that chooses how host walks are named. */
+  static final String HOST_IDS = "host-walk-ids";
+
+  /**
+   * A host walk's ID is the rollout's own workflow ID, {@code /}, the host (so a rollout under
+   * {@code amble/PROJECT/WORKSPACE} walks {@code amble/PROJECT/WORKSPACE/HOST}); before it, {@code
+   * amble/WORKSPACE/HOST} whatever the rollout's ID. For a rollout amble started (under {@code
+   * amble/WORKSPACE}) the two are the same; the marker keeps a history of any other ID as it was.
+   */
+  static final int OWN_ID = 1;
+
   /** At most this many wave sizes are shown by status. */
   static final int WAVE_SIZES_SHOWN = 100;
 
@@ -97,6 +108,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private Optional<Boolean> paged = Optional.empty();
 
   private LegacyRollout legacy;
+
+  /** How this run names its host walks, decided at its first host: empty until then. */
+  private Optional<Boolean> hostIdsFromOwnId = Optional.empty();
 
   // What a run holds and does not carry: the hosts in flight, the walk page read last.
   private final Map<String, Promise<HostOutcome>> inFlight = new LinkedHashMap<>();
@@ -459,7 +473,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private void start(String host) {
     ChildWorkflowOptions.Builder options =
         ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(RolloutRequest.hostWorkflowId(request.workspace(), host))
+            .setWorkflowId(hostWorkflowId(host))
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
@@ -479,6 +493,17 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
             request.searchAttributes(),
             state.walk.wave);
     inFlight.put(host, Async.function(child::walk, hostInput));
+  }
+
+  /** The host's walk ID: see {@link #OWN_ID}. */
+  private String hostWorkflowId(String host) {
+    if (hostIdsFromOwnId.isEmpty()) {
+      hostIdsFromOwnId =
+          Optional.of(Workflow.getVersion(HOST_IDS, Workflow.DEFAULT_VERSION, OWN_ID) == OWN_ID);
+    }
+    return hostIdsFromOwnId.get()
+        ? RolloutRequest.hostWorkflowId(Workflow.getInfo().getWorkflowId(), host)
+        : RolloutRequest.hostWorkflowId(RolloutRequest.oldWorkflowId(request.workspace()), host);
   }
 
   /**

@@ -79,6 +79,55 @@ class AmblefileLoaderTest {
     assertTrue(d.exitSteps().get(0).exit());
   }
 
+  static final String MINIMAL =
+      """
+      workspaces:
+        prod:
+          host_pattern: web
+          workflow: w
+      workflows:
+        w:
+          jobs: [ { job: j } ]
+      jobs:
+        j: { tasks: [ { ansible.builtin.ping: {} } ] }
+      """;
+
+  @Test
+  void theProjectIsTheDefaultUnlessGiven() throws Exception {
+    Path file = Path.of("/virtual/Amblefile.yml");
+    Amblefile unnamed = AmblefileLoader.parse(file, "Amblefile.yml", MINIMAL);
+    assertEquals("default", unnamed.project());
+    assertEquals("default", unnamed.definition("prod").project());
+
+    Amblefile named =
+        AmblefileLoader.parse(file, "Amblefile.yml", "project: shop-2.eu\n" + MINIMAL);
+    assertEquals("shop-2.eu", named.project());
+    assertEquals("shop-2.eu", named.definition("prod").project());
+  }
+
+  /** A definition serialized before projects (a running rollout's input) is the default project. */
+  @Test
+  void aDefinitionWithoutAProjectIsTheDefaultOne() throws Exception {
+    Definition d =
+        AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"), "Amblefile.yml", "project: shop\n" + MINIMAL)
+            .definition("prod");
+    io.temporal.common.converter.DataConverter json =
+        io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    String written = json.toPayload(d).orElseThrow().getData().toStringUtf8();
+    assertTrue(written.contains("\"project\":\"shop\","), written);
+    String old = written.replace("\"project\":\"shop\",", "");
+    Definition read =
+        json.fromPayload(
+            json.toPayload(d).orElseThrow().toBuilder()
+                .setData(com.google.protobuf.ByteString.copyFromUtf8(old))
+                .build(),
+            Definition.class,
+            Definition.class);
+    assertEquals("default", read.project());
+    assertEquals(d.workspace(), read.workspace());
+  }
+
   @Test
   void readsARolloutStrategy() throws Exception {
     Amblefile a =

@@ -209,7 +209,11 @@ public final class MockFleet {
   static HostResult walkOf(io.temporal.client.WorkflowClient client, String host) {
     dev.amble.host.HostOutcome o =
         client
-            .newUntypedWorkflowStub("amble/fleet/" + host)
+            .newUntypedWorkflowStub(
+                RolloutRequest.hostWorkflowId(
+                    RolloutRequest.workflowId(
+                        dev.amble.amblefile.Amblefile.DEFAULT_PROJECT, "fleet"),
+                    host))
             .getResult(dev.amble.host.HostOutcome.class);
     return new HostResult(o.outcome(), o.reason());
   }

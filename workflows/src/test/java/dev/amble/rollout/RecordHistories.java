@@ -325,6 +325,66 @@ class RecordHistories {
     saveHost(client, rollout, "h01", VERSION + "-dry-run-host-h01.json");
   }
 
+  /**
+   * Three hosts, one at a time, of project acme: the rollout runs under {@code amble/acme/fleet}
+   * and walks its hosts as {@code amble/acme/fleet/HOST}. Its history is saved with its workflow ID
+   * (the test server leaves it out), as the host walks' IDs derive from it.
+   */
+  @Test
+  void projectIds(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
+    Definition d =
+        dev.amble.amblefile.AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                "project: acme\n" + TestDefinitions.UPGRADE.formatted("ascending", 1))
+            .definition("fleet");
+    worker.registerActivitiesImplementations(fleet.activities());
+    env.start();
+    String id = RolloutRequest.workflowId("acme", "fleet");
+    RolloutWorkflow wf =
+        client.newWorkflowStub(
+            RolloutWorkflow.class,
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
+    WorkflowClient.start(wf::run, RolloutInput.start(TestDefinitions.request(d, 1)));
+    RolloutStatus done = result(wf);
+    assertEquals("done", done.phase());
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+
+    clear("project-ids");
+    WorkflowExecutionHistory rollout =
+        save(client, execution(wf), VERSION + "-project-ids-rollout.json", id);
+    List<WorkflowExecution> hosts = hostRuns(rollout);
+    assertEquals(
+        List.of("amble/acme/fleet/h01", "amble/acme/fleet/h02", "amble/acme/fleet/h03"),
+        hosts.stream().map(WorkflowExecution::getWorkflowId).toList());
+    WorkflowExecutionHistory h01 =
+        save(
+            client,
+            hosts.get(0),
+            VERSION + "-project-ids-host-h01.json",
+            hosts.get(0).getWorkflowId());
+    assertEquals(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, h01.getLastEvent().getEventType());
+  }
+
+  /** {@link #save(WorkflowClient, WorkflowExecution, String)}, the workflow ID written in. */
+  static WorkflowExecutionHistory save(
+      WorkflowClient client, WorkflowExecution e, String file, String workflowId)
+      throws IOException {
+    WorkflowExecutionHistory h = save(client, e, file);
+    io.temporal.api.history.v1.History.Builder history = h.getHistory().toBuilder();
+    HistoryEvent.Builder started = history.getEventsBuilder(0);
+    started.getWorkflowExecutionStartedEventAttributesBuilder().setWorkflowId(workflowId);
+    WorkflowExecutionHistory named = new WorkflowExecutionHistory(history.build(), workflowId);
+    Files.writeString(HISTORIES.resolve(file), named.toJson(true));
+    return named;
+  }
+
   static RolloutWorkflow start(
       TestWorkflowEnvironment env,
       Worker worker,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.SortOrder;
 import dev.amble.failure.Failures;
@@ -60,7 +61,7 @@ class RolloutWorkflowTest {
     return client.newWorkflowStub(
         RolloutWorkflow.class,
         WorkflowOptions.newBuilder()
-            .setWorkflowId(RolloutRequest.workflowId(workspace))
+            .setWorkflowId(RolloutRequest.workflowId(Amblefile.DEFAULT_PROJECT, workspace))
             .setTaskQueue(worker.getTaskQueue())
             .build());
   }
@@ -351,7 +352,9 @@ class RolloutWorkflowTest {
         io.temporal.client.WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
     WorkflowStub host =
-        client.newUntypedWorkflowStub(RolloutRequest.hostWorkflowId("fleet", "web01"));
+        client.newUntypedWorkflowStub(
+            RolloutRequest.hostWorkflowId(
+                RolloutRequest.workflowId(Amblefile.DEFAULT_PROJECT, "fleet"), "web01"));
     assertThrows(
         io.temporal.client.WorkflowFailedException.class,
         () -> host.getResult(dev.amble.host.HostOutcome.class));
@@ -361,7 +364,8 @@ class RolloutWorkflowTest {
         exitSawUpgradeEnded,
         "the exit job started only once the interrupted job had ended");
     assertEquals(List.of(), fleet.finished);
-    RolloutSummary memo = MockFleet.memo(client, "amble/fleet");
+    RolloutSummary memo =
+        MockFleet.memo(client, RolloutRequest.workflowId(Amblefile.DEFAULT_PROJECT, "fleet"));
     assertEquals("cancelled", memo.phase());
     assertTrue(memo.ended().startsWith("cancelled by Temporal's cancellation"), memo.ended());
     assertEquals(1, memo.counts().get("cancelled"));
@@ -441,7 +445,8 @@ class RolloutWorkflowTest {
         () -> WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class));
     assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of("web01"), fleet.prepared, "no other host started");
-    RolloutSummary memo = MockFleet.memo(client, "amble/fleet");
+    RolloutSummary memo =
+        MockFleet.memo(client, RolloutRequest.workflowId(Amblefile.DEFAULT_PROJECT, "fleet"));
     assertEquals("cancelled", memo.phase());
     assertEquals(
         "cancelled by alice@ops: bad kernel (now: the jobs in flight were stopped, their exit jobs ran)",

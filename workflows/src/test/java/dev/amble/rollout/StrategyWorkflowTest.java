@@ -111,7 +111,9 @@ class StrategyWorkflowTest {
         client.newWorkflowStub(
             RolloutWorkflow.class,
             WorkflowOptions.newBuilder()
-                .setWorkflowId("amble/fleet")
+                .setWorkflowId(
+                    RolloutRequest.workflowId(
+                        dev.amble.amblefile.Amblefile.DEFAULT_PROJECT, "fleet"))
                 .setTaskQueue(worker.getTaskQueue())
                 .build());
     WorkflowClient.start(wf::run, RolloutInput.start(request));
