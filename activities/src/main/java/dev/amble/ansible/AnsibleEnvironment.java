@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The Ansible settings amble gives every Ansible process of a workspace, as environment variables
- * (which Ansible ranks above ansible.cfg): the jsonfile fact cache in the workspace's folder,
+ * (which Ansible ranks above ansible.cfg): the workspace's fact store (see FactStoreSettings),
  * amble's callback plugin, no retry files, no colour, and an unparseable inventory as an error. The
  * Amblefile folder's ansible.cfg is used for everything else.
  */
@@ -16,15 +16,14 @@ public final class AnsibleEnvironment {
   private AnsibleEnvironment() {}
 
   public static Map<String, String> forWorkspace(
-      AnsibleInstallation ansible, Path folder, WorkspaceDir dir, Optional<Path> events) {
+      ProcessRunner runner, Path folder, WorkspaceDir dir, Optional<Path> events) {
+    AnsibleInstallation ansible = runner.ansible();
     Map<String, String> env = new LinkedHashMap<>();
     Path config = folder.resolve("ansible.cfg");
     if (Files.isRegularFile(config)) {
       env.put("ANSIBLE_CONFIG", config.toString());
     }
-    env.put("ANSIBLE_CACHE_PLUGIN", "jsonfile");
-    env.put("ANSIBLE_CACHE_PLUGIN_CONNECTION", dir.facts().toString());
-    env.put("ANSIBLE_CACHE_PLUGIN_TIMEOUT", "0");
+    env.putAll(FactStoreSettings.of(dir.store(), dir.facts(), runner.workerEnvironment()));
     env.put("ANSIBLE_RETRY_FILES_ENABLED", "False");
     // An inventory that cannot be parsed at all is an error, not an empty inventory ("no hosts
     // match") or a host "not in the play".

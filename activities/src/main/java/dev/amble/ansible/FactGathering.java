@@ -27,14 +27,15 @@ public final class FactGathering {
 
   public InitResult gather(InitRequest request) {
     Path folder = Path.of(request.folder());
-    WorkspaceDir dir = WorkspaceDir.of(folder, request.workspace().name());
+    WorkspaceDir dir =
+        WorkspaceDir.of(folder, request.workspace().name())
+            .withStore(request.workspace().factStore());
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     vars.put("amble_hosts", request.workspace().hostPattern());
     PlaybookRun.Finished run =
         PlaybookRun.run(
             runner,
-            PlaybookInvocation.of(
-                    folder, request.workspace().name(), "init", Playbooks.fixed(dir, "init.yml"))
+            PlaybookInvocation.of(folder, dir, "init", Playbooks.fixed(dir, "init.yml"))
                 .inventory(request.workspace().inventory())
                 .limit(Limit.of(request.limit()))
                 .vars(vars)

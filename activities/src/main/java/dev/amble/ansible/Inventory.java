@@ -39,6 +39,10 @@ public final class Inventory {
     this.runner = runner;
   }
 
+  ProcessRunner runner() {
+    return runner;
+  }
+
   /**
    * @param inventory Ansible's {@code -i} source; empty for Ansible's configured default
    * @param folder the Amblefile's folder: Ansible runs there, so its ansible.cfg applies
@@ -67,8 +71,7 @@ public final class Inventory {
   private JsonNode list(
       Optional<String> inventory, Limit limit, Path folder, WorkspaceDir dir, Path log) {
     Map<String, String> environment =
-        new HashMap<>(
-            AnsibleEnvironment.forWorkspace(runner.ansible(), folder, dir, Optional.empty()));
+        new HashMap<>(AnsibleEnvironment.forWorkspace(runner, folder, dir, Optional.empty()));
     // With a fact cache configured, ansible-inventory reads and decodes every host's cached
     // facts into hostvars (seconds per thousand hosts); the inventory's own vars are all we need.
     environment.put("ANSIBLE_CACHE_PLUGIN", "memory");

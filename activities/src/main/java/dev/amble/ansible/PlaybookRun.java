@@ -70,7 +70,7 @@ public final class PlaybookRun {
       Map<String, String> env =
           new LinkedHashMap<>(
               AnsibleEnvironment.forWorkspace(
-                  runner.ansible(), run.folder(), run.dir(), Optional.of(events)));
+                  runner, run.folder(), run.dir(), Optional.of(events)));
       Path hostStates = files.output("host-state.jsonl");
       if (run.hostState()) {
         env.put("AMBLE_HOST_STATE_FILE", hostStates.toString());

@@ -63,6 +63,11 @@ public final class ProcessRunner {
     return ansible;
   }
 
+  /** The worker's (or CLI's) own environment, which amble's settings may read. */
+  Map<String, String> workerEnvironment() {
+    return workerEnvironment;
+  }
+
   /** The environment an Ansible process gets: a short, explicit list, then amble's settings. */
   Map<String, String> environment(AnsibleCommand command, boolean withPassword) {
     Map<String, String> env = new LinkedHashMap<>();

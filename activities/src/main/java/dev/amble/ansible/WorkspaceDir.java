@@ -1,5 +1,6 @@
 package dev.amble.ansible;
 
+import dev.amble.facts.FactStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -16,19 +17,24 @@ import java.nio.file.Path;
  *               (0600), deleted after the run (see RunFiles)
  * </pre>
  */
-public record WorkspaceDir(Path root, Path facts) {
+public record WorkspaceDir(Path root, Path facts, FactStore store) {
   public static WorkspaceDir of(Path amblefileFolder, String workspace) {
     return at(amblefileFolder.resolve(".amble").resolve(workspace));
   }
 
   /** A workspace's folder elsewhere (a worker's), with the jsonfile fact cache in it. */
   public static WorkspaceDir at(Path root) {
-    return new WorkspaceDir(root, root.resolve("facts"));
+    return new WorkspaceDir(root, root.resolve("facts"), new FactStore.Jsonfile());
   }
 
   /** The same folder, with Ansible's jsonfile fact cache elsewhere. */
   public WorkspaceDir withFacts(Path facts) {
-    return new WorkspaceDir(root, facts);
+    return new WorkspaceDir(root, facts, store);
+  }
+
+  /** The same folder, with the workspace's facts in {@code store} (jsonfile: in {@link #facts}). */
+  public WorkspaceDir withStore(FactStore store) {
+    return new WorkspaceDir(root, facts, store);
   }
 
   public Path logs() {

@@ -1,6 +1,7 @@
 package dev.amble.ansible;
 
 import dev.amble.amblefile.Definition;
+import dev.amble.facts.FactStore;
 import dev.amble.plan.HostOrder;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
@@ -30,7 +31,9 @@ public final class WorkspacePlanner {
 
   private WorkspaceDir dir(Definition definition) {
     return dir.orElseGet(
-        () -> WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name()));
+        () ->
+            WorkspaceDir.of(Path.of(definition.folder()), definition.workspace().name())
+                .withStore(definition.workspace().factStore()));
   }
 
   public Plan plan(Definition definition, Optional<String> limit, long seed) {
@@ -53,9 +56,22 @@ public final class WorkspacePlanner {
     WorkspaceDir dir = dir(definition);
     List<String> order = HostOrder.sort(hosts.names(), definition.workspace().sortOrder(), seed);
     Planner planner = new Planner(definition);
-    FactCache cache = new FactCache(dir.facts());
-    List<HostPlan> plans =
-        order.parallelStream().map(h -> planner.plan(h, cache.read(h), hosts.varsOf(h))).toList();
+    List<HostPlan> plans;
+    if (dir.store() instanceof FactStore.Jsonfile) {
+      FactCache cache = new FactCache(dir.facts());
+      plans =
+          order.parallelStream().map(h -> planner.plan(h, cache.read(h), hosts.varsOf(h))).toList();
+    } else {
+      // Any other store is read through Ansible's own cache plugin, one process for all hosts.
+      List<HostPlan> planned = new java.util.ArrayList<>(order.size());
+      new FactReader(
+              inventory.runner(),
+              AnsibleEnvironment.forWorkspace(
+                  inventory.runner(), Path.of(definition.folder()), dir, Optional.empty()),
+              Path.of(definition.folder()))
+          .read(order, (h, facts) -> planned.add(planner.plan(h, facts, hosts.varsOf(h))));
+      plans = planned;
+    }
     return new Plan(
         definition.workspace().name(),
         definition.workflow().name(),

@@ -4,6 +4,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.JobSpec;
 import dev.amble.amblefile.JobTasks;
 import dev.amble.ansible.WorkspaceDir;
+import dev.amble.facts.FactStore;
 import dev.amble.host.HostTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,7 +102,11 @@ public final class ContentFolders {
      * Amblefile's folder, when this worker is on the CLI's machine (jsonfile is a one-machine
      * store); elsewhere the worker keeps its own (name a Redis to share facts between machines).
      */
-    public WorkspaceDir dir(String workspace) {
+    public WorkspaceDir dir(String workspace, FactStore store) {
+      return dir(workspace).withStore(store);
+    }
+
+    private WorkspaceDir dir(String workspace) {
       if (state.isEmpty()) {
         return WorkspaceDir.of(folder, workspace);
       }
@@ -130,7 +135,7 @@ public final class ContentFolders {
     /** A host of the rollout, as it is reached from this worker. */
     public HostTarget target(HostTarget t) {
       return new HostTarget(
-          t.workspace(), folder.toString(), path(t.inventory()), t.host(), t.content());
+          t.workspace(), folder.toString(), path(t.inventory()), t.host(), t.content(), t.facts());
     }
 
     /** A job, with the paths of its tasks file or playbooks as they read on this worker. */

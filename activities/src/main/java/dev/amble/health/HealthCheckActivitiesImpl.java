@@ -11,6 +11,7 @@ import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
 import dev.amble.content.ContentFolders;
+import dev.amble.facts.FactStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -126,7 +127,7 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
   private HealthCheckAnswer tasks(HealthCheck.Probe.Tasks tasks, HealthCheckRequest r) {
     ContentFolders.Local here = contents.local(r.folder(), r.content());
     Path folder = here.folder();
-    WorkspaceDir dir = here.dir(r.workspace());
+    WorkspaceDir dir = here.dir(r.workspace(), new FactStore.Jsonfile());
     Path playbook =
         Playbooks.check(
             folder, r.workspace(), r.healthCheck().name(), tasks.tasks(), tasks.become());

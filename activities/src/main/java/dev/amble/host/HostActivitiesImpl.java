@@ -57,7 +57,7 @@ public final class HostActivitiesImpl implements HostActivities {
   public Preparation prepareHost(PrepareRequest request) {
     ContentFolders.Local here = here(request.target());
     HostTarget t = here.target(request.target());
-    WorkspaceDir dir = here.dir(t.workspace());
+    WorkspaceDir dir = here.dir(t.workspace(), t.facts());
     PlaybookRun.Finished finished =
         PlaybookRun.run(
             runner,
@@ -100,7 +100,7 @@ public final class HostActivitiesImpl implements HostActivities {
   public RunResult runJob(JobRequest request) {
     ContentFolders.Local here = here(request.target());
     HostTarget t = here.target(request.target());
-    WorkspaceDir dir = here.dir(t.workspace());
+    WorkspaceDir dir = here.dir(t.workspace(), t.facts());
     Path playbook =
         Playbooks.job(Path.of(t.folder()), dir, t.workspace(), here.job(request.step().job()));
     ObjectNode vars = request.step().options().deepCopy();
@@ -139,7 +139,7 @@ public final class HostActivitiesImpl implements HostActivities {
   public RunResult finishHost(FinishRequest request) {
     ContentFolders.Local here = here(request.target());
     HostTarget t = here.target(request.target());
-    WorkspaceDir dir = here.dir(t.workspace());
+    WorkspaceDir dir = here.dir(t.workspace(), t.facts());
     return claimRefused(
         PlaybookRun.run(
                 runner,

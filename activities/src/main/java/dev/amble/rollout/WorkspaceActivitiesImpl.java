@@ -56,7 +56,8 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
     Definition d = here.definition(asStarted);
     WorkspacePlanner planner =
         new WorkspacePlanner(
-            new Inventory(runner), Optional.of(here.dir(asStarted.workspace().name())));
+            new Inventory(runner),
+            Optional.of(here.dir(asStarted.workspace().name(), asStarted.workspace().factStore())));
     Inventory.Hosts hosts = planner.hosts(d, limit);
     if (hosts.names().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(d.workspace().noHostsMatch(limit), "NoHosts");

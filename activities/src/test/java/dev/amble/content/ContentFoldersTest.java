@@ -74,7 +74,8 @@ class ContentFoldersTest {
                 project.toString(),
                 Optional.of(project + "/inv.yml"),
                 "web01",
-                Optional.of(ref)));
+                Optional.of(ref),
+                new dev.amble.facts.FactStore.Jsonfile()));
     assertEquals(Optional.of(here.folder() + "/inv.yml"), t.inventory());
     JobSpec job =
         here.job(

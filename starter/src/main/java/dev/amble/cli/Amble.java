@@ -3,8 +3,10 @@ package dev.amble.cli;
 import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
+import dev.amble.amblefile.Definition;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.AnsibleNotFoundException;
+import dev.amble.facts.FactStore;
 import dev.amble.failure.Failures;
 import dev.amble.worker.LocalTemporal;
 import io.grpc.StatusRuntimeException;
@@ -115,6 +117,33 @@ public final class Amble implements Runnable {
       }
     }
     return loaded;
+  }
+
+  /** The variable that names the fact store of workspaces whose Amblefile entry names none. */
+  static final String FACT_STORE_VARIABLE = "AMBLE_FACT_STORE";
+
+  /**
+   * The workspace's definition as this command runs it: a workspace that names no fact store gets
+   * {@value #FACT_STORE_VARIABLE}'s, when set (the rollout carries it to the workers).
+   */
+  Definition definition(String workspace) {
+    Definition d = amblefile().definition(workspace);
+    String store = env.getOrDefault(FACT_STORE_VARIABLE, "");
+    if (store.isBlank() || d.workspace().facts().isPresent()) {
+      return d;
+    }
+    try {
+      return new Definition(
+          d.amblefile(),
+          d.folder(),
+          d.project(),
+          d.workspace().withDefaultFacts(FactStore.parse(store)),
+          d.workflow(),
+          d.jobs(),
+          d.content());
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: " + FACT_STORE_VARIABLE + ": " + e.getMessage());
+    }
   }
 
   /** The workspace a command acts on; see {@link CurrentWorkspace}. */

@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
     Path folder = demoFolder();
     amble.file = folder.resolve("Amblefile.yml").toString();
     PrintWriter out = spec.commandLine().getOut();
-    var definition = amble.amblefile().definition("demo");
+    var definition = amble.definition("demo");
     ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
     if (!keep) {
       reset(folder);

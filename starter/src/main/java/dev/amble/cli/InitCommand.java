@@ -52,7 +52,7 @@ final class InitCommand implements Callable<Integer> {
   public Integer call() {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
-    Definition d = amble.amblefile().definition(ws);
+    Definition d = amble.definition(ws);
     if (forks < 1) {
       throw Exit.badInput("amble: --forks must be at least 1");
     }

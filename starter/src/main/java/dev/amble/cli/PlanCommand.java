@@ -52,7 +52,7 @@ final class PlanCommand implements Runnable {
   public void run() {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
-    var definition = amble.amblefile().definition(ws);
+    var definition = amble.definition(ws);
     ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
     Plan plan;
     try {

@@ -48,8 +48,7 @@ final class RolloutLauncher {
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
-    RolloutContent content =
-        RolloutContent.pack(options.definition(amble.amblefile().definition(workspace)));
+    RolloutContent content = RolloutContent.pack(options.definition(amble.definition(workspace)));
     try (TemporalSession session =
         TemporalSession.open(
             amble, temporal, options.embedded, options.embeddedPort(), become, err)) {

@@ -262,9 +262,7 @@ final class WorkspaceCommand implements Runnable {
       Amble amble = Amble.of(spec);
       String ws = amble.workspace(Optional.ofNullable(name));
       try {
-        spec.commandLine()
-            .getOut()
-            .print(YAML.writeValueAsString(amble.amblefile().definition(ws)));
+        spec.commandLine().getOut().print(YAML.writeValueAsString(amble.definition(ws)));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }

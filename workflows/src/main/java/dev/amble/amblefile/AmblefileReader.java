@@ -9,6 +9,7 @@ import dev.amble.amblefile.yaml.YamlNode;
 import dev.amble.amblefile.yaml.YamlNode.YamlList;
 import dev.amble.amblefile.yaml.YamlNode.YamlMap;
 import dev.amble.amblefile.yaml.YamlNode.YamlScalar;
+import dev.amble.facts.FactStore;
 import dev.amble.precondition.Precondition;
 import dev.amble.precondition.PreconditionException;
 import dev.amble.precondition.PreconditionIssue;
@@ -36,6 +37,7 @@ final class AmblefileReader {
           "concurrency",
           "require_limit",
           "inventory",
+          "facts",
           "waves",
           "pause_between_waves",
           "bake_time",
@@ -174,6 +176,7 @@ final class AmblefileReader {
     int concurrency = how.concurrency(1);
     boolean requireLimit = f.bool("require_limit", false);
     Optional<String> inventory = f.string("inventory", false).flatMap(i -> inventory(f, i));
+    Optional<FactStore> facts = f.string("facts", false).flatMap(text -> factStore(f, text));
     Strategy strategy = how.read(Strategy.DEFAULT);
     if (hostPattern.isEmpty() || workflow.isEmpty()) {
       return Optional.empty();
@@ -187,7 +190,17 @@ final class AmblefileReader {
             concurrency,
             requireLimit,
             inventory,
-            strategy));
+            strategy,
+            facts));
+  }
+
+  private static Optional<FactStore> factStore(Fields f, String text) {
+    try {
+      return Optional.of(FactStore.parse(text));
+    } catch (IllegalArgumentException e) {
+      f.problem("facts", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** An inventory path resolved against the Amblefile's folder; a host list is kept as it is. */

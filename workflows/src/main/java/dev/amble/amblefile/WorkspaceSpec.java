@@ -1,5 +1,6 @@
 package dev.amble.amblefile;
 
+import dev.amble.facts.FactStore;
 import java.util.Optional;
 
 /**
@@ -8,6 +9,8 @@ import java.util.Optional;
  * @param inventory an inventory source for Ansible's {@code -i}: an absolute path, or a
  *     comma-separated host list; empty means Ansible's configured default
  * @param strategy waves, failure budget, unreachable hosts, health checks
+ * @param facts where the workspace's facts are cached, if the Amblefile says (otherwise the CLI's
+ *     {@code AMBLE_FACT_STORE}, otherwise jsonfile: see {@link #factStore})
  */
 public record WorkspaceSpec(
     String name,
@@ -17,12 +20,57 @@ public record WorkspaceSpec(
     int concurrency,
     boolean requireLimit,
     Optional<String> inventory,
-    Strategy strategy) {
+    Strategy strategy,
+    Optional<FactStore> facts) {
 
   /** A definition serialized before strategies existed has none: it gets the default. */
   public WorkspaceSpec {
     strategy = strategy == null ? Strategy.DEFAULT : strategy;
     inventory = inventory == null ? Optional.empty() : inventory;
+    facts = facts == null ? Optional.empty() : facts;
+  }
+
+  /** A workspace that names no fact store. */
+  public WorkspaceSpec(
+      String name,
+      String hostPattern,
+      String workflow,
+      SortOrder sortOrder,
+      int concurrency,
+      boolean requireLimit,
+      Optional<String> inventory,
+      Strategy strategy) {
+    this(
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        concurrency,
+        requireLimit,
+        inventory,
+        strategy,
+        Optional.empty());
+  }
+
+  /** The workspace's fact store: its own, or jsonfile. */
+  public FactStore factStore() {
+    return facts.orElseGet(FactStore.Jsonfile::new);
+  }
+
+  /** The same workspace with {@code store} when it names none. */
+  public WorkspaceSpec withDefaultFacts(FactStore store) {
+    return facts.isPresent()
+        ? this
+        : new WorkspaceSpec(
+            name,
+            hostPattern,
+            workflow,
+            sortOrder,
+            concurrency,
+            requireLimit,
+            inventory,
+            strategy,
+            Optional.of(store));
   }
 
   /** What a command or a rollout says when the inventory has none of the workspace's hosts. */
@@ -36,22 +84,22 @@ public record WorkspaceSpec(
 
   WorkspaceSpec withSortOrder(SortOrder order) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy);
+        name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy, facts);
   }
 
   WorkspaceSpec withConcurrency(int n) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy);
+        name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy, facts);
   }
 
   /** The same workspace with its inventory read from elsewhere (a worker's copy of the folder). */
   public WorkspaceSpec withInventory(Optional<String> source) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, source, strategy);
+        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, source, strategy, facts);
   }
 
   WorkspaceSpec withStrategy(Strategy s) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s);
+        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s, facts);
   }
 }

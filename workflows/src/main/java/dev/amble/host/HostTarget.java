@@ -1,6 +1,7 @@
 package dev.amble.host;
 
 import dev.amble.content.ContentRef;
+import dev.amble.facts.FactStore;
 import java.util.Optional;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Optional;
  * @param folder the Amblefile's folder: Ansible runs there, and the workspace's state lives in its
  *     {@code .amble/} (unless the worker keeps state elsewhere)
  * @param content the content the rollout was started with: a worker runs Ansible in its copy of it
+ * @param facts the workspace's fact store
  * @param inventory the workspace's inventory source; empty for Ansible's configured default
  */
 public record HostTarget(
@@ -16,13 +18,15 @@ public record HostTarget(
     String folder,
     Optional<String> inventory,
     String host,
-    Optional<ContentRef> content) {
+    Optional<ContentRef> content,
+    FactStore facts) {
   public HostTarget {
     content = content == null ? Optional.empty() : content;
+    facts = facts == null ? new FactStore.Jsonfile() : facts;
   }
 
   /** A host of a rollout that runs in the Amblefile's folder itself (tests, local commands). */
   public HostTarget(String workspace, String folder, Optional<String> inventory, String host) {
-    this(workspace, folder, inventory, host, Optional.empty());
+    this(workspace, folder, inventory, host, Optional.empty(), new FactStore.Jsonfile());
   }
 }

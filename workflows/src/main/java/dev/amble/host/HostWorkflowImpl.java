@@ -63,7 +63,12 @@ public final class HostWorkflowImpl implements HostWorkflow {
     HostActivities activities = activities(input.heartbeatTimeout(), SHORT_RUN);
     HostTarget target =
         new HostTarget(
-            d.workspace().name(), d.folder(), d.workspace().inventory(), host, d.content());
+            d.workspace().name(),
+            d.folder(),
+            d.workspace().inventory(),
+            host,
+            d.content(),
+            d.workspace().factStore());
     List<Definition.Step> jobs = d.steps();
     List<Definition.Step> exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));
