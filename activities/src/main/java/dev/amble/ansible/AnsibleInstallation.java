@@ -20,15 +20,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where Ansible's programs are, and amble's own Python support files (the launcher and the callback
- * plugin), unpacked next to each other on this machine.
+ * Where Ansible's programs are, and amble's own Python support files (the launcher, the callback
+ * plugin and the module amble_lock), unpacked next to each other on this machine.
  *
  * <p>Ansible is found in this order: the folder named by {@code AMBLE_ANSIBLE_BIN}; the project
  * virtualenv {@code .venv/bin} under {@code amble.home} (set by the {@code ./amble} launcher); the
  * {@code PATH}.
  */
 public record AnsibleInstallation(Path bin, Path python, Path support) {
-  static final String[] SUPPORT_FILES = {"amble_launch.py", "callback_plugins/amble_events.py"};
+  static final String[] SUPPORT_FILES = {
+    "amble_launch.py", "callback_plugins/amble_events.py", "library/amble_lock.py"
+  };
 
   /** The programs amble runs. */
   static final List<String> PROGRAMS = List.of("ansible-playbook", "ansible-inventory");
@@ -48,6 +50,11 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
 
   public Path callbackPlugins() {
     return support.resolve("callback_plugins");
+  }
+
+  /** The folder of amble's own Ansible modules (amble_lock), for Ansible's module path. */
+  public Path library() {
+    return support.resolve("library");
   }
 
   /** Finds Ansible, or explains how to install it. */
