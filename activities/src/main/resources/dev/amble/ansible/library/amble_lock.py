@@ -73,7 +73,8 @@ def read_lock(path):
 def write_temp(folder, content):
     """A new file in folder with content, flushed to disk: its path."""
     for _ in range(100):
-        name = ".amble_lock.%d.%s.tmp" % (os.getpid(), binascii.hexlify(os.urandom(6)).decode("ascii"))
+        suffix = binascii.hexlify(os.urandom(6)).decode("ascii")
+        name = ".amble_lock.%d.%s.tmp" % (os.getpid(), suffix)
         path = os.path.join(folder, name)
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -274,7 +275,7 @@ def main():
             result = release(module, path)
     except (IOError, OSError) as e:
         module.fail_json(msg="%s: %s" % (path, e))
-    module.exit_json(path=path, **result)
+    module.exit_json(lock_file=path, **result)
 
 
 if __name__ == "__main__":
