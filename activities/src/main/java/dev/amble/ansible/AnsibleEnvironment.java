@@ -32,6 +32,10 @@ public final class AnsibleEnvironment {
     env.put("ANSIBLE_FORCE_COLOR", "0");
     env.put("ANSIBLE_CALLBACK_PLUGINS", ansible.callbackPlugins().toString());
     env.put("ANSIBLE_CALLBACKS_ENABLED", "amble_events");
+    // amble's module amble_lock first, then Ansible's default module folders.
+    env.put(
+        "ANSIBLE_LIBRARY",
+        ansible.library() + ":~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules");
     events.ifPresent(e -> env.put("AMBLE_EVENTS_FILE", e.toString()));
     return env;
   }

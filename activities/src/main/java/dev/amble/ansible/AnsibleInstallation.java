@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where Ansible's programs are, and amble's own Python support files (the launcher, the callback
- * plugin and the fact reader), unpacked next to each other on this machine.
+ * plugin, the fact reader and the module amble_lock), unpacked next to each other on this machine.
  *
  * <p>Ansible is found in this order: the folder named by {@code AMBLE_ANSIBLE_BIN}; the project
  * virtualenv {@code .venv/bin} under {@code amble.home} (set by the {@code ./amble} launcher); the
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public record AnsibleInstallation(Path bin, Path python, Path support) {
   static final String[] SUPPORT_FILES = {
-    "amble_launch.py", "callback_plugins/amble_events.py", "amble_facts.py"
+    "amble_launch.py", "callback_plugins/amble_events.py", "amble_facts.py", "library/amble_lock.py"
   };
 
   /** The programs amble runs. */
@@ -55,6 +55,11 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
 
   public Path callbackPlugins() {
     return support.resolve("callback_plugins");
+  }
+
+  /** The folder of amble's own Ansible modules (amble_lock), for Ansible's module path. */
+  public Path library() {
+    return support.resolve("library");
   }
 
   /** Finds Ansible, or explains how to install it. */

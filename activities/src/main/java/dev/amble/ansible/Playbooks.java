@@ -19,16 +19,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
- * The playbooks amble runs. prepare, claim, finish and init are fixed (resources, copied into the
- * workspace's playbooks/ folder). A job's playbook is rendered from its definition into the
- * Amblefile's folder as {@code .amble-WORKSPACE.JOB.yml}, so that relative paths in its tasks
+ * The playbooks amble runs. prepare, claim, finish, init and unlock are fixed (resources, copied
+ * into the workspace's playbooks/ folder). A job's playbook is rendered from its definition into
+ * the Amblefile's folder as {@code .amble-WORKSPACE.JOB.yml}, so that relative paths in its tasks
  * (import_tasks, copy src, templates, lookups) resolve exactly as in a playbook written beside the
  * Amblefile. Every file is written only when its content changes, atomically.
  */
 public final class Playbooks {
-  static final String[] FIXED = {"prepare.yml", "claim.yml", "finish.yml", "init.yml"};
+  static final String[] FIXED = {
+    "prepare.yml", "claim.yml", "finish.yml", "init.yml", "unlock.yml"
+  };
 
-  /** The task of claim.yml that refuses a host another workspace has locked. */
+  /**
+   * The task of claim.yml that refuses a host another workspace has locked: it fails when amble's
+   * module amble_lock, which takes the lock atomically, found it held by another workspace.
+   */
   public static final String REFUSE_LOCKED = "amble: refuse a host locked by another workspace";
 
   private static final ObjectMapper YAML =

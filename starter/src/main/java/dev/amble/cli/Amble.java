@@ -45,6 +45,7 @@ import picocli.CommandLine.Option;
       CatchCommand.class,
       ReleaseCommand.class,
       CancelCommand.class,
+      UnlockCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
       CompletionCommand.class,
