@@ -56,7 +56,8 @@ class RecordHistories {
           .registerWorkflowImplementationTypes(
               RolloutWorkflowImpl.class,
               HostWorkflowImpl.class,
-              dev.amble.pages.PageWorkflowImpl.class)
+              dev.amble.pages.PageWorkflowImpl.class,
+              dev.amble.content.ContentWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -372,6 +373,40 @@ class RecordHistories {
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, h01.getLastEvent().getEventType());
   }
 
+  /**
+   * A piece of content kept two days, then four more by a second use, closing after the last: its
+   * history is the start, two timers and the signal between them.
+   */
+  @Test
+  void content(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    env.start();
+    java.time.Instant now = java.time.Instant.ofEpochMilli(env.currentTimeMillis());
+    String id = dev.amble.content.ContentRef.chunkId("ab".repeat(32), 0);
+    dev.amble.content.ContentWorkflow piece =
+        client.newWorkflowStub(
+            dev.amble.content.ContentWorkflow.class,
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
+    WorkflowExecution e =
+        WorkflowClient.start(
+            piece::keep,
+            new dev.amble.content.ContentChunk(
+                "sha256:" + "ab".repeat(32),
+                0,
+                1,
+                new byte[] {1, 2, 3},
+                now.plus(java.time.Duration.ofDays(2)).toString()));
+    env.sleep(java.time.Duration.ofDays(1));
+    piece.keepUntil(now.plus(java.time.Duration.ofDays(5)).toString());
+    env.sleep(java.time.Duration.ofDays(5));
+    WorkflowStub.fromTyped(piece).getResult(Void.class);
+    WorkflowExecutionHistory h = save(client, e, VERSION + "-content-piece.json", id);
+    assertEquals(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, h.getLastEvent().getEventType());
+  }
+
   /** {@link #save(WorkflowClient, WorkflowExecution, String)}, the workflow ID written in. */
   static WorkflowExecutionHistory save(
       WorkflowClient client, WorkflowExecution e, String file, String workflowId)
@@ -464,7 +499,10 @@ class RecordHistories {
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, h.getEvents().get(0).getEventType());
     try {
       WorkflowReplayer.replayWorkflowExecution(
-          h, RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+          h,
+          RolloutWorkflowImpl.class,
+          HostWorkflowImpl.class,
+          dev.amble.content.ContentWorkflowImpl.class);
     } catch (Exception replay) {
       throw new AssertionError(file + " does not replay", replay);
     }

@@ -52,7 +52,10 @@ class ReplayTest {
         env.newWorker(
             "replay",
             WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(10_000).build());
-    worker.registerWorkflowImplementationTypes(RolloutWorkflowImpl.class, HostWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        RolloutWorkflowImpl.class,
+        HostWorkflowImpl.class,
+        dev.amble.content.ContentWorkflowImpl.class);
   }
 
   @AfterAll
