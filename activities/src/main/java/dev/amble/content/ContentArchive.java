@@ -329,12 +329,21 @@ public final class ContentArchive {
    * The git commit of {@code folder}, with {@code +dirty} for uncommitted changes; empty if none.
    */
   public static Optional<String> gitCommit(Path folder) {
-    Optional<String> head = git(folder, "rev-parse", "HEAD");
+    Optional<String> head = git(folder, "rev-parse", "HEAD").map(String::strip);
     if (head.isEmpty()) {
       return Optional.empty();
     }
     Optional<String> changes = git(folder, "status", "--porcelain", "--", ".");
-    return Optional.of(head.get() + (changes.map(String::isBlank).orElse(true) ? "" : "+dirty"));
+    boolean dirty =
+        changes.stream()
+            .flatMap(String::lines)
+            .filter(line -> line.length() > 3)
+            // amble's own files are not content, whether or not .gitignore says so
+            .anyMatch(
+                line ->
+                    !java.util.Arrays.stream(line.substring(3).split("/"))
+                        .anyMatch(s -> s.startsWith(".amble") || s.startsWith("\".amble")));
+    return Optional.of(head.get() + (dirty ? "+dirty" : ""));
   }
 
   private static Optional<String> git(Path folder, String... args) {
@@ -349,7 +358,7 @@ public final class ContentArchive {
         p.destroyForcibly();
         return Optional.empty();
       }
-      return Optional.of(new String(out, java.nio.charset.StandardCharsets.UTF_8).trim());
+      return Optional.of(new String(out, java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

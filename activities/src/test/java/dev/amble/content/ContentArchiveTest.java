@@ -108,6 +108,32 @@ class ContentArchiveTest {
   }
 
   @Test
+  void theCommitIsRecordedAndChangesToContentMakeItDirtyButAmblesOwnFilesDoNot() throws Exception {
+    Path p = project();
+    assertEquals(java.util.Optional.empty(), ContentArchive.gitCommit(p), "not a checkout");
+    git(p, "init", "-q");
+    git(p, "add", "-A");
+    git(p, "-c", "user.name=t", "-c", "user.email=t@example.net", "commit", "-qm", "one");
+    String head = git(p, "rev-parse", "HEAD").strip();
+    Files.createDirectories(p.resolve(".amble/prod"));
+    Files.writeString(p.resolve(".amble/prod/state"), "x");
+    Files.writeString(p.resolve(".amble-prod.job.yml"), "[]");
+    assertEquals(java.util.Optional.of(head), ContentArchive.gitCommit(p));
+    Files.writeString(p.resolve("Amblefile.yml"), "workspaces: { changed: {} }\n");
+    assertEquals(java.util.Optional.of(head + "+dirty"), ContentArchive.gitCommit(p));
+  }
+
+  private static String git(Path dir, String... args) throws Exception {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(java.util.List.of("git", "-C", dir.toString()));
+    command.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    return out;
+  }
+
+  @Test
   void damagedContentIsRefused() throws IOException {
     ContentArchive.Packed packed = ContentArchive.pack(project());
     String other = "sha256:" + "0".repeat(64);

@@ -89,9 +89,20 @@ final class AmbleProcess {
 
   /** Starts a long-running command (a worker), its output going to {@code log}. */
   static Process start(Path cwd, Map<String, String> env, Path log, String... args) {
+    return start(List.of(), cwd, env, log, args);
+  }
+
+  /**
+   * Starts a long-running command under {@code wrapper} (a program that runs the rest of its
+   * arguments, such as one that first hides a folder from it).
+   */
+  static Process start(
+      List<String> wrapper, Path cwd, Map<String, String> env, Path log, String... args) {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(command(List.of(args)));
     try {
       ProcessBuilder pb =
-          new ProcessBuilder(command(List.of(args)))
+          new ProcessBuilder(command)
               .directory(cwd.toFile())
               .redirectInput(new File("/dev/null"))
               .redirectErrorStream(true)

@@ -77,7 +77,12 @@ class SshFleetTest {
                   %s
           """
               .formatted(workspace, fleet.inventory(), job));
-      env = TemporalServerProcess.env("e2e-" + workspace + "-" + UUID.randomUUID());
+      Map<String, String> own =
+          new java.util.HashMap<>(
+              TemporalServerProcess.env("e2e-" + workspace + "-" + UUID.randomUUID()));
+      // The scenario's workers keep their copies of the content and the workspace's logs here.
+      own.put("XDG_CACHE_HOME", ROOT.resolve(workspace + "-worker").toString());
+      env = own;
       rollout = new Rollout(folder, env);
       startWorker();
     }
@@ -117,7 +122,9 @@ class SshFleetTest {
     }
 
     long logs(String host, String step) {
-      Path dir = WorkspaceDir.of(folder, workspace).hostLogs(host);
+      Path dir =
+          WorkspaceDir.at(ROOT.resolve(workspace + "-worker/amble/workspaces/" + workspace))
+              .hostLogs(host);
       if (!Files.isDirectory(dir)) {
         return 0;
       }

@@ -85,13 +85,14 @@ class WorkerCrashTest {
       second.destroy();
       second.waitFor();
     }
-    Path copy;
-    try (Stream<Path> copies = Files.list(dir.resolve("worker-cache/amble/content"))) {
-      List<Path> all = copies.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
-      assertEquals(1, all.size(), "both workers ran the one content the rollout started with");
-      copy = all.get(0);
+    try (Stream<Path> copies = Files.list(workers.resolve("cache/amble/content"))) {
+      assertEquals(
+          1,
+          copies.filter(p -> !p.getFileName().toString().startsWith(".")).count(),
+          "both workers ran the one content the rollout started with");
     }
-    WorkspaceDir workspace = WorkspaceDir.of(copy, "crash-local");
+    // Both workers keep the workspace's logs in their own folder (here the same one).
+    WorkspaceDir workspace = WorkspaceDir.at(workers.resolve("cache/amble/workspaces/crash-local"));
     for (String host : finishedBefore) {
       for (String step : STEPS) {
         try (Stream<Path> logs = Files.list(workspace.hostLogs(host))) {
