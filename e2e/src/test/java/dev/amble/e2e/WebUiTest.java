@@ -72,6 +72,10 @@ class WebUiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
+
+  /** Chromium's profile and driver log: not in the Amblefile's folder, which a run packs. */
+  @TempDir Path browser;
+
   private WebDriver driver;
 
   @Test
@@ -284,7 +288,7 @@ class WebUiTest {
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-            .withLogFile(dir.resolve("chromedriver.log").toFile())
+            .withLogFile(browser.resolve("chromedriver.log").toFile())
             .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
@@ -297,7 +301,7 @@ class WebUiTest {
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--user-data-dir=" + dir.resolve("chromium-profile"),
+        "--user-data-dir=" + browser.resolve("chromium-profile"),
         "--window-size=1600,1000");
     return new ChromeDriver(service, options);
   }
