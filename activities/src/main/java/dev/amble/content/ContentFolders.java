@@ -70,10 +70,6 @@ public final class ContentFolders {
     return base.resolve("amble");
   }
 
-  public Path root() {
-    return root;
-  }
-
   /**
    * Where a rollout's Ansible runs on this worker, and how its paths read here.
    *

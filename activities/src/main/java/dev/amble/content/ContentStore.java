@@ -1,10 +1,7 @@
 package dev.amble.content;
 
 import dev.amble.temporal.Executions;
-import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
@@ -14,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -84,28 +80,17 @@ public final class ContentStore {
   public byte[] get(ContentRef ref) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < ref.chunks(); i++) {
-      List<HistoryEvent> events =
-          Executions.events(
-                  client,
-                  ref.chunkId(i),
-                  Optional.empty(),
-                  HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
-                  1)
-              .orElse(List.of());
-      if (events.isEmpty()) {
-        throw new ContentException(
-            "the rollout's content "
-                + ref.shortText()
-                + " is no longer kept in Temporal (piece "
-                + ref.chunkId(i)
-                + " is gone): start the rollout again from its folder");
-      }
-      Payloads input = events.get(0).getWorkflowExecutionStartedEventAttributes().getInput();
+      int piece = i;
       ContentChunk chunk =
-          client
-              .getOptions()
-              .getDataConverter()
-              .fromPayloads(0, Optional.of(input), ContentChunk.class, ContentChunk.class);
+          Executions.input(client, ref.chunkId(i), ContentChunk.class)
+              .orElseThrow(
+                  () ->
+                      new ContentException(
+                          "the rollout's content "
+                              + ref.shortText()
+                              + " is no longer kept in Temporal (piece "
+                              + ref.chunkId(piece)
+                              + " is gone): start the rollout again from its folder"));
       out.writeBytes(chunk.data());
     }
     return out.toByteArray();

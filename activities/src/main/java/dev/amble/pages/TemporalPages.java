@@ -1,17 +1,12 @@
 package dev.amble.pages;
 
 import dev.amble.temporal.Executions;
-import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.converter.DataConverter;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,21 +46,7 @@ public final class TemporalPages {
 
   /** The page kept under {@code id}, or empty when there is none. */
   public Optional<Page> read(String id) {
-    List<HistoryEvent> events =
-        Executions.events(
-                client,
-                id,
-                Optional.empty(),
-                HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
-                1)
-            .orElse(List.of());
-    if (events.isEmpty()) {
-      return Optional.empty();
-    }
-    HistoryEvent first = events.get(0);
-    Payloads input = first.getWorkflowExecutionStartedEventAttributes().getInput();
-    DataConverter converter = client.getOptions().getDataConverter();
-    return Optional.of(converter.fromPayloads(0, Optional.of(input), Page.class, Page.class));
+    return Executions.input(client, id, Page.class);
   }
 
   /** Closes a page: its rollout ended. A page that is gone or closed already is fine. */

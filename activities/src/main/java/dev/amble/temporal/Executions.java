@@ -2,6 +2,7 @@ package dev.amble.temporal;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
@@ -37,6 +38,27 @@ public final class Executions {
                         .setNamespace(client.getOptions().getNamespace())
                         .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
                         .build()));
+  }
+
+  /**
+   * The input of the latest run of workflow {@code workflowId}, read from the first event of its
+   * history (no worker needs to answer); empty when there is no such workflow.
+   */
+  public static <T> Optional<T> input(WorkflowClient client, String workflowId, Class<T> type) {
+    List<HistoryEvent> first =
+        events(
+                client,
+                workflowId,
+                Optional.empty(),
+                HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+                1)
+            .orElse(List.of());
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    Payloads input = first.get(0).getWorkflowExecutionStartedEventAttributes().getInput();
+    return Optional.of(
+        client.getOptions().getDataConverter().fromPayloads(0, Optional.of(input), type, type));
   }
 
   /**
