@@ -111,8 +111,18 @@ public final class PlaybookRun {
     return states;
   }
 
-  /** What the events say happened to the host. */
+  /** What the events say happened to the host; when it did not go well, with the log's end. */
   static RunResult result(String host, ProcessOutcome outcome, Path events, Path log) {
+    RunResult r = eventsSay(host, outcome, events, log);
+    if (r.ok()) {
+      return r;
+    }
+    AnsibleEvents.Problem problem = AnsibleEvents.problems(AnsibleEvents.read(events)).get(host);
+    boolean hidden = problem != null && problem.event().raw().path("hidden").asBoolean(false);
+    return r.withTail(LogTail.tail(log, hidden));
+  }
+
+  private static RunResult eventsSay(String host, ProcessOutcome outcome, Path events, Path log) {
     List<AnsibleEvents.Event> all = AnsibleEvents.read(events);
     int changed = 0;
     String lastTask = "";

@@ -109,6 +109,14 @@ class HostActivitiesTest {
               ansible.builtin.ping:
               delegate_to: ghost
               ignore_unreachable: true
+        secret-fails:
+          become: false
+          tasks:
+            - name: a step that says something
+              ansible.builtin.debug: { msg: "before the secret" }
+            - name: use a secret
+              ansible.builtin.fail: { msg: "the token is s3cr3t-{{ inventory_hostname }}" }
+              no_log: true
         rescue-fails:
           become: false
           tasks:
@@ -264,6 +272,27 @@ class HostActivitiesTest {
     assertEquals("ansible.builtin.command", r.module());
     assertTrue(r.message().contains("rc=1"), r.message());
     assertTrue(Files.exists(Path.of(r.log())));
+  }
+
+  @Test
+  void aFailedRunCarriesItsLogsLastLinesWithoutANoLogTasksOutput() {
+    RunResult broken = runJob("broken", "node02");
+    assertTrue(
+        broken.tail().stream().anyMatch(l -> l.startsWith("fatal: [node02]: FAILED!")),
+        broken.tail().toString());
+    assertTrue(
+        broken.tail().stream().anyMatch(l -> l.startsWith("PLAY RECAP")), broken.tail().toString());
+    assertTrue(String.join("\n", broken.tail()).length() <= RunResult.TAIL_BYTES);
+    assertFalse(broken.tail().get(0).startsWith("# amble: "), "the command line is left out");
+
+    RunResult secret = runJob("secret-fails", "node02");
+    assertEquals(RunStatus.FAILED, secret.status(), secret.toString());
+    String tail = String.join("\n", secret.tail());
+    assertTrue(tail.contains("no_log: true"), tail);
+    assertFalse(tail.contains("s3cr3t"), tail);
+    assertFalse(secret.message().contains("s3cr3t"), secret.message());
+
+    assertTrue(runJob("rescued", "node02").tail().isEmpty(), "a run that went well carries none");
   }
 
   @Test

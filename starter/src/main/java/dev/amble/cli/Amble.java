@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
       CheckCommand.class,
       RunCommand.class,
       StatusCommand.class,
+      LogsCommand.class,
       CatchCommand.class,
       ReleaseCommand.class,
       CancelCommand.class,

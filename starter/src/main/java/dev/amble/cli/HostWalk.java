@@ -61,6 +61,8 @@ record HostWalk(
    * @param started when its last attempt started (empty while it waits for a worker)
    * @param tookMillis how long its last attempt took (empty while it runs)
    * @param worker the identity of the worker that ran its last attempt
+   * @param log its Ansible log on that worker (empty until it ends, and for health checks)
+   * @param tail the log's last lines as recorded in history, when the step did not go well
    */
   record Step(
       String name,
@@ -70,7 +72,37 @@ record HostWalk(
       Optional<Instant> started,
       Optional<Long> tookMillis,
       String worker,
-      int attempt) {}
+      int attempt,
+      String log,
+      List<String> tail) {
+    /** A step that runs Ansible on the host: prepare, a job, an exit job, finish. */
+    boolean runsAnsible() {
+      return !activity.equalsIgnoreCase("check");
+    }
+  }
+
+  /**
+   * The host's walk by the workspace's latest rollout ({@code rollout}, found with {@link
+   * Rollouts#find}): its walks' IDs are the rollout's (an old rollout's are amble/WORKSPACE/HOST).
+   */
+  static Optional<HostWalk> latest(
+      WorkflowClient client,
+      Optional<Rollouts.Found> rollout,
+      String project,
+      String workspace,
+      String host) {
+    return read(client, id(rollout, project, workspace, host), workspace, host);
+  }
+
+  /** The ID of the host's walk by the workspace's latest rollout. */
+  static String id(
+      Optional<Rollouts.Found> rollout, String project, String workspace, String host) {
+    return dev.amble.rollout.RolloutRequest.hostWorkflowId(
+        rollout
+            .map(Rollouts.Found::workflowId)
+            .orElse(dev.amble.rollout.RolloutRequest.workflowId(project, workspace)),
+        host);
+  }
 
   /**
    * The host's latest walk, the host workflow {@code id}; empty when there is none (or {@code id}
@@ -136,6 +168,8 @@ record HostWalk(
       Instant ended;
       String worker = "";
       int attempt = 1;
+      String log = "";
+      List<String> tail = List.of();
     }
 
     HostWalk read(List<HistoryEvent> events) {
@@ -232,7 +266,9 @@ record HostWalk(
                     ? Optional.empty()
                     : Optional.of(Duration.between(d.started, d.ended).toMillis()),
                 d.worker,
-                d.attempt));
+                d.attempt,
+                d.log,
+                d.tail));
       }
       WorkflowExecutionStatus status = described.getWorkflowExecutionInfo().getStatus();
       return new HostWalk(
@@ -321,6 +357,8 @@ record HostWalk(
                     p -> {
                       d.ok = p.run().ok();
                       d.result = p.run().ok() ? "ok" : p.run().describe();
+                      d.log = p.run().log();
+                      d.tail = p.run().tail();
                     });
         case "RunJob", "runJob", "FinishHost", "finishHost" ->
             decode(result, RunResult.class)
@@ -331,6 +369,8 @@ record HostWalk(
                           r.ok()
                               ? (r.changed() > 0 ? "ok, " + r.changed() + " changed" : "ok")
                               : r.describe();
+                      d.log = r.log();
+                      d.tail = r.tail();
                     });
         case "Check", "check" ->
             decode(result, HealthCheckAnswer.class)

@@ -3,7 +3,6 @@ package dev.amble.cli;
 import dev.amble.host.Outcome;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.TemporalPages;
-import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -151,12 +150,7 @@ final class StatusCommand implements Callable<Integer> {
   /** One host's walk; a host with none: whether the plan skipped it, else exit code 2. */
   private int host(TemporalSession session, String project, String ws, PrintWriter out) {
     Optional<Rollouts.Found> rollout = Rollouts.find(session.client, project, ws);
-    // The host's walk by the latest rollout's ID (an old one's walks are amble/WORKSPACE/HOST).
-    String hostId =
-        RolloutRequest.hostWorkflowId(
-            rollout.map(Rollouts.Found::workflowId).orElse(RolloutRequest.workflowId(project, ws)),
-            host);
-    Optional<HostWalk> walk = HostWalk.read(session.client, hostId, ws, host);
+    Optional<HostWalk> walk = HostWalk.latest(session.client, rollout, project, ws, host);
     if (walk.isPresent()) {
       if (output.json()) {
         out.println(StatusPrinter.json(walk.get()));
@@ -191,7 +185,7 @@ final class StatusCommand implements Callable<Integer> {
             + " has no walk in workspace "
             + ws
             + " (no workflow "
-            + hostId
+            + HostWalk.id(rollout, project, ws, host)
             + ")"
             + (rollout.isPresent()
                 ? "; the latest rollout did not walk it, nor did its plan skip it"

@@ -257,10 +257,30 @@ final class StatusPrinter {
                     : ""));
       }
     }
+    for (HostWalk.Step st : w.steps()) {
+      if (!st.tail().isEmpty()) {
+        out.printf(
+            "  last lines of %s, as recorded (all of it: %s --step %s):%n",
+            st.name(), logsCommand(w), shellWord(st.name()));
+        st.tail().forEach(line -> out.printf("    %s%n", line));
+      }
+    }
     if (!w.log().isEmpty()) {
-      out.printf("  log: %s (on the worker that ran it)%n", w.log());
+      out.printf("  log: %s (on the worker that ran it; %s prints it)%n", w.log(), logsCommand(w));
     }
     out.flush();
+  }
+
+  private static String logsCommand(HostWalk w) {
+    return "amble logs " + shellWord(w.host()) + " -w " + shellWord(w.workspace());
+  }
+
+  /** A word as a POSIX shell reads it back: as it is when it can be, else in single quotes. */
+  static String shellWord(String word) {
+    if (!word.isEmpty() && word.matches("[A-Za-z0-9_./:@%+=,-]+")) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
   }
 
   /** An instant to the second, ISO-8601. */

@@ -2,13 +2,20 @@ package dev.amble.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.amble.amblefile.DurationText;
+import dev.amble.content.ContentFolders;
+import dev.amble.logs.LogPruner;
 import dev.amble.worker.AmbleWorker;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -52,6 +59,16 @@ final class WorkerCommand implements Callable<Integer> {
           "On SIGTERM, how long Ansible runs in progress may take to finish. Default: ${DEFAULT-VALUE}.")
   int stopTimeout;
 
+  @Option(
+      names = "--keep-logs",
+      paramLabel = "DURATION",
+      defaultValue = "${env:AMBLE_KEEP_LOGS:-30d}",
+      description =
+          "How long this worker keeps Ansible logs (under $XDG_CACHE_HOME/amble/workspaces/WORKSPACE/"
+              + "logs/, ~/.cache when unset); older ones are deleted at start and every 6 hours. A"
+              + " failed step's last lines stay in history. Default: $AMBLE_KEEP_LOGS, else 30d.")
+  String keepLogs;
+
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
@@ -59,13 +76,27 @@ final class WorkerCommand implements Callable<Integer> {
     ((Logger) LoggerFactory.getLogger("dev.amble")).setLevel(Level.INFO);
     var password = become.read(amble.env());
     var ansible = amble.ansible();
+    Duration keep =
+        DurationText.parse(keepLogs)
+            .filter(d -> !d.isNegative() && !d.isZero())
+            .orElseThrow(
+                () ->
+                    Exit.badInput(
+                        "amble: --keep-logs: \""
+                            + keepLogs
+                            + "\" is not a duration (30d, 12h, 90m)"));
     Optional<Path> log = WorkerLog.start("worker");
     TemporalSession session = TemporalSession.connect(amble, temporal);
     WorkerFactory factory =
         AmbleWorker.start(
             session.client,
-            new AmbleWorker.Settings(
-                session.taskQueue, maxParallel, password, Identity.controller("worker")),
+            AmbleWorker.Settings.inHome(
+                session.taskQueue,
+                maxParallel,
+                password,
+                Identity.controller("worker"),
+                amble.env(),
+                keep),
             ansible,
             amble.env());
     err.printf(
@@ -77,6 +108,16 @@ final class WorkerCommand implements Callable<Integer> {
         password.isPresent() ? ", with a become password" : "",
         log.map(f -> " Log: " + f).orElse(""));
     err.flush();
+    ScheduledExecutorService pruning =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "amble-log-pruning");
+              t.setDaemon(true);
+              return t;
+            });
+    Path workspaces = ContentFolders.home(amble.env()).resolve("workspaces");
+    pruning.scheduleWithFixedDelay(
+        () -> LogPruner.prune(workspaces, keep, Clock.systemUTC()), 6, 6, TimeUnit.HOURS);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -9,6 +9,10 @@ import dev.amble.content.ContentWorkflowImpl;
 import dev.amble.health.HealthCheckActivitiesImpl;
 import dev.amble.host.HostActivitiesImpl;
 import dev.amble.host.HostWorkflowImpl;
+import dev.amble.logs.LogActivitiesImpl;
+import dev.amble.logs.LogPruner;
+import dev.amble.logs.LogWorkflow;
+import dev.amble.logs.LogWorkflowImpl;
 import dev.amble.pages.PageActivitiesImpl;
 import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.TemporalPages;
@@ -20,6 +24,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +37,7 @@ public final class AmbleWorker {
    * @param identity written into host locks, e.g. {@code worker@machine}
    * @param contents where the worker keeps its copies of rollouts' content
    * @param workspaces where it keeps each workspace's logs and rendered playbooks, a folder each
+   * @param keepLogs how long it keeps a log (pruned at start, and by {@link LogPruner} callers)
    */
   public record Settings(
       String taskQueue,
@@ -39,7 +45,25 @@ public final class AmbleWorker {
       Optional<BecomePassword> becomePassword,
       String identity,
       Path contents,
-      Path workspaces) {
+      Path workspaces,
+      Duration keepLogs) {
+    public Settings(
+        String taskQueue,
+        int maxParallelAnsible,
+        Optional<BecomePassword> becomePassword,
+        String identity,
+        Path contents,
+        Path workspaces) {
+      this(
+          taskQueue,
+          maxParallelAnsible,
+          becomePassword,
+          identity,
+          contents,
+          workspaces,
+          LogPruner.DEFAULT_KEEP);
+    }
+
     /** Settings with the worker's folders in their default place ({@link ContentFolders#home}). */
     public Settings(
         String taskQueue,
@@ -53,6 +77,25 @@ public final class AmbleWorker {
           identity,
           ContentFolders.home(System.getenv()).resolve("content"),
           ContentFolders.home(System.getenv()).resolve("workspaces"));
+    }
+
+    /** Settings with the worker's folders in their place under {@link ContentFolders#home}. */
+    public static Settings inHome(
+        String taskQueue,
+        int maxParallelAnsible,
+        Optional<BecomePassword> becomePassword,
+        String identity,
+        Map<String, String> env,
+        Duration keepLogs) {
+      Path home = ContentFolders.home(env);
+      return new Settings(
+          taskQueue,
+          maxParallelAnsible,
+          becomePassword,
+          identity,
+          home.resolve("content"),
+          home.resolve("workspaces"),
+          keepLogs);
     }
   }
 
@@ -75,12 +118,22 @@ public final class AmbleWorker {
       Settings settings,
       AnsibleInstallation ansible,
       Map<String, String> env) {
+    // The identity Temporal records with each activity this worker runs: `amble logs` reads a
+    // step's log through the task queue named after it.
     Worker worker =
         factory.newWorker(
             settings.taskQueue(),
             WorkerOptions.newBuilder()
+                .setIdentity(settings.identity())
                 .setMaxConcurrentActivityExecutionSize(settings.maxParallelAnsible())
                 .build());
+    Worker logs =
+        factory.newWorker(
+            LogWorkflow.taskQueue(settings.identity()),
+            WorkerOptions.newBuilder().setIdentity(settings.identity()).build());
+    logs.registerWorkflowImplementationTypes(LogWorkflowImpl.class);
+    logs.registerActivitiesImplementations(new LogActivitiesImpl(settings.workspaces()));
+    LogPruner.prune(settings.workspaces(), settings.keepLogs(), Clock.systemUTC());
     worker.registerWorkflowImplementationTypes(
         RolloutWorkflowImpl.class,
         HostWorkflowImpl.class,

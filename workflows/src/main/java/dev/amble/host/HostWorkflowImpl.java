@@ -45,6 +45,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
   private boolean searchAttributes;
 
   /** Where the walk is, for the progress query and the Web UI's current details. */
+  /** The last lines of the run that failed the walk, as its result recorded them. */
+  private List<String> failedTail = List.of();
+
   private void at(HostProgress now) {
     progress = now;
     Workflow.setCurrentDetails(Descriptions.hostNow(now));
@@ -100,6 +103,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       at(new HostProgress(host, "prepare (attempt " + (attempt + 1) + ")", 0, jobs.size()));
     }
     if (!prep.run().ok()) {
+      failedTail = prep.run().tail();
       Outcome outcome =
           prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
       return done(host, outcome, "prepare: " + prep.run().describe(), prep.run().log());
@@ -188,6 +192,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
         return done(host, Outcome.LOCKED, finished.message(), finished.log());
       }
       if (!finished.ok()) {
+        failedTail = finished.tail();
         // Every job has changed the host by now: a host lost at finish is a failure whatever the
         // unreachable policy says, since it is left locked and marked started.
         return done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log());
@@ -288,6 +293,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
         claim = Optional.empty();
         if (!r.ok() && failure.isEmpty()) {
           failure = Optional.of(name + ": " + r.describe());
+          failedTail = r.tail();
         }
       } catch (ActivityFailure fault) {
         Cancellation.rethrow(fault);
@@ -309,6 +315,10 @@ public final class HostWorkflowImpl implements HostWorkflow {
       String log,
       List<HealthCheckResult> healthChecks) {
     at(new HostProgress(host, "done", progress.jobsDone(), progress.jobs()));
+    if (!reason.isEmpty()) {
+      // Why, in the Web UI's current details, also after the worker that holds the log is gone.
+      Workflow.setCurrentDetails(Descriptions.hostEnded(outcome.word(), reason, failedTail));
+    }
     if (searchAttributes) {
       Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(outcome.word()));
     }

@@ -157,6 +157,17 @@ public final class Descriptions {
     return "amble host " + host + " of workspace " + workspace;
   }
 
+  /** How a walk ended and why, with the last lines of the run that failed it. */
+  public static String hostEnded(String outcome, String reason, java.util.List<String> tail) {
+    StringBuilder md = new StringBuilder("**").append(outcome).append("**: ").append(reason);
+    if (!tail.isEmpty()) {
+      md.append("\n\n```\n");
+      tail.forEach(line -> md.append(line.replace("```", "'''")).append('\n'));
+      md.append("```");
+    }
+    return md.toString();
+  }
+
   public static String hostNow(HostProgress p) {
     if (p.step().equals("done") || p.step().equals("prepare") || p.step().equals("starting")) {
       return "**" + p.step() + "**";

@@ -129,8 +129,13 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         r = result._result
+        # A no_log task's result reaches callbacks censored; its message stays out of amble's
+        # records, and amble leaves Ansible's error report of it out of history too.
+        hidden = "censored" in r
         msg = r.get("msg") or r.get("stderr") or r.get("reason") or "failed"
-        if "rc" in r and r.get("rc") not in (0, None):
+        if hidden:
+            msg = "its output is hidden (no_log)"
+        elif "rc" in r and r.get("rc") not in (0, None):
             msg = "rc=%s: %s" % (r["rc"], msg)
         self._emit(
             event="failed",
@@ -139,6 +144,7 @@ class CallbackModule(CallbackBase):
             action=result._task.action,
             msg=one_line(msg),
             ignored=bool(ignore_errors),
+            hidden=hidden,
         )
 
     def v2_runner_on_unreachable(self, result):

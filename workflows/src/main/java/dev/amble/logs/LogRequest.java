@@ -1,0 +1,19 @@
+package dev.amble.logs;
+
+/**
+ * A piece of one Ansible log, asked of the worker that wrote it.
+ *
+ * @param workspace the workspace of the host
+ * @param host the host whose log it is
+ * @param log the log's path on the worker, as the step's result named it; empty: the host's first
+ *     log written after {@code after} (the step that runs now, whose result is not in yet)
+ * @param after with no {@code log}: a log's file name; the log wanted comes after it (empty: the
+ *     host's first)
+ * @param offset where to start, in bytes
+ * @param waitMillis when there is nothing past {@code offset} yet, how long to wait for more
+ */
+public record LogRequest(
+    String workspace, String host, String log, String after, long offset, long waitMillis) {
+  /** At most this much of a log in one piece: well under Temporal's payload limits. */
+  public static final int MAX_PIECE = 256 * 1024;
+}
