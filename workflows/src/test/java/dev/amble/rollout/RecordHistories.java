@@ -3,6 +3,10 @@ package dev.amble.rollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.SortOrder;
@@ -407,6 +411,41 @@ class RecordHistories {
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, h.getLastEvent().getEventType());
   }
 
+  /**
+   * One read of a log, as {@code amble logs} starts it on the task queue of the worker that holds
+   * the log: the start, the activity that reads the piece, the piece.
+   */
+  @Test
+  void logPiece(TestWorkflowEnvironment env, WorkflowClient client) throws Exception {
+    String queue = dev.amble.logs.LogWorkflow.taskQueue("worker@machine:42");
+    Worker logs = env.newWorker(queue);
+    logs.registerWorkflowImplementationTypes(dev.amble.logs.LogWorkflowImpl.class);
+    dev.amble.logs.LogActivities read =
+        mock(dev.amble.logs.LogActivities.class, withSettings().withoutAnnotations());
+    when(read.readLog(any()))
+        .thenReturn(
+            new dev.amble.logs.LogPiece(
+                true, "/var/cache/amble/fleet/logs/h1/x.log", 0, 6, 6, "PLAY\n", ""));
+    logs.registerActivitiesImplementations(read);
+    env.start();
+    String id = dev.amble.logs.LogWorkflow.ID_PREFIX + "recorded";
+    dev.amble.logs.LogWorkflow stub =
+        client.newWorkflowStub(
+            dev.amble.logs.LogWorkflow.class,
+            io.temporal.client.WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(queue)
+                .build());
+    WorkflowExecution e =
+        WorkflowClient.start(
+            stub::read,
+            new dev.amble.logs.LogRequest(
+                "fleet", "h1", "/var/cache/amble/fleet/logs/h1/x.log", "", 0, 0));
+    assertEquals(
+        "PLAY\n", WorkflowStub.fromTyped(stub).getResult(dev.amble.logs.LogPiece.class).text());
+    save(client, e, VERSION + "-log-piece.json", id);
+  }
+
   /** {@link #save(WorkflowClient, WorkflowExecution, String)}, the workflow ID written in. */
   static WorkflowExecutionHistory save(
       WorkflowClient client, WorkflowExecution e, String file, String workflowId)
@@ -502,7 +541,8 @@ class RecordHistories {
           h,
           RolloutWorkflowImpl.class,
           HostWorkflowImpl.class,
-          dev.amble.content.ContentWorkflowImpl.class);
+          dev.amble.content.ContentWorkflowImpl.class,
+          dev.amble.logs.LogWorkflowImpl.class);
     } catch (Exception replay) {
       throw new AssertionError(file + " does not replay", replay);
     }

@@ -55,7 +55,8 @@ class ReplayTest {
     worker.registerWorkflowImplementationTypes(
         RolloutWorkflowImpl.class,
         HostWorkflowImpl.class,
-        dev.amble.content.ContentWorkflowImpl.class);
+        dev.amble.content.ContentWorkflowImpl.class,
+        dev.amble.logs.LogWorkflowImpl.class);
   }
 
   @AfterAll
