@@ -23,6 +23,7 @@ class PostgresTemporalTest {
 
   @Test
   void theServerOnPostgresKeepsItsNamespaceAcrossAKill() throws Exception {
+    ProductionShapeTest.killLeftovers(ROOT);
     WorkspaceDir.deleteTree(ROOT);
     Files.createDirectories(ROOT);
     try (PostgresServer postgres = PostgresServer.start(ROOT)) {

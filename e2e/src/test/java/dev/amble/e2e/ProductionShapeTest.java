@@ -53,6 +53,10 @@ class ProductionShapeTest {
   @Test
   void aRolloutSurvivesAWorkerAndTheServerKilledMidJob() throws Exception {
     Instant begin = Instant.now();
+    if (Files.exists(ROOT.resolve("fleet/fleet.env"))) {
+      SshFleet.run("stop", ROOT.resolve("fleet").toString()); // an earlier run's, if it was left
+    }
+    killLeftovers(ROOT);
     WorkspaceDir.deleteTree(ROOT);
     Files.createDirectories(ROOT);
     project = Files.createDirectories(ROOT.resolve("project"));
@@ -265,6 +269,35 @@ class ProductionShapeTest {
     worker.waitFor();
     for (ProcessHandle p : tree) {
       p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * SIGKILL to what an earlier run of a test left running in {@code root} (when its JVM was killed,
+   * its finally blocks did not run): processes whose command line names a folder in it (the
+   * PostgreSQL and Temporal servers: their folders' names are sentinels) or that run in one (the
+   * workers, whose homes are there).
+   */
+  static void killLeftovers(Path root) {
+    String prefix = root.toAbsolutePath() + "/";
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .filter(
+            p ->
+                p.info().commandLine().map(c -> c.contains(prefix)).orElse(false)
+                    || cwd(p).startsWith(prefix))
+        .forEach(
+            p -> {
+              System.out.println("e2e: killing a leftover of an earlier run: " + p.pid());
+              p.destroyForcibly();
+            });
+  }
+
+  private static String cwd(ProcessHandle p) {
+    try {
+      return Path.of("/proc", Long.toString(p.pid()), "cwd").toRealPath() + "/";
+    } catch (java.io.IOException | SecurityException gone) {
+      return "";
     }
   }
 
