@@ -158,6 +158,8 @@ class ProductionShapeTest {
           "server kill: back after (s)", Duration.between(serverKilled, Instant.now()).toSeconds());
 
       open(fleet.hosts.toArray(String[]::new));
+      // The hosts' own logs first (cheap), then the rollout's status (a JVM per look).
+      await("every host finished", () -> fleet.hosts.stream().allMatch(this::finished), 180);
       JsonNode done =
           rollout.await(
               "ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(3));
@@ -200,6 +202,11 @@ class ProductionShapeTest {
             jobRuns.get(host),
             host + "'s job runs (an interrupted job runs again, once)");
       }
+      // The rollout and its host walks are rows of PostgreSQL's: the server kept them nowhere else.
+      int executions =
+          Integer.parseInt(postgres.psql("temporal", "SELECT count(*) FROM executions"));
+      figures.put("workflow executions in PostgreSQL", executions);
+      assertTrue(executions >= 1 + HOSTS, executions + " executions in PostgreSQL");
       // The facts the walks refreshed are in Redis, the store the workers and the CLI share.
       @SuppressWarnings("unchecked")
       List<Object> keys = (List<Object>) redis.command("KEYS", "*");
@@ -212,7 +219,10 @@ class ProductionShapeTest {
       for (Process worker : workers) {
         if (worker.isAlive()) {
           worker.destroy();
-          worker.waitFor();
+          if (!worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            worker.destroyForcibly();
+            worker.waitFor();
+          }
         }
       }
       fleet.stop();
