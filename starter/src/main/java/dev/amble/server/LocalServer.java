@@ -107,7 +107,7 @@ public final class LocalServer {
     try {
       Files.createDirectories(data);
       startServer();
-      setUpNamespace();
+      setUpNamespace(ports.address());
       startUi();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -344,9 +344,13 @@ public final class LocalServer {
     }
   }
 
-  /** The namespace and amble's search attributes, waiting until both can be used. */
-  private void setUpNamespace() throws InterruptedException {
-    WorkflowServiceStubs stubs = TemporalConnection.plain(ports.address(), NAMESPACE).connect();
+  /**
+   * The namespace and amble's search attributes on the server at {@code address} (host:port, no
+   * TLS), waiting until both can be used. Public for servers amble's tests run themselves (one on
+   * PostgreSQL, for instance), which need the same setup as this one.
+   */
+  public static void setUpNamespace(String address) throws InterruptedException {
+    WorkflowServiceStubs stubs = TemporalConnection.plain(address, NAMESPACE).connect();
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {
