@@ -40,11 +40,26 @@ import org.junit.jupiter.api.Test;
  */
 class ProductionShapeTest {
   static final Path ROOT = AmbleProcess.ROOT.resolve("e2e/target/production");
+
+  /**
+   * Where the workers' machines are: outside the checkout, which the workers cannot see at all
+   * (their install, homes and the SSH fleet's keys are here). Named after the checkout, so that
+   * two checkouts on one machine do not share it.
+   */
+  static final Path OUTSIDE =
+      Path.of(
+          System.getProperty("java.io.tmpdir"),
+          "amble-e2e-production-" + Integer.toHexString(AmbleProcess.ROOT.toString().hashCode()));
+
+  /** The distribution the Maven build made: what a worker machine installs. */
+  static final Path TARBALL = AmbleProcess.ROOT.resolve("starter/target/amble.tar.gz");
   static final String WORKSPACE = "fleet";
   static final int HOSTS = 8;
   static final int HEARTBEAT_SECONDS = 15;
 
   Path project;
+  Path install;
+  final Map<Integer, String> metrics = new HashMap<>();
   Path gates;
   Map<String, String> env;
   final List<Process> workers = new ArrayList<>();
@@ -53,16 +68,23 @@ class ProductionShapeTest {
   @Test
   void aRolloutSurvivesAWorkerAndTheServerKilledMidJob() throws Exception {
     Instant begin = Instant.now();
-    if (Files.exists(ROOT.resolve("fleet/fleet.env"))) {
-      SshFleet.run("stop", ROOT.resolve("fleet").toString()); // an earlier run's, if it was left
+    if (Files.exists(OUTSIDE.resolve("fleet/fleet.env"))) {
+      SshFleet.run("stop", OUTSIDE.resolve("fleet").toString()); // an earlier run's, if left
     }
     killLeftovers(ROOT);
+    killLeftovers(OUTSIDE);
     WorkspaceDir.deleteTree(ROOT);
+    WorkspaceDir.deleteTree(OUTSIDE);
     Files.createDirectories(ROOT);
+    Files.createDirectories(OUTSIDE);
     project = Files.createDirectories(ROOT.resolve("project"));
     gates = Files.createDirectories(ROOT.resolve("gates"));
     Map<String, Object> figures = new LinkedHashMap<>();
-    SshFleet fleet = SshFleet.start(ROOT.resolve("fleet"), HOSTS);
+    assertTrue(Files.isRegularFile(TARBALL), TARBALL + " (./mvnw package makes it)");
+    Instant installing = Instant.now();
+    install = install(OUTSIDE.resolve("install"));
+    figures.put("worker install from amble.tar.gz (s)", Duration.between(installing, Instant.now()).toSeconds());
+    SshFleet fleet = SshFleet.start(OUTSIDE.resolve("fleet"), HOSTS);
     try (PostgresServer postgres = PostgresServer.start(ROOT);
         PostgresTemporal temporal = PostgresTemporal.start(postgres, ROOT);
         RedisServer redis = RedisServer.start(ROOT)) {
@@ -202,6 +224,44 @@ class ProductionShapeTest {
             jobRuns.get(host),
             host + "'s job runs (an interrupted job runs again, once)");
       }
+      // amble logs, from the CLI's side: a step the surviving worker ran, through that worker; a
+      // step the killed worker ran: which worker holds it, and what history kept instead.
+      int victimWorker = victim;
+      String survivorHost =
+          fleet.hosts.stream()
+              .filter(h -> logs(survivor, h, "01-work") > 0 && logs(victimWorker, h, "01-work") == 0)
+              .findFirst()
+              .orElseThrow();
+      AmbleProcess.Result shown =
+          AmbleProcess.run(project, env, 120, "logs", survivorHost, "--step", "work");
+      assertEquals(0, shown.code(), shown.toString());
+      assertTrue(
+          shown.out().contains("TASK [the maintenance, held until the test opens this host's gate]"),
+          shown.toString());
+      assertTrue(shown.out().contains("ok: [" + survivorHost + "]"), shown.toString());
+      String victimHost =
+          fleet.hosts.stream().filter(h -> logs(victimWorker, h, "prepare") > 0).findFirst().orElseThrow();
+      AmbleProcess.Result gone =
+          AmbleProcess.run(
+              project, env, 120, "logs", victimHost, "--step", "prepare", "--worker-timeout", "5");
+      assertEquals(1, gone.code(), gone.toString());
+      assertTrue(gone.err().contains("holds this log and did not answer within"), gone.toString());
+      assertTrue(gone.err().contains("its result: ok"), gone.toString());
+      figures.put("amble logs: a step of the survivor's", survivorHost + " (printed)");
+      figures.put("amble logs: a step of the killed worker's", victimHost + " (said: did not answer)");
+
+      // The surviving worker's metrics: the walks that ended on it after the kill, at least.
+      String scraped = scrape(survivor);
+      double walkedThere = sample(scraped, "amble_hosts_finished_total", "outcome=\"succeeded\"");
+      figures.put("survivor's amble_hosts_finished_total{outcome=succeeded}", walkedThere);
+      figures.put("survivor's amble_hosts_walked_total", sample(scraped, "amble_hosts_walked_total"));
+      assertTrue(
+          walkedThere >= HOSTS - finishedBeforeWorkerKill.size(),
+          walkedThere + " walks ended on the survivor:\n" + scraped);
+      assertTrue(sample(scraped, "amble_job_duration_seconds_count", "job=\"work\"") >= 1, scraped);
+      assertEquals(0.0, sample(scraped, "amble_ansible_processes"), "nothing runs now");
+      assertTrue(scraped.contains("temporal_"), "Temporal's SDK metrics too");
+
       // The rollout and its host walks are rows of PostgreSQL's: the server kept them nowhere else.
       int executions =
           Integer.parseInt(postgres.psql("temporal", "SELECT count(*) FROM executions"));
@@ -237,7 +297,7 @@ class ProductionShapeTest {
    * how a worker is started: today the repository's amble.jar, later a distribution.
    */
   void startWorker(int n) throws Exception {
-    Path home = Files.createDirectories(ROOT.resolve("workers/worker-" + n));
+    Path home = Files.createDirectories(OUTSIDE.resolve("workers/worker-" + n));
     Map<String, String> own = new HashMap<>(env);
     own.put("XDG_CACHE_HOME", home.resolve("cache").toString());
     own.put("HOME", home.toString());
@@ -246,14 +306,33 @@ class ProductionShapeTest {
     // miss its deadline): it is started again, at most 3 times, until it says it polls.
     for (int attempt = 1; ; attempt++) {
       long from = Files.exists(log) ? Files.size(log) : 0;
-      Process worker =
-          AmbleProcess.start(IsolatedWorkersTest.hidden(project), home, own, log, "worker");
+      List<String> command = new ArrayList<>(IsolatedWorkersTest.hidden(AmbleProcess.ROOT));
+      command.addAll(
+          List.of(
+              install.resolve("amble/bin/amble").toString(),
+              "worker",
+              "--metrics-address",
+              "127.0.0.1:0"));
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .directory(home.toFile())
+              .redirectInput(new java.io.File("/dev/null"))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment().clear();
+      pb.environment().putAll(AmbleProcess.environment(own));
+      Process worker = pb.start();
       Instant deadline = Instant.now().plusSeconds(90);
       while (worker.isAlive() && !polling(log, from) && Instant.now().isBefore(deadline)) {
         Thread.sleep(200); // polling with a deadline
       }
       if (worker.isAlive() && polling(log, from)) {
         workers.add(worker);
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("metrics at (http://\\S+/metrics)")
+                .matcher(Files.readString(log).substring((int) from));
+        assertTrue(m.find(), "the worker says where its metrics are: " + log);
+        metrics.put(n, m.group(1));
         return;
       }
       worker.destroyForcibly();
@@ -262,6 +341,64 @@ class ProductionShapeTest {
         throw new AssertionError("worker " + n + " did not start; see " + log);
       }
     }
+  }
+
+  /**
+   * A worker machine's install, as the README says: the tarball unpacked, then {@code
+   * amble/bin/amble-setup} (Java checked, the pinned Ansible into amble/.venv). pip's own cache
+   * makes it quick when the machine installed the same Ansible before.
+   */
+  static Path install(Path folder) throws Exception {
+    Files.createDirectories(folder);
+    Process tar =
+        new ProcessBuilder("tar", "xzf", TARBALL.toString(), "-C", folder.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(tar.getInputStream().readAllBytes());
+    assertEquals(0, tar.waitFor(), "tar: " + out);
+    List<String> command = new ArrayList<>(IsolatedWorkersTest.hidden(AmbleProcess.ROOT));
+    command.add(folder.resolve("amble/bin/amble-setup").toString());
+    Path log = folder.resolve("setup.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(folder.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().remove("AMBLE_ANSIBLE_BIN");
+    Process p = pb.start();
+    assertTrue(
+        p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "amble-setup took over 10 min");
+    assertEquals(0, p.exitValue(), "amble-setup: " + Files.readString(log));
+    assertTrue(Files.isExecutable(folder.resolve("amble/.venv/bin/ansible-playbook")));
+    return folder;
+  }
+
+  /** The metrics the worker's endpoint serves now. */
+  String scrape(int n) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics.get(n))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
+  }
+
+  /** The sum of a metric's samples whose labels include every one of {@code labels}. */
+  static double sample(String scraped, String name, String... labels) {
+    double sum = 0;
+    for (String line : scraped.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        boolean all = true;
+        for (String label : labels) {
+          all &= line.contains(label);
+        }
+        if (all) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sum;
   }
 
   private static boolean polling(Path log, long from) throws java.io.IOException {
@@ -322,7 +459,7 @@ class ProductionShapeTest {
   long logs(int n, String host, String step) {
     Path dir =
         WorkspaceDir.at(
-                ROOT.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
+                OUTSIDE.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
             .hostLogs(host);
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -366,7 +503,7 @@ class ProductionShapeTest {
     for (int n = 1; n <= 2; n++) {
       Path dir =
           WorkspaceDir.at(
-                  ROOT.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
+                  OUTSIDE.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
               .hostLogs(host);
       if (!Files.isDirectory(dir)) {
         continue;
@@ -401,7 +538,7 @@ class ProductionShapeTest {
               "worker "
                   + n
                   + " exited; see "
-                  + ROOT.resolve("workers/worker-" + n + "/worker.log"));
+                  + OUTSIDE.resolve("workers/worker-" + n + "/worker.log"));
         }
       }
       if (Instant.now().isAfter(deadline)) {
