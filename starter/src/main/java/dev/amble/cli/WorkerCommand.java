@@ -2,6 +2,7 @@ package dev.amble.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.amble.ansible.AnsiblePreflight;
 import dev.amble.worker.AmbleWorker;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
@@ -59,6 +60,11 @@ final class WorkerCommand implements Callable<Integer> {
     ((Logger) LoggerFactory.getLogger("dev.amble")).setLevel(Level.INFO);
     var password = become.read(amble.env());
     var ansible = amble.ansible();
+    AnsiblePreflight.problem(ansible, amble.env())
+        .ifPresent(
+            problem -> {
+              throw Exit.badInput("amble worker: Ansible cannot run here: " + problem);
+            });
     Optional<Path> log = WorkerLog.start("worker");
     TemporalSession session = TemporalSession.connect(amble, temporal);
     WorkerFactory factory =
