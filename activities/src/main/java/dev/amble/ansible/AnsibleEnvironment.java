@@ -30,13 +30,20 @@ public final class AnsibleEnvironment {
     env.put("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True");
     env.put("ANSIBLE_NOCOLOR", "1");
     env.put("ANSIBLE_FORCE_COLOR", "0");
+    env.putAll(amblePlugins(ansible));
+    events.ifPresent(e -> env.put("AMBLE_EVENTS_FILE", e.toString()));
+    return env;
+  }
+
+  /** amble's callback plugin, enabled, and its module amble_lock on Ansible's module path. */
+  static Map<String, String> amblePlugins(AnsibleInstallation ansible) {
+    Map<String, String> env = new LinkedHashMap<>();
     env.put("ANSIBLE_CALLBACK_PLUGINS", ansible.callbackPlugins().toString());
     env.put("ANSIBLE_CALLBACKS_ENABLED", "amble_events");
     // amble's module amble_lock first, then Ansible's default module folders.
     env.put(
         "ANSIBLE_LIBRARY",
         ansible.library() + ":~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules");
-    events.ifPresent(e -> env.put("AMBLE_EVENTS_FILE", e.toString()));
     return env;
   }
 }

@@ -38,6 +38,24 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
   private static final String FIX =
       "Install Ansible with scripts/setup-ansible (a project virtualenv with ansible-core), or set"
           + " AMBLE_ANSIBLE_BIN to the folder that holds ansible-playbook and ansible-inventory.";
+
+  /**
+   * How to install Ansible for amble: in an installed amble (the distribution, whose {@code
+   * amble.home} has {@code bin/amble-setup}), that command; in a checkout, scripts/setup-ansible.
+   */
+  static String fix() {
+    return Optional.ofNullable(System.getProperty("amble.home"))
+        .map(h -> Path.of(h, "bin", "amble-setup"))
+        .filter(Files::isExecutable)
+        .map(
+            setup ->
+                "Install Ansible with "
+                    + setup
+                    + " (a virtualenv with the pinned ansible-core), or set AMBLE_ANSIBLE_BIN to the"
+                    + " folder that holds ansible-playbook and ansible-inventory.")
+        .orElse(FIX);
+  }
+
   private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(60);
 
   public Path program(String name) {
@@ -79,7 +97,7 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     for (String program : PROGRAMS) {
       if (bin.isEmpty() || !Files.isExecutable(bin.get().resolve(program))) {
         throw new AnsibleNotFoundException(
-            program + " not found" + bin.map(b -> " in " + b).orElse("") + ". " + FIX);
+            program + " not found" + bin.map(b -> " in " + b).orElse("") + ". " + fix());
       }
     }
     Path python =
@@ -101,7 +119,7 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     for (CompletableFuture<Optional<String>> answer : answers) {
       Optional<String> problem = answer.join();
       if (problem.isPresent()) {
-        throw new AnsibleNotFoundException(problem.get() + ". " + FIX);
+        throw new AnsibleNotFoundException(problem.get() + ". " + fix());
       }
     }
     return this;

@@ -43,8 +43,8 @@ class ProductionShapeTest {
 
   /**
    * Where the workers' machines are: outside the checkout, which the workers cannot see at all
-   * (their install, homes and the SSH fleet's keys are here). Named after the checkout, so that
-   * two checkouts on one machine do not share it.
+   * (their install, homes and the SSH fleet's keys are here). Named after the checkout, so that two
+   * checkouts on one machine do not share it.
    */
   static final Path OUTSIDE =
       Path.of(
@@ -53,6 +53,7 @@ class ProductionShapeTest {
 
   /** The distribution the Maven build made: what a worker machine installs. */
   static final Path TARBALL = AmbleProcess.ROOT.resolve("starter/target/amble.tar.gz");
+
   static final String WORKSPACE = "fleet";
   static final int HOSTS = 8;
   static final int HEARTBEAT_SECONDS = 15;
@@ -83,7 +84,9 @@ class ProductionShapeTest {
     assertTrue(Files.isRegularFile(TARBALL), TARBALL + " (./mvnw package makes it)");
     Instant installing = Instant.now();
     install = install(OUTSIDE.resolve("install"));
-    figures.put("worker install from amble.tar.gz (s)", Duration.between(installing, Instant.now()).toSeconds());
+    figures.put(
+        "worker install from amble.tar.gz (s)",
+        Duration.between(installing, Instant.now()).toSeconds());
     SshFleet fleet = SshFleet.start(OUTSIDE.resolve("fleet"), HOSTS);
     try (PostgresServer postgres = PostgresServer.start(ROOT);
         PostgresTemporal temporal = PostgresTemporal.start(postgres, ROOT);
@@ -229,18 +232,24 @@ class ProductionShapeTest {
       int victimWorker = victim;
       String survivorHost =
           fleet.hosts.stream()
-              .filter(h -> logs(survivor, h, "01-work") > 0 && logs(victimWorker, h, "01-work") == 0)
+              .filter(
+                  h -> logs(survivor, h, "01-work") > 0 && logs(victimWorker, h, "01-work") == 0)
               .findFirst()
               .orElseThrow();
       AmbleProcess.Result shown =
           AmbleProcess.run(project, env, 120, "logs", survivorHost, "--step", "work");
       assertEquals(0, shown.code(), shown.toString());
       assertTrue(
-          shown.out().contains("TASK [the maintenance, held until the test opens this host's gate]"),
+          shown
+              .out()
+              .contains("TASK [the maintenance, held until the test opens this host's gate]"),
           shown.toString());
       assertTrue(shown.out().contains("ok: [" + survivorHost + "]"), shown.toString());
       String victimHost =
-          fleet.hosts.stream().filter(h -> logs(victimWorker, h, "prepare") > 0).findFirst().orElseThrow();
+          fleet.hosts.stream()
+              .filter(h -> logs(victimWorker, h, "prepare") > 0)
+              .findFirst()
+              .orElseThrow();
       AmbleProcess.Result gone =
           AmbleProcess.run(
               project, env, 120, "logs", victimHost, "--step", "prepare", "--worker-timeout", "5");
@@ -248,13 +257,15 @@ class ProductionShapeTest {
       assertTrue(gone.err().contains("holds this log and did not answer within"), gone.toString());
       assertTrue(gone.err().contains("its result: ok"), gone.toString());
       figures.put("amble logs: a step of the survivor's", survivorHost + " (printed)");
-      figures.put("amble logs: a step of the killed worker's", victimHost + " (said: did not answer)");
+      figures.put(
+          "amble logs: a step of the killed worker's", victimHost + " (said: did not answer)");
 
       // The surviving worker's metrics: the walks that ended on it after the kill, at least.
       String scraped = scrape(survivor);
       double walkedThere = sample(scraped, "amble_hosts_finished_total", "outcome=\"succeeded\"");
       figures.put("survivor's amble_hosts_finished_total{outcome=succeeded}", walkedThere);
-      figures.put("survivor's amble_hosts_walked_total", sample(scraped, "amble_hosts_walked_total"));
+      figures.put(
+          "survivor's amble_hosts_walked_total", sample(scraped, "amble_hosts_walked_total"));
       assertTrue(
           walkedThere >= HOSTS - finishedBeforeWorkerKill.size(),
           walkedThere + " walks ended on the survivor:\n" + scraped);

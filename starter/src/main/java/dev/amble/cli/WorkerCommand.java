@@ -3,6 +3,7 @@ package dev.amble.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.amble.amblefile.DurationText;
+import dev.amble.ansible.AnsiblePreflight;
 import dev.amble.content.ContentFolders;
 import dev.amble.logs.LogPruner;
 import dev.amble.worker.AmbleWorker;
@@ -85,6 +86,11 @@ final class WorkerCommand implements Callable<Integer> {
                         "amble: --keep-logs: \""
                             + keepLogs
                             + "\" is not a duration (30d, 12h, 90m)"));
+    AnsiblePreflight.problem(ansible, amble.env())
+        .ifPresent(
+            problem -> {
+              throw Exit.badInput("amble worker: Ansible cannot run here: " + problem);
+            });
     Optional<Path> log = WorkerLog.start("worker");
     TemporalSession session = TemporalSession.connect(amble, temporal);
     WorkerFactory factory =

@@ -1,0 +1,81 @@
+package dev.amble.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The installable amble (src/assembly/dist.xml, src/dist/): the systemd unit stops the worker as
+ * the worker expects, and the tarball the package phase made, when there is one, holds what the
+ * README promises, with the checkout's own Ansible requirements.
+ */
+class DistributionTest {
+  static final Path DIST = Path.of("src", "dist");
+  static final Path TARBALL = Path.of("target", "amble.tar.gz");
+
+  static Map<String, String> unit() throws IOException {
+    return Files.readAllLines(DIST.resolve("share/amble-worker.service")).stream()
+        .filter(l -> l.contains("=") && !l.startsWith("#"))
+        .collect(
+            Collectors.toMap(
+                l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+  }
+
+  @Test
+  void theUnitGivesTheWorkerItsGracefulStop() throws IOException {
+    Map<String, String> unit = unit();
+    assertEquals("/opt/amble/bin/amble worker", unit.get("ExecStart"));
+    assertEquals("SIGTERM", unit.get("KillSignal"));
+    assertEquals("mixed", unit.get("KillMode"), "SIGTERM to the worker, not to its Ansible");
+    assertEquals("on-failure", unit.get("Restart"));
+    assertEquals("amble", unit.get("User"));
+    assertEquals("-/etc/amble/worker.env", unit.get("EnvironmentFile"));
+    int stopTimeout =
+        Integer.parseInt(
+            new CommandLine(new WorkerCommand())
+                .getCommandSpec()
+                .findOption("--stop-timeout")
+                .defaultValue());
+    int timeoutStopSec = Integer.parseInt(unit.get("TimeoutStopSec"));
+    assertTrue(
+        timeoutStopSec > stopTimeout + 10,
+        "TimeoutStopSec " + timeoutStopSec + " vs --stop-timeout " + stopTimeout);
+  }
+
+  @Test
+  void theTarballHoldsAnInstallableAmble(@TempDir Path dir)
+      throws IOException, InterruptedException {
+    Assumptions.assumeTrue(Files.isRegularFile(TARBALL), "no " + TARBALL + ": not packaged yet");
+    Process tar =
+        new ProcessBuilder("tar", "xzf", TARBALL.toAbsolutePath().toString(), "-C", dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, tar.waitFor(), said);
+    try (var top = Files.list(dir)) {
+      assertEquals(List.of(dir.resolve("amble")), top.toList());
+    }
+    Path amble = dir.resolve("amble");
+    for (String program : List.of("bin/amble", "bin/amble-setup", "scripts/setup-ansible")) {
+      assertTrue(Files.isExecutable(amble.resolve(program)), program);
+    }
+    assertTrue(Files.size(amble.resolve("lib/amble.jar")) > 0);
+    assertEquals(
+        Files.readString(Path.of("..", "scripts", "ansible-requirements.txt")),
+        Files.readString(amble.resolve("scripts/ansible-requirements.txt")));
+    assertEquals(
+        Files.readString(DIST.resolve("share/amble-worker.service")),
+        Files.readString(amble.resolve("share/amble-worker.service")));
+  }
+}
