@@ -57,6 +57,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
   @Override
   public HostOutcome walk(HostInput input) {
+    HostMetrics.started();
     Definition d = input.definition();
     String host = input.host();
     searchAttributes = input.searchAttributes();
@@ -309,6 +310,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       String log,
       List<HealthCheckResult> healthChecks) {
     at(new HostProgress(host, "done", progress.jobsDone(), progress.jobs()));
+    HostMetrics.finished(outcome);
     if (searchAttributes) {
       Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(outcome.word()));
     }
