@@ -8,8 +8,9 @@ import java.util.Map;
  * {@link Workflow#getMetricsScope()}: nothing is counted while a history is replayed, so a walk is
  * counted once however often workers replay it, and no command is added to the history. The scope
  * already carries the namespace, task queue and workflow type. Like every workflow-side metric, a
- * count is at least once: a workflow task that times out while its worker still runs it (a stalled
- * worker) is run again, and what the first run counted stays counted.
+ * count is at least once: a workflow task that fails on its worker (one that timed out, or passed
+ * the SDK's deadlock detection on a stalled machine) is run again, and what the first run counted
+ * stays counted.
  */
 final class HostMetrics {
   /** Host walks started: one per HostWorkflow run. */

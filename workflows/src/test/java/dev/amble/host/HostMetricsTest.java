@@ -17,6 +17,7 @@ import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +68,11 @@ class HostMetricsTest {
                 // running, and its retry would run (and count) the walk's start again.
                 .setUseTimeskipping(false)
                 .build())) {
-      Worker worker = env.newWorker(QUEUE);
+      // A first workflow task that class-loads on a busy machine may pass the SDK's 1s deadlock
+      // detection, fail and run again: counted twice (at least once), not what this test checks.
+      Worker worker =
+          env.newWorker(
+              QUEUE, WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
       worker.registerWorkflowImplementationTypes(HostWorkflowImpl.class);
       worker.registerActivitiesImplementations(new Activities());
       Worker replayer = env.newWorker(QUEUE + "-replay");
