@@ -49,14 +49,27 @@ public final class ProcessRunner {
   private final AnsibleInstallation ansible;
   private final Optional<BecomePassword> becomePassword;
   private final Map<String, String> workerEnvironment;
+  private final RunningProcesses running;
 
   public ProcessRunner(
       AnsibleInstallation ansible,
       Optional<BecomePassword> becomePassword,
       Map<String, String> workerEnvironment) {
+    this(ansible, becomePassword, workerEnvironment, RunningProcesses.unreported());
+  }
+
+  /**
+   * @param running counts this runner's Ansible processes while they run (a worker's gauge)
+   */
+  public ProcessRunner(
+      AnsibleInstallation ansible,
+      Optional<BecomePassword> becomePassword,
+      Map<String, String> workerEnvironment,
+      RunningProcesses running) {
     this.ansible = ansible;
     this.becomePassword = becomePassword;
     this.workerEnvironment = Map.copyOf(workerEnvironment);
+    this.running = running;
   }
 
   public AnsibleInstallation ansible() {
@@ -128,8 +141,13 @@ public final class ProcessRunner {
             withPassword ? new ByteArrayInputStream(becomePassword.get().line()) : null;
         executor.setStreamHandler(new PumpStreamHandler(out, out, stdin));
         DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
-        executor.execute(line, environment(command, withPassword), result);
-        return await(command, progress, process, result, started, out);
+        running.started();
+        try {
+          executor.execute(line, environment(command, withPassword), result);
+          return await(command, progress, process, result, started, out);
+        } finally {
+          running.ended();
+        }
       }
     } catch (IOException e) {
       throw new AnsibleException("could not run " + command.program() + ": " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package dev.amble.cli;
 
+import com.uber.m3.tally.NoopScope;
+import com.uber.m3.tally.Scope;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.worker.AmbleWorker;
@@ -72,17 +74,24 @@ final class TemporalSession implements AutoCloseable {
    * does not answer, 2 for a bad setting or a namespace it does not have.
    */
   static TemporalSession connect(Amble amble, TemporalOptions options) {
-    return connect(amble, options, ".");
+    return connect(amble, options, ".", new NoopScope());
+  }
+
+  /**
+   * The same, Temporal's SDK metrics (and a worker's on this client) reported to {@code metrics}.
+   */
+  static TemporalSession connect(Amble amble, TemporalOptions options, Scope metrics) {
+    return connect(amble, options, ".", metrics);
   }
 
   private static TemporalSession connect(
-      Amble amble, TemporalOptions options, String unreachableEnd) {
+      Amble amble, TemporalOptions options, String unreachableEnd, Scope metrics) {
     TemporalConnection connection;
     WorkflowServiceStubs stubs;
     try {
       connection =
           TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
-      stubs = connection.connect();
+      stubs = connection.connect(metrics);
     } catch (TemporalConnection.UnreachableException e) {
       throw new Exit(
           ExitCode.NO_TEMPORAL,
@@ -195,7 +204,7 @@ final class TemporalSession implements AutoCloseable {
       PrintWriter err) {
     return embedded
         ? embedded(amble, options, embeddedPort, become, err)
-        : connect(amble, options, OR_EMBEDDED);
+        : connect(amble, options, OR_EMBEDDED, new NoopScope());
   }
 
   @Override

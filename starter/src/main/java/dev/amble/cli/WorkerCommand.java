@@ -7,6 +7,7 @@ import dev.amble.ansible.AnsiblePreflight;
 import dev.amble.content.ContentFolders;
 import dev.amble.logs.LogPruner;
 import dev.amble.worker.AmbleWorker;
+import dev.amble.worker.MetricsEndpoint;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
   @Mixin BecomePasswordOptions become;
+  @Mixin MetricsOption metricsOption;
 
   @Option(
       names = "--max-parallel-ansible",
@@ -92,7 +94,8 @@ final class WorkerCommand implements Callable<Integer> {
               throw Exit.badInput("amble worker: Ansible cannot run here: " + problem);
             });
     Optional<Path> log = WorkerLog.start("worker");
-    TemporalSession session = TemporalSession.connect(amble, temporal);
+    Optional<MetricsEndpoint> metrics = metricsOption.start(amble.env());
+    TemporalSession session = connect(amble, metrics);
     WorkerFactory factory =
         AmbleWorker.start(
             session.client,
@@ -106,12 +109,13 @@ final class WorkerCommand implements Callable<Integer> {
             ansible,
             amble.env());
     err.printf(
-        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once%s.%s%n",
+        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once%s%s.%s%n",
         session.taskQueue,
         session.address,
         session.client.getOptions().getNamespace(),
         maxParallel,
         password.isPresent() ? ", with a become password" : "",
+        metrics.map(m -> ", metrics at " + m.url()).orElse(""),
         log.map(f -> " Log: " + f).orElse(""));
     err.flush();
     ScheduledExecutorService pruning =
@@ -137,6 +141,7 @@ final class WorkerCommand implements Callable<Integer> {
               factory.shutdownNow();
               factory.awaitTermination(10, TimeUnit.SECONDS);
               session.close();
+              metrics.ifPresent(MetricsEndpoint::close);
               err.println("amble worker: stopped");
               err.flush();
               stopped.countDown();
@@ -144,5 +149,19 @@ final class WorkerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     stopped.await();
     return ExitCode.OK;
+  }
+
+  /**
+   * Connects with the endpoint's metrics scope; an endpoint of a worker that never ran is closed.
+   */
+  private TemporalSession connect(Amble amble, Optional<MetricsEndpoint> metrics) {
+    try {
+      return metrics.isEmpty()
+          ? TemporalSession.connect(amble, temporal)
+          : TemporalSession.connect(amble, temporal, metrics.get().scope());
+    } catch (RuntimeException e) {
+      metrics.ifPresent(MetricsEndpoint::close);
+      throw e;
+    }
   }
 }

@@ -1,8 +1,10 @@
 package dev.amble.worker;
 
+import com.uber.m3.tally.Scope;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.RunningProcesses;
 import dev.amble.content.ContentFolders;
 import dev.amble.content.ContentStore;
 import dev.amble.content.ContentWorkflowImpl;
@@ -31,6 +33,9 @@ import java.util.Optional;
 /** The amble worker: rollout and host workflows, and the Ansible activities, on one task queue. */
 public final class AmbleWorker {
   public static final String DEFAULT_TASK_QUEUE = "amble";
+
+  /** The gauge of Ansible processes this worker runs right now. */
+  static final String ANSIBLE_PROCESSES = "amble_ansible_processes";
 
   /**
    * @param maxParallelAnsible how many Ansible runs this worker does at once (each is a process)
@@ -139,7 +144,12 @@ public final class AmbleWorker {
         HostWorkflowImpl.class,
         PageWorkflowImpl.class,
         ContentWorkflowImpl.class);
-    ProcessRunner runner = new ProcessRunner(ansible, settings.becomePassword(), env);
+    // The client's stubs carry the metrics scope (a no-op one unless --metrics-address is given).
+    Scope metrics =
+        factory.getWorkflowClient().getWorkflowServiceStubs().getOptions().getMetricsScope();
+    RunningProcesses running =
+        new RunningProcesses(n -> metrics.gauge(ANSIBLE_PROCESSES).update(n));
+    ProcessRunner runner = new ProcessRunner(ansible, settings.becomePassword(), env, running);
     TemporalPages pages = new TemporalPages(factory.getWorkflowClient(), settings.taskQueue());
     ContentFolders contents =
         new ContentFolders(
@@ -149,7 +159,8 @@ public final class AmbleWorker {
             Clock.systemUTC());
     contents.evict();
     worker.registerActivitiesImplementations(
-        new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC(), contents),
+        new TimedHostActivities(
+            new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC(), contents)),
         new WorkspaceActivitiesImpl(runner, Optional.of(pages), contents),
         new HealthCheckActivitiesImpl(runner, contents),
         new PageActivitiesImpl(pages));

@@ -1,5 +1,7 @@
 package dev.amble.worker;
 
+import com.uber.m3.tally.NoopScope;
+import com.uber.m3.tally.Scope;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -82,10 +84,19 @@ public record TemporalConnection(
 
   /** Service stubs; fails with {@link UnreachableException} if Temporal does not answer. */
   public WorkflowServiceStubs connect() {
+    return connect(new NoopScope());
+  }
+
+  /**
+   * Service stubs reporting Temporal's SDK metrics (and, through the workers of a client on them,
+   * amble's) to {@code metrics}.
+   */
+  public WorkflowServiceStubs connect(Scope metrics) {
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(address)
-            .setRpcTimeout(Duration.ofSeconds(10));
+            .setRpcTimeout(Duration.ofSeconds(10))
+            .setMetricsScope(metrics);
     if (tls) {
       try {
         SslContextBuilder ssl = GrpcSslContexts.forClient();

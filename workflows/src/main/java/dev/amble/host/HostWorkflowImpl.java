@@ -60,6 +60,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
   @Override
   public HostOutcome walk(HostInput input) {
+    HostMetrics.started();
     Definition d = input.definition();
     String host = input.host();
     searchAttributes = input.searchAttributes();
@@ -319,6 +320,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       // Why, in the Web UI's current details, also after the worker that holds the log is gone.
       Workflow.setCurrentDetails(Descriptions.hostEnded(outcome.word(), reason, failedTail));
     }
+    HostMetrics.finished(outcome);
     if (searchAttributes) {
       Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(outcome.word()));
     }

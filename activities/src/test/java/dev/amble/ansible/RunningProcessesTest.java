@@ -1,0 +1,78 @@
+package dev.amble.ansible;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker's gauge of Ansible processes in flight goes up while one runs, down however it ends.
+ */
+class RunningProcessesTest {
+  @TempDir Path dir;
+
+  AnsibleCommand sleep(String seconds) {
+    return new AnsibleCommand(
+        "ansible",
+        List.of(
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "localhost",
+            "-e",
+            "ansible_python_interpreter=" + LocalFleet.ansible().python(),
+            "-m",
+            "ansible.builtin.command",
+            "-a",
+            "sleep " + seconds),
+        dir,
+        Map.of(),
+        dir.resolve("sleep.log"),
+        Optional.empty(),
+        Duration.ofMinutes(2));
+  }
+
+  @Test
+  void aRunIsCountedWhileItRunsAndNoLonger() {
+    List<Integer> reported = new CopyOnWriteArrayList<>();
+    RunningProcesses running = new RunningProcesses(reported::add);
+    ProcessRunner runner =
+        new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv(), running);
+    List<Integer> seenWhileRunning = new CopyOnWriteArrayList<>();
+
+    ProcessOutcome outcome =
+        runner.run(sleep("1"), detail -> seenWhileRunning.add(running.count()));
+
+    assertEquals(0, outcome.exitCode(), outcome.toString());
+    assertEquals(List.of(0, 1, 0), reported);
+    assertEquals(1, seenWhileRunning.get(0), seenWhileRunning.toString());
+    assertEquals(0, running.count());
+  }
+
+  @Test
+  void aCancelledRunIsNoLongerCounted() {
+    List<Integer> reported = new CopyOnWriteArrayList<>();
+    RunningProcesses running = new RunningProcesses(reported::add);
+    ProcessRunner runner =
+        new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv(), running);
+
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            runner.run(
+                sleep(Processes.uniqueSleepSeconds()),
+                detail -> {
+                  throw new IllegalStateException("cancelled");
+                }));
+
+    assertEquals(List.of(0, 1, 0), reported);
+  }
+}
