@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.amble.amblefile.DurationText;
 import dev.amble.ansible.AnsiblePreflight;
-import dev.amble.content.ContentFolders;
 import dev.amble.logs.LogPruner;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.MetricsEndpoint;
@@ -96,18 +95,15 @@ final class WorkerCommand implements Callable<Integer> {
     Optional<Path> log = WorkerLog.start("worker");
     Optional<MetricsEndpoint> metrics = metricsOption.start(amble.env());
     TemporalSession session = connect(amble, metrics);
-    WorkerFactory factory =
-        AmbleWorker.start(
-            session.client,
-            AmbleWorker.Settings.inHome(
-                session.taskQueue,
-                maxParallel,
-                password,
-                Identity.controller("worker"),
-                amble.env(),
-                keep),
-            ansible,
-            amble.env());
+    AmbleWorker.Settings settings =
+        AmbleWorker.Settings.inHome(
+            session.taskQueue,
+            maxParallel,
+            password,
+            Identity.controller("worker"),
+            amble.env(),
+            keep);
+    WorkerFactory factory = AmbleWorker.start(session.client, settings, ansible, amble.env());
     err.printf(
         "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once%s%s.%s%n",
         session.taskQueue,
@@ -125,9 +121,11 @@ final class WorkerCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
-    Path workspaces = ContentFolders.home(amble.env()).resolve("workspaces");
     pruning.scheduleWithFixedDelay(
-        () -> LogPruner.prune(workspaces, keep, Clock.systemUTC()), 6, 6, TimeUnit.HOURS);
+        () -> LogPruner.prune(settings.workspaces(), keep, Clock.systemUTC()),
+        6,
+        6,
+        TimeUnit.HOURS);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -69,21 +69,6 @@ public final class AmbleWorker {
           LogPruner.DEFAULT_KEEP);
     }
 
-    /** Settings with the worker's folders in their default place ({@link ContentFolders#home}). */
-    public Settings(
-        String taskQueue,
-        int maxParallelAnsible,
-        Optional<BecomePassword> becomePassword,
-        String identity) {
-      this(
-          taskQueue,
-          maxParallelAnsible,
-          becomePassword,
-          identity,
-          ContentFolders.home(System.getenv()).resolve("content"),
-          ContentFolders.home(System.getenv()).resolve("workspaces"));
-    }
-
     /** Settings with the worker's folders in their place under {@link ContentFolders#home}. */
     public static Settings inHome(
         String taskQueue,
