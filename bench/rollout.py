@@ -407,6 +407,12 @@ def breakdown(rundir, host, previous=None):
     if closed is not None:
         row("(Temporal: to the close)", cursor, closed - cursor, "Temporal: workflow task + activity dispatch")
         print("  %-44s %7s %7.2f" % ("host walk", "", closed - t0))
+    if closed is not None:
+        work = totals.get("the work (the jobs' tasks)", 0.0)
+        print(
+            "\n  the walk took %.2f s, of which the jobs' tasks %.2f s: %.2f s around the work"
+            % (closed - t0, work, closed - t0 - work)
+        )
     print("\n  totals over the walk:")
     for kind, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         print("    %-56s %7.2f s" % (kind, seconds))
