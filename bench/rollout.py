@@ -163,7 +163,7 @@ def measure(out, command):
         "cpu": usage.ru_utime + usage.ru_stime,
         "peak_rss": peak,
         "ansible_processes_seen": len(seen),
-        "ansible_programs_seen": sorted(set(seen.values())),
+        "ansible_programs_seen": {p: list(seen.values()).count(p) for p in sorted(set(seen.values()))},
     }
     with open(out, "w") as f:
         json.dump(result, f, indent=1)
@@ -243,12 +243,16 @@ def table(rundir, hosts):
         " '# amble: ...' header per process; +N: workspace-wide runs in logs/all/); (seen): Ansible"
         " processes seen by sampling the process tree every 200 ms, per host. peak MB: the"
         " measured process with its children (RSS summed every 200 ms); CPU s: the tree's user +"
-        " system time (rusage). ratio: wall time to ansible-playbook's. For amble, wall is the"
-        " `amble run` command (init before it is timed apart: see init s below)."
+        " system time (rusage). ratio: wall time to ansible-playbook's. Measured process: a the"
+        " ansible-playbook command; b the `amble run --embedded` JVM (worker and in-memory Temporal"
+        " in it); c the `amble worker` JVM (wall: the `amble run` command's). `amble init` runs"
+        " before b and c and is timed apart:"
     )
     for key, label, r in rows:
-        if "init_wall" in r:
-            print("  %s: amble init %.1f s" % (label, r["init_wall"]))
+        programs = r.get("ansible_programs_seen") or {}
+        seen = ", ".join("%s %d" % kv for kv in programs.items()) if isinstance(programs, dict) else "-"
+        extra = "; amble init %.1f s" % r["init_wall"] if "init_wall" in r else ""
+        print("  %s: Ansible processes seen: %s%s" % (label, seen, extra))
 
 
 # ------------------------------------------------------------------------------------ breakdown
@@ -376,7 +380,7 @@ def breakdown(rundir, host, previous=None):
 
     t0 = instant(status["started"])
     closed = instant(status["closedAt"]) if status.get("closedAt") else None
-    if previous and previous.get("closedAt"):
+    if previous and previous.get("closedAt") and previous.get("host") != host:
         gap = t0 - instant(previous["closedAt"])
         print("  (previous host %s closed %.2f s before this host workflow started)" % (previous.get("host"), gap))
     cursor = t0
