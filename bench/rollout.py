@@ -382,7 +382,11 @@ def breakdown(rundir, host, previous=None):
     closed = instant(status["closedAt"]) if status.get("closedAt") else None
     if previous and previous.get("closedAt") and previous.get("host") != host:
         gap = t0 - instant(previous["closedAt"])
-        print("  (previous host %s closed %.2f s before this host workflow started)" % (previous.get("host"), gap))
+        if gap >= 0:  # hosts walked one after the other (at concurrency 1)
+            print(
+                "  (previous host %s closed %.2f s before this host workflow started)"
+                % (previous.get("host"), gap)
+            )
     cursor = t0
     for step in steps:
         start, duration = step_times(step)
