@@ -482,12 +482,16 @@ class ProductionShapeTest {
     }
   }
 
+  /** The folder of a host's logs in worker {@code n}'s own folder. */
+  static Path hostLogs(int n, String host) {
+    return WorkspaceDir.at(
+            OUTSIDE.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
+        .hostLogs(host);
+  }
+
   /** Logs of a step (prepare, 01-work, finish) of a host in worker {@code n}'s own folder. */
   long logs(int n, String host, String step) {
-    Path dir =
-        WorkspaceDir.at(
-                OUTSIDE.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
-            .hostLogs(host);
+    Path dir = hostLogs(n, host);
     if (!Files.isDirectory(dir)) {
       return 0;
     }
@@ -528,10 +532,7 @@ class ProductionShapeTest {
    */
   boolean finished(String host) {
     for (int n = 1; n <= 2; n++) {
-      Path dir =
-          WorkspaceDir.at(
-                  OUTSIDE.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
-              .hostLogs(host);
+      Path dir = hostLogs(n, host);
       if (!Files.isDirectory(dir)) {
         continue;
       }
