@@ -216,6 +216,10 @@ class HostActivitiesTest {
     assertTrue(p.state().workspace().isEmpty());
     assertFalse(
         Files.exists(fleet.stateDir("node01").resolve("amble_state.fact")), "prepare wrote");
+    // What others recorded on the host stays: another workspace's walk, an unlock.
+    String others =
+        "{\"unlocked\": {\"by\": \"ops\"}, \"workspaces\": {\"other\": {\"workflow\": \"w\"}}}";
+    Files.writeString(fleet.stateDir("node01").resolve("amble_state.fact"), others);
 
     Claim claim = new Claim("upgrade", "rollout-1", false);
     for (Definition.Step step : d.steps()) {
@@ -248,6 +252,8 @@ class HostActivitiesTest {
     assertTrue(done.has("succeeded"), done.toString());
     assertTrue(done.get("succeeded").asText().compareTo(done.get("started").asText()) >= 0);
     assertFalse(Files.exists(fleet.stateDir("node01").resolve("amble_lock.fact")), "lock kept");
+    assertEquals("ops", state("node01").at("/unlocked/by").asText(), state("node01").toString());
+    assertEquals("w", state("node01").at("/workspaces/other/workflow").asText());
     // The cache was refreshed by finish: it shows the host as succeeded.
     JsonNode cached =
         new FactCache(WorkspaceDir.of(dir, "maintenance").facts()).read("node01").orElseThrow();

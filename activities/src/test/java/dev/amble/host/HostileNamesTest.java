@@ -86,7 +86,7 @@ class HostileNamesTest {
       assertEquals(List.of(Verdict.HOLDS), p.verdicts(), name);
       RunResult job = (RunResult) seen.get(3);
       String log = Files.readString(Path.of(job.log()));
-      assertTrue(log.contains("ok: [" + name + "]"), name + ": " + log);
+      assertTrue(log.contains("changed: [" + name + "]"), name + ": " + log);
       JsonNode state =
           new ObjectMapper().readTree(fleet.stateDir(name).resolve("amble_state.fact").toFile());
       assertTrue(state.at("/workspaces/hostile/succeeded").isTextual(), name + ": " + state);

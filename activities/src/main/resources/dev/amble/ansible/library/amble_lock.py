@@ -2,7 +2,10 @@
 """amble's Ansible module: take, release or remove a host's lock in one step.
 
 The lock is the file STATE_DIR/amble_lock.fact (an Ansible local fact), holding
-{"workspace", "rollout", "controller", "since"} as JSON. Taking it is atomic:
+{"workspace", "rollout", "controller", "since"} as JSON. With mark, the same
+step also records the workflow in the host's remote state, STATE_DIR/
+amble_state.fact (started when the lock is taken, succeeded before it is
+released): one module run where a claim or a finish used to take four. Taking it is atomic:
 the content is written to a private temporary file first, then hard-linked to
 the lock's name, which fails if the lock exists. So of two controllers claiming
 one host at once exactly one creates the lock, and nobody ever reads a lock
@@ -30,6 +33,11 @@ description:
     succeeds (a retried claim); when another workspace holds it, the result says
     C(refused) and names the holder in C(holder), unless C(stomp) is true, which
     replaces it.
+  - C(mark=started) with C(state=present) records, once the lock is taken,
+    WORKSPACE's entry in STATE_DIR/amble_state.fact as C(workflow),
+    C(rollout), C(started=since). C(mark=succeeded) with C(state=absent)
+    records C(succeeded=since) (keeping C(started)) before the lock is
+    released, whoever holds it. The file is replaced in one rename.
   - C(state=absent) removes the lock if WORKSPACE holds it, or whoever holds it
     with C(force); C(removed) is the lock it removed.
 options:
@@ -41,9 +49,12 @@ options:
   since: {type: str, default: "", description: when (ISO-8601)}
   stomp: {type: bool, default: false, description: take the lock from another workspace}
   force: {type: bool, default: false, description: with state=absent, remove any holder's lock}
+  mark: {type: str, choices: ["", started, succeeded], default: "", description: record the workflow}
+  workflow: {type: str, default: "", description: the workflow recorded with mark}
 """
 
 LOCK_FILE = "amble_lock.fact"
+STATE_FILE = "amble_state.fact"
 NO_HARD_LINKS = set(
     getattr(errno, name)
     for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "ENOSYS", "EMLINK")
@@ -176,6 +187,45 @@ def encode(lock):
     return (json.dumps(lock, sort_keys=True) + "\n").encode("utf-8")
 
 
+def read_state(path):
+    """The remote state at path as a dict; {} when missing or not a JSON object."""
+    try:
+        with open(path, "rb") as f:
+            state = json.loads(f.read().decode("utf-8"))
+    except (IOError, OSError) as e:
+        if e.errno == errno.ENOENT:
+            return {}
+        raise
+    except ValueError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def mark(module, folder, step):
+    """Records WORKSPACE's workflow as started or succeeded in the remote state: whether it did."""
+    p = module.params
+    path = os.path.join(folder, STATE_FILE)
+    state = read_state(path)
+    workspaces = state.get("workspaces")
+    workspaces = dict(workspaces) if isinstance(workspaces, dict) else {}
+    before = workspaces.get(p["workspace"])
+    entry = {"workflow": p["workflow"], "rollout": p["rollout"]}
+    if step == "started":
+        entry["started"] = p["since"]
+    else:
+        started = before.get("started") if isinstance(before, dict) else None
+        entry["started"] = started if started is not None else p["since"]
+        entry["succeeded"] = p["since"]
+    if entry == before:
+        return False
+    workspaces[p["workspace"]] = entry
+    state["workspaces"] = workspaces
+    if not module.check_mode:
+        content = json.dumps(state, indent=4, sort_keys=True, separators=(",", ": "))
+        replace(path, content.encode("utf-8"))
+    return True
+
+
 def claim(module, path):
     p = module.params
     if not p["workspace"]:
@@ -186,13 +236,23 @@ def claim(module, path):
         "controller": p["controller"],
         "since": p["since"],
     }
-    folder = p["state_dir"]
+    folder = os.path.dirname(path)
     if not module.check_mode and not os.path.isdir(folder):
         try:
             os.makedirs(folder, 0o755)
         except OSError as e:
             if e.errno != errno.EEXIST:
                 raise
+    result = take(module, path, mine)
+    if result["taken"] and p["mark"] == "started":
+        if mark(module, folder, "started"):
+            result["changed"] = True
+        result["marked"] = "started"
+    return result
+
+
+def take(module, path, mine):
+    p = module.params
     # Two tries: a lock seen here may be released before it is read.
     for _ in range(2):
         held = read_lock(path)
@@ -235,6 +295,19 @@ def release(module, path):
     p = module.params
     if not p["force"] and not p["workspace"]:
         module.fail_json(msg="workspace (or force) is required to release the lock")
+    if p["mark"] != "succeeded":
+        return free(module, path)
+    if not p["workspace"]:
+        module.fail_json(msg="workspace is required to mark the workflow succeeded")
+    marked = mark(module, os.path.dirname(path), "succeeded")
+    result = free(module, path)
+    result["changed"] = result["changed"] or marked
+    result["marked"] = "succeeded"
+    return result
+
+
+def free(module, path):
+    p = module.params
     held = read_lock(path)
     if held is None:
         return dict(changed=False, removed=None, msg="not locked")
@@ -264,6 +337,8 @@ def main():
             since=dict(type="str", default=""),
             stomp=dict(type="bool", default=False),
             force=dict(type="bool", default=False),
+            mark=dict(type="str", choices=["", "started", "succeeded"], default=""),
+            workflow=dict(type="str", default=""),
         ),
         supports_check_mode=True,
     )
