@@ -27,7 +27,7 @@ import java.util.Arrays;
  */
 public final class Playbooks {
   static final String[] FIXED = {
-    "prepare.yml", "claim.yml", "finish.yml", "init.yml", "unlock.yml"
+    "prepare.yml", "claim.yml", "finish.yml", "finish-tasks.yml", "init.yml", "unlock.yml"
   };
 
   /**
@@ -63,6 +63,16 @@ public final class Playbooks {
 
   /** The playbook of a job: a claim play (run when amble_claim), then the job itself. */
   public static Path job(Path folder, WorkspaceDir dir, String workspace, JobSpec job) {
+    return job(folder, dir, workspace, job, false);
+  }
+
+  /**
+   * The playbook of a job, and with {@code finish} a last play that finishes the host (the walk's
+   * last run): Ansible leaves a host that failed or was unreachable out of the plays after, so it
+   * runs only when the job went well.
+   */
+  public static Path job(
+      Path folder, WorkspaceDir dir, String workspace, JobSpec job, boolean finish) {
     Path claim = fixed(dir, "claim.yml");
     JsonNodeFactory f = JsonNodeFactory.instance;
     ArrayNode plays = f.arrayNode();
@@ -95,17 +105,33 @@ public final class Playbooks {
         include.put("ansible.builtin.import_tasks", file.path());
       }
     }
+    if (finish) {
+      ObjectNode finishPlay = plays.addObject();
+      finishPlay.put("name", "amble: finish");
+      finishPlay.put("hosts", "all");
+      finishPlay.put("gather_facts", false);
+      ObjectNode importFinish = finishPlay.putArray("tasks").addObject();
+      importFinish.put("name", "amble: finish");
+      importFinish.put("ansible.builtin.import_tasks", fixed(dir, "finish-tasks.yml").toString());
+    }
     String header =
         "# Rendered by amble for workspace "
             + workspace
             + ", job "
             + job.name()
+            + (finish ? ", finishing the host" : "")
             + ", from the Amblefile in this folder.\n"
             + "# Do not edit: amble writes it again before each run of the job.\n";
     try {
       byte[] content = (header + YAML.writeValueAsString(plays)).getBytes(StandardCharsets.UTF_8);
       Path target =
-          folder.resolve(".amble-" + workspace + "." + WorkspaceDir.fileName(job.name()) + ".yml");
+          folder.resolve(
+              ".amble-"
+                  + workspace
+                  + "."
+                  + WorkspaceDir.fileName(job.name())
+                  + (finish ? ".finish" : "")
+                  + ".yml");
       writeIfChanged(target, content);
       return target;
     } catch (JsonProcessingException e) {

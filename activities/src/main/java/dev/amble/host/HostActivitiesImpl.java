@@ -102,27 +102,40 @@ public final class HostActivitiesImpl implements HostActivities {
     HostTarget t = here.target(request.target());
     WorkspaceDir dir = here.dir(t.workspace(), t.facts());
     Path playbook =
-        Playbooks.job(Path.of(t.folder()), dir, t.workspace(), here.job(request.step().job()));
+        Playbooks.job(
+            Path.of(t.folder()),
+            dir,
+            t.workspace(),
+            here.job(request.step().job()),
+            request.finish().isPresent());
+    Optional<Claim> walk = request.claim().or(request::finish);
     ObjectNode vars = request.step().options().deepCopy();
     vars.setAll(
         vars(
             t,
-            request.claim().map(Claim::workflow).orElse(""),
-            request.claim().map(Claim::rollout).orElse(""),
+            walk.map(Claim::workflow).orElse(""),
+            walk.map(Claim::rollout).orElse(""),
             request.claim()));
     String step =
         String.format(
                 "%02d-%s",
                 request.step().index() + 1, WorkspaceDir.fileName(request.step().job().name()))
             + (request.step().exit() ? "-exit" : "");
+    Duration timeout = request.step().job().timeout();
+    if (request.finish().isPresent()) {
+      timeout = timeout.plus(PREPARE_TIMEOUT);
+    }
     return claimRefused(
         PlaybookRun.run(
                 runner,
                 PlaybookInvocation.onHost(t, dir, step, playbook)
                     .vars(vars)
                     .dryRun(request.dryRun())
-                    .timeout(request.step().job().timeout())
-                    .become(request.step().job().become() || request.claim().isPresent())
+                    .timeout(timeout)
+                    .become(
+                        request.step().job().become()
+                            || request.claim().isPresent()
+                            || request.finish().isPresent())
                     .build())
             .result(t.host()));
   }

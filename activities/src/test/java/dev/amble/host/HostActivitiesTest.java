@@ -281,6 +281,25 @@ class HostActivitiesTest {
   }
 
   @Test
+  void aLastRunWhoseJobFailsFinishesNothing() throws Exception {
+    Definition d = definition("maintenance");
+    Definition.Step step =
+        new Definition.Step(0, loadJob("broken"), new ObjectMapper().createObjectNode(), false);
+    Claim claim = new Claim("upgrade", "rollout-f", false);
+    RunResult r =
+        host.runJob(
+            new JobRequest(
+                target(d, "node04"), step, false, Optional.of(claim), Optional.of(claim)));
+    assertEquals(RunStatus.FAILED, r.status(), r.toString());
+    assertEquals("this task breaks", r.task());
+    JsonNode walked = state("node04").at("/workspaces/maintenance");
+    assertTrue(walked.has("started") && !walked.has("succeeded"), walked.toString());
+    assertTrue(Files.exists(fleet.stateDir("node04").resolve("amble_lock.fact")), "lock released");
+    Files.delete(fleet.stateDir("node04").resolve("amble_lock.fact"));
+    Files.delete(fleet.stateDir("node04").resolve("amble_state.fact"));
+  }
+
+  @Test
   void aFailedRunCarriesItsLogsLastLinesWithoutANoLogTasksOutput() {
     RunResult broken = runJob("broken", "node02");
     assertTrue(

@@ -14,7 +14,10 @@ public interface HostActivities {
   @ActivityMethod
   Preparation prepareHost(PrepareRequest request);
 
-  /** One job, limited to the host; with a claim, the lock and "started" are taken first. */
+  /**
+   * One job, limited to the host; with a claim, the lock and "started" are taken first; with
+   * finish, the host is finished after the job's tasks went well, in the same run.
+   */
   @ActivityMethod
   RunResult runJob(JobRequest request);
 

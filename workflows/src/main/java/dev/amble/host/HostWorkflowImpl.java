@@ -41,6 +41,14 @@ public final class HostWorkflowImpl implements HostWorkflow {
   /** Gathering facts, claiming, finishing: short runs. */
   static final Duration SHORT_RUN = Duration.ofMinutes(15);
 
+  /**
+   * The change of walks where the last run finishes the host (one Ansible process fewer per host);
+   * walks recorded before it call finishHost after their last run.
+   */
+  static final String FINISH_IN_LAST_RUN = "finish-in-last-run";
+
+  static final int FOLDED = 1;
+
   private HostProgress progress = new HostProgress("", "starting", 0, 0);
   private boolean searchAttributes;
 
@@ -157,6 +165,14 @@ public final class HostWorkflowImpl implements HostWorkflow {
             ? Optional.empty()
             : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
     Walk walk = new Walk(target, input, claim);
+    if (!input.dryRun()
+        && Workflow.getVersion(FINISH_IN_LAST_RUN, Workflow.DEFAULT_VERSION, FOLDED) == FOLDED) {
+      walk.finishing =
+          lastRun(jobs, exits, prep)
+              .map(
+                  last ->
+                      new Finishing(last, new Claim(d.workflow().name(), input.rollout(), false)));
+    }
     try {
       for (int i = 0; i < jobs.size(); i++) {
         at(new HostProgress(host, jobs.get(i).job().name(), i, jobs.size()));
@@ -171,6 +187,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       // done still run (the host must not stay cordoned), in a scope the cancellation does not
       // reach; an exit job that was interrupted runs again.
       Preparation prepared = prep;
+      walk.finishing = Optional.empty(); // a cancelled walk is not finished
       Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size()))
           .run();
       throw cancelled;
@@ -184,11 +201,17 @@ public final class HostWorkflowImpl implements HostWorkflow {
     if (input.dryRun()) {
       return done(host, Outcome.CHECKED, "", walk.lastLog);
     }
-    at(new HostProgress(host, "finish", jobs.size(), jobs.size()));
     try {
-      RunResult finished =
-          activities.finishHost(
-              new FinishRequest(target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
+      RunResult finished;
+      if (walk.finished.isPresent()) {
+        finished = walk.finished.get();
+      } else {
+        at(new HostProgress(host, "finish", jobs.size(), jobs.size()));
+        finished =
+            activities.finishHost(
+                new FinishRequest(
+                    target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
+      }
       if (finished.status() == RunStatus.LOCKED) {
         return done(host, Outcome.LOCKED, finished.message(), finished.log());
       }
@@ -222,6 +245,37 @@ public final class HostWorkflowImpl implements HostWorkflow {
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       return done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog);
+    }
+  }
+
+  /**
+   * The step whose run is the walk's last when every run goes well (the last job or exit job that
+   * runs Ansible, exit jobs whose preconditions hold): it finishes the host in the same run.
+   */
+  static Optional<Definition.Step> lastRun(
+      List<Definition.Step> jobs, List<Definition.Step> exits, Preparation prep) {
+    Optional<Definition.Step> last = Optional.empty();
+    for (Definition.Step job : jobs) {
+      if (runsAnsible(job)) {
+        last = Optional.of(job);
+      }
+    }
+    for (int i = 0; i < exits.size(); i++) {
+      if (runsAnsible(exits.get(i)) && prep.verdicts().get(jobs.size() + i).holds()) {
+        last = Optional.of(exits.get(i));
+      }
+    }
+    return last;
+  }
+
+  private static boolean runsAnsible(Definition.Step step) {
+    return !(step.job().tasks() instanceof JobTasks.None);
+  }
+
+  /** The run that finishes the host: which step, and the claim whose walk it marks succeeded. */
+  private record Finishing(Definition.Step step, Claim claim) {
+    boolean at(Definition.Step s) {
+      return s.exit() == step.exit() && s.index() == step.index();
     }
   }
 
@@ -263,6 +317,12 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
     String lastLog = "";
 
+    /** The run that is to finish the host, if it comes to it with no failure before it. */
+    Optional<Finishing> finishing = Optional.empty();
+
+    /** The result of the run that finished the host. */
+    Optional<RunResult> finished = Optional.empty();
+
     Walk(HostTarget target, HostInput input, Optional<Claim> claim) {
       this.target = target;
       this.input = input;
@@ -276,14 +336,20 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
     void run(Definition.Step step) {
       began = true;
-      if (step.job().tasks() instanceof JobTasks.None) {
+      if (!runsAnsible(step)) {
         return;
       }
+      Optional<Claim> finish =
+          finishing.filter(f -> f.at(step) && failure.isEmpty()).map(Finishing::claim);
       Duration timeout = step.job().timeout().plus(Duration.ofMinutes(5));
+      if (finish.isPresent()) {
+        timeout = timeout.plus(SHORT_RUN);
+      }
       HostActivities jobActivities = activities(input.heartbeatTimeout(), timeout);
       String name = (step.exit() ? "exit job " : "job ") + step.job().name();
       try {
-        RunResult r = jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim));
+        RunResult r =
+            jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim, finish));
         lastLog = r.log();
         if (r.status() == RunStatus.LOCKED) {
           // The claim was refused, so no job began: no exit job may touch the host.
@@ -292,6 +358,9 @@ public final class HostWorkflowImpl implements HostWorkflow {
           return;
         }
         claim = Optional.empty();
+        if (finish.isPresent() && r.ok()) {
+          finished = Optional.of(r);
+        }
         if (!r.ok() && failure.isEmpty()) {
           failure = Optional.of(name + ": " + r.describe());
           failedTail = r.tail();

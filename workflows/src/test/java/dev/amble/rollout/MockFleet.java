@@ -49,6 +49,10 @@ public final class MockFleet {
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
   final List<String> jobs = Collections.synchronizedList(new ArrayList<>());
   final List<String> finished = Collections.synchronizedList(new ArrayList<>());
+
+  /** host:job of each run that finished its host (the walk's last run). */
+  final List<String> finishedBy = Collections.synchronizedList(new ArrayList<>());
+
   final AtomicInteger walkingNow = new AtomicInteger();
   final AtomicInteger mostAtOnce = new AtomicInteger();
 
@@ -65,11 +69,16 @@ public final class MockFleet {
         .thenAnswer(
             inv -> {
               FinishRequest r = inv.getArgument(0);
-              finished.add(r.target().host());
-              timeline.add(new Event("finish", r.target().host(), now()));
-              walkingNow.decrementAndGet();
+              finished(r.target().host());
               return OK;
             });
+  }
+
+  /** The host was finished: by finishHost, or by the walk's last run. */
+  private void finished(String host) {
+    finished.add(host);
+    timeline.add(new Event("finish", host, now()));
+    walkingNow.decrementAndGet();
   }
 
   /**
@@ -269,7 +278,12 @@ public final class MockFleet {
                       + ":"
                       + r.step().job().name()
                       + (r.claim().isPresent() ? "+claim" : ""));
-              return answer.apply(r);
+              RunResult result = answer.apply(r);
+              if (r.finish().isPresent() && result.ok()) {
+                finishedBy.add(r.target().host() + ":" + r.step().job().name());
+                finished(r.target().host());
+              }
+              return result;
             })
         .when(host)
         .runJob(any());

@@ -331,6 +331,45 @@ class RecordHistories {
   }
 
   /**
+   * Two hosts, one at a time, whose walks finish in their last run (the exit job uncordon; h02's
+   * exit job does not hold, so its reboot finishes it): no finishHost in either walk.
+   */
+  @Test
+  void lastRunFinishes(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(2));
+    fleet.prepare(
+        h ->
+            new Preparation(
+                MockFleet.OK,
+                h.equals("h02")
+                    ? List.of(
+                        Verdict.HOLDS, Verdict.HOLDS, Verdict.HOLDS, Verdict.fails("cordoned"))
+                    : MockFleet.holds(4),
+                RemoteState.NONE));
+    RolloutWorkflow wf =
+        start(
+            env,
+            worker,
+            client,
+            fleet,
+            TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+    RolloutStatus done = result(wf);
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of("h01:uncordon", "h02:reboot"), fleet.finishedBy);
+
+    clear("last-run-finishes");
+    WorkflowExecutionHistory rollout =
+        save(
+            client,
+            execution(wf),
+            VERSION + "-last-run-finishes-rollout.json",
+            execution(wf).getWorkflowId());
+    saveHost(client, rollout, "h01", VERSION + "-last-run-finishes-host-h01.json");
+    saveHost(client, rollout, "h02", VERSION + "-last-run-finishes-host-h02.json");
+  }
+
+  /**
    * Three hosts, one at a time, of project acme: the rollout runs under {@code amble/acme/fleet}
    * and walks its hosts as {@code amble/acme/fleet/HOST}. Its history is saved with its workflow ID
    * (the test server leaves it out), as the host walks' IDs derive from it.

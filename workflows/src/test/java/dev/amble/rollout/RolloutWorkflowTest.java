@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.Definition;
@@ -129,8 +132,59 @@ class RolloutWorkflowTest {
                     TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of("web01", "web02"), fleet.finished);
+    assertEquals(
+        List.of("web01:uncordon", "web02:uncordon"),
+        fleet.finishedBy,
+        "the last run finishes the host: no process of its own");
+    verify(fleet.host, never()).finishHost(any());
     assertEquals(2, done.count(Outcome.SUCCEEDED));
     assertEquals(0, done.remaining());
+  }
+
+  @Test
+  void theLastJobFinishesTheHostWhenNoExitJobRuns(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    MockFleet fleet = new MockFleet(hosts(1));
+    fleet.prepare(
+        h ->
+            new Preparation(
+                MockFleet.OK,
+                List.of(Verdict.HOLDS, Verdict.HOLDS, Verdict.HOLDS, Verdict.fails("cordoned")),
+                RemoteState.NONE));
+    worker.registerActivitiesImplementations(fleet.activities());
+    env.start();
+    RolloutStatus done =
+        rollout(client, worker, "fleet")
+            .run(
+                RolloutInput.start(
+                    TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
+    assertEquals(1, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of("drain+claim", "upgrade", "reboot"), fleet.jobsOf("web01"));
+    assertEquals(List.of("web01:reboot"), fleet.finishedBy);
+    verify(fleet.host, never()).finishHost(any());
+  }
+
+  @Test
+  void aFailedJobFinishesNothingAndTheExitJobRunsAlone(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(hosts(1));
+    fleet.job(
+        r ->
+            r.step().job().name().equals("reboot")
+                ? new RunResult(RunStatus.FAILED, "reboot", "reboot", "timed out", 0, "/x.log")
+                : MockFleet.OK);
+    worker.registerActivitiesImplementations(fleet.activities());
+    env.start();
+    RolloutWorkflow wf = rollout(client, worker, "fleet");
+    WorkflowClient.start(
+        wf::run,
+        RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
+    RolloutStatus caught = awaitPhase(wf, "caught");
+    assertEquals(Outcome.FAILED, caught.results().get("web01").outcome());
+    assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
+    assertEquals(List.of(), fleet.finishedBy, "no run finished the host");
+    assertEquals(List.of(), fleet.finished);
+    verify(fleet.host, never()).finishHost(any());
   }
 
   @Test
