@@ -27,8 +27,7 @@ class WorkerCrashTest {
   /** The workers' own folders: nothing of them is in the Amblefile's folder. */
   @TempDir Path workers;
 
-  static final List<String> STEPS =
-      List.of("prepare", "01-drain", "02-patch", "03-restart", "finish");
+  static final List<String> STEPS = List.of("prepare", "01-drain", "02-patch", "03-restart");
 
   @Test
   void aNewWorkerFinishesTheRolloutAndFinishedHostsRanOnce() throws Exception {

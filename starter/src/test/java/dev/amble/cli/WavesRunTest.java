@@ -105,7 +105,23 @@ class WavesRunTest {
           host + " of wave 3 was touched");
     }
     // h01 was the canary: it finished before wave 2 began.
-    assertTrue(firstLog(dir, "h01", "finish").compareTo(firstLog(dir, "h02", "prepare")) < 0);
+    // Its last run (01-patch, which finishes the host) was written to for the last time before
+    // h02's prepare began (the time in its log's first line).
+    java.time.Instant h01Done =
+        Files.getLastModifiedTime(
+                WorkspaceDir.of(dir, "fleet")
+                    .hostLogs("h01")
+                    .resolve(firstLog(dir, "h01", "01-patch")))
+            .toInstant();
+    String header =
+        Files.readAllLines(
+                WorkspaceDir.of(dir, "fleet")
+                    .hostLogs("h02")
+                    .resolve(firstLog(dir, "h02", "prepare")))
+            .get(0);
+    java.time.Instant h02Began =
+        java.time.Instant.parse(header.substring("# amble: ".length(), header.indexOf("Z: ") + 1));
+    assertTrue(h01Done.isBefore(h02Began), h01Done + " " + header);
 
     CliRun released = CliRun.run(dir, there, "release");
     assertEquals(0, released.code(), released.toString());
