@@ -74,17 +74,9 @@ public final class Playbooks {
   public static Path job(
       Path folder, WorkspaceDir dir, String workspace, JobSpec job, boolean finish) {
     Path claim = fixed(dir, "claim.yml");
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ArrayNode plays = f.arrayNode();
+    ArrayNode plays = JsonNodeFactory.instance.arrayNode();
 
-    ObjectNode claimPlay = plays.addObject();
-    claimPlay.put("name", "amble: claim the host");
-    claimPlay.put("hosts", "all");
-    claimPlay.put("gather_facts", false);
-    ObjectNode importClaim = claimPlay.putArray("tasks").addObject();
-    importClaim.put("name", "amble: claim the host");
-    importClaim.put("ansible.builtin.import_tasks", claim.toString());
-    importClaim.put("when", "amble_claim | bool");
+    importIn(plays, "amble: claim the host", claim).put("when", "amble_claim | bool");
 
     if (job.tasks() instanceof JobTasks.Playbooks playbooks) {
       for (String p : playbooks.paths()) {
@@ -106,13 +98,7 @@ public final class Playbooks {
       }
     }
     if (finish) {
-      ObjectNode finishPlay = plays.addObject();
-      finishPlay.put("name", "amble: finish");
-      finishPlay.put("hosts", "all");
-      finishPlay.put("gather_facts", false);
-      ObjectNode importFinish = finishPlay.putArray("tasks").addObject();
-      importFinish.put("name", "amble: finish");
-      importFinish.put("ansible.builtin.import_tasks", fixed(dir, "finish-tasks.yml").toString());
+      importIn(plays, "amble: finish", fixed(dir, "finish-tasks.yml"));
     }
     String header =
         "# Rendered by amble for workspace "
@@ -137,6 +123,20 @@ public final class Playbooks {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A play of amble's own over the host, named {@code name}, importing {@code tasks}: the import.
+   */
+  private static ObjectNode importIn(ArrayNode plays, String name, Path tasks) {
+    ObjectNode play = plays.addObject();
+    play.put("name", name);
+    play.put("hosts", "all");
+    play.put("gather_facts", false);
+    ObjectNode importTasks = play.putArray("tasks").addObject();
+    importTasks.put("name", name);
+    importTasks.put("ansible.builtin.import_tasks", tasks.toString());
+    return importTasks;
   }
 
   /**

@@ -165,29 +165,6 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void aFailedJobFinishesNothingAndTheExitJobRunsAlone(
-      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    MockFleet fleet = new MockFleet(hosts(1));
-    fleet.job(
-        r ->
-            r.step().job().name().equals("reboot")
-                ? new RunResult(RunStatus.FAILED, "reboot", "reboot", "timed out", 0, "/x.log")
-                : MockFleet.OK);
-    worker.registerActivitiesImplementations(fleet.activities());
-    env.start();
-    RolloutWorkflow wf = rollout(client, worker, "fleet");
-    WorkflowClient.start(
-        wf::run,
-        RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
-    RolloutStatus caught = awaitPhase(wf, "caught");
-    assertEquals(Outcome.FAILED, caught.results().get("web01").outcome());
-    assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
-    assertEquals(List.of(), fleet.finishedBy, "no run finished the host");
-    assertEquals(List.of(), fleet.finished);
-    verify(fleet.host, never()).finishHost(any());
-  }
-
-  @Test
   void aFalsePreconditionSkipsTheHostAndTouchesNothing(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet fleet =
@@ -336,6 +313,8 @@ class RolloutWorkflowTest {
     RolloutStatus caught = awaitPhase(wf, "caught");
     assertEquals(List.of("drain+claim", "upgrade", "reboot", "uncordon"), fleet.jobsOf("web01"));
     assertEquals(List.of(), fleet.finished);
+    assertEquals(List.of(), fleet.finishedBy, "the exit job, the last run, finished the host");
+    verify(fleet.host, never()).finishHost(any());
     assertEquals(
         new HostResult(Outcome.FAILED, "job reboot: timed out in task 'wait for it'"),
         caught.results().get("web01"));
