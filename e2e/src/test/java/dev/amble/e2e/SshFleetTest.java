@@ -215,7 +215,7 @@ class SshFleetTest {
               && ended.path("ended").asText().endsWith(": window over"),
           ended.toString());
       assertEquals(1, Rollout.count(ended, "succeeded"), ended.toString());
-      assertEquals(1, s.logs("host01", "finish"), "the host in flight finished its walk");
+      assertTrue(s.succeeded("host01"), "the host in flight finished its walk");
       assertEquals(0, s.logs("host02", "prepare"), "a host started after the cancel");
     }
     try (Scenario s = new Scenario("ssh-cancel-now", "ansible.builtin.command: sleep 600")) {
