@@ -1,5 +1,8 @@
 package dev.amble.ansible;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.amblefile.Definition;
 import dev.amble.facts.FactStore;
 import dev.amble.plan.HostOrder;
@@ -8,8 +11,10 @@ import dev.amble.plan.Plan;
 import dev.amble.plan.Planner;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -113,7 +118,7 @@ public final class WorkspacePlanner {
       Optional<FactCache> cache) {
     WorkspaceDir dir = dir(definition);
     List<String> order = HostOrder.sort(hosts.names(), definition.workspace().sortOrder(), seed);
-    Planner planner = new Planner(definition);
+    Planners planner = new Planners(new Planner(definition), keys.isPresent());
     List<HostPlan> plans;
     if (cache.isPresent()) {
       FactCache facts = cache.get();
@@ -146,5 +151,56 @@ public final class WorkspacePlanner {
         seed,
         plans,
         definition.workspace().strategy());
+  }
+
+  /**
+   * A {@link Planner}, asked once for each distinct pair of facts (those planning reads) and vars:
+   * it is pure, so hosts alike get the same decision, reason and note. A fleet's hosts are mostly
+   * alike in the few facts that preconditions read, and evaluating preconditions is most of the
+   * cost of planning a host whose facts were read ahead.
+   */
+  private static final class Planners {
+    /** Distinct pairs remembered, at most: hosts beyond are planned each on its own. */
+    private static final int REMEMBERED = 10_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Planner planner;
+    private final boolean remember;
+    private final Map<String, HostPlan> plans = new ConcurrentHashMap<>();
+
+    /**
+     * @param remember whether to remember plans: only when the facts are the few planning reads
+     */
+    Planners(Planner planner, boolean remember) {
+      this.planner = planner;
+      this.remember = remember;
+    }
+
+    HostPlan plan(String host, Optional<JsonNode> facts, JsonNode vars) {
+      if (!remember) {
+        return planner.plan(host, facts, vars);
+      }
+      // Serialized JSON keeps the order of keys, which CEL sees (it iterates maps in order);
+      // JSON never holds a raw NUL, which separates the two.
+      String key;
+      try {
+        key =
+            (facts.isPresent() ? "F" + JSON.writeValueAsString(facts.get()) : "-")
+                + '\0'
+                + JSON.writeValueAsString(vars);
+      } catch (JsonProcessingException e) {
+        return planner.plan(host, facts, vars);
+      }
+      HostPlan known = plans.get(key);
+      if (known != null) {
+        return new HostPlan(host, known.decision(), known.reason(), known.note());
+      }
+      HostPlan plan = planner.plan(host, facts, vars);
+      if (plans.size() < REMEMBERED) {
+        plans.putIfAbsent(key, plan);
+      }
+      return plan;
+    }
   }
 }
