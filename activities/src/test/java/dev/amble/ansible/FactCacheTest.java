@@ -118,10 +118,13 @@ class FactCacheTest {
   }
 
   @Test
-  void aFileWrittenAfterTheReadingAheadBeganIsRead(@TempDir Path dir) throws IOException {
+  void aFileWrittenAfterTheReadingAheadBeganIsRead(@TempDir Path temp) throws IOException {
+    Path dir = Files.createDirectory(temp.resolve("facts"));
     FactCache cache = new FactCache(dir, KEYS);
     try (FactCache.Prefetch prefetch = cache.prefetch(1)) {
-      Files.writeString(dir.resolve("late"), "{\"x\": 1, \"y\": 2}");
+      // Moved into place whole, so that the reading ahead never sees it half-written.
+      Path late = Files.writeString(temp.resolve("late"), "{\"x\": 1, \"y\": 2}");
+      Files.move(late, dir.resolve("late"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       assertEquals("{\"x\":1}", cache.read("late").orElseThrow().toString());
       assertFalse(cache.read("absent").isPresent());
     }
