@@ -58,11 +58,16 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
         new WorkspacePlanner(
             new Inventory(runner),
             Optional.of(here.dir(asStarted.workspace().name(), asStarted.workspace().factStore())));
-    Inventory.Hosts hosts = planner.hosts(d, limit);
-    if (hosts.names().isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(d.workspace().noHostsMatch(limit), "NoHosts");
-    }
-    return planner.plan(d, hosts, limit, seed);
+    return planner.plan(
+        d,
+        limit,
+        seed,
+        hosts -> {
+          if (hosts.names().isEmpty()) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                d.workspace().noHostsMatch(limit), "NoHosts");
+          }
+        });
   }
 
   /** The plan in one result, for rollouts started before pages (it grows with the fleet). */

@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -163,6 +166,31 @@ public final class Amble implements Runnable {
     } catch (AnsibleNotFoundException e) {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }
+  }
+
+  /**
+   * {@link #ansible()}, begun now on a thread of its own so that the command goes on meanwhile
+   * (Ansible answers {@code --version} in about as long as the Amblefile takes to load); {@code
+   * get()} waits for the answer, and ends the command as {@link #ansible()} would.
+   */
+  Supplier<AnsibleInstallation> ansibleAhead() {
+    FutureTask<AnsibleInstallation> check = new FutureTask<>(this::ansible);
+    Thread thread = new Thread(check, "amble-ansible-check");
+    thread.setDaemon(true);
+    thread.start();
+    return () -> {
+      try {
+        return check.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Exit(ExitCode.INTERRUPTED, "");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    };
   }
 
   static Amble of(CommandLine.Model.CommandSpec spec) {

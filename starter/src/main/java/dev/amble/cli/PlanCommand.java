@@ -1,12 +1,14 @@
 package dev.amble.cli;
 
 import dev.amble.ansible.AnsibleException;
+import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.plan.Plan;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,9 +53,10 @@ final class PlanCommand implements Runnable {
   @Override
   public void run() {
     Amble amble = Amble.of(spec);
+    Supplier<AnsibleInstallation> ansible = amble.ansibleAhead();
     String ws = amble.workspace(workspace.get());
     var definition = amble.definition(ws);
-    ProcessRunner runner = new ProcessRunner(amble.ansible(), Optional.empty(), amble.env());
+    ProcessRunner runner = new ProcessRunner(ansible.get(), Optional.empty(), amble.env());
     Plan plan;
     try {
       plan =

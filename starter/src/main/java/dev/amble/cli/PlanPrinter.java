@@ -1,15 +1,17 @@
 package dev.amble.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.plan.Decision;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
 import dev.amble.visibility.Strategies;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,14 +22,22 @@ final class PlanPrinter {
     json
   }
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectWriter WRITER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writer()
+          .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   private PlanPrinter() {}
 
   static void print(Plan plan, Format format, PrintWriter out) {
     if (format == Format.json) {
-      out.println(json(plan));
+      try {
+        json(plan, out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a PrintWriter never throws it
+      }
+      out.println();
     } else {
       text(plan, out);
     }
@@ -80,36 +90,58 @@ final class PlanPrinter {
   }
 
   static String json(Plan plan) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("workspace", plan.workspace());
-    root.put("workflow", plan.workflow());
-    root.put("host_pattern", plan.hostPattern());
-    plan.limit().ifPresent(l -> root.put("limit", l));
-    root.put("sort_order", plan.sortOrder().word());
-    root.put("seed", plan.seed());
-    ObjectNode counts = root.putObject("counts");
-    plan.counts().forEach((d, n) -> counts.put(d.word(), n));
-    ArrayNode strategy = root.putArray("strategy");
-    Strategies.describe(plan.strategy()).forEach(strategy::add);
-    java.util.List<Integer> waves = plan.waves();
-    ArrayNode hosts = root.putArray("hosts");
-    for (int i = 0; i < plan.hosts().size(); i++) {
-      HostPlan h = plan.hosts().get(i);
-      ObjectNode n = hosts.addObject();
-      n.put("host", h.host());
-      n.put("decision", h.decision().word());
-      if (waves.get(i) > 0) {
-        n.put("wave", waves.get(i));
-      }
-      n.put("reason", h.reason());
-      if (!h.note().isEmpty()) {
-        n.put("note", h.note());
-      }
-    }
+    java.io.StringWriter out = new java.io.StringWriter();
     try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+      json(plan, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * The plan as JSON, written as it goes: a fleet's plan is tens of megabytes, neither a tree nor a
+   * string of it is needed.
+   */
+  static void json(Plan plan, Writer out) throws IOException {
+    try (JsonGenerator g = WRITER.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("workspace", plan.workspace());
+      g.writeStringField("workflow", plan.workflow());
+      g.writeStringField("host_pattern", plan.hostPattern());
+      if (plan.limit().isPresent()) {
+        g.writeStringField("limit", plan.limit().get());
+      }
+      g.writeStringField("sort_order", plan.sortOrder().word());
+      g.writeNumberField("seed", plan.seed());
+      g.writeObjectFieldStart("counts");
+      for (Map.Entry<Decision, Integer> count : plan.counts().entrySet()) {
+        g.writeNumberField(count.getKey().word(), count.getValue().intValue());
+      }
+      g.writeEndObject();
+      g.writeArrayFieldStart("strategy");
+      for (String line : Strategies.describe(plan.strategy())) {
+        g.writeString(line);
+      }
+      g.writeEndArray();
+      java.util.List<Integer> waves = plan.waves();
+      g.writeArrayFieldStart("hosts");
+      for (int i = 0; i < plan.hosts().size(); i++) {
+        HostPlan h = plan.hosts().get(i);
+        g.writeStartObject();
+        g.writeStringField("host", h.host());
+        g.writeStringField("decision", h.decision().word());
+        if (waves.get(i) > 0) {
+          g.writeNumberField("wave", waves.get(i).intValue());
+        }
+        g.writeStringField("reason", h.reason());
+        if (!h.note().isEmpty()) {
+          g.writeStringField("note", h.note());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
     }
   }
 }
