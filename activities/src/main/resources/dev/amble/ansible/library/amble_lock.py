@@ -2,15 +2,16 @@
 """amble's Ansible module: take, release or remove a host's lock in one step.
 
 The lock is the file STATE_DIR/amble_lock.fact (an Ansible local fact), holding
-{"workspace", "rollout", "controller", "since"} as JSON. With mark, the same
-step also records the workflow in the host's remote state, STATE_DIR/
-amble_state.fact (started when the lock is taken, succeeded before it is
-released): one module run where a claim or a finish used to take four. Taking it is atomic:
+{"workspace", "rollout", "controller", "since"} as JSON. Taking it is atomic:
 the content is written to a private temporary file first, then hard-linked to
 the lock's name, which fails if the lock exists. So of two controllers claiming
 one host at once exactly one creates the lock, and nobody ever reads a lock
 half written. Only the standard library and Ansible's module_utils: it runs on
 any python3 a host has, with become, and under --check (where it writes nothing).
+
+With mark, the same module run also records the workflow in the host's remote
+state, STATE_DIR/amble_state.fact: started once the lock is taken, succeeded
+before it is released (a claim or a finish used to take four module runs).
 """
 
 from __future__ import absolute_import, division, print_function
