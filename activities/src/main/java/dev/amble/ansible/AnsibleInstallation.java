@@ -29,7 +29,11 @@ import java.util.concurrent.TimeUnit;
  */
 public record AnsibleInstallation(Path bin, Path python, Path support) {
   static final String[] SUPPORT_FILES = {
-    "amble_launch.py", "callback_plugins/amble_events.py", "amble_facts.py", "library/amble_lock.py"
+    "amble_launch.py",
+    "amble_executor.py",
+    "callback_plugins/amble_events.py",
+    "amble_facts.py",
+    "library/amble_lock.py"
   };
 
   /** The programs amble runs. */
@@ -64,6 +68,11 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
 
   public Path launcher() {
     return support.resolve("amble_launch.py");
+  }
+
+  /** amble's long-lived Ansible executor (see AnsibleExecutors). */
+  public Path executor() {
+    return support.resolve("amble_executor.py");
   }
 
   /** The helper that reads cached facts through Ansible's cache plugins (see FactReader). */

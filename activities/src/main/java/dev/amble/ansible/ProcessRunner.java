@@ -143,7 +143,12 @@ public final class ProcessRunner {
         DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
         running.started();
         try {
-          executor.execute(line, environment(command, withPassword), result);
+          Map<String, String> env = environment(command, withPassword);
+          AnsibleExecutors.shared()
+              .socketFor(
+                  ansible, command.program(), command.workingDirectory(), env, workerEnvironment)
+              .ifPresent(s -> env.put(AnsibleExecutors.SOCKET_VARIABLE, s.toString()));
+          executor.execute(line, env, result);
           return await(command, progress, process, result, started, out);
         } finally {
           running.ended();

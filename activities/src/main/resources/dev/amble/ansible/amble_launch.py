@@ -12,17 +12,111 @@ guarantees that Java cannot give by itself:
   to Ansible on Ansible's stdin (--become-password-file -): it never appears in
   an argument list, an environment or a file.
 
+With AMBLE_EXECUTOR_SOCKET set, the launcher hands the run to amble's
+long-lived executor (amble_executor.py) listening there, which forks it from a
+process that has imported Ansible already; the three guarantees hold the same
+way (the executor's child has a session of its own, which the launcher ends).
+When the executor cannot take the run (it is gone, or refuses it before
+starting anything), the launcher starts the program itself.
+
 Usage: python3 amble_launch.py PROGRAM [ARG...]
 With AMBLE_BECOME_PASSWORD_ON_STDIN=1 the first line of stdin is the password.
 """
 
+import json
 import os
+import select
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 GRACE_SECONDS = 3.0
+
+
+class Forked:
+    """A run the executor forked: its pid (and session), its exit code once the executor says."""
+
+    def __init__(self, conn, pid):
+        self.conn = conn
+        self.pid = pid
+        self.code = None
+
+    def poll(self):
+        if self.code is None and self.conn is not None:
+            readable, _, _ = select.select([self.conn], [], [], 0)
+            if readable:
+                self._read()
+        return self.code
+
+    def wait(self, timeout):
+        if self.code is None and self.conn is not None:
+            readable, _, _ = select.select([self.conn], [], [], timeout)
+            if readable:
+                self._read()
+        if self.code is None:
+            raise subprocess.TimeoutExpired("executor", timeout)
+        return self.code
+
+    def _read(self):
+        try:
+            data = self.conn.recv(4096)
+        except OSError:
+            data = b""
+        self.conn.close()
+        self.conn = None
+        if data:
+            self.code = json.loads(data)["exit"]
+        else:
+            # The executor went away before the run ended: end what is left of the run.
+            sys.stderr.write("amble: the Ansible executor ended during the run\n")
+            sys.stderr.flush()
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(self.pid, sig)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.2)
+            self.code = 125
+
+
+def fork_in_executor(path, args, env, password):
+    """Asks the executor at path to run args; None when it cannot (nothing was started then)."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    stdin_r = None
+    try:
+        conn.connect(path)
+        if password is not None:
+            stdin_r, stdin_w = os.pipe()
+            os.write(stdin_w, password + b"\n")
+            os.close(stdin_w)
+        else:
+            stdin_r = os.open(os.devnull, os.O_RDONLY)
+        request = {
+            "program": os.path.basename(args[0]),
+            "args": args[1:],
+            "cwd": os.getcwd(),
+            "env": env,
+        }
+        sys.stdout.flush()
+        sys.stderr.flush()
+        socket.send_fds(conn, [json.dumps(request).encode()], [stdin_r, 1, 2])
+        answer = conn.recv(4096)
+        if not answer:
+            conn.close()
+            return None
+        reply = json.loads(answer)
+        if "pid" not in reply:
+            conn.close()
+            return None
+        return Forked(conn, reply["pid"])
+    except OSError:
+        conn.close()
+        return None
+    finally:
+        if stdin_r is not None:
+            os.close(stdin_r)
 
 
 def end_tree(proc):
@@ -53,21 +147,24 @@ def main():
         sys.stderr.write("usage: amble_launch.py PROGRAM [ARG...]\n")
         return 2
     env = dict(os.environ)
+    executor = env.pop("AMBLE_EXECUTOR_SOCKET", "")
     password = None
     if env.pop("AMBLE_BECOME_PASSWORD_ON_STDIN", "") == "1":
         password = sys.stdin.buffer.readline().rstrip(b"\r\n")
         args = args + ["--become-password-file", "-"]
     parent = os.getppid()
-    proc = subprocess.Popen(
-        args,
-        env=env,
-        stdin=subprocess.PIPE if password is not None else subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    if password is not None:
-        proc.stdin.write(password + b"\n")
-        proc.stdin.close()
-        password = None
+    proc = fork_in_executor(executor, args, env, password) if executor else None
+    if proc is None:
+        proc = subprocess.Popen(
+            args,
+            env=env,
+            stdin=subprocess.PIPE if password is not None else subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        if password is not None:
+            proc.stdin.write(password + b"\n")
+            proc.stdin.close()
+    password = None
 
     stopping = []
 

@@ -1,0 +1,253 @@
+package dev.amble.ansible;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The long-lived executor: runs are forked from it (one per configuration), a changed ansible.cfg
+ * is honoured, a crashed run stays alone, and cancellation, timeouts and the death of the worker
+ * still end the whole tree.
+ */
+class AnsibleExecutorsTest {
+  @TempDir Path dir;
+
+  private final AnsibleInstallation ansible = LocalFleet.ansible();
+
+  /**
+   * A script a playbook's pipe lookup runs: Ansible's worker process (a fork of the controller,
+   * with its command line) starts {@code /bin/sh -c SCRIPT}, which starts the script; {@code
+   * $WORKER} is that worker's pid.
+   */
+  private Path script(String name, String body) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, "#!/bin/sh\nWORKER=$(cut -d' ' -f4 /proc/$PPID/stat)\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    return file;
+  }
+
+  private Path playbook(String tasks) throws IOException {
+    Path file = dir.resolve("playbook.yml");
+    Files.writeString(
+        file,
+        "- hosts: all\n  gather_facts: false\n  tasks:\n"
+            + tasks.indent(4)
+            + "    - debug: { msg: done }\n");
+    return file;
+  }
+
+  private List<String> playbookArgs(Path playbook) {
+    return List.of(
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        "-e",
+        "ansible_python_interpreter=" + ansible.python(),
+        playbook.toString());
+  }
+
+  private AnsibleCommand playbookRun(Path playbook, Map<String, String> env, Duration timeout) {
+    return new AnsibleCommand(
+        "ansible-playbook",
+        playbookArgs(playbook),
+        dir,
+        env,
+        dir.resolve("run.log"),
+        Optional.empty(),
+        timeout);
+  }
+
+  private ProcessOutcome run(AnsibleCommand command, Map<String, String> worker) {
+    return new ProcessRunner(ansible, Optional.empty(), worker).run(command, detail -> {});
+  }
+
+  private String log() throws IOException {
+    String text = Files.readString(dir.resolve("run.log"));
+    Files.delete(dir.resolve("run.log"));
+    return text;
+  }
+
+  /** The command line of the process that ran the playbook's lookups (Ansible's controller). */
+  private String controllerTask() throws IOException {
+    Path who = script("who.sh", "tr '\\000' ' ' < /proc/$WORKER/cmdline");
+    return "- debug: { msg: \"controller: {{ lookup('pipe', '" + who + "') }}\" }";
+  }
+
+  @Test
+  void runsAreForkedFromOneExecutorPerConfiguration() throws Exception {
+    Path playbook = playbook(controllerTask());
+    int before = AnsibleExecutors.shared().started();
+    for (int i = 0; i < 2; i++) {
+      ProcessOutcome outcome =
+          run(playbookRun(playbook, Map.of(), Duration.ofMinutes(2)), System.getenv());
+      String log = log();
+      assertEquals(0, outcome.exitCode(), log);
+      assertTrue(log.contains("amble_executor.py"), log);
+    }
+    assertEquals(1, AnsibleExecutors.shared().started() - before);
+  }
+
+  @Test
+  void offStartsAnsibleForEachRun() throws Exception {
+    Map<String, String> worker = new HashMap<>(System.getenv());
+    worker.put(AnsibleExecutors.SWITCH, "off");
+    int before = AnsibleExecutors.shared().started();
+    ProcessOutcome outcome =
+        run(playbookRun(playbook(controllerTask()), Map.of(), Duration.ofMinutes(2)), worker);
+    String log = log();
+    assertEquals(0, outcome.exitCode(), log);
+    assertTrue(log.contains("ansible-playbook") && !log.contains("amble_executor.py"), log);
+    assertEquals(before, AnsibleExecutors.shared().started());
+  }
+
+  @Test
+  void aChangedAnsibleCfgIsHonoured() throws Exception {
+    Path config = dir.resolve("ansible.cfg");
+    Path playbook =
+        playbook("- debug: { msg: \"timeout={{ lookup('config', 'DEFAULT_TIMEOUT') }}\" }");
+    Map<String, String> env = Map.of("ANSIBLE_CONFIG", config.toString());
+    Files.writeString(config, "[defaults]\ntimeout = 11\n");
+    run(playbookRun(playbook, env, Duration.ofMinutes(2)), System.getenv());
+    assertTrue(log().contains("timeout=11"));
+    Files.writeString(config, "[defaults]\ntimeout = 12\n");
+    Files.setLastModifiedTime(
+        config, FileTime.fromMillis(Files.getLastModifiedTime(config).toMillis() + 2000));
+    run(playbookRun(playbook, env, Duration.ofMinutes(2)), System.getenv());
+    String log = log();
+    assertTrue(log.contains("timeout=12"), log);
+  }
+
+  @Test
+  void aCrashedRunLeavesTheExecutorServing() throws Exception {
+    // Kills the controller: the parent of the worker process that runs the lookup.
+    Path crash = script("crash.sh", "kill -9 $(cut -d' ' -f4 /proc/$WORKER/stat)");
+    Path crashing = playbook("- debug: { msg: \"{{ lookup('pipe', '" + crash + "') }}\" }");
+    ProcessOutcome crashed =
+        run(playbookRun(crashing, Map.of(), Duration.ofMinutes(2)), System.getenv());
+    String crashLog = log();
+    assertEquals(128 + 9, crashed.exitCode(), crashLog);
+    int before = AnsibleExecutors.shared().started();
+    Path fine = playbook(controllerTask());
+    ProcessOutcome outcome =
+        run(playbookRun(fine, Map.of(), Duration.ofMinutes(2)), System.getenv());
+    String log = log();
+    assertEquals(0, outcome.exitCode(), log);
+    assertTrue(log.contains("amble_executor.py"), log);
+    assertEquals(before, AnsibleExecutors.shared().started(), "the executor was started again");
+  }
+
+  @Test
+  void cancellingEndsTheForkedRunsTree() throws Exception {
+    String seconds = Processes.uniqueSleepSeconds();
+    Path playbook = playbook("- command: sleep " + seconds);
+    ProcessRunner runner = new ProcessRunner(ansible, Optional.empty(), System.getenv());
+    RuntimeException stop = new RuntimeException("cancelled");
+    RuntimeException thrown =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                runner.run(
+                    playbookRun(playbook, Map.of(), Duration.ofMinutes(5)),
+                    detail -> {
+                      if (Processes.count("sleep " + seconds) > 0) {
+                        throw stop;
+                      }
+                    }));
+    assertEquals(stop, thrown);
+    assertTrue(Processes.awaitGone("sleep " + seconds, 5000) >= 0, "sleep outlived the cancel");
+  }
+
+  @Test
+  void aTimeoutEndsTheForkedRunsTree() throws Exception {
+    String seconds = Processes.uniqueSleepSeconds();
+    Path playbook = playbook("- command: sleep " + seconds);
+    ProcessOutcome outcome =
+        run(playbookRun(playbook, Map.of(), Duration.ofSeconds(6)), System.getenv());
+    assertTrue(outcome.timedOut());
+    assertTrue(Processes.awaitGone("sleep " + seconds, 5000) >= 0, "sleep outlived the timeout");
+  }
+
+  /**
+   * The worker is killed with SIGKILL while a forked run goes: the executor (whose parent it was)
+   * ends the run's tree, and exits.
+   */
+  @Test
+  void whenTheWorkerDiesTheExecutorEndsItsRuns() throws Exception {
+    String seconds = Processes.uniqueSleepSeconds();
+    Path playbook = playbook("- command: sleep " + seconds);
+    Path socket = Files.createTempDirectory(Path.of("/tmp"), "amble-exec-test-").resolve("s");
+    Map<String, String> env =
+        new ProcessRunner(ansible, Optional.empty(), System.getenv())
+            .environment(playbookRun(playbook, Map.of(), Duration.ofMinutes(5)), false);
+    // A stand-in for the worker: a Python process that starts the executor and waits.
+    ProcessBuilder standIn =
+        new ProcessBuilder(
+                ansible.python().toString(),
+                "-c",
+                "import subprocess, sys, time\n"
+                    + "p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE)\n"
+                    + "time.sleep(100000)\n",
+                ansible.python().toString(),
+                ansible.executor().toString(),
+                socket.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true);
+    standIn.environment().clear();
+    standIn.environment().putAll(env);
+    Process worker = standIn.start();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!Files.exists(socket) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(Files.exists(socket), "the executor did not listen");
+    // The launcher, as ProcessRunner starts it, handed the executor's socket.
+    List<String> line =
+        new java.util.ArrayList<>(
+            List.of(
+                ansible.python().toString(),
+                ansible.launcher().toString(),
+                ansible.program("ansible-playbook").toString()));
+    line.addAll(playbookArgs(playbook));
+    ProcessBuilder launcher =
+        new ProcessBuilder(line)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("launcher.log").toFile());
+    launcher.environment().clear();
+    launcher.environment().putAll(env);
+    launcher.environment().put(AnsibleExecutors.SOCKET_VARIABLE, socket.toString());
+    Process run = launcher.start();
+    while (Processes.count("sleep " + seconds) == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(1, Processes.count("sleep " + seconds));
+    String controller =
+        Processes.commandLines().stream()
+            .filter(l -> l.contains("amble_executor.py") && l.contains(socket.toString()))
+            .findFirst()
+            .orElse("");
+    assertNotEquals("", controller, "no executor serves the run");
+    worker.destroyForcibly();
+    worker.waitFor(5, TimeUnit.SECONDS);
+    assertTrue(Processes.awaitGone("sleep " + seconds, 8000) >= 0, "the job outlived its worker");
+    assertTrue(run.waitFor(10, TimeUnit.SECONDS), "the launcher did not end");
+    assertTrue(Processes.awaitGone(controller, 8000) >= 0, "the executor outlived it");
+    run.destroyForcibly();
+  }
+}
