@@ -79,12 +79,42 @@ final class AnsibleExecutors {
   private final AtomicInteger started = new AtomicInteger();
   private volatile Optional<Path> sockets = Optional.empty();
 
-  private AnsibleExecutors() {}
+  private AnsibleExecutors() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::endAll, "amble-executors-end"));
+  }
 
   /**
-   * The socket of an executor that can run {@code program} of {@code ansible} in {@code folder}
-   * with {@code environment} (the run's, as the launcher gets it), started if needed; empty when
-   * none can (the launcher then starts the program itself).
+   * When the JVM ends: closes each executor's stdin (which ends it and its runs, as the JVM's death
+   * would) and waits a moment for it, so that it ends as this process's child (its CPU time counted
+   * as this process's).
+   */
+  private void endAll() {
+    List<Process> processes = new ArrayList<>();
+    for (CompletableFuture<Optional<Executor>> executor : executors.values()) {
+      executor.getNow(Optional.empty()).ifPresent(e -> processes.add(e.process()));
+    }
+    for (Process p : processes) {
+      try {
+        p.getOutputStream().close();
+      } catch (IOException ignored) {
+        // already closed
+      }
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * The socket of an executor ready to run {@code program} of {@code ansible} in {@code folder}
+   * with {@code environment} (the run's, as the launcher gets it); empty when none is (the launcher
+   * then starts the program itself). The first run of a configuration starts its executor and does
+   * not wait for it: a configuration run once costs what it did without executors.
    */
   Optional<Path> socketFor(
       AnsibleInstallation ansible,
@@ -92,6 +122,17 @@ final class AnsibleExecutors {
       Path folder,
       Map<String, String> environment,
       Map<String, String> workerEnvironment) {
+    return socketFor(ansible, program, folder, environment, workerEnvironment, false);
+  }
+
+  /** As above; with {@code await}, waits for a starting executor to be ready (for tests). */
+  Optional<Path> socketFor(
+      AnsibleInstallation ansible,
+      String program,
+      Path folder,
+      Map<String, String> environment,
+      Map<String, String> workerEnvironment,
+      boolean await) {
     if ("off".equalsIgnoreCase(workerEnvironment.getOrDefault(SWITCH, ""))
         || !AnsibleInstallation.PROGRAMS.contains(program)) {
       return Optional.empty();
@@ -113,10 +154,12 @@ final class AnsibleExecutors {
               }
               return known;
             });
+    evictBeyondMost();
+    if (!await && !executor.isDone()) {
+      return Optional.empty();
+    }
     try {
-      Optional<Executor> ready = executor.get(READY.toSeconds() + 5, TimeUnit.SECONDS);
-      evictBeyondMost();
-      return ready.map(Executor::socket);
+      return executor.get(READY.toSeconds() + 5, TimeUnit.SECONDS).map(Executor::socket);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -127,6 +127,15 @@ def configuration(env):
     return {k: v for k, v in env.items() if not k.startswith("AMBLE_")}
 
 
+def differences(request):
+    """The names of the settings in which a run's configuration differs from this executor's."""
+    theirs, ours = configuration(request["env"]), configuration(os.environ)
+    names = sorted(k for k in set(theirs) | set(ours) if theirs.get(k) != ours.get(k))
+    if request["cwd"] != os.getcwd():
+        names.append("working folder")
+    return names
+
+
 def close_all_but_stdio():
     """The child keeps only its stdin, stdout and stderr (not the executor's sockets)."""
     for name in os.listdir("/proc/self/fd"):
@@ -223,12 +232,11 @@ class Executor:
                 send(conn, {"refused": "not a run this executor serves"})
                 conn.close()
                 return
-            if configuration(request["env"]) != configuration(os.environ) or request[
-                "cwd"
-            ] != os.getcwd():
+            differ = differences(request)
+            if differ:
                 # Ansible read its settings when this executor imported it: another environment
-                # or folder would get this one's settings.
-                send(conn, {"refused": "another configuration"})
+                # or folder would get this one's settings. (Names only: values may be secrets.)
+                send(conn, {"refused": "another configuration: " + ", ".join(differ)})
                 conn.close()
                 return
             for stream in (sys.stdout, sys.stderr):

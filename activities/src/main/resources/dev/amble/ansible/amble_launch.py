@@ -108,6 +108,11 @@ def fork_in_executor(path, args, env, password):
             return None
         reply = json.loads(answer)
         if "pid" not in reply:
+            sys.stderr.write(
+                "# amble: the Ansible executor did not take this run (%s): starting %s\n"
+                % (reply.get("refused", "no reason"), os.path.basename(args[0]))
+            )
+            sys.stderr.flush()
             conn.close()
             return None
         return Forked(conn, reply["pid"])

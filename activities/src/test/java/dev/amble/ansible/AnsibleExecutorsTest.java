@@ -73,8 +73,21 @@ class AnsibleExecutorsTest {
         timeout);
   }
 
+  /**
+   * Runs {@code command}; first, unless the worker turned executors off, waits until the executor
+   * of its configuration is ready (the first run of a configuration does not wait for it).
+   */
   private ProcessOutcome run(AnsibleCommand command, Map<String, String> worker) {
-    return new ProcessRunner(ansible, Optional.empty(), worker).run(command, detail -> {});
+    ProcessRunner runner = new ProcessRunner(ansible, Optional.empty(), worker);
+    AnsibleExecutors.shared()
+        .socketFor(
+            ansible,
+            command.program(),
+            command.workingDirectory(),
+            runner.environment(command, false),
+            worker,
+            true);
+    return runner.run(command, detail -> {});
   }
 
   private String log() throws IOException {
@@ -104,6 +117,18 @@ class AnsibleExecutorsTest {
   }
 
   @Test
+  void theFirstRunOfAConfigurationDoesNotWaitForItsExecutor() throws Exception {
+    int before = AnsibleExecutors.shared().started();
+    ProcessOutcome outcome =
+        new ProcessRunner(ansible, Optional.empty(), System.getenv())
+            .run(playbookRun(playbook(controllerTask()), Map.of(), Duration.ofMinutes(2)), d -> {});
+    String log = log();
+    assertEquals(0, outcome.exitCode(), log);
+    assertTrue(log.contains("bin/ansible-playbook") && !log.contains("amble_executor.py"), log);
+    assertEquals(1, AnsibleExecutors.shared().started() - before, "no executor was started");
+  }
+
+  @Test
   void offStartsAnsibleForEachRun() throws Exception {
     Map<String, String> worker = new HashMap<>(System.getenv());
     worker.put(AnsibleExecutors.SWITCH, "off");
@@ -112,7 +137,7 @@ class AnsibleExecutorsTest {
         run(playbookRun(playbook(controllerTask()), Map.of(), Duration.ofMinutes(2)), worker);
     String log = log();
     assertEquals(0, outcome.exitCode(), log);
-    assertTrue(log.contains("ansible-playbook") && !log.contains("amble_executor.py"), log);
+    assertTrue(log.contains("bin/ansible-playbook") && !log.contains("amble_executor.py"), log);
     assertEquals(before, AnsibleExecutors.shared().started());
   }
 
@@ -156,14 +181,23 @@ class AnsibleExecutorsTest {
   void cancellingEndsTheForkedRunsTree() throws Exception {
     String seconds = Processes.uniqueSleepSeconds();
     Path playbook = playbook("- command: sleep " + seconds);
+    AnsibleCommand command = playbookRun(playbook, Map.of(), Duration.ofMinutes(5));
     ProcessRunner runner = new ProcessRunner(ansible, Optional.empty(), System.getenv());
+    AnsibleExecutors.shared()
+        .socketFor(
+            ansible,
+            command.program(),
+            dir,
+            runner.environment(command, false),
+            System.getenv(),
+            true);
     RuntimeException stop = new RuntimeException("cancelled");
     RuntimeException thrown =
         assertThrows(
             RuntimeException.class,
             () ->
                 runner.run(
-                    playbookRun(playbook, Map.of(), Duration.ofMinutes(5)),
+                    command,
                     detail -> {
                       if (Processes.count("sleep " + seconds) > 0) {
                         throw stop;
