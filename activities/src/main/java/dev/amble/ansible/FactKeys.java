@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * reading and converting 100,000 hosts' facts cheap. When a precondition reads {@code facts} any
  * other way (as a whole, in a macro's range, with a computed key), every fact is kept.
  */
-final class FactKeys {
+public final class FactKeys {
   private static final CelParser PARSER =
       CelParserFactory.standardCelParserBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -29,6 +29,21 @@ final class FactKeys {
   private static final String FACTS = "facts";
 
   private FactKeys() {}
+
+  /**
+   * Whether {@code preconditions} read no fact but the local ones ({@code ansible_local}, where the
+   * hosts' remote state is): then preparing a host needs no other fresh facts.
+   */
+  public static boolean onlyLocal(Iterable<String> preconditions) {
+    Set<String> keys = new TreeSet<>();
+    for (String source : preconditions) {
+      if (!read(source, keys)) {
+        return false;
+      }
+    }
+    keys.remove("ansible_local");
+    return keys.isEmpty();
+  }
 
   /** The top-level facts the workspace's planning reads; empty when it may read any. */
   static Optional<Set<String>> of(Definition definition) {

@@ -3,6 +3,7 @@ package dev.amble.host;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.ansible.FactKeys;
 import dev.amble.ansible.PlaybookInvocation;
 import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
@@ -58,11 +59,16 @@ public final class HostActivitiesImpl implements HostActivities {
     ContentFolders.Local here = here(request.target());
     HostTarget t = here.target(request.target());
     WorkspaceDir dir = here.dir(t.workspace(), t.facts());
+    ObjectNode ambleVars = vars(t, request.workflow(), "", Optional.empty());
+    if (FactKeys.onlyLocal(
+        request.steps().stream().map(JobPreconditions::preconditions).toList())) {
+      ambleVars.putArray("amble_gather_subset").add("!all").add("!min").add("local");
+    }
     PlaybookRun.Finished finished =
         PlaybookRun.run(
             runner,
             PlaybookInvocation.onHost(t, dir, "prepare", Playbooks.fixed(dir, "prepare.yml"))
-                .vars(vars(t, request.workflow(), "", Optional.empty()))
+                .vars(ambleVars)
                 .timeout(PREPARE_TIMEOUT)
                 .hostState(true)
                 .build());

@@ -1,7 +1,10 @@
 package dev.amble.ansible;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,6 +28,14 @@ class FactKeysTest {
     assertEquals(
         Optional.of(Set.of("ansible_mounts")),
         keys("facts.ansible_mounts.exists(m, m.mount == \"/\" && m.size_available > 1000)"));
+  }
+
+  @Test
+  void onlyLocalWhenNoPreconditionReadsAnotherFact() {
+    assertTrue(FactKeys.onlyLocal(List.of("true", "vars.x == 1", "has(facts.ansible_local.a)")));
+    assertFalse(FactKeys.onlyLocal(List.of("true", "facts.ansible_kernel == \"6\"")));
+    assertFalse(FactKeys.onlyLocal(List.of("size(facts) > 0")));
+    assertFalse(FactKeys.onlyLocal(List.of("this does not parse (")));
   }
 
   @Test

@@ -262,6 +262,30 @@ class HostActivitiesTest {
   }
 
   @Test
+  void prepareGathersOnlyTheLocalFactsWhenNoPreconditionReadsOthers() throws Exception {
+    Definition d = definition("other");
+    new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty());
+    HostTarget t = target(d, "node03");
+    Path cached = WorkspaceDir.of(dir, "other").facts().resolve("node03");
+    Files.deleteIfExists(cached);
+    List<JobPreconditions> noFacts =
+        List.of(
+            new JobPreconditions(
+                "reboot",
+                "vars.inventory_hostname != \"\"",
+                new ObjectMapper().createObjectNode()));
+    assertTrue(host.prepareHost(new PrepareRequest(t, "upgrade", noFacts)).run().ok());
+    JsonNode local =
+        new FactCache(WorkspaceDir.of(dir, "other").facts()).read("node03").orElseThrow();
+    assertTrue(local.has("ansible_local") && !local.has("ansible_distribution"), local.toString());
+
+    assertTrue(host.prepareHost(new PrepareRequest(t, "upgrade", checks(d))).run().ok());
+    JsonNode all =
+        new FactCache(WorkspaceDir.of(dir, "other").facts()).read("node03").orElseThrow();
+    assertEquals("Debian", all.path("ansible_distribution").asText(), all.toString());
+  }
+
+  @Test
   void preconditionsAreEvaluatedOnFreshFactsAndVars() {
     Definition d = definition("maintenance");
     new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty());
