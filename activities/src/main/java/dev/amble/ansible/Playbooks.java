@@ -77,6 +77,9 @@ public final class Playbooks {
     ArrayNode plays = JsonNodeFactory.instance.arrayNode();
 
     importIn(plays, "amble: claim the host", claim).put("when", "amble_claim | bool");
+    // A run that does not claim leaves the play out altogether ("no hosts matched"): its tasks,
+    // each skipped one by one, cost a tenth of a second per run.
+    ((ObjectNode) plays.get(0)).put("hosts", "{{ 'all' if amble_claim | bool else '!all' }}");
 
     if (job.tasks() instanceof JobTasks.Playbooks playbooks) {
       for (String p : playbooks.paths()) {
