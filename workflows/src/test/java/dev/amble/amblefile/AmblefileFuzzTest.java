@@ -446,27 +446,35 @@ class AmblefileFuzzTest {
 
   /** Values too big for an honest file. */
   enum Huge {
-    LONG_STRING(() -> "x".repeat(300_000)),
-    LONG_QUOTED(() -> "\"" + "é".repeat(150_000) + "\""),
-    LONG_NUMBER(() -> "9".repeat(50_000)),
-    LONG_FLOAT(() -> "1." + "1".repeat(50_000) + "e99999"),
-    LONG_KEY(() -> "{" + "k".repeat(200_000) + ": 1}"),
-    MANY_ITEMS(() -> "[" + "1,".repeat(50_000) + "1]"),
-    MANY_KEYS(() -> manyKeys(20_000)),
-    MANY_LINES(() -> "|\n" + "  line\n".repeat(50_000)),
-    LONG_ALIAS(() -> "*" + "a".repeat(100_000)),
-    LONG_TAG(() -> "!" + "t".repeat(100_000) + " x"),
-    BILLION_LAUGHS(AmblefileFuzzTest::billionLaughs),
-    WIDE_LAUGHS(() -> laughs(4, 100));
+    LONG_STRING,
+    LONG_QUOTED,
+    LONG_NUMBER,
+    LONG_FLOAT,
+    LONG_KEY,
+    MANY_ITEMS,
+    MANY_KEYS,
+    MANY_LINES,
+    LONG_ALIAS,
+    LONG_TAG,
+    BILLION_LAUGHS,
+    WIDE_LAUGHS;
 
-    private final java.util.function.Supplier<String> text;
-
-    Huge(java.util.function.Supplier<String> text) {
-      this.text = text;
-    }
-
+    /** Built when chosen, not kept: a few MB each. */
     String text() {
-      return text.get();
+      return switch (this) {
+        case LONG_STRING -> "x".repeat(300_000);
+        case LONG_QUOTED -> "\"" + "é".repeat(150_000) + "\"";
+        case LONG_NUMBER -> "9".repeat(50_000);
+        case LONG_FLOAT -> "1." + "1".repeat(50_000) + "e99999";
+        case LONG_KEY -> "{" + "k".repeat(200_000) + ": 1}";
+        case MANY_ITEMS -> "[" + "1,".repeat(50_000) + "1]";
+        case MANY_KEYS -> manyKeys(20_000);
+        case MANY_LINES -> "|\n" + "  line\n".repeat(50_000);
+        case LONG_ALIAS -> "*" + "a".repeat(100_000);
+        case LONG_TAG -> "!" + "t".repeat(100_000) + " x";
+        case BILLION_LAUGHS -> billionLaughs();
+        case WIDE_LAUGHS -> laughs(4, 100);
+      };
     }
   }
 
