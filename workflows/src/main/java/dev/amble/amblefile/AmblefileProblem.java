@@ -11,6 +11,35 @@ import dev.amble.amblefile.yaml.Position;
 public record AmblefileProblem(String file, Position position, String path, String message) {
   @Override
   public String toString() {
-    return file + ":" + position + ": " + (path.isEmpty() ? "" : path + ": ") + message;
+    return file
+        + ":"
+        + position
+        + ": "
+        + oneLine(path.isEmpty() ? "" : path + ": ")
+        + oneLine(message);
+  }
+
+  /**
+   * Keys and values quoted in a problem may hold line breaks and other control characters: they are
+   * escaped, so that a problem stays one line of the report and writes nothing to a terminal.
+   */
+  private static String oneLine(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append(c);
+        default -> {
+          if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.toString();
   }
 }

@@ -14,6 +14,7 @@ import dev.amble.precondition.Precondition;
 import dev.amble.precondition.PreconditionException;
 import dev.amble.precondition.PreconditionIssue;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -324,14 +325,14 @@ final class AmblefileReader {
           List<String> resolved = new ArrayList<>();
           YamlList list = (YamlList) f.node("playbooks").get();
           for (int i = 0; i < paths.get().size(); i++) {
-            Path p = folder.resolve(paths.get().get(i)).normalize();
-            if (!Files.isRegularFile(p)) {
+            Optional<Path> p = resolve(paths.get().get(i));
+            if (p.isEmpty() || !Files.isRegularFile(p.get())) {
               problems.add(
                   list.items().get(i).position(),
                   KeyPath.item(f.path("playbooks"), i),
                   notFound(paths.get().get(i)));
             } else {
-              resolved.add(p.toString());
+              resolved.add(p.get().toString());
             }
           }
           return resolved.size() == paths.get().size()
@@ -343,15 +344,27 @@ final class AmblefileReader {
 
   /** A path that must exist, resolved against the Amblefile's folder. */
   private Optional<String> existing(Fields f, String key, String value) {
-    Path p = folder.resolve(value).normalize();
-    if (!Files.exists(p)) {
+    Optional<Path> p = resolve(value);
+    if (p.isEmpty() || !Files.exists(p.get())) {
       f.problem(key, notFound(value));
       return Optional.empty();
     }
-    return Optional.of(p.toString());
+    return Optional.of(p.get().toString());
   }
 
-  private static String notFound(String path) {
+  /** A path resolved against the Amblefile's folder; empty when no file can have that name. */
+  private Optional<Path> resolve(String value) {
+    try {
+      return Optional.of(folder.resolve(value).normalize());
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String notFound(String path) {
+    if (resolve(path).isEmpty()) {
+      return "not a file name: " + path;
+    }
     return "file not found: "
         + path
         + (Path.of(path).isAbsolute() ? "" : " (relative paths start at the Amblefile's folder)");

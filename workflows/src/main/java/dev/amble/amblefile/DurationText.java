@@ -10,32 +10,35 @@ import java.util.regex.Pattern;
  * 1d}.
  */
 public final class DurationText {
-  private static final Pattern WHOLE = Pattern.compile("(?:\\d+[smhd])+");
   private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
 
   private DurationText() {}
 
   public static Optional<Duration> parse(String text) {
-    if (!WHOLE.matcher(text).matches()) {
+    if (text.isEmpty()) {
       return Optional.empty();
     }
     Duration total = Duration.ZERO;
     Matcher part = PART.matcher(text);
-    while (part.find()) {
-      long n;
-      try {
-        n = Long.parseLong(part.group(1));
-      } catch (NumberFormatException e) {
+    // Part after part to the end (a regular expression of the whole text recurses once per part).
+    for (int end = 0; end < text.length(); end = part.end()) {
+      if (!part.region(end, text.length()).lookingAt()) {
         return Optional.empty();
       }
-      total =
-          total.plus(
-              switch (part.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-              });
+      try {
+        long n = Long.parseLong(part.group(1));
+        total =
+            total.plus(
+                switch (part.group(2)) {
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  case "h" -> Duration.ofHours(n);
+                  default -> Duration.ofDays(n);
+                });
+      } catch (NumberFormatException | ArithmeticException e) {
+        // Too long for a Duration (292 billion years): not a duration an operator means.
+        return Optional.empty();
+      }
     }
     return Optional.of(total);
   }

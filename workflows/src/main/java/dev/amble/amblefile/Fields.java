@@ -183,7 +183,13 @@ final class Fields {
    */
   Optional<Amount> amount(YamlNode node, String path, int min) {
     if (node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INTEGER) {
-      long n = Long.parseLong(s.text());
+      long n;
+      try {
+        n = Long.parseLong(s.text());
+      } catch (NumberFormatException e) {
+        problems.add(node.position(), path, "is too large");
+        return Optional.empty();
+      }
       if (n < min || n > 1_000_000) {
         problems.add(node.position(), path, "must be at least " + min + ", got " + n);
         return Optional.empty();

@@ -117,8 +117,12 @@ public final class YamlReader {
             at, YamlScalar.Kind.BOOLEAN, Boolean.toString(parser.getBooleanValue()));
       case VALUE_NULL:
         return new YamlScalar(at, YamlScalar.Kind.NULL, "");
+      case VALUE_EMBEDDED_OBJECT:
+        problems.add(new Problem(at, path, "binary YAML values (!!binary) are not supported"));
+        return new YamlScalar(at, YamlScalar.Kind.STRING, parser.getText());
       default:
-        throw new IllegalStateException("unexpected YAML token " + token + " at " + at);
+        problems.add(new Problem(at, path, "unsupported YAML value (" + token + ")"));
+        return new YamlScalar(at, YamlScalar.Kind.NULL, "");
     }
   }
 

@@ -1,0 +1,124 @@
+package dev.amble.amblefile;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the loader promises for any text at all, as the CLI needs it: either an {@link Amblefile}
+ * whose workspaces all give a definition, or an {@link AmblefileException} whose report is one
+ * {@code FILE:LINE:COL: path: message} line per problem (the CLI prints it and exits 2). Anything
+ * else (another exception, which the CLI prints as a bug and exits 4; an error such as running out
+ * of memory or stack; no answer within the time limit) breaks the contract.
+ */
+final class LoaderContract {
+  /** Where the inputs are loaded as if they were: relative paths resolve in the valid corpus. */
+  static final Path FOLDER = Path.of("src/test/resources/amblefiles/valid").toAbsolutePath();
+
+  static final String SHOWN_AS = "Amblefile.yml";
+
+  /** Far longer than any input takes (milliseconds), short enough that a hang ends the test. */
+  static final Duration TIME_LIMIT = Duration.ofSeconds(10);
+
+  private static final Pattern PROBLEM_LINE =
+      Pattern.compile(Pattern.quote(SHOWN_AS) + ":(\\d+):(\\d+): \\S.*");
+
+  /**
+   * The loader runs on a daemon thread, so that an input that hangs cannot hang the JVM; a thread
+   * that hung is left behind and the next input gets a new one.
+   */
+  private static ExecutorService loader = newLoader();
+
+  private static ExecutorService newLoader() {
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "fuzzed-loader");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  private LoaderContract() {}
+
+  /** Loads {@code text}; throws {@link AssertionError} saying how it broke the contract. */
+  static synchronized void check(String text) {
+    Future<String> outcome = loader.submit(() -> load(text));
+    try {
+      String broken = outcome.get(TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (broken != null) {
+        throw new AssertionError(broken + "\n--- input:\n" + excerpt(text));
+      }
+    } catch (TimeoutException e) {
+      outcome.cancel(true);
+      loader.shutdownNow();
+      loader = newLoader();
+      throw new AssertionError(
+          "no answer within " + TIME_LIMIT.toSeconds() + "s\n--- input:\n" + excerpt(text), e);
+    } catch (ExecutionException e) {
+      throw new AssertionError(
+          "the loader threw "
+              + e.getCause()
+              + " (exit 4 from the CLI)\n--- input:\n"
+              + excerpt(text),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Null when the outcome keeps the contract, else what is wrong with it. */
+  private static String load(String text) {
+    Amblefile amblefile;
+    try {
+      amblefile = AmblefileLoader.parse(FOLDER.resolve(SHOWN_AS), SHOWN_AS, text);
+    } catch (AmblefileException e) {
+      return wellFormed(e, text);
+    }
+    // What the CLI does next with a valid file: a workspace's definition and its steps.
+    for (String workspace : amblefile.workspaces().keySet()) {
+      Definition d = amblefile.definition(workspace);
+      d.steps();
+      d.exitSteps();
+    }
+    return null;
+  }
+
+  private static String wellFormed(AmblefileException e, String text) {
+    if (e.problems().isEmpty()) {
+      return "refused without a problem";
+    }
+    long lines = text.chars().filter(c -> c == '\n').count() + 1;
+    String report = e.report();
+    for (String line : report.stripTrailing().split("\n", -1)) {
+      Matcher m = PROBLEM_LINE.matcher(line);
+      if (!m.matches()) {
+        return "a report line is not FILE:LINE:COL: message: " + excerpt(line) + "\n" + report;
+      }
+      long l = Long.parseLong(m.group(1));
+      long c = Long.parseLong(m.group(2));
+      if (l < 1 || l > lines + 1 || c < 1) {
+        return "a problem outside the file (" + lines + " lines): " + excerpt(line);
+      }
+    }
+    return null;
+  }
+
+  /** Long inputs are shown by their start and end. */
+  static String excerpt(String text) {
+    return text.length() <= 2000
+        ? text
+        : text.substring(0, 1000)
+            + "\n[... "
+            + (text.length() - 2000)
+            + " characters ...]\n"
+            + text.substring(text.length() - 1000);
+  }
+}
