@@ -4,6 +4,7 @@ import com.uber.m3.tally.NoopScope;
 import com.uber.m3.tally.Scope;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
+import dev.amble.codec.CodecKeys;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.EmbeddedTemporal;
 import dev.amble.worker.SearchAttributeSetup;
@@ -12,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
@@ -67,6 +69,11 @@ final class TemporalSession implements AutoCloseable {
 
   boolean isEmbedded() {
     return embedded.isPresent();
+  }
+
+  /** Whether the payloads this session's client writes are encrypted. */
+  boolean encrypted() {
+    return client.getOptions().getDataConverter() instanceof CodecDataConverter;
   }
 
   /**
@@ -153,6 +160,12 @@ final class TemporalSession implements AutoCloseable {
       Optional<BecomePassword> become,
       PrintWriter err) {
     AnsibleInstallation ansible = amble.ansible();
+    Optional<CodecKeys> keys;
+    try {
+      keys = CodecKeys.fromEnvironment(amble.env(), Path.of(""));
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: " + e.getMessage());
+    }
     EmbeddedTemporal server;
     try {
       server = port.isPresent() ? EmbeddedTemporal.on(port.getAsInt()) : EmbeddedTemporal.start();
@@ -162,7 +175,8 @@ final class TemporalSession implements AutoCloseable {
     Optional<Path> log = WorkerLog.start("embedded");
     WorkflowServiceStubs stubs = server.stubs();
     SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
-    WorkflowClient client = TemporalConnection.plain(server.address(), "default").client(stubs);
+    WorkflowClient client =
+        TemporalConnection.plain(server.address(), "default").withCodecKeys(keys).client(stubs);
     String queue = options.taskQueue(amble.env());
     WorkerFactory factory =
         AmbleWorker.start(
