@@ -52,6 +52,7 @@ import picocli.CommandLine.Option;
       UnlockCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
+      CodecServerCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -94,6 +95,13 @@ public final class Amble implements Runnable {
 
   public Amble() {
     this(System.getenv(), Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * The folder the command runs in: relative settings (key files, the local server's) start here.
+   */
+  Path cwd() {
+    return cwd;
   }
 
   Amble(Map<String, String> env, Path cwd) {

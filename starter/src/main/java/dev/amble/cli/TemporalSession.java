@@ -97,7 +97,8 @@ final class TemporalSession implements AutoCloseable {
     WorkflowServiceStubs stubs;
     try {
       connection =
-          TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
+          TemporalConnection.fromEnvironment(
+              amble.env(), options.address(), options.namespace(), amble.cwd());
       stubs = connection.connect(metrics);
     } catch (TemporalConnection.UnreachableException e) {
       throw new Exit(
@@ -162,7 +163,7 @@ final class TemporalSession implements AutoCloseable {
     AnsibleInstallation ansible = amble.ansible();
     Optional<CodecKeys> keys;
     try {
-      keys = CodecKeys.fromEnvironment(amble.env(), Path.of(""));
+      keys = CodecKeys.fromEnvironment(amble.env(), amble.cwd());
     } catch (IllegalArgumentException e) {
       throw Exit.badInput("amble: " + e.getMessage());
     }

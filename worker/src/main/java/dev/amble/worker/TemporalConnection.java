@@ -48,6 +48,17 @@ public record TemporalConnection(
 
   public static TemporalConnection fromEnvironment(
       Map<String, String> env, Optional<String> address, Optional<String> namespace) {
+    return fromEnvironment(env, address, namespace, Path.of(""));
+  }
+
+  /**
+   * @param workingFolder where relative key files, and the local server's key, are found
+   */
+  public static TemporalConnection fromEnvironment(
+      Map<String, String> env,
+      Optional<String> address,
+      Optional<String> namespace,
+      Path workingFolder) {
     Optional<String> cert = value(env, "TEMPORAL_TLS_CLIENT_CERT_PATH");
     Optional<String> key = value(env, "TEMPORAL_TLS_CLIENT_KEY_PATH");
     Optional<String> ca = value(env, "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
@@ -71,7 +82,7 @@ public record TemporalConnection(
         key,
         ca,
         apiKey,
-        CodecKeys.fromEnvironment(env, Path.of("")));
+        CodecKeys.fromEnvironment(env, workingFolder));
   }
 
   /** A plain connection (no TLS, no key) to a server of amble's own on this machine. */
