@@ -133,6 +133,7 @@ class EncryptionCodecTest {
         converter.exceptionToFailure(
             ApplicationFailure.newFailure("task failed: " + MARKER, "TaskFailed"));
     assertFalse(failure.toString().contains(MARKER), failure.toString());
+    assertEquals("Encoded failure", failure.getMessage(), "what the README says stays in place");
     assertTrue(
         converter.failureToException(failure).getMessage().contains(MARKER),
         "the converter with the key reads the message back");
