@@ -115,6 +115,13 @@ class EncryptedHistoryTest {
       worker.waitFor();
     }
 
+    assertTrue(
+        Files.readString(dir.resolve("worker-1.log"))
+            .contains("payloads encrypted with key " + id1),
+        "the worker's start line names the key it encrypts with");
+    assertTrue(
+        Files.readString(dir.resolve("worker-2.log"))
+            .contains("payloads encrypted with key " + id2 + " (+1 to decrypt)"));
     String stored = everythingStoredSince(begin);
     assertTrue(stored.contains("amble/default/encrypted/enc02"), "read the host walks too");
     int at = stored.indexOf(MARKER);

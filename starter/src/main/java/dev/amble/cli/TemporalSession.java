@@ -45,6 +45,7 @@ final class TemporalSession implements AutoCloseable {
   private final WorkflowServiceStubs stubs;
   private final Optional<EmbeddedTemporal> embedded;
   private final Optional<WorkerFactory> worker;
+  private final Optional<CodecKeys> codecKeys;
 
   private TemporalSession(
       WorkflowClient client,
@@ -53,7 +54,9 @@ final class TemporalSession implements AutoCloseable {
       WorkflowServiceStubs stubs,
       Optional<EmbeddedTemporal> embedded,
       Optional<WorkerFactory> worker,
-      Optional<List<String>> missingSearchAttributes) {
+      Optional<List<String>> missingSearchAttributes,
+      Optional<CodecKeys> codecKeys) {
+    this.codecKeys = codecKeys;
     this.client = client;
     this.missingSearchAttributes = missingSearchAttributes;
     this.taskQueue = taskQueue;
@@ -74,6 +77,17 @@ final class TemporalSession implements AutoCloseable {
   /** Whether the payloads this session's client writes are encrypted. */
   boolean encrypted() {
     return client.getOptions().getDataConverter() instanceof CodecDataConverter;
+  }
+
+  /** How payloads are written, for a start line: the current key's ID, or "not encrypted". */
+  String encryption() {
+    return codecKeys
+        .map(
+            k ->
+                "payloads encrypted with key "
+                    + k.current().id()
+                    + (k.byId().size() > 1 ? " (+" + (k.byId().size() - 1) + " to decrypt)" : ""))
+        .orElse("payloads not encrypted");
   }
 
   /**
@@ -118,7 +132,8 @@ final class TemporalSession implements AutoCloseable {
         stubs,
         Optional.empty(),
         Optional.empty(),
-        SearchAttributeSetup.missing(stubs, connection.namespace()));
+        SearchAttributeSetup.missing(stubs, connection.namespace()),
+        connection.codecKeys());
   }
 
   /**
@@ -207,7 +222,8 @@ final class TemporalSession implements AutoCloseable {
         stubs,
         Optional.of(server),
         Optional.of(factory),
-        Optional.of(List.of()));
+        Optional.of(List.of()),
+        keys);
   }
 
   static TemporalSession open(
