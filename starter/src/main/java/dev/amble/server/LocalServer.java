@@ -69,6 +69,11 @@ public final class LocalServer {
     public String webUiUrl() {
       return LocalTemporal.webUiUrl(webUi);
     }
+
+    /** Where the Web UI asks `amble codec-server` to decrypt: the UI's port + 1. */
+    public int codecServer() {
+      return webUi + 1;
+    }
   }
 
   /**
@@ -266,6 +271,14 @@ public final class LocalServer {
         foundByDefault
             ? "when run from this folder; elsewhere set " + CodecKeys.KEY_FILE + "=" + file
             : "when " + CodecKeys.KEY_FILE + "=" + file + " is set");
+    log.printf(
+        "The Web UI reads encrypted payloads while `amble codec-server%s` runs.%n",
+        ports.equals(Ports.DEFAULT)
+            ? ""
+            : " --listen 127.0.0.1:"
+                + ports.codecServer()
+                + " --web-ui-origin "
+                + ports.webUiUrl());
   }
 
   private void startServer() throws IOException, InterruptedException {
@@ -444,7 +457,8 @@ public final class LocalServer {
   private String withPorts(String template) {
     return template
         .replace("{{FRONTEND_PORT}}", Integer.toString(ports.frontend()))
-        .replace("{{UI_PORT}}", Integer.toString(ports.webUi()));
+        .replace("{{UI_PORT}}", Integer.toString(ports.webUi()))
+        .replace("{{CODEC_PORT}}", Integer.toString(ports.codecServer()));
   }
 
   private static boolean httpOk(String url) {
