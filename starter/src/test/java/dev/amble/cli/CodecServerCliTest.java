@@ -45,4 +45,24 @@ class CodecServerCliTest {
     assertTrue(r.err().contains("16 characters"), r.toString());
     assertFalse(r.err().contains("short-secret"), r.toString());
   }
+
+  @Test
+  void aPayloadUnderAKeyThisCommandLacksIsASettingToFixNotACrash() {
+    java.io.StringWriter err = new java.io.StringWriter();
+
+    int code =
+        Amble.unexpected(
+            new io.temporal.client.WorkflowServiceException(
+                io.temporal.api.common.v1.WorkflowExecution.getDefaultInstance(),
+                "RolloutWorkflow",
+                new io.temporal.payload.codec.PayloadCodecException(
+                    "a payload is encrypted with key 0123456789abcdef, which this process does not"
+                        + " have")),
+            Map.of(),
+            new java.io.PrintWriter(err));
+
+    assertEquals(ExitCode.BAD_INPUT, code);
+    assertTrue(
+        err.toString().startsWith("amble: a payload is encrypted with key 0123456789abcdef"));
+  }
 }
