@@ -87,6 +87,14 @@ class DockerComposeFileTest {
   }
 
   @Test
+  void theUiCanBePointedAtACodecServer() {
+    assertEquals(
+        "${TEMPORAL_UI_CODEC_ENDPOINT:-}",
+        services.at("/temporal-ui/environment/TEMPORAL_CODEC_ENDPOINT").asText(),
+        "one variable points every operator's Web UI at their `amble codec-server`");
+  }
+
+  @Test
   void theStartOrderIsEnforcedByHealthAndCompletion() {
     assertTrue(services.at("/postgresql/healthcheck/test").isArray());
     assertTrue(services.at("/temporal/healthcheck/test").isArray());

@@ -56,8 +56,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *       in the form the UI itself writes: {@code ?query=%60AmbleWorkspace%60%3D%22ws%22+AND+...}.
  * </ol>
  *
- * Screenshots are left in {@code e2e/target/screenshots/} (filtered-list.png, rollout.png, and one
- * per step). Chromium and chromedriver are Debian's ({@code /usr/bin/chromium}, {@code
+ * The rollout's payloads are encrypted (the key `amble server` created), and the UI reads them
+ * through {@code amble codec-server}, which `amble server` configured it to ask: every summary,
+ * detail and signal above passes through it, so the test fails if the UI cannot decrypt.
+ *
+ * <p>Screenshots are left in {@code e2e/target/screenshots/} (filtered-list.png, rollout.png, and
+ * one per step). Chromium and chromedriver are Debian's ({@code /usr/bin/chromium}, {@code
  * /usr/bin/chromedriver}); Selenium Manager is never used, and nothing is fetched.
  */
 class WebUiTest {
@@ -96,13 +100,16 @@ class WebUiTest {
           patch: { become: false, tasks: [ { ansible.builtin.command: sleep 4 } ] }
         """
             .formatted(WS));
-    Map<String, String> env = TemporalServerProcess.env("e2e-webui-" + UUID.randomUUID());
+    Map<String, String> env =
+        new java.util.HashMap<>(TemporalServerProcess.env("e2e-webui-" + UUID.randomUUID()));
+    env.put("AMBLE_CODEC_KEY_FILE", TemporalServerProcess.DATA.resolve("codec.key").toString());
     Files.createDirectories(SHOTS);
     try (var old = Files.list(SHOTS)) { // this test's own artifacts, of an earlier run
       for (Path p : old.toList()) {
         Files.delete(p);
       }
     }
+    Process codecServer = startCodecServer(env);
     Process worker = AmbleProcess.start(dir, env, dir.resolve("worker.log"), "worker");
     try {
       driver = chromium();
@@ -122,6 +129,8 @@ class WebUiTest {
     } finally {
       worker.destroy();
       worker.waitFor();
+      codecServer.destroy();
+      codecServer.waitFor();
     }
     System.out.printf("WebUiTest took %ds%n", Duration.between(begin, Instant.now()).toSeconds());
   }
@@ -152,6 +161,15 @@ class WebUiTest {
         "user-metadata-current-details",
         t -> t.matches("walking: \\d of 3 hosts done.*") && t.contains("walking now: webui0"));
     shot("rollout.png");
+    // The rollout's input, decrypted by the codec server (the payload itself is encrypted: the
+    // worker said so when it started).
+    assertTrue(
+        Files.readString(dir.resolve("worker.log")).contains("payloads encrypted with key"),
+        "the worker encrypts");
+    driver.get(runUrl);
+    waiting()
+        .withMessage("the UI shows the rollout's input decrypted")
+        .until(d -> d.getPageSource().contains("hostPattern"));
 
     // 2. Catch from the UI's "Send a Signal" dialog, while the first host is being walked.
     sendSignalFromUi(
@@ -277,6 +295,35 @@ class WebUiTest {
             + q("AmbleOutcome", "done"),
         Set.of(ROLLOUT_ID),
         null);
+  }
+
+  /**
+   * `amble codec-server` where the local server's Web UI asks (its port + 1), answering that UI's
+   * origin; returns once it listens (its start line).
+   */
+  private Process startCodecServer(Map<String, String> env) throws Exception {
+    Path log = browser.resolve("codec-server.log");
+    Process p =
+        AmbleProcess.start(
+            dir,
+            env,
+            log,
+            "codec-server",
+            "--listen",
+            "127.0.0.1:" + (TemporalServerProcess.UI_PORT + 1),
+            "--web-ui-origin",
+            UI);
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (!(Files.exists(log) && Files.readString(log).contains("amble codec-server at"))) {
+      if (!p.isAlive() || Instant.now().isAfter(deadline)) {
+        p.destroy();
+        throw new AssertionError(
+            "amble codec-server did not start: "
+                + (Files.exists(log) ? Files.readString(log) : ""));
+      }
+      Thread.sleep(100);
+    }
+    return p;
   }
 
   // ---------------------------------------------------------------- the browser

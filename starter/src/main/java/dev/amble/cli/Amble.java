@@ -11,6 +11,7 @@ import dev.amble.failure.Failures;
 import dev.amble.worker.LocalTemporal;
 import io.grpc.StatusRuntimeException;
 import io.temporal.failure.TemporalException;
+import io.temporal.payload.codec.PayloadCodecException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Option;
       UnlockCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
+      CodecServerCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -94,6 +96,13 @@ public final class Amble implements Runnable {
 
   public Amble() {
     this(System.getenv(), Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * The folder the command runs in: relative settings (key files, the local server's) start here.
+   */
+  Path cwd() {
+    return cwd;
   }
 
   Amble(Map<String, String> env, Path cwd) {
@@ -271,14 +280,25 @@ public final class Amble implements Runnable {
 
   /**
    * An exception no command turned into an {@link Exit}: one line on stderr (the stack trace too
-   * with AMBLE_DEBUG=1); exit code 3 when it is Temporal's answer, else 4. Never 1, which says
-   * something of the rollout.
+   * with AMBLE_DEBUG=1); exit code 2 when a payload cannot be decrypted with this command's keys, 3
+   * when it is Temporal's answer, else 4. Never 1, which says something of the rollout.
    */
   static int unexpected(Exception e, Map<String, String> env, PrintWriter err) {
     if (e instanceof InterruptedException) {
       return ExitCode.INTERRUPTED;
     }
     boolean debug = "1".equals(env.get("AMBLE_DEBUG"));
+    Optional<Throwable> codec =
+        causes(e).filter(PayloadCodecException.class::isInstance).findFirst();
+    if (codec.isPresent()) {
+      // A key this command lacks (its message names the key ID and the setting): a setting to fix.
+      err.println("amble: " + codec.get().getMessage());
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCode.BAD_INPUT;
+    }
     Optional<Throwable> grpc =
         causes(e).filter(StatusRuntimeException.class::isInstance).findFirst();
     boolean temporal = grpc.isPresent() || causes(e).anyMatch(TemporalException.class::isInstance);

@@ -2,6 +2,7 @@ package dev.amble.cli;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.SortOrder;
+import dev.amble.codec.CodecKeys;
 import dev.amble.rollout.RolloutInput;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutWorkflow;
@@ -111,6 +112,13 @@ final class RolloutStarter {
                   client.getOptions().getNamespace(), String.join(", ", missing));
               err.flush();
             });
+    if (!session.isEmbedded() && !session.encrypted()) {
+      err.printf(
+          "amble: payloads are not encrypted: the server's history holds this rollout's definition and"
+              + " its failure messages in plain text. Set %s (see the README's Security section).%n",
+          CodecKeys.KEY_FILE);
+      err.flush();
+    }
     if (!session.isEmbedded() && !Rollouts.workerPolling(client, session.taskQueue)) {
       err.printf(
           "amble: no worker polls task queue %s: the rollout waits until one starts (`amble worker`).%n",

@@ -24,6 +24,10 @@ import picocli.CommandLine.Parameters;
           + " $AMBLE_CACHE (default ~/.cache/amble). Creates the namespace `default` and amble's search"
           + " attributes. Idempotent: a second `amble server` finds them running.",
       "",
+      "Its first start creates the payload key codec.key in --data-dir (mode 0600): the CLI and"
+          + " workers run from this folder encrypt with it (elsewhere: AMBLE_CODEC_KEY_FILE), and"
+          + " `amble codec-server` lets the Web UI read what it encrypted.",
+      "",
       "  amble server          start (or find) both",
       "  amble server stop     stop both",
       "  amble server status   whether each runs",

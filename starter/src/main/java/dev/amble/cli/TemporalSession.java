@@ -4,6 +4,7 @@ import com.uber.m3.tally.NoopScope;
 import com.uber.m3.tally.Scope;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
+import dev.amble.codec.CodecKeys;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.EmbeddedTemporal;
 import dev.amble.worker.SearchAttributeSetup;
@@ -12,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
@@ -43,6 +45,7 @@ final class TemporalSession implements AutoCloseable {
   private final WorkflowServiceStubs stubs;
   private final Optional<EmbeddedTemporal> embedded;
   private final Optional<WorkerFactory> worker;
+  private final Optional<CodecKeys> codecKeys;
 
   private TemporalSession(
       WorkflowClient client,
@@ -51,7 +54,9 @@ final class TemporalSession implements AutoCloseable {
       WorkflowServiceStubs stubs,
       Optional<EmbeddedTemporal> embedded,
       Optional<WorkerFactory> worker,
-      Optional<List<String>> missingSearchAttributes) {
+      Optional<List<String>> missingSearchAttributes,
+      Optional<CodecKeys> codecKeys) {
+    this.codecKeys = codecKeys;
     this.client = client;
     this.missingSearchAttributes = missingSearchAttributes;
     this.taskQueue = taskQueue;
@@ -67,6 +72,22 @@ final class TemporalSession implements AutoCloseable {
 
   boolean isEmbedded() {
     return embedded.isPresent();
+  }
+
+  /** Whether the payloads this session's client writes are encrypted. */
+  boolean encrypted() {
+    return client.getOptions().getDataConverter() instanceof CodecDataConverter;
+  }
+
+  /** How payloads are written, for a start line: the current key's ID, or "not encrypted". */
+  String encryption() {
+    return codecKeys
+        .map(
+            k ->
+                "payloads encrypted with key "
+                    + k.current().id()
+                    + (k.byId().size() > 1 ? " (+" + (k.byId().size() - 1) + " to decrypt)" : ""))
+        .orElse("payloads not encrypted");
   }
 
   /**
@@ -90,7 +111,8 @@ final class TemporalSession implements AutoCloseable {
     WorkflowServiceStubs stubs;
     try {
       connection =
-          TemporalConnection.fromEnvironment(amble.env(), options.address(), options.namespace());
+          TemporalConnection.fromEnvironment(
+              amble.env(), options.address(), options.namespace(), amble.cwd());
       stubs = connection.connect(metrics);
     } catch (TemporalConnection.UnreachableException e) {
       throw new Exit(
@@ -110,7 +132,8 @@ final class TemporalSession implements AutoCloseable {
         stubs,
         Optional.empty(),
         Optional.empty(),
-        SearchAttributeSetup.missing(stubs, connection.namespace()));
+        SearchAttributeSetup.missing(stubs, connection.namespace()),
+        connection.codecKeys());
   }
 
   /**
@@ -153,6 +176,12 @@ final class TemporalSession implements AutoCloseable {
       Optional<BecomePassword> become,
       PrintWriter err) {
     AnsibleInstallation ansible = amble.ansible();
+    Optional<CodecKeys> keys;
+    try {
+      keys = CodecKeys.fromEnvironment(amble.env(), amble.cwd());
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: " + e.getMessage());
+    }
     EmbeddedTemporal server;
     try {
       server = port.isPresent() ? EmbeddedTemporal.on(port.getAsInt()) : EmbeddedTemporal.start();
@@ -162,7 +191,8 @@ final class TemporalSession implements AutoCloseable {
     Optional<Path> log = WorkerLog.start("embedded");
     WorkflowServiceStubs stubs = server.stubs();
     SearchAttributeSetup.register(stubs, "default", SearchAttributeSetup.NAMES);
-    WorkflowClient client = TemporalConnection.plain(server.address(), "default").client(stubs);
+    WorkflowClient client =
+        TemporalConnection.plain(server.address(), "default").withCodecKeys(keys).client(stubs);
     String queue = options.taskQueue(amble.env());
     WorkerFactory factory =
         AmbleWorker.start(
@@ -192,7 +222,8 @@ final class TemporalSession implements AutoCloseable {
         stubs,
         Optional.of(server),
         Optional.of(factory),
-        Optional.of(List.of()));
+        Optional.of(List.of()),
+        keys);
   }
 
   static TemporalSession open(

@@ -105,11 +105,12 @@ final class WorkerCommand implements Callable<Integer> {
             keep);
     WorkerFactory factory = AmbleWorker.start(session.client, settings, ansible, amble.env());
     err.printf(
-        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once%s%s.%s%n",
+        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once, %s%s%s.%s%n",
         session.taskQueue,
         session.address,
         session.client.getOptions().getNamespace(),
         maxParallel,
+        session.encryption(),
         password.isPresent() ? ", with a become password" : "",
         metrics.map(m -> ", metrics at " + m.url()).orElse(""),
         log.map(f -> " Log: " + f).orElse(""));

@@ -1,6 +1,8 @@
 package dev.amble.server;
 
 import com.google.protobuf.util.Durations;
+import dev.amble.codec.CodecKey;
+import dev.amble.codec.CodecKeys;
 import dev.amble.worker.LocalTemporal;
 import dev.amble.worker.SearchAttributeSetup;
 import dev.amble.worker.TemporalConnection;
@@ -67,6 +69,11 @@ public final class LocalServer {
     public String webUiUrl() {
       return LocalTemporal.webUiUrl(webUi);
     }
+
+    /** Where the Web UI asks `amble codec-server` to decrypt: the UI's port + 1. */
+    public int codecServer() {
+      return webUi + 1;
+    }
   }
 
   /**
@@ -106,6 +113,7 @@ public final class LocalServer {
     ensureBuilt(uiBinary(), UI_MODULE, UI_VERSION, List.of(), "Temporal Web UI");
     try {
       Files.createDirectories(data);
+      ensureCodecKey();
       startServer();
       setUpNamespace(ports.address());
       startUi();
@@ -231,6 +239,46 @@ public final class LocalServer {
     }
     log.printf("Built %s in %ds.%n", binary, Duration.between(start, Instant.now()).toSeconds());
     log.flush();
+  }
+
+  /** The key payloads to this server are encrypted with: {@link CodecKeys#LOCAL_KEY_NAME}. */
+  public Path codecKey() {
+    return data.resolve(CodecKeys.LOCAL_KEY_NAME);
+  }
+
+  /**
+   * Creates the payload key at the first start (owner-only from its creation on) and says how the
+   * CLI and workers find it; a later start keeps the key, which the server's histories need.
+   */
+  private void ensureCodecKey() throws IOException {
+    Path file = codecKey();
+    boolean created = false;
+    CodecKey key;
+    if (Files.exists(file)) {
+      key = CodecKey.read(file);
+    } else {
+      key = CodecKey.create(file);
+      created = true;
+    }
+    boolean foundByDefault =
+        file.normalize()
+            .equals(Path.of("").toAbsolutePath().resolve(CodecKeys.LOCAL_KEY).normalize());
+    log.printf(
+        "%s payload key %s (ID %s): the CLI and workers encrypt with it %s.%n",
+        created ? "Created the" : "The",
+        file,
+        key.id(),
+        foundByDefault
+            ? "when run from this folder; elsewhere set " + CodecKeys.KEY_FILE + "=" + file
+            : "when " + CodecKeys.KEY_FILE + "=" + file + " is set");
+    log.printf(
+        "The Web UI reads encrypted payloads while `amble codec-server%s` runs.%n",
+        ports.equals(Ports.DEFAULT)
+            ? ""
+            : " --listen 127.0.0.1:"
+                + ports.codecServer()
+                + " --web-ui-origin "
+                + ports.webUiUrl());
   }
 
   private void startServer() throws IOException, InterruptedException {
@@ -409,7 +457,8 @@ public final class LocalServer {
   private String withPorts(String template) {
     return template
         .replace("{{FRONTEND_PORT}}", Integer.toString(ports.frontend()))
-        .replace("{{UI_PORT}}", Integer.toString(ports.webUi()));
+        .replace("{{UI_PORT}}", Integer.toString(ports.webUi()))
+        .replace("{{CODEC_PORT}}", Integer.toString(ports.codecServer()));
   }
 
   private static boolean httpOk(String url) {

@@ -21,9 +21,11 @@ import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
 import io.temporal.client.WorkflowClient;
+import io.temporal.payload.codec.PayloadCodecException;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.WorkflowImplementationOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +35,16 @@ import java.util.Optional;
 /** The amble worker: rollout and host workflows, and the Ansible activities, on one task queue. */
 public final class AmbleWorker {
   public static final String DEFAULT_TASK_QUEUE = "amble";
+
+  /**
+   * How amble's workflows are registered: one whose payloads this worker cannot decrypt (a key it
+   * does not have) fails, with a message naming the key's ID, instead of retrying its workflow task
+   * until someone notices.
+   */
+  public static final WorkflowImplementationOptions WORKFLOWS =
+      WorkflowImplementationOptions.newBuilder()
+          .setFailWorkflowExceptionTypes(PayloadCodecException.class)
+          .build();
 
   /** The gauge of Ansible processes this worker runs right now. */
   static final String ANSIBLE_PROCESSES = "amble_ansible_processes";
@@ -121,10 +133,11 @@ public final class AmbleWorker {
         factory.newWorker(
             LogWorkflow.taskQueue(settings.identity()),
             WorkerOptions.newBuilder().setIdentity(settings.identity()).build());
-    logs.registerWorkflowImplementationTypes(LogWorkflowImpl.class);
+    logs.registerWorkflowImplementationTypes(WORKFLOWS, LogWorkflowImpl.class);
     logs.registerActivitiesImplementations(new LogActivitiesImpl(settings.workspaces()));
     LogPruner.prune(settings.workspaces(), settings.keepLogs(), Clock.systemUTC());
     worker.registerWorkflowImplementationTypes(
+        WORKFLOWS,
         RolloutWorkflowImpl.class,
         HostWorkflowImpl.class,
         PageWorkflowImpl.class,

@@ -2,6 +2,8 @@ package dev.amble.worker;
 
 import com.uber.m3.tally.NoopScope;
 import com.uber.m3.tally.Scope;
+import dev.amble.codec.CodecKeys;
+import dev.amble.codec.EncryptionCodec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -14,6 +16,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +29,9 @@ import javax.net.ssl.SSLException;
  * TEMPORAL_TLS_CLIENT_CERT_PATH}, {@code TEMPORAL_TLS_CLIENT_KEY_PATH}, {@code
  * TEMPORAL_TLS_SERVER_CA_CERT_PATH}, {@code TEMPORAL_API_KEY}. A client certificate without its key
  * (or the reverse) is an {@link IllegalArgumentException}, not a silent plain TLS connection.
+ *
+ * <p>With {@code codecKeys}, every payload its clients (and the workers on them) write is encrypted
+ * ({@link EncryptionCodec}); the keys come from {@link CodecKeys#fromEnvironment}.
  */
 public record TemporalConnection(
     String address,
@@ -34,13 +40,25 @@ public record TemporalConnection(
     Optional<String> clientCert,
     Optional<String> clientKey,
     Optional<String> serverCa,
-    Optional<String> apiKey) {
+    Optional<String> apiKey,
+    Optional<CodecKeys> codecKeys) {
 
   public static final String DEFAULT_ADDRESS = LocalTemporal.DEFAULT_ADDRESS;
   public static final String DEFAULT_NAMESPACE = "default";
 
   public static TemporalConnection fromEnvironment(
       Map<String, String> env, Optional<String> address, Optional<String> namespace) {
+    return fromEnvironment(env, address, namespace, Path.of(""));
+  }
+
+  /**
+   * @param workingFolder where relative key files, and the local server's key, are found
+   */
+  public static TemporalConnection fromEnvironment(
+      Map<String, String> env,
+      Optional<String> address,
+      Optional<String> namespace,
+      Path workingFolder) {
     Optional<String> cert = value(env, "TEMPORAL_TLS_CLIENT_CERT_PATH");
     Optional<String> key = value(env, "TEMPORAL_TLS_CLIENT_KEY_PATH");
     Optional<String> ca = value(env, "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
@@ -63,7 +81,8 @@ public record TemporalConnection(
         cert,
         key,
         ca,
-        apiKey);
+        apiKey,
+        CodecKeys.fromEnvironment(env, workingFolder));
   }
 
   /** A plain connection (no TLS, no key) to a server of amble's own on this machine. */
@@ -75,7 +94,14 @@ public record TemporalConnection(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
+  }
+
+  /** The same connection, its payloads encrypted with {@code keys} (none: not encrypted). */
+  public TemporalConnection withCodecKeys(Optional<CodecKeys> keys) {
+    return new TemporalConnection(
+        address, namespace, tls, clientCert, clientKey, serverCa, apiKey, keys);
   }
 
   private static Optional<String> value(Map<String, String> env, String name) {
@@ -120,8 +146,10 @@ public record TemporalConnection(
   }
 
   public WorkflowClient client(WorkflowServiceStubs stubs) {
-    return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+    WorkflowClientOptions.Builder options =
+        WorkflowClientOptions.newBuilder().setNamespace(namespace);
+    codecKeys.ifPresent(keys -> options.setDataConverter(EncryptionCodec.dataConverter(keys)));
+    return WorkflowClient.newInstance(stubs, options.build());
   }
 
   private void requireReachable(WorkflowServiceStubs stubs) {

@@ -1,0 +1,192 @@
+package dev.amble.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Timestamp;
+import dev.amble.ansible.LocalFleet;
+import dev.amble.codec.CodecKey;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rollout on the real server with payloads encrypted: markers planted in a job option, an inline
+ * task, a precondition, a failing task's message and a catch reason appear nowhere in what the
+ * server keeps (histories, memos), read with a plain client that has no key. The rollout starts
+ * under the key `amble server` created and finishes after a rotation (a new key current, the first
+ * one decrypting only).
+ */
+class EncryptedHistoryTest {
+  private static final String MARKER = "zq9codec";
+
+  @TempDir Path dir;
+
+  @Test
+  void theServerKeepsNoPlantedMarkerAndTheRolloutFinishesAfterARotation() throws Exception {
+    TemporalServerProcess.ensureRunning();
+    Instant begin = Instant.now();
+    Path key1 = TemporalServerProcess.DATA.resolve("codec.key");
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(key1)),
+        "amble server creates its key for its owner only");
+    Path key2 = dir.resolve("key-2");
+    String id2 = CodecKey.create(key2).id();
+    String id1 = CodecKey.read(key1).id();
+
+    LocalFleet.create(dir, "enc", 2, (h, v) -> v.put("amble_state_become", false));
+    // Outside the rollout's content (which travels as it was at the start), so it can be fixed.
+    Path broken = Files.writeString(dir.resolve("broken-enc02"), "");
+    Files.writeString(
+        dir.resolve("Amblefile.yml"),
+        """
+        workspaces:
+          encrypted: { host_pattern: fleet, workflow: patch, inventory: inventory.yml, sort_order: ascending }
+        workflows:
+          patch:
+            jobs: [ { job: patch, options: { ticket: zq9codec-option } } ]
+        jobs:
+          patch:
+            become: false
+            preconditions: '!("zq9codec-precondition" in vars)'
+            tasks:
+              - ansible.builtin.command: echo zq9codec-task
+              - name: patch
+                ansible.builtin.fail: { msg: "zq9codec-failure" }
+                when: "('%s/broken-' ~ inventory_hostname) is exists"
+        """
+            .formatted(dir));
+    Map<String, String> env =
+        new HashMap<>(TemporalServerProcess.env("encrypted-" + UUID.randomUUID()));
+    env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    env.put("AMBLE_CODEC_KEY_FILE", key1.toString());
+    Process worker = AmbleProcess.start(dir, env, dir.resolve("worker-1.log"), "worker");
+    Rollout rollout = new Rollout(dir, env);
+    try {
+      AmbleProcess.Result run = AmbleProcess.run(dir, env, 120, "run", "--detach");
+      assertEquals(0, run.code(), run.toString());
+      assertFalse(run.err().contains("not encrypted"), run.err());
+      rollout.await(
+          "caught",
+          s -> s.path("caught").path("caught").asBoolean() && s.path("inProgress").isEmpty(),
+          Duration.ofMinutes(3));
+      AmbleProcess.Result caught =
+          AmbleProcess.run(dir, env, 60, "catch", "-r", "zq9codec-catch-reason");
+      assertEquals(0, caught.code(), caught.toString());
+    } finally {
+      worker.destroy();
+      worker.waitFor();
+    }
+
+    // The rotation: key 2 encrypts from now on, key 1 still decrypts what was written before.
+    env.remove("AMBLE_CODEC_KEY_FILE");
+    env.put("AMBLE_CODEC_KEYS", key2 + "," + key1);
+    Files.delete(broken);
+    worker = AmbleProcess.start(dir, env, dir.resolve("worker-2.log"), "worker");
+    try {
+      AmbleProcess.Result released = AmbleProcess.run(dir, env, 60, "release");
+      assertEquals(0, released.code(), released.toString());
+      var done =
+          rollout.await(
+              "ended", s -> s.path("phase").asText().equals("done"), Duration.ofMinutes(3));
+      assertEquals(2, Rollout.count(done, "succeeded"), done.toString());
+    } finally {
+      worker.destroy();
+      worker.waitFor();
+    }
+
+    assertTrue(
+        Files.readString(dir.resolve("worker-1.log"))
+            .contains("payloads encrypted with key " + id1),
+        "the worker's start line names the key it encrypts with");
+    assertTrue(
+        Files.readString(dir.resolve("worker-2.log"))
+            .contains("payloads encrypted with key " + id2 + " (+1 to decrypt)"));
+    String stored = everythingStoredSince(begin);
+    assertTrue(stored.contains("amble/default/encrypted/enc02"), "read the host walks too");
+    int at = stored.indexOf(MARKER);
+    assertEquals(
+        -1,
+        at,
+        () ->
+            "a marker in plain text: ..."
+                + stored.substring(Math.max(0, at - 300), Math.min(stored.length(), at + 100)));
+    assertTrue(stored.contains(id1), "payloads written before the rotation name key 1");
+    assertTrue(stored.contains(id2), "payloads written after the rotation name key 2");
+  }
+
+  /**
+   * The histories and visibility records (memos, search attributes) of every workflow started since
+   * {@code begin}, as the server returns them to a client without any key.
+   */
+  private static String everythingStoredSince(Instant begin) {
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(TemporalServerProcess.ADDRESS)
+                .build());
+    try {
+      StringBuilder all = new StringBuilder();
+      List<WorkflowExecutionInfo> infos = new ArrayList<>();
+      com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
+      do {
+        ListWorkflowExecutionsResponse r =
+            stubs
+                .blockingStub()
+                .listWorkflowExecutions(
+                    ListWorkflowExecutionsRequest.newBuilder()
+                        .setNamespace("default")
+                        .setNextPageToken(page)
+                        .build());
+        infos.addAll(r.getExecutionsList());
+        page = r.getNextPageToken();
+      } while (!page.isEmpty());
+      Timestamp since = Timestamp.newBuilder().setSeconds(begin.getEpochSecond()).build();
+      for (WorkflowExecutionInfo info : infos) {
+        if (info.getStartTime().getSeconds() < since.getSeconds()) {
+          continue;
+        }
+        all.append(info.getExecution().getWorkflowId()).append('\n');
+        all.append(info.toByteString().toString(StandardCharsets.UTF_8));
+        WorkflowExecution e = info.getExecution();
+        com.google.protobuf.ByteString events = com.google.protobuf.ByteString.EMPTY;
+        do {
+          GetWorkflowExecutionHistoryResponse h =
+              stubs
+                  .blockingStub()
+                  .getWorkflowExecutionHistory(
+                      GetWorkflowExecutionHistoryRequest.newBuilder()
+                          .setNamespace("default")
+                          .setExecution(e)
+                          .setNextPageToken(events)
+                          .build());
+          all.append(h.getHistory().toByteString().toString(StandardCharsets.UTF_8));
+          events = h.getNextPageToken();
+        } while (!events.isEmpty());
+      }
+      return all.toString();
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+}
