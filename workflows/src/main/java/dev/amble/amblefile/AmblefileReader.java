@@ -48,7 +48,8 @@ final class AmblefileReader {
           "unreachable_backoff",
           "pre_checks",
           "post_checks",
-          "continuous_checks");
+          "continuous_checks",
+          "windows");
   static final List<String> WORKFLOW_KEYS =
       List.of("jobs", "exit_jobs", "always_retry_failed_hosts");
   static final List<String> USE_KEYS = List.of("job", "options");
@@ -178,6 +179,7 @@ final class AmblefileReader {
     Optional<String> inventory = f.string("inventory", false).flatMap(i -> inventory(f, i));
     Optional<FactStore> facts = f.string("facts", false).flatMap(text -> factStore(f, text));
     Strategy strategy = how.read(Strategy.DEFAULT);
+    Optional<Windows> windows = new WindowsReader(problems).read(f);
     if (hostPattern.isEmpty() || workflow.isEmpty()) {
       return Optional.empty();
     }
@@ -191,7 +193,8 @@ final class AmblefileReader {
             requireLimit,
             inventory,
             strategy,
-            facts));
+            facts,
+            windows));
   }
 
   private static Optional<FactStore> factStore(Fields f, String text) {
