@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param phase {@code planning}, {@code walking}, {@code baking} (a wave bakes before its
  *     post-checks), {@code pausing} (between waves), {@code caught}, {@code draining} (caught or
- *     aborting, with hosts still in flight), {@code done}, or {@code aborted}
+ *     aborting, with hosts still in flight), {@code waiting} (outside the maintenance windows,
+ *     nothing in flight), {@code done}, or {@code aborted}
  * @param inProgress hosts being walked now
  * @param results hosts with a result worth listing: those waiting for a release and the latest
  *     failures not yet on a failed page (at most {@link dev.amble.pages.Pages#RESULT_PAGE_SIZE});
