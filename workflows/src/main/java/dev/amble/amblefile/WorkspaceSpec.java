@@ -133,6 +133,21 @@ public record WorkspaceSpec(
         windows);
   }
 
+  /** The same workspace, its hosts starting at any time. */
+  public WorkspaceSpec withoutWindows() {
+    return new WorkspaceSpec(
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        concurrency,
+        requireLimit,
+        inventory,
+        strategy,
+        facts,
+        Optional.empty());
+  }
+
   WorkspaceSpec withStrategy(Strategy s) {
     return new WorkspaceSpec(
         name,

@@ -2,6 +2,7 @@ package dev.amble.rollout;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.amble.content.ContentRef;
+import dev.amble.window.WindowStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import java.util.Optional;
  *     rollout started before amble kept pages
  * @param failedPages how many pages of failed hosts there are
  * @param failedTotal failed hosts over every page and {@code results}
+ * @param window the workspace's maintenance window open now or next; empty without windows
  */
 public record RolloutStatus(
     String workspace,
@@ -47,7 +49,8 @@ public record RolloutStatus(
     String pages,
     int failedPages,
     int failedTotal,
-    Optional<ContentRef> content) {
+    Optional<ContentRef> content,
+    Optional<WindowStatus> window) {
 
   /** A status serialized before strategies (or pages) existed lacks their fields. */
   public RolloutStatus {
@@ -55,6 +58,7 @@ public record RolloutStatus(
     ended = ended == null ? "" : ended;
     pages = pages == null ? "" : pages;
     content = content == null ? Optional.empty() : content;
+    window = window == null ? Optional.empty() : window;
   }
 
   /** The rollout ended: done, aborted by a health check, or cancelled. */

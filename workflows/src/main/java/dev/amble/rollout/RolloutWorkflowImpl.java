@@ -18,6 +18,7 @@ import dev.amble.plan.Waves;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
 import dev.amble.window.WindowGate;
+import dev.amble.window.WindowStatus;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -139,7 +140,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     } else {
       state = new RolloutState();
     }
-    gate = new WindowGate(request.definition().workspace().windows(), state.window);
+    gate =
+        request.ignoreWindows()
+            ? WindowGate.none()
+            : new WindowGate(request.definition().workspace().windows(), state.window);
   }
 
   private FailureBudget budget() {
@@ -246,6 +250,13 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private Stage plan() {
     String prefix = Pages.prefix(Workflow.getInfo().getWorkflowId(), rolloutId());
     state.rollout = Workflow.getInfo().getFirstExecutionRunId();
+    if (request.ignoreWindows() && request.definition().workspace().windows().isPresent()) {
+      state.steering.record(
+          "ignore-windows",
+          request.startedBy(),
+          "started with --ignore-windows: hosts start outside the maintenance windows",
+          now());
+    }
     record();
     PlanSummary plan =
         workspace.planPages(
@@ -527,7 +538,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     HostWorkflow child = Workflow.newChildWorkflowStub(HostWorkflow.class, options.build());
     HostInput hostInput =
         new HostInput(
-            request.definition(),
+            request.ignoreWindows() ? request.definition().withoutWindows() : request.definition(),
             host,
             rolloutId(),
             request.dryRun(),
@@ -983,7 +994,14 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         state.plan.map(PlanSummary::prefix).orElse(""),
         state.report.failedPages,
         state.report.failedTotal(),
-        request.definition().content());
+        request.definition().content(),
+        state.window.flatMap(
+            p ->
+                request
+                    .definition()
+                    .workspace()
+                    .windows()
+                    .map(w -> WindowStatus.of(w.timeZone(), p))));
   }
 
   private static HostResult result(PageLine l) {
@@ -996,8 +1014,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
    * AmbleOutcome search attribute, and the Web UI's current details.
    */
   private void record() {
+    state.window = gate.period();
     RolloutStatus status = status();
-    Workflow.setCurrentDetails(Descriptions.rolloutNow(status));
+    Workflow.setCurrentDetails(
+        Descriptions.rolloutNow(status, Instant.ofEpochMilli(Workflow.currentTimeMillis())));
     RolloutSummary now = RolloutSummary.of(status);
     if (!now.equals(recorded)) {
       Workflow.upsertMemo(Map.of(RolloutSummary.MEMO_KEY, now));

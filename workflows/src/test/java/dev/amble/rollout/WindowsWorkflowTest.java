@@ -9,6 +9,7 @@ import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
 import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.state.RemoteState;
+import dev.amble.window.WindowStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -68,6 +69,19 @@ class WindowsWorkflowTest {
         .toList();
   }
 
+  static final String RETRY_ONCE =
+      "unreachable: retry\nunreachable_attempts: 1\nunreachable_backoff: 5m";
+
+  /** The fleet's first prepare finds its host unreachable, every other one reachable. */
+  static void unreachableFirst(MockFleet f) {
+    AtomicInteger tries = new AtomicInteger();
+    f.prepare(
+        h ->
+            tries.incrementAndGet() == 1
+                ? StrategyWorkflowTest.UNREACHABLE
+                : new Preparation(MockFleet.OK, MockFleet.holds(1), RemoteState.NONE));
+  }
+
   /** When the host's walk ended, in workflow time: its history's last event. */
   static Instant walkEnded(WorkflowClient client, String host) {
     com.google.protobuf.Timestamp t =
@@ -97,6 +111,10 @@ class WindowsWorkflowTest {
     RolloutWorkflow wf = rollout.start(env, worker, client, definition(2, ""), f);
     RolloutStatus waiting = rollout.awaitPhase("waiting");
     assertEquals(List.of(), waiting.inProgress());
+    assertEquals(
+        java.util.Optional.of(new WindowStatus("UTC", MONDAY_22, MONDAY_22.plusSeconds(60))),
+        waiting.window(),
+        "status says when the window opens");
     assertEquals(List.of(), f.prepared, "no host starts before the window opens");
 
     RolloutStatus done = rollout.result();
@@ -142,21 +160,44 @@ class WindowsWorkflowTest {
   void anUnreachableHostsRetryWaitsForTheWindow(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(1));
-    AtomicInteger tries = new AtomicInteger();
-    f.prepare(
-        h ->
-            tries.incrementAndGet() == 1
-                ? StrategyWorkflowTest.UNREACHABLE
-                : new Preparation(MockFleet.OK, MockFleet.holds(1), RemoteState.NONE));
-    rollout.start(
-        env,
-        worker,
-        client,
-        definition(1, "unreachable: retry\nunreachable_attempts: 1\nunreachable_backoff: 5m"),
-        f);
+    unreachableFirst(f);
+    rollout.start(env, worker, client, definition(1, RETRY_ONCE), f);
     RolloutStatus done = rollout.result();
     assertEquals(1, done.count(Outcome.SUCCEEDED));
     // The backoff ends at 22:05, outside the window: the retry is Tuesday's first start.
     assertEquals(List.of(MONDAY_22, TUESDAY_22), prepared("h01"));
+  }
+
+  /** amble run --ignore-windows: hosts start at once, and the history says who asked. */
+  @Test
+  void aRolloutThatIgnoresTheWindowsStartsHostsAtOnceAndSaysWhoAsked(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(1));
+    unreachableFirst(f);
+    RolloutRequest r = TestDefinitions.request(definition(1, RETRY_ONCE), 1);
+    rollout.start(
+        env,
+        worker,
+        client,
+        new RolloutRequest(
+            r.definition(),
+            r.limit(),
+            r.seed(),
+            r.concurrency(),
+            r.dryRun(),
+            r.stompLocks(),
+            "carol@oncall",
+            r.heartbeatTimeout(),
+            r.eventsPerRun(),
+            r.searchAttributes(),
+            true),
+        f);
+    RolloutStatus done = rollout.result();
+    assertEquals(1, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of(START, START.plus(Duration.ofMinutes(5))), prepared("h01"));
+    Steering asked = done.steering().get(0);
+    assertEquals("ignore-windows", asked.kind());
+    assertEquals("carol@oncall", asked.by());
+    assertEquals(java.util.Optional.empty(), done.window());
   }
 }
