@@ -277,4 +277,43 @@ class AmblefileLoaderTest {
     assertEquals(Optional.empty(), read.workspace().windows());
     assertEquals(d, read);
   }
+
+  /**
+   * A host may start at the last moment the cutoff allows; a long job then runs past the window.
+   */
+  @Test
+  void warnsWhenAJobsTimeoutCarriesAHostFarPastItsWindow() throws Exception {
+    String windowed =
+        """
+        workspaces:
+          prod:
+            host_pattern: web
+            workflow: w
+            windows:
+              time_zone: Europe/Berlin
+              allow: [ { from: "22:00", to: "05:00" } ]
+              cutoff: 45m
+        workflows:
+          w: { jobs: [ { job: short } ], exit_jobs: [ { job: long } ] }
+        jobs:
+          short: { timeout: 1h, tasks: [ { ansible.builtin.ping: {} } ] }
+          long: { timeout: 3h, tasks: [ { ansible.builtin.ping: {} } ] }
+        """;
+    Path file = Path.of("/virtual/Amblefile.yml");
+    assertEquals(
+        List.of(
+            "Amblefile.yml:6:7: workspaces.prod.windows: warning: job long's timeout of 3h can carry"
+                + " a host up to 2h15m past the end of a window (cutoff 45m); a longer cutoff or a"
+                + " shorter timeout keeps hosts inside"),
+        AmblefileLoader.parse(file, "Amblefile.yml", windowed).warnings().stream()
+            .map(AmblefileProblem::toString)
+            .toList());
+    assertEquals(
+        List.of(),
+        AmblefileLoader.parse(
+                file, "Amblefile.yml", windowed.replace("timeout: 3h", "timeout: 1h45m"))
+            .warnings(),
+        "an hour past is not far");
+    assertEquals(List.of(), AmblefileLoader.parse(file, "Amblefile.yml", MINIMAL).warnings());
+  }
 }
