@@ -126,6 +126,8 @@ public final class Amble implements Runnable {
       location.requireExists();
       try {
         loaded = AmblefileLoader.load(location.path(), location.shownAs());
+        loaded.warnings().forEach(w -> spec.commandLine().getErr().println(w));
+        spec.commandLine().getErr().flush();
       } catch (AmblefileException e) {
         throw Exit.badInput(e.report().stripTrailing());
       }

@@ -6,6 +6,8 @@ import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.plan.Plan;
+import dev.amble.window.WindowStatus;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -72,5 +74,14 @@ final class PlanCommand implements Runnable {
       throw Exit.badInput("amble: " + definition.workspace().noHostsMatch(limit.get()));
     }
     PlanPrinter.print(plan, output.format, spec.commandLine().getOut());
+    if (!output.json()) {
+      Instant now = Instant.now();
+      definition
+          .workspace()
+          .windows()
+          .flatMap(w -> WindowStatus.at(w, now))
+          .ifPresent(w -> spec.commandLine().getOut().printf("%n%s%n", w.describe(now)));
+      spec.commandLine().getOut().flush();
+    }
   }
 }

@@ -47,7 +47,8 @@ final class RolloutStarter {
             Identity.operator(),
             options.heartbeatTimeout(),
             RolloutRequest.DEFAULT_EVENTS_PER_RUN,
-            session.searchAttributes());
+            session.searchAttributes(),
+            options.ignoreWindows);
     WorkflowOptions.Builder workflow =
         WorkflowOptions.newBuilder()
             .setWorkflowId(RolloutRequest.workflowId(d.project(), workspace))

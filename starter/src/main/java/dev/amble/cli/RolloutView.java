@@ -79,6 +79,7 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
         s.pages(),
         s.failedPages(),
         s.failedTotal(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -106,6 +107,7 @@ record RolloutView(RolloutStatus status, String source, Optional<CloseEvent> clo
         "",
         0,
         0,
+        Optional.empty(),
         Optional.empty());
   }
 

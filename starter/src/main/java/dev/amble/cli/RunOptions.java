@@ -96,6 +96,13 @@ final class RunOptions {
   boolean stompLocks;
 
   @Option(
+      names = "--ignore-windows",
+      description =
+          "An emergency: hosts start outside the workspace's maintenance windows. The rollout's"
+              + " history records it, and who ran it.")
+  boolean ignoreWindows;
+
+  @Option(
       names = "--detach",
       description = "Start the rollout and return at once; follow it with `amble status --watch`.")
   boolean detach;

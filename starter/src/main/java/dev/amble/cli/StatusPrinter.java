@@ -89,6 +89,9 @@ final class StatusPrinter {
           s.inProgress().isEmpty() ? "" : "; " + s.inProgress().size() + " in flight when it ended",
           s.remaining());
     }
+    if (view.ended().isEmpty()) {
+      s.window().ifPresent(w -> out.printf("  %s%n", w.describe(java.time.Instant.now())));
+    }
     if (!s.rollout().isEmpty() || s.seed() != 0) {
       out.printf("  rollout %s, seed %d%n", s.rollout(), s.seed());
     }

@@ -183,4 +183,36 @@ class PlanCommandTest {
     assertTrue(run.err().startsWith("amble: ansible-inventory failed (exit 1): "), run.err());
     assertTrue(run.err().contains("inventory.yml"), run.err());
   }
+
+  /** A workspace with maintenance windows: the plan says when the next one opens (or closes). */
+  @Test
+  void saysTheMaintenanceWindow(@TempDir Path windowed) throws Exception {
+    Files.writeString(
+        windowed.resolve("Amblefile.yml"),
+        """
+        workspaces:
+          fleet:
+            host_pattern: fleet
+            workflow: w
+            inventory: %s
+            windows:
+              time_zone: UTC
+              allow:
+                - { from: "00:00", to: "23:59" }
+        workflows:
+          w: { jobs: [ { job: j } ] }
+        jobs:
+          j: { tasks: [ { ansible.builtin.ping: {} } ] }
+        """
+            .formatted(dir.resolve("inventory.yml")));
+    CliRun run = CliRun.run(windowed, "plan");
+    assertEquals(0, run.code(), run.toString());
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "\\n(maintenance window open: hosts start until \\w{3} 23:59 UTC, for \\w+ more"
+                    + "|waiting for maintenance window: opens \\w{3} 00:00 UTC, in 1m)\\n")
+            .matcher(run.out())
+            .find(),
+        run.out());
+  }
 }

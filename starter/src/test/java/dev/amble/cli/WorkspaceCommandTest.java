@@ -97,4 +97,23 @@ class WorkspaceCommandTest {
     assertTrue(run.err().contains("no Amblefile at "), run.err());
     assertTrue(run.err().contains("Give one with -f FILE"), run.err());
   }
+
+  /** A warning of the Amblefile is printed on stderr, and the command goes on. */
+  @Test
+  void aJobThatCanRunFarPastItsWindowIsAWarning() throws Exception {
+    String text = Files.readString(dir.resolve("Amblefile.yml"));
+    Files.writeString(
+        dir.resolve("Amblefile.yml"),
+        text.replace(
+            "    require_limit: true\n",
+            "    require_limit: true\n"
+                + "    windows: { time_zone: UTC, allow: [ { from: \"01:00\", to: \"05:00\" } ] }\n"));
+    CliRun run = CliRun.run(dir, "workspace", "list");
+    assertEquals(0, run.code(), run.toString());
+    assertEquals(
+        "Amblefile.yml:10:14: workspaces.prod.windows: warning: job upgrade's timeout of 1h30m can"
+            + " carry a host up to 1h30m past the end of a window (cutoff 0s); a longer cutoff or"
+            + " a shorter timeout keeps hosts inside\n",
+        run.err());
+  }
 }

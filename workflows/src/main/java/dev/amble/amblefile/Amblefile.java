@@ -1,5 +1,6 @@
 package dev.amble.amblefile;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +13,8 @@ import java.util.Optional;
  * @param project the top-level {@code project:}, {@value #DEFAULT_PROJECT} when not given: with the
  *     workspace's name it makes the rollout's workflow ID, {@code amble/PROJECT/WORKSPACE}, which
  *     is the mutex (the same project from any checkout shares it)
+ * @param warnings what the operator should know that does not keep the file from loading, each
+ *     printed as {@code FILE:LINE:COL: path: warning: message}
  */
 public record Amblefile(
     String file,
@@ -19,7 +22,8 @@ public record Amblefile(
     String project,
     Map<String, WorkspaceSpec> workspaces,
     Map<String, WorkflowSpec> workflows,
-    Map<String, JobSpec> jobs) {
+    Map<String, JobSpec> jobs,
+    List<AmblefileProblem> warnings) {
 
   /** The project of an Amblefile without a {@code project:} key. */
   public static final String DEFAULT_PROJECT = "default";

@@ -49,7 +49,8 @@ final class AmblefileReader {
           "unreachable_backoff",
           "pre_checks",
           "post_checks",
-          "continuous_checks");
+          "continuous_checks",
+          "windows");
   static final List<String> WORKFLOW_KEYS =
       List.of("jobs", "exit_jobs", "always_retry_failed_hosts");
   static final List<String> USE_KEYS = List.of("job", "options");
@@ -106,8 +107,16 @@ final class AmblefileReader {
     if (problems.any()) {
       return Optional.empty();
     }
+    workspaces.values().forEach(w -> warnPastWindows(top.get(), w, workflows, jobs));
     return Optional.of(
-        new Amblefile(file.toString(), folder.toString(), project, workspaces, workflows, jobs));
+        new Amblefile(
+            file.toString(),
+            folder.toString(),
+            project,
+            workspaces,
+            workflows,
+            jobs,
+            problems.warnings()));
   }
 
   /**
@@ -179,6 +188,7 @@ final class AmblefileReader {
     Optional<String> inventory = f.string("inventory", false).flatMap(i -> inventory(f, i));
     Optional<FactStore> facts = f.string("facts", false).flatMap(text -> factStore(f, text));
     Strategy strategy = how.read(Strategy.DEFAULT);
+    Optional<Windows> windows = new WindowsReader(problems).read(f);
     if (hostPattern.isEmpty() || workflow.isEmpty()) {
       return Optional.empty();
     }
@@ -192,7 +202,8 @@ final class AmblefileReader {
             requireLimit,
             inventory,
             strategy,
-            facts));
+            facts,
+            windows));
   }
 
   private static Optional<FactStore> factStore(Fields f, String text) {
@@ -433,6 +444,50 @@ final class AmblefileReader {
         }
       }
     }
+  }
+
+  /** How far past a window's end a job's timeout may carry a host before amble warns. */
+  static final Duration FAR_PAST_WINDOWS = Duration.ofHours(1);
+
+  /**
+   * Warns when one job's timeout can carry a host far past the end of a window: a host may start at
+   * the last moment the cutoff allows, and its job then run until its timeout.
+   */
+  private void warnPastWindows(
+      Fields top, WorkspaceSpec w, Map<String, WorkflowSpec> workflows, Map<String, JobSpec> jobs) {
+    if (w.windows().isEmpty() || w.windows().get().allow().isEmpty()) {
+      return;
+    }
+    Duration cutoff = w.windows().get().cutoff();
+    WorkflowSpec workflow = workflows.get(w.workflow());
+    java.util.stream.Stream.concat(workflow.jobs().stream(), workflow.exitJobs().stream())
+        .map(u -> jobs.get(u.job()))
+        .filter(j -> j != null && j.timeout().minus(cutoff).compareTo(FAR_PAST_WINDOWS) > 0)
+        .max(java.util.Comparator.comparing(JobSpec::timeout))
+        .ifPresent(
+            j -> {
+              String path = KeyPath.child(KeyPath.child("workspaces", w.name()), "windows");
+              Position at =
+                  top.node("workspaces")
+                      .filter(YamlMap.class::isInstance)
+                      .flatMap(s -> ((YamlMap) s).get(w.name()))
+                      .filter(YamlMap.class::isInstance)
+                      .flatMap(m -> ((YamlMap) m).get("windows"))
+                      .map(YamlNode::position)
+                      .orElse(Position.START);
+              problems.warn(
+                  at,
+                  path,
+                  "job "
+                      + j.name()
+                      + "'s timeout of "
+                      + DurationText.format(j.timeout())
+                      + " can carry a host up to "
+                      + DurationText.format(j.timeout().minus(cutoff))
+                      + " past the end of a window (cutoff "
+                      + DurationText.format(cutoff)
+                      + "); a longer cutoff or a shorter timeout keeps hosts inside");
+            });
   }
 
   private void checkWorkspaces(

@@ -49,6 +49,14 @@ public record Definition(
     return new Definition(amblefile, folder, project, workspace, workflow, jobs, Optional.of(ref));
   }
 
+  /**
+   * The same definition, its workspace without maintenance windows (amble run --ignore-windows).
+   */
+  public Definition withoutWindows() {
+    return new Definition(
+        amblefile, folder, project, workspace.withoutWindows(), workflow, jobs, content);
+  }
+
   /** A job as one use of it runs: the job and its options with the use's overrides applied. */
   public record Step(int index, JobSpec job, ObjectNode options, boolean exit) {}
 

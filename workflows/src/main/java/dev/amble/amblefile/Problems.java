@@ -9,6 +9,7 @@ import java.util.List;
 final class Problems {
   private final String file;
   private final List<AmblefileProblem> found = new ArrayList<>();
+  private final List<AmblefileProblem> warnings = new ArrayList<>();
 
   Problems(String file) {
     this.file = file;
@@ -16,6 +17,15 @@ final class Problems {
 
   void add(Position at, String path, String message) {
     found.add(new AmblefileProblem(file, at, path, message));
+  }
+
+  /** Something the operator should know that does not keep the file from loading. */
+  void warn(Position at, String path, String message) {
+    warnings.add(new AmblefileProblem(file, at, path, "warning: " + message));
+  }
+
+  List<AmblefileProblem> warnings() {
+    return List.copyOf(warnings);
   }
 
   boolean any() {

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param strategy waves, failure budget, unreachable hosts, health checks
  * @param facts where the workspace's facts are cached, if the Amblefile says (otherwise the CLI's
  *     {@code AMBLE_FACT_STORE}, otherwise jsonfile: see {@link #factStore})
+ * @param windows when the workspace's hosts may start; empty means at any time
  */
 public record WorkspaceSpec(
     String name,
@@ -21,16 +22,21 @@ public record WorkspaceSpec(
     boolean requireLimit,
     Optional<String> inventory,
     Strategy strategy,
-    Optional<FactStore> facts) {
+    Optional<FactStore> facts,
+    Optional<Windows> windows) {
 
-  /** A definition serialized before strategies existed has none: it gets the default. */
+  /**
+   * A definition serialized before strategies (or fact stores, or windows) existed has none: it
+   * gets the default.
+   */
   public WorkspaceSpec {
     strategy = strategy == null ? Strategy.DEFAULT : strategy;
     inventory = inventory == null ? Optional.empty() : inventory;
     facts = facts == null ? Optional.empty() : facts;
+    windows = windows == null ? Optional.empty() : windows;
   }
 
-  /** A workspace that names no fact store. */
+  /** A workspace that names no fact store and has no maintenance windows. */
   public WorkspaceSpec(
       String name,
       String hostPattern,
@@ -49,6 +55,7 @@ public record WorkspaceSpec(
         requireLimit,
         inventory,
         strategy,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -70,7 +77,8 @@ public record WorkspaceSpec(
             requireLimit,
             inventory,
             strategy,
-            Optional.of(store));
+            Optional.of(store),
+            windows);
   }
 
   /** What a command or a rollout says when the inventory has none of the workspace's hosts. */
@@ -84,22 +92,73 @@ public record WorkspaceSpec(
 
   WorkspaceSpec withSortOrder(SortOrder order) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, order, concurrency, requireLimit, inventory, strategy, facts);
+        name,
+        hostPattern,
+        workflow,
+        order,
+        concurrency,
+        requireLimit,
+        inventory,
+        strategy,
+        facts,
+        windows);
   }
 
   WorkspaceSpec withConcurrency(int n) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, sortOrder, n, requireLimit, inventory, strategy, facts);
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        n,
+        requireLimit,
+        inventory,
+        strategy,
+        facts,
+        windows);
   }
 
   /** The same workspace with its inventory read from elsewhere (a worker's copy of the folder). */
   public WorkspaceSpec withInventory(Optional<String> source) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, source, strategy, facts);
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        concurrency,
+        requireLimit,
+        source,
+        strategy,
+        facts,
+        windows);
+  }
+
+  /** The same workspace, its hosts starting at any time. */
+  public WorkspaceSpec withoutWindows() {
+    return new WorkspaceSpec(
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        concurrency,
+        requireLimit,
+        inventory,
+        strategy,
+        facts,
+        Optional.empty());
   }
 
   WorkspaceSpec withStrategy(Strategy s) {
     return new WorkspaceSpec(
-        name, hostPattern, workflow, sortOrder, concurrency, requireLimit, inventory, s, facts);
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        concurrency,
+        requireLimit,
+        inventory,
+        s,
+        facts,
+        windows);
   }
 }

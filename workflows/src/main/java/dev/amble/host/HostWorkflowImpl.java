@@ -13,6 +13,7 @@ import dev.amble.plan.Planner;
 import dev.amble.precondition.Verdict;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
+import dev.amble.window.WindowGate;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -66,6 +67,24 @@ public final class HostWorkflowImpl implements HostWorkflow {
     return progress;
   }
 
+  /**
+   * A retry is a start too: outside the workspace's maintenance windows, it waits for the next one
+   * (on a durable timer), saying so.
+   */
+  private void awaitWindow(WindowGate windows, String host, int jobs) {
+    windows.refresh();
+    while (!windows.open()) {
+      at(
+          new HostProgress(
+              host,
+              "unreachable: waiting for the maintenance window"
+                  + windows.period().map(p -> " that opens " + p.opens()).orElse(""),
+              0,
+              jobs));
+      windows.await(() -> false);
+    }
+  }
+
   @Override
   public HostOutcome walk(HostInput input) {
     HostMetrics.started();
@@ -89,6 +108,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     jobs.forEach(s -> checks.add(check(s)));
     exits.forEach(s -> checks.add(check(s)));
     Strategy.Unreachable unreachable = d.workspace().strategy().unreachable();
+    WindowGate windows = new WindowGate(d.workspace().windows(), Optional.empty());
     Preparation prep;
     int attempt = 0;
     while (true) {
@@ -108,6 +128,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
           new HostProgress(
               host, "unreachable: trying again in " + DurationText.format(wait), 0, jobs.size()));
       Workflow.sleep(wait);
+      awaitWindow(windows, host, jobs.size());
       attempt++;
       at(new HostProgress(host, "prepare (attempt " + (attempt + 1) + ")", 0, jobs.size()));
     }

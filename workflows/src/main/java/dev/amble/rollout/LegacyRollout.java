@@ -654,6 +654,7 @@ final class LegacyRollout {
         "",
         0,
         failures(),
+        java.util.Optional.empty(),
         java.util.Optional.empty());
   }
 

@@ -15,6 +15,8 @@ public enum Phase {
   BAKING,
   /** The pause between two waves. */
   PAUSING,
+  /** Outside the workspace's maintenance windows, nothing in flight: waits for the next one. */
+  WAITING,
   /** Caught: no new host starts until a release; nothing in flight. */
   CAUGHT,
   /** Caught, aborting or cancelling, with hosts still in flight finishing their walk. */

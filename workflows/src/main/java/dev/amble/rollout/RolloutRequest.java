@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param eventsPerRun history length at which the rollout continues as new
  * @param searchAttributes the namespace has amble's search attributes (AmbleSearchAttributes): the
  *     rollout and its hosts set them, for the Web UI to filter on
+ * @param ignoreWindows an emergency ({@code amble run --ignore-windows}): hosts start outside the
+ *     workspace's maintenance windows; the rollout records who asked
  */
 public record RolloutRequest(
     Definition definition,
@@ -28,7 +30,34 @@ public record RolloutRequest(
     String startedBy,
     Duration heartbeatTimeout,
     int eventsPerRun,
-    boolean searchAttributes) {
+    boolean searchAttributes,
+    boolean ignoreWindows) {
+
+  /** A rollout that keeps to the workspace's maintenance windows. */
+  public RolloutRequest(
+      Definition definition,
+      Optional<String> limit,
+      long seed,
+      int concurrency,
+      boolean dryRun,
+      boolean stompLocks,
+      String startedBy,
+      Duration heartbeatTimeout,
+      int eventsPerRun,
+      boolean searchAttributes) {
+    this(
+        definition,
+        limit,
+        seed,
+        concurrency,
+        dryRun,
+        stompLocks,
+        startedBy,
+        heartbeatTimeout,
+        eventsPerRun,
+        searchAttributes,
+        false);
+  }
 
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 

@@ -3,6 +3,7 @@ package dev.amble.rollout;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.amble.health.HealthCheckResult;
+import dev.amble.window.StartPeriod;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.Optional;
  * Everything a rollout carries from one run to the next when it continues as new, and nothing that
  * grows with the fleet: the stage, the plan's counts and where its pages are, the wave walk's
  * cursor, the report's counts (and a page's worth of failed hosts), catch and release, the latest
- * health check results, and how it ends. Built once per run, in the workflow's constructor.
+ * health check results, the maintenance window, and how it ends. Built once per run, in the
+ * workflow's constructor.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public final class RolloutState {
@@ -59,6 +61,12 @@ public final class RolloutState {
 
   /** Why it ended, once it did. */
   String ended = "";
+
+  /**
+   * The maintenance window recorded last: open now, or the next to open; empty for a workspace
+   * without windows.
+   */
+  Optional<StartPeriod> window = Optional.empty();
 
   RolloutState() {}
 

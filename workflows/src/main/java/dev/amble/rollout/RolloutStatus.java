@@ -2,6 +2,7 @@ package dev.amble.rollout;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.amble.content.ContentRef;
+import dev.amble.window.WindowStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.Optional;
  *
  * @param phase {@code planning}, {@code walking}, {@code baking} (a wave bakes before its
  *     post-checks), {@code pausing} (between waves), {@code caught}, {@code draining} (caught or
- *     aborting, with hosts still in flight), {@code done}, or {@code aborted}
+ *     aborting, with hosts still in flight), {@code waiting} (outside the maintenance windows,
+ *     nothing in flight), {@code done}, or {@code aborted}
  * @param inProgress hosts being walked now
  * @param results hosts with a result worth listing: those waiting for a release and the latest
  *     failures not yet on a failed page (at most {@link dev.amble.pages.Pages#RESULT_PAGE_SIZE});
@@ -23,6 +25,7 @@ import java.util.Optional;
  *     rollout started before amble kept pages
  * @param failedPages how many pages of failed hosts there are
  * @param failedTotal failed hosts over every page and {@code results}
+ * @param window the workspace's maintenance window open now or next; empty without windows
  */
 public record RolloutStatus(
     String workspace,
@@ -46,7 +49,8 @@ public record RolloutStatus(
     String pages,
     int failedPages,
     int failedTotal,
-    Optional<ContentRef> content) {
+    Optional<ContentRef> content,
+    Optional<WindowStatus> window) {
 
   /** A status serialized before strategies (or pages) existed lacks their fields. */
   public RolloutStatus {
@@ -54,6 +58,7 @@ public record RolloutStatus(
     ended = ended == null ? "" : ended;
     pages = pages == null ? "" : pages;
     content = content == null ? Optional.empty() : content;
+    window = window == null ? Optional.empty() : window;
   }
 
   /** The rollout ended: done, aborted by a health check, or cancelled. */

@@ -17,6 +17,8 @@ import dev.amble.pages.Pages;
 import dev.amble.plan.Waves;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
+import dev.amble.window.WindowGate;
+import dev.amble.window.WindowStatus;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -36,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The rolling run: plan (the walk order kept as pages in Temporal), then waves of hosts (one wave
@@ -100,6 +103,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private final RolloutRequest request;
   private final Strategy strategy;
   private final RolloutState state;
+  private final WindowGate gate;
+
+  /** A wait for the maintenance window ran its whole length: the run continues as new. */
+  private boolean waitedLong;
 
   /** A first engine's walk order, still to be kept as pages (a rollout it continued as new). */
   private Optional<List<String>> legacyWalk = Optional.empty();
@@ -133,6 +140,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     } else {
       state = new RolloutState();
     }
+    gate =
+        request.ignoreWindows()
+            ? WindowGate.none()
+            : new WindowGate(request.definition().workspace().windows(), state.window);
   }
 
   private FailureBudget budget() {
@@ -160,6 +171,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       if (legacyWalk.isPresent()) {
         adoptLegacyWalk();
       }
+      gate.refresh();
       startContinuousChecks();
       while (state.stage != Stage.ENDED) {
         if (continueAsNewDue() && inFlight.isEmpty() && state.stage != Stage.ENDING) {
@@ -238,6 +250,13 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private Stage plan() {
     String prefix = Pages.prefix(Workflow.getInfo().getWorkflowId(), rolloutId());
     state.rollout = Workflow.getInfo().getFirstExecutionRunId();
+    if (request.ignoreWindows() && request.definition().workspace().windows().isPresent()) {
+      state.steering.record(
+          "ignore-windows",
+          request.startedBy(),
+          "started with --ignore-windows: hosts start outside the maintenance windows",
+          now());
+    }
     record();
     PlanSummary plan =
         workspace.planPages(
@@ -265,6 +284,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     if (state.stopping() || state.walk.orderDone(state.walk())) {
       return Stage.ENDING;
     }
+    gate.refresh();
+    if (!gate.open()) {
+      awaitWindow(() -> state.stopping() || state.steering.caught() || continueAsNewDue());
+      return Stage.NEXT_WAVE; // the window opened, or the rollout stops, is caught, goes on anew
+    }
     state.walk.startWave(
         Waves.size(strategy.waves(), state.walkTotal, state.walk.wave + 1), state.walk());
     state.healthCheck = 0;
@@ -275,15 +299,22 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
    * The current wave, its hosts in flight up to the concurrency, until each of its hosts is done.
    */
   private Stage walkWave() {
+    Supplier<Boolean> ready =
+        () ->
+            anyFinished()
+                || canStart()
+                || waveDone()
+                || (state.stopping() && inFlight.isEmpty())
+                || (continueAsNewDue() && inFlight.isEmpty());
     while (true) {
       record();
-      Workflow.await(
-          () ->
-              anyFinished()
-                  || canStart()
-                  || waveDone()
-                  || (state.stopping() && inFlight.isEmpty())
-                  || (continueAsNewDue() && inFlight.isEmpty()));
+      gate.refresh();
+      if (wantsStart() && !gate.open()) {
+        awaitWindow(ready);
+      } else {
+        // A host may want to start once the window has closed (a release): wait for it then.
+        Workflow.await(() -> ready.get() || (wantsStart() && !gate.open()));
+      }
       collectFinished();
       keepFullFailedPages();
       if (state.stopping() && inFlight.isEmpty()) {
@@ -420,6 +451,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     if (state.steering.caught()) {
       return inFlight.isEmpty() ? Phase.CAUGHT : Phase.DRAINING;
     }
+    if (inFlight.isEmpty()
+        && (state.stage == Stage.NEXT_WAVE || state.stage == Stage.WALKING)
+        && !gate.open()) {
+      return Phase.WAITING;
+    }
     return switch (state.stage) {
       case BAKING -> Phase.BAKING;
       case PAUSING -> Phase.PAUSING;
@@ -432,6 +468,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private boolean canStart() {
+    return gate.open() && wantsStart();
+  }
+
+  /** A host would start now, were the maintenance window open. */
+  private boolean wantsStart() {
     return !state.steering.caught()
         && !state.stopping()
         && !continueAsNewDue()
@@ -444,7 +485,19 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   private boolean continueAsNewDue() {
-    return Runs.continueAsNewDue(request);
+    return waitedLong || Runs.continueAsNewDue(request);
+  }
+
+  /**
+   * Waits for the maintenance window to open, or for {@code done}; a wait that ran its whole length
+   * ({@link WindowGate#LONG_WAIT}) with nothing in flight makes the run continue as new.
+   */
+  private void awaitWindow(Supplier<Boolean> done) {
+    record();
+    if (!gate.await(done) && !done.get() && inFlight.isEmpty()) {
+      waitedLong = true;
+    }
+    record();
   }
 
   /** The one place a run ends to go on as a new one, with the state as it is. */
@@ -452,6 +505,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     stopContinuousChecks();
     Workflow.await(Workflow::isEveryHandlerFinished);
     state.runs++;
+    state.window = gate.period();
     Workflow.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
   }
 
@@ -484,7 +538,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     HostWorkflow child = Workflow.newChildWorkflowStub(HostWorkflow.class, options.build());
     HostInput hostInput =
         new HostInput(
-            request.definition(),
+            request.ignoreWindows() ? request.definition().withoutWindows() : request.definition(),
             host,
             rolloutId(),
             request.dryRun(),
@@ -940,7 +994,14 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         state.plan.map(PlanSummary::prefix).orElse(""),
         state.report.failedPages,
         state.report.failedTotal(),
-        request.definition().content());
+        request.definition().content(),
+        state.window.flatMap(
+            p ->
+                request
+                    .definition()
+                    .workspace()
+                    .windows()
+                    .map(w -> WindowStatus.of(w.timeZone(), p))));
   }
 
   private static HostResult result(PageLine l) {
@@ -953,8 +1014,10 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
    * AmbleOutcome search attribute, and the Web UI's current details.
    */
   private void record() {
+    state.window = gate.period();
     RolloutStatus status = status();
-    Workflow.setCurrentDetails(Descriptions.rolloutNow(status));
+    Workflow.setCurrentDetails(
+        Descriptions.rolloutNow(status, Instant.ofEpochMilli(Workflow.currentTimeMillis())));
     RolloutSummary now = RolloutSummary.of(status);
     if (!now.equals(recorded)) {
       Workflow.upsertMemo(Map.of(RolloutSummary.MEMO_KEY, now));

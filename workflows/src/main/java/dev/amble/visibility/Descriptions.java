@@ -93,6 +93,11 @@ public final class Descriptions {
     }
   }
 
+  /** {@link #rolloutNow(RolloutStatus)}, and the maintenance window as it is at {@code now}. */
+  public static String rolloutNow(RolloutStatus s, java.time.Instant now) {
+    return rolloutNow(s) + s.window().map(w -> "\n\n" + w.describe(now)).orElse("");
+  }
+
   public static String rolloutNow(RolloutStatus s) {
     StringBuilder md = new StringBuilder();
     md.append("**").append(s.phase()).append("**: ");

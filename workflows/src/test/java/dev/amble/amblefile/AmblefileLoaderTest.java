@@ -197,4 +197,123 @@ class AmblefileLoaderTest {
     assertEquals(5, s.maxFailures().budget(100));
     assertEquals(0, s.maxFailures().budget(19), "5% of 19 rounds down to 0");
   }
+
+  @Test
+  void readsMaintenanceWindows() throws Exception {
+    Definition d =
+        AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                MINIMAL.replace(
+                    "    workflow: w\n",
+                    """
+                          workflow: w
+                          windows:
+                            time_zone: Europe/Berlin
+                            allow:
+                              - { days: [mon, tue, wed, thu], from: "22:00", to: "05:00" }
+                              - { from: 13:00, to: 14:30 }
+                            deny:
+                              - { dates: ["2026-12-24", 2026-12-31] }
+                            cutoff: 45m
+                      """))
+            .definition("prod");
+    Windows w = d.workspace().windows().orElseThrow();
+    assertEquals("Europe/Berlin", w.timeZone());
+    Windows.Allow nights = w.allow().get(0);
+    assertEquals(
+        List.of(
+            java.time.DayOfWeek.MONDAY,
+            java.time.DayOfWeek.TUESDAY,
+            java.time.DayOfWeek.WEDNESDAY,
+            java.time.DayOfWeek.THURSDAY),
+        nights.days());
+    assertEquals(java.time.LocalTime.of(22, 0), nights.from());
+    assertEquals(java.time.LocalTime.of(5, 0), nights.to());
+    assertTrue(nights.crossesMidnight());
+    assertEquals(Duration.ofHours(7), nights.length());
+    Windows.Allow lunch = w.allow().get(1);
+    assertEquals(List.of(java.time.DayOfWeek.values()), lunch.days(), "no days is every day");
+    assertFalse(lunch.crossesMidnight());
+    assertEquals(Duration.ofMinutes(90), lunch.length());
+    assertEquals(
+        List.of(
+            new Windows.Deny(
+                List.of(
+                    java.time.LocalDate.of(2026, 12, 24), java.time.LocalDate.of(2026, 12, 31)))),
+        w.deny());
+    assertEquals(Duration.ofMinutes(45), w.cutoff());
+
+    io.temporal.common.converter.DataConverter json =
+        io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    io.temporal.api.common.v1.Payload written = json.toPayload(d).orElseThrow();
+    assertEquals(d, json.fromPayload(written, Definition.class, Definition.class));
+    assertEquals(
+        Optional.empty(),
+        AmblefileLoader.parse(Path.of("/virtual/Amblefile.yml"), "Amblefile.yml", MINIMAL)
+            .definition("prod")
+            .workspace()
+            .windows(),
+        "a workspace without windows: hosts start at any time");
+  }
+
+  /** A definition written before windows existed (a running rollout's input) has none. */
+  @Test
+  void aDefinitionWithoutWindowsHasNone() throws Exception {
+    Definition d =
+        AmblefileLoader.parse(Path.of("/virtual/Amblefile.yml"), "Amblefile.yml", MINIMAL)
+            .definition("prod");
+    io.temporal.common.converter.DataConverter json =
+        io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    io.temporal.api.common.v1.Payload written = json.toPayload(d).orElseThrow();
+    String text = written.getData().toStringUtf8();
+    assertTrue(text.contains(",\"windows\":null"), text);
+    String old = text.replace(",\"windows\":null", "");
+    Definition read =
+        json.fromPayload(
+            written.toBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8(old)).build(),
+            Definition.class,
+            Definition.class);
+    assertEquals(Optional.empty(), read.workspace().windows());
+    assertEquals(d, read);
+  }
+
+  /**
+   * A host may start at the last moment the cutoff allows; a long job then runs past the window.
+   */
+  @Test
+  void warnsWhenAJobsTimeoutCarriesAHostFarPastItsWindow() throws Exception {
+    String windowed =
+        """
+        workspaces:
+          prod:
+            host_pattern: web
+            workflow: w
+            windows:
+              time_zone: Europe/Berlin
+              allow: [ { from: "22:00", to: "05:00" } ]
+              cutoff: 45m
+        workflows:
+          w: { jobs: [ { job: short } ], exit_jobs: [ { job: long } ] }
+        jobs:
+          short: { timeout: 1h, tasks: [ { ansible.builtin.ping: {} } ] }
+          long: { timeout: 3h, tasks: [ { ansible.builtin.ping: {} } ] }
+        """;
+    Path file = Path.of("/virtual/Amblefile.yml");
+    assertEquals(
+        List.of(
+            "Amblefile.yml:6:7: workspaces.prod.windows: warning: job long's timeout of 3h can carry"
+                + " a host up to 2h15m past the end of a window (cutoff 45m); a longer cutoff or a"
+                + " shorter timeout keeps hosts inside"),
+        AmblefileLoader.parse(file, "Amblefile.yml", windowed).warnings().stream()
+            .map(AmblefileProblem::toString)
+            .toList());
+    assertEquals(
+        List.of(),
+        AmblefileLoader.parse(
+                file, "Amblefile.yml", windowed.replace("timeout: 3h", "timeout: 1h45m"))
+            .warnings(),
+        "an hour past is not far");
+    assertEquals(List.of(), AmblefileLoader.parse(file, "Amblefile.yml", MINIMAL).warnings());
+  }
 }

@@ -620,6 +620,64 @@ class RecordHistories {
     saveHost(client, rollout, "h01", VERSION + "-cancel-host-h01.json");
   }
 
+  /**
+   * Three hosts, one at a time, in a one-minute maintenance window every day (UTC) that opens an
+   * hour after the start: the rollout waits for it; h01's job fails on the worker five times, so it
+   * finishes after the window closed and h02 waits for the next day's; h02 is unreachable at first,
+   * and its retry waits for the day after; h03 walks then.
+   */
+  @Test
+  void windows(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    java.time.LocalTime from =
+        java.time.LocalTime.ofInstant(
+                java.time.Instant.ofEpochMilli(env.currentTimeMillis())
+                    .plus(java.time.Duration.ofHours(1)),
+                java.time.ZoneOffset.UTC)
+            .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
+    AtomicInteger faults = new AtomicInteger();
+    fleet.job(
+        r -> {
+          if (r.target().host().equals("h01") && faults.incrementAndGet() <= 5) {
+            throw new IllegalStateException("worker fault");
+          }
+          return MockFleet.OK;
+        });
+    AtomicInteger h02 = new AtomicInteger();
+    fleet.prepare(
+        h ->
+            h.equals("h02") && h02.incrementAndGet() == 1
+                ? StrategyWorkflowTest.UNREACHABLE
+                : new Preparation(MockFleet.OK, MockFleet.holds(1), RemoteState.NONE));
+    Definition d =
+        StrategyWorkflowTest.definition(
+            1,
+            """
+            unreachable: retry
+            unreachable_attempts: 1
+            unreachable_backoff: 5m
+            windows:
+              time_zone: UTC
+              allow:
+                - { from: "%s", to: "%s" }
+            """
+                .formatted(from, from.plusMinutes(1)));
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(d, 1));
+    RolloutStatus done = result(wf);
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+    assertEquals(List.of("h01", "h02", "h02", "h03"), fleet.prepared);
+
+    clear("windows");
+    WorkflowExecutionHistory rollout =
+        save(
+            client,
+            execution(wf),
+            VERSION + "-windows-rollout.json",
+            execution(wf).getWorkflowId());
+    saveHost(client, rollout, "h01", VERSION + "-windows-host-h01.json");
+    saveHost(client, rollout, "h02", VERSION + "-windows-host-h02.json");
+  }
+
   /** Removes a scenario's earlier recording, whose hosts may differ from this one's. */
   static void clear(String scenario) throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
