@@ -17,6 +17,7 @@ import sys
 import time
 
 ANSIBLE_PROGRAMS = {"ansible-playbook", "ansible", "ansible-inventory"}
+EXECUTOR = "amble_executor.py"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -153,8 +154,15 @@ def measure(out, command):
         for p in members:
             prog = ansible_program(procs[p][2])
             parent = procs[p][0]
-            if prog in ANSIBLE_PROGRAMS and ansible_program(procs.get(parent, (0, 0, []))[2]) != prog:
+            parent_prog = ansible_program(procs.get(parent, (0, 0, []))[2])
+            if prog in ANSIBLE_PROGRAMS and parent_prog != prog:
                 seen.setdefault(p, prog)
+            elif prog == EXECUTOR and parent_prog == EXECUTOR:
+                # A run forked by amble's executor carries its command line; Ansible's own forks
+                # of that run are one level further down.
+                grandparent = procs.get(parent, (0, 0, []))[0]
+                if ansible_program(procs.get(grandparent, (0, 0, []))[2]) != EXECUTOR:
+                    seen.setdefault(p, "forked run")
         time.sleep(0.2)
     result = {
         "command": command,
