@@ -41,6 +41,12 @@ class EncryptedHistoryTest {
 
   @TempDir Path dir;
 
+  /**
+   * The worker's cache, outside the Amblefile's folder: a cache inside it is content that `amble
+   * run` packs while the worker unpacks its support files there.
+   */
+  @TempDir Path cache;
+
   @Test
   void theServerKeepsNoPlantedMarkerAndTheRolloutFinishesAfterARotation() throws Exception {
     TemporalServerProcess.ensureRunning();
@@ -78,7 +84,7 @@ class EncryptedHistoryTest {
             .formatted(dir));
     Map<String, String> env =
         new HashMap<>(TemporalServerProcess.env("encrypted-" + UUID.randomUUID()));
-    env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    env.put("XDG_CACHE_HOME", cache.toString());
     env.put("AMBLE_CODEC_KEY_FILE", key1.toString());
     Process worker = AmbleProcess.start(dir, env, dir.resolve("worker-1.log"), "worker");
     Rollout rollout = new Rollout(dir, env);
