@@ -35,22 +35,24 @@ public final class FactKeys {
    * hosts' remote state is): then preparing a host needs no other fresh facts.
    */
   public static boolean onlyLocal(Iterable<String> preconditions) {
-    Set<String> keys = new TreeSet<>();
-    for (String source : preconditions) {
-      if (!read(source, keys)) {
-        return false;
-      }
-    }
-    keys.remove("ansible_local");
-    return keys.isEmpty();
+    return read(preconditions).map(keys -> keys.equals(Set.of("ansible_local"))).orElse(false);
   }
 
   /** The top-level facts the workspace's planning reads; empty when it may read any. */
   static Optional<Set<String>> of(Definition definition) {
+    return read(definition.steps().stream().map(step -> step.job().preconditions()).toList());
+  }
+
+  /**
+   * The top-level facts {@code preconditions} read, and {@code ansible_local}
+   * (RemoteState.fromFacts: the hosts' remote state); empty when one reads {@code facts} otherwise
+   * or does not parse.
+   */
+  private static Optional<Set<String>> read(Iterable<String> preconditions) {
     Set<String> keys = new TreeSet<>();
-    keys.add("ansible_local"); // RemoteState.fromFacts: the hosts' remote state
-    for (Definition.Step step : definition.steps()) {
-      if (!read(step.job().preconditions(), keys)) {
+    keys.add("ansible_local");
+    for (String source : preconditions) {
+      if (!read(source, keys)) {
         return Optional.empty();
       }
     }
