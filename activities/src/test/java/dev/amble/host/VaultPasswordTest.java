@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.amblefile.Definition;
+import dev.amble.ansible.AnsibleVaultFiles;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.Inventory;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
-import dev.amble.ansible.Processes;
+import dev.amble.ansible.SecretWatcher;
 import dev.amble.ansible.VaultPassword;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.plan.Decision;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
 import io.temporal.common.converter.DefaultDataConverter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +45,7 @@ class VaultPasswordTest {
   static final String PASSWORD = "amble-vault-pw-" + UUID.randomUUID();
   static final String TOKEN = "amble-vaulted-" + UUID.randomUUID();
   static final String OTHER = "amble-other-" + UUID.randomUUID();
+  static final List<String> SECRETS = List.of(PASSWORD, TOKEN, OTHER);
 
   @Test
   void vaultedVarsReachTasksAndPreconditionsAndNothingElse() throws Exception {
@@ -57,14 +55,14 @@ class VaultPasswordTest {
     Files.createDirectories(dir.resolve("group_vars"));
     Files.writeString(
         dir.resolve("group_vars/fleet.yml"),
-        encryptString(passwordFile, "vault_token", TOKEN)
-            + encryptString(passwordFile, "vault_count", "7"));
+        AnsibleVaultFiles.encryptString(passwordFile, "vault_token", TOKEN)
+            + AnsibleVaultFiles.encryptString(passwordFile, "vault_count", "7"));
     // The second host's count comes from a file encrypted whole: not a number, so the
     // precondition's evaluation error would print it.
     Path hostVars = dir.resolve("host_vars/vault02.yml");
     Files.createDirectories(hostVars.getParent());
     Files.writeString(hostVars, "vault_count: \"" + OTHER + "\"\n");
-    vault(passwordFile, "encrypt", hostVars.toString());
+    AnsibleVaultFiles.encrypt(passwordFile, hostVars);
     Files.delete(passwordFile);
 
     Path written = dir.resolve("hosts/token");
@@ -100,11 +98,9 @@ class VaultPasswordTest {
         new ProcessRunner(LocalFleet.ansible(), Optional.empty(), noExecutor)
             .withVaultPassword(password);
 
-    ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
-    AtomicBoolean watching = new AtomicBoolean(true);
-    Thread watcher = new Thread(() -> watchProcesses(watching, leaks));
-    watcher.start();
+    SecretWatcher watcher = SecretWatcher.start(SECRETS);
     List<Object> seen = new ArrayList<>();
+    Set<String> leaks;
     Plan plan;
     Inventory.Hosts direct0;
     try {
@@ -133,8 +129,7 @@ class VaultPasswordTest {
       plan = new WorkspacePlanner(new Inventory(viaExecutor)).plan(d, Optional.empty(), 1);
       direct0 = new WorkspacePlanner(new Inventory(direct)).hosts(d, Optional.empty());
     } finally {
-      watching.set(false);
-      watcher.join();
+      leaks = watcher.stop();
     }
     seen.add(plan);
     assertEquals(TOKEN, Files.readString(written), "the task did not get the decrypted token");
@@ -161,14 +156,10 @@ class VaultPasswordTest {
             json.contains(secret), "a secret was in an activity's input or output: " + json);
       }
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(written)).toList()) {
-        String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-        for (String secret : List.of(PASSWORD, TOKEN, OTHER)) {
-          assertFalse(text.contains(secret), "a secret was in " + f);
-        }
-      }
-    }
+    assertEquals(
+        Set.of(written),
+        SecretWatcher.filesHolding(SECRETS, dir, secrets),
+        "a secret was left in a file (only the task's own file holds the token)");
   }
 
   @Test
@@ -179,7 +170,7 @@ class VaultPasswordTest {
     Path hostVars = dir.resolve("host_vars/wrong01.yml");
     Files.createDirectories(hostVars.getParent());
     Files.writeString(hostVars, "vault_count: 7\n");
-    vault(passwordFile, "encrypt", hostVars.toString());
+    AnsibleVaultFiles.encrypt(passwordFile, hostVars);
     Definition d =
         Definitions.write(
             dir,
@@ -210,71 +201,5 @@ class VaultPasswordTest {
     assertFalse(p.run().ok(), p.toString());
     assertTrue(p.run().message().contains("Decryption failed"), p.toString());
     assertFalse(p.toString().contains("not-the-password"), p.toString());
-  }
-
-  /** Every process's arguments and environment, watched while amble runs Ansible. */
-  private static void watchProcesses(AtomicBoolean watching, ConcurrentLinkedQueue<String> leaks) {
-    while (watching.get()) {
-      for (String cmd : Processes.commandLines()) {
-        for (String secret : List.of(PASSWORD, TOKEN, OTHER)) {
-          if (cmd.contains(secret)) {
-            leaks.add("argv: " + cmd);
-          }
-        }
-      }
-      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-        for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-          try {
-            String env =
-                new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
-            for (String secret : List.of(PASSWORD, TOKEN, OTHER)) {
-              if (env.contains(secret)) {
-                leaks.add("environment of " + proc);
-              }
-            }
-          } catch (IOException gone) {
-            // ended, or not ours
-          }
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      try {
-        Thread.sleep(20); // a sample every 20 ms: Ansible's processes live for a second or more
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  /** {@code ansible-vault encrypt_string}, the value on stdin, as a YAML line. */
-  private static String encryptString(Path passwordFile, String name, String value)
-      throws Exception {
-    return vault(passwordFile, "encrypt_string", "--stdin-name", name, value) + "\n";
-  }
-
-  private static String vault(Path passwordFile, String command, String... args) throws Exception {
-    List<String> argv = new ArrayList<>();
-    argv.add(LocalFleet.ansible().bin().resolve("ansible-vault").toString());
-    argv.add(command);
-    argv.add("--vault-password-file");
-    argv.add(passwordFile.toString());
-    String stdin = "";
-    if (command.equals("encrypt_string")) {
-      argv.add(args[0]);
-      argv.add(args[1]);
-      stdin = args[2];
-    } else {
-      argv.addAll(List.of(args));
-    }
-    Process p = new ProcessBuilder(argv).redirectErrorStream(false).start();
-    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), "ansible-vault " + command + ": " + err);
-    return out;
   }
 }

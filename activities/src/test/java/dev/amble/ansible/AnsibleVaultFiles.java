@@ -1,0 +1,44 @@
+package dev.amble.ansible;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Vault-encrypted vars for tests, written by the real {@code ansible-vault}. */
+public final class AnsibleVaultFiles {
+  private AnsibleVaultFiles() {}
+
+  /** {@code NAME: !vault |...}, a YAML line (the value goes on stdin, never in an argument). */
+  public static String encryptString(Path passwordFile, String name, String value)
+      throws Exception {
+    return vault(passwordFile, value, "encrypt_string", "--stdin-name", name) + "\n";
+  }
+
+  /** Encrypts the file whole, in place ({@code ansible-vault encrypt}). */
+  public static void encrypt(Path passwordFile, Path file) throws Exception {
+    vault(passwordFile, "", "encrypt", file.toString());
+  }
+
+  private static String vault(Path passwordFile, String stdin, String command, String... args)
+      throws Exception {
+    List<String> argv = new ArrayList<>();
+    argv.add(LocalFleet.ansible().bin().resolve("ansible-vault").toString());
+    argv.add(command);
+    argv.add("--vault-password-file");
+    argv.add(passwordFile.toString());
+    argv.addAll(List.of(args));
+    Process p = new ProcessBuilder(argv).start();
+    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ansible-vault " + command + " hangs");
+    assertEquals(0, p.exitValue(), "ansible-vault " + command + ": " + err);
+    return out;
+  }
+}
