@@ -144,7 +144,9 @@ public final class ProcessRunner {
   /** Runs a command; with {@code become}, the worker's become password (if any) goes with it. */
   public ProcessOutcome run(AnsibleCommand command, Progress progress, boolean become) {
     boolean withPassword = become && becomePassword.isPresent();
-    boolean withVault = vaultPassword.isPresent();
+    // Ansible's own programs take it; amble's helpers (amble_facts.py) read no vars.
+    boolean withVault =
+        vaultPassword.isPresent() && AnsibleInstallation.PROGRAMS.contains(command.program());
     CommandLine line = new CommandLine(ansible.python().toString());
     line.addArgument(ansible.launcher().toString(), false);
     line.addArgument(ansible.program(command.program()).toString(), false);
