@@ -2,7 +2,9 @@ package dev.amble.ansible;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A workspace's hosts and their inventory vars, as {@code ansible-inventory} resolves them: the
@@ -29,7 +33,8 @@ public final class Inventory {
   /**
    * The hosts in inventory order, and each host's vars (an empty object when it has none).
    *
-   * @param vaulted the plaintexts of the inline vault values among the vars, to keep out of reports
+   * @param vaulted the plaintexts of the vault values among the vars (inline ones, and those of
+   *     vault-encrypted var files), to keep out of reports
    */
   public record Hosts(List<String> names, Map<String, JsonNode> vars, Set<String> vaulted) {
     public Hosts(List<String> names, Map<String, JsonNode> vars) {
@@ -83,15 +88,15 @@ public final class Inventory {
    * ansible-inventory's output, which never decrypts them) decrypted with the runner's vault
    * password, so that preconditions decide on their values as Ansible's tasks see them. Without the
    * password, or with one that does not open a value, the value stays as ansible-inventory printed
-   * it.
+   * it. Their plaintexts, and the values of vault-encrypted var files ({@code fromFiles}), which
+   * ansible-inventory prints decrypted like any others, become {@link Hosts#vaulted}.
    */
-  private Hosts decrypted(Hosts hosts, java.util.function.Supplier<Set<String>> fromFiles) {
+  private Hosts decrypted(Hosts hosts, Supplier<Set<String>> fromFiles) {
     if (runner.vaultPassword().isEmpty()) {
       return hosts;
     }
     VaultPassword password = runner.vaultPassword().get();
     Map<String, Optional<String>> opened = new HashMap<>();
-    // ansible-inventory prints the vars of encrypted files decrypted, like any others.
     Set<String> vaulted = new HashSet<>(fromFiles.get());
     Map<String, JsonNode> vars = new LinkedHashMap<>();
     hosts
@@ -106,22 +111,20 @@ public final class Inventory {
   }
 
   private static JsonNode decrypted(
-      JsonNode node,
-      java.util.function.Function<String, Optional<String>> open,
-      Set<String> vaulted) {
+      JsonNode node, Function<String, Optional<String>> open, Set<String> vaulted) {
     if (node.isObject() && node.size() == 1 && node.path(VAULT_KEY).isTextual()) {
       Optional<String> plain = open.apply(node.get(VAULT_KEY).textValue());
       plain.ifPresent(vaulted::add);
       return plain.<JsonNode>map(JsonNodeFactory.instance::textNode).orElse(node);
     }
     if (node.isObject()) {
-      com.fasterxml.jackson.databind.node.ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
       node.fields()
           .forEachRemaining(e -> copy.set(e.getKey(), decrypted(e.getValue(), open, vaulted)));
       return copy;
     }
     if (node.isArray()) {
-      com.fasterxml.jackson.databind.node.ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode();
       node.forEach(item -> copy.add(decrypted(item, open, vaulted)));
       return copy;
     }
