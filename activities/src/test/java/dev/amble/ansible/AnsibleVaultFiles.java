@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,25 @@ import java.util.concurrent.TimeUnit;
 /** Vault-encrypted vars for tests, written by the real {@code ansible-vault}. */
 public final class AnsibleVaultFiles {
   private AnsibleVaultFiles() {}
+
+  /**
+   * The vars both vault tests use, beside the inventory in {@code folder}: group {@code fleet} gets
+   * {@code vault_token} (the token) and {@code vault_count} ("7") as inline vault values; {@code
+   * host}'s host_vars file, encrypted whole, sets {@code vault_count} to {@code other}: not a
+   * number, so that a precondition's evaluation error would print it.
+   */
+  public static void writeVars(
+      Path folder, Path passwordFile, String token, String host, String other) throws Exception {
+    Files.createDirectories(folder.resolve("group_vars"));
+    Files.writeString(
+        folder.resolve("group_vars/fleet.yml"),
+        encryptString(passwordFile, "vault_token", token)
+            + encryptString(passwordFile, "vault_count", "7"));
+    Path hostVars = folder.resolve("host_vars").resolve(host + ".yml");
+    Files.createDirectories(hostVars.getParent());
+    Files.writeString(hostVars, "vault_count: \"" + other + "\"\n");
+    encrypt(passwordFile, hostVars);
+  }
 
   /** {@code NAME: !vault |...}, a YAML line (the value goes on stdin, never in an argument). */
   public static String encryptString(Path passwordFile, String name, String value)

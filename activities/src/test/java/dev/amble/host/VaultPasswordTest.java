@@ -52,17 +52,7 @@ class VaultPasswordTest {
     LocalFleet fleet = LocalFleet.create(dir, "vault", 2, (h, v) -> {});
     Path passwordFile = secrets.resolve("password");
     Files.writeString(passwordFile, PASSWORD + "\n");
-    Files.createDirectories(dir.resolve("group_vars"));
-    Files.writeString(
-        dir.resolve("group_vars/fleet.yml"),
-        AnsibleVaultFiles.encryptString(passwordFile, "vault_token", TOKEN)
-            + AnsibleVaultFiles.encryptString(passwordFile, "vault_count", "7"));
-    // The second host's count comes from a file encrypted whole: not a number, so the
-    // precondition's evaluation error would print it.
-    Path hostVars = dir.resolve("host_vars/vault02.yml");
-    Files.createDirectories(hostVars.getParent());
-    Files.writeString(hostVars, "vault_count: \"" + OTHER + "\"\n");
-    AnsibleVaultFiles.encrypt(passwordFile, hostVars);
+    AnsibleVaultFiles.writeVars(dir, passwordFile, TOKEN, "vault02", OTHER);
     Files.delete(passwordFile);
 
     Path written = dir.resolve("hosts/token");

@@ -51,15 +51,7 @@ class VaultCliTest {
     Files.writeString(passwordFile, PASSWORD + "\n");
     LocalFleet fleet =
         LocalFleet.create(hosts, "h", 2, (host, vars) -> vars.put("amble_state_become", false));
-    Files.createDirectories(hosts.resolve("group_vars"));
-    Files.writeString(
-        hosts.resolve("group_vars/fleet.yml"),
-        AnsibleVaultFiles.encryptString(passwordFile, "vault_token", TOKEN)
-            + AnsibleVaultFiles.encryptString(passwordFile, "vault_count", "7"));
-    Path hostVars = hosts.resolve("host_vars/h02.yml");
-    Files.createDirectories(hostVars.getParent());
-    Files.writeString(hostVars, "vault_count: \"" + OTHER + "\"\n");
-    AnsibleVaultFiles.encrypt(passwordFile, hostVars);
+    AnsibleVaultFiles.writeVars(hosts, passwordFile, TOKEN, "h02", OTHER);
     Path reached = hosts.resolve("reached");
     Path go = hosts.resolve("go");
     Files.writeString(
