@@ -8,11 +8,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** Vault-encrypted vars for tests, written by the real {@code ansible-vault}. */
 public final class AnsibleVaultFiles {
   private AnsibleVaultFiles() {}
+
+  /**
+   * What a vault test looks for everywhere, unique to the test run: the password, the token (an
+   * inline vault value) and the other host's value (from a file encrypted whole).
+   */
+  public record Secrets(String password, String token, String other) {
+    public static Secrets fresh() {
+      return new Secrets(
+          "amble-vault-pw-" + UUID.randomUUID(),
+          "amble-vaulted-" + UUID.randomUUID(),
+          "amble-other-" + UUID.randomUUID());
+    }
+
+    public List<String> all() {
+      return List.of(password, token, other);
+    }
+  }
 
   /**
    * The vars both vault tests use, beside the inventory in {@code folder}: group {@code fleet} gets

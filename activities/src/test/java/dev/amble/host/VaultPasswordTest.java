@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,17 +41,14 @@ class VaultPasswordTest {
   @TempDir Path dir;
   @TempDir Path secrets;
 
-  static final String PASSWORD = "amble-vault-pw-" + UUID.randomUUID();
-  static final String TOKEN = "amble-vaulted-" + UUID.randomUUID();
-  static final String OTHER = "amble-other-" + UUID.randomUUID();
-  static final List<String> SECRETS = List.of(PASSWORD, TOKEN, OTHER);
+  static final AnsibleVaultFiles.Secrets S = AnsibleVaultFiles.Secrets.fresh();
 
   @Test
   void vaultedVarsReachTasksAndPreconditionsAndNothingElse() throws Exception {
     LocalFleet fleet = LocalFleet.create(dir, "vault", 2, (h, v) -> {});
     Path passwordFile = secrets.resolve("password");
-    Files.writeString(passwordFile, PASSWORD + "\n");
-    AnsibleVaultFiles.writeVars(dir, passwordFile, TOKEN, "vault02", OTHER);
+    Files.writeString(passwordFile, S.password() + "\n");
+    AnsibleVaultFiles.writeVars(dir, passwordFile, S.token(), "vault02", S.other());
     Files.delete(passwordFile);
 
     Path written = dir.resolve("hosts/token");
@@ -78,7 +74,7 @@ class VaultPasswordTest {
             """
                 .formatted(written));
 
-    Optional<VaultPassword> password = VaultPassword.of(PASSWORD.toCharArray());
+    Optional<VaultPassword> password = VaultPassword.of(S.password().toCharArray());
     ProcessRunner viaExecutor =
         new ProcessRunner(LocalFleet.ansible(), Optional.empty(), System.getenv())
             .withVaultPassword(password);
@@ -88,7 +84,7 @@ class VaultPasswordTest {
         new ProcessRunner(LocalFleet.ansible(), Optional.empty(), noExecutor)
             .withVaultPassword(password);
 
-    SecretWatcher watcher = SecretWatcher.start(SECRETS);
+    SecretWatcher watcher = SecretWatcher.start(S.all());
     List<Object> seen = new ArrayList<>();
     Set<String> leaks;
     Plan plan;
@@ -122,13 +118,13 @@ class VaultPasswordTest {
       leaks = watcher.stop();
     }
     seen.add(plan);
-    assertEquals(TOKEN, Files.readString(written), "the task did not get the decrypted token");
+    assertEquals(S.token(), Files.readString(written), "the task did not get the decrypted token");
     Map<String, HostPlan> byHost = new HashMap<>();
     plan.hosts().forEach(h -> byHost.put(h.host(), h));
     assertEquals(Decision.WALK, byHost.get("vault01").decision(), plan.toString());
     assertEquals(Decision.SKIP, byHost.get("vault02").decision(), plan.toString());
     assertTrue(byHost.get("vault02").reason().contains("<vault>"), plan.toString());
-    assertEquals(TOKEN, direct0.varsOf("vault01").path("vault_token").asText());
+    assertEquals(S.token(), direct0.varsOf("vault01").path("vault_token").asText());
 
     assertEquals(
         List.of(), List.copyOf(leaks), "a secret was in a process's arguments or environment");
@@ -141,14 +137,14 @@ class VaultPasswordTest {
                   .getData()
                   .toByteArray(),
               StandardCharsets.UTF_8);
-      for (String secret : List.of(PASSWORD, TOKEN, OTHER)) {
+      for (String secret : List.of(S.password(), S.token(), S.other())) {
         assertFalse(
             json.contains(secret), "a secret was in an activity's input or output: " + json);
       }
     }
     assertEquals(
         Set.of(written),
-        SecretWatcher.filesHolding(SECRETS, dir, secrets),
+        SecretWatcher.filesHolding(S.all(), dir, secrets),
         "a secret was left in a file (only the task's own file holds the token)");
   }
 
@@ -156,7 +152,7 @@ class VaultPasswordTest {
   void aWrongPasswordFailsWithAnsiblesMessage() throws Exception {
     LocalFleet fleet = LocalFleet.create(dir, "wrong", 1, (h, v) -> {});
     Path passwordFile = secrets.resolve("password");
-    Files.writeString(passwordFile, PASSWORD);
+    Files.writeString(passwordFile, S.password());
     Path hostVars = dir.resolve("host_vars/wrong01.yml");
     Files.createDirectories(hostVars.getParent());
     Files.writeString(hostVars, "vault_count: 7\n");

@@ -18,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,18 +39,15 @@ class VaultCliTest {
   /** Where the password file lives: outside what the test searches for leftovers. */
   @TempDir Path secrets;
 
-  static final String PASSWORD = "amble-vault-cli-pw-" + UUID.randomUUID();
-  static final String TOKEN = "amble-vaulted-" + UUID.randomUUID();
-  static final String OTHER = "amble-other-" + UUID.randomUUID();
-  static final List<String> SECRETS = List.of(PASSWORD, TOKEN, OTHER);
+  static final AnsibleVaultFiles.Secrets S = AnsibleVaultFiles.Secrets.fresh();
 
   @Test
   void anEmbeddedRunAndAPlanUseVaultedVarsAndLeakNone() throws Exception {
     Path passwordFile = secrets.resolve("vault-password");
-    Files.writeString(passwordFile, PASSWORD + "\n");
+    Files.writeString(passwordFile, S.password() + "\n");
     LocalFleet fleet =
         LocalFleet.create(hosts, "h", 2, (host, vars) -> vars.put("amble_state_become", false));
-    AnsibleVaultFiles.writeVars(hosts, passwordFile, TOKEN, "h02", OTHER);
+    AnsibleVaultFiles.writeVars(hosts, passwordFile, S.token(), "h02", S.other());
     Path reached = hosts.resolve("reached");
     Path go = hosts.resolve("go");
     Files.writeString(
@@ -80,7 +76,7 @@ class VaultCliTest {
         """
             .formatted(fleet.inventory(), hosts, reached, go));
 
-    SecretWatcher watcher = SecretWatcher.start(SECRETS);
+    SecretWatcher watcher = SecretWatcher.start(S.all());
     EmbeddedRun embedded =
         EmbeddedRun.start(dir, "run", "--vault-password-file", passwordFile.toString());
     String address = embedded.awaitAddress();
@@ -95,11 +91,11 @@ class VaultCliTest {
     Set<String> leaks = watcher.stop();
 
     assertEquals(0, run.code(), run.toString());
-    assertEquals(TOKEN, Files.readString(hosts.resolve("h01.token")), "the task got no token");
+    assertEquals(S.token(), Files.readString(hosts.resolve("h01.token")), "the task got no token");
     assertFalse(Files.exists(hosts.resolve("h02.token")), "h02's precondition was false");
     assertTrue(history.contains("use-token"), "the histories are readable: " + history.length());
     assertTrue(history.contains("<vault>"), "h02's reason names <vault>");
-    for (String secret : SECRETS) {
+    for (String secret : S.all()) {
       assertFalse(history.contains(secret), "a secret is in the history");
       assertFalse(status.out().contains(secret), status.toString());
       assertFalse(run.out().contains(secret) || run.err().contains(secret), run.toString());
@@ -107,20 +103,20 @@ class VaultCliTest {
 
     // The plan, with the password file named by the environment, reads the facts the run cached.
     Files.delete(reached);
-    SecretWatcher planWatcher = SecretWatcher.start(SECRETS);
+    SecretWatcher planWatcher = SecretWatcher.start(S.all());
     CliRun plan =
         CliRun.run(dir, Map.of("AMBLE_VAULT_PASSWORD_FILE", passwordFile.toString()), "plan");
     leaks.addAll(planWatcher.stop());
     assertEquals(0, plan.code(), plan.toString());
     assertTrue(plan.out().matches("(?s).*h01 +walk.*"), plan.out());
     assertTrue(plan.out().matches("(?s).*h02 +skip.*<vault>.*"), plan.out());
-    assertFalse(SECRETS.stream().anyMatch(plan.out()::contains), plan.out());
+    assertFalse(S.all().stream().anyMatch(plan.out()::contains), plan.out());
 
     assertEquals(Set.of(), leaks, "a secret was in a process's arguments or environment");
     assertEquals(
         Set.of(hosts.resolve("h01.token")),
         SecretWatcher.filesHolding(
-            SECRETS, dir, hosts, Path.of(System.getProperty("user.home"), ".ansible", "tmp")),
+            S.all(), dir, hosts, Path.of(System.getProperty("user.home"), ".ansible", "tmp")),
         "a secret was left in a file (the logs are under " + dir.resolve(".amble") + ")");
   }
 
