@@ -70,6 +70,7 @@ import picocli.CommandLine.Option;
       "  AMBLE_WORKSPACE     the workspace, when -w is not given",
       "  AMBLE_ANSIBLE_BIN   the folder of ansible-playbook (default: .venv, then PATH)",
       "  AMBLE_BECOME_PASSWORD  the become password for worker, init, --embedded",
+      "  AMBLE_VAULT_PASSWORD_FILE  the Ansible Vault password file, for the same and plan",
       "  TEMPORAL_ADDRESS    Temporal's frontend (default " + LocalTemporal.DEFAULT_ADDRESS + ")",
       "  TEMPORAL_NAMESPACE  the namespace (default: default)",
       "  TEMPORAL_TLS*, TEMPORAL_API_KEY   TLS and Temporal Cloud (see the README)",

@@ -90,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             new TemporalOptions(),
             false,
             Optional.empty(),
+            Optional.empty(),
             out,
             spec.commandLine().getErr());
     out.printf(

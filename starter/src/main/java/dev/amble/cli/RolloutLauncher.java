@@ -2,6 +2,7 @@ package dev.amble.cli;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.BecomePassword;
+import dev.amble.ansible.VaultPassword;
 import io.temporal.api.common.v1.WorkflowExecution;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -14,25 +15,38 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RolloutLauncher {
   private RolloutLauncher() {}
 
-  /** The workspace, the become password (only with --embedded), then {@link #launch}. */
+  /** The workspace, the become and vault passwords (only with --embedded), then {@link #launch}. */
   static int launch(
       CommandSpec spec,
       WorkspaceOption workspace,
       RunOptions options,
       TemporalOptions temporal,
       BecomePasswordOptions become,
+      VaultPasswordOptions vault,
       boolean check)
       throws InterruptedException {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
     PrintWriter err = spec.commandLine().getErr();
     Optional<BecomePassword> password = Optional.empty();
+    Optional<VaultPassword> vaultPassword = Optional.empty();
     if (options.embedded) {
       password = become.read(amble.env());
+      vaultPassword = vault.read(amble.env());
     } else {
       become.refuseHere(check ? "check" : "run", amble.env(), err);
+      vault.refuseHere(check ? "check" : "run", amble.env(), err);
     }
-    return launch(amble, ws, options, temporal, check, password, spec.commandLine().getOut(), err);
+    return launch(
+        amble,
+        ws,
+        options,
+        temporal,
+        check,
+        password,
+        vaultPassword,
+        spec.commandLine().getOut(),
+        err);
   }
 
   /**
@@ -45,13 +59,14 @@ final class RolloutLauncher {
       TemporalOptions temporal,
       boolean check,
       Optional<BecomePassword> become,
+      Optional<VaultPassword> vault,
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
     RolloutContent content = RolloutContent.pack(options.definition(amble.definition(workspace)));
     try (TemporalSession session =
         TemporalSession.open(
-            amble, temporal, options.embedded, options.embeddedPort(), become, err)) {
+            amble, temporal, options.embedded, options.embeddedPort(), become, vault, err)) {
       Definition d = content.keep(session.client, session.taskQueue, out);
       WorkflowExecution started =
           new RolloutStarter(session, out, err).start(workspace, d, options, check);

@@ -5,6 +5,7 @@ import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.RunningProcesses;
+import dev.amble.ansible.VaultPassword;
 import dev.amble.content.ContentFolders;
 import dev.amble.content.ContentStore;
 import dev.amble.content.ContentWorkflowImpl;
@@ -55,6 +56,7 @@ public final class AmbleWorker {
    * @param contents where the worker keeps its copies of rollouts' content
    * @param workspaces where it keeps each workspace's logs and rendered playbooks, a folder each
    * @param keepLogs how long it keeps a log (pruned at start, and by {@link LogPruner} callers)
+   * @param vaultPassword the Ansible Vault password it hands to every Ansible run, if any
    */
   public record Settings(
       String taskQueue,
@@ -63,7 +65,40 @@ public final class AmbleWorker {
       String identity,
       Path contents,
       Path workspaces,
-      Duration keepLogs) {
+      Duration keepLogs,
+      Optional<VaultPassword> vaultPassword) {
+    public Settings(
+        String taskQueue,
+        int maxParallelAnsible,
+        Optional<BecomePassword> becomePassword,
+        String identity,
+        Path contents,
+        Path workspaces,
+        Duration keepLogs) {
+      this(
+          taskQueue,
+          maxParallelAnsible,
+          becomePassword,
+          identity,
+          contents,
+          workspaces,
+          keepLogs,
+          Optional.empty());
+    }
+
+    /** These settings, with the Ansible Vault password {@code vault}. */
+    public Settings withVaultPassword(Optional<VaultPassword> vault) {
+      return new Settings(
+          taskQueue,
+          maxParallelAnsible,
+          becomePassword,
+          identity,
+          contents,
+          workspaces,
+          keepLogs,
+          vault);
+    }
+
     public Settings(
         String taskQueue,
         int maxParallelAnsible,
@@ -147,7 +182,9 @@ public final class AmbleWorker {
         factory.getWorkflowClient().getWorkflowServiceStubs().getOptions().getMetricsScope();
     RunningProcesses running =
         new RunningProcesses(n -> metrics.gauge(ANSIBLE_PROCESSES).update(n));
-    ProcessRunner runner = new ProcessRunner(ansible, settings.becomePassword(), env, running);
+    ProcessRunner runner =
+        new ProcessRunner(ansible, settings.becomePassword(), env, running)
+            .withVaultPassword(settings.vaultPassword());
     TemporalPages pages = new TemporalPages(factory.getWorkflowClient(), settings.taskQueue());
     ContentFolders contents =
         new ContentFolders(
