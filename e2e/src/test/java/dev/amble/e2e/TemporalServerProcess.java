@@ -74,6 +74,20 @@ final class TemporalServerProcess {
     }
   }
 
+  /**
+   * Stops the suite's server, if it runs, for a test that runs a server of its own: the local
+   * server's internal ports are fixed, so two cannot run at once. The next {@link #ensureRunning}
+   * starts it again on the same data.
+   */
+  static synchronized void stopForAnotherServer() {
+    if (started) {
+      AmbleProcess.Result r =
+          AmbleProcess.run(
+              AmbleProcess.ROOT, Map.of(), 60, "server", "stop", "--data-dir", DATA.toString());
+      assertEquals(0, r.code(), "amble server stop: " + r);
+    }
+  }
+
   private static int otherFreePort(int taken) {
     int port = LocalTemporal.anyFreePort();
     while (port == taken) {

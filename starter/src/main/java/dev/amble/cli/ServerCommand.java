@@ -1,8 +1,10 @@
 package dev.amble.cli;
 
 import dev.amble.server.LocalServer;
+import dev.amble.server.TlsCertificates;
 import dev.amble.worker.LocalTemporal;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +30,14 @@ import picocli.CommandLine.Parameters;
           + " workers run from this folder encrypt with it (elsewhere: AMBLE_CODEC_KEY_FILE), and"
           + " `amble codec-server` lets the Web UI read what it encrypted.",
       "",
+      "With --tls the server requires TLS and a client certificate (mTLS): the first start creates a"
+          + " CA, the server's certificate (127.0.0.1, localhost) and client certificates in --tls-dir"
+          + " (default: tls/ in --data-dir; keys mode 0600), or takes those the folder holds (ca.pem,"
+          + " server.pem, server.key, client.pem, client.key). The Web UI connects with its own"
+          + " certificate; the CLI and workers with the TEMPORAL_TLS_* settings it prints.",
+      "",
       "  amble server          start (or find) both",
+      "  amble server --tls    the same, with mTLS",
       "  amble server stop     stop both",
       "  amble server status   whether each runs",
       ""
@@ -64,6 +73,17 @@ final class ServerCommand implements Callable<Integer> {
       description = "The Web UI's port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
   int uiPort;
 
+  @Option(names = "--tls", description = "Require TLS and client certificates (mTLS); see above.")
+  boolean tls;
+
+  @Option(
+      names = "--tls-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the certificates are, or are created if it has no ca.pem (implies --tls)."
+              + " Default: tls/ in --data-dir.")
+  Path tlsDir;
+
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
@@ -79,7 +99,12 @@ final class ServerCommand implements Callable<Integer> {
             LocalServer.defaultBin(amble.env()),
             spec.commandLine().getErr(),
             amble.env(),
-            ports);
+            ports,
+            tls || tlsDir != null
+                ? Optional.of(
+                    new TlsCertificates(
+                        tlsDir != null ? tlsDir : LocalServer.defaultTlsDir(dataDir)))
+                : Optional.empty());
     try {
       switch (action) {
         case "start" -> server.start();

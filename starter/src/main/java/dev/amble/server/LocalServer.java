@@ -44,6 +44,7 @@ public final class LocalServer {
   private final PrintWriter log;
   private final Map<String, String> env;
   private final Ports ports;
+  private final Optional<TlsCertificates> requestedTls;
 
   /** The loopback ports of the server's frontend (gRPC) and of the Web UI. */
   public record Ports(int frontend, int webUi) {
@@ -82,11 +83,60 @@ public final class LocalServer {
    * @param ports where the server and its Web UI listen (on 127.0.0.1)
    */
   public LocalServer(Path data, Path bin, PrintWriter log, Map<String, String> env, Ports ports) {
+    this(data, bin, log, env, ports, Optional.empty());
+  }
+
+  /**
+   * @param tls where the certificates are (created there if it has none) when the server is to
+   *     require TLS and client certificates (mTLS); empty: plain text
+   */
+  public LocalServer(
+      Path data,
+      Path bin,
+      PrintWriter log,
+      Map<String, String> env,
+      Ports ports,
+      Optional<TlsCertificates> tls) {
     this.data = data.toAbsolutePath();
     this.bin = bin.toAbsolutePath();
     this.log = log;
     this.env = env;
     this.ports = ports;
+    this.requestedTls = tls;
+  }
+
+  /** The default folder of the certificates: {@code tls/} in the data folder. */
+  public static Path defaultTlsDir(Path data) {
+    return data.toAbsolutePath().resolve("tls");
+  }
+
+  /**
+   * The certificates the running server uses (recorded at its start), or else those asked for: a
+   * second {@code amble server} talks to the server it finds the way that server was started.
+   */
+  private Optional<TlsCertificates> tls() {
+    if (running("server").isPresent()) {
+      try {
+        return Optional.of(Files.readString(tlsMarker()).strip())
+            .map(dir -> new TlsCertificates(Path.of(dir)));
+      } catch (IOException notTls) {
+        return Optional.empty();
+      }
+    }
+    return requestedTls;
+  }
+
+  private Path tlsMarker() {
+    return data.resolve("tls-dir");
+  }
+
+  /** How amble talks to this server: mTLS with the client certificate, or plain text. */
+  TemporalConnection connection(Optional<TlsCertificates> tls) {
+    return tls.map(
+            t ->
+                TemporalConnection.mtls(
+                    ports.address(), NAMESPACE, t.clientCert(), t.clientKey(), t.ca()))
+        .orElseGet(() -> TemporalConnection.plain(ports.address(), NAMESPACE));
   }
 
   public static Path defaultBin(Map<String, String> env) {
@@ -111,12 +161,24 @@ public final class LocalServer {
         List.of("-tags", "disable_grpc_modules"),
         "Temporal server");
     ensureBuilt(uiBinary(), UI_MODULE, UI_VERSION, List.of(), "Temporal Web UI");
+    Optional<TlsCertificates> tls;
     try {
       Files.createDirectories(data);
       ensureCodecKey();
-      startServer();
-      setUpNamespace(ports.address());
-      startUi();
+      tls = tls();
+      if (tls.isPresent() && !tls.equals(requestedTls) && running("server").isPresent()) {
+        log.printf("The running server uses TLS with the certificates in %s.%n", tls.get().dir());
+      } else if (tls.isEmpty() && requestedTls.isPresent()) {
+        throw new ServerException(
+            "the Temporal server already runs without TLS; stop it (`amble server stop`) and"
+                + " start it again with --tls");
+      }
+      if (tls.isPresent()) {
+        ensureCertificates(tls.get());
+      }
+      startServer(tls);
+      setUpNamespace(connection(tls));
+      startUi(tls);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -130,7 +192,29 @@ public final class LocalServer {
             ? "Workers and the CLI reach it by default"
             : "Point workers and the CLI at it",
         ports.address());
+    tls.ifPresent(
+        t -> {
+          log.printf(
+              "It requires TLS and a client certificate (mTLS). The CLI and workers connect with:%n");
+          t.clientEnvironment().forEach((k, v) -> log.printf("  export %s=%s%n", k, v));
+        });
     log.flush();
+  }
+
+  private void ensureCertificates(TlsCertificates tls) throws IOException {
+    boolean created;
+    try {
+      created = tls.ensure(Instant.now());
+    } catch (IllegalArgumentException e) {
+      throw new ServerException(e.getMessage());
+    }
+    log.printf(
+        "%s TLS certificates in %s: CA %s, server %s (127.0.0.1, localhost), client %s.%n",
+        created ? "Created the" : "The",
+        tls.dir(),
+        TlsCertificates.CA,
+        TlsCertificates.SERVER,
+        TlsCertificates.CLIENT);
   }
 
   public void stop() throws InterruptedException {
@@ -281,11 +365,11 @@ public final class LocalServer {
                 + ports.webUiUrl());
   }
 
-  private void startServer() throws IOException, InterruptedException {
+  private void startServer(Optional<TlsCertificates> tls) throws IOException, InterruptedException {
     Optional<ProcessHandle> already = running("server");
     if (already.isPresent()) {
       log.printf("The Temporal server already runs (pid %d).%n", already.get().pid());
-      awaitHealthy(already.get(), Duration.ofSeconds(30));
+      awaitHealthy(already.get(), Duration.ofSeconds(30), connection(tls));
       return;
     }
     requireFree(ports.frontend(), "the Temporal server's port");
@@ -300,7 +384,14 @@ public final class LocalServer {
     Path config = data.resolve("temporal.yaml");
     Files.writeString(
         config,
-        withPorts(resource("temporal-sqlite.yaml")).replace("{{DATA_DIR}}", data.toString()));
+        withPorts(resource("temporal-sqlite.yaml"))
+            .replace("{{DATA_DIR}}", data.toString())
+            .replace("{{GLOBAL_TLS}}", tls.map(LocalServer::serverTls).orElse("")));
+    if (tls.isPresent()) {
+      Files.writeString(tlsMarker(), tls.get().dir() + "\n");
+    } else {
+      Files.deleteIfExists(tlsMarker());
+    }
     ProcessHandle server =
         detached(
             "server",
@@ -311,12 +402,12 @@ public final class LocalServer {
                 "--allow-no-auth",
                 "start"),
             data.resolve("server.log"));
-    awaitHealthy(server, Duration.ofSeconds(60));
+    awaitHealthy(server, Duration.ofSeconds(60), connection(tls));
     Files.writeString(marker, Instant.now() + "\n");
     log.printf("Started the Temporal server (pid %d).%n", server.pid());
   }
 
-  private void startUi() throws IOException, InterruptedException {
+  private void startUi(Optional<TlsCertificates> tls) throws IOException, InterruptedException {
     Optional<ProcessHandle> already = running("ui");
     if (already.isPresent()) {
       log.printf("The Web UI already runs (pid %d).%n", already.get().pid());
@@ -324,7 +415,10 @@ public final class LocalServer {
     }
     requireFree(ports.webUi(), "the Web UI's port");
     Path ui = Files.createDirectories(data.resolve("ui").resolve("config"));
-    Files.writeString(ui.resolve("development.yaml"), withPorts(resource("ui-development.yaml")));
+    Files.writeString(
+        ui.resolve("development.yaml"),
+        withPorts(resource("ui-development.yaml"))
+            .replace("{{UI_TLS}}", tls.map(LocalServer::uiTls).orElse("")));
     ProcessHandle process =
         detached(
             "ui",
@@ -368,9 +462,9 @@ public final class LocalServer {
     return p.toHandle();
   }
 
-  private void awaitHealthy(ProcessHandle server, Duration timeout) throws InterruptedException {
+  private void awaitHealthy(ProcessHandle server, Duration timeout, TemporalConnection connection)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
-    TemporalConnection connection = TemporalConnection.plain(ports.address(), NAMESPACE);
     while (true) {
       try {
         connection.connect().shutdownNow();
@@ -398,7 +492,12 @@ public final class LocalServer {
    * PostgreSQL, for instance), which need the same setup as this one.
    */
   public static void setUpNamespace(String address) throws InterruptedException {
-    WorkflowServiceStubs stubs = TemporalConnection.plain(address, NAMESPACE).connect();
+    setUpNamespace(TemporalConnection.plain(address, NAMESPACE));
+  }
+
+  /** The same over {@code connection} (TLS, for instance). */
+  static void setUpNamespace(TemporalConnection connection) throws InterruptedException {
+    WorkflowServiceStubs stubs = connection.connect();
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {
@@ -444,6 +543,66 @@ public final class LocalServer {
     } finally {
       stubs.shutdownNow();
     }
+  }
+
+  /**
+   * The server's {@code global.tls}: the frontend requires client certificates signed by the CA;
+   * internode connections (history, matching, worker) and the system worker's calls to the frontend
+   * use mTLS too, with the server's certificate.
+   */
+  static String serverTls(TlsCertificates tls) {
+    String server =
+        "      server:\n"
+            + "        certFile: "
+            + quoted(tls.serverCert())
+            + "\n        keyFile: "
+            + quoted(tls.serverKey())
+            + "\n        requireClientAuth: true\n"
+            + "        clientCaFiles:\n"
+            + "          - "
+            + quoted(tls.ca())
+            + "\n";
+    String client =
+        "      client:\n"
+            + "        serverName: "
+            + TlsCertificates.SERVER_DNS
+            + "\n        rootCaFiles:\n"
+            + "          - "
+            + quoted(tls.ca())
+            + "\n";
+    return "  tls:\n"
+        + "    internode:\n"
+        + server
+        + client
+        + "    frontend:\n"
+        + server
+        + client
+        + "    systemWorker:\n"
+        + "      certFile: "
+        + quoted(tls.serverCert())
+        + "\n      keyFile: "
+        + quoted(tls.serverKey())
+        + "\n"
+        + client;
+  }
+
+  /** The Web UI server's {@code tls}: its own client certificate, the server's CA. */
+  static String uiTls(TlsCertificates tls) {
+    return "tls:\n"
+        + "  caFile: "
+        + quoted(tls.ca())
+        + "\n  certFile: "
+        + quoted(tls.uiCert())
+        + "\n  keyFile: "
+        + quoted(tls.uiKey())
+        + "\n  serverName: "
+        + TlsCertificates.SERVER_DNS
+        + "\n  enableHostVerification: true\n";
+  }
+
+  /** A YAML double-quoted string. */
+  private static String quoted(Path path) {
+    return "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static void requireFree(int port, String what) {
