@@ -3,7 +3,10 @@ package dev.amble.cli;
 import dev.amble.server.LocalServer;
 import dev.amble.server.TlsCertificates;
 import dev.amble.worker.LocalTemporal;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -38,6 +41,8 @@ import picocli.CommandLine.Parameters;
       "",
       "  amble server          start (or find) both",
       "  amble server --tls    the same, with mTLS",
+      "  amble server certs    only create (or check) the certificates, for a server of yours"
+          + " (docker-compose.temporal-tls.yml)",
       "  amble server stop     stop both",
       "  amble server status   whether each runs",
       ""
@@ -49,7 +54,7 @@ final class ServerCommand implements Callable<Integer> {
       arity = "0..1",
       paramLabel = "ACTION",
       defaultValue = "start",
-      description = "start, stop or status.")
+      description = "start, stop, status or certs.")
   String action;
 
   @Option(
@@ -84,6 +89,14 @@ final class ServerCommand implements Callable<Integer> {
               + " Default: tls/ in --data-dir.")
   Path tlsDir;
 
+  @Option(
+      names = "--tls-name",
+      paramLabel = "NAME",
+      description =
+          "A name (or IP address) the server's certificate is valid for besides 127.0.0.1 and"
+              + " localhost, for workers on other machines; repeatable. Implies --tls.")
+  List<String> tlsNames = new ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
@@ -100,15 +113,32 @@ final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr(),
             amble.env(),
             ports,
-            tls || tlsDir != null
-                ? Optional.of(
-                    new TlsCertificates(
-                        tlsDir != null ? tlsDir : LocalServer.defaultTlsDir(dataDir)))
+            tls || tlsDir != null || !tlsNames.isEmpty()
+                ? Optional.of(certificates())
                 : Optional.empty());
     try {
       switch (action) {
         case "start" -> server.start();
         case "stop" -> server.stop();
+        case "certs" -> {
+          TlsCertificates certificates = certificates();
+          boolean created;
+          try {
+            created = certificates.ensure(java.time.Instant.now());
+          } catch (IllegalArgumentException e) {
+            throw Exit.badInput("amble: server certs: " + e.getMessage());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          PrintWriter out = spec.commandLine().getOut();
+          out.printf(
+              "%s certificates in %s (server: 127.0.0.1, localhost%s). Clients connect with:%n",
+              created ? "Created the" : "Checked the",
+              certificates.dir(),
+              tlsNames.stream().map(n -> ", " + n).collect(java.util.stream.Collectors.joining()));
+          certificates.clientEnvironment().forEach((k, v) -> out.printf("export %s=%s%n", k, v));
+          out.flush();
+        }
         case "status" -> {
           var s = server.status();
           spec.commandLine()
@@ -118,11 +148,20 @@ final class ServerCommand implements Callable<Integer> {
         }
         default ->
             throw Exit.badInput(
-                "amble: server takes start, stop or status, not \"" + action + "\"");
+                "amble: server takes start, stop, status or certs, not \"" + action + "\"");
       }
     } catch (LocalServer.ServerException e) {
       throw new Exit(ExitCode.NO_TEMPORAL, "amble: " + e.getMessage());
     }
     return ExitCode.OK;
+  }
+
+  private TlsCertificates certificates() {
+    try {
+      return new TlsCertificates(
+          tlsDir != null ? tlsDir : LocalServer.defaultTlsDir(dataDir), tlsNames);
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: server: --tls-name: " + e.getMessage());
+    }
   }
 }

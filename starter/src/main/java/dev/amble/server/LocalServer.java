@@ -166,7 +166,9 @@ public final class LocalServer {
       Files.createDirectories(data);
       ensureCodecKey();
       tls = tls();
-      if (tls.isPresent() && !tls.equals(requestedTls) && running("server").isPresent()) {
+      if (tls.isPresent()
+          && !tls.map(TlsCertificates::dir).equals(requestedTls.map(TlsCertificates::dir))
+          && running("server").isPresent()) {
         log.printf("The running server uses TLS with the certificates in %s.%n", tls.get().dir());
       } else if (tls.isEmpty() && requestedTls.isPresent()) {
         throw new ServerException(

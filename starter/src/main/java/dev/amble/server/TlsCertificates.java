@@ -49,15 +49,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <p>Certificates are built with BouncyCastle's bcpkix: the JDK signs and verifies but has no
  * public API to build one.
  */
-public record TlsCertificates(Path dir) {
+public record TlsCertificates(Path dir, List<String> extraNames) {
   public static final String CA = "ca.pem";
   static final String CA_KEY = "ca.key";
   public static final String SERVER = "server.pem";
   public static final String SERVER_KEY = "server.key";
   public static final String CLIENT = "client.pem";
   public static final String CLIENT_KEY = "client.key";
-  static final String UI = "ui.pem";
-  static final String UI_KEY = "ui.key";
+  public static final String UI = "ui.pem";
+  public static final String UI_KEY = "ui.key";
 
   /** How long the CA is valid. */
   static final Duration CA_VALIDITY = Duration.ofDays(3650);
@@ -70,8 +70,23 @@ public record TlsCertificates(Path dir) {
 
   static final String SERVER_DNS = "localhost";
 
+  /**
+   * @param extraNames names the server's certificate is valid for besides 127.0.0.1 and localhost
+   *     (where workers on other machines reach it): host names, or IP addresses
+   */
   public TlsCertificates {
     dir = dir.toAbsolutePath().normalize();
+    extraNames = List.copyOf(extraNames);
+    for (String name : extraNames) {
+      if (!name.matches("[A-Za-z0-9.:*-]+")) {
+        throw new IllegalArgumentException(
+            "\"" + name + "\" is neither a host name nor an IP address");
+      }
+    }
+  }
+
+  public TlsCertificates(Path dir) {
+    this(dir, List.of());
   }
 
   public Path ca() {
@@ -140,6 +155,27 @@ public record TlsCertificates(Path dir) {
               + ": give a folder with all of ca.pem, server.pem, server.key, client.pem and"
               + " client.key, or an empty one for amble to fill");
     }
+    List<String> listed = new ArrayList<>();
+    try {
+      for (List<?> san :
+          java.util.Objects.requireNonNullElse(
+              read(serverCert()).getSubjectAlternativeNames(), List.<List<?>>of())) {
+        listed.add(String.valueOf(san.get(1)));
+      }
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException(serverCert() + ": " + e.getMessage(), e);
+    }
+    for (String name : extraNames) {
+      if (!listed.contains(name)) {
+        throw new IllegalArgumentException(
+            serverCert()
+                + " is not valid for "
+                + name
+                + " (it lists "
+                + String.join(", ", listed)
+                + "): give a folder without ca.pem for new certificates");
+      }
+    }
     for (Path file : List.of(ca(), serverCert(), clientCert(), uiCert())) {
       X509Certificate cert = read(file);
       if (cert.getNotAfter().toInstant().isBefore(now)) {
@@ -188,7 +224,7 @@ public record TlsCertificates(Path dir) {
           serverCert(),
           serverKey(),
           List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth),
-          true);
+          serverNames());
       leaf(
           "amble client",
           ca,
@@ -197,7 +233,7 @@ public record TlsCertificates(Path dir) {
           clientCert(),
           clientKey(),
           List.of(KeyPurposeId.id_kp_clientAuth),
-          false);
+          List.of());
       leaf(
           "amble web ui",
           ca,
@@ -206,13 +242,13 @@ public record TlsCertificates(Path dir) {
           dir.resolve(UI),
           dir.resolve(UI_KEY),
           List.of(KeyPurposeId.id_kp_clientAuth),
-          false);
+          List.of());
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot create TLS certificates: " + e.getMessage(), e);
     }
   }
 
-  private static void leaf(
+  private void leaf(
       String name,
       X509Certificate ca,
       KeyPair caKeys,
@@ -220,7 +256,7 @@ public record TlsCertificates(Path dir) {
       Path certFile,
       Path keyFile,
       List<KeyPurposeId> purposes,
-      boolean serverNames)
+      List<GeneralName> serverNames)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     KeyPair keys = keyPair();
     X509Certificate cert =
@@ -242,19 +278,27 @@ public record TlsCertificates(Path dir) {
                   Extension.authorityKeyIdentifier,
                   false,
                   new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
-              if (serverNames) {
+              if (!serverNames.isEmpty()) {
                 b.addExtension(
                     Extension.subjectAlternativeName,
                     false,
-                    new GeneralNames(
-                        new GeneralName[] {
-                          new GeneralName(GeneralName.iPAddress, SERVER_IP),
-                          new GeneralName(GeneralName.dNSName, SERVER_DNS)
-                        }));
+                    new GeneralNames(serverNames.toArray(GeneralName[]::new)));
               }
             });
     writeKey(keyFile, keys);
     writeCert(certFile, cert);
+  }
+
+  /** 127.0.0.1, localhost, then the extra names (an IP address if it reads as one). */
+  private List<GeneralName> serverNames() {
+    List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.iPAddress, SERVER_IP));
+    names.add(new GeneralName(GeneralName.dNSName, SERVER_DNS));
+    for (String name : extraNames) {
+      boolean ip = name.contains(":") || name.matches("[0-9.]+");
+      names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
+    }
+    return names;
   }
 
   private interface Extensions {
