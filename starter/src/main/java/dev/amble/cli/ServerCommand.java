@@ -30,8 +30,10 @@ import picocli.CommandLine.Parameters;
           + " attributes. Idempotent: a second `amble server` finds them running.",
       "",
       "Its first start creates the payload key codec.key in --data-dir (mode 0600): the CLI and"
-          + " workers run from this folder encrypt with it (elsewhere: AMBLE_CODEC_KEY_FILE), and"
-          + " `amble codec-server` lets the Web UI read what it encrypted.",
+          + " workers run from this folder encrypt with it (elsewhere: AMBLE_CODEC_KEY_FILE). It"
+          + " starts `amble codec-server` beside the Web UI (--codec-port, default the UI's port"
+          + " + 1), with that key (or the keys AMBLE_CODEC_KEYS names), so that the UI shows what"
+          + " amble encrypted.",
       "",
       "With --tls the server requires TLS and a client certificate (mTLS): the first start creates a"
           + " CA, the server's certificate (127.0.0.1, localhost) and client certificates in --tls-dir"
@@ -43,7 +45,7 @@ import picocli.CommandLine.Parameters;
       "  amble server --tls    the same, with mTLS",
       "  amble server certs    only create (or check) the certificates, for a server of yours"
           + " (docker-compose.temporal-tls.yml)",
-      "  amble server stop     stop both",
+      "  amble server stop     stop them",
       "  amble server status   whether each runs",
       ""
     })
@@ -78,6 +80,14 @@ final class ServerCommand implements Callable<Integer> {
       description = "The Web UI's port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
   int uiPort;
 
+  @Option(
+      names = "--codec-port",
+      paramLabel = "PORT",
+      description =
+          "The port on 127.0.0.1 of the codec server the Web UI asks to decrypt (`amble"
+              + " codec-server`, started beside it). Default: the UI's port + 1.")
+  Optional<Integer> codecPort = Optional.empty();
+
   @Option(names = "--tls", description = "Require TLS and client certificates (mTLS); see above.")
   boolean tls;
 
@@ -102,7 +112,10 @@ final class ServerCommand implements Callable<Integer> {
     Amble amble = Amble.of(spec);
     LocalServer.Ports ports;
     try {
-      ports = new LocalServer.Ports(port, uiPort);
+      ports =
+          codecPort
+              .map(codec -> new LocalServer.Ports(port, uiPort, codec))
+              .orElseGet(() -> new LocalServer.Ports(port, uiPort));
     } catch (IllegalArgumentException e) {
       throw Exit.badInput("amble: server: " + e.getMessage());
     }
@@ -143,7 +156,9 @@ final class ServerCommand implements Callable<Integer> {
           var s = server.status();
           spec.commandLine()
               .getOut()
-              .printf("Temporal server: %s%nWeb UI: %s%n", s.get("server"), s.get("ui"));
+              .printf(
+                  "Temporal server: %s%nWeb UI: %s%nCodec server: %s%n",
+                  s.get("server"), s.get("ui"), s.get("codec"));
           return s.get("server").startsWith("running") ? ExitCode.OK : ExitCode.NO_TEMPORAL;
         }
         default ->

@@ -46,13 +46,16 @@ public final class LocalServer {
   private final Ports ports;
   private final Optional<TlsCertificates> requestedTls;
 
-  /** The loopback ports of the server's frontend (gRPC) and of the Web UI. */
-  public record Ports(int frontend, int webUi) {
+  /**
+   * The loopback ports of the server's frontend (gRPC), of the Web UI, and of the codec server the
+   * Web UI asks to decrypt (`amble codec-server`, which `amble server` starts beside the UI).
+   */
+  public record Ports(int frontend, int webUi, int codecServer) {
     public static final Ports DEFAULT =
         new Ports(LocalTemporal.FRONTEND_PORT, LocalTemporal.WEB_UI_PORT);
 
     public Ports {
-      for (int port : new int[] {frontend, webUi}) {
+      for (int port : new int[] {frontend, webUi, codecServer}) {
         if (port < 1 || port > 65535) {
           throw new IllegalArgumentException("port " + port + " is not a TCP port (1 to 65535)");
         }
@@ -61,6 +64,18 @@ public final class LocalServer {
         throw new IllegalArgumentException(
             "the server and the Web UI cannot share port " + frontend);
       }
+      if (codecServer == frontend || codecServer == webUi) {
+        throw new IllegalArgumentException(
+            "the codec server cannot share port "
+                + codecServer
+                + " with the "
+                + (codecServer == webUi ? "Web UI" : "server"));
+      }
+    }
+
+    /** The codec server on the UI's port + 1. */
+    public Ports(int frontend, int webUi) {
+      this(frontend, webUi, webUi + 1);
     }
 
     public String address() {
@@ -71,9 +86,8 @@ public final class LocalServer {
       return LocalTemporal.webUiUrl(webUi);
     }
 
-    /** Where the Web UI asks `amble codec-server` to decrypt: the UI's port + 1. */
-    public int codecServer() {
-      return webUi + 1;
+    public String codecServerUrl() {
+      return "http://127.0.0.1:" + codecServer;
     }
   }
 
@@ -180,16 +194,19 @@ public final class LocalServer {
       }
       startServer(tls);
       setUpNamespace(connection(tls));
+      startCodecServer();
       startUi(tls);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     log.printf(
-        "Temporal server at %s (SQLite: %s), Web UI at %s.%n"
-            + "%s (TEMPORAL_ADDRESS=%s). Stop both with `amble server stop`.%n",
+        "Temporal server at %s (SQLite: %s), Web UI at %s (decrypting through the codec server at"
+            + " %s).%n"
+            + "%s (TEMPORAL_ADDRESS=%s). Stop them with `amble server stop`.%n",
         ports.address(),
         data.resolve("temporal.db"),
         ports.webUiUrl(),
+        ports.codecServerUrl(),
         ports.address().equals(LocalTemporal.DEFAULT_ADDRESS)
             ? "Workers and the CLI reach it by default"
             : "Point workers and the CLI at it",
@@ -221,7 +238,7 @@ public final class LocalServer {
 
   public void stop() throws InterruptedException {
     boolean any = false;
-    for (String name : List.of("ui", "server")) {
+    for (String name : List.of("ui", "codec", "server")) {
       Optional<ProcessHandle> p = running(name);
       if (p.isPresent()) {
         any = true;
@@ -234,9 +251,7 @@ public final class LocalServer {
             || p.get().isAlive()) {
           p.get().destroyForcibly();
         }
-        log.printf(
-            "Stopped the %s (pid %d).%n",
-            name.equals("ui") ? "Web UI" : "Temporal server", p.get().pid());
+        log.printf("Stopped the %s (pid %d).%n", what(name), p.get().pid());
       }
       try {
         Files.deleteIfExists(pidFile(name));
@@ -245,26 +260,47 @@ public final class LocalServer {
       }
     }
     if (!any) {
-      log.println("Neither the Temporal server nor the Web UI was running.");
+      log.println("Neither the Temporal server, the Web UI nor the codec server was running.");
     }
     log.flush();
   }
 
-  /** "running (pid N)" or "stopped", for the server and the UI. */
+  /** "running (pid N)" or "stopped", for the server, the UI and the codec server. */
   public Map<String, String> status() {
     return Map.of(
         "server", running("server").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"),
-        "ui", running("ui").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"));
+        "ui", running("ui").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"),
+        "codec", running("codec").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"));
+  }
+
+  private static String what(String name) {
+    return switch (name) {
+      case "ui" -> "Web UI";
+      case "codec" -> "codec server";
+      default -> "Temporal server";
+    };
   }
 
   /** The process a pid file names, if it still runs and is the program we started. */
   Optional<ProcessHandle> running(String name) {
     try {
       long pid = Long.parseLong(Files.readString(pidFile(name)).strip());
-      String program = name.equals("ui") ? "temporal-ui-server" : "temporal-server";
+      String program =
+          switch (name) {
+            case "ui" -> "temporal-ui-server";
+            case "codec" -> "java";
+            default -> "temporal-server";
+          };
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
-          .filter(p -> p.info().command().map(c -> c.endsWith(program)).orElse(true));
+          .filter(p -> p.info().command().map(c -> c.endsWith(program)).orElse(true))
+          .filter(
+              p ->
+                  !name.equals("codec")
+                      || p.info()
+                          .arguments()
+                          .map(a -> List.of(a).contains("codec-server"))
+                          .orElse(true));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -357,15 +393,62 @@ public final class LocalServer {
         foundByDefault
             ? "when run from this folder; elsewhere set " + CodecKeys.KEY_FILE + "=" + file
             : "when " + CodecKeys.KEY_FILE + "=" + file + " is set");
-    log.printf(
-        "The Web UI reads encrypted payloads while `amble codec-server%s` runs.%n",
-        ports.equals(Ports.DEFAULT)
-            ? ""
-            : " --listen 127.0.0.1:"
-                + ports.codecServer()
-                + " --web-ui-origin "
-                + ports.webUiUrl());
   }
+
+  /**
+   * `amble codec-server` (this same amble, in a JVM of its own) where the Web UI asks, answering
+   * that UI's origin, with the keys of this command's environment or else the server's key.
+   */
+  private void startCodecServer() throws IOException, InterruptedException {
+    Optional<ProcessHandle> already = running("codec");
+    if (already.isPresent()) {
+      log.printf("The codec server already runs (pid %d).%n", already.get().pid());
+      return;
+    }
+    requireFree(ports.codecServer(), "the codec server's port");
+    Path output = data.resolve("codec-server.log");
+    long before = Files.exists(output) ? Files.size(output) : 0;
+    Map<String, String> childEnv = new java.util.HashMap<>(env);
+    if (!childEnv.containsKey(CodecKeys.KEYS) && !childEnv.containsKey(CodecKeys.KEY_FILE)) {
+      childEnv.put(CodecKeys.KEY_FILE, codecKey().toString());
+    }
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    Optional.ofNullable(System.getProperty("amble.home"))
+        .ifPresent(home -> command.add("-Damble.home=" + home));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            AMBLE_MAIN,
+            "codec-server",
+            "--listen",
+            "127.0.0.1:" + ports.codecServer(),
+            "--web-ui-origin",
+            ports.webUiUrl()));
+    ProcessHandle process =
+        detached("codec", command, output, Path.of("").toAbsolutePath(), childEnv);
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (true) {
+      String said = Files.exists(output) ? Files.readString(output).substring((int) before) : "";
+      if (said.contains("amble codec-server at")) {
+        break;
+      }
+      if (!process.isAlive()) {
+        throw new ServerException(
+            "the codec server exited at start: " + said.strip() + " (see " + output + ")");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ServerException("the codec server did not start within 60s; see " + output);
+      }
+      Thread.sleep(100);
+    }
+    log.printf("Started the codec server (pid %d).%n", process.pid());
+  }
+
+  /** amble's main class: the codec server is amble, run again. */
+  private static final String AMBLE_MAIN = "dev.amble.cli.Amble";
 
   private void startServer(Optional<TlsCertificates> tls) throws IOException, InterruptedException {
     Optional<ProcessHandle> already = running("server");
@@ -451,11 +534,20 @@ public final class LocalServer {
   /** A process in its own session (setsid), so it outlives this command and its terminal. */
   private ProcessHandle detached(String name, List<String> command, Path output)
       throws IOException {
+    return detached(name, command, output, data, System.getenv());
+  }
+
+  private ProcessHandle detached(
+      String name, List<String> command, Path output, Path workdir, Map<String, String> environment)
+      throws IOException {
     List<String> full = new java.util.ArrayList<>(List.of("setsid"));
     full.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(full);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
     Process p =
-        new ProcessBuilder(full)
-            .directory(data.toFile())
+        builder
+            .directory(workdir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))

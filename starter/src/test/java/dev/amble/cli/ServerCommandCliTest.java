@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code amble server certs}: certificates for a server of the operator's, nothing started. */
-class ServerCertsCliTest {
+/** {@code amble server}'s settings, checked before anything starts; {@code amble server certs}. */
+class ServerCommandCliTest {
   @TempDir Path dir;
 
   @Test
@@ -63,5 +63,19 @@ class ServerCertsCliTest {
     assertEquals(
         "amble: server: --tls-name: \"a b\" is neither a host name nor an IP address\n",
         badName.err());
+  }
+
+  @Test
+  void theCodecServerNeedsAPortOfItsOwn() {
+    CliRun r =
+        CliRun.run(
+            dir, "server", "--port", "8300", "--ui-port", "8301", "--codec-port", "8301", "status");
+    assertEquals(2, r.code(), r.toString());
+    assertEquals(
+        "amble: server: the codec server cannot share port 8301 with the Web UI\n", r.err());
+    CliRun last = CliRun.run(dir, "server", "--ui-port", "65535", "status");
+    assertEquals(2, last.code(), last.toString());
+    assertEquals(
+        "amble: server: port 65536 is not a TCP port (1 to 65535)\n", last.err(), "UI port + 1");
   }
 }
