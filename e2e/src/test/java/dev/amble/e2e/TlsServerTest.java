@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * with its own certificate, a worker and the CLI run a rollout over mTLS, and a client without a
  * certificate, with one from another CA, or in plain text is refused with what to fix (exit 3, as
  * for an unreachable server).
+ *
+ * <p>Its server's internal ports are those of the suite's shared server, which it stops: it runs
+ * after every other class ({@code @Order}, e2e's junit-platform.properties), so the shared server
+ * is not started a second time.
  */
+@Order(Integer.MAX_VALUE)
 class TlsServerTest {
   @TempDir Path dir;
 
