@@ -116,6 +116,9 @@ final class TemporalSession implements AutoCloseable {
               amble.env(), options.address(), options.namespace(), amble.cwd());
       stubs = connection.connect(metrics);
     } catch (TemporalConnection.UnreachableException e) {
+      if (e.refused()) {
+        throw new Exit(ExitCode.NO_TEMPORAL, "amble: " + e.getMessage());
+      }
       throw new Exit(
           ExitCode.NO_TEMPORAL,
           "amble: "
