@@ -25,6 +25,8 @@ import dev.amble.rollout.PlanRequest;
 import dev.amble.rollout.PlanSummary;
 import dev.amble.rollout.RolloutPlan;
 import dev.amble.rollout.RolloutWorkflowImpl;
+import dev.amble.rollout.SyntaxCheckRequest;
+import dev.amble.rollout.SyntaxCheckResult;
 import dev.amble.rollout.WorkspaceActivities;
 import dev.amble.state.RemoteState;
 import io.temporal.activity.Activity;
@@ -160,6 +162,11 @@ final class FakeFleetWorker implements AutoCloseable {
     @Override
     public InitResult gatherFacts(InitRequest request) {
       throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SyntaxCheckResult checkSyntax(SyntaxCheckRequest request) {
+      return SyntaxCheckResult.pass("/fake/syntax-check.log");
     }
   }
 
