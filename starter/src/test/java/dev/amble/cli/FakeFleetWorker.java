@@ -67,6 +67,9 @@ final class FakeFleetWorker implements AutoCloseable {
   /** The hosts prepared, in order. */
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
 
+  /** What the worker's syntax check of the rollout's content says; it passes unless set. */
+  volatile SyntaxCheckResult syntax = SyntaxCheckResult.pass("/fake/syntax-check.log");
+
   /** The exit jobs run, as HOST:JOB. */
   final List<String> exitJobs = Collections.synchronizedList(new ArrayList<>());
 
@@ -166,7 +169,7 @@ final class FakeFleetWorker implements AutoCloseable {
 
     @Override
     public SyntaxCheckResult checkSyntax(SyntaxCheckRequest request) {
-      return SyntaxCheckResult.pass("/fake/syntax-check.log");
+      return syntax;
     }
   }
 
