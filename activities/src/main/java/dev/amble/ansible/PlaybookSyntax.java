@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * Ansible's {@code --syntax-check} over every playbook a rollout runs, before any host is touched:
  * each job's playbook as amble renders it (its imported playbooks, tasks files and roles with it),
- * and each health check's of Ansible tasks. No host is contacted: the inventory is empty, and no
- * fact store is read.
+ * and each health check's of Ansible tasks. No host is contacted, and no fact read: the inventory
+ * is empty.
  *
  * <p>The playbooks are checked with the extra vars their runs get (amble's, the job's options), as
  * static imports and role names may use them. They go to one ansible-playbook run whenever their
@@ -177,10 +177,10 @@ public final class PlaybookSyntax {
       List<Checked> playbooks, Path folder, WorkspaceDir dir, Path log) {
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     playbooks.forEach(p -> vars.setAll(p.vars().deepCopy()));
+    // The jobs' own settings (no host's facts are read: the inventory is empty), so that on a
+    // worker the check and the jobs after it share one Ansible executor.
     Map<String, String> env =
-        new LinkedHashMap<>(AnsibleEnvironment.forWorkspace(runner, folder, dir, Optional.empty()));
-    // The check reads no facts: no fact store (a Redis) is needed for it.
-    env.put("ANSIBLE_CACHE_PLUGIN", "memory");
+        AnsibleEnvironment.forWorkspace(runner, folder, dir, Optional.empty());
     try (RunFiles files = RunFiles.open(dir)) {
       List<String> args = new ArrayList<>(List.of("--syntax-check", "-i", ","));
       args.addAll(List.of("-e", files.vars(vars)));
