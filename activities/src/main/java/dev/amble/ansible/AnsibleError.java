@@ -119,12 +119,17 @@ public record AnsibleError(String line, String origin, List<String> excerpt) {
 
   /**
    * Why a run failed, for a message: Ansible's own error first (with where and the excerpt), then
-   * {@code what} amble saw (an exit code) and the log; without an error in the log, {@code what}
-   * and the log's last lines.
+   * {@code what} amble saw (an exit code) and the log. An error that names no place (ansible-
+   * inventory's "No inventory was parsed") is followed by the log's last lines, whose warnings say
+   * more; without an error in the log, {@code what} and the log's last lines.
    */
   public static String explain(String what, Path log) {
     return in(log)
-        .map(e -> e.oneLine() + " (" + what + "; log: " + log + ")")
+        .map(
+            e ->
+                e.origin().isEmpty() && e.excerpt().isEmpty()
+                    ? e.line() + " (" + what + "): " + LogTail.lastLines(log, 3, e.line())
+                    : e.oneLine() + " (" + what + "; log: " + log + ")")
         .orElseGet(() -> what + ": " + LogTail.lastLines(log, 3));
   }
 
