@@ -18,6 +18,9 @@ import java.util.Map;
  * rollout's start anyway.
  */
 final class ContentSyntax {
+  /** What Ansible says of a vault-encrypted file it has no password for. */
+  static final String VAULT_LOCKED = "no vault secrets found";
+
   private ContentSyntax() {}
 
   static void check(Definition d, Map<String, String> env, boolean embedded, PrintWriter err) {
@@ -41,6 +44,11 @@ final class ContentSyntax {
         throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
       }
       leftToWorker("Ansible could not run here (" + e.getMessage() + ")", err);
+      return;
+    }
+    if (!r.passed() && r.error().contains(VAULT_LOCKED)) {
+      // Vault-encrypted files this command cannot open: the worker, which has the password, can.
+      leftToWorker("the content has vault-encrypted files and no vault password here", err);
       return;
     }
     if (!r.passed()) {

@@ -96,6 +96,49 @@ class SyntaxCheckCliTest {
     }
   }
 
+  /** A role whose defaults are vault-encrypted, and no vault password here: the worker checks. */
+  @Test
+  void contentThisCommandCannotDecryptIsLeftToTheWorker() throws Exception {
+    Path vaulted = Files.createDirectory(dir.resolve("vaulted"));
+    TemporalTroubleCliTest.amblefile(
+        vaulted,
+        """
+        workspaces:
+          fleet: { host_pattern: fleet, workflow: w, inventory: inventory.yml }
+        workflows:
+          w: { jobs: [ { job: secret } ] }
+        jobs:
+          secret: { become: false, tasks: [ { ansible.builtin.import_role: { name: sec } } ] }
+        """);
+    Files.createDirectories(vaulted.resolve("roles/sec/tasks"));
+    Files.createDirectories(vaulted.resolve("roles/sec/defaults"));
+    Files.writeString(vaulted.resolve("roles/sec/tasks/main.yml"), "- ansible.builtin.ping:\n");
+    Path defaults = vaulted.resolve("roles/sec/defaults/main.yml");
+    Files.writeString(defaults, "password: hunter2\n");
+    Path key = Files.writeString(dir.resolve("vault-key"), "s3cret\n");
+    Process encrypt =
+        new ProcessBuilder(
+                dev.amble.ansible.AnsibleInstallation.find(System.getenv())
+                    .program("ansible-vault")
+                    .toString(),
+                "encrypt",
+                "--vault-password-file",
+                key.toString(),
+                defaults.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(0, encrypt.waitFor(), new String(encrypt.getInputStream().readAllBytes()));
+    CliRun r =
+        CliRun.run(vaulted, Map.of("TEMPORAL_ADDRESS", TemporalTroubleCliTest.closedPort()), "run");
+    assertEquals(ExitCode.NO_TEMPORAL, r.code(), r.toString());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "amble: the content has vault-encrypted files and no vault password here:"
+                    + " Ansible's syntax check is left to the worker.\n"),
+        r.toString());
+  }
+
   @Test
   void withoutAnsibleHereTheCheckIsLeftToTheWorker() throws IOException {
     Path empty = Files.createDirectory(dir.resolve("no-ansible"));
