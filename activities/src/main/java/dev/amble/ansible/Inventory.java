@@ -156,10 +156,8 @@ public final class Inventory {
               ActivityHeartbeat.current());
       if (outcome.exitCode() != 0 || !Files.exists(out)) {
         throw new AnsibleException(
-            "ansible-inventory failed (exit "
-                + outcome.exitCode()
-                + "): "
-                + LogTail.lastLines(log, 5));
+            AnsibleError.explain(
+                "ansible-inventory failed (exit " + outcome.exitCode() + ")", log));
       }
       return JSON.readTree(out.toFile());
     } catch (IOException e) {

@@ -160,7 +160,7 @@ public final class PlaybookRun {
           RunStatus.FAILED,
           lastTask,
           "",
-          "ansible-playbook exited " + outcome.exitCode() + ": " + LogTail.lastLines(log, 3),
+          AnsibleError.explain("ansible-playbook exited " + outcome.exitCode(), log),
           changed,
           log.toString());
     }

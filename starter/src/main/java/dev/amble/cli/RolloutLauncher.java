@@ -10,7 +10,8 @@ import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What run and check do: start the workspace's rollout ({@link RolloutStarter}), then follow it.
+ * What run and check do: pack the content, check its playbooks ({@link ContentSyntax}), start the
+ * workspace's rollout ({@link RolloutStarter}), then follow it.
  */
 final class RolloutLauncher {
   private RolloutLauncher() {}
@@ -63,7 +64,9 @@ final class RolloutLauncher {
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
-    RolloutContent content = RolloutContent.pack(options.definition(amble.definition(workspace)));
+    Definition asRun = options.definition(amble.definition(workspace));
+    RolloutContent content = RolloutContent.pack(asRun);
+    ContentSyntax.check(asRun, amble.env(), options.embedded, err);
     try (TemporalSession session =
         TemporalSession.open(
             amble, temporal, options.embedded, options.embeddedPort(), become, vault, err)) {

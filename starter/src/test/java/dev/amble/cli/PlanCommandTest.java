@@ -180,7 +180,12 @@ class PlanCommandTest {
     java.nio.file.Files.writeString(broken.resolve("inventory.yml"), "all: [\n");
     CliRun run = CliRun.run(broken, "plan");
     assertEquals(2, run.code(), run.toString());
-    assertTrue(run.err().startsWith("amble: ansible-inventory failed (exit 1): "), run.err());
+    assertTrue(
+        run.err()
+            .startsWith(
+                "amble: [ERROR]: No inventory was parsed, please check your configuration and"
+                    + " options. (ansible-inventory failed (exit 1)): "),
+        run.err());
     assertTrue(run.err().contains("inventory.yml"), run.err());
   }
 
