@@ -49,10 +49,12 @@ public final class PlaybookSyntax {
    * The check as a command runs it once (the CLI before it starts a rollout): without a long-lived
    * executor (AnsibleExecutors), which would outlive the one run it serves.
    */
-  public static PlaybookSyntax once(AnsibleInstallation ansible, Map<String, String> env) {
+  public static PlaybookSyntax once(
+      AnsibleInstallation ansible, Map<String, String> env, Optional<VaultPassword> vault) {
     Map<String, String> own = new LinkedHashMap<>(env);
     own.put(AnsibleExecutors.SWITCH, "off");
-    return new PlaybookSyntax(new ProcessRunner(ansible, Optional.empty(), own));
+    return new PlaybookSyntax(
+        new ProcessRunner(ansible, Optional.empty(), own).withVaultPassword(vault));
   }
 
   /**

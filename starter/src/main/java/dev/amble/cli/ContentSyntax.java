@@ -5,11 +5,13 @@ import dev.amble.ansible.AnsibleException;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.AnsibleNotFoundException;
 import dev.amble.ansible.PlaybookSyntax;
+import dev.amble.ansible.VaultPassword;
 import dev.amble.ansible.WorkspaceDir;
 import dev.amble.rollout.SyntaxCheckResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Ansible's syntax check of a rollout's playbooks on the CLI's machine, before anything starts: a
@@ -23,7 +25,16 @@ final class ContentSyntax {
 
   private ContentSyntax() {}
 
-  static void check(Definition d, Map<String, String> env, boolean embedded, PrintWriter err) {
+  /**
+   * @param vault the vault password this command holds (with --embedded), for vault-encrypted
+   *     playbooks and vars files
+   */
+  static void check(
+      Definition d,
+      Map<String, String> env,
+      boolean embedded,
+      Optional<VaultPassword> vault,
+      PrintWriter err) {
     AnsibleInstallation ansible;
     try {
       ansible = AnsibleInstallation.find(env);
@@ -37,7 +48,7 @@ final class ContentSyntax {
     SyntaxCheckResult r;
     try {
       r =
-          PlaybookSyntax.once(ansible, env)
+          PlaybookSyntax.once(ansible, env, vault)
               .check(d, folder, WorkspaceDir.of(folder, d.workspace().name()));
     } catch (AnsibleException e) {
       if (embedded) {

@@ -66,7 +66,7 @@ final class RolloutLauncher {
       throws InterruptedException {
     Definition asRun = options.definition(amble.definition(workspace));
     RolloutContent content = RolloutContent.pack(asRun);
-    ContentSyntax.check(asRun, amble.env(), options.embedded, err);
+    ContentSyntax.check(asRun, amble.env(), options.embedded, vault, err);
     try (TemporalSession session =
         TemporalSession.open(
             amble, temporal, options.embedded, options.embeddedPort(), become, vault, err)) {

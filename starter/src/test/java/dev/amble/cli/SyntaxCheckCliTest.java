@@ -96,7 +96,10 @@ class SyntaxCheckCliTest {
     }
   }
 
-  /** A role whose defaults are vault-encrypted, and no vault password here: the worker checks. */
+  /**
+   * A role whose defaults are vault-encrypted, and no vault password here: the worker checks. With
+   * the password (--embedded), this command checks, and finds the role missing after it.
+   */
   @Test
   void contentThisCommandCannotDecryptIsLeftToTheWorker() throws Exception {
     Path vaulted = Files.createDirectory(dir.resolve("vaulted"));
@@ -108,7 +111,11 @@ class SyntaxCheckCliTest {
         workflows:
           w: { jobs: [ { job: secret } ] }
         jobs:
-          secret: { become: false, tasks: [ { ansible.builtin.import_role: { name: sec } } ] }
+          secret:
+            become: false
+            tasks:
+              - ansible.builtin.import_role: { name: sec }
+              - ansible.builtin.import_role: { name: absent }
         """);
     Files.createDirectories(vaulted.resolve("roles/sec/tasks"));
     Files.createDirectories(vaulted.resolve("roles/sec/defaults"));
@@ -137,6 +144,10 @@ class SyntaxCheckCliTest {
                 "amble: the content has vault-encrypted files and no vault password here:"
                     + " Ansible's syntax check is left to the worker.\n"),
         r.toString());
+    CliRun checked =
+        CliRun.run(vaulted, Map.of(), "run", "--embedded", "--vault-password-file", key.toString());
+    assertEquals(ExitCode.BAD_INPUT, checked.code(), checked.toString());
+    assertTrue(checked.err().contains("the role 'absent' was not found"), checked.toString());
   }
 
   @Test
