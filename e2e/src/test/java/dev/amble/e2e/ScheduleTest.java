@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Schedules on the real server: a schedule whose starts come while a manual `amble run` holds the
  * workspace skips them and records why; once the workspace is free, the next start starts a
- * rollout; pause and delete work.
+ * rollout; pause, update, unpause, trigger and delete work.
  */
 class ScheduleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -126,6 +126,25 @@ class ScheduleTest {
       assertEquals(1, listed.size(), list.out());
       assertEquals("nightly", listed.get(0).path("name").asText());
       assertTrue(listed.get(0).path("paused").asBoolean());
+
+      // update packs again and keeps the calendar and the pause; unpause and trigger answer.
+      AmbleProcess.Result updated =
+          AmbleProcess.run(dir, env, 120, "schedule", "update", "nightly", "--limit", "sch*");
+      assertEquals(0, updated.code(), updated.toString());
+      assertTrue(
+          updated.out().contains("Schedule nightly updated: workspace fleet"), updated.out());
+      JsonNode u = describe(env);
+      assertEquals("sch*", u.path("limit").asText(), u.toString());
+      assertEquals("@every 10s", u.path("cron").asText());
+      assertEquals("Europe/Berlin", u.path("time_zone").asText());
+      assertTrue(u.path("paused").asBoolean(), "an update keeps the pause: " + u);
+      AmbleProcess.Result unpaused =
+          AmbleProcess.run(dir, env, 60, "schedule", "unpause", "nightly");
+      assertEquals(0, unpaused.code(), unpaused.toString());
+      AmbleProcess.Result triggered =
+          AmbleProcess.run(dir, env, 60, "schedule", "trigger", "nightly");
+      assertEquals(0, triggered.code(), triggered.toString());
+      assertTrue(!describe(env).path("paused").asBoolean());
 
       AmbleProcess.Result deleted = AmbleProcess.run(dir, env, 60, "schedule", "delete", "nightly");
       assertEquals(0, deleted.code(), deleted.toString());
