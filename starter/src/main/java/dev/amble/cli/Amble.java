@@ -50,6 +50,7 @@ import picocli.CommandLine.Option;
       CatchCommand.class,
       ReleaseCommand.class,
       CancelCommand.class,
+      ScheduleCommand.class,
       UnlockCommand.class,
       WorkerCommand.class,
       ServerCommand.class,

@@ -79,15 +79,12 @@ final class PlanCommand implements Runnable {
     if (plan.hosts().isEmpty()) {
       throw Exit.badInput("amble: " + definition.workspace().noHostsMatch(limit.get()));
     }
-    PlanPrinter.print(plan, output.format, spec.commandLine().getOut());
-    if (!output.json()) {
-      Instant now = Instant.now();
-      definition
-          .workspace()
-          .windows()
-          .flatMap(w -> WindowStatus.at(w, now))
-          .ifPresent(w -> spec.commandLine().getOut().printf("%n%s%n", w.describe(now)));
-      spec.commandLine().getOut().flush();
-    }
+    Instant now = Instant.now();
+    PlanPrinter.print(
+        plan,
+        output.format,
+        definition.workspace().windows().flatMap(w -> WindowStatus.at(w, now)),
+        now,
+        spec.commandLine().getOut());
   }
 }

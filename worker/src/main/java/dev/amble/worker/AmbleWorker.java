@@ -21,6 +21,8 @@ import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
+import dev.amble.schedule.LaunchActivitiesImpl;
+import dev.amble.schedule.LauncherWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.payload.codec.PayloadCodecException;
 import io.temporal.worker.Worker;
@@ -176,7 +178,8 @@ public final class AmbleWorker {
         RolloutWorkflowImpl.class,
         HostWorkflowImpl.class,
         PageWorkflowImpl.class,
-        ContentWorkflowImpl.class);
+        ContentWorkflowImpl.class,
+        LauncherWorkflowImpl.class);
     // The client's stubs carry the metrics scope (a no-op one unless --metrics-address is given).
     Scope metrics =
         factory.getWorkflowClient().getWorkflowServiceStubs().getOptions().getMetricsScope();
@@ -198,7 +201,8 @@ public final class AmbleWorker {
             new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC(), contents)),
         new WorkspaceActivitiesImpl(runner, Optional.of(pages), contents),
         new HealthCheckActivitiesImpl(runner, contents),
-        new PageActivitiesImpl(pages));
+        new PageActivitiesImpl(pages),
+        new LaunchActivitiesImpl(factory.getWorkflowClient(), Clock.systemUTC()));
     return worker;
   }
 }
