@@ -64,9 +64,16 @@ final class RolloutLauncher {
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
+    if (options.noLocalSyntaxCheck && options.embedded) {
+      throw Exit.badInput(
+          "amble: --no-local-syntax-check and --embedded: with --embedded this command is the"
+              + " worker, and checks the playbooks itself.");
+    }
     Definition asRun = options.definition(amble.definition(workspace));
     RolloutContent content = RolloutContent.pack(asRun);
-    ContentSyntax.check(asRun, amble.env(), options.embedded, vault, err);
+    if (!options.noLocalSyntaxCheck) {
+      ContentSyntax.check(asRun, amble.env(), options.embedded, vault, err);
+    }
     try (TemporalSession session =
         TemporalSession.open(
             amble, temporal, options.embedded, options.embeddedPort(), become, vault, err)) {

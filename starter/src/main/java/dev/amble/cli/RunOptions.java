@@ -23,6 +23,14 @@ final class RunOptions {
   boolean ignoreWindows;
 
   @Option(
+      names = "--no-local-syntax-check",
+      description =
+          "Leave Ansible's syntax check of the playbooks to the worker, which makes it at the"
+              + " rollout's start before any host anyway: for roles or collections installed only on"
+              + " the workers. Not with --embedded (this command is the worker).")
+  boolean noLocalSyntaxCheck;
+
+  @Option(
       names = "--detach",
       description = "Start the rollout and return at once; follow it with `amble status --watch`.")
   boolean detach;

@@ -64,6 +64,24 @@ class SyntaxCheckCliTest {
     }
   }
 
+  /** Roles installed only on the workers: the operator leaves the check to the worker. */
+  @Test
+  void noLocalSyntaxCheckLeavesTheCheckToTheWorker() throws IOException {
+    CliRun r =
+        CliRun.run(
+            dir,
+            Map.of("TEMPORAL_ADDRESS", TemporalTroubleCliTest.closedPort()),
+            "run",
+            "--no-local-syntax-check");
+    assertEquals(ExitCode.NO_TEMPORAL, r.code(), "went on to Temporal: " + r);
+    assertFalse(r.err().contains("syntax check"), r.toString());
+    CliRun embedded = CliRun.run(dir, Map.of(), "run", "--embedded", "--no-local-syntax-check");
+    assertEquals(ExitCode.BAD_INPUT, embedded.code(), embedded.toString());
+    assertTrue(
+        embedded.err().startsWith("amble: --no-local-syntax-check and --embedded:"),
+        embedded.toString());
+  }
+
   /**
    * Content the CLI's check passed, refused by the worker's (which a rollout started by a schedule
    * meets alone): the rollout ends failed before any host, and run and status say why.
