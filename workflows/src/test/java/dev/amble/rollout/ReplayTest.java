@@ -56,7 +56,8 @@ class ReplayTest {
         RolloutWorkflowImpl.class,
         HostWorkflowImpl.class,
         dev.amble.content.ContentWorkflowImpl.class,
-        dev.amble.logs.LogWorkflowImpl.class);
+        dev.amble.logs.LogWorkflowImpl.class,
+        dev.amble.notify.NotifierWorkflowImpl.class);
   }
 
   @AfterAll
