@@ -51,6 +51,7 @@ import picocli.CommandLine.Option;
       ReleaseCommand.class,
       CancelCommand.class,
       UnlockCommand.class,
+      NotifyCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
       CodecServerCommand.class,

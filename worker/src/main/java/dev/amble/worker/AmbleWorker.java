@@ -15,6 +15,12 @@ import dev.amble.logs.LogActivitiesImpl;
 import dev.amble.logs.LogPruner;
 import dev.amble.logs.LogWorkflow;
 import dev.amble.logs.LogWorkflowImpl;
+import dev.amble.notify.DeliveryActivitiesImpl;
+import dev.amble.notify.FailedOutput;
+import dev.amble.notify.NoticeActivitiesImpl;
+import dev.amble.notify.NotifierClient;
+import dev.amble.notify.NotifierWorkflow;
+import dev.amble.notify.NotifierWorkflowImpl;
 import dev.amble.pages.PageActivitiesImpl;
 import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.TemporalPages;
@@ -141,7 +147,8 @@ public final class AmbleWorker {
         RolloutWorkflowImpl.class,
         HostWorkflowImpl.class,
         PageWorkflowImpl.class,
-        ContentWorkflowImpl.class);
+        ContentWorkflowImpl.class,
+        NotifierWorkflowImpl.class);
     // The client's stubs carry the metrics scope (a no-op one unless --metrics-address is given).
     Scope metrics =
         factory.getWorkflowClient().getWorkflowServiceStubs().getOptions().getMetricsScope();
@@ -161,7 +168,12 @@ public final class AmbleWorker {
             new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC(), contents)),
         new WorkspaceActivitiesImpl(runner, Optional.of(pages), contents),
         new HealthCheckActivitiesImpl(runner, contents),
-        new PageActivitiesImpl(pages));
+        new PageActivitiesImpl(pages),
+        new NoticeActivitiesImpl(
+            new NotifierClient(
+                factory.getWorkflowClient(), settings.taskQueue(), NotifierWorkflow.GIVE_UP_AFTER)),
+        new DeliveryActivitiesImpl(
+            env, new FailedOutput(factory.getWorkflowClient()), Clock.systemUTC()));
     return worker;
   }
 }
