@@ -10,7 +10,6 @@ import dev.amble.temporal.Executions;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The workspace's deliveries that gave up, as its notifier ({@code
@@ -23,21 +22,12 @@ final class NotificationStatus {
   private NotificationStatus() {}
 
   static List<GivenUp> givenUp(WorkflowClient client, String project, String workspace) {
-    return Executions.describe(client, NotifierWorkflow.workflowId(project, workspace))
-        .flatMap(
-            d ->
-                Optional.ofNullable(
-                    d.getWorkflowExecutionInfo()
-                        .getMemo()
-                        .getFieldsMap()
-                        .get(NotifierMemo.MEMO_KEY)))
-        .map(
-            p ->
-                client
-                    .getOptions()
-                    .getDataConverter()
-                    .fromPayload(p, NotifierMemo.class, NotifierMemo.class)
-                    .givenUp())
+    return Executions.memo(
+            client,
+            NotifierWorkflow.workflowId(project, workspace),
+            NotifierMemo.MEMO_KEY,
+            NotifierMemo.class)
+        .map(NotifierMemo::givenUp)
         .orElse(List.of());
   }
 

@@ -18,6 +18,7 @@ import dev.amble.notify.NotifierWorkflowImpl;
 import dev.amble.notify.NotifyEvent;
 import dev.amble.pages.PageWorkflowImpl;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -119,6 +120,23 @@ class NotifyWorkflowTest {
     NotifyEvent end = delivered.get(5).notice().event();
     assertEquals(2, end.counts().get("succeeded"));
     assertTrue(end.what().startsWith("done: 2 succeeded"), end.what());
+  }
+
+  @Test
+  void temporalsCancellationStillSendsTheCancelledEvent(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    register(worker, client);
+    MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(2));
+    f.job(r -> StrategyWorkflowTest.FAILED);
+    RolloutWorkflow wf =
+        rollout.start(env, worker, client, StrategyWorkflowTest.definition(1, WEBHOOK), f);
+    rollout.awaitPhase("caught");
+    WorkflowStub.fromTyped(wf).cancel();
+    awaitDelivered(3);
+    assertEquals(List.of("started", "caught", "cancelled"), kinds(delivered));
+    assertTrue(
+        delivered.get(2).notice().event().what().startsWith("cancelled by Temporal's cancellation"),
+        delivered.get(2).notice().event().what());
   }
 
   @Test
