@@ -517,6 +517,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     stopContinuousChecks();
     notices.flush();
     Workflow.await(Workflow::isEveryHandlerFinished);
+    notices.flush(); // what a handler sent meanwhile
     state.runs++;
     state.window = gate.period();
     Workflow.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
