@@ -1,5 +1,6 @@
 package dev.amble.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code amble notify}: the workspace's notifications. */
@@ -13,4 +14,11 @@ import picocli.CommandLine.Command;
           + " the README's Notifications. `amble status` shows the deliveries that gave up.",
       ""
     })
-final class NotifyCommand {}
+final class NotifyCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

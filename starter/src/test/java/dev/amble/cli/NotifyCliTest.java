@@ -207,6 +207,10 @@ class NotifyCliTest {
     assertTrue(hook.contains("\"kind\":\"test\""), hook);
     assertTrue(slack.startsWith("/slack/T0/B0/SECRETPATH {\"text\":"), slack);
 
+    CliRun usage = CliRun.run(dir, env, "notify");
+    assertEquals(0, usage.code(), usage.toString());
+    assertTrue(usage.out().contains("Commands:\n  test "), usage.toString());
+
     TemporalTroubleCliTest.amblefile(dir, TemporalTroubleCliTest.AMBLEFILE);
     CliRun none = CliRun.run(dir, env, "notify", "test", "-w", "fleet");
     assertEquals(2, none.code(), none.toString());
