@@ -9,12 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 import dev.amble.amblefile.Notification;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,9 +20,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,31 +34,11 @@ class DeliveryActivitiesTest {
   static final Instant NOW = Instant.parse("2026-11-29T05:00:00Z");
   static final ObjectMapper JSON = new ObjectMapper();
 
-  record Request(String path, Map<String, List<String>> headers, String body) {}
-
-  final BlockingQueue<Request> received = new ArrayBlockingQueue<>(10);
-  HttpServer server;
-  int answer = 200;
-
-  int receiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        x -> {
-          String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          received.add(new Request(x.getRequestURI().getPath(), x.getRequestHeaders(), body));
-          x.sendResponseHeaders(answer, -1);
-          x.close();
-        });
-    server.start();
-    return server.getAddress().getPort();
-  }
+  final HttpReceiver receiver = new HttpReceiver();
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.stop(0);
-    }
+    receiver.close();
   }
 
   static NotifyEvent caught() {
@@ -99,13 +73,9 @@ class DeliveryActivitiesTest {
 
   @Test
   void aWebhookGetsTheEventAsJsonSignedOverTheTimeAndTheBody() throws Exception {
-    int port = receiver();
     deliveries(Map.of("HOOK_SECRET", HOOK_SECRET, "AMBLE_UI_URL", "http://ui.example:8233/"))
-        .deliver(
-            delivery(
-                new Notification.Webhook("http://127.0.0.1:" + port + "/amble", "HOOK_SECRET"),
-                false));
-    Request r = received.poll(10, TimeUnit.SECONDS);
+        .deliver(delivery(new Notification.Webhook(receiver.url("/amble"), "HOOK_SECRET"), false));
+    HttpReceiver.Request r = receiver.next();
     assertEquals("/amble", r.path());
     String signature = r.headers().get("Amble-signature").get(0);
     long t = NOW.getEpochSecond();
@@ -138,11 +108,10 @@ class DeliveryActivitiesTest {
 
   @Test
   void slackGetsTextWithTheCommandsAndTheOutputLinesOnlyWhenAskedFor() throws Exception {
-    int port = receiver();
-    String url = "http://127.0.0.1:" + port + "/services/T000/B000/XXXX";
+    String url = receiver.url("/services/T000/B000/XXXX");
     DeliveryActivitiesImpl d = deliveries(Map.of("SLACK_URL", url));
     d.deliver(delivery(new Notification.Slack("SLACK_URL"), true));
-    Request r = received.poll(10, TimeUnit.SECONDS);
+    HttpReceiver.Request r = receiver.next();
     assertEquals("/services/T000/B000/XXXX", r.path());
     JsonNode payload = JSON.readTree(r.body());
     assertEquals(1, payload.size(), "Slack's incoming webhook payload: {\"text\": ...}");
@@ -156,7 +125,7 @@ class DeliveryActivitiesTest {
     assertFalse(text.contains("XXXX"), "the webhook URL is a secret");
 
     d.deliver(delivery(new Notification.Slack("SLACK_URL"), false));
-    String plain = JSON.readTree(received.poll(10, TimeUnit.SECONDS).body()).path("text").asText();
+    String plain = JSON.readTree(receiver.next().body()).path("text").asText();
     assertFalse(plain.contains("disk full"), "no output lines unless include_output");
   }
 
@@ -178,28 +147,23 @@ class DeliveryActivitiesTest {
     assertEquals("connection refused", down.getOriginalMessage());
     assertFalse(down.isNonRetryable());
 
-    int port = receiver();
-    answer = 404;
+    receiver.answer = 404;
     ApplicationFailure refused =
         assertThrows(
             ApplicationFailure.class,
             () ->
                 d.deliver(
-                    delivery(
-                        new Notification.Webhook("http://127.0.0.1:" + port + "/", "HOOK_SECRET"),
-                        false)));
+                    delivery(new Notification.Webhook(receiver.url("/"), "HOOK_SECRET"), false)));
     assertEquals("the webhook answered HTTP 404", refused.getOriginalMessage());
     assertTrue(refused.isNonRetryable());
-    answer = 503;
+    receiver.answer = 503;
     assertFalse(
         assertThrows(
                 ApplicationFailure.class,
                 () ->
                     d.deliver(
                         delivery(
-                            new Notification.Webhook(
-                                "http://127.0.0.1:" + port + "/", "HOOK_SECRET"),
-                            false)))
+                            new Notification.Webhook(receiver.url("/"), "HOOK_SECRET"), false)))
             .isNonRetryable());
   }
 

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.amble.amblefile.Notification;
 import dev.amble.notify.DeliveryActivitiesImpl;
 import dev.amble.notify.GivenUp;
+import dev.amble.notify.HttpReceiver;
 import dev.amble.notify.Notice;
 import dev.amble.notify.NotifierClient;
 import dev.amble.notify.NotifierWorkflowImpl;
@@ -19,18 +19,12 @@ import dev.amble.rollout.Progress;
 import dev.amble.rollout.RolloutSummary;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,30 +40,11 @@ class NotifyCliTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String SECRET = "hook-secret-5d1e";
 
-  final BlockingQueue<String> received = new ArrayBlockingQueue<>(10);
-  HttpServer server;
-
-  int receiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        x -> {
-          received.add(
-              x.getRequestURI().getPath()
-                  + " "
-                  + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          x.sendResponseHeaders(200, -1);
-          x.close();
-        });
-    server.start();
-    return server.getAddress().getPort();
-  }
+  final HttpReceiver receiver = new HttpReceiver();
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.stop(0);
-    }
+    receiver.close();
   }
 
   static String amblefile(String notify) {
@@ -176,36 +151,35 @@ class NotifyCliTest {
 
   @Test
   void notifyTestSendsToEachTargetAndNamesTheOneThatFailed() throws Exception {
-    int port = receiver();
     String down = "http://" + TemporalTroubleCliTest.closedPort() + "/down";
     TemporalTroubleCliTest.amblefile(
         dir,
         amblefile(
             """
-            - webhook: { url: "http://127.0.0.1:%d/hook", secret_env: HOOK_SECRET }
+            - webhook: { url: "%s", secret_env: HOOK_SECRET }
             - slack: { webhook_url_env: SLACK_URL }
               events: [done]
             - webhook: { url: "%s", secret_env: HOOK_SECRET }
             """
-                .formatted(port, down)));
+                .formatted(receiver.url("/hook"), down)));
     Map<String, String> env = new HashMap<>();
     env.put("HOOK_SECRET", SECRET);
-    env.put("SLACK_URL", "http://127.0.0.1:" + port + "/slack/T0/B0/SECRETPATH");
+    env.put("SLACK_URL", receiver.url("/slack/T0/B0/SECRETPATH"));
     CliRun run = CliRun.run(dir, env, "notify", "test", "-w", "fleet");
     assertEquals(1, run.code(), run.toString());
-    assertTrue(
-        run.out().contains("webhook http://127.0.0.1:" + port + "/hook: sent\n"), run.toString());
+    assertTrue(run.out().contains("webhook " + receiver.url("/hook") + ": sent\n"), run.toString());
     assertTrue(run.out().contains("slack $SLACK_URL: sent\n"), run.toString());
     assertTrue(
         run.err().contains("amble: webhook " + down + ": failed: connection refused\n"),
         run.toString());
     assertTrue(run.err().contains("1 of 3 targets failed: webhook " + down), run.toString());
     assertFalse(run.toString().contains("SECRETPATH"), "the Slack URL is a secret");
-    String hook = received.poll(10, TimeUnit.SECONDS);
-    String slack = received.poll(10, TimeUnit.SECONDS);
-    assertTrue(hook.startsWith("/hook {"), hook);
-    assertTrue(hook.contains("\"kind\":\"test\""), hook);
-    assertTrue(slack.startsWith("/slack/T0/B0/SECRETPATH {\"text\":"), slack);
+    HttpReceiver.Request hook = receiver.next();
+    HttpReceiver.Request slack = receiver.next();
+    assertEquals("/hook", hook.path());
+    assertEquals("test", JSON.readTree(hook.body()).path("kind").asText(), hook.body());
+    assertEquals("/slack/T0/B0/SECRETPATH", slack.path());
+    assertTrue(slack.body().startsWith("{\"text\":"), slack.body());
 
     CliRun usage = CliRun.run(dir, env, "notify");
     assertEquals(0, usage.code(), usage.toString());
