@@ -60,7 +60,8 @@ public final class FactGathering {
                     host, new InitResult.HostProblem(host, p.unreachable(), p.event().msg())));
     if (hosts.isEmpty() && outcome.exitCode() != 0) {
       throw new AnsibleException(
-          "ansible-playbook exited " + outcome.exitCode() + " before any host ran; see " + log);
+          AnsibleError.explain(
+              "ansible-playbook exited " + outcome.exitCode() + " before any host ran", log));
     }
     List<InitResult.HostProblem> listed =
         problems.values().stream().limit(InitResult.LISTED).toList();

@@ -2,7 +2,9 @@ package dev.amble.ansible;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A workspace's hosts and their inventory vars, as {@code ansible-inventory} resolves them: the
@@ -26,8 +30,17 @@ public final class Inventory {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
-  /** The hosts in inventory order, and each host's vars (an empty object when it has none). */
-  public record Hosts(List<String> names, Map<String, JsonNode> vars) {
+  /**
+   * The hosts in inventory order, and each host's vars (an empty object when it has none).
+   *
+   * @param vaulted the plaintexts of the vault values among the vars (inline ones, and those of
+   *     vault-encrypted var files), to keep out of reports
+   */
+  public record Hosts(List<String> names, Map<String, JsonNode> vars, Set<String> vaulted) {
+    public Hosts(List<String> names, Map<String, JsonNode> vars) {
+      this(names, vars, Set.of());
+    }
+
     public JsonNode varsOf(String host) {
       return vars.getOrDefault(host, JsonNodeFactory.instance.objectNode());
     }
@@ -54,7 +67,10 @@ public final class Inventory {
       Path folder,
       WorkspaceDir dir) {
     Path log = dir.workspaceLogs().resolve("inventory.log");
-    Hosts hosts = hosts(list(inventory, new Limit.Pattern(pattern), folder, dir, log));
+    Hosts hosts =
+        decrypted(
+            hosts(list(inventory, new Limit.Pattern(pattern), folder, dir, log)),
+            () -> EncryptedVarFiles.values(inventory, folder, runner.vaultPassword().get()));
     if (limit.isEmpty()) {
       return hosts;
     }
@@ -64,8 +80,59 @@ public final class Inventory {
     List<String> names = hosts.names().stream().filter(limited::contains).toList();
     Map<String, JsonNode> vars = new LinkedHashMap<>();
     names.forEach(n -> vars.put(n, hosts.varsOf(n)));
-    return new Hosts(names, vars);
+    return new Hosts(names, vars, hosts.vaulted());
   }
+
+  /**
+   * The hosts with their inline vault values ({@code {"__ansible_vault": ...}} in
+   * ansible-inventory's output, which never decrypts them) decrypted with the runner's vault
+   * password, so that preconditions decide on their values as Ansible's tasks see them. Without the
+   * password, or with one that does not open a value, the value stays as ansible-inventory printed
+   * it. Their plaintexts, and the values of vault-encrypted var files ({@code fromFiles}), which
+   * ansible-inventory prints decrypted like any others, become {@link Hosts#vaulted}.
+   */
+  private Hosts decrypted(Hosts hosts, Supplier<Set<String>> fromFiles) {
+    if (runner.vaultPassword().isEmpty()) {
+      return hosts;
+    }
+    VaultPassword password = runner.vaultPassword().get();
+    Map<String, Optional<String>> opened = new HashMap<>();
+    Set<String> vaulted = new HashSet<>(fromFiles.get());
+    Map<String, JsonNode> vars = new LinkedHashMap<>();
+    hosts
+        .vars()
+        .forEach(
+            (host, v) ->
+                vars.put(
+                    host,
+                    decrypted(
+                        v, text -> opened.computeIfAbsent(text, password::decrypt), vaulted)));
+    return new Hosts(hosts.names(), vars, Set.copyOf(vaulted));
+  }
+
+  private static JsonNode decrypted(
+      JsonNode node, Function<String, Optional<String>> open, Set<String> vaulted) {
+    if (node.isObject() && node.size() == 1 && node.path(VAULT_KEY).isTextual()) {
+      Optional<String> plain = open.apply(node.get(VAULT_KEY).textValue());
+      plain.ifPresent(vaulted::add);
+      return plain.<JsonNode>map(JsonNodeFactory.instance::textNode).orElse(node);
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      node.fields()
+          .forEachRemaining(e -> copy.set(e.getKey(), decrypted(e.getValue(), open, vaulted)));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+      node.forEach(item -> copy.add(decrypted(item, open, vaulted)));
+      return copy;
+    }
+    return node;
+  }
+
+  /** How ansible-inventory's JSON marks a value it left encrypted. */
+  static final String VAULT_KEY = "__ansible_vault";
 
   /** {@code ansible-inventory --list}, narrowed by the limit. */
   private JsonNode list(
@@ -89,10 +156,8 @@ public final class Inventory {
               ActivityHeartbeat.current());
       if (outcome.exitCode() != 0 || !Files.exists(out)) {
         throw new AnsibleException(
-            "ansible-inventory failed (exit "
-                + outcome.exitCode()
-                + "): "
-                + LogTail.lastLines(log, 5));
+            AnsibleError.explain(
+                "ansible-inventory failed (exit " + outcome.exitCode() + ")", log));
       }
       return JSON.readTree(out.toFile());
     } catch (IOException e) {

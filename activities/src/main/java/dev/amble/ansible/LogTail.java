@@ -26,10 +26,15 @@ final class LogTail {
   private LogTail() {}
 
   static String lastLines(Path log, int count) {
+    return lastLines(log, count, "");
+  }
+
+  /** The log's last lines but {@code without} (a line already said), with the log's path. */
+  static String lastLines(Path log, int count, String without) {
     try {
       List<String> lines =
           Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-              .filter(l -> !l.isBlank() && !l.startsWith("# amble:"))
+              .filter(l -> !l.isBlank() && !l.startsWith("# amble:") && !l.equals(without))
               .toList();
       String tail =
           String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));

@@ -50,7 +50,10 @@ public final class PlaybookRun {
   }
 
   /** A host's facts as just gathered, and its inventory vars as the inventory gave them then. */
-  public record HostState(JsonNode facts, JsonNode vars) {}
+  /**
+   * @param vaulted the plaintexts of the vars that came from Ansible Vault, to keep out of reports
+   */
+  public record HostState(JsonNode facts, JsonNode vars, java.util.Set<String> vaulted) {}
 
   /** Runs the playbook, heartbeating when this is an activity. */
   public static Finished run(ProcessRunner runner, PlaybookInvocation run) {
@@ -100,10 +103,14 @@ public final class PlaybookRun {
     try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         JsonNode state = JSON.readTree(line);
+        java.util.Set<String> vaulted = new java.util.HashSet<>();
+        state.path("vaulted").forEach(v -> vaulted.add(v.asText()));
         states.put(
             state.path("host").asText(),
             new HostState(
-                FactCache.unwrap(state.path("facts")), FactCache.unwrap(state.path("vars"))));
+                FactCache.unwrap(state.path("facts")),
+                FactCache.unwrap(state.path("vars")),
+                java.util.Set.copyOf(vaulted)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading the facts and vars the run gathered", e);
@@ -153,7 +160,7 @@ public final class PlaybookRun {
           RunStatus.FAILED,
           lastTask,
           "",
-          "ansible-playbook exited " + outcome.exitCode() + ": " + LogTail.lastLines(log, 3),
+          AnsibleError.explain("ansible-playbook exited " + outcome.exitCode(), log),
           changed,
           log.toString());
     }

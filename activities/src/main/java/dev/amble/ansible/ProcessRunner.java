@@ -50,6 +50,7 @@ public final class ProcessRunner {
   private final Optional<BecomePassword> becomePassword;
   private final Map<String, String> workerEnvironment;
   private final RunningProcesses running;
+  private final Optional<VaultPassword> vaultPassword;
 
   public ProcessRunner(
       AnsibleInstallation ansible,
@@ -66,10 +67,33 @@ public final class ProcessRunner {
       Optional<BecomePassword> becomePassword,
       Map<String, String> workerEnvironment,
       RunningProcesses running) {
+    this(ansible, becomePassword, workerEnvironment, running, Optional.empty());
+  }
+
+  private ProcessRunner(
+      AnsibleInstallation ansible,
+      Optional<BecomePassword> becomePassword,
+      Map<String, String> workerEnvironment,
+      RunningProcesses running,
+      Optional<VaultPassword> vaultPassword) {
     this.ansible = ansible;
     this.becomePassword = becomePassword;
     this.workerEnvironment = Map.copyOf(workerEnvironment);
     this.running = running;
+    this.vaultPassword = vaultPassword;
+  }
+
+  /**
+   * This runner, handing {@code vault} to every Ansible program it runs (on a pipe of its own, as
+   * Ansible's {@code --vault-password-file}).
+   */
+  public ProcessRunner withVaultPassword(Optional<VaultPassword> vault) {
+    return new ProcessRunner(ansible, becomePassword, workerEnvironment, running, vault);
+  }
+
+  /** The vault password this runner hands to Ansible, if any. */
+  Optional<VaultPassword> vaultPassword() {
+    return vaultPassword;
   }
 
   public AnsibleInstallation ansible() {
@@ -83,6 +107,11 @@ public final class ProcessRunner {
 
   /** The environment an Ansible process gets: a short, explicit list, then amble's settings. */
   Map<String, String> environment(AnsibleCommand command, boolean withPassword) {
+    return environment(command, withPassword, false);
+  }
+
+  private Map<String, String> environment(
+      AnsibleCommand command, boolean withPassword, boolean withVault) {
     Map<String, String> env = new LinkedHashMap<>();
     for (String name : PASSED_THROUGH) {
       Optional.ofNullable(workerEnvironment.get(name)).ifPresent(v -> env.put(name, v));
@@ -100,6 +129,10 @@ public final class ProcessRunner {
     if (withPassword) {
       env.put("AMBLE_BECOME_PASSWORD_ON_STDIN", "1");
     }
+    if (withVault) {
+      // A flag only: the password follows the become password on the launcher's stdin.
+      env.put("AMBLE_VAULT_PASSWORD_ON_STDIN", "1");
+    }
     return env;
   }
 
@@ -111,6 +144,9 @@ public final class ProcessRunner {
   /** Runs a command; with {@code become}, the worker's become password (if any) goes with it. */
   public ProcessOutcome run(AnsibleCommand command, Progress progress, boolean become) {
     boolean withPassword = become && becomePassword.isPresent();
+    // Ansible's own programs take it; amble's helpers (amble_facts.py) read no vars.
+    boolean withVault =
+        vaultPassword.isPresent() && AnsibleInstallation.PROGRAMS.contains(command.program());
     CommandLine line = new CommandLine(ansible.python().toString());
     line.addArgument(ansible.launcher().toString(), false);
     line.addArgument(ansible.program(command.program()).toString(), false);
@@ -137,13 +173,12 @@ public final class ProcessRunner {
                     + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
-        InputStream stdin =
-            withPassword ? new ByteArrayInputStream(becomePassword.get().line()) : null;
+        InputStream stdin = secrets(withPassword, withVault);
         executor.setStreamHandler(new PumpStreamHandler(out, out, stdin));
         DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
         running.started();
         try {
-          Map<String, String> env = environment(command, withPassword);
+          Map<String, String> env = environment(command, withPassword, withVault);
           AnsibleExecutors.shared()
               .socketFor(
                   ansible, command.program(), command.workingDirectory(), env, workerEnvironment)
@@ -157,6 +192,24 @@ public final class ProcessRunner {
     } catch (IOException e) {
       throw new AnsibleException("could not run " + command.program() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What the launcher reads on its stdin: the become password's line, then the vault password up to
+   * the end; null when there is neither.
+   */
+  private InputStream secrets(boolean withPassword, boolean withVault) {
+    if (!withPassword && !withVault) {
+      return null;
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    if (withPassword) {
+      bytes.writeBytes(becomePassword.get().line());
+    }
+    if (withVault) {
+      bytes.writeBytes(vaultPassword.get().bytes());
+    }
+    return new ByteArrayInputStream(bytes.toByteArray());
   }
 
   private ProcessOutcome await(

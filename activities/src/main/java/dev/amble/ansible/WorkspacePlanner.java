@@ -123,7 +123,10 @@ public final class WorkspacePlanner {
     if (cache.isPresent()) {
       FactCache facts = cache.get();
       plans =
-          order.parallelStream().map(h -> planner.plan(h, facts.read(h), hosts.varsOf(h))).toList();
+          order.parallelStream()
+              .map(h -> planner.plan(h, facts.read(h), hosts.varsOf(h)))
+              .map(p -> withoutVaulted(p, hosts.vaulted()))
+              .toList();
     } else {
       // Any other store is read through Ansible's own cache plugin, one process for all hosts.
       List<HostPlan> planned = new java.util.ArrayList<>(order.size());
@@ -136,10 +139,14 @@ public final class WorkspacePlanner {
               order,
               (h, facts) ->
                   planned.add(
-                      planner.plan(
-                          h,
-                          keys.isEmpty() ? facts : facts.map(f -> FactCache.select(f, keys.get())),
-                          hosts.varsOf(h))));
+                      withoutVaulted(
+                          planner.plan(
+                              h,
+                              keys.isEmpty()
+                                  ? facts
+                                  : facts.map(f -> FactCache.select(f, keys.get())),
+                              hosts.varsOf(h)),
+                          hosts.vaulted())));
       plans = planned;
     }
     return new Plan(
@@ -151,6 +158,18 @@ public final class WorkspacePlanner {
         seed,
         plans,
         definition.workspace().strategy());
+  }
+
+  /** The plan with the plaintexts of vault values in its reason shown as {@code <vault>}. */
+  static HostPlan withoutVaulted(HostPlan plan, Set<String> vaulted) {
+    if (vaulted.isEmpty() || plan.reason().isEmpty()) {
+      return plan;
+    }
+    return new HostPlan(
+        plan.host(),
+        plan.decision(),
+        dev.amble.precondition.Verdict.fails(plan.reason()).without(vaulted).reason(),
+        plan.note());
   }
 
   /**

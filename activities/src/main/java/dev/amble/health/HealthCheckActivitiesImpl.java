@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.amblefile.HealthCheck;
 import dev.amble.ansible.ActivityHeartbeat;
+import dev.amble.ansible.AnsibleError;
 import dev.amble.ansible.AnsibleEvents;
 import dev.amble.ansible.PlaybookInvocation;
 import dev.amble.ansible.PlaybookRun;
@@ -168,7 +169,7 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
     if (run.outcome().exitCode() != 0) {
       return new HealthCheckAnswer(
           false,
-          "ansible-playbook exited " + run.outcome().exitCode() + " (log: " + run.log() + ")");
+          AnsibleError.explain("ansible-playbook exited " + run.outcome().exitCode(), run.log()));
     }
     return new HealthCheckAnswer(true, "");
   }

@@ -97,7 +97,9 @@ public final class HostActivitiesImpl implements HostActivities {
     List<Verdict> verdicts = new ArrayList<>();
     for (JobPreconditions step : request.steps()) {
       verdicts.add(
-          precondition(step).evaluate(factValues, varValues, CelValues.map(step.options())));
+          precondition(step)
+              .evaluate(factValues, varValues, CelValues.map(step.options()))
+              .without(state.get().vaulted()));
     }
     return new Preparation(run, verdicts, RemoteState.fromFacts(facts, t.workspace()));
   }

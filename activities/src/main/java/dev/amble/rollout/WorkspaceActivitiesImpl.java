@@ -4,6 +4,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.FactGathering;
 import dev.amble.ansible.Inventory;
+import dev.amble.ansible.PlaybookSyntax;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.content.ContentFolders;
@@ -86,6 +87,32 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
     List<RolloutPlan.Skipped> groups = new ArrayList<>();
     skipped.forEach((reason, names) -> groups.add(new RolloutPlan.Skipped(reason, names)));
     return new RolloutPlan(walk, groups);
+  }
+
+  /**
+   * The check runs in this worker's copy of the content; the places in its answer read as in the
+   * Amblefile's folder where the rollout was started, which is where the operator mends them.
+   */
+  @Override
+  public SyntaxCheckResult checkSyntax(SyntaxCheckRequest request) {
+    Definition asStarted = request.definition();
+    ContentFolders.Local here = contents.local(asStarted.folder(), asStarted.content());
+    SyntaxCheckResult r =
+        new PlaybookSyntax(runner)
+            .check(
+                here.definition(asStarted),
+                here.folder(),
+                here.dir(asStarted.workspace().name(), asStarted.workspace().factStore()));
+    String copy = here.folder().toString();
+    if (r.passed() || copy.equals(here.origin())) {
+      return r;
+    }
+    return new SyntaxCheckResult(
+        false,
+        r.error().replace(copy, here.origin()),
+        r.origin().replace(copy, here.origin()),
+        r.excerpt(),
+        r.log());
   }
 
   @Override

@@ -17,7 +17,9 @@ command line in-process. The executor answers with the child's pid, and with
 its exit code when it ends. A crashed child is one process that ended: the
 executor and other runs go on. The become password reaches the child on the
 stdin the launcher hands over (a pipe): never in an argument list, an
-environment or a file.
+environment or a file. The vault password, if any, comes on a fourth
+descriptor (a pipe of its own), which the child keeps as its descriptor 3 and
+Ansible reads as /dev/fd/3.
 
 The executor ends every child's session and exits when the process that
 started it is gone (its stdin closes, or its parent changes): an orphaned job
@@ -91,7 +93,7 @@ def run_child(request, fds):
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
         signal.set_wakeup_fd(-1)
-        close_all_but_stdio()
+        close_all_but(len(fds))
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -136,11 +138,11 @@ def differences(request):
     return names
 
 
-def close_all_but_stdio():
-    """The child keeps only its stdin, stdout and stderr (not the executor's sockets)."""
+def close_all_but(kept):
+    """The child keeps only its stdin, stdout, stderr and vault pipe (not the executor's sockets)."""
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
-        if fd > 2:
+        if fd >= kept:
             try:
                 os.close(fd)
             except OSError:
@@ -226,9 +228,9 @@ class Executor:
                 send(conn, {"refused": "another user"})
                 conn.close()
                 return
-            data, fds, _, _ = socket.recv_fds(conn, MAX_REQUEST, 3)
+            data, fds, _, _ = socket.recv_fds(conn, MAX_REQUEST, 4)
             request = json.loads(data)
-            if request.get("program") not in PROGRAMS or len(fds) != 3:
+            if request.get("program") not in PROGRAMS or len(fds) not in (3, 4):
                 send(conn, {"refused": "not a run this executor serves"})
                 conn.close()
                 return

@@ -11,6 +11,10 @@ guarantees that Java cannot give by itself:
 * The become password, if any, arrives on the launcher's stdin and is handed
   to Ansible on Ansible's stdin (--become-password-file -): it never appears in
   an argument list, an environment or a file.
+* The vault password, if any, follows it on the launcher's stdin and is handed
+  to Ansible on a pipe of its own, which Ansible reads as its vault password
+  file (--vault-password-file /dev/fd/N): never on Ansible's stdin (which
+  carries the become password), an argument list, an environment or a file.
 
 With AMBLE_EXECUTOR_SOCKET set, the launcher hands the run to amble's
 long-lived executor (amble_executor.py) listening there, which forks it from a
@@ -21,6 +25,8 @@ starting anything), the launcher starts the program itself.
 
 Usage: python3 amble_launch.py PROGRAM [ARG...]
 With AMBLE_BECOME_PASSWORD_ON_STDIN=1 the first line of stdin is the password.
+With AMBLE_VAULT_PASSWORD_ON_STDIN=1 the rest of stdin (after that line) is the
+vault password.
 """
 
 import json
@@ -81,12 +87,26 @@ class Forked:
             self.code = 125
 
 
-def fork_in_executor(path, args, env, password):
+def vault_pipe(vault):
+    """A pipe holding the vault password, its write end closed: Ansible reads it to the end."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, vault)  # a password is far smaller than a pipe's buffer
+    os.close(write_end)
+    return read_end
+
+
+def fork_in_executor(path, args, env, password, vault):
     """Asks the executor at path to run args; None when it cannot (nothing was started then)."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     stdin_r = None
+    vault_r = None
     try:
         conn.connect(path)
+        fds_args = []
+        if vault is not None:
+            # The executor's child takes this pipe as its descriptor 3.
+            vault_r = vault_pipe(vault)
+            fds_args = ["--vault-password-file", "/dev/fd/3"]
         if password is not None:
             stdin_r, stdin_w = os.pipe()
             os.write(stdin_w, password + b"\n")
@@ -95,13 +115,14 @@ def fork_in_executor(path, args, env, password):
             stdin_r = os.open(os.devnull, os.O_RDONLY)
         request = {
             "program": os.path.basename(args[0]),
-            "args": args[1:],
+            "args": args[1:] + fds_args,
             "cwd": os.getcwd(),
             "env": env,
         }
         sys.stdout.flush()
         sys.stderr.flush()
-        socket.send_fds(conn, [json.dumps(request).encode()], [stdin_r, 1, 2])
+        fds = [stdin_r, 1, 2] + ([vault_r] if vault_r is not None else [])
+        socket.send_fds(conn, [json.dumps(request).encode()], fds)
         answer = conn.recv(4096)
         if not answer:
             conn.close()
@@ -120,8 +141,9 @@ def fork_in_executor(path, args, env, password):
         conn.close()
         return None
     finally:
-        if stdin_r is not None:
-            os.close(stdin_r)
+        for fd in (stdin_r, vault_r):
+            if fd is not None:
+                os.close(fd)
 
 
 def end_tree(proc):
@@ -157,19 +179,30 @@ def main():
     if env.pop("AMBLE_BECOME_PASSWORD_ON_STDIN", "") == "1":
         password = sys.stdin.buffer.readline().rstrip(b"\r\n")
         args = args + ["--become-password-file", "-"]
+    vault = None
+    if env.pop("AMBLE_VAULT_PASSWORD_ON_STDIN", "") == "1":
+        vault = sys.stdin.buffer.read().strip()
     parent = os.getppid()
-    proc = fork_in_executor(executor, args, env, password) if executor else None
+    proc = fork_in_executor(executor, args, env, password, vault) if executor else None
     if proc is None:
-        proc = subprocess.Popen(
-            args,
-            env=env,
-            stdin=subprocess.PIPE if password is not None else subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        vault_r = vault_pipe(vault) if vault is not None else None
+        vault_args = ["--vault-password-file", "/dev/fd/%d" % vault_r] if vault_r is not None else []
+        try:
+            proc = subprocess.Popen(
+                args + vault_args,
+                env=env,
+                stdin=subprocess.PIPE if password is not None else subprocess.DEVNULL,
+                start_new_session=True,
+                pass_fds=(vault_r,) if vault_r is not None else (),
+            )
+        finally:
+            if vault_r is not None:
+                os.close(vault_r)
         if password is not None:
             proc.stdin.write(password + b"\n")
             proc.stdin.close()
     password = None
+    vault = None
 
     stopping = []
 

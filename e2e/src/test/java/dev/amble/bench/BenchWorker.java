@@ -22,6 +22,8 @@ import dev.amble.rollout.PlanRequest;
 import dev.amble.rollout.PlanSummary;
 import dev.amble.rollout.RolloutPlan;
 import dev.amble.rollout.RolloutWorkflowImpl;
+import dev.amble.rollout.SyntaxCheckRequest;
+import dev.amble.rollout.SyntaxCheckResult;
 import dev.amble.rollout.WorkspaceActivities;
 import dev.amble.state.RemoteState;
 import io.temporal.activity.Activity;
@@ -270,6 +272,12 @@ public final class BenchWorker {
     @Override
     public InitResult gatherFacts(InitRequest request) {
       throw unsupported("gatherFacts");
+    }
+
+    /** The simulated fleet's content has nothing for Ansible to check. */
+    @Override
+    public SyntaxCheckResult checkSyntax(SyntaxCheckRequest request) {
+      return SyntaxCheckResult.pass("");
     }
   }
 }

@@ -627,7 +627,7 @@ public final class OrchestrateBench {
       for (int port : SERVER_PORTS) {
         config = config.replace(Integer.toString(port), Integer.toString(port + offset));
       }
-      config = config.replace("{{DATA_DIR}}", data.toString());
+      config = config.replace("{{DATA_DIR}}", data.toString()).replace("{{GLOBAL_TLS}}", "");
       Path file = data.resolve("temporal.yaml");
       Files.writeString(file, config);
       server =

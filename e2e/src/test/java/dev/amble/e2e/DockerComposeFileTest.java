@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.amble.server.TlsCertificates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,19 @@ import org.junit.jupiter.api.Test;
 class DockerComposeFileTest {
   static JsonNode services;
 
+  /** docker-compose.temporal-tls.yml, the TLS option laid over the file above. */
+  static JsonNode tlsServices;
+
   @BeforeAll
   static void parse() throws Exception {
     JsonNode compose =
         new ObjectMapper(new YAMLFactory())
             .readTree(AmbleProcess.ROOT.resolve("docker-compose.temporal.yml").toFile());
     services = compose.get("services");
+    tlsServices =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(AmbleProcess.ROOT.resolve("docker-compose.temporal-tls.yml").toFile())
+            .get("services");
   }
 
   /** "${VAR:-default}" as Compose resolves it with VAR unset. */
@@ -92,6 +100,59 @@ class DockerComposeFileTest {
         "${TEMPORAL_UI_CODEC_ENDPOINT:-}",
         services.at("/temporal-ui/environment/TEMPORAL_CODEC_ENDPOINT").asText(),
         "one variable points every operator's Web UI at their `amble codec-server`");
+  }
+
+  @Test
+  void theTlsOptionRequiresClientCertificatesFromTheFilesAmbleCreates() throws Exception {
+    List<String> overlaid = new ArrayList<>();
+    tlsServices.fieldNames().forEachRemaining(overlaid::add);
+    assertEquals(List.of("temporal", "temporal-namespace", "temporal-ui"), overlaid);
+    String header =
+        java.nio.file.Files.readString(AmbleProcess.ROOT.resolve("docker-compose.temporal.yml"));
+    assertTrue(header.contains("-f docker-compose.temporal-tls.yml"), "the main file documents it");
+
+    JsonNode server = tlsServices.at("/temporal/environment");
+    assertEquals("true", server.path("TEMPORAL_TLS_REQUIRE_CLIENT_AUTH").asText());
+    String tls = "/etc/temporal/tls/";
+    assertEquals(tls + TlsCertificates.CA, server.path("TEMPORAL_TLS_CLIENT1_CA_CERT").asText());
+    assertEquals(tls + TlsCertificates.CA, server.path("TEMPORAL_TLS_SERVER_CA_CERT").asText());
+    assertEquals(tls + TlsCertificates.SERVER, server.path("TEMPORAL_TLS_FRONTEND_CERT").asText());
+    assertEquals(tls + TlsCertificates.SERVER_KEY, server.path("TEMPORAL_TLS_SERVER_KEY").asText());
+    JsonNode job = tlsServices.at("/temporal-namespace/environment");
+    assertEquals("true", job.path("TEMPORAL_TLS").asText());
+    assertEquals(tls + TlsCertificates.CLIENT, job.path("TEMPORAL_TLS_CLIENT_CERT_PATH").asText());
+    assertEquals(
+        tls + TlsCertificates.CLIENT_KEY, job.path("TEMPORAL_TLS_CLIENT_KEY_PATH").asText());
+    assertEquals(tls + TlsCertificates.CA, job.path("TEMPORAL_TLS_SERVER_CA_CERT_PATH").asText());
+    JsonNode ui = tlsServices.at("/temporal-ui/environment");
+    assertEquals(tls + TlsCertificates.UI, ui.path("TEMPORAL_TLS_CERT").asText());
+    assertEquals(tls + TlsCertificates.UI_KEY, ui.path("TEMPORAL_TLS_KEY").asText());
+    assertEquals("true", ui.path("TEMPORAL_TLS_ENABLE_HOST_VERIFICATION").asText());
+
+    // Every file named is one `amble server certs` creates, in the folder each service mounts.
+    java.nio.file.Path made = java.nio.file.Files.createTempDirectory("compose-tls");
+    try {
+      new TlsCertificates(made).ensure(java.time.Instant.now());
+      for (String service : overlaid) {
+        assertEquals(
+            "${TEMPORAL_TLS_DIR:-./tls}:/etc/temporal/tls:ro",
+            tlsServices.at("/" + service + "/volumes/0").asText(),
+            service);
+        tlsServices
+            .at("/" + service + "/environment")
+            .forEach(
+                value -> {
+                  if (value.asText().startsWith(tls)) {
+                    assertTrue(
+                        java.nio.file.Files.isRegularFile(
+                            made.resolve(value.asText().substring(tls.length()))),
+                        service + ": " + value.asText());
+                  }
+                });
+      }
+    } finally {
+      dev.amble.ansible.WorkspaceDir.deleteTree(made);
+    }
   }
 
   @Test

@@ -21,6 +21,10 @@ final class TemporalServerProcess {
   static final int PORT = LocalTemporal.anyFreePort();
 
   static final int UI_PORT = otherFreePort(PORT);
+
+  /** Where `amble server` starts `amble codec-server`, which the Web UI asks to decrypt. */
+  static final int CODEC_PORT = otherFreePort(PORT, UI_PORT);
+
   static final String ADDRESS = LocalTemporal.address(PORT);
   static final String UI = LocalTemporal.webUiUrl(UI_PORT);
   private static boolean started;
@@ -52,7 +56,9 @@ final class TemporalServerProcess {
             "--port",
             Integer.toString(PORT),
             "--ui-port",
-            Integer.toString(UI_PORT));
+            Integer.toString(UI_PORT),
+            "--codec-port",
+            Integer.toString(CODEC_PORT));
     assertEquals(0, r.code(), "amble server: " + r);
     if (!started) {
       started = true;
@@ -74,12 +80,28 @@ final class TemporalServerProcess {
     }
   }
 
-  private static int otherFreePort(int taken) {
-    int port = LocalTemporal.anyFreePort();
-    while (port == taken) {
-      port = LocalTemporal.anyFreePort();
+  /**
+   * Stops the suite's server, if it runs, for a test that runs a server of its own: the local
+   * server's internal ports are fixed, so two cannot run at once. The next {@link #ensureRunning}
+   * starts it again on the same data.
+   */
+  static synchronized void stopForAnotherServer() {
+    if (started) {
+      AmbleProcess.Result r =
+          AmbleProcess.run(
+              AmbleProcess.ROOT, Map.of(), 60, "server", "stop", "--data-dir", DATA.toString());
+      assertEquals(0, r.code(), "amble server stop: " + r);
     }
-    return port;
+  }
+
+  /** A free port, none of {@code taken} (ports picked before, not listened on yet). */
+  static int otherFreePort(int... taken) {
+    while (true) {
+      int port = LocalTemporal.anyFreePort();
+      if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+        return port;
+      }
+    }
   }
 
   /** SIGKILL, as a crash would: no shutdown of any kind. */

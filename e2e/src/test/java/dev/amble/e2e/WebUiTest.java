@@ -57,8 +57,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * </ol>
  *
  * The rollout's payloads are encrypted (the key `amble server` created), and the UI reads them
- * through {@code amble codec-server}, which `amble server` configured it to ask: every summary,
- * detail and signal above passes through it, so the test fails if the UI cannot decrypt.
+ * through the {@code amble codec-server} that `amble server` started beside it and configured it to
+ * ask: every summary, detail and signal above passes through it, so the test fails if the UI cannot
+ * decrypt.
  *
  * <p>Screenshots are left in {@code e2e/target/screenshots/} (filtered-list.png, rollout.png, and
  * one per step). Chromium and chromedriver are Debian's ({@code /usr/bin/chromium}, {@code
@@ -109,7 +110,6 @@ class WebUiTest {
         Files.delete(p);
       }
     }
-    Process codecServer = startCodecServer(env);
     Process worker = AmbleProcess.start(dir, env, dir.resolve("worker.log"), "worker");
     try {
       driver = chromium();
@@ -129,8 +129,6 @@ class WebUiTest {
     } finally {
       worker.destroy();
       worker.waitFor();
-      codecServer.destroy();
-      codecServer.waitFor();
     }
     System.out.printf("WebUiTest took %ds%n", Duration.between(begin, Instant.now()).toSeconds());
   }
@@ -295,35 +293,6 @@ class WebUiTest {
             + q("AmbleOutcome", "done"),
         Set.of(ROLLOUT_ID),
         null);
-  }
-
-  /**
-   * `amble codec-server` where the local server's Web UI asks (its port + 1), answering that UI's
-   * origin; returns once it listens (its start line).
-   */
-  private Process startCodecServer(Map<String, String> env) throws Exception {
-    Path log = browser.resolve("codec-server.log");
-    Process p =
-        AmbleProcess.start(
-            dir,
-            env,
-            log,
-            "codec-server",
-            "--listen",
-            "127.0.0.1:" + (TemporalServerProcess.UI_PORT + 1),
-            "--web-ui-origin",
-            UI);
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (!(Files.exists(log) && Files.readString(log).contains("amble codec-server at"))) {
-      if (!p.isAlive() || Instant.now().isAfter(deadline)) {
-        p.destroy();
-        throw new AssertionError(
-            "amble codec-server did not start: "
-                + (Files.exists(log) ? Files.readString(log) : ""));
-      }
-      Thread.sleep(100);
-    }
-    return p;
   }
 
   // ---------------------------------------------------------------- the browser

@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     RunOptions options = new RunOptions();
     options.embedded = true;
-    options.concurrency = concurrency == null ? null : concurrency.toString();
+    options.settings.concurrency = concurrency == null ? null : concurrency.toString();
     options.embeddedPort = embeddedPort;
     int code =
         RolloutLauncher.launch(
@@ -89,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
             options,
             new TemporalOptions(),
             false,
+            Optional.empty(),
             Optional.empty(),
             out,
             spec.commandLine().getErr());

@@ -47,6 +47,7 @@ final class InitCommand implements Callable<Integer> {
   int forks;
 
   @Mixin BecomePasswordOptions become;
+  @Mixin VaultPasswordOptions vault;
 
   @Override
   public Integer call() {
@@ -57,7 +58,8 @@ final class InitCommand implements Callable<Integer> {
       throw Exit.badInput("amble: --forks must be at least 1");
     }
     ProcessRunner runner =
-        new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env());
+        new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env())
+            .withVaultPassword(vault.read(amble.env()));
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Gathering facts for workspace %s (hosts \"%s\"%s), %d at a time ...%n",

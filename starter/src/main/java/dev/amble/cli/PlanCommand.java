@@ -4,6 +4,7 @@ import dev.amble.ansible.AnsibleException;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.Inventory;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.ansible.VaultPassword;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.plan.Plan;
 import dev.amble.window.WindowStatus;
@@ -44,6 +45,8 @@ final class PlanCommand implements Runnable {
 
   @Mixin OutputOption output;
 
+  @Mixin VaultPasswordOptions vault;
+
   @Option(
       names = "--seed",
       paramLabel = "N",
@@ -55,10 +58,13 @@ final class PlanCommand implements Runnable {
   @Override
   public void run() {
     Amble amble = Amble.of(spec);
+    Optional<VaultPassword> vaultPassword = vault.read(amble.env());
     Supplier<AnsibleInstallation> ansible = amble.ansibleAhead();
     String ws = amble.workspace(workspace.get());
     var definition = amble.definition(ws);
-    ProcessRunner runner = new ProcessRunner(ansible.get(), Optional.empty(), amble.env());
+    ProcessRunner runner =
+        new ProcessRunner(ansible.get(), Optional.empty(), amble.env())
+            .withVaultPassword(vaultPassword);
     Plan plan;
     try {
       plan =
@@ -73,15 +79,12 @@ final class PlanCommand implements Runnable {
     if (plan.hosts().isEmpty()) {
       throw Exit.badInput("amble: " + definition.workspace().noHostsMatch(limit.get()));
     }
-    PlanPrinter.print(plan, output.format, spec.commandLine().getOut());
-    if (!output.json()) {
-      Instant now = Instant.now();
-      definition
-          .workspace()
-          .windows()
-          .flatMap(w -> WindowStatus.at(w, now))
-          .ifPresent(w -> spec.commandLine().getOut().printf("%n%s%n", w.describe(now)));
-      spec.commandLine().getOut().flush();
-    }
+    Instant now = Instant.now();
+    PlanPrinter.print(
+        plan,
+        output.format,
+        definition.workspace().windows().flatMap(w -> WindowStatus.at(w, now)),
+        now,
+        spec.commandLine().getOut());
   }
 }

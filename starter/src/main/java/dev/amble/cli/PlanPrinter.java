@@ -8,12 +8,15 @@ import dev.amble.plan.Decision;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
 import dev.amble.visibility.Strategies;
+import dev.amble.window.WindowStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** A plan as a table for people, or as JSON for programs. */
 final class PlanPrinter {
@@ -30,16 +33,21 @@ final class PlanPrinter {
 
   private PlanPrinter() {}
 
-  static void print(Plan plan, Format format, PrintWriter out) {
+  /**
+   * @param window the workspace's maintenance window open at {@code now} or next, if it has windows
+   */
+  static void print(
+      Plan plan, Format format, Optional<WindowStatus> window, Instant now, PrintWriter out) {
     if (format == Format.json) {
       try {
-        json(plan, out);
+        json(plan, window, now, out);
       } catch (IOException e) {
         throw new UncheckedIOException(e); // a PrintWriter never throws it
       }
       out.println();
     } else {
       text(plan, out);
+      window.ifPresent(w -> out.printf("%n%s%n", w.describe(now)));
     }
     out.flush();
   }
@@ -92,7 +100,7 @@ final class PlanPrinter {
   static String json(Plan plan) {
     java.io.StringWriter out = new java.io.StringWriter();
     try {
-      json(plan, out);
+      json(plan, Optional.empty(), Instant.now(), out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -103,7 +111,8 @@ final class PlanPrinter {
    * The plan as JSON, written as it goes: a fleet's plan is tens of megabytes, neither a tree nor a
    * string of it is needed.
    */
-  static void json(Plan plan, Writer out) throws IOException {
+  static void json(Plan plan, Optional<WindowStatus> window, Instant now, Writer out)
+      throws IOException {
     try (JsonGenerator g = WRITER.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("workspace", plan.workspace());
@@ -119,6 +128,16 @@ final class PlanPrinter {
         g.writeNumberField(count.getKey().word(), count.getValue().intValue());
       }
       g.writeEndObject();
+      if (window.isPresent()) {
+        WindowStatus w = window.get();
+        g.writeObjectFieldStart("maintenance_window");
+        g.writeBooleanField("open", !now.isBefore(w.opens()));
+        g.writeStringField("opens", w.opens().toString());
+        g.writeStringField("closes", w.closes().toString());
+        g.writeStringField("time_zone", w.timeZone());
+        g.writeStringField("text", w.describe(now));
+        g.writeEndObject();
+      }
       g.writeArrayFieldStart("strategy");
       for (String line : Strategies.describe(plan.strategy())) {
         g.writeString(line);

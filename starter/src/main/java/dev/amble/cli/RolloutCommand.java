@@ -12,12 +12,13 @@ abstract class RolloutCommand implements Callable<Integer> {
   @Mixin RunOptions options;
   @Mixin TemporalOptions temporal;
   @Mixin BecomePasswordOptions become;
+  @Mixin VaultPasswordOptions vault;
 
   /** A dry run ({@code amble check}) rather than the rolling run. */
   abstract boolean dryRun();
 
   @Override
   public Integer call() throws InterruptedException {
-    return RolloutLauncher.launch(spec, workspace, options, temporal, become, dryRun());
+    return RolloutLauncher.launch(spec, workspace, options, temporal, become, vault, dryRun());
   }
 }

@@ -2,6 +2,7 @@ package dev.amble.cli;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.BecomePassword;
+import dev.amble.ansible.VaultPassword;
 import io.temporal.api.common.v1.WorkflowExecution;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -9,30 +10,44 @@ import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What run and check do: start the workspace's rollout ({@link RolloutStarter}), then follow it.
+ * What run and check do: pack the content, check its playbooks ({@link ContentSyntax}), start the
+ * workspace's rollout ({@link RolloutStarter}), then follow it.
  */
 final class RolloutLauncher {
   private RolloutLauncher() {}
 
-  /** The workspace, the become password (only with --embedded), then {@link #launch}. */
+  /** The workspace, the become and vault passwords (only with --embedded), then {@link #launch}. */
   static int launch(
       CommandSpec spec,
       WorkspaceOption workspace,
       RunOptions options,
       TemporalOptions temporal,
       BecomePasswordOptions become,
+      VaultPasswordOptions vault,
       boolean check)
       throws InterruptedException {
     Amble amble = Amble.of(spec);
     String ws = amble.workspace(workspace.get());
     PrintWriter err = spec.commandLine().getErr();
     Optional<BecomePassword> password = Optional.empty();
+    Optional<VaultPassword> vaultPassword = Optional.empty();
     if (options.embedded) {
       password = become.read(amble.env());
+      vaultPassword = vault.read(amble.env());
     } else {
       become.refuseHere(check ? "check" : "run", amble.env(), err);
+      vault.refuseHere(check ? "check" : "run", amble.env(), err);
     }
-    return launch(amble, ws, options, temporal, check, password, spec.commandLine().getOut(), err);
+    return launch(
+        amble,
+        ws,
+        options,
+        temporal,
+        check,
+        password,
+        vaultPassword,
+        spec.commandLine().getOut(),
+        err);
   }
 
   /**
@@ -45,13 +60,16 @@ final class RolloutLauncher {
       TemporalOptions temporal,
       boolean check,
       Optional<BecomePassword> become,
+      Optional<VaultPassword> vault,
       PrintWriter out,
       PrintWriter err)
       throws InterruptedException {
-    RolloutContent content = RolloutContent.pack(options.definition(amble.definition(workspace)));
+    Definition asRun = options.definition(amble.definition(workspace));
+    RolloutContent content = RolloutContent.pack(asRun);
+    ContentSyntax.check(asRun, amble.env(), options.embedded, vault, err);
     try (TemporalSession session =
         TemporalSession.open(
-            amble, temporal, options.embedded, options.embeddedPort(), become, err)) {
+            amble, temporal, options.embedded, options.embeddedPort(), become, vault, err)) {
       Definition d = content.keep(session.client, session.taskQueue, out);
       WorkflowExecution started =
           new RolloutStarter(session, out, err).start(workspace, d, options, check);

@@ -39,11 +39,11 @@ final class RolloutStarter {
     RolloutRequest request =
         new RolloutRequest(
             d,
-            options.limit.get(),
-            options.seed(),
+            options.settings.limit.get(),
+            options.settings.seed(),
             d.workspace().concurrency(),
             check,
-            options.stompLocks,
+            options.settings.stompLocks,
             Identity.operator(),
             options.heartbeatTimeout(),
             RolloutRequest.DEFAULT_EVENTS_PER_RUN,
@@ -97,7 +97,9 @@ final class RolloutStarter {
                 ? " (seed " + request.seed() + ")"
                 : ""),
         request.concurrency(),
-        options.limit.get().isEmpty() ? "" : ", limited to \"" + options.limit.pattern + "\"",
+        options.settings.limit.get().isEmpty()
+            ? ""
+            : ", limited to \"" + options.settings.limit.pattern + "\"",
         session.address,
         started.getWorkflowId(),
         started.getRunId());

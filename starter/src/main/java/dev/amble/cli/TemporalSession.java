@@ -4,6 +4,7 @@ import com.uber.m3.tally.NoopScope;
 import com.uber.m3.tally.Scope;
 import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
+import dev.amble.ansible.VaultPassword;
 import dev.amble.codec.CodecKeys;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.EmbeddedTemporal;
@@ -115,6 +116,9 @@ final class TemporalSession implements AutoCloseable {
               amble.env(), options.address(), options.namespace(), amble.cwd());
       stubs = connection.connect(metrics);
     } catch (TemporalConnection.UnreachableException e) {
+      if (e.refused()) {
+        throw new Exit(ExitCode.NO_TEMPORAL, "amble: " + e.getMessage());
+      }
       throw new Exit(
           ExitCode.NO_TEMPORAL,
           "amble: "
@@ -174,6 +178,7 @@ final class TemporalSession implements AutoCloseable {
       TemporalOptions options,
       OptionalInt port,
       Optional<BecomePassword> become,
+      Optional<VaultPassword> vault,
       PrintWriter err) {
     AnsibleInstallation ansible = amble.ansible();
     Optional<CodecKeys> keys;
@@ -200,12 +205,13 @@ final class TemporalSession implements AutoCloseable {
             // The embedded worker is on the CLI's machine: it keeps the workspaces' logs where
             // the CLI does, in the Amblefile's folder, and its copies of content beside them.
             new AmbleWorker.Settings(
-                queue,
-                8,
-                become,
-                Identity.controller("embedded"),
-                Path.of(amble.amblefile().folder(), ".amble", ".content"),
-                Path.of(amble.amblefile().folder(), ".amble")),
+                    queue,
+                    8,
+                    become,
+                    Identity.controller("embedded"),
+                    Path.of(amble.amblefile().folder(), ".amble", ".content"),
+                    Path.of(amble.amblefile().folder(), ".amble"))
+                .withVaultPassword(vault),
             ansible,
             amble.env());
     err.printf(
@@ -232,9 +238,10 @@ final class TemporalSession implements AutoCloseable {
       boolean embedded,
       OptionalInt embeddedPort,
       Optional<BecomePassword> become,
+      Optional<VaultPassword> vault,
       PrintWriter err) {
     return embedded
-        ? embedded(amble, options, embeddedPort, become, err)
+        ? embedded(amble, options, embeddedPort, become, vault, err)
         : connect(amble, options, OR_EMBEDDED, new NoopScope());
   }
 

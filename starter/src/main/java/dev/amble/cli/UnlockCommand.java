@@ -81,6 +81,7 @@ final class UnlockCommand implements Callable<Integer> {
   @Mixin OutputOption output;
 
   @Mixin BecomePasswordOptions become;
+  @Mixin VaultPasswordOptions vault;
 
   @Override
   public Integer call() {
@@ -91,7 +92,8 @@ final class UnlockCommand implements Callable<Integer> {
       throw Exit.badInput("amble: --reason must say why the host is unlocked");
     }
     ProcessRunner runner =
-        new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env());
+        new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env())
+            .withVaultPassword(vault.read(amble.env()));
     Path folder = Path.of(d.folder());
     WorkspaceDir dir = WorkspaceDir.of(folder, ws);
     requireInInventory(runner, d, folder, dir);

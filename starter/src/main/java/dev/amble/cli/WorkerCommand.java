@@ -44,6 +44,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
   @Mixin BecomePasswordOptions become;
+  @Mixin VaultPasswordOptions vault;
   @Mixin MetricsOption metricsOption;
 
   @Option(
@@ -77,6 +78,7 @@ final class WorkerCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ((Logger) LoggerFactory.getLogger("dev.amble")).setLevel(Level.INFO);
     var password = become.read(amble.env());
+    var vaultPassword = vault.read(amble.env());
     var ansible = amble.ansible();
     Duration keep =
         DurationText.parse(keepLogs)
@@ -97,12 +99,13 @@ final class WorkerCommand implements Callable<Integer> {
     TemporalSession session = connect(amble, metrics);
     AmbleWorker.Settings settings =
         AmbleWorker.Settings.inHome(
-            session.taskQueue,
-            maxParallel,
-            password,
-            Identity.controller("worker"),
-            amble.env(),
-            keep);
+                session.taskQueue,
+                maxParallel,
+                password,
+                Identity.controller("worker"),
+                amble.env(),
+                keep)
+            .withVaultPassword(vaultPassword);
     WorkerFactory factory = AmbleWorker.start(session.client, settings, ansible, amble.env());
     err.printf(
         "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once, %s%s%s.%s%n",
@@ -111,7 +114,8 @@ final class WorkerCommand implements Callable<Integer> {
         session.client.getOptions().getNamespace(),
         maxParallel,
         session.encryption(),
-        password.isPresent() ? ", with a become password" : "",
+        (password.isPresent() ? ", with a become password" : "")
+            + (vaultPassword.isPresent() ? ", with a vault password" : ""),
         metrics.map(m -> ", metrics at " + m.url()).orElse(""),
         log.map(f -> " Log: " + f).orElse(""));
     err.flush();

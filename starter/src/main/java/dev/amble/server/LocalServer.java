@@ -44,14 +44,18 @@ public final class LocalServer {
   private final PrintWriter log;
   private final Map<String, String> env;
   private final Ports ports;
+  private final Optional<TlsCertificates> requestedTls;
 
-  /** The loopback ports of the server's frontend (gRPC) and of the Web UI. */
-  public record Ports(int frontend, int webUi) {
+  /**
+   * The loopback ports of the server's frontend (gRPC), of the Web UI, and of the codec server the
+   * Web UI asks to decrypt (`amble codec-server`, which `amble server` starts beside the UI).
+   */
+  public record Ports(int frontend, int webUi, int codecServer) {
     public static final Ports DEFAULT =
         new Ports(LocalTemporal.FRONTEND_PORT, LocalTemporal.WEB_UI_PORT);
 
     public Ports {
-      for (int port : new int[] {frontend, webUi}) {
+      for (int port : new int[] {frontend, webUi, codecServer}) {
         if (port < 1 || port > 65535) {
           throw new IllegalArgumentException("port " + port + " is not a TCP port (1 to 65535)");
         }
@@ -60,6 +64,18 @@ public final class LocalServer {
         throw new IllegalArgumentException(
             "the server and the Web UI cannot share port " + frontend);
       }
+      if (codecServer == frontend || codecServer == webUi) {
+        throw new IllegalArgumentException(
+            "the codec server cannot share port "
+                + codecServer
+                + " with the "
+                + (codecServer == webUi ? "Web UI" : "server"));
+      }
+    }
+
+    /** The codec server on the UI's port + 1. */
+    public Ports(int frontend, int webUi) {
+      this(frontend, webUi, webUi + 1);
     }
 
     public String address() {
@@ -70,9 +86,8 @@ public final class LocalServer {
       return LocalTemporal.webUiUrl(webUi);
     }
 
-    /** Where the Web UI asks `amble codec-server` to decrypt: the UI's port + 1. */
-    public int codecServer() {
-      return webUi + 1;
+    public String codecServerUrl() {
+      return "http://127.0.0.1:" + codecServer;
     }
   }
 
@@ -82,11 +97,60 @@ public final class LocalServer {
    * @param ports where the server and its Web UI listen (on 127.0.0.1)
    */
   public LocalServer(Path data, Path bin, PrintWriter log, Map<String, String> env, Ports ports) {
+    this(data, bin, log, env, ports, Optional.empty());
+  }
+
+  /**
+   * @param tls where the certificates are (created there if it has none) when the server is to
+   *     require TLS and client certificates (mTLS); empty: plain text
+   */
+  public LocalServer(
+      Path data,
+      Path bin,
+      PrintWriter log,
+      Map<String, String> env,
+      Ports ports,
+      Optional<TlsCertificates> tls) {
     this.data = data.toAbsolutePath();
     this.bin = bin.toAbsolutePath();
     this.log = log;
     this.env = env;
     this.ports = ports;
+    this.requestedTls = tls;
+  }
+
+  /** The default folder of the certificates: {@code tls/} in the data folder. */
+  public static Path defaultTlsDir(Path data) {
+    return data.toAbsolutePath().resolve("tls");
+  }
+
+  /**
+   * The certificates the running server uses (recorded at its start), or else those asked for: a
+   * second {@code amble server} talks to the server it finds the way that server was started.
+   */
+  private Optional<TlsCertificates> tls() {
+    if (running("server").isPresent()) {
+      try {
+        return Optional.of(Files.readString(tlsMarker()).strip())
+            .map(dir -> new TlsCertificates(Path.of(dir)));
+      } catch (IOException notTls) {
+        return Optional.empty();
+      }
+    }
+    return requestedTls;
+  }
+
+  private Path tlsMarker() {
+    return data.resolve("tls-dir");
+  }
+
+  /** How amble talks to this server: mTLS with the client certificate, or plain text. */
+  TemporalConnection connection(Optional<TlsCertificates> tls) {
+    return tls.map(
+            t ->
+                TemporalConnection.mtls(
+                    ports.address(), NAMESPACE, t.clientCert(), t.clientKey(), t.ca()))
+        .orElseGet(() -> TemporalConnection.plain(ports.address(), NAMESPACE));
   }
 
   public static Path defaultBin(Map<String, String> env) {
@@ -111,31 +175,70 @@ public final class LocalServer {
         List.of("-tags", "disable_grpc_modules"),
         "Temporal server");
     ensureBuilt(uiBinary(), UI_MODULE, UI_VERSION, List.of(), "Temporal Web UI");
+    Optional<TlsCertificates> tls;
     try {
       Files.createDirectories(data);
       ensureCodecKey();
-      startServer();
-      setUpNamespace(ports.address());
-      startUi();
+      tls = tls();
+      if (tls.isPresent()
+          && !tls.map(TlsCertificates::dir).equals(requestedTls.map(TlsCertificates::dir))
+          && running("server").isPresent()) {
+        log.printf("The running server uses TLS with the certificates in %s.%n", tls.get().dir());
+      } else if (tls.isEmpty() && requestedTls.isPresent()) {
+        throw new ServerException(
+            "the Temporal server already runs without TLS; stop it (`amble server stop`) and"
+                + " start it again with --tls");
+      }
+      if (tls.isPresent()) {
+        ensureCertificates(tls.get());
+      }
+      startServer(tls);
+      setUpNamespace(connection(tls));
+      startCodecServer();
+      startUi(tls);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     log.printf(
-        "Temporal server at %s (SQLite: %s), Web UI at %s.%n"
-            + "%s (TEMPORAL_ADDRESS=%s). Stop both with `amble server stop`.%n",
+        "Temporal server at %s (SQLite: %s), Web UI at %s (decrypting through the codec server at"
+            + " %s).%n"
+            + "%s (TEMPORAL_ADDRESS=%s). Stop them with `amble server stop`.%n",
         ports.address(),
         data.resolve("temporal.db"),
         ports.webUiUrl(),
+        ports.codecServerUrl(),
         ports.address().equals(LocalTemporal.DEFAULT_ADDRESS)
             ? "Workers and the CLI reach it by default"
             : "Point workers and the CLI at it",
         ports.address());
+    tls.ifPresent(
+        t -> {
+          log.printf(
+              "It requires TLS and a client certificate (mTLS). The CLI and workers connect with:%n");
+          t.clientEnvironment().forEach((k, v) -> log.printf("  export %s=%s%n", k, v));
+        });
     log.flush();
+  }
+
+  private void ensureCertificates(TlsCertificates tls) throws IOException {
+    boolean created;
+    try {
+      created = tls.ensure(Instant.now());
+    } catch (IllegalArgumentException e) {
+      throw new ServerException(e.getMessage());
+    }
+    log.printf(
+        "%s TLS certificates in %s: CA %s, server %s (127.0.0.1, localhost), client %s.%n",
+        created ? "Created the" : "The",
+        tls.dir(),
+        TlsCertificates.CA,
+        TlsCertificates.SERVER,
+        TlsCertificates.CLIENT);
   }
 
   public void stop() throws InterruptedException {
     boolean any = false;
-    for (String name : List.of("ui", "server")) {
+    for (String name : List.of("ui", "codec", "server")) {
       Optional<ProcessHandle> p = running(name);
       if (p.isPresent()) {
         any = true;
@@ -148,9 +251,7 @@ public final class LocalServer {
             || p.get().isAlive()) {
           p.get().destroyForcibly();
         }
-        log.printf(
-            "Stopped the %s (pid %d).%n",
-            name.equals("ui") ? "Web UI" : "Temporal server", p.get().pid());
+        log.printf("Stopped the %s (pid %d).%n", what(name), p.get().pid());
       }
       try {
         Files.deleteIfExists(pidFile(name));
@@ -159,26 +260,47 @@ public final class LocalServer {
       }
     }
     if (!any) {
-      log.println("Neither the Temporal server nor the Web UI was running.");
+      log.println("Neither the Temporal server, the Web UI nor the codec server was running.");
     }
     log.flush();
   }
 
-  /** "running (pid N)" or "stopped", for the server and the UI. */
+  /** "running (pid N)" or "stopped", for the server, the UI and the codec server. */
   public Map<String, String> status() {
     return Map.of(
         "server", running("server").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"),
-        "ui", running("ui").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"));
+        "ui", running("ui").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"),
+        "codec", running("codec").map(p -> "running (pid " + p.pid() + ")").orElse("stopped"));
+  }
+
+  private static String what(String name) {
+    return switch (name) {
+      case "ui" -> "Web UI";
+      case "codec" -> "codec server";
+      default -> "Temporal server";
+    };
   }
 
   /** The process a pid file names, if it still runs and is the program we started. */
   Optional<ProcessHandle> running(String name) {
     try {
       long pid = Long.parseLong(Files.readString(pidFile(name)).strip());
-      String program = name.equals("ui") ? "temporal-ui-server" : "temporal-server";
+      String program =
+          switch (name) {
+            case "ui" -> "temporal-ui-server";
+            case "codec" -> "java";
+            default -> "temporal-server";
+          };
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
-          .filter(p -> p.info().command().map(c -> c.endsWith(program)).orElse(true));
+          .filter(p -> p.info().command().map(c -> c.endsWith(program)).orElse(true))
+          .filter(
+              p ->
+                  !name.equals("codec")
+                      || p.info()
+                          .arguments()
+                          .map(a -> List.of(a).contains("codec-server"))
+                          .orElse(true));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -271,21 +393,68 @@ public final class LocalServer {
         foundByDefault
             ? "when run from this folder; elsewhere set " + CodecKeys.KEY_FILE + "=" + file
             : "when " + CodecKeys.KEY_FILE + "=" + file + " is set");
-    log.printf(
-        "The Web UI reads encrypted payloads while `amble codec-server%s` runs.%n",
-        ports.equals(Ports.DEFAULT)
-            ? ""
-            : " --listen 127.0.0.1:"
-                + ports.codecServer()
-                + " --web-ui-origin "
-                + ports.webUiUrl());
   }
 
-  private void startServer() throws IOException, InterruptedException {
+  /**
+   * `amble codec-server` (this same amble, in a JVM of its own) where the Web UI asks, answering
+   * that UI's origin, with the keys of this command's environment or else the server's key.
+   */
+  private void startCodecServer() throws IOException, InterruptedException {
+    Optional<ProcessHandle> already = running("codec");
+    if (already.isPresent()) {
+      log.printf("The codec server already runs (pid %d).%n", already.get().pid());
+      return;
+    }
+    requireFree(ports.codecServer(), "the codec server's port");
+    Path output = data.resolve("codec-server.log");
+    long before = Files.exists(output) ? Files.size(output) : 0;
+    Map<String, String> childEnv = new java.util.HashMap<>(env);
+    if (!childEnv.containsKey(CodecKeys.KEYS) && !childEnv.containsKey(CodecKeys.KEY_FILE)) {
+      childEnv.put(CodecKeys.KEY_FILE, codecKey().toString());
+    }
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    Optional.ofNullable(System.getProperty("amble.home"))
+        .ifPresent(home -> command.add("-Damble.home=" + home));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            AMBLE_MAIN,
+            "codec-server",
+            "--listen",
+            "127.0.0.1:" + ports.codecServer(),
+            "--web-ui-origin",
+            ports.webUiUrl()));
+    ProcessHandle process =
+        detached("codec", command, output, Path.of("").toAbsolutePath(), childEnv);
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (true) {
+      String said = Files.exists(output) ? Files.readString(output).substring((int) before) : "";
+      if (said.contains("amble codec-server at")) {
+        break;
+      }
+      if (!process.isAlive()) {
+        throw new ServerException(
+            "the codec server exited at start: " + said.strip() + " (see " + output + ")");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ServerException("the codec server did not start within 60s; see " + output);
+      }
+      Thread.sleep(100);
+    }
+    log.printf("Started the codec server (pid %d).%n", process.pid());
+  }
+
+  /** amble's main class: the codec server is amble, run again. */
+  private static final String AMBLE_MAIN = "dev.amble.cli.Amble";
+
+  private void startServer(Optional<TlsCertificates> tls) throws IOException, InterruptedException {
     Optional<ProcessHandle> already = running("server");
     if (already.isPresent()) {
       log.printf("The Temporal server already runs (pid %d).%n", already.get().pid());
-      awaitHealthy(already.get(), Duration.ofSeconds(30));
+      awaitHealthy(already.get(), Duration.ofSeconds(30), connection(tls));
       return;
     }
     requireFree(ports.frontend(), "the Temporal server's port");
@@ -300,7 +469,14 @@ public final class LocalServer {
     Path config = data.resolve("temporal.yaml");
     Files.writeString(
         config,
-        withPorts(resource("temporal-sqlite.yaml")).replace("{{DATA_DIR}}", data.toString()));
+        withPorts(resource("temporal-sqlite.yaml"))
+            .replace("{{DATA_DIR}}", data.toString())
+            .replace("{{GLOBAL_TLS}}", tls.map(LocalServer::serverTls).orElse("")));
+    if (tls.isPresent()) {
+      Files.writeString(tlsMarker(), tls.get().dir() + "\n");
+    } else {
+      Files.deleteIfExists(tlsMarker());
+    }
     ProcessHandle server =
         detached(
             "server",
@@ -311,12 +487,12 @@ public final class LocalServer {
                 "--allow-no-auth",
                 "start"),
             data.resolve("server.log"));
-    awaitHealthy(server, Duration.ofSeconds(60));
+    awaitHealthy(server, Duration.ofSeconds(60), connection(tls));
     Files.writeString(marker, Instant.now() + "\n");
     log.printf("Started the Temporal server (pid %d).%n", server.pid());
   }
 
-  private void startUi() throws IOException, InterruptedException {
+  private void startUi(Optional<TlsCertificates> tls) throws IOException, InterruptedException {
     Optional<ProcessHandle> already = running("ui");
     if (already.isPresent()) {
       log.printf("The Web UI already runs (pid %d).%n", already.get().pid());
@@ -324,7 +500,10 @@ public final class LocalServer {
     }
     requireFree(ports.webUi(), "the Web UI's port");
     Path ui = Files.createDirectories(data.resolve("ui").resolve("config"));
-    Files.writeString(ui.resolve("development.yaml"), withPorts(resource("ui-development.yaml")));
+    Files.writeString(
+        ui.resolve("development.yaml"),
+        withPorts(resource("ui-development.yaml"))
+            .replace("{{UI_TLS}}", tls.map(LocalServer::uiTls).orElse("")));
     ProcessHandle process =
         detached(
             "ui",
@@ -355,11 +534,20 @@ public final class LocalServer {
   /** A process in its own session (setsid), so it outlives this command and its terminal. */
   private ProcessHandle detached(String name, List<String> command, Path output)
       throws IOException {
+    return detached(name, command, output, data, System.getenv());
+  }
+
+  private ProcessHandle detached(
+      String name, List<String> command, Path output, Path workdir, Map<String, String> environment)
+      throws IOException {
     List<String> full = new java.util.ArrayList<>(List.of("setsid"));
     full.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(full);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
     Process p =
-        new ProcessBuilder(full)
-            .directory(data.toFile())
+        builder
+            .directory(workdir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
@@ -368,9 +556,9 @@ public final class LocalServer {
     return p.toHandle();
   }
 
-  private void awaitHealthy(ProcessHandle server, Duration timeout) throws InterruptedException {
+  private void awaitHealthy(ProcessHandle server, Duration timeout, TemporalConnection connection)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
-    TemporalConnection connection = TemporalConnection.plain(ports.address(), NAMESPACE);
     while (true) {
       try {
         connection.connect().shutdownNow();
@@ -398,7 +586,12 @@ public final class LocalServer {
    * PostgreSQL, for instance), which need the same setup as this one.
    */
   public static void setUpNamespace(String address) throws InterruptedException {
-    WorkflowServiceStubs stubs = TemporalConnection.plain(address, NAMESPACE).connect();
+    setUpNamespace(TemporalConnection.plain(address, NAMESPACE));
+  }
+
+  /** The same over {@code connection} (TLS, for instance). */
+  static void setUpNamespace(TemporalConnection connection) throws InterruptedException {
+    WorkflowServiceStubs stubs = connection.connect();
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {
@@ -444,6 +637,66 @@ public final class LocalServer {
     } finally {
       stubs.shutdownNow();
     }
+  }
+
+  /**
+   * The server's {@code global.tls}: the frontend requires client certificates signed by the CA;
+   * internode connections (history, matching, worker) and the system worker's calls to the frontend
+   * use mTLS too, with the server's certificate.
+   */
+  static String serverTls(TlsCertificates tls) {
+    String server =
+        "      server:\n"
+            + "        certFile: "
+            + quoted(tls.serverCert())
+            + "\n        keyFile: "
+            + quoted(tls.serverKey())
+            + "\n        requireClientAuth: true\n"
+            + "        clientCaFiles:\n"
+            + "          - "
+            + quoted(tls.ca())
+            + "\n";
+    String client =
+        "      client:\n"
+            + "        serverName: "
+            + TlsCertificates.SERVER_DNS
+            + "\n        rootCaFiles:\n"
+            + "          - "
+            + quoted(tls.ca())
+            + "\n";
+    return "  tls:\n"
+        + "    internode:\n"
+        + server
+        + client
+        + "    frontend:\n"
+        + server
+        + client
+        + "    systemWorker:\n"
+        + "      certFile: "
+        + quoted(tls.serverCert())
+        + "\n      keyFile: "
+        + quoted(tls.serverKey())
+        + "\n"
+        + client;
+  }
+
+  /** The Web UI server's {@code tls}: its own client certificate, the server's CA. */
+  static String uiTls(TlsCertificates tls) {
+    return "tls:\n"
+        + "  caFile: "
+        + quoted(tls.ca())
+        + "\n  certFile: "
+        + quoted(tls.uiCert())
+        + "\n  keyFile: "
+        + quoted(tls.uiKey())
+        + "\n  serverName: "
+        + TlsCertificates.SERVER_DNS
+        + "\n  enableHostVerification: true\n";
+  }
+
+  /** A YAML double-quoted string. */
+  private static String quoted(Path path) {
+    return "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static void requireFree(int port, String what) {

@@ -15,12 +15,18 @@ import java.util.concurrent.CompletableFuture;
  */
 record EmbeddedRun(CompletableFuture<CliRun> run, String address) {
   static EmbeddedRun start(Path dir, String... args) {
+    return start(dir, Map.of(), args);
+  }
+
+  /** With {@code env} added to the command's environment. */
+  static EmbeddedRun start(Path dir, Map<String, String> env, String... args) {
     int port = LocalTemporal.anyFreePort();
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--embedded", "--embedded-port", Integer.toString(port)));
     String[] argv = all.toArray(String[]::new);
     return new EmbeddedRun(
-        CompletableFuture.supplyAsync(() -> CliRun.run(dir, argv)), LocalTemporal.address(port));
+        CompletableFuture.supplyAsync(() -> CliRun.run(dir, env, argv)),
+        LocalTemporal.address(port));
   }
 
   /** Waits until the embedded server answers a request (GetSystemInfo); returns its address. */

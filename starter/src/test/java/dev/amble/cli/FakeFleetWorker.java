@@ -25,6 +25,8 @@ import dev.amble.rollout.PlanRequest;
 import dev.amble.rollout.PlanSummary;
 import dev.amble.rollout.RolloutPlan;
 import dev.amble.rollout.RolloutWorkflowImpl;
+import dev.amble.rollout.SyntaxCheckRequest;
+import dev.amble.rollout.SyntaxCheckResult;
 import dev.amble.rollout.WorkspaceActivities;
 import dev.amble.state.RemoteState;
 import io.temporal.activity.Activity;
@@ -64,6 +66,9 @@ final class FakeFleetWorker implements AutoCloseable {
 
   /** The hosts prepared, in order. */
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
+
+  /** What the worker's syntax check of the rollout's content says; it passes unless set. */
+  volatile SyntaxCheckResult syntax = SyntaxCheckResult.pass("/fake/syntax-check.log");
 
   /** The exit jobs run, as HOST:JOB. */
   final List<String> exitJobs = Collections.synchronizedList(new ArrayList<>());
@@ -160,6 +165,11 @@ final class FakeFleetWorker implements AutoCloseable {
     @Override
     public InitResult gatherFacts(InitRequest request) {
       throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SyntaxCheckResult checkSyntax(SyntaxCheckRequest request) {
+      return syntax;
     }
   }
 

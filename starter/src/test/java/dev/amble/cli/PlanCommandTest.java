@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.ansible.LocalFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,7 +181,12 @@ class PlanCommandTest {
     java.nio.file.Files.writeString(broken.resolve("inventory.yml"), "all: [\n");
     CliRun run = CliRun.run(broken, "plan");
     assertEquals(2, run.code(), run.toString());
-    assertTrue(run.err().startsWith("amble: ansible-inventory failed (exit 1): "), run.err());
+    assertTrue(
+        run.err()
+            .startsWith(
+                "amble: [ERROR]: No inventory was parsed, please check your configuration and"
+                    + " options. (ansible-inventory failed (exit 1)): "),
+        run.err());
     assertTrue(run.err().contains("inventory.yml"), run.err());
   }
 
@@ -214,5 +220,28 @@ class PlanCommandTest {
             .matcher(run.out())
             .find(),
         run.out());
+
+    CliRun json = CliRun.run(windowed, "plan", "--output", "json");
+    assertEquals(0, json.code(), json.toString());
+    JsonNode window = new ObjectMapper().readTree(json.out()).get("maintenance_window");
+    assertTrue(window != null && window.isObject(), json.out());
+    assertEquals("UTC", window.get("time_zone").asText());
+    Instant opens = Instant.parse(window.get("opens").asText());
+    Instant closes = Instant.parse(window.get("closes").asText());
+    assertEquals(0, opens.atZone(java.time.ZoneOffset.UTC).getHour(), json.out());
+    assertEquals(23, closes.atZone(java.time.ZoneOffset.UTC).getHour(), json.out());
+    assertEquals(59, closes.atZone(java.time.ZoneOffset.UTC).getMinute(), json.out());
+    assertEquals(
+        window.get("open").asBoolean(),
+        window.get("text").asText().startsWith("maintenance window open"),
+        json.out());
+  }
+
+  /** Without windows, the JSON plan has no maintenance window. */
+  @Test
+  void jsonWithoutWindowsHasNone() throws Exception {
+    CliRun run = CliRun.run(dir, "plan", "--output", "json");
+    assertEquals(0, run.code(), run.toString());
+    assertTrue(!new ObjectMapper().readTree(run.out()).has("maintenance_window"), run.out());
   }
 }

@@ -5,6 +5,7 @@ import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.RunningProcesses;
+import dev.amble.ansible.VaultPassword;
 import dev.amble.content.ContentFolders;
 import dev.amble.content.ContentStore;
 import dev.amble.content.ContentWorkflowImpl;
@@ -26,6 +27,8 @@ import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.RolloutWorkflowImpl;
 import dev.amble.rollout.WorkspaceActivitiesImpl;
+import dev.amble.schedule.LaunchActivitiesImpl;
+import dev.amble.schedule.LauncherWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.payload.codec.PayloadCodecException;
 import io.temporal.worker.Worker;
@@ -61,6 +64,7 @@ public final class AmbleWorker {
    * @param contents where the worker keeps its copies of rollouts' content
    * @param workspaces where it keeps each workspace's logs and rendered playbooks, a folder each
    * @param keepLogs how long it keeps a log (pruned at start, and by {@link LogPruner} callers)
+   * @param vaultPassword the Ansible Vault password it hands to every Ansible run, if any
    */
   public record Settings(
       String taskQueue,
@@ -69,7 +73,40 @@ public final class AmbleWorker {
       String identity,
       Path contents,
       Path workspaces,
-      Duration keepLogs) {
+      Duration keepLogs,
+      Optional<VaultPassword> vaultPassword) {
+    public Settings(
+        String taskQueue,
+        int maxParallelAnsible,
+        Optional<BecomePassword> becomePassword,
+        String identity,
+        Path contents,
+        Path workspaces,
+        Duration keepLogs) {
+      this(
+          taskQueue,
+          maxParallelAnsible,
+          becomePassword,
+          identity,
+          contents,
+          workspaces,
+          keepLogs,
+          Optional.empty());
+    }
+
+    /** These settings, with the Ansible Vault password {@code vault}. */
+    public Settings withVaultPassword(Optional<VaultPassword> vault) {
+      return new Settings(
+          taskQueue,
+          maxParallelAnsible,
+          becomePassword,
+          identity,
+          contents,
+          workspaces,
+          keepLogs,
+          vault);
+    }
+
     public Settings(
         String taskQueue,
         int maxParallelAnsible,
@@ -148,13 +185,16 @@ public final class AmbleWorker {
         HostWorkflowImpl.class,
         PageWorkflowImpl.class,
         ContentWorkflowImpl.class,
-        NotifierWorkflowImpl.class);
+        NotifierWorkflowImpl.class,
+        LauncherWorkflowImpl.class);
     // The client's stubs carry the metrics scope (a no-op one unless --metrics-address is given).
     Scope metrics =
         factory.getWorkflowClient().getWorkflowServiceStubs().getOptions().getMetricsScope();
     RunningProcesses running =
         new RunningProcesses(n -> metrics.gauge(ANSIBLE_PROCESSES).update(n));
-    ProcessRunner runner = new ProcessRunner(ansible, settings.becomePassword(), env, running);
+    ProcessRunner runner =
+        new ProcessRunner(ansible, settings.becomePassword(), env, running)
+            .withVaultPassword(settings.vaultPassword());
     TemporalPages pages = new TemporalPages(factory.getWorkflowClient(), settings.taskQueue());
     ContentFolders contents =
         new ContentFolders(
@@ -173,7 +213,8 @@ public final class AmbleWorker {
             new NotifierClient(
                 factory.getWorkflowClient(), settings.taskQueue(), NotifierWorkflow.GIVE_UP_AFTER)),
         new DeliveryActivitiesImpl(
-            env, new FailedOutput(factory.getWorkflowClient()), Clock.systemUTC()));
+            env, new FailedOutput(factory.getWorkflowClient()), Clock.systemUTC()),
+        new LaunchActivitiesImpl(factory.getWorkflowClient(), Clock.systemUTC()));
     return worker;
   }
 }

@@ -98,6 +98,23 @@ public record TemporalConnection(
         Optional.empty());
   }
 
+  /**
+   * A connection with a client certificate (mTLS) to a server whose certificate {@code ca} signed:
+   * to a server of amble's own run with TLS.
+   */
+  public static TemporalConnection mtls(
+      String address, String namespace, Path clientCert, Path clientKey, Path ca) {
+    return new TemporalConnection(
+        address,
+        namespace,
+        true,
+        Optional.of(clientCert.toString()),
+        Optional.of(clientKey.toString()),
+        Optional.of(ca.toString()),
+        Optional.empty(),
+        Optional.empty());
+  }
+
   /** The same connection, its payloads encrypted with {@code keys} (none: not encrypted). */
   public TemporalConnection withCodecKeys(Optional<CodecKeys> keys) {
     return new TemporalConnection(
@@ -162,21 +179,110 @@ public record TemporalConnection(
       if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
           || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
         stubs.shutdownNow();
+        Optional<String> tlsProblem = tlsProblem(e);
+        if (tlsProblem.isPresent()) {
+          throw new UnreachableException(
+              "Temporal at " + address + " refused the connection: " + tlsProblem.get());
+        }
         throw new UnreachableException(this, e.getStatus().getDescription());
       }
       throw e;
     }
   }
 
+  /**
+   * What to fix when a connection failed for TLS: a server certificate this client does not trust,
+   * a client certificate the server wants or refuses, TLS on one side only. Empty: no sign of TLS
+   * (the server does not run, for instance).
+   */
+  Optional<String> tlsProblem(StatusRuntimeException e) {
+    String causes = causes(e);
+    String lower = causes.toLowerCase(java.util.Locale.ROOT);
+    if (!tls) {
+      // The server took the connection and closed it without a word: what a TLS server does to
+      // a client that speaks plain HTTP/2.
+      if (!lower.contains("connection refused")
+          && (lower.contains("network closed")
+              || lower.contains("connection reset")
+              || lower.contains("first received frame was not settings")
+              || lower.contains("unexpected eof"))) {
+        return Optional.of(
+            "it closed a plain-text connection, so it probably requires TLS: set TEMPORAL_TLS=true"
+                + " and TEMPORAL_TLS_SERVER_CA_CERT_PATH (with mTLS also"
+                + " TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH; `amble server"
+                + " --tls` prints them for its server)");
+      }
+      return Optional.empty();
+    }
+    if (lower.contains("notsslrecordexception") || lower.contains("not an ssl/tls record")) {
+      return Optional.of(
+          "it does not speak TLS: unset TEMPORAL_TLS and the TEMPORAL_TLS_* settings, or enable TLS"
+              + " on the server");
+    }
+    if (lower.contains("pkix path") || lower.contains("unable to find valid certification")) {
+      return Optional.of(
+          "its certificate is not signed by a CA this client trusts: set"
+              + " TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed the server's certificate"
+              + serverCa.map(ca -> " (now " + ca + ")").orElse(""));
+    }
+    if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
+      return Optional.of(
+          "its certificate is not made out to " + address + ": connect to a name it lists");
+    }
+    // A client certificate its CA did not sign is not even sent (the server names the CAs it
+    // accepts), so the server's alert is "certificate required" with or without one.
+    if (lower.contains("certificate_required")
+        || lower.contains("bad_certificate")
+        || lower.contains("unknown_ca")
+        || lower.contains("received fatal alert")) {
+      return Optional.of(
+          clientCert
+              .map(
+                  cert ->
+                      "it refused the client certificate "
+                          + cert
+                          + ": it is not signed by a CA the server trusts (or has expired); set"
+                          + " TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH to one"
+                          + " the server's CA signed")
+              .orElse(
+                  "it requires a client certificate (mTLS): set TEMPORAL_TLS_CLIENT_CERT_PATH"
+                      + " and TEMPORAL_TLS_CLIENT_KEY_PATH to one its CA signed"));
+    }
+    if (lower.contains("ssl") || lower.contains("handshake")) {
+      return Optional.of("TLS failed: " + e.getStatus().getDescription() + " (" + causes + ")");
+    }
+    return Optional.empty();
+  }
+
+  private static String causes(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append("; ");
+    }
+    return all.toString();
+  }
+
   /** Temporal does not answer at the address. */
   public static final class UnreachableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final boolean refused;
 
     UnreachableException(TemporalConnection c, String detail) {
       super(
           "Temporal is unreachable at "
               + c.address()
               + (detail == null ? "" : " (" + detail + ")"));
+      this.refused = false;
+    }
+
+    UnreachableException(String message) {
+      super(message);
+      this.refused = true;
+    }
+
+    /** Temporal answers, but refused the connection's TLS; the message says what to fix. */
+    public boolean refused() {
+      return refused;
     }
   }
 }

@@ -51,7 +51,10 @@ public record RunResult(
       case OK -> "ok";
       case TIMED_OUT -> "timed out" + (task.isEmpty() ? "" : " in task '" + task + "'");
       case UNREACHABLE -> "unreachable: " + message;
-      case FAILED -> "task '" + task + "' (" + module + ") failed: " + message;
+      case FAILED ->
+          task.isEmpty()
+              ? "failed: " + message
+              : "task '" + task + "' (" + module + ") failed: " + message;
       case LOCKED -> message;
     };
   }

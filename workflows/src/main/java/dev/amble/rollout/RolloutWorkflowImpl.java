@@ -262,6 +262,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
           now());
     }
     record();
+    SyntaxCheck.beforeFirstHost(workspace, request);
     PlanSummary plan =
         workspace.planPages(
             new PlanPagesRequest(request.definition(), request.limit(), request.seed(), prefix));

@@ -17,6 +17,13 @@ public interface WorkspaceActivities {
   @ActivityMethod
   PlanSummary planPages(PlanPagesRequest request);
 
+  /**
+   * Ansible's syntax check of every playbook the rollout runs, on this worker's copy of its
+   * content: one ansible-playbook run (a few when job options disagree), no host contacted.
+   */
+  @ActivityMethod
+  SyntaxCheckResult checkSyntax(SyntaxCheckRequest request);
+
   /** One Ansible run over every host, {@code forks} at a time: fresh facts into the cache. */
   @ActivityMethod
   InitResult gatherFacts(InitRequest request);

@@ -131,6 +131,9 @@ public final class MockFleet {
       List<String> walk,
       List<RolloutPlan.Skipped> skipped,
       int pageSize) {
+    doAnswer(inv -> SyntaxCheckResult.pass("/logs/all/syntax-check.log"))
+        .when(workspace)
+        .checkSyntax(any());
     int skippedHosts = skipped.stream().mapToInt(s -> s.hosts().size()).sum();
     int walkPages = (walk.size() + pageSize - 1) / pageSize;
     doAnswer(

@@ -563,8 +563,8 @@ class RecordHistories {
   }
 
   /**
-   * Writes the history of a closed run (completed, or continued as new), once it has replayed
-   * against today's code.
+   * Writes the history of a closed run (completed, continued as new, or failed), once it has
+   * replayed against today's code.
    */
   static WorkflowExecutionHistory save(WorkflowClient client, WorkflowExecution e, String file)
       throws IOException {
@@ -572,7 +572,8 @@ class RecordHistories {
     EventType end = h.getLastEvent().getEventType();
     assertTrue(
         end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
-            || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+            || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+            || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
         file + " ends in " + end);
     assertEquals(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, h.getEvents().get(0).getEventType());
@@ -735,6 +736,38 @@ class RecordHistories {
         WorkflowExecution.newBuilder().setWorkflowId(notifier).build(),
         VERSION + "-notify-notifier.json",
         notifier);
+  }
+
+  /**
+   * Two rollouts of two hosts, each checked by Ansible's syntax check first: the first's content
+   * fails it, and the rollout ends failed before planning; the second's passes, and both hosts are
+   * walked.
+   */
+  @Test
+  void syntaxCheck(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(2));
+    org.mockito.Mockito.doReturn(
+            SyntaxCheckWorkflowTest.MISSING_ROLE, SyntaxCheckResult.pass("/logs/all/x.log"))
+        .when(fleet.workspace)
+        .checkSyntax(any());
+    RolloutRequest request = TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1);
+    RolloutWorkflow failing = start(env, worker, client, fleet, request);
+    WorkflowExecution first = execution(failing);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        io.temporal.client.WorkflowFailedException.class, () -> result(failing));
+    assertEquals(List.of(), fleet.prepared);
+    RolloutWorkflow passing = RolloutWorkflowTest.rollout(client, worker, "fleet");
+    WorkflowClient.start(passing::run, RolloutInput.start(request));
+    assertEquals(2, result(passing).count(Outcome.SUCCEEDED));
+
+    clear("syntax-check");
+    save(client, first, VERSION + "-syntax-check-failed-rollout.json", first.getWorkflowId());
+    save(
+        client,
+        execution(passing),
+        VERSION + "-syntax-check-passed-rollout.json",
+        execution(passing).getWorkflowId());
   }
 
   /** Removes a scenario's earlier recording, whose hosts may differ from this one's. */

@@ -57,7 +57,8 @@ class ReplayTest {
         HostWorkflowImpl.class,
         dev.amble.content.ContentWorkflowImpl.class,
         dev.amble.logs.LogWorkflowImpl.class,
-        dev.amble.notify.NotifierWorkflowImpl.class);
+        dev.amble.notify.NotifierWorkflowImpl.class,
+        dev.amble.schedule.LauncherWorkflowImpl.class);
   }
 
   @AfterAll

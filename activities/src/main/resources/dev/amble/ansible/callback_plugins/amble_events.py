@@ -11,12 +11,16 @@ Writes to the file named by AMBLE_EVENTS_FILE:
 When AMBLE_HOST_STATE_FILE names a file (prepare only), the result of the
 task that gathers facts also writes there, one line per host:
 
-  {"host": ..., "facts": {...}, "vars": {...}}
+  {"host": ..., "facts": {...}, "vars": {...}, "vaulted": [...]}
 
 the facts just gathered, and the host's inventory vars as Ansible sees them
 now (what `ansible-inventory --host` prints, without facts), so that amble
-checks preconditions against both without another Ansible process. That file
-is private to the run and deleted after it: it never reaches Temporal.
+checks preconditions against both without another Ansible process. Vars from
+Ansible Vault (inline `!vault` values, and vars of vault-encrypted files) are
+decrypted there, so that preconditions decide on their values, and their
+values are listed in "vaulted", so that amble keeps them out of what it
+reports (a precondition's reason says `<vault>`). That file is private to the
+run and deleted after it: it never reaches Temporal.
 
 Messages are cut to one short line: the full output stays in the log, and
 nothing long or multi-line reaches Temporal's history.
@@ -55,6 +59,78 @@ class _NoFacts(dict):
 
     def get(self, key, default=None):
         raise KeyError(key)
+
+
+def _ciphertext(value):
+    """The vault ciphertext behind a value, if it is an inline vault value; else None."""
+    if hasattr(value, "__ENCRYPTED__"):  # Ansible before 2.19
+        return getattr(value, "_ciphertext", b"") or b"vault"
+    try:
+        from ansible.parsing.vault import VaultHelper
+    except ImportError:
+        return None
+    return VaultHelper.get_ciphertext(value, with_tags=False)
+
+
+def _from_encrypted_file(value, encrypted_files):
+    """Whether the value was read from a vault-encrypted file (Ansible 2.19 tags values' origins)."""
+    try:
+        from ansible._internal._datatag._tags import Origin
+    except ImportError:
+        return False
+    origin = Origin.get_tag(value)
+    path = getattr(origin, "path", None)
+    if not path:
+        return False
+    if path not in encrypted_files:
+        try:
+            with open(path, "rb") as f:
+                encrypted_files[path] = f.read(14) == b"$ANSIBLE_VAULT"
+        except OSError:
+            encrypted_files[path] = False
+    return encrypted_files[path]
+
+
+def _plain(value):
+    """A vault value as its plaintext (decrypted), anything else as it is."""
+    if _ciphertext(value) is not None:
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _scalars(value, into):
+    """Every string and number in a value, as text."""
+    if isinstance(value, dict):
+        for v in value.values():
+            _scalars(v, into)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _scalars(v, into)
+    elif isinstance(value, bool) or value is None:
+        pass
+    else:
+        text = str(value)
+        if text:
+            into.add(text)
+
+
+def _vaulted(value, secret, encrypted_files, into):
+    """The plaintexts of the vault values in a var (all of it when its file was encrypted)."""
+    secret = secret or _from_encrypted_file(value, encrypted_files)
+    if _ciphertext(value) is not None:
+        _scalars(str(value), into)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _vaulted(v, secret, encrypted_files, into)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _vaulted(v, secret, encrypted_files, into)
+    elif secret:
+        _scalars(value, into)
 
 
 def one_line(value):
@@ -118,10 +194,14 @@ class CallbackModule(CallbackBase):
             inventory_vars = variables.get_vars(host=host, include_hostvars=False, stage="all")
             for internal in C.INTERNAL_STATIC_VARS:
                 inventory_vars.pop(internal, None)
+        vaulted, encrypted_files = set(), {}
+        for value in inventory_vars.values():
+            _vaulted(value, False, encrypted_files, vaulted)
         line = {
             "host": host.get_name(),
             "facts": result._result.get("ansible_facts", {}),
-            "vars": inventory_vars,
+            "vars": {k: _plain(v) for k, v in inventory_vars.items()} if vaulted else inventory_vars,
+            "vaulted": sorted(vaulted),
         }
         fd = os.open(self._host_state_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as out:
