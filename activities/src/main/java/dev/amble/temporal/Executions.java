@@ -41,6 +41,19 @@ public final class Executions {
   }
 
   /**
+   * The value under {@code key} in the memo of the latest run of {@code workflowId}, decoded with
+   * the client's data converter; empty when there is no such workflow or key.
+   */
+  public static <T> Optional<T> memo(
+      WorkflowClient client, String workflowId, String key, Class<T> type) {
+    return describe(client, workflowId)
+        .flatMap(
+            d ->
+                Optional.ofNullable(d.getWorkflowExecutionInfo().getMemo().getFieldsMap().get(key)))
+        .map(p -> client.getOptions().getDataConverter().fromPayload(p, type, type));
+  }
+
+  /**
    * The input of the latest run of workflow {@code workflowId}, read from the first event of its
    * history (no worker needs to answer); empty when there is no such workflow.
    */

@@ -52,6 +52,7 @@ import picocli.CommandLine.Option;
       CancelCommand.class,
       ScheduleCommand.class,
       UnlockCommand.class,
+      NotifyCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
       CodecServerCommand.class,

@@ -237,20 +237,8 @@ final class Rollouts {
 
   /** The summary a rollout keeps in its memo (see RolloutSummary). */
   static Optional<RolloutSummary> summary(WorkflowClient client, Found found) {
-    return Executions.describe(client, found.workflowId())
-        .flatMap(
-            d ->
-                Optional.ofNullable(
-                    d.getWorkflowExecutionInfo()
-                        .getMemo()
-                        .getFieldsMap()
-                        .get(RolloutSummary.MEMO_KEY)))
-        .map(
-            payload ->
-                client
-                    .getOptions()
-                    .getDataConverter()
-                    .fromPayload(payload, RolloutSummary.class, RolloutSummary.class));
+    return Executions.memo(
+        client, found.workflowId(), RolloutSummary.MEMO_KEY, RolloutSummary.class);
   }
 
   /** No worker answered a query; what the rollout last recorded instead. */

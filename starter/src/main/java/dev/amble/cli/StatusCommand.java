@@ -137,10 +137,12 @@ final class StatusCommand implements Callable<Integer> {
       FailedHosts.Listing failed =
           new FailedHosts(new TemporalPages(session.client, session.taskQueue), view.status())
               .page(page, pageSize);
+      var givenUp = NotificationStatus.givenUp(session.client, amble.amblefile().project(), ws);
       if (output.json()) {
-        out.println(StatusPrinter.json(view, failed));
+        out.println(NotificationStatus.json(StatusPrinter.json(view, failed), givenUp));
       } else {
         StatusPrinter.print(view, failed, out);
+        NotificationStatus.print(givenUp, out);
       }
       out.flush();
       return view.ok() ? ExitCode.OK : ExitCode.ROLLOUT_FAILED;

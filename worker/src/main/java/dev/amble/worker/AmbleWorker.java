@@ -16,6 +16,12 @@ import dev.amble.logs.LogActivitiesImpl;
 import dev.amble.logs.LogPruner;
 import dev.amble.logs.LogWorkflow;
 import dev.amble.logs.LogWorkflowImpl;
+import dev.amble.notify.DeliveryActivitiesImpl;
+import dev.amble.notify.FailedOutput;
+import dev.amble.notify.NoticeActivitiesImpl;
+import dev.amble.notify.NotifierClient;
+import dev.amble.notify.NotifierWorkflow;
+import dev.amble.notify.NotifierWorkflowImpl;
 import dev.amble.pages.PageActivitiesImpl;
 import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.TemporalPages;
@@ -179,6 +185,7 @@ public final class AmbleWorker {
         HostWorkflowImpl.class,
         PageWorkflowImpl.class,
         ContentWorkflowImpl.class,
+        NotifierWorkflowImpl.class,
         LauncherWorkflowImpl.class);
     // The client's stubs carry the metrics scope (a no-op one unless --metrics-address is given).
     Scope metrics =
@@ -202,6 +209,11 @@ public final class AmbleWorker {
         new WorkspaceActivitiesImpl(runner, Optional.of(pages), contents),
         new HealthCheckActivitiesImpl(runner, contents),
         new PageActivitiesImpl(pages),
+        new NoticeActivitiesImpl(
+            new NotifierClient(
+                factory.getWorkflowClient(), settings.taskQueue(), NotifierWorkflow.GIVE_UP_AFTER)),
+        new DeliveryActivitiesImpl(
+            env, new FailedOutput(factory.getWorkflowClient()), Clock.systemUTC()),
         new LaunchActivitiesImpl(factory.getWorkflowClient(), Clock.systemUTC()));
     return worker;
   }

@@ -50,7 +50,8 @@ final class AmblefileReader {
           "pre_checks",
           "post_checks",
           "continuous_checks",
-          "windows");
+          "windows",
+          "notify");
   static final List<String> WORKFLOW_KEYS =
       List.of("jobs", "exit_jobs", "always_retry_failed_hosts");
   static final List<String> USE_KEYS = List.of("job", "options");
@@ -189,6 +190,7 @@ final class AmblefileReader {
     Optional<FactStore> facts = f.string("facts", false).flatMap(text -> factStore(f, text));
     Strategy strategy = how.read(Strategy.DEFAULT);
     Optional<Windows> windows = new WindowsReader(problems).read(f);
+    List<Notification> notify = new NotifyReader(problems).read(f);
     if (hostPattern.isEmpty() || workflow.isEmpty()) {
       return Optional.empty();
     }
@@ -203,7 +205,8 @@ final class AmblefileReader {
             inventory,
             strategy,
             facts,
-            windows));
+            windows,
+            notify));
   }
 
   private static Optional<FactStore> factStore(Fields f, String text) {

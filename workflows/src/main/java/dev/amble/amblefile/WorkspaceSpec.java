@@ -1,6 +1,7 @@
 package dev.amble.amblefile;
 
 import dev.amble.facts.FactStore;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Optional;
  * @param facts where the workspace's facts are cached, if the Amblefile says (otherwise the CLI's
  *     {@code AMBLE_FACT_STORE}, otherwise jsonfile: see {@link #factStore})
  * @param windows when the workspace's hosts may start; empty means at any time
+ * @param notifications where the workspace's rollout events go; empty means nowhere
  */
 public record WorkspaceSpec(
     String name,
@@ -23,7 +25,8 @@ public record WorkspaceSpec(
     Optional<String> inventory,
     Strategy strategy,
     Optional<FactStore> facts,
-    Optional<Windows> windows) {
+    Optional<Windows> windows,
+    List<Notification> notifications) {
 
   /**
    * A definition serialized before strategies (or fact stores, or windows) existed has none: it
@@ -34,6 +37,33 @@ public record WorkspaceSpec(
     inventory = inventory == null ? Optional.empty() : inventory;
     facts = facts == null ? Optional.empty() : facts;
     windows = windows == null ? Optional.empty() : windows;
+    notifications = notifications == null ? List.of() : List.copyOf(notifications);
+  }
+
+  /** A workspace that notifies no one. */
+  public WorkspaceSpec(
+      String name,
+      String hostPattern,
+      String workflow,
+      SortOrder sortOrder,
+      int concurrency,
+      boolean requireLimit,
+      Optional<String> inventory,
+      Strategy strategy,
+      Optional<FactStore> facts,
+      Optional<Windows> windows) {
+    this(
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        concurrency,
+        requireLimit,
+        inventory,
+        strategy,
+        facts,
+        windows,
+        List.of());
   }
 
   /** A workspace that names no fact store and has no maintenance windows. */
@@ -78,7 +108,8 @@ public record WorkspaceSpec(
             inventory,
             strategy,
             Optional.of(store),
-            windows);
+            windows,
+            notifications);
   }
 
   /** What a command or a rollout says when the inventory has none of the workspace's hosts. */
@@ -101,7 +132,8 @@ public record WorkspaceSpec(
         inventory,
         strategy,
         facts,
-        windows);
+        windows,
+        notifications);
   }
 
   WorkspaceSpec withConcurrency(int n) {
@@ -115,7 +147,8 @@ public record WorkspaceSpec(
         inventory,
         strategy,
         facts,
-        windows);
+        windows,
+        notifications);
   }
 
   /** The same workspace with its inventory read from elsewhere (a worker's copy of the folder). */
@@ -130,7 +163,8 @@ public record WorkspaceSpec(
         source,
         strategy,
         facts,
-        windows);
+        windows,
+        notifications);
   }
 
   /** The same workspace, its hosts starting at any time. */
@@ -145,7 +179,8 @@ public record WorkspaceSpec(
         inventory,
         strategy,
         facts,
-        Optional.empty());
+        Optional.empty(),
+        notifications);
   }
 
   WorkspaceSpec withStrategy(Strategy s) {
@@ -159,6 +194,7 @@ public record WorkspaceSpec(
         inventory,
         s,
         facts,
-        windows);
+        windows,
+        notifications);
   }
 }

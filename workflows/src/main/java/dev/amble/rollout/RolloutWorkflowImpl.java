@@ -9,6 +9,7 @@ import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
+import dev.amble.notify.RolloutNotices;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageActivities;
 import dev.amble.pages.PageLine;
@@ -104,6 +105,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private final Strategy strategy;
   private final RolloutState state;
   private final WindowGate gate;
+  private final RolloutNotices notices;
 
   /** A wait for the maintenance window ran its whole length: the run continues as new. */
   private boolean waitedLong;
@@ -140,6 +142,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     } else {
       state = new RolloutState();
     }
+    notices = new RolloutNotices(request.definition());
     gate =
         request.ignoreWindows()
             ? WindowGate.none()
@@ -167,6 +170,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     if (!paged()) {
       return legacy.run(input);
     }
+    notices.sends();
     try {
       if (legacyWalk.isPresent()) {
         adoptLegacyWalk();
@@ -266,6 +270,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     state.total = plan.total();
     state.walkTotal = plan.walk();
     state.report.count(Outcome.SKIPPED, plan.skippedHosts());
+    notices.started(request.startedBy(), plan.total(), plan.walk(), plan.skippedHosts());
     return Stage.NEXT_WAVE;
   }
 
@@ -346,6 +351,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     if (state.stopping()) {
       return Stage.ENDING;
     }
+    notices.waveDone(
+        state.walk.wave, Waves.count(strategy.waves(), state.walkTotal), state.walk.waveFailures);
     if (state.walk.orderDone(state.walk())) {
       return Stage.NEXT_WAVE;
     }
@@ -388,6 +395,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     keepFullFailedPages();
     closePages();
     state.ended = endedBecause();
+    notices.ended(
+        state.cancel.isPresent() ? "cancelled" : state.aborted ? "aborted" : "done",
+        state.ended,
+        state.report.counts);
+    notices.flush();
     return Stage.ENDED;
   }
 
@@ -504,7 +516,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   /** The one place a run ends to go on as a new one, with the state as it is. */
   private void continueAsNew() {
     stopContinuousChecks();
+    notices.flush();
     Workflow.await(Workflow::isEveryHandlerFinished);
+    notices.flush(); // what a handler sent meanwhile
     state.runs++;
     state.window = gate.period();
     Workflow.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
@@ -624,7 +638,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
                         state.walk.wave,
                         state.walk.waveFailures,
                         state.walk.waveSize()),
-            "auto-catch");
+            "auto-catch",
+            Optional.of(outcome.host()));
         return;
       }
     }
@@ -737,6 +752,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     if (r.passed()) {
       return;
     }
+    notices.healthCheckFailed(HealthChecks.describe(r), r.onFailure().word());
     switch (r.onFailure()) {
       case CATCH -> catchBy("amble", HealthChecks.describe(r), "health-check-catch");
       case ABORT -> {
@@ -800,7 +816,15 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
    * operator, who may add a reason to a catch in place).
    */
   private void catchBy(String by, String reason, String kind) {
+    catchBy(by, reason, kind, Optional.empty());
+  }
+
+  /** {@link #catchBy}, for a host's failure: its notification names the host. */
+  private void catchBy(String by, String reason, String kind, Optional<String> host) {
     boolean took = state.steering.catchNow(by, reason, now());
+    if (took) {
+      notices.caught(by, reason, host);
+    }
     if (took || kind.equals("catch")) {
       state.steering.record(kind, by, reason, now());
     }
@@ -830,6 +854,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       }
     }
     state.steering.record(r.skipFailed() ? "release --skip-failed" : "release", r.by(), "", now());
+    notices.released(r.by(), r.skipFailed());
   }
 
   private void applyCancel(CancelRequest r) {

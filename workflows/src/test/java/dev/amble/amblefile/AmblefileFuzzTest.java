@@ -192,7 +192,10 @@ class AmblefileFuzzTest {
               AmblefileReader.JOB_KEYS,
               StrategyReader.CHECKS_KEYS,
               StrategyReader.CONTINUOUS_KEYS,
-              StrategyReader.HEALTH_CHECK_KEYS)
+              StrategyReader.HEALTH_CHECK_KEYS,
+              NotifyReader.ENTRY_KEYS,
+              NotifyReader.WEBHOOK_KEYS,
+              NotifyReader.EMAIL_KEYS)
           .flatMap(List::stream)
           .distinct()
           .toList();

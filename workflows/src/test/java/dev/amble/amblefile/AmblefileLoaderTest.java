@@ -257,6 +257,74 @@ class AmblefileLoaderTest {
         "a workspace without windows: hosts start at any time");
   }
 
+  @Test
+  void readsNotifications() throws Exception {
+    Definition d =
+        AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                MINIMAL.replace(
+                    "    workflow: w\n",
+                    """
+                          workflow: w
+                          notify:
+                            - webhook: { url: "https://hooks.example.net/amble", secret_env: HOOK }
+                            - slack: { webhook_url_env: SLACK_URL }
+                              events: [caught, done, caught]
+                              include_output: true
+                            - email: { to: [ops@example.net], smtp: "smtp.example.net:587",
+                                       user_env: SMTP_USER, password_env: SMTP_PASSWORD }
+                      """))
+            .definition("prod");
+    List<Notification> n = d.workspace().notifications();
+    assertEquals(
+        new Notification(
+            new Notification.Webhook("https://hooks.example.net/amble", "HOOK"),
+            List.of(Notification.Event.values()),
+            false),
+        n.get(0),
+        "every event unless it names some; output lines only when asked for");
+    assertEquals(
+        new Notification(
+            new Notification.Slack("SLACK_URL"),
+            List.of(Notification.Event.CAUGHT, Notification.Event.DONE),
+            true),
+        n.get(1));
+    assertFalse(n.get(1).wants(Notification.Event.STARTED));
+    assertEquals(
+        new Notification.Email(
+            List.of("ops@example.net"),
+            "amble@example.net",
+            "smtp.example.net",
+            587,
+            Optional.of("SMTP_USER"),
+            Optional.of("SMTP_PASSWORD")),
+        n.get(2).target());
+    io.temporal.common.converter.DataConverter json =
+        io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    io.temporal.api.common.v1.Payload written = json.toPayload(d).orElseThrow();
+    assertEquals(d, json.fromPayload(written, Definition.class, Definition.class));
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.readTree(written.getData().toStringUtf8());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("workspace"))
+        .remove("notifications");
+    String old = mapper.writeValueAsString(tree);
+    assertEquals(
+        List.of(),
+        json.fromPayload(
+                written.toBuilder()
+                    .setData(com.google.protobuf.ByteString.copyFromUtf8(old))
+                    .build(),
+                Definition.class,
+                Definition.class)
+            .workspace()
+            .notifications(),
+        "a definition written before notifications (a running rollout's input) has none");
+  }
+
   /** A definition written before windows existed (a running rollout's input) has none. */
   @Test
   void aDefinitionWithoutWindowsHasNone() throws Exception {

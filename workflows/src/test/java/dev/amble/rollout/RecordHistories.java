@@ -61,7 +61,8 @@ class RecordHistories {
               RolloutWorkflowImpl.class,
               HostWorkflowImpl.class,
               dev.amble.pages.PageWorkflowImpl.class,
-              dev.amble.content.ContentWorkflowImpl.class)
+              dev.amble.content.ContentWorkflowImpl.class,
+              dev.amble.notify.NotifierWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 
@@ -582,7 +583,8 @@ class RecordHistories {
           RolloutWorkflowImpl.class,
           HostWorkflowImpl.class,
           dev.amble.content.ContentWorkflowImpl.class,
-          dev.amble.logs.LogWorkflowImpl.class);
+          dev.amble.logs.LogWorkflowImpl.class,
+          dev.amble.notify.NotifierWorkflowImpl.class);
     } catch (Exception replay) {
       throw new AssertionError(file + " does not replay", replay);
     }
@@ -677,6 +679,63 @@ class RecordHistories {
             execution(wf).getWorkflowId());
     saveHost(client, rollout, "h01", VERSION + "-windows-host-h01.json");
     saveHost(client, rollout, "h02", VERSION + "-windows-host-h02.json");
+  }
+
+  /**
+   * Three hosts in waves of one and two, notifying a webhook (every event) and Slack (caught and
+   * done): h02's job fails, the rollout catches itself, a release skips h02, it ends done. The
+   * webhook takes every delivery; Slack refuses for good, so its deliveries give up. The notifier
+   * ends after a week idle; its history is recorded too.
+   */
+  @Test
+  void notify(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
+    fleet.job(r -> r.target().host().equals("h02") ? StrategyWorkflowTest.FAILED : MockFleet.OK);
+    dev.amble.notify.NotifierClient notifiers =
+        new dev.amble.notify.NotifierClient(
+            client, worker.getTaskQueue(), java.time.Duration.ofMinutes(2));
+    dev.amble.notify.NoticeActivities hand = notifiers::hand;
+    dev.amble.notify.DeliveryActivities deliver =
+        d -> {
+          if (d.notification().target() instanceof dev.amble.amblefile.Notification.Slack) {
+            throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                "Slack answered 404", "Refused");
+          }
+        };
+    worker.registerActivitiesImplementations(hand, deliver);
+    Definition d =
+        StrategyWorkflowTest.definition(
+            1,
+            """
+            waves: [1, 2]
+            notify:
+              - webhook: { url: "https://hooks.example.net/amble", secret_env: HOOK_SECRET }
+              - slack: { webhook_url_env: SLACK_URL }
+                events: [caught, done]
+                include_output: true
+            """);
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(d, 1));
+    RolloutWorkflowTest.awaitPhase(wf, "caught");
+    wf.releaseRollout(new ReleaseRequest(true, "op"));
+    RolloutStatus done = result(wf);
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    String notifier = dev.amble.notify.NotifierWorkflow.workflowId("default", "fleet");
+    env.sleep(java.time.Duration.ofDays(8));
+    client.newUntypedWorkflowStub(notifier).getResult(Void.class);
+    List<dev.amble.notify.GivenUp> givenUp =
+        client.newWorkflowStub(dev.amble.notify.NotifierWorkflow.class, notifier).givenUp();
+    assertEquals(2, givenUp.size(), "Slack's caught and done gave up: " + givenUp);
+
+    clear("notify");
+    WorkflowExecutionHistory rollout =
+        save(
+            client, execution(wf), VERSION + "-notify-rollout.json", execution(wf).getWorkflowId());
+    saveHost(client, rollout, "h02", VERSION + "-notify-host-h02.json");
+    save(
+        client,
+        WorkflowExecution.newBuilder().setWorkflowId(notifier).build(),
+        VERSION + "-notify-notifier.json",
+        notifier);
   }
 
   /**

@@ -57,6 +57,7 @@ class ReplayTest {
         HostWorkflowImpl.class,
         dev.amble.content.ContentWorkflowImpl.class,
         dev.amble.logs.LogWorkflowImpl.class,
+        dev.amble.notify.NotifierWorkflowImpl.class,
         dev.amble.schedule.LauncherWorkflowImpl.class);
   }
 
