@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
+import com.sun.net.httpserver.HttpServer;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.codec.CodecKey;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.schedule.v1.ScheduleListEntry;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeScheduleRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.api.workflowservice.v1.ListSchedulesRequest;
+import io.temporal.api.workflowservice.v1.ListSchedulesResponse;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +32,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A rollout on the real server with payloads encrypted: markers planted in a job option, an inline
- * task, a precondition, a failing task's message and a catch reason appear nowhere in what the
- * server keeps (histories, memos), read with a plain client that has no key. The rollout starts
- * under the key `amble server` created and finishes after a rotation (a new key current, the first
- * one decrypting only).
+ * task, a precondition, a failing task's message, a catch reason and a webhook's secret appear
+ * nowhere in what the server keeps (histories of the rollout, its hosts and its notifier, memos, a
+ * schedule of the workspace), read with a plain client that has no key; the webhook receives the
+ * rollout's events, signed. The rollout starts under the key `amble server` created and finishes
+ * after a rotation (a new key current, the first one decrypting only).
  */
 class EncryptedHistoryTest {
   private static final String MARKER = "zq9codec";
@@ -63,11 +73,30 @@ class EncryptedHistoryTest {
     LocalFleet.create(dir, "enc", 2, (h, v) -> v.put("amble_state_become", false));
     // Outside the rollout's content (which travels as it was at the start), so it can be fixed.
     Path broken = Files.writeString(dir.resolve("broken-enc02"), "");
+    // The workspace's webhook: what it receives is the operator's; what the server keeps is not.
+    BlockingQueue<String> hook = new LinkedBlockingQueue<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        x -> {
+          String signature = x.getRequestHeaders().getFirst("Amble-Signature");
+          hook.add(
+              (signature == null ? "unsigned " : "signed ")
+                  + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    receiver.start();
     Files.writeString(
         dir.resolve("Amblefile.yml"),
         """
         workspaces:
-          encrypted: { host_pattern: fleet, workflow: patch, inventory: inventory.yml, sort_order: ascending }
+          encrypted:
+            host_pattern: fleet
+            workflow: patch
+            inventory: inventory.yml
+            sort_order: ascending
+            notify: [ { webhook: { url: "http://127.0.0.1:%d/hook", secret_env: ZQ_HOOK_SECRET } } ]
         workflows:
           patch:
             jobs: [ { job: patch, options: { ticket: zq9codec-option } } ]
@@ -81,11 +110,12 @@ class EncryptedHistoryTest {
                 ansible.builtin.fail: { msg: "zq9codec-failure" }
                 when: "('%s/broken-' ~ inventory_hostname) is exists"
         """
-            .formatted(dir));
+            .formatted(receiver.getAddress().getPort(), dir));
     Map<String, String> env =
         new HashMap<>(TemporalServerProcess.env("encrypted-" + UUID.randomUUID()));
     env.put("XDG_CACHE_HOME", cache.toString());
     env.put("AMBLE_CODEC_KEY_FILE", key1.toString());
+    env.put("ZQ_HOOK_SECRET", "zq9codec-hook-secret");
     Process worker = AmbleProcess.start(dir, env, dir.resolve("worker-1.log"), "worker");
     Rollout rollout = new Rollout(dir, env);
     try {
@@ -99,6 +129,20 @@ class EncryptedHistoryTest {
       AmbleProcess.Result caught =
           AmbleProcess.run(dir, env, 60, "catch", "-r", "zq9codec-catch-reason");
       assertEquals(0, caught.code(), caught.toString());
+      // A schedule keeps the workspace's definition (its markers) in the server: encrypted too.
+      AmbleProcess.Result scheduled =
+          AmbleProcess.run(
+              dir,
+              env,
+              120,
+              "schedule",
+              "create",
+              "nightly",
+              "-w",
+              "encrypted",
+              "--cron",
+              "0 3 1 1 *");
+      assertEquals(0, scheduled.code(), scheduled.toString());
     } finally {
       worker.destroy();
       worker.waitFor();
@@ -121,6 +165,16 @@ class EncryptedHistoryTest {
       worker.waitFor();
     }
 
+    List<String> events = new ArrayList<>();
+    for (String e = hook.poll(2, TimeUnit.MINUTES);
+        e != null;
+        e = events.size() < 20 && !e.contains("\"done\"") ? hook.poll(2, TimeUnit.MINUTES) : null) {
+      events.add(e);
+    }
+    receiver.stop(0);
+    assertTrue(events.stream().allMatch(e -> e.startsWith("signed ")), events.toString());
+    assertTrue(events.stream().anyMatch(e -> e.contains("\"caught\"")), events.toString());
+    assertTrue(events.get(events.size() - 1).contains("\"done\""), events.toString());
     assertTrue(
         Files.readString(dir.resolve("worker-1.log"))
             .contains("payloads encrypted with key " + id1),
@@ -129,7 +183,13 @@ class EncryptedHistoryTest {
         Files.readString(dir.resolve("worker-2.log"))
             .contains("payloads encrypted with key " + id2 + " (+1 to decrypt)"));
     String stored = everythingStoredSince(begin);
+    assertEquals(
+        0,
+        AmbleProcess.run(dir, env, 60, "schedule", "delete", "nightly").code(),
+        "schedule delete");
     assertTrue(stored.contains("amble/default/encrypted/enc02"), "read the host walks too");
+    assertTrue(stored.contains("amble/@notify/default/encrypted"), "read the notifier too");
+    assertTrue(stored.contains("amble/@schedule/default/nightly"), "read the schedule too");
     int at = stored.indexOf(MARKER);
     assertEquals(
         -1,
@@ -143,7 +203,7 @@ class EncryptedHistoryTest {
 
   /**
    * The histories and visibility records (memos, search attributes) of every workflow started since
-   * {@code begin}, as the server returns them to a client without any key.
+   * {@code begin}, and every schedule, as the server returns them to a client without any key.
    */
   private static String everythingStoredSince(Instant begin) {
     WorkflowServiceStubs stubs =
@@ -190,6 +250,32 @@ class EncryptedHistoryTest {
           events = h.getNextPageToken();
         } while (!events.isEmpty());
       }
+      com.google.protobuf.ByteString schedules = com.google.protobuf.ByteString.EMPTY;
+      do {
+        ListSchedulesResponse r =
+            stubs
+                .blockingStub()
+                .listSchedules(
+                    ListSchedulesRequest.newBuilder()
+                        .setNamespace("default")
+                        .setNextPageToken(schedules)
+                        .build());
+        for (ScheduleListEntry entry : r.getSchedulesList()) {
+          all.append(entry.getScheduleId()).append('\n');
+          all.append(entry.toByteString().toString(StandardCharsets.UTF_8));
+          all.append(
+              stubs
+                  .blockingStub()
+                  .describeSchedule(
+                      DescribeScheduleRequest.newBuilder()
+                          .setNamespace("default")
+                          .setScheduleId(entry.getScheduleId())
+                          .build())
+                  .toByteString()
+                  .toString(StandardCharsets.UTF_8));
+        }
+        schedules = r.getNextPageToken();
+      } while (!schedules.isEmpty());
       return all.toString();
     } finally {
       stubs.shutdownNow();
