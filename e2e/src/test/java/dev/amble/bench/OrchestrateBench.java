@@ -8,6 +8,7 @@ import dev.amble.rollout.RolloutInput;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutWorkflow;
+import dev.amble.server.InternalPorts;
 import dev.amble.server.LocalServer;
 import dev.amble.temporal.Executions;
 import dev.amble.visibility.AmbleSearchAttributes;
@@ -624,9 +625,7 @@ public final class OrchestrateBench {
       config =
           config.replace(
               "{{FRONTEND_PORT}}", Integer.toString(LocalTemporal.FRONTEND_PORT + offset));
-      for (int port : SERVER_PORTS) {
-        config = config.replace(Integer.toString(port), Integer.toString(port + offset));
-      }
+      config = InternalPorts.CLASSIC.shifted(offset).render(config);
       config = config.replace("{{DATA_DIR}}", data.toString()).replace("{{GLOBAL_TLS}}", "");
       Path file = data.resolve("temporal.yaml");
       Files.writeString(file, config);

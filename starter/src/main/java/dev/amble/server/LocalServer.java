@@ -467,9 +467,13 @@ public final class LocalServer {
       }
     }
     Path config = data.resolve("temporal.yaml");
+    InternalPorts internal =
+        InternalPorts.choose(
+            data, ports.frontend(), java.util.Set.of(ports.webUi(), ports.codecServer()));
     Files.writeString(
         config,
-        withPorts(resource("temporal-sqlite.yaml"))
+        internal
+            .render(withPorts(resource("temporal-sqlite.yaml")))
             .replace("{{DATA_DIR}}", data.toString())
             .replace("{{GLOBAL_TLS}}", tls.map(LocalServer::serverTls).orElse("")));
     if (tls.isPresent()) {
