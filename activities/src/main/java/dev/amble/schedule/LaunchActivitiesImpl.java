@@ -5,15 +5,10 @@ import dev.amble.rollout.RolloutInput;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.temporal.Executions;
-import dev.amble.visibility.AmbleSearchAttributes;
-import dev.amble.visibility.Descriptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import java.time.Clock;
 
 /**
@@ -52,19 +47,6 @@ public final class LaunchActivitiesImpl implements LaunchActivities {
             given.searchAttributes(),
             given.ignoreWindows());
     String id = RolloutRequest.workflowId(given.definition().project(), given.workspace());
-    WorkflowOptions.Builder options =
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(id)
-            .setTaskQueue(rollout.taskQueue())
-            .setWorkflowIdReusePolicy(
-                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setStaticSummary(Descriptions.rolloutSummary(request))
-            .setStaticDetails(Descriptions.rolloutDetails(request));
-    if (request.searchAttributes()) {
-      options.setTypedSearchAttributes(
-          AmbleSearchAttributes.rollout(request.workspace(), "planning"));
-    }
     // A rollout started before projects, under amble/WORKSPACE, holds the workspace too.
     String old = RolloutRequest.oldWorkflowId(given.workspace());
     var oldRunning =
@@ -75,7 +57,8 @@ public final class LaunchActivitiesImpl implements LaunchActivities {
     if (oldRunning.isPresent()) {
       return Launch.skipped(old, oldRunning.get().getExecution().getRunId());
     }
-    RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, options.build());
+    RolloutWorkflow wf =
+        client.newWorkflowStub(RolloutWorkflow.class, request.startOptions(rollout.taskQueue()));
     try {
       WorkflowExecution started = WorkflowClient.start(wf::run, RolloutInput.start(request));
       return Launch.started(id, started.getRunId());

@@ -6,14 +6,9 @@ import dev.amble.codec.CodecKeys;
 import dev.amble.rollout.RolloutInput;
 import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutWorkflow;
-import dev.amble.visibility.AmbleSearchAttributes;
-import dev.amble.visibility.Descriptions;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 
 /**
@@ -49,19 +44,8 @@ final class RolloutStarter {
             RolloutRequest.DEFAULT_EVENTS_PER_RUN,
             session.searchAttributes(),
             options.ignoreWindows);
-    WorkflowOptions.Builder workflow =
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(RolloutRequest.workflowId(d.project(), workspace))
-            .setTaskQueue(session.taskQueue)
-            .setWorkflowIdReusePolicy(
-                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setStaticSummary(Descriptions.rolloutSummary(request))
-            .setStaticDetails(Descriptions.rolloutDetails(request));
-    if (session.searchAttributes()) {
-      workflow.setTypedSearchAttributes(AmbleSearchAttributes.rollout(workspace, "planning"));
-    }
-    RolloutWorkflow wf = client.newWorkflowStub(RolloutWorkflow.class, workflow.build());
+    RolloutWorkflow wf =
+        client.newWorkflowStub(RolloutWorkflow.class, request.startOptions(session.taskQueue));
     // A rollout started before projects, under amble/WORKSPACE, holds the workspace until it ends.
     Rollouts.runningUnderOldId(client, workspace)
         .ifPresent(

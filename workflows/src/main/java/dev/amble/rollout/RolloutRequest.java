@@ -2,6 +2,11 @@ package dev.amble.rollout;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.amble.amblefile.Definition;
+import dev.amble.visibility.AmbleSearchAttributes;
+import dev.amble.visibility.Descriptions;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -85,6 +90,27 @@ public record RolloutRequest(
    */
   public static String oldWorkflowId(String workspace) {
     return "amble/" + workspace;
+  }
+
+  /**
+   * How this rollout starts, from {@code amble run} or a schedule's launcher alike: under the
+   * workspace's ID (its mutex: the start fails while a rollout of the workspace runs), with its
+   * summary and details for the Web UI, and amble's search attributes where the namespace has them.
+   */
+  public WorkflowOptions startOptions(String taskQueue) {
+    WorkflowOptions.Builder options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId(definition.project(), workspace()))
+            .setTaskQueue(taskQueue)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setStaticSummary(Descriptions.rolloutSummary(this))
+            .setStaticDetails(Descriptions.rolloutDetails(this));
+    if (searchAttributes) {
+      options.setTypedSearchAttributes(AmbleSearchAttributes.rollout(workspace(), "planning"));
+    }
+    return options.build();
   }
 
   /** A host walk's ID: its rollout's workflow ID, {@code /}, the host. */
