@@ -8,7 +8,10 @@ import dev.amble.ansible.PlaybookSyntax;
 import dev.amble.ansible.VaultPassword;
 import dev.amble.ansible.WorkspaceDir;
 import dev.amble.rollout.SyntaxCheckResult;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -46,16 +49,30 @@ final class ContentSyntax {
     }
     Path folder = Path.of(d.folder());
     SyntaxCheckResult r;
+    Path noFacts = null;
     try {
+      // The check reads no host's facts: Ansible's fact cache goes to a folder of its own, so
+      // that the workspace's (jsonfile in the project, or Redis) is not touched.
+      noFacts = Files.createTempDirectory("amble-syntax-facts");
       r =
           PlaybookSyntax.once(ansible, env, vault)
-              .check(d, folder, WorkspaceDir.of(folder, d.workspace().name()));
+              .check(d, folder, WorkspaceDir.of(folder, d.workspace().name()).withFacts(noFacts));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (AnsibleException e) {
       if (embedded) {
         throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
       }
       leftToWorker("Ansible could not run here (" + e.getMessage() + ")", err);
       return;
+    } finally {
+      if (noFacts != null) {
+        try {
+          WorkspaceDir.deleteTree(noFacts);
+        } catch (IOException e) {
+          err.printf("amble: could not remove %s: %s%n", noFacts, e.getMessage());
+        }
+      }
     }
     if (!r.passed() && r.error().contains(VAULT_LOCKED)) {
       // Vault-encrypted files this command cannot open: the worker, which has the password, can.

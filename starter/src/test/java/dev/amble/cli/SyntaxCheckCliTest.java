@@ -61,6 +61,9 @@ class SyntaxCheckCliTest {
       assertTrue(
           r.err().contains("^ column 7\n(log: " + dir.resolve(".amble/fleet/logs/all/")), what);
       assertFalse(r.err().contains("Temporal"), "no server was started or reached: " + what);
+      assertFalse(
+          Files.exists(dir.resolve(".amble/fleet/facts")),
+          "the check kept no fact cache in the project: " + what);
     }
   }
 
