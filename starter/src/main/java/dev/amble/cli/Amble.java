@@ -53,6 +53,7 @@ import picocli.CommandLine.Option;
       ScheduleCommand.class,
       UnlockCommand.class,
       NotifyCommand.class,
+      ListenCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
       CodecServerCommand.class,
