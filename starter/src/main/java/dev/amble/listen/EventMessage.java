@@ -3,6 +3,7 @@ package dev.amble.listen;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.amble.amblefile.RunOverrides;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -55,20 +56,7 @@ public record EventMessage(
   }
 
   /** The run options a message may set: what `amble run` overrides, without bypasses. */
-  public static final Set<String> RUN_OPTIONS =
-      Set.of(
-          "sort_order",
-          "seed",
-          "concurrency",
-          "waves",
-          "pause_between_waves",
-          "bake_time",
-          "max_failures",
-          "max_failures_per_wave",
-          "unreachable",
-          "unreachable_attempts",
-          "unreachable_backoff",
-          "skip_failed");
+  public static final Set<String> RUN_OPTIONS = runOptions();
 
   /** The most bytes a message may have. */
   public static final int MAX_BYTES = 64 * 1024;
@@ -175,6 +163,13 @@ public record EventMessage(
   /** The ID of the workflow this message starts (its idempotency key). */
   public String eventWorkflowId() {
     return "amble/@event/" + project + "/" + workspace + "/" + id;
+  }
+
+  private static Set<String> runOptions() {
+    Set<String> all = new java.util.TreeSet<>(RunOverrides.KEYS);
+    all.add("seed");
+    all.add("skip_failed");
+    return Set.copyOf(all);
   }
 
   private static Map<String, String> options(JsonNode root) {
