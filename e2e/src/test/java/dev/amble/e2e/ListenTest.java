@@ -149,6 +149,9 @@ class ListenTest {
                     + since
                     + "\"}");
         assertEquals(200, released.statusCode(), released.body());
+        // The catch again (the same ID): answered as before, and it catches nothing.
+        assertEquals(200, post(endpoint, token, catchMessage).statusCode());
+        assertTrue(!status(env).path("caught").path("caught").asBoolean(), "caught once only");
 
         // Malformed: dead-lettered with why.
         publish(channel, queue, "{\"id\": \"m-1\", \"action\": \"run\"");

@@ -19,6 +19,7 @@ import dev.amble.rollout.CatchRequest;
 import dev.amble.rollout.Caught;
 import dev.amble.rollout.ReleaseRequest;
 import dev.amble.rollout.RolloutRequest;
+import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.schedule.LauncherWorkflow;
@@ -28,11 +29,13 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -40,7 +43,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -132,9 +134,9 @@ final class ListenSteering implements Steering {
       return Outcome.refused(
           "workspace " + m.workspace() + " requires a limit (require_limit: true)");
     }
-    d = defaultFacts(d);
+    d = Amble.withDefaultFacts(d, env);
     try {
-      d = overrides(m.options()).applyTo(d).withContent(ref);
+      d = RunOverrides.ofKeys(m.options()).applyTo(d).withContent(ref);
     } catch (OverrideException e) {
       return Outcome.malformed(String.join("; ", e.problems()));
     }
@@ -181,36 +183,6 @@ final class ListenSteering implements Steering {
       return Outcome.duplicate(
           "message " + m.id() + " was accepted before: launcher " + id + " (nothing started)");
     }
-  }
-
-  /** The fact store of AMBLE_FACT_STORE for a workspace that names none, as `amble run` does. */
-  private Definition defaultFacts(Definition d) {
-    String store = env.getOrDefault(Amble.FACT_STORE_VARIABLE, "");
-    if (store.isBlank() || d.workspace().facts().isPresent()) {
-      return d;
-    }
-    return new Definition(
-        d.amblefile(),
-        d.folder(),
-        d.project(),
-        d.workspace().withDefaultFacts(dev.amble.facts.FactStore.parse(store)),
-        d.workflow(),
-        d.jobs(),
-        d.content());
-  }
-
-  private static RunOverrides overrides(Map<String, String> o) {
-    return new RunOverrides(
-        Optional.ofNullable(o.get("sort_order")),
-        Optional.ofNullable(o.get("concurrency")),
-        Optional.ofNullable(o.get("waves")).map(w -> List.of(w.split(","))),
-        Optional.ofNullable(o.get("pause_between_waves")),
-        Optional.ofNullable(o.get("bake_time")),
-        Optional.ofNullable(o.get("max_failures")),
-        Optional.ofNullable(o.get("max_failures_per_wave")),
-        Optional.ofNullable(o.get("unreachable")),
-        Optional.ofNullable(o.get("unreachable_attempts")),
-        Optional.ofNullable(o.get("unreachable_backoff")));
   }
 
   private static int files(Path folder) {
@@ -262,7 +234,7 @@ final class ListenSteering implements Steering {
               "Catch",
               "",
               () -> rollout.catchSignal(request),
-              () -> rollout.catchRollout(request),
+              () -> update(found, "catchRollout", m, request),
               out,
               out);
           return Outcome.accepted("caught the rollout of " + m.workspace() + " " + said(said));
@@ -293,7 +265,7 @@ final class ListenSteering implements Steering {
               "Release",
               "",
               () -> rollout.releaseSignal(request),
-              () -> rollout.releaseRollout(request),
+              () -> update(found, "releaseRollout", m, request),
               out,
               out);
           return Outcome.accepted("released the rollout of " + m.workspace() + " " + said(said));
@@ -317,7 +289,7 @@ final class ListenSteering implements Steering {
               "Cancel",
               "",
               () -> rollout.cancelSignal(request),
-              () -> rollout.cancelRollout(request),
+              () -> update(found, "cancelRollout", m, request),
               out,
               out);
           return Outcome.accepted("cancelling the rollout of " + m.workspace() + " " + said(said));
@@ -327,6 +299,24 @@ final class ListenSteering implements Steering {
     } catch (WorkflowUpdateException e) {
       return Outcome.refused(Failures.oneLine(e));
     }
+  }
+
+  /**
+   * The rollout's update {@code name}, under the message's ID: Temporal applies an update ID once
+   * per run, so a redelivery is answered as the first delivery was, and changes nothing.
+   */
+  private RolloutStatus update(Rollouts.Found found, String name, EventMessage m, Object request) {
+    return session
+        .client
+        .newUntypedWorkflowStub(found.workflowId(), Optional.of(found.runId()), Optional.empty())
+        .startUpdate(
+            UpdateOptions.newBuilder(RolloutStatus.class)
+                .setUpdateName(name)
+                .setUpdateId(m.eventWorkflowId())
+                .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                .build(),
+            request)
+        .getResult();
   }
 
   private static String said(StringWriter said) {
