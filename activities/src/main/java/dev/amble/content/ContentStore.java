@@ -76,6 +76,30 @@ public final class ContentStore {
     }
   }
 
+  /**
+   * The content kept under {@code digest} ({@code sha256:HEX}), when all its pieces still are; its
+   * file count is not kept with it (0) and its commit is unknown.
+   */
+  public Optional<ContentRef> find(String digest) {
+    String hex = digest.substring(digest.indexOf(':') + 1);
+    Optional<ContentChunk> first =
+        Executions.input(client, ContentRef.chunkId(hex, 0), ContentChunk.class)
+            .filter(c -> c.digest().equals(digest));
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    long bytes = first.get().data().length;
+    for (int i = 1; i < first.get().count(); i++) {
+      Optional<ContentChunk> piece =
+          Executions.input(client, ContentRef.chunkId(hex, i), ContentChunk.class);
+      if (piece.isEmpty()) {
+        return Optional.empty();
+      }
+      bytes += piece.get().data().length;
+    }
+    return Optional.of(new ContentRef(digest, bytes, 0, first.get().count(), Optional.empty()));
+  }
+
   /** The packed content, from the first event of each piece's history. */
   public byte[] get(ContentRef ref) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -53,6 +53,7 @@ import picocli.CommandLine.Option;
       ScheduleCommand.class,
       UnlockCommand.class,
       NotifyCommand.class,
+      ListenCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
       CodecServerCommand.class,
@@ -146,7 +147,11 @@ public final class Amble implements Runnable {
    * {@value #FACT_STORE_VARIABLE}'s, when set (the rollout carries it to the workers).
    */
   Definition definition(String workspace) {
-    Definition d = amblefile().definition(workspace);
+    return withDefaultFacts(amblefile().definition(workspace), env);
+  }
+
+  /** {@code d}, with {@value #FACT_STORE_VARIABLE}'s fact store when its workspace names none. */
+  static Definition withDefaultFacts(Definition d, Map<String, String> env) {
     String store = env.getOrDefault(FACT_STORE_VARIABLE, "");
     if (store.isBlank() || d.workspace().facts().isPresent()) {
       return d;

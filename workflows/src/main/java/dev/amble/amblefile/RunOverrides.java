@@ -41,6 +41,38 @@ public record RunOverrides(
           Optional.empty(),
           Optional.empty());
 
+  /** The Amblefile keys a run may override, in the order of the fields. */
+  public static final List<String> KEYS =
+      List.of(
+          "sort_order",
+          "concurrency",
+          "waves",
+          "pause_between_waves",
+          "bake_time",
+          "max_failures",
+          "max_failures_per_wave",
+          "unreachable",
+          "unreachable_attempts",
+          "unreachable_backoff");
+
+  /**
+   * The overrides named by their Amblefile keys ({@link #KEYS}, others ignored), as {@code amble
+   * listen}'s messages give them; {@code waves} comma-separated.
+   */
+  public static RunOverrides ofKeys(Map<String, String> keys) {
+    return new RunOverrides(
+        Optional.ofNullable(keys.get("sort_order")),
+        Optional.ofNullable(keys.get("concurrency")),
+        Optional.ofNullable(keys.get("waves")).map(w -> List.of(w.split(","))),
+        Optional.ofNullable(keys.get("pause_between_waves")),
+        Optional.ofNullable(keys.get("bake_time")),
+        Optional.ofNullable(keys.get("max_failures")),
+        Optional.ofNullable(keys.get("max_failures_per_wave")),
+        Optional.ofNullable(keys.get("unreachable")),
+        Optional.ofNullable(keys.get("unreachable_attempts")),
+        Optional.ofNullable(keys.get("unreachable_backoff")));
+  }
+
   /** The definition with its workspace's keys overridden; every bad value is a problem. */
   public Definition applyTo(Definition d) throws OverrideException {
     Problems problems = new Problems("");

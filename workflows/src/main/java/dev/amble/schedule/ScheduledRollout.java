@@ -5,9 +5,11 @@ import dev.amble.rollout.RolloutRequest;
 /**
  * What a schedule starts at each of its times, fixed when it is created or updated: the rollout's
  * request (its resolved definition, whose content digest names the content kept in Temporal), and
- * where it runs. Bounded: the definition is, and no host is named.
+ * where it runs. Bounded: the definition is, and no host is named. {@code amble listen} starts the
+ * same launcher once per accepted run message (under {@code amble/@event/...}).
  *
- * @param schedule the schedule's name, e.g. {@code weekly-kernel}
+ * @param schedule the schedule's name, e.g. {@code weekly-kernel}; for a launch by {@code amble
+ *     listen}, {@code @event MESSAGE-ID}
  * @param request the rollout to start; its {@code startedBy} names the schedule
  * @param freshSeed a new shuffle seed at each start (no {@code --seed} was given), else {@code
  *     request.seed()} every time

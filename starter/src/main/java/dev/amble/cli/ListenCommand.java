@@ -1,0 +1,214 @@
+package dev.amble.cli;
+
+import dev.amble.amblefile.Definition;
+import dev.amble.content.ContentRef;
+import dev.amble.content.ContentStore;
+import dev.amble.listen.AmqpListener;
+import dev.amble.listen.HttpListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code amble listen}: start and steer rollouts from RabbitMQ messages and HTTP requests. */
+@Command(
+    header = "Starts and steers rollouts on messages: a RabbitMQ queue, an HTTP endpoint.",
+    name = "listen",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Consumes the durable RabbitMQ queue --queue (AMQP 0-9-1; the URL from --amqp-url-file or"
+          + " $AMBLE_AMQP_URL) and/or serves POST http://ADDRESS/events with a bearer token (from"
+          + " --token-file or $AMBLE_LISTEN_TOKEN). Each message (JSON, see the README) runs a"
+          + " workspace with content kept in Temporal, or catches, releases or cancels its rollout.",
+      "",
+      "A run message starts one launcher, workflow ID amble/@event/PROJECT/WORKSPACE/MESSAGE-ID,"
+          + " which starts the rollout as a schedule does (windows, waves, budgets and checks apply;"
+          + " a running rollout of the workspace is a skip). The same ID again is a duplicate for as"
+          + " long as the namespace keeps closed workflows (its retention): acked, nothing started."
+          + " A message is acked only once Temporal accepted it; a refused one goes to QUEUE.dead"
+          + " with the reason in its header x-amble-reason, then is acked.",
+      "",
+      "--put-content keeps the Amblefile's folder in Temporal, prints its digest (what a run"
+          + " message names) and ends.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 stopped (SIGTERM, Ctrl-C) or content kept; 2 bad input (no queue and no"
+          + " endpoint, an unreadable URL or token file); 3 Temporal or RabbitMQ unreachable.",
+      ""
+    })
+final class ListenCommand implements Callable<Integer> {
+  static final String AMQP_URL_VARIABLE = "AMBLE_AMQP_URL";
+  static final String TOKEN_VARIABLE = "AMBLE_LISTEN_TOKEN";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin TemporalOptions temporal;
+  @Mixin WorkspaceOption workspace;
+
+  @Option(
+      names = "--amqp-url-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the AMQP URL amqp://USER:PASSWORD@HOST:PORT/VHOST. Default: $"
+              + AMQP_URL_VARIABLE
+              + "; neither: no queue is consumed.")
+  Path amqpUrlFile;
+
+  @Option(
+      names = "--queue",
+      paramLabel = "NAME",
+      description = "The queue to consume (declared durable, with NAME.dead). Default: amble.")
+  String queue = "amble";
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "A file holding the HTTP endpoint's bearer token. Default: $"
+              + TOKEN_VARIABLE
+              + "; neither: no endpoint is served.")
+  Path tokenFile;
+
+  @Option(
+      names = "--http-address",
+      paramLabel = "HOST:PORT",
+      description = "Where the HTTP endpoint listens. Default: 127.0.0.1:8235.")
+  String httpAddress = "127.0.0.1:8235";
+
+  @Option(
+      names = "--put-content",
+      description =
+          "Keep the Amblefile's folder (of -w's workspace) in Temporal, print its digest, end.")
+  boolean putContent;
+
+  @Override
+  public Integer call() throws Exception {
+    Amble amble = Amble.of(spec);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (putContent) {
+      return putContent(amble, out);
+    }
+    Optional<String> url = secret(amble, amqpUrlFile, AMQP_URL_VARIABLE, "--amqp-url-file");
+    Optional<String> token = secret(amble, tokenFile, TOKEN_VARIABLE, "--token-file");
+    if (url.isEmpty() && token.isEmpty()) {
+      throw Exit.badInput(
+          "amble: nothing to listen to: give --amqp-url-file (or $"
+              + AMQP_URL_VARIABLE
+              + ") for a queue, --token-file (or $"
+              + TOKEN_VARIABLE
+              + ") for the HTTP endpoint, or both.");
+    }
+    InetSocketAddress http = address(httpAddress);
+    if (!queue.matches("[A-Za-z0-9._:-]{1,200}")) {
+      throw Exit.badInput("amble: --queue " + queue + ": letters, digits and ._:- only.");
+    }
+    try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
+      ListenSteering steering =
+          new ListenSteering(session, ListenSteering.contents(session, amble.env()), amble.env());
+      Optional<AmqpListener> amqp = Optional.empty();
+      Optional<HttpListener> endpoint = Optional.empty();
+      CountDownLatch stop = new CountDownLatch(1);
+      Thread hook = new Thread(stop::countDown, "amble-listen-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        if (url.isPresent()) {
+          try {
+            amqp = Optional.of(AmqpListener.start(url.get(), queue, steering, err));
+          } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw Exit.badInput("amble: the AMQP URL is not amqp://USER:PASSWORD@HOST:PORT/VHOST.");
+          } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new Exit(
+                ExitCode.NO_TEMPORAL,
+                "amble: RabbitMQ: cannot consume "
+                    + queue
+                    + ": "
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+          }
+          out.printf(
+              "Listening on queue %s (refused messages go to %s).%n",
+              queue, AmqpListener.deadQueue(queue));
+        }
+        if (token.isPresent()) {
+          HttpListener h =
+              HttpListener.start(http, token.get().getBytes(StandardCharsets.UTF_8), steering, err);
+          endpoint = Optional.of(h);
+          out.printf(
+              "Listening on http://%s:%d%s (bearer token).%n",
+              h.address().getHostString(), h.address().getPort(), HttpListener.PATH);
+        }
+        out.flush();
+        stop.await();
+      } finally {
+        endpoint.ifPresent(HttpListener::close);
+        if (amqp.isPresent()) {
+          amqp.get().close();
+        }
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  private int putContent(Amble amble, PrintWriter out) {
+    String ws = amble.workspace(workspace.get());
+    Definition d = amble.definition(ws);
+    RolloutContent content = RolloutContent.pack(d);
+    try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
+      Definition kept = content.keep(session.client, session.taskQueue, out);
+      ContentRef ref = kept.content().orElseThrow();
+      new ContentStore(session.client, session.taskQueue).keep(ref, Instant.now());
+      content.printNotes(spec.commandLine().getErr());
+      out.println(ref.digest());
+      out.flush();
+      return ExitCode.OK;
+    }
+  }
+
+  /** The file's first line, else the variable; never in argv, never printed. */
+  private static Optional<String> secret(Amble amble, Path file, String variable, String option) {
+    if (file != null) {
+      try {
+        String text = Files.readString(amble.cwd().resolve(file)).strip();
+        if (text.isEmpty()) {
+          throw Exit.badInput("amble: " + option + " " + file + " is empty.");
+        }
+        return Optional.of(text.lines().findFirst().orElseThrow());
+      } catch (IOException e) {
+        throw Exit.badInput("amble: " + option + " " + file + ": cannot read it (" + e + ").");
+      }
+    }
+    return Optional.ofNullable(amble.env().get(variable))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty());
+  }
+
+  private static InetSocketAddress address(String text) {
+    int colon = text.lastIndexOf(':');
+    try {
+      if (colon < 1) {
+        throw new NumberFormatException();
+      }
+      int port = Integer.parseInt(text.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(text.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw Exit.badInput("amble: --http-address " + text + " is not HOST:PORT.");
+    }
+  }
+}
