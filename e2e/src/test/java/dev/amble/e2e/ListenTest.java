@@ -11,7 +11,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import dev.amble.ansible.LocalFleet;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,22 +49,8 @@ class ListenTest {
     TemporalServerProcess.ensureRunning();
     Path target = Path.of(System.getProperty("amble.home"), "e2e", "target");
     try (RabbitMqServer rabbit = RabbitMqServer.start(target)) {
-      LocalFleet.create(dir, "lst", 1, (h, v) -> v.put("amble_state_become", false));
       Path go = cache.resolve("go");
-      Files.writeString(
-          dir.resolve("Amblefile.yml"),
-          """
-          workspaces:
-            fleet: { host_pattern: fleet, workflow: patch, inventory: inventory.yml }
-          workflows:
-            patch: { jobs: [ { job: patch } ] }
-          jobs:
-            patch:
-              become: false
-              tasks:
-                - ansible.builtin.wait_for: { path: "%s", timeout: 150 }
-          """
-              .formatted(go));
+      HeldWorkspace.create(dir, "lst", go);
       Map<String, String> env =
           new HashMap<>(TemporalServerProcess.env("listen-" + UUID.randomUUID()));
       env.put("XDG_CACHE_HOME", cache.toString());

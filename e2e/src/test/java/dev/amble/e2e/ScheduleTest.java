@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.amble.ansible.LocalFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,23 +33,9 @@ class ScheduleTest {
   @Test
   void startsSkipsWhileTheWorkspaceIsHeldAndPausesAndDeletes() throws Exception {
     TemporalServerProcess.ensureRunning();
-    LocalFleet.create(dir, "sch", 1, (h, v) -> v.put("amble_state_become", false));
     // The job waits for this file: the manual rollout holds the workspace until the test lets go.
     Path go = cache.resolve("go");
-    Files.writeString(
-        dir.resolve("Amblefile.yml"),
-        """
-        workspaces:
-          fleet: { host_pattern: fleet, workflow: patch, inventory: inventory.yml }
-        workflows:
-          patch: { jobs: [ { job: patch } ] }
-        jobs:
-          patch:
-            become: false
-            tasks:
-              - ansible.builtin.wait_for: { path: "%s", timeout: 150 }
-        """
-            .formatted(go));
+    HeldWorkspace.create(dir, "sch", go);
     Map<String, String> env =
         new java.util.HashMap<>(TemporalServerProcess.env("schedules-" + UUID.randomUUID()));
     env.put("XDG_CACHE_HOME", cache.toString());

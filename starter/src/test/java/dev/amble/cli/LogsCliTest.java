@@ -111,7 +111,8 @@ class LogsCliTest {
     CliRun none = CliRun.run(dir, there, "logs", "h09");
     assertEquals(2, none.code(), none.toString());
 
-    assertEquals(0, CliRun.run(dir, there, "cancel", "--force").code());
+    CliRun cancelled = CliRun.run(dir, there, "cancel", "--force");
+    assertEquals(0, cancelled.code(), cancelled.toString());
     embedded.run().get(3, TimeUnit.MINUTES);
   }
 
