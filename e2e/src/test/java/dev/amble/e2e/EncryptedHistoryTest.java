@@ -18,6 +18,9 @@ import io.temporal.api.workflowservice.v1.ListSchedulesRequest;
 import io.temporal.api.workflowservice.v1.ListSchedulesResponse;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.InetSocketAddress;
@@ -56,6 +59,94 @@ class EncryptedHistoryTest {
    * run` packs while the worker unpacks its support files there.
    */
   @TempDir Path cache;
+
+  /**
+   * The trust issue's first finding, tried as an attacker who reaches the frontend without the key:
+   * a rollout of their own (a task that writes {@code id} to a file) and a release of the caught
+   * rollout, both in plain text, to the keyed worker. Neither runs; the rollout stays caught and
+   * answers its operator.
+   */
+  private void keylessAttacksChangeNothing(Map<String, String> env) throws Exception {
+    Path attacker = Files.createDirectories(dir.resolve("attacker"));
+    Path owned = dir.resolve("owned-by-attacker");
+    Files.writeString(attacker.resolve("inventory.yml"), "all:\n  hosts:\n    localhost:\n");
+    Files.writeString(
+        attacker.resolve("Amblefile.yml"),
+        """
+        workspaces:
+          grab:
+            host_pattern: all
+            workflow: grab
+            inventory: inventory.yml
+        workflows:
+          grab:
+            jobs: [ { job: grab } ]
+        jobs:
+          grab:
+            become: false
+            tasks:
+              - ansible.builtin.shell: id > %s
+                delegate_to: localhost
+                vars: { ansible_connection: local }
+        """
+            .formatted(owned));
+    Map<String, String> keyless = new HashMap<>(env);
+    keyless.remove("AMBLE_CODEC_KEY_FILE");
+    AmbleProcess.Result run =
+        AmbleProcess.run(attacker, keyless, 120, "run", "--detach", "--no-local-syntax-check");
+    assertEquals(0, run.code(), "the keyless start itself reaches Temporal: " + run);
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(TemporalServerProcess.ADDRESS)
+                .build());
+    try {
+      WorkflowClient plain = WorkflowClient.newInstance(stubs);
+      WorkflowFailedException refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              WorkflowFailedException.class,
+              () ->
+                  plain
+                      .newUntypedWorkflowStub("amble/default/grab")
+                      .getResult(120, TimeUnit.SECONDS, String.class));
+      assertTrue(refused.getCause() != null, "the attacker's rollout failed: " + refused);
+      assertFalse(Files.exists(owned), "the attacker's task ran: " + owned);
+
+      // A keyless release of the caught rollout, naming it and its catch as amble release would.
+      WorkflowStub target = plain.newUntypedWorkflowStub("amble/default/encrypted");
+      String rollout =
+          stubs
+              .blockingStub()
+              .describeWorkflowExecution(
+                  io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace("default")
+                      .setExecution(
+                          WorkflowExecution.newBuilder().setWorkflowId("amble/default/encrypted"))
+                      .build())
+              .getWorkflowExecutionInfo()
+              .getFirstRunId();
+      Map<String, Object> release =
+          Map.of("skipFailed", true, "by", "mallory", "rollout", rollout, "caught", 1);
+      target.signal("release", release);
+      Exception update =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              Exception.class, () -> target.update("releaseRollout", Object.class, release));
+      // Rejected: its reason is the worker's, encrypted, so the sender reads only that it was.
+      assertTrue(
+          update instanceof io.temporal.client.WorkflowUpdateException,
+          dev.amble.failure.Failures.oneLine(update));
+    } finally {
+      stubs.shutdownNow();
+    }
+    var still =
+        new Rollout(dir, env)
+            .await(
+                "still caught by its first catch",
+                s -> s.path("phase").asText().equals("caught"),
+                Duration.ofSeconds(60));
+    assertEquals(1, still.path("caught").path("number").asInt(), still.toString());
+    assertFalse(still.toString().contains("mallory"), still.toString());
+  }
 
   @Test
   void theServerKeepsNoPlantedMarkerAndTheRolloutFinishesAfterARotation() throws Exception {
@@ -129,6 +220,7 @@ class EncryptedHistoryTest {
       AmbleProcess.Result caught =
           AmbleProcess.run(dir, env, 60, "catch", "-r", "zq9codec-catch-reason");
       assertEquals(0, caught.code(), caught.toString());
+      keylessAttacksChangeNothing(env);
       // A schedule keeps the workspace's definition (its markers) in the server: encrypted too.
       AmbleProcess.Result scheduled =
           AmbleProcess.run(

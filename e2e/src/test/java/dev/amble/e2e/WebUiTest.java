@@ -250,8 +250,23 @@ class WebUiTest {
         "list-none-walking.png");
 
     // 4. Release from the UI; the next host is walked.
+    // A release names the rollout and the catch it ends, as the rollout's current details say.
+    JsonNode caughtNow =
+        rollout.await(
+            "caught, numbered",
+            c -> c.path("caught").path("number").asInt() > 0,
+            Duration.ofSeconds(30));
     sendSignalFromUi(
-        runUrl, "release", "{\"skipFailed\": false, \"by\": \"" + BY + "\"}", "signal-release.png");
+        runUrl,
+        "release",
+        "{\"skipFailed\": false, \"by\": \""
+            + BY
+            + "\", \"rollout\": \""
+            + caughtNow.path("rollout").asText()
+            + "\", \"caught\": "
+            + caughtNow.path("caught").path("number").asInt()
+            + "}",
+        "signal-release.png");
     JsonNode released =
         rollout.await(
             "released by the Web UI",

@@ -89,13 +89,14 @@ final class CancelCommand implements Callable<Integer> {
       Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
       String why = reason == null ? "" : reason.strip();
       String by = Identity.operator();
+      String rollout = Rollouts.firstRunId(session.client, found);
       if (force) {
-        return force(session, ws, found, new CancelRequest(why, by, true), out);
+        return force(session, ws, found, new CancelRequest(why, by, true, rollout), out);
       }
       if (now) {
-        return now(session, ws, found, new CancelRequest(why, by, true), out);
+        return now(session, ws, found, new CancelRequest(why, by, true, rollout), out);
       }
-      return graceful(session, ws, found, new CancelRequest(why, by, false), out);
+      return graceful(session, ws, found, new CancelRequest(why, by, false, rollout), out);
     }
   }
 

@@ -46,7 +46,11 @@ final class CatchCommand implements Callable<Integer> {
       Rollouts.Found found =
           Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
       Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
-      CatchRequest request = new CatchRequest(reason == null ? "" : reason, Identity.operator());
+      CatchRequest request =
+          new CatchRequest(
+              reason == null ? "" : reason,
+              Identity.operator(),
+              Rollouts.firstRunId(session.client, found));
       RolloutWorkflow rollout = Rollouts.stub(session.client, found);
       Optional<RolloutStatus> answered;
       try {

@@ -24,7 +24,6 @@ import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.schedule.LauncherWorkflow;
 import dev.amble.schedule.ScheduledRollout;
-import dev.amble.temporal.Executions;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -226,7 +225,7 @@ final class ListenSteering implements Steering {
     try {
       switch (m.action()) {
         case CATCH -> {
-          CatchRequest request = new CatchRequest(m.reason(), by);
+          CatchRequest request = new CatchRequest(m.reason(), by, firstRunId(found));
           Rollouts.updateOrSignal(
               session,
               found,
@@ -255,9 +254,13 @@ final class ListenSteering implements Steering {
                     + "), not "
                     + wanted);
           }
+          // The rollout refuses it in turn if it caught again since (the catch's number).
           ReleaseRequest request =
               new ReleaseRequest(
-                  Boolean.parseBoolean(m.options().getOrDefault("skip_failed", "false")), by);
+                  Boolean.parseBoolean(m.options().getOrDefault("skip_failed", "false")),
+                  by,
+                  firstRunId(found),
+                  caught.number());
           Rollouts.updateOrSignal(
               session,
               found,
@@ -281,7 +284,7 @@ final class ListenSteering implements Steering {
                     + ", not "
                     + wanted);
           }
-          CancelRequest request = new CancelRequest(m.reason(), by, false);
+          CancelRequest request = new CancelRequest(m.reason(), by, false, firstRunId(found));
           Rollouts.updateOrSignal(
               session,
               found,
@@ -333,12 +336,8 @@ final class ListenSteering implements Steering {
     }
   }
 
-  /** The run ID the rollout started with (before any continue-as-new). */
   private String firstRunId(Rollouts.Found found) {
-    return Executions.describe(session.client, found.workflowId())
-        .map(d -> d.getWorkflowExecutionInfo().getFirstRunId())
-        .filter(s -> !s.isEmpty())
-        .orElse(found.runId());
+    return Rollouts.firstRunId(session.client, found);
   }
 
   /** The listener's copies of content, apart from a worker's. */

@@ -42,13 +42,27 @@ final class ReleaseCommand implements Callable<Integer> {
       Rollouts.Found found =
           Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
       Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
-      ReleaseRequest request = new ReleaseRequest(skipFailed, Identity.operator());
       RolloutStatus before;
       try {
         before = Rollouts.status(session.client, ws, found, session.address);
       } catch (Rollouts.NoWorker e) {
-        return signal(ws, session, found, request, e);
+        // The release names the catch the rollout last recorded: if it caught again since, the
+        // rollout refuses it.
+        return signal(
+            ws,
+            session,
+            found,
+            new ReleaseRequest(
+                skipFailed,
+                Identity.operator(),
+                e.summary
+                    .map(RolloutSummary::rollout)
+                    .filter(r -> !r.isEmpty())
+                    .orElseGet(() -> Rollouts.firstRunId(session.client, found)),
+                e.summary.map(s -> s.caught().number()).orElse(0)),
+            e);
       }
+      ReleaseRequest request = ReleaseRequest.of(before, skipFailed, Identity.operator());
       try {
         Rollouts.stub(session.client, found).releaseRollout(request);
       } catch (WorkflowUpdateException e) {

@@ -120,6 +120,18 @@ final class Rollouts {
   }
 
   /** The found rollout, to query, update and signal (its latest run). */
+  /**
+   * The run ID the rollout started with (before any continue-as-new): the rollout's own name for
+   * itself ({@link RolloutStatus#rollout}), which steering names so that it never acts on another
+   * rollout of the workspace.
+   */
+  static String firstRunId(WorkflowClient client, Found found) {
+    return Executions.describe(client, found.workflowId())
+        .map(d -> d.getWorkflowExecutionInfo().getFirstRunId())
+        .filter(s -> !s.isEmpty())
+        .orElse(found.runId());
+  }
+
   static RolloutWorkflow stub(WorkflowClient client, Found found) {
     return client.newWorkflowStub(RolloutWorkflow.class, found.workflowId());
   }

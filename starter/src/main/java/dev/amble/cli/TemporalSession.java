@@ -75,6 +75,11 @@ final class TemporalSession implements AutoCloseable {
     return embedded.isPresent();
   }
 
+  /** The keys its payloads are encrypted with, if any. */
+  Optional<CodecKeys> codecKeys() {
+    return codecKeys;
+  }
+
   /** Whether the payloads this session's client writes are encrypted. */
   boolean encrypted() {
     return client.getOptions().getDataConverter() instanceof CodecDataConverter;
@@ -201,7 +206,7 @@ final class TemporalSession implements AutoCloseable {
     String queue = options.taskQueue(amble.env());
     WorkerFactory factory =
         AmbleWorker.start(
-            client,
+            AmbleWorker.refusingPlaintext(client, keys),
             // The embedded worker is on the CLI's machine: it keeps the workspaces' logs where
             // the CLI does, in the Amblefile's folder, and its copies of content beside them.
             new AmbleWorker.Settings(

@@ -72,6 +72,21 @@ final class WorkerCommand implements Callable<Integer> {
               + " failed step's last lines stay in history. Default: $AMBLE_KEEP_LOGS, else 30d.")
   String keepLogs;
 
+  /** The environment's equivalent of {@code --insecure-plaintext}, for the systemd unit's file. */
+  static final String INSECURE_PLAINTEXT = "AMBLE_INSECURE_PLAINTEXT";
+
+  @Option(
+      names = "--insecure-plaintext",
+      description =
+          "Run without a payload key: this worker then runs any rollout that anyone who can reach"
+              + " the Temporal frontend starts, with this machine's Ansible, keys and become"
+              + " password. Without it, a worker with no key (AMBLE_CODEC_KEY_FILE,"
+              + " AMBLE_CODEC_KEYS, or the local server's .amble/server/codec.key) refuses to"
+              + " start. Also "
+              + INSECURE_PLAINTEXT
+              + "=true.")
+  boolean insecurePlaintext;
+
   @Override
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
@@ -97,6 +112,34 @@ final class WorkerCommand implements Callable<Integer> {
     Optional<Path> log = WorkerLog.start("worker");
     Optional<MetricsEndpoint> metrics = metricsOption.start(amble.env());
     TemporalSession session = connect(amble, metrics);
+    boolean plaintext =
+        insecurePlaintext
+            || amble.env().getOrDefault(INSECURE_PLAINTEXT, "").matches("(?i)true|1|yes");
+    if (session.codecKeys().isEmpty() && !plaintext) {
+      session.close();
+      metrics.ifPresent(MetricsEndpoint::close);
+      throw Exit.badInput(
+          "amble worker: refusing to start without a payload key: a worker without one runs any"
+              + " rollout that anyone who can reach Temporal at "
+              + session.address
+              + " starts. Give it the key the CLI encrypts with (AMBLE_CODEC_KEY_FILE=FILE, or"
+              + " AMBLE_CODEC_KEYS; `amble server` made .amble/server/codec.key), or accept that"
+              + " risk with --insecure-plaintext ("
+              + INSECURE_PLAINTEXT
+              + "=true).");
+    }
+    if (session.codecKeys().isEmpty()) {
+      LoggerFactory.getLogger(WorkerCommand.class)
+          .warn(
+              "running without a payload key (--insecure-plaintext): any rollout started through"
+                  + " Temporal at {} runs here",
+              session.address);
+      err.println(
+          "amble worker: WARNING: --insecure-plaintext: no payload key; any rollout started through"
+              + " Temporal at "
+              + session.address
+              + " runs on this machine.");
+    }
     AmbleWorker.Settings settings =
         AmbleWorker.Settings.inHome(
                 session.taskQueue,
@@ -106,7 +149,12 @@ final class WorkerCommand implements Callable<Integer> {
                 amble.env(),
                 keep)
             .withVaultPassword(vaultPassword);
-    WorkerFactory factory = AmbleWorker.start(session.client, settings, ansible, amble.env());
+    WorkerFactory factory =
+        AmbleWorker.start(
+            AmbleWorker.refusingPlaintext(session.client, session.codecKeys()),
+            settings,
+            ansible,
+            amble.env());
     err.printf(
         "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once, %s%s%s.%s%n",
         session.taskQueue,

@@ -130,7 +130,7 @@ class NoWorkerCliTest {
       c.start(
           "amble/default/fleet",
           summary(
-              new Caught(true, "host h02 failed", "amble", "2026-01-01T00:00:00Z"),
+              new Caught(true, "host h02 failed", "amble", "2026-01-01T00:00:00Z", 1),
               List.of("h02")));
 
       CliRun released = quickly(dir, temporal.env(), "release");

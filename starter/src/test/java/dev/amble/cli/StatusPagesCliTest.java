@@ -85,7 +85,7 @@ class StatusPagesCliTest {
               5,
               List.of("h998"),
               List.of("h999"),
-              new Caught(true, "host h999 failed: boom", "amble", "2026-01-01T00:00:00Z"),
+              new Caught(true, "host h999 failed: boom", "amble", "2026-01-01T00:00:00Z", 1),
               Progress.NONE,
               "first-run",
               42L,

@@ -27,9 +27,16 @@ import javax.crypto.spec.GCMParameterSpec;
  * ID and the cipher. The key ID is authenticated with the payload, so a payload cannot be passed
  * off as encrypted under another key.
  *
- * <p>Decoding leaves payloads that are not encrypted as they are (histories recorded before, a
- * signal typed into the Web UI), and fails with a message naming the key ID when this process does
- * not have the key a payload was encrypted with.
+ * <p>A client's codec ({@link #dataConverter}) leaves payloads that are not encrypted as they are
+ * (histories recorded before the key, a status a keyless worker wrote), and fails with a message
+ * naming the key ID when this process does not have the key a payload was encrypted with.
+ *
+ * <p>A worker's codec ({@link #workerDataConverter}) accepts only payloads encrypted with one of
+ * its keys: anything else (plain text, another key, altered) decodes to a {@link RefusedPayload},
+ * which no value can be read from. So a workflow started, signalled or updated by whoever lacks the
+ * key, and an activity scheduled with such input, never reach amble's code: the start fails naming
+ * the reason, the signal is dropped (Temporal's SDK logs and counts it), the update is rejected,
+ * the activity fails. Nothing of it fails the workflow task over and over.
  */
 public final class EncryptionCodec implements PayloadCodec {
   public static final String ENCODING = "binary/encrypted";
@@ -43,9 +50,21 @@ public final class EncryptionCodec implements PayloadCodec {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final CodecKeys keys;
+  private final boolean refusePlaintext;
 
+  /** A client's codec: payloads that are not encrypted are read as they are. */
   public EncryptionCodec(CodecKeys keys) {
+    this(keys, false);
+  }
+
+  private EncryptionCodec(CodecKeys keys, boolean refusePlaintext) {
     this.keys = keys;
+    this.refusePlaintext = refusePlaintext;
+  }
+
+  /** A worker's codec: only payloads encrypted with one of {@code keys} are read. */
+  public static EncryptionCodec refusingPlaintext(CodecKeys keys) {
+    return new EncryptionCodec(keys, true);
   }
 
   /**
@@ -55,6 +74,18 @@ public final class EncryptionCodec implements PayloadCodec {
   public static DataConverter dataConverter(CodecKeys keys) {
     return new CodecDataConverter(
         DefaultDataConverter.newDefaultInstance(), List.of(new EncryptionCodec(keys)), true);
+  }
+
+  /**
+   * A worker's converter: {@link #dataConverter}'s encryption, and only payloads encrypted with one
+   * of {@code keys} read (see the class comment).
+   */
+  public static DataConverter workerDataConverter(CodecKeys keys) {
+    return new CodecDataConverter(
+        DefaultDataConverter.newDefaultInstance()
+            .withPayloadConverterOverrides(new RefusedPayload.Converter()),
+        List.of(refusingPlaintext(keys)),
+        true);
   }
 
   /** Whether {@code payload} is one this codec encrypted (with any key). */
@@ -81,9 +112,28 @@ public final class EncryptionCodec implements PayloadCodec {
   public List<Payload> decode(List<Payload> payloads) {
     List<Payload> out = new ArrayList<>(payloads.size());
     for (Payload p : payloads) {
-      out.add(isEncrypted(p) ? decrypt(p) : p);
+      out.add(refusePlaintext ? decryptOrRefuse(p) : isEncrypted(p) ? decrypt(p) : p);
     }
     return out;
+  }
+
+  private Payload decryptOrRefuse(Payload p) {
+    if (!isEncrypted(p)) {
+      return RefusedPayload.of(
+          "a payload that is not encrypted: this worker holds encryption keys ("
+              + keys.source()
+              + ") and reads only what was encrypted with one of them; whoever sent it does not"
+              + " have amble's key (set "
+              + CodecKeys.KEY_FILE
+              + " or "
+              + CodecKeys.KEYS
+              + " where it runs)");
+    }
+    try {
+      return decrypt(p);
+    } catch (PayloadCodecException e) {
+      return RefusedPayload.of(e.getMessage());
+    }
   }
 
   private Payload encrypt(Payload payload) {

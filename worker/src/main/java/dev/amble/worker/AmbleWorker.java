@@ -6,6 +6,9 @@ import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.RunningProcesses;
 import dev.amble.ansible.VaultPassword;
+import dev.amble.codec.CodecKeys;
+import dev.amble.codec.EncryptionCodec;
+import dev.amble.codec.RefusedPayload;
 import dev.amble.content.ContentFolders;
 import dev.amble.content.ContentStore;
 import dev.amble.content.ContentWorkflowImpl;
@@ -30,9 +33,11 @@ import dev.amble.rollout.WorkspaceActivitiesImpl;
 import dev.amble.schedule.LaunchActivitiesImpl;
 import dev.amble.schedule.LauncherWorkflowImpl;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.payload.codec.PayloadCodecException;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.nio.file.Path;
@@ -46,13 +51,14 @@ public final class AmbleWorker {
   public static final String DEFAULT_TASK_QUEUE = "amble";
 
   /**
-   * How amble's workflows are registered: one whose payloads this worker cannot decrypt (a key it
-   * does not have) fails, with a message naming the key's ID, instead of retrying its workflow task
-   * until someone notices.
+   * How amble's workflows are registered: one whose input this worker cannot or will not read (a
+   * key it does not have, or no encryption where it holds keys) fails, with a message naming the
+   * reason, instead of retrying its workflow task until someone notices.
    */
   public static final WorkflowImplementationOptions WORKFLOWS =
       WorkflowImplementationOptions.newBuilder()
-          .setFailWorkflowExceptionTypes(PayloadCodecException.class)
+          .setFailWorkflowExceptionTypes(
+              PayloadCodecException.class, RefusedPayload.RefusedPayloadException.class)
           .build();
 
   /** The gauge of Ansible processes this worker runs right now. */
@@ -146,13 +152,34 @@ public final class AmbleWorker {
 
   private AmbleWorker() {}
 
+  /**
+   * The client a worker polls with: with {@code keys}, {@code client}'s connection and options, but
+   * reading only payloads encrypted with one of them ({@link EncryptionCodec#workerDataConverter}),
+   * so that whoever can reach Temporal but lacks the key cannot make this worker run anything.
+   */
+  public static WorkflowClient refusingPlaintext(WorkflowClient client, Optional<CodecKeys> keys) {
+    if (keys.isEmpty()) {
+      return client;
+    }
+    return WorkflowClient.newInstance(
+        client.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder(client.getOptions())
+            .setDataConverter(EncryptionCodec.workerDataConverter(keys.get()))
+            .build());
+  }
+
   /** Registers everything on a new factory and starts polling. */
   public static WorkerFactory start(
       WorkflowClient client,
       Settings settings,
       AnsibleInstallation ansible,
       Map<String, String> env) {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(new ResetRunsRefused())
+                .build());
     register(factory, settings, ansible, env);
     factory.start();
     return factory;

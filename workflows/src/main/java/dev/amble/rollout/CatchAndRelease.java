@@ -23,6 +23,9 @@ final class CatchAndRelease {
 
   Deque<Steering> log = new ArrayDeque<>();
 
+  /** Catches so far: the number of the latest. */
+  int catches;
+
   CatchAndRelease() {}
 
   boolean caught() {
@@ -34,7 +37,7 @@ final class CatchAndRelease {
     if (caught.caught()) {
       return false;
     }
-    caught = new Caught(true, reason, by, at);
+    caught = new Caught(true, reason, by, at, ++catches);
     return true;
   }
 

@@ -534,7 +534,7 @@ final class LegacyRollout {
   private void catchBy(String by, String reason, String kind) {
     boolean already = caught.caught();
     if (!already) {
-      caught = new Caught(true, reason, by, now());
+      caught = new Caught(true, reason, by, now(), 0);
     }
     if (!already || kind.equals("catch")) {
       steer(kind, by, reason);
@@ -582,7 +582,8 @@ final class LegacyRollout {
             request == null || request.reason() == null ? "" : request.reason(),
             request == null || request.by() == null || request.by().isBlank()
                 ? "the Web UI"
-                : request.by()));
+                : request.by(),
+            ""));
   }
 
   public void releaseSignal(ReleaseRequest request) {
@@ -591,7 +592,9 @@ final class LegacyRollout {
             request != null && request.skipFailed(),
             request == null || request.by() == null || request.by().isBlank()
                 ? "the Web UI"
-                : request.by()));
+                : request.by(),
+            "",
+            0));
   }
 
   public RolloutStatus catchRollout(CatchRequest request) {

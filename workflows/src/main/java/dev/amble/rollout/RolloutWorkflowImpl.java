@@ -70,6 +70,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
    */
   static final int OWN_ID = 1;
 
+  /** The version marker after which stale steering is refused ({@link StaleSteering}). */
+  static final String NAMED_STEERING = "named-steering";
+
   /** At most this many wave sizes are shown by status. */
   static final int WAVE_SIZES_SHOWN = 100;
 
@@ -117,6 +120,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   private Optional<Boolean> paged = Optional.empty();
 
   private LegacyRollout legacy;
+
+  /** Whether this run refuses stale steering, decided as it starts ({@link #NAMED_STEERING}). */
+  private boolean refusesStaleSteering;
 
   /** How this run names its host walks, decided at its first host: empty until then. */
   private Optional<Boolean> hostIdsFromOwnId = Optional.empty();
@@ -171,6 +177,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       return legacy.run(input);
     }
     notices.sends();
+    refusesStaleSteering = Workflow.getVersion(NAMED_STEERING, Workflow.DEFAULT_VERSION, 1) == 1;
     try {
       if (legacyWalk.isPresent()) {
         adoptLegacyWalk();
@@ -411,7 +418,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
               new CancelRequest(
                   "",
                   "Temporal's cancellation (the Web UI's Request Cancellation, or the API)",
-                  true));
+                  true,
+                  state.rollout));
       state.steering.record("cancel --now", state.cancel.get().by(), "", now());
     }
     Workflow.await(() -> inFlight.values().stream().allMatch(Promise::isCompleted));
@@ -873,8 +881,13 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   public void catchSignal(CatchRequest r) {
     CatchRequest request =
         new CatchRequest(
-            r == null || r.reason() == null ? "" : r.reason(), by(r == null ? null : r.by()));
+            r == null || r.reason() == null ? "" : r.reason(),
+            by(r == null ? null : r.by()),
+            r == null || r.rollout() == null ? "" : r.rollout());
     if (paged()) {
+      if (refused("catch", staleCatch(request))) {
+        return;
+      }
       applyCatch(request);
       record();
     } else {
@@ -885,8 +898,15 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   @Override
   public void releaseSignal(ReleaseRequest r) {
     ReleaseRequest request =
-        new ReleaseRequest(r != null && r.skipFailed(), by(r == null ? null : r.by()));
+        new ReleaseRequest(
+            r != null && r.skipFailed(),
+            by(r == null ? null : r.by()),
+            r == null || r.rollout() == null ? "" : r.rollout(),
+            r == null ? 0 : r.caught());
     if (paged()) {
+      if (refused("release", staleRelease(request))) {
+        return;
+      }
       applyRelease(request);
       record();
     } else {
@@ -900,13 +920,46 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         new CancelRequest(
             r == null || r.reason() == null ? "" : r.reason(),
             by(r == null ? null : r.by()),
-            r != null && r.now());
+            r != null && r.now(),
+            r == null || r.rollout() == null ? "" : r.rollout());
     if (paged()) {
+      if (refused("cancel", staleCancel(request))) {
+        return;
+      }
       applyCancel(request);
       record();
     } else {
       legacy.cancel(request);
     }
+  }
+
+  /**
+   * A signal this rollout refuses as stale is dropped, and the workflow's log says so: a signal has
+   * no answer to carry the refusal.
+   */
+  private static boolean refused(String kind, Optional<String> why) {
+    why.ifPresent(
+        reason ->
+            Workflow.getLogger(RolloutWorkflowImpl.class).warn("{} refused: {}", kind, reason));
+    return why.isPresent();
+  }
+
+  private Optional<String> staleCatch(CatchRequest r) {
+    return refusesStaleSteering
+        ? StaleSteering.named(r.rollout(), state.rollout)
+        : Optional.empty();
+  }
+
+  private Optional<String> staleRelease(ReleaseRequest r) {
+    return refusesStaleSteering
+        ? StaleSteering.release(r, state.rollout, state.steering.caught)
+        : Optional.empty();
+  }
+
+  private Optional<String> staleCancel(CancelRequest r) {
+    return refusesStaleSteering
+        ? StaleSteering.named(r.rollout(), state.rollout)
+        : Optional.empty();
   }
 
   @Override
@@ -946,6 +999,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       legacy.validateRelease(r);
     } else if (!state.steering.caught()) {
       throw new IllegalStateException("the rollout is not caught (phase " + phase().word() + ")");
+    } else {
+      staleRelease(r).ifPresent(StaleSteering::refuse);
     }
   }
 
@@ -955,6 +1010,8 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       legacy.validateCatch(r);
     } else if (phase().ended()) {
       throw new IllegalStateException("the rollout is " + phase().word());
+    } else {
+      staleCatch(r).ifPresent(StaleSteering::refuse);
     }
   }
 
@@ -963,6 +1020,9 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     Phase now = legacy != null ? Phase.of(legacy.status().phase()) : phase();
     if (now.ended()) {
       throw new IllegalStateException("the rollout is " + now.word());
+    }
+    if (legacy == null) {
+      staleCancel(r).ifPresent(StaleSteering::refuse);
     }
   }
 

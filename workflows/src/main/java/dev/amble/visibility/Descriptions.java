@@ -68,8 +68,11 @@ public final class Descriptions {
     }
     md.append(
         "\n**Steering**: send the signal `catch` (input `{\"reason\": \"why\", \"by\": \"you\"}`) to"
-            + " stop starting hosts; `release` (input `{\"skipFailed\": false, \"by\": \"you\"}`) to"
-            + " resume, walking failed hosts again first (`true` leaves them failed).\n"
+            + " stop starting hosts; `release` to resume, walking failed hosts again first"
+            + " (`\"skipFailed\": true` leaves them failed): its input names the rollout and the"
+            + " catch it ends, as the current details show while the rollout is caught ("
+            + releaseInput("ROLLOUT", 1)
+            + "); a release for another catch changes nothing.\n"
             + "\n**Cancel**: the signal `cancel` (input `{\"reason\": \"why\", \"by\": \"you\"}`)"
             + " starts no new host, lets the hosts in flight finish their walk, and ends the"
             + " rollout `cancelled` (`amble cancel`). **Request Cancellation** is `amble cancel"
@@ -154,8 +157,22 @@ public final class Descriptions {
       if (!s.awaiting().isEmpty()) {
         md.append("\n\nfailed, waiting for release: ").append(String.join(", ", s.awaiting()));
       }
+      if (s.caught().number() > 0) {
+        md.append("\n\nrelease it with the signal `release`, input `")
+            .append(releaseInput(s.rollout(), s.caught().number()))
+            .append('`');
+      }
     }
     return md.toString();
+  }
+
+  /** The input of a release of catch {@code caught} of the rollout {@code rollout}. */
+  static String releaseInput(String rollout, int caught) {
+    return "{\"skipFailed\": false, \"by\": \"you\", \"rollout\": \""
+        + rollout
+        + "\", \"caught\": "
+        + caught
+        + "}";
   }
 
   public static String hostSummary(String workspace, String host) {

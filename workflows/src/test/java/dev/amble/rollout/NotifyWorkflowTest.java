@@ -96,7 +96,7 @@ class NotifyWorkflowTest {
     Definition d = StrategyWorkflowTest.definition(1, WEBHOOK + "waves: [1, 2]");
     RolloutWorkflow wf = rollout.start(env, worker, client, d, f);
     rollout.awaitPhase("caught");
-    wf.releaseRollout(new ReleaseRequest(true, "op"));
+    wf.releaseRollout(ReleaseRequest.of(wf.status(), true, "op"));
     RolloutStatus done = rollout.result();
     assertEquals(2, done.count(Outcome.SUCCEEDED));
     awaitDelivered(6);

@@ -285,7 +285,7 @@ class RecordHistories {
     RolloutStatus caught = RolloutWorkflowTest.awaitPhase(wf, "caught");
     assertEquals(List.of("h02"), caught.awaiting());
     assertEquals("auto-catch", caught.steering().get(0).kind());
-    wf.releaseSignal(new ReleaseRequest(false, "alice@ops"));
+    wf.releaseSignal(ReleaseRequest.of(wf.status(), false, "alice@ops"));
     RolloutStatus done = result(wf);
     assertEquals("done", done.phase());
     assertEquals(4, done.count(Outcome.SUCCEEDED));
@@ -301,6 +301,49 @@ class RecordHistories {
     assertEquals(2, h02.size());
     saveHost(client, h02.get(0), VERSION + "-catch-release-host-h02-run1.json");
     saveHost(client, h02.get(1), VERSION + "-catch-release-host-h02-run2.json");
+  }
+
+  /**
+   * Three hosts: h02 fails and catches the rollout (catch 1); a release naming no catch and one
+   * naming another rollout arrive as signals and are dropped; the release of catch 1 walks h02
+   * again, and the rollout finishes.
+   */
+  @Test
+  void namedSteering(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
+    AtomicInteger upgradesOfH02 = new AtomicInteger();
+    fleet.job(
+        r ->
+            r.target().host().equals("h02")
+                    && r.step().job().name().equals("upgrade")
+                    && upgradesOfH02.incrementAndGet() == 1
+                ? new RunResult(RunStatus.FAILED, "apt upgrade", "ansible.builtin.apt", "", 0, "")
+                : MockFleet.OK);
+    RolloutWorkflow wf =
+        start(
+            env,
+            worker,
+            client,
+            fleet,
+            TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+    RolloutStatus caught = RolloutWorkflowTest.awaitPhase(wf, "caught");
+    assertEquals(1, caught.caught().number());
+    wf.releaseSignal(new ReleaseRequest(false, "mallory", "", 0));
+    wf.releaseSignal(new ReleaseRequest(false, "mallory", "another-rollout", 1));
+    wf.releaseSignal(ReleaseRequest.of(caught, false, "alice@ops"));
+    RolloutStatus done = result(wf);
+    assertEquals("done", done.phase());
+    assertEquals(3, done.count(Outcome.SUCCEEDED));
+    assertEquals(
+        List.of("auto-catch", "release"), done.steering().stream().map(Steering::kind).toList());
+
+    clear("named-steering");
+    save(
+        client,
+        execution(wf),
+        VERSION + "-named-steering-rollout.json",
+        execution(wf).getWorkflowId());
   }
 
   /**
@@ -611,7 +654,7 @@ class RecordHistories {
             fleet,
             TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1));
     assertTrue(inFlight.await(30, java.util.concurrent.TimeUnit.SECONDS));
-    wf.cancelRollout(new CancelRequest("window over", "bob@ops", false));
+    wf.cancelRollout(new CancelRequest("window over", "bob@ops", false, ""));
     cancelled.countDown();
     RolloutStatus done = result(wf);
     assertEquals("cancelled", done.phase());
@@ -716,7 +759,7 @@ class RecordHistories {
             """);
     RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(d, 1));
     RolloutWorkflowTest.awaitPhase(wf, "caught");
-    wf.releaseRollout(new ReleaseRequest(true, "op"));
+    wf.releaseRollout(ReleaseRequest.of(wf.status(), true, "op"));
     RolloutStatus done = result(wf);
     assertEquals(2, done.count(Outcome.SUCCEEDED));
     String notifier = dev.amble.notify.NotifierWorkflow.workflowId("default", "fleet");

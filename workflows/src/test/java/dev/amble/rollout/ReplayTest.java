@@ -90,13 +90,17 @@ class ReplayTest {
     WorkflowExecutionHistory history =
         WorkflowExecutionHistory.fromJson(
             Files.readString(HISTORIES.resolve("v2-dry-run-host-h01.json")));
-    WorkflowReplayer.replayWorkflowExecution(history, HostWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(history, worker);
+    // Its own worker, with the same deadlock allowance: under load, the replayer's default 1 s
+    // failed here as a "potential deadlock" before the change could be seen.
+    Worker changed =
+        env.newWorker(
+            "replay-changed",
+            WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(10_000).build());
+    changed.registerWorkflowImplementationTypes(HostWorkflowWithATimerFirst.class);
     Exception e =
         assertThrows(
-            Exception.class,
-            () ->
-                WorkflowReplayer.replayWorkflowExecution(
-                    history, HostWorkflowWithATimerFirst.class));
+            Exception.class, () -> WorkflowReplayer.replayWorkflowExecution(history, changed));
     // The replayer reports it as a failed replay query naming the exception, not as its cause.
     StringBuilder chain = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {

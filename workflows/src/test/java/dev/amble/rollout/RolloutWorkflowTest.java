@@ -89,10 +89,11 @@ class RolloutWorkflowTest {
    * finds the rollout no longer caught, or ended, means the first one ran. Any other refusal is the
    * test's to see.
    */
-  static RolloutStatus release(RolloutWorkflow wf, ReleaseRequest request) {
+  /** Releases the catch the rollout shows, as amble release does. */
+  static RolloutStatus release(RolloutWorkflow wf, boolean skipFailed, String by) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return wf.releaseRollout(request);
+        return wf.releaseRollout(ReleaseRequest.of(wf.status(), skipFailed, by));
       } catch (io.temporal.client.WorkflowException e) {
         String why = Failures.oneLine(e);
         boolean lost = why.matches("NOT_FOUND: update .* not found");
@@ -292,7 +293,7 @@ class RolloutWorkflowTest {
     assertEquals(List.of("drain+claim", "upgrade", "uncordon"), fleet.jobsOf("web02"));
     assertFalse(fleet.finished.contains("web02"));
 
-    RolloutStatus released = release(wf, new ReleaseRequest(false, "alice@ops"));
+    RolloutStatus released = release(wf, false, "alice@ops");
     assertFalse(released.caught().caught());
     RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
     assertEquals(List.of("web01", "web02", "web02", "web03", "web04"), fleet.prepared);
@@ -322,7 +323,7 @@ class RolloutWorkflowTest {
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     awaitPhase(wf, "caught");
     assertEquals(List.of(), fleet.jobsOf("web01"), "jobs ran on an unreachable host");
-    release(wf, new ReleaseRequest(true, "bob"));
+    release(wf, true, "bob");
     RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
     assertEquals(Outcome.UNREACHABLE, done.results().get("web01").outcome());
     assertEquals(2, done.count(Outcome.SUCCEEDED));
@@ -500,7 +501,7 @@ class RolloutWorkflowTest {
         });
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     assertTrue(upgrading.await(30, java.util.concurrent.TimeUnit.SECONDS));
-    wf.cancelSignal(new CancelRequest("bad kernel", "alice@ops", true));
+    wf.cancelSignal(new CancelRequest("bad kernel", "alice@ops", true, ""));
     WorkflowStub.fromTyped(wf).cancel();
     assertThrows(
         io.temporal.client.WorkflowFailedException.class,
@@ -534,7 +535,8 @@ class RolloutWorkflowTest {
         wf::run,
         RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 2), 1)));
     assertTrue(inFlight.await(30, java.util.concurrent.TimeUnit.SECONDS));
-    RolloutStatus draining = wf.cancelRollout(new CancelRequest("window over", "bob@ops", false));
+    RolloutStatus draining =
+        wf.cancelRollout(new CancelRequest("window over", "bob@ops", false, ""));
     assertEquals("draining", draining.phase());
     assertEquals(List.of("web01", "web02"), draining.inProgress());
     cancelled.countDown();
@@ -554,7 +556,7 @@ class RolloutWorkflowTest {
     assertEquals("cancel", done.steering().get(done.steering().size() - 1).kind());
     assertThrows(
         io.temporal.client.WorkflowException.class,
-        () -> wf.cancelRollout(new CancelRequest("again", "bob@ops", false)),
+        () -> wf.cancelRollout(new CancelRequest("again", "bob@ops", false, "")),
         "an ended rollout cannot be cancelled");
   }
 
@@ -579,7 +581,7 @@ class RolloutWorkflowTest {
         });
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     firstHostRunning.await();
-    RolloutStatus caught = wf.catchRollout(new CatchRequest("change freeze", "carol"));
+    RolloutStatus caught = wf.catchRollout(new CatchRequest("change freeze", "carol", ""));
     assertTrue(caught.caught().caught());
     assertEquals("draining", caught.phase());
     caughtNow.countDown();
@@ -588,7 +590,7 @@ class RolloutWorkflowTest {
     assertEquals(1, waiting.count(Outcome.SUCCEEDED));
     assertEquals("change freeze", waiting.caught().reason());
     assertEquals("carol", waiting.caught().by());
-    release(wf, new ReleaseRequest(false, "carol"));
+    release(wf, false, "carol");
     RolloutStatus done = WorkflowStub.fromTyped(wf).getResult(RolloutStatus.class);
     assertEquals(3, done.count(Outcome.SUCCEEDED));
   }
@@ -610,7 +612,9 @@ class RolloutWorkflowTest {
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     awaitPhase(wf, "walking");
     Exception refused =
-        assertThrows(Exception.class, () -> wf.releaseRollout(new ReleaseRequest(false, "dave")));
+        assertThrows(
+            Exception.class,
+            () -> wf.releaseRollout(ReleaseRequest.of(wf.status(), false, "dave")));
     assertTrue(
         Failures.oneLine(refused).contains("the rollout is not caught"), Failures.oneLine(refused));
     hold.countDown();

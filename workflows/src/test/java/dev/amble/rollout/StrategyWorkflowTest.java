@@ -210,7 +210,7 @@ class StrategyWorkflowTest {
     assertEquals("wave 1 is done; release to start wave 2", paused.caught().reason());
     assertEquals(List.of("h01"), fleet.prepared);
     assertEquals("pause", paused.steering().get(0).kind());
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+    RolloutWorkflowTest.release(wf, false, "op");
     RolloutStatus done = result();
     assertEquals(3, done.count(Outcome.SUCCEEDED));
   }
@@ -256,7 +256,7 @@ class StrategyWorkflowTest {
         caught.caught().reason());
     assertEquals(3, caught.progress().failures());
     assertEquals(2, caught.progress().maxFailures());
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(true, "op"));
+    RolloutWorkflowTest.release(wf, true, "op");
     RolloutStatus done = result();
     assertEquals(3, done.count(Outcome.FAILED));
     assertEquals(3, done.count(Outcome.SUCCEEDED));
@@ -296,7 +296,7 @@ class StrategyWorkflowTest {
             .reason()
             .contains("over wave 2's failure budget: 2 failed, max_failures_per_wave 1"),
         caught.caught().reason());
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(true, "op"));
+    RolloutWorkflowTest.release(wf, true, "op");
     assertEquals(3, result().count(Outcome.SUCCEEDED));
   }
 
@@ -442,7 +442,7 @@ class StrategyWorkflowTest {
     assertFalse(caught.results().containsKey("h02"), "a held host is not done");
     assertFalse(fleet.jobs.stream().anyMatch(j -> j.startsWith("h02:")), "a held host was touched");
     assertEquals(2, caught.remaining());
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+    RolloutWorkflowTest.release(wf, false, "op");
     RolloutStatus done = result();
     assertEquals(3, done.count(Outcome.SUCCEEDED));
     assertEquals(List.of("h01", "h02", "h02", "h03"), fleet.prepared);
@@ -471,7 +471,7 @@ class StrategyWorkflowTest {
     assertEquals("check health failed for host h01 (post): HTTP 503", caught.caught().reason());
     assertEquals(List.of("h01"), fleet.prepared);
     assertEquals(1, caught.progress().healthChecks().size());
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+    RolloutWorkflowTest.release(wf, false, "op");
     assertEquals(3, result().count(Outcome.SUCCEEDED));
     assertEquals(
         List.of("h01@1", "h02@2", "h03@2"), hostWaves, "a host's health checks know its wave");
@@ -540,7 +540,7 @@ class StrategyWorkflowTest {
     assertEquals(
         "check capacity failed for wave 2 (pre): capacity under 80%", caught.caught().reason());
     assertEquals(List.of("h01"), fleet.prepared);
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+    RolloutWorkflowTest.release(wf, false, "op");
     result();
     assertEquals(
         List.of("capacity@wave 1", "errors@wave 1", "capacity@wave 2", "errors@wave 2"),
@@ -578,7 +578,7 @@ class StrategyWorkflowTest {
     assertEquals(List.of("h01"), fleet.prepared, "no host started after the catch");
     assertTrue(caught.progress().healthChecks().stream().anyMatch(g -> !g.passed()));
     f.healthChecks(r -> new HealthCheckAnswer(true, ""));
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+    RolloutWorkflowTest.release(wf, false, "op");
     assertEquals(3, result().count(Outcome.SUCCEEDED));
   }
 
@@ -639,7 +639,7 @@ class StrategyWorkflowTest {
         WorkflowStub.fromTyped(wf).describe().getHistoryLength() < 600,
         "history grows while caught");
 
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+    RolloutWorkflowTest.release(wf, false, "op");
     RolloutStatus held =
         awaitPhase("caught"); // wave 2's capacity check fails: held at the health check
     assertEquals(
@@ -650,11 +650,11 @@ class StrategyWorkflowTest {
         wf.status().runs() > runsAtTheHealthCheck,
         "never continued as new while held at a health check");
     assertEquals(List.of("h01"), fleet.prepared, "a host started while held");
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+    RolloutWorkflowTest.release(wf, false, "op");
     for (int i = 0; i < 2; i++) {
       env.sleep(Duration.ofHours(3)); // bake, then the manual pause after wave 2 (and wave 3 bakes)
       if (wf.status().phase().equals("caught")) {
-        RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "op"));
+        RolloutWorkflowTest.release(wf, false, "op");
       }
     }
     RolloutStatus done = result();

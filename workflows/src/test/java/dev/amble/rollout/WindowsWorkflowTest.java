@@ -146,7 +146,7 @@ class WindowsWorkflowTest {
     env.sleep(Duration.ofHours(1));
     rollout.awaitPhase("caught");
     env.sleep(Duration.ofHours(1));
-    RolloutWorkflowTest.release(wf, new ReleaseRequest(false, "alice@ops"));
+    RolloutWorkflowTest.release(wf, false, "alice@ops");
     RolloutStatus waiting = rollout.awaitPhase("waiting");
     assertEquals(2, waiting.remaining(), "h01, to be walked again, and h02");
     assertEquals(List.of("h01"), f.prepared, "nothing started outside the window");
