@@ -102,6 +102,11 @@ public final class ContentStore {
 
   /** The packed content, from the first event of each piece's history. */
   public byte[] get(ContentRef ref) {
+    long most = (ContentArchive.MAX_BYTES + ContentChunk.MAX_BYTES - 1) / ContentChunk.MAX_BYTES;
+    if (ref.chunks() < 1 || ref.chunks() > most) {
+      throw new ContentException(
+          "the rollout's content " + ref.shortText() + " claims " + ref.chunks() + " pieces");
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < ref.chunks(); i++) {
       int piece = i;
@@ -116,6 +121,14 @@ public final class ContentStore {
                               + ref.chunkId(piece)
                               + " is gone): start the rollout again from its folder"));
       out.writeBytes(chunk.data());
+      if (out.size() > ContentArchive.MAX_BYTES) {
+        throw new ContentException(
+            "the rollout's content "
+                + ref.shortText()
+                + " is more than "
+                + (ContentArchive.MAX_BYTES >> 20)
+                + " MiB, the most a rollout carries");
+      }
     }
     return out.toByteArray();
   }
