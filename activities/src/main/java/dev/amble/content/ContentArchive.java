@@ -1,9 +1,7 @@
 package dev.amble.content;
 
 import com.google.common.hash.Hashing;
-import com.google.common.hash.HashingInputStream;
 import com.google.common.hash.HashingOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,7 +9,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,23 +16,27 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The Amblefile's folder packed as one archive: every regular file (with its executable bit), every
- * directory, and every symbolic link that stays inside the folder, in path order, with no times or
- * owners, so that the same content always packs to the same bytes and the same digest (SHA-256 of
- * the uncompressed stream). Left out, with a note: {@code .git}, amble's own files ({@code
- * .amble*}), and special files (sockets, pipes, devices). Refused: symbolic links leading out of
- * the folder, and content larger than {@link #MAX_BYTES} packed.
+ * The Amblefile's folder packed as one archive: every regular file (with its permission bits),
+ * every directory, and every symbolic link that stays inside the folder, in path order, with no
+ * times or owners, so that the same content always packs to the same bytes and the same digest
+ * (SHA-256 of the uncompressed stream). Left out, with a note: {@code .git}, amble's own files
+ * ({@code .amble*}), special files (sockets, pipes, devices), what git ignores and what {@code
+ * .ambleignore} names (see {@link ContentIgnore}). Refused: symbolic links leading out of the
+ * folder, content larger than {@link #MAX_BYTES} packed, and content beyond the limits workers
+ * unpack ({@link #MAX_UNPACKED_BYTES}, {@link #MAX_ENTRIES}, {@link #MAX_DEPTH}).
+ *
+ * <p>Two formats: {@code amble-content-2} (written now) keeps each file's permission bits; {@code
+ * amble-content-1} (written before) kept its executable bit only and still unpacks, its digest
+ * unchanged (the digest is of the bytes as they were packed). Unpacking checks everything before it
+ * writes anything (see {@link ContentUnpacker}).
  *
  * <p>A plain format of amble's own rather than tar or zip: Java's zip keeps no executable bit, and
  * tar would bring owners, times and a dependency for nothing amble needs.
@@ -44,18 +45,44 @@ public final class ContentArchive {
   /** The most a packed folder may weigh, compressed: 16 MiB (16 pieces in Temporal). */
   public static final long MAX_BYTES = 16L * 1024 * 1024;
 
-  private static final String MAGIC = "amble-content-1";
-  private static final byte FILE = 'F';
-  private static final byte DIRECTORY = 'D';
-  private static final byte LINK = 'L';
-  private static final byte END = 'E';
+  /** The most a packed folder may unpack to: its files' sizes added up, 1 GiB. */
+  public static final long MAX_UNPACKED_BYTES = 1L << 30;
+
+  /** The most files, folders and links a packed folder may hold: 100,000. */
+  public static final int MAX_ENTRIES = 100_000;
+
+  /** The most names in one path of a packed folder: 64. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final String MAGIC_1 = "amble-content-1";
+  private static final String MAGIC = "amble-content-2";
+  static final byte FILE = 'F';
+  static final byte DIRECTORY = 'D';
+  static final byte LINK = 'L';
+  static final byte END = 'E';
 
   /**
    * A packed folder.
    *
-   * @param left what was left out, one line each ({@code PATH: why})
+   * @param left what was left out, one line each ({@code PATH: why}), besides {@code ignored}
+   * @param ignored the paths left out because git ignores them or {@code .ambleignore} names them
+   *     ({@code PATH/} for a folder)
    */
-  public record Packed(byte[] bytes, String digest, int files, List<String> left) {}
+  public record Packed(
+      byte[] bytes, String digest, int files, List<String> left, List<String> ignored) {
+    public Packed(byte[] bytes, String digest, int files, List<String> left) {
+      this(bytes, digest, files, left, List.of());
+    }
+  }
+
+  /** The format of an archive that starts with {@code magic}: 1 or 2. */
+  static int version(String magic) {
+    return switch (magic) {
+      case MAGIC_1 -> 1;
+      case MAGIC -> 2;
+      default -> throw new ContentException("not amble content (unknown format)");
+    };
+  }
 
   private ContentArchive() {}
 
@@ -63,7 +90,7 @@ public final class ContentArchive {
     String path();
   }
 
-  private record FileEntry(String path, Path source, boolean executable) implements Entry {}
+  private record FileEntry(String path, Path source, int mode) implements Entry {}
 
   private record DirectoryEntry(String path) implements Entry {}
 
@@ -79,7 +106,10 @@ public final class ContentArchive {
     }
     TreeMap<String, Entry> entries = new TreeMap<>();
     List<String> left = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
     List<String> refused = new ArrayList<>();
+    ContentIgnore ignore = ContentIgnore.of(root);
+    ignore.note().ifPresent(left::add);
     try {
       Files.walkFileTree(
           root,
@@ -89,12 +119,18 @@ public final class ContentArchive {
               if (dir.equals(root)) {
                 return FileVisitResult.CONTINUE;
               }
+              String path = relative(root, dir);
               String name = dir.getFileName().toString();
               if (name.equals(".git") || name.startsWith(".amble")) {
-                left.add(relative(root, dir) + "/: " + why(name));
+                left.add(path + "/: " + why(name));
                 return FileVisitResult.SKIP_SUBTREE;
               }
-              entries.put(relative(root, dir), new DirectoryEntry(relative(root, dir)));
+              if (ignore.why(path, true).isPresent()) {
+                ignored.add(path + "/");
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              deep(path, refused);
+              entries.put(path, new DirectoryEntry(path));
               return FileVisitResult.CONTINUE;
             }
 
@@ -103,12 +139,18 @@ public final class ContentArchive {
                 throws IOException {
               String path = relative(root, file);
               String name = file.getFileName().toString();
-              if (name.equals(".git") || name.startsWith(".amble")) {
+              if (name.equals(ContentIgnore.FILE)) {
+                return FileVisitResult.CONTINUE; // amble's own, said nothing of
+              } else if (name.equals(".git") || name.startsWith(".amble")) {
                 left.add(path + ": " + why(name));
+              } else if (ignore.why(path, false).isPresent()) {
+                ignored.add(path);
               } else if (attrs.isSymbolicLink()) {
+                deep(path, refused);
                 link(root, file, path, entries, left, refused);
               } else if (attrs.isRegularFile()) {
-                entries.put(path, new FileEntry(path, file, Files.isExecutable(file)));
+                deep(path, refused);
+                entries.put(path, new FileEntry(path, file, mode(file)));
               } else {
                 left.add(
                     path + ": not a regular file, directory or link (a socket, pipe or device)");
@@ -124,6 +166,35 @@ public final class ContentArchive {
           });
     } catch (IOException e) {
       throw new ContentException("cannot read the folder " + root + ": " + e.getMessage(), e);
+    }
+    // A link to what is left out would arrive leading nowhere: it stays out too.
+    entries
+        .values()
+        .removeIf(
+            e -> {
+              if (e instanceof LinkEntry l && !packed(entries, l)) {
+                left.add(l.path() + ": a link to " + l.target() + ", which is left out");
+                return true;
+              }
+              return false;
+            });
+    if (entries.size() > MAX_ENTRIES) {
+      refused.add(
+          entries.size()
+              + " files, folders and links: more than "
+              + MAX_ENTRIES
+              + ", the most workers unpack (ContentArchive.MAX_ENTRIES)");
+    }
+    long total = 0;
+    for (Entry e : entries.values()) {
+      total += e instanceof FileEntry f ? size(f.source()) : 0;
+    }
+    if (total > MAX_UNPACKED_BYTES) {
+      refused.add(
+          (total >> 20)
+              + " MiB of files: more than "
+              + (MAX_UNPACKED_BYTES >> 20)
+              + " MiB, the most workers unpack (ContentArchive.MAX_UNPACKED_BYTES)");
     }
     if (!refused.isEmpty()) {
       throw new ContentException(
@@ -143,7 +214,7 @@ public final class ContentArchive {
         if (entry instanceof FileEntry f) {
           out.writeByte(FILE);
           out.writeUTF(f.path());
-          out.writeBoolean(f.executable());
+          out.writeShort(f.mode());
           long size = Files.size(f.source());
           out.writeLong(size);
           // Exactly the bytes it had when measured: a file that grows meanwhile (a log being
@@ -172,7 +243,53 @@ public final class ContentArchive {
     if (packed.size() > MAX_BYTES) {
       throw tooLarge(root, entries);
     }
-    return new Packed(packed.toByteArray(), "sha256:" + hashed.hash(), files, List.copyOf(left));
+    Packed result =
+        new Packed(
+            packed.toByteArray(),
+            "sha256:" + hashed.hash(),
+            files,
+            List.copyOf(left),
+            List.copyOf(ignored));
+    // What workers would refuse is refused here, before anything starts.
+    ContentUnpacker.check(result.bytes(), result.digest(), ContentUnpacker.Limits.DEFAULT);
+    return result;
+  }
+
+  private static void deep(String path, List<String> refused) {
+    if (path.split("/").length > MAX_DEPTH) {
+      refused.add(
+          path
+              + ": deeper than "
+              + MAX_DEPTH
+              + " folders, the most workers unpack (ContentArchive.MAX_DEPTH)");
+    }
+  }
+
+  /** The permission bits of {@code file}: never setuid, setgid or sticky. */
+  private static int mode(Path file) throws IOException {
+    try {
+      int mode = 0;
+      for (PosixFilePermission p : Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)) {
+        mode |= 0400 >> p.ordinal();
+      }
+      return mode;
+    } catch (UnsupportedOperationException notPosix) {
+      return Files.isExecutable(file) ? 0755 : 0644;
+    }
+  }
+
+  /** Whether the link leads to a packed file or folder (or the folder itself). */
+  private static boolean packed(TreeMap<String, Entry> entries, LinkEntry link) {
+    String[] names = link.path().split("/");
+    List<String> at = new ArrayList<>(List.of(names).subList(0, names.length - 1));
+    for (String name : link.target().split("/")) {
+      if (name.equals("..")) {
+        at.remove(at.size() - 1);
+      } else if (!name.isEmpty() && !name.equals(".")) {
+        at.add(name);
+      }
+    }
+    return at.isEmpty() || entries.containsKey(String.join("/", at));
   }
 
   private static String why(String name) {
@@ -207,7 +324,9 @@ public final class ContentArchive {
               + " the folder");
       return;
     }
-    entries.put(path, new LinkEntry(path, file.getParent().relativize(resolved).toString()));
+    // The real target, through no other link: it reads the same on the workers.
+    String stored = file.getParent().relativize(real).toString();
+    entries.put(path, new LinkEntry(path, stored.isEmpty() ? "." : stored));
   }
 
   private static ContentException tooLarge(Path root, TreeMap<String, Entry> entries) {
@@ -245,70 +364,14 @@ public final class ContentArchive {
   }
 
   /**
-   * Unpacks into {@code target} (which must not exist yet) and checks the digest; a mismatch, a
-   * path that climbs out, or a link that leads out is refused.
+   * Unpacks into {@code target} (which must not exist yet, or be an empty folder). Before anything
+   * is written, the digest is checked, the archive is counted against {@link #MAX_UNPACKED_BYTES},
+   * {@link #MAX_ENTRIES} and {@link #MAX_DEPTH}, and every path and link is resolved as it would be
+   * on disk: a mismatch, a limit passed, a path that climbs out, an entry below a link, or a link
+   * that leads out or nowhere is refused (ContentException) with nothing written.
    */
   public static void unpack(byte[] bytes, String digest, Path target) {
-    try {
-      Files.createDirectories(target);
-      Path root = target.toRealPath();
-      HashingInputStream hashing =
-          new HashingInputStream(
-              Hashing.sha256(), new GZIPInputStream(new ByteArrayInputStream(bytes)));
-      DataInputStream in = new DataInputStream(hashing);
-      if (!MAGIC.equals(in.readUTF())) {
-        throw new ContentException("not amble content (unknown format)");
-      }
-      while (true) {
-        byte kind = in.readByte();
-        if (kind == END) {
-          break;
-        }
-        String path = in.readUTF();
-        Path p = inside(root, path);
-        switch (kind) {
-          case FILE -> {
-            boolean executable = in.readBoolean();
-            long length = in.readLong();
-            Files.createDirectories(p.getParent());
-            try (OutputStream out = Files.newOutputStream(p)) {
-              copy(in, out, length, path);
-            }
-            Files.setPosixFilePermissions(p, executable ? EXECUTABLE : READABLE);
-          }
-          case DIRECTORY -> Files.createDirectories(p);
-          case LINK -> {
-            String linkTarget = in.readUTF();
-            inside(root, root.relativize(p.getParent().resolve(linkTarget).normalize()).toString());
-            Files.createDirectories(p.getParent());
-            Files.createSymbolicLink(p, Path.of(linkTarget));
-          }
-          default -> throw new ContentException("not amble content (entry kind " + kind + ")");
-        }
-      }
-      String found = "sha256:" + hashing.hash();
-      if (!found.equals(digest)) {
-        throw new ContentException(
-            "content " + digest + " arrived damaged (its digest is " + found + ")");
-      }
-    } catch (EOFException e) {
-      throw new ContentException("content " + digest + " arrived cut short", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("unpacking content " + digest + " into " + target, e);
-    }
-  }
-
-  private static final Set<PosixFilePermission> EXECUTABLE =
-      PosixFilePermissions.fromString("rwxr-xr-x");
-  private static final Set<PosixFilePermission> READABLE =
-      PosixFilePermissions.fromString("rw-r--r--");
-
-  private static Path inside(Path root, String path) {
-    Path p = root.resolve(path).normalize();
-    if (path.isEmpty() || Path.of(path).isAbsolute() || !p.startsWith(root) || p.equals(root)) {
-      throw new ContentException("not amble content: the path " + path + " leads out");
-    }
-    return p;
+    ContentUnpacker.unpack(bytes, digest, target, ContentUnpacker.Limits.DEFAULT);
   }
 
   private static void copy(DataInputStream in, OutputStream out, long length, String path)
@@ -346,7 +409,7 @@ public final class ContentArchive {
     return Optional.of(head.get() + (dirty ? "+dirty" : ""));
   }
 
-  private static Optional<String> git(Path folder, String... args) {
+  static Optional<String> git(Path folder, String... args) {
     List<String> command = new ArrayList<>(List.of("git", "-C", folder.toString()));
     command.addAll(List.of(args));
     try {

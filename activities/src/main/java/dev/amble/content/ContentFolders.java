@@ -169,6 +169,10 @@ public final class ContentFolders {
 
   /** The copy of {@code ref}, fetched first if this worker has none. */
   public Path copy(ContentRef ref) {
+    // The digest names the copy's folder: nothing but sha256:HEX may.
+    if (!ref.digest().matches("sha256:[0-9a-f]{64}")) {
+      throw new ContentException("content " + ref.shortText() + " has no digest sha256:HEX");
+    }
     Path target = root.resolve(ref.hex());
     if (!Files.isDirectory(target)) {
       fetch(ref, target);

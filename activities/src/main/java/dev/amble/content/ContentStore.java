@@ -24,6 +24,10 @@ public final class ContentStore {
   /** How long content stays after its last use. */
   public static final Duration KEEP = Duration.ofDays(90);
 
+  /** The most pieces content is kept in: {@link ContentArchive#MAX_BYTES} in pieces of 1 MiB. */
+  static final long MAX_PIECES =
+      (ContentArchive.MAX_BYTES + ContentChunk.MAX_BYTES - 1) / ContentChunk.MAX_BYTES;
+
   private final WorkflowClient client;
   private final String taskQueue;
 
@@ -85,8 +89,8 @@ public final class ContentStore {
     Optional<ContentChunk> first =
         Executions.input(client, ContentRef.chunkId(hex, 0), ContentChunk.class)
             .filter(c -> c.digest().equals(digest));
-    if (first.isEmpty()) {
-      return Optional.empty();
+    if (first.isEmpty() || first.get().count() < 1 || first.get().count() > MAX_PIECES) {
+      return Optional.empty(); // a piece claiming more than content may weigh is not content
     }
     long bytes = first.get().data().length;
     for (int i = 1; i < first.get().count(); i++) {
@@ -102,6 +106,10 @@ public final class ContentStore {
 
   /** The packed content, from the first event of each piece's history. */
   public byte[] get(ContentRef ref) {
+    if (ref.chunks() < 1 || ref.chunks() > MAX_PIECES) {
+      throw new ContentException(
+          "the rollout's content " + ref.shortText() + " claims " + ref.chunks() + " pieces");
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < ref.chunks(); i++) {
       int piece = i;
@@ -116,6 +124,14 @@ public final class ContentStore {
                               + ref.chunkId(piece)
                               + " is gone): start the rollout again from its folder"));
       out.writeBytes(chunk.data());
+      if (out.size() > ContentArchive.MAX_BYTES) {
+        throw new ContentException(
+            "the rollout's content "
+                + ref.shortText()
+                + " is more than "
+                + (ContentArchive.MAX_BYTES >> 20)
+                + " MiB, the most a rollout carries");
+      }
     }
     return out.toByteArray();
   }

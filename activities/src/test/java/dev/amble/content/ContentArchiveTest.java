@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -123,7 +124,7 @@ class ContentArchiveTest {
     assertEquals(java.util.Optional.of(head + "+dirty"), ContentArchive.gitCommit(p));
   }
 
-  private static String git(Path dir, String... args) throws Exception {
+  static String git(Path dir, String... args) throws Exception {
     java.util.List<String> command =
         new java.util.ArrayList<>(java.util.List.of("git", "-C", dir.toString()));
     command.addAll(java.util.List.of(args));
@@ -142,5 +143,76 @@ class ContentArchiveTest {
             ContentException.class,
             () -> ContentArchive.unpack(packed.bytes(), other, tmp.resolve("out")));
     assertTrue(e.getMessage().contains("arrived damaged"), e.getMessage());
+  }
+
+  static String mode(Path p) throws Exception {
+    Process stat = new ProcessBuilder("stat", "-c", "%a", p.toString()).start();
+    String out = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, stat.waitFor());
+    return out;
+  }
+
+  private static void chmod(String mode, Path p) throws Exception {
+    assertEquals(0, new ProcessBuilder("chmod", mode, p.toString()).start().waitFor());
+  }
+
+  @Test
+  void filesKeepTheirPermissionBitsButNeverSetuidSetgidOrSticky() throws Exception {
+    Path p = project();
+    Files.writeString(p.resolve(".vault_pass"), "s3cret\n");
+    chmod("600", p.resolve(".vault_pass"));
+    Files.writeString(p.resolve("group.yml"), "x: 1\n");
+    chmod("640", p.resolve("group.yml"));
+    Files.writeString(p.resolve("setuid.sh"), "#!/bin/sh\n");
+    chmod("4755", p.resolve("setuid.sh"));
+    assertEquals("4755", mode(p.resolve("setuid.sh")));
+    ContentArchive.Packed packed = ContentArchive.pack(p);
+    Path out = tmp.resolve("out");
+    ContentArchive.unpack(packed.bytes(), packed.digest(), out);
+    assertEquals("600", mode(out.resolve(".vault_pass")));
+    assertEquals("640", mode(out.resolve("group.yml")));
+    assertEquals("750", mode(out.resolve("inventory.sh")));
+    assertEquals("644", mode(out.resolve("Amblefile.yml")));
+    assertEquals("755", mode(out.resolve("setuid.sh")));
+  }
+
+  /**
+   * Packed by amble before modes travelled (format amble-content-1, from the Amblefile's folder
+   * {@code Amblefile.yml}, {@code inv.sh} 0755, {@code roles/x/main.yml}, {@code site.yml ->
+   * roles/x/main.yml}): histories hold digests like this one, which must still unpack.
+   */
+  private static final String OLD_DIGEST =
+      "sha256:09d9deda2077c09c6f6a6fe9314be1f638ada463e14c63c9e651411286c7a30c";
+
+  private static final String OLD_BYTES =
+      "H4sIAAAAAAAA/2PgT8xNyknVTc7PK0nNK9E1dGPgdQSJpGXmpOpV5uYwQAF/eX5RdnFBYnJqsZVCdS2XGwNbZl6ZXnEGI1SBkLKiflJmnn5xBldqckY+SI0LA2tRfk5qsQsDO5jWr3BjEICy9HMTM/OQLRDUVUhJTSpNt1LILU63zc9J4fJh4CjOLIG4AkObKwAcljouugAAAA==";
+
+  @Test
+  void contentPackedInTheOldFormatStillUnpacksUnderItsDigest() throws Exception {
+    byte[] old = java.util.Base64.getDecoder().decode(OLD_BYTES);
+    Path out = tmp.resolve("old");
+    ContentArchive.unpack(old, OLD_DIGEST, out);
+    assertEquals("workspaces: {}\n", Files.readString(out.resolve("Amblefile.yml")));
+    assertEquals("755", mode(out.resolve("inv.sh")));
+    assertEquals("644", mode(out.resolve("roles/x/main.yml")));
+    assertEquals("- debug: msg=old\n", Files.readString(out.resolve("site.yml")));
+  }
+
+  @Test
+  void linksThroughLinksToFoldersTravelAndReadTheSame() throws Exception {
+    Path p = project();
+    Files.createSymbolicLink(p.resolve("shared"), Path.of("roles/web"));
+    Files.createSymbolicLink(p.resolve("main.yml"), Path.of("shared/tasks/main.yml"));
+    Files.createDirectories(p.resolve("deep/er"));
+    Files.createSymbolicLink(p.resolve("deep/er/up"), Path.of(".."));
+    // up leads to deep, so up/../site.yml is the folder's site.yml (its spelling says deep/er)
+    Files.createSymbolicLink(p.resolve("deep/er/site.yml"), Path.of("up/../site.yml"));
+    ContentArchive.Packed packed = ContentArchive.pack(p);
+    Path out = tmp.resolve("out");
+    ContentArchive.unpack(packed.bytes(), packed.digest(), out);
+    assertEquals("- debug: msg=hi\n", Files.readString(out.resolve("main.yml")));
+    assertEquals("- debug: msg=hi\n", Files.readString(out.resolve("shared/tasks/main.yml")));
+    assertEquals("- debug: msg=hi\n", Files.readString(out.resolve("deep/er/site.yml")));
+    assertEquals(out.resolve("deep").toRealPath(), out.resolve("deep/er/up").toRealPath());
   }
 }

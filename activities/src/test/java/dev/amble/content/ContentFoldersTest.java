@@ -99,18 +99,36 @@ class ContentFoldersTest {
     assertEquals(0, folders.evict(), "a copy just used stays");
   }
 
+  private ContentFolders folders(WorkflowClient client, Worker worker) {
+    return new ContentFolders(
+        tmp.resolve("cache"),
+        tmp.resolve("workspaces"),
+        Optional.of(new ContentStore(client, worker.getTaskQueue())),
+        Clock.systemUTC());
+  }
+
   @Test
   void contentNoLongerKeptSaysSo(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     ContentRef gone = new ContentRef("sha256:" + "ab".repeat(32), 10, 1, 1, Optional.empty());
-    ContentFolders folders =
-        new ContentFolders(
-            tmp.resolve("cache"),
-            tmp.resolve("workspaces"),
-            Optional.of(new ContentStore(client, worker.getTaskQueue())),
-            Clock.systemUTC());
+    ContentFolders folders = folders(client, worker);
     ContentException e = assertThrows(ContentException.class, () -> folders.copy(gone));
     assertTrue(e.getMessage().contains("is no longer kept in Temporal"), e.getMessage());
+  }
+
+  @Test
+  void aDigestThatIsNoNameOrARefClaimingTooManyPiecesIsRefused(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    ContentFolders folders = folders(client, worker);
+    // The digest names the copy's folder: a path in it would put the copy elsewhere.
+    ContentRef climbing = new ContentRef("sha256:../../escaped", 10, 1, 1, Optional.empty());
+    ContentException e = assertThrows(ContentException.class, () -> folders.copy(climbing));
+    assertTrue(e.getMessage().contains("has no digest sha256:HEX"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("escaped")));
+    ContentRef huge =
+        new ContentRef("sha256:" + "ab".repeat(32), 10, 1, Integer.MAX_VALUE, Optional.empty());
+    e = assertThrows(ContentException.class, () -> folders.copy(huge));
+    assertTrue(e.getMessage().contains("claims 2147483647 pieces"), e.getMessage());
   }
 
   @Test

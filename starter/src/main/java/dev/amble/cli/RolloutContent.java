@@ -81,7 +81,23 @@ final class RolloutContent {
     for (String left : packed.left()) {
       notes.add("content: " + left);
     }
+    ignored(packed.ignored()).ifPresent(notes::add);
     return new RolloutContent(d, packed, ContentArchive.gitCommit(folder), notes);
+  }
+
+  /** One line for what git ignores or .ambleignore names: how many, and the first few. */
+  static Optional<String> ignored(List<String> paths) {
+    if (paths.isEmpty()) {
+      return Optional.empty();
+    }
+    int shown = Math.min(5, paths.size());
+    return Optional.of(
+        "content: left out "
+            + paths.size()
+            + (paths.size() == 1 ? " path" : " paths")
+            + " that git ignores or .ambleignore names: "
+            + String.join(", ", paths.subList(0, shown))
+            + (paths.size() > shown ? ", and " + (paths.size() - shown) + " more" : ""));
   }
 
   private static List<String> paths(JobTasks tasks) {

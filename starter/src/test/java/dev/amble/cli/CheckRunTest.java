@@ -47,8 +47,18 @@ class CheckRunTest {
             tasks:
               - ansible.builtin.copy: { dest: "{{ amble_state_dir }}/noted", content: "noted" }
         """);
+    // A secret the folder says must not travel: left out of the content, and said so.
+    Files.writeString(dir.resolve(".vault_pass"), "s3cret\n");
+    Files.writeString(dir.resolve(".ambleignore"), ".vault_pass\n");
     CliRun check = CliRun.run(dir, "check", "--embedded", "--embedded-port", "0");
     assertEquals(0, check.code(), check.toString());
+    assertTrue(
+        check
+            .err()
+            .contains(
+                "amble: content: left out 1 path that git ignores or .ambleignore names:"
+                    + " .vault_pass.\n"),
+        check.err());
     assertTrue(check.out().contains("3 checked"), check.out());
     for (String host : fleet.hosts()) {
       Path state = fleet.stateDir(host);
