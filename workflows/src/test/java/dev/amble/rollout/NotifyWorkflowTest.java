@@ -54,7 +54,7 @@ class NotifyWorkflowTest {
   static final String WEBHOOK =
       """
       notify:
-        - webhook: { url: "https://hooks.example.net/amble", secret_env: HOOK_SECRET }
+        - webhook: { url: "https://hooks.example.net/amble", secret_env: AMBLE_NOTIFY_HOOK_SECRET }
       """;
 
   final StrategyWorkflowTest rollout = new StrategyWorkflowTest();
@@ -172,7 +172,7 @@ class NotifyWorkflowTest {
             1,
             """
             notify:
-              - slack: { webhook_url_env: SLACK_URL }
+              - slack: { webhook_url_env: AMBLE_NOTIFY_SLACK_URL }
                 events: [done, caught]
             """);
     rollout.start(env, worker, client, d, new MockFleet(StrategyWorkflowTest.hosts(2)));
@@ -253,7 +253,7 @@ class NotifyWorkflowTest {
     NotifierClient notifiers = new NotifierClient(client, worker.getTaskQueue(), GIVE_UP);
     Notification target =
         new Notification(
-            new Notification.Webhook("https://hooks.example.net/amble", "HOOK_SECRET"),
+            new Notification.Webhook("https://hooks.example.net/amble", "AMBLE_NOTIFY_HOOK_SECRET"),
             List.of(),
             false);
     int notices = 130;

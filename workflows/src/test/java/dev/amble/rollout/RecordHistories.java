@@ -709,8 +709,8 @@ class RecordHistories {
             """
             waves: [1, 2]
             notify:
-              - webhook: { url: "https://hooks.example.net/amble", secret_env: HOOK_SECRET }
-              - slack: { webhook_url_env: SLACK_URL }
+              - webhook: { url: "https://hooks.example.net/amble", secret_env: AMBLE_NOTIFY_HOOK_SECRET }
+              - slack: { webhook_url_env: AMBLE_NOTIFY_SLACK_URL }
                 events: [caught, done]
                 include_output: true
             """);
