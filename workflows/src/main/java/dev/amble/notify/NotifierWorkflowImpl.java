@@ -41,7 +41,10 @@ public class NotifierWorkflowImpl implements NotifierWorkflow {
         Workflow.newActivityStub(
             DeliveryActivities.class,
             ActivityOptions.newBuilder()
+                // an attempt is bounded by the worker's deadlines (30 s); it heartbeats while it
+                // waits, so a worker that died with it is noticed within the heartbeat timeout
                 .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setHeartbeatTimeout(Duration.ofSeconds(20))
                 .setScheduleToCloseTimeout(input.giveUpAfter())
                 .setRetryOptions(
                     RetryOptions.newBuilder()
