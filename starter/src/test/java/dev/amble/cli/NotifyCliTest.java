@@ -72,9 +72,11 @@ class NotifyCliTest {
       WorkerFactory factory = WorkerFactory.newInstance(c.client);
       Worker worker = factory.newWorker("notify-test");
       worker.registerWorkflowImplementationTypes(NotifierWorkflowImpl.class);
-      worker.registerActivitiesImplementations(
-          new DeliveryActivitiesImpl(
-              Map.of("AMBLE_NOTIFY_HOOK_SECRET", SECRET), e -> List.of(), Clock.systemUTC()));
+      factory
+          .newWorker(dev.amble.notify.NotifierWorkflow.deliveryQueue("notify-test"))
+          .registerActivitiesImplementations(
+              new DeliveryActivitiesImpl(
+                  Map.of("AMBLE_NOTIFY_HOOK_SECRET", SECRET), e -> List.of(), Clock.systemUTC()));
       factory.start();
       try {
         new NotifierClient(c.client, "notify-test", Duration.ofSeconds(3))

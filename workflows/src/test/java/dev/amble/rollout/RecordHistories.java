@@ -702,7 +702,9 @@ class RecordHistories {
                 "Slack answered 404", "Refused");
           }
         };
-    worker.registerActivitiesImplementations(hand, deliver);
+    worker.registerActivitiesImplementations(hand);
+    env.newWorker(dev.amble.notify.NotifierWorkflow.deliveryQueue(worker.getTaskQueue()))
+        .registerActivitiesImplementations(deliver);
     Definition d =
         StrategyWorkflowTest.definition(
             1,
