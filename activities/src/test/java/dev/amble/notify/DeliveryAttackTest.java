@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.amblefile.Notification;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +106,46 @@ class DeliveryAttackTest {
       // deliver() returns only after a receiver answered: nothing came to either of them
       assertNull(receiver.poll(), "no request reached the webhook or Slack receiver");
       assertTrue(smtp.lines.isEmpty(), "the mail server heard nothing: " + smtp.lines);
+    }
+  }
+
+  /**
+   * A notice handed straight to a workspace's notifier (as anyone who can signal a workflow can),
+   * naming the worker's Temporal API key: the delivery gives up with the rule as its reason, and
+   * the value reaches no receiver.
+   */
+  @Test
+  void aCraftedNoticeGivesUpWithTheRuleAsItsReason() throws Exception {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    try {
+      env.newWorker("q").registerWorkflowImplementationTypes(NotifierWorkflowImpl.class);
+      env.newWorker(NotifierWorkflow.deliveryQueue("q"))
+          .registerActivitiesImplementations(
+              deliveries(
+                  Map.of("TEMPORAL_API_KEY", receiver.url("/stolen?" + API_KEY)),
+                  DeliveryActivitiesImpl.ACTIVITY_HEARTBEAT));
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      new NotifierClient(client, "q", Duration.ofMinutes(10))
+          .hand(
+              new Notice(
+                  DeliveryActivitiesTest.caught(),
+                  List.of(
+                      new Notification(
+                          new Notification.Slack("TEMPORAL_API_KEY"), List.of(), false)),
+                  "default"));
+      String id = NotifierWorkflow.workflowId("default", "fleet");
+      env.sleep(NotifierWorkflowImpl.IDLE.plusDays(1)); // the notifier ends, idle
+      client.newUntypedWorkflowStub(id).getResult(Void.class);
+      List<GivenUp> givenUp = client.newWorkflowStub(NotifierWorkflow.class, id).givenUp();
+      assertEquals(1, givenUp.size(), givenUp.toString());
+      assertTrue(
+          givenUp.get(0).why().contains("names the variable TEMPORAL_API_KEY, which was not read"),
+          givenUp.get(0).why());
+      assertFalse(givenUp.get(0).describe().contains(API_KEY));
+      assertNull(receiver.poll(), "the variable's value (a URL here) was never used");
+    } finally {
+      env.close();
     }
   }
 
