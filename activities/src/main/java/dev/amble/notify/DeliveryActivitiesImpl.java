@@ -3,6 +3,7 @@ package dev.amble.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amble.amblefile.Notification;
+import io.temporal.activity.Activity;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -18,50 +19,126 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 
 /**
  * Sends a notice: a signed JSON POST to a webhook, a message to a Slack incoming webhook, or an
  * e-mail over SMTP. Secrets come from this worker's environment, by the names the Amblefile gives,
- * and go nowhere but to their receiver: not into errors, history or logs. The Web UI link comes
- * from the worker's {@value #UI_URL}.
+ * only from variables named {@code AMBLE_NOTIFY_*} (checked here again: a definition may come from
+ * anyone who can start a workflow, not through the loader), and go nowhere but to their receiver:
+ * not into errors, history or logs. A login goes to an SMTP server only over TLS. Every attempt is
+ * bounded ({@link DeliveryLimits}): connect, read and total deadlines and a cap on the reply, and
+ * the activity heartbeats while it waits. The Web UI link comes from the worker's {@value #UI_URL}.
  */
 public final class DeliveryActivitiesImpl implements DeliveryActivities {
   /** The Temporal Web UI's address, for links in messages. */
   public static final String UI_URL = "AMBLE_UI_URL";
 
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+  /** The SMTP port that speaks TLS from the start (SMTPS); any other gets STARTTLS. */
+  static final int SMTPS_PORT = 465;
+
+  /** Heartbeats the activity this thread runs. */
+  static final Runnable ACTIVITY_HEARTBEAT = () -> Activity.getExecutionContext().heartbeat(null);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, String> env;
   private final Function<NotifyEvent, List<String>> output;
   private final Clock clock;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(TIMEOUT)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final DeliveryLimits limits;
+  private final Runnable heartbeat;
+  private final IntPredicate smtps;
+  private final Properties mailTls;
+  private final HttpClient http;
+  private final ExecutorService smtpThreads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "amble-notify-smtp");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
+   * Deliveries as the worker's activities, heartbeating to Temporal while they wait.
+   *
    * @param env the worker's environment: secrets by name, and {@value #UI_URL}
    * @param output a caught host's failed task output lines, for targets that include them
    */
   public DeliveryActivitiesImpl(
       Map<String, String> env, Function<NotifyEvent, List<String>> output, Clock clock) {
+    this(
+        env,
+        output,
+        clock,
+        DeliveryLimits.DEFAULT,
+        ACTIVITY_HEARTBEAT,
+        p -> p == SMTPS_PORT,
+        new Properties());
+  }
+
+  /** Deliveries outside Temporal ({@code amble notify test}): the same, without heartbeats. */
+  public static DeliveryActivitiesImpl outsideTemporal(Map<String, String> env, Clock clock) {
+    return new DeliveryActivitiesImpl(
+        env,
+        e -> List.of(),
+        clock,
+        DeliveryLimits.DEFAULT,
+        () -> {},
+        p -> p == SMTPS_PORT,
+        new Properties());
+  }
+
+  /**
+   * @param smtps the SMTP ports spoken with TLS from the start
+   * @param mailTls more Jakarta Mail properties (tests: trusting a test server's certificate)
+   */
+  DeliveryActivitiesImpl(
+      Map<String, String> env,
+      Function<NotifyEvent, List<String>> output,
+      Clock clock,
+      DeliveryLimits limits,
+      Runnable heartbeat,
+      IntPredicate smtps,
+      Properties mailTls) {
     this.env = Map.copyOf(env);
     this.output = output;
     this.clock = clock;
+    this.limits = limits;
+    this.heartbeat = heartbeat;
+    this.smtps = smtps;
+    this.mailTls = mailTls;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(limits.connect())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   @Override
   public void deliver(Delivery d) {
     Notification n = d.notification();
+    for (String variable : n.target().variables()) {
+      if (!Notification.mayRead(variable)) {
+        throw DeliveryException.refused(
+            "refused: the target names the variable "
+                + variable
+                + ", which was not read: "
+                + Notification.readRule());
+      }
+    }
     Optional<String> link = NoticeText.link(Optional.ofNullable(env.get(UI_URL)), d.notice());
     if (n.target() instanceof Notification.Webhook w) {
       webhook(w, d.notice(), link);
@@ -102,7 +179,7 @@ public final class DeliveryActivitiesImpl implements DeliveryActivities {
     long now = clock.instant().getEpochSecond();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(w.url()))
-            .timeout(TIMEOUT)
+            .timeout(limits.read())
             .header("Content-Type", "application/json")
             .header("User-Agent", "amble")
             .header("Amble-Event", notice.event().kind())
@@ -126,7 +203,7 @@ public final class DeliveryActivitiesImpl implements DeliveryActivities {
     payload.put("text", text);
     HttpRequest request =
         HttpRequest.newBuilder(uri)
-            .timeout(TIMEOUT)
+            .timeout(limits.read())
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(payload.toString(), StandardCharsets.UTF_8))
             .build();
@@ -134,18 +211,29 @@ public final class DeliveryActivitiesImpl implements DeliveryActivities {
   }
 
   private void post(HttpRequest request, String who, List<String> secrets) {
-    HttpResponse<String> response;
+    CompletableFuture<HttpResponse<Void>> sending =
+        http.sendAsync(request, CappedBody.handler(limits.replyBytes()));
+    HttpResponse<Void> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException e) {
-      throw DeliveryException.retried("connection refused");
-    } catch (HttpTimeoutException e) {
-      throw DeliveryException.retried("timed out after " + TIMEOUT.toSeconds() + "s");
-    } catch (IOException e) {
-      throw DeliveryException.retried(scrub(describe(e), secrets));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw DeliveryException.retried("interrupted");
+      response = await(sending);
+    } catch (TimeoutException e) {
+      sending.cancel(true);
+      throw DeliveryException.retried(
+          who + " did not finish within " + limits.total().toSeconds() + "s");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ConnectException) {
+        throw DeliveryException.retried("connection refused");
+      }
+      if (cause instanceof java.net.http.HttpConnectTimeoutException) {
+        throw DeliveryException.retried(
+            "could not connect within " + limits.connect().toSeconds() + "s");
+      }
+      if (cause instanceof HttpTimeoutException) {
+        throw DeliveryException.retried(
+            who + " did not answer within " + limits.read().toSeconds() + "s");
+      }
+      throw DeliveryException.retried(scrub(describe(cause), secrets));
     }
     int code = response.statusCode();
     if (code / 100 == 2) {
@@ -158,41 +246,111 @@ public final class DeliveryActivitiesImpl implements DeliveryActivities {
     throw DeliveryException.refused(message);
   }
 
+  /**
+   * The result of work under way, waiting at most the limits' total and heartbeating meanwhile. A
+   * cancelled activity (its heartbeat throws) cancels the work.
+   */
+  private <T> T await(CompletableFuture<T> work) throws TimeoutException, ExecutionException {
+    long deadline = System.nanoTime() + limits.total().toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new TimeoutException();
+        }
+        try {
+          return work.get(Math.min(left, limits.beat().toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException notYet) {
+          heartbeat.run();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      work.cancel(true);
+      throw DeliveryException.retried("interrupted");
+    } catch (CancellationException | io.temporal.client.ActivityCompletionException e) {
+      work.cancel(true);
+      throw e;
+    }
+  }
+
   private void email(
       Notification.Email e, Notice notice, Optional<String> link, List<String> output) {
     Optional<String> user = e.userEnv().map(this::secret);
     Optional<String> password = e.passwordEnv().map(this::secret);
+    boolean tlsFirst = smtps.test(e.smtpPort());
+    String protocol = tlsFirst ? "smtps" : "smtp";
+    String at = "mail." + protocol + ".";
+    BoundedSockets sockets =
+        new BoundedSockets(limits.smtpBytes(), clock.instant().plus(limits.total()), clock);
     Properties p = new Properties();
-    p.put("mail.smtp.host", e.smtpHost());
-    p.put("mail.smtp.port", String.valueOf(e.smtpPort()));
-    p.put("mail.smtp.starttls.enable", "true"); // STARTTLS whenever the server offers it
-    p.put("mail.smtp.auth", String.valueOf(user.isPresent()));
-    p.put("mail.smtp.connectiontimeout", String.valueOf(TIMEOUT.toMillis()));
-    p.put("mail.smtp.timeout", String.valueOf(TIMEOUT.toMillis()));
-    p.put("mail.smtp.writetimeout", String.valueOf(TIMEOUT.toMillis()));
+    p.put(at + "host", e.smtpHost());
+    p.put(at + "port", String.valueOf(e.smtpPort()));
+    // STARTTLS whenever the server offers it; required before a login (SMTPS: TLS from the start)
+    p.put(at + "starttls.enable", "true");
+    p.put(at + "starttls.required", String.valueOf(user.isPresent() && !tlsFirst));
+    p.put(at + "ssl.checkserveridentity", "true");
+    p.put(at + "auth", String.valueOf(user.isPresent()));
+    p.put(at + "connectiontimeout", String.valueOf(limits.connect().toMillis()));
+    p.put(at + "timeout", String.valueOf(limits.read().toMillis()));
+    p.put(at + "writetimeout", String.valueOf(limits.read().toMillis()));
+    p.put(at + "socketFactory", sockets);
+    p.put(at + "socketFactory.fallback", "false");
+    mailTls.forEach(p::put);
     Session session = Session.getInstance(p);
     List<String> secrets = new ArrayList<>();
     user.ifPresent(secrets::add);
     password.ifPresent(secrets::add);
+    String server = "SMTP " + e.smtpHost() + ":" + e.smtpPort();
+    CompletableFuture<Void> sending =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                MimeMessage m = new MimeMessage(session);
+                m.setFrom(new InternetAddress(e.from()));
+                for (String to : e.to()) {
+                  m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
+                }
+                m.setSubject(NoticeText.subject(notice.event()), "UTF-8");
+                m.setHeader("Amble-Event-Id", NoticeText.oneLine(notice.event().id()));
+                m.setText(NoticeText.body(notice, link, output), "UTF-8");
+                m.saveChanges();
+                Transport t = session.getTransport(protocol);
+                try {
+                  if (user.isPresent()) {
+                    t.connect(user.get(), password.orElse(""));
+                  } else {
+                    t.connect();
+                  }
+                  t.sendMessage(m, m.getAllRecipients());
+                } finally {
+                  t.close();
+                }
+              } catch (MessagingException x) {
+                throw new java.util.concurrent.CompletionException(x);
+              }
+            },
+            smtpThreads);
     try {
-      MimeMessage m = new MimeMessage(session);
-      m.setFrom(new InternetAddress(e.from()));
-      for (String to : e.to()) {
-        m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
-      }
-      m.setSubject(NoticeText.subject(notice.event()), "UTF-8");
-      m.setHeader("Amble-Event-Id", NoticeText.oneLine(notice.event().id()));
-      m.setText(NoticeText.body(notice, link, output), "UTF-8");
-      if (user.isPresent()) {
-        Transport.send(m, user.get(), password.orElse(""));
-      } else {
-        Transport.send(m);
-      }
-    } catch (jakarta.mail.AuthenticationFailedException x) {
-      throw DeliveryException.refused("the SMTP server refused the login");
-    } catch (MessagingException x) {
+      await(sending);
+    } catch (TimeoutException x) {
       throw DeliveryException.retried(
-          scrub("SMTP " + e.smtpHost() + ":" + e.smtpPort() + ": " + describe(x), secrets));
+          server + " did not finish within " + limits.total().toSeconds() + "s");
+    } catch (ExecutionException x) {
+      Throwable cause = x.getCause();
+      if (cause instanceof jakarta.mail.AuthenticationFailedException) {
+        throw DeliveryException.refused("the SMTP server refused the login");
+      }
+      String why = describe(cause);
+      if (why.contains("STARTTLS is required")) {
+        throw DeliveryException.refused(
+            server
+                + " offers no STARTTLS: amble sends a login only over TLS (use a server that"
+                + " offers STARTTLS, or SMTPS on port 465); the login was not sent");
+      }
+      throw DeliveryException.retried(scrub(server + ": " + why, secrets));
+    } finally {
+      sockets.close();
     }
   }
 

@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,17 +65,44 @@ class DeliveryActivitiesTest {
         new Notice(caught(), List.of(), "default"), new Notification(t, List.of(), output));
   }
 
+  /** An e-mail to ops@example.net through 127.0.0.1:PORT; logging in when given a login. */
+  static Notification.Email email(int port, boolean login) {
+    return new Notification.Email(
+        List.of("ops@example.net"),
+        "amble@example.net",
+        "127.0.0.1",
+        port,
+        login ? Optional.of("AMBLE_NOTIFY_SMTP_USER") : Optional.empty(),
+        login ? Optional.of("AMBLE_NOTIFY_SMTP_PASSWORD") : Optional.empty());
+  }
+
+  /** A free port for a server that takes a port number. */
+  static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   DeliveryActivitiesImpl deliveries(Map<String, String> env) {
     return new DeliveryActivitiesImpl(
         env,
         e -> List.of("fatal: [h02]: FAILED! => rc=1", "stderr: disk full"),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        DeliveryLimits.DEFAULT,
+        () -> {},
+        p -> p == DeliveryActivitiesImpl.SMTPS_PORT,
+        new Properties());
   }
 
   @Test
   void aWebhookGetsTheEventAsJsonSignedOverTheTimeAndTheBody() throws Exception {
-    deliveries(Map.of("HOOK_SECRET", HOOK_SECRET, "AMBLE_UI_URL", "http://ui.example:8233/"))
-        .deliver(delivery(new Notification.Webhook(receiver.url("/amble"), "HOOK_SECRET"), false));
+    deliveries(
+            Map.of(
+                "AMBLE_NOTIFY_HOOK_SECRET", HOOK_SECRET, "AMBLE_UI_URL", "http://ui.example:8233/"))
+        .deliver(
+            delivery(
+                new Notification.Webhook(receiver.url("/amble"), "AMBLE_NOTIFY_HOOK_SECRET"),
+                false));
     HttpReceiver.Request r = receiver.next();
     assertEquals("/amble", r.path());
     String signature = r.headers().get("Amble-signature").get(0);
@@ -109,8 +137,8 @@ class DeliveryActivitiesTest {
   @Test
   void slackGetsTextWithTheCommandsAndTheOutputLinesOnlyWhenAskedFor() throws Exception {
     String url = receiver.url("/services/T000/B000/XXXX");
-    DeliveryActivitiesImpl d = deliveries(Map.of("SLACK_URL", url));
-    d.deliver(delivery(new Notification.Slack("SLACK_URL"), true));
+    DeliveryActivitiesImpl d = deliveries(Map.of("AMBLE_NOTIFY_SLACK_URL", url));
+    d.deliver(delivery(new Notification.Slack("AMBLE_NOTIFY_SLACK_URL"), true));
     HttpReceiver.Request r = receiver.next();
     assertEquals("/services/T000/B000/XXXX", r.path());
     JsonNode payload = JSON.readTree(r.body());
@@ -124,7 +152,7 @@ class DeliveryActivitiesTest {
     assertFalse(text.contains("Web UI"), "no link without AMBLE_UI_URL");
     assertFalse(text.contains("XXXX"), "the webhook URL is a secret");
 
-    d.deliver(delivery(new Notification.Slack("SLACK_URL"), false));
+    d.deliver(delivery(new Notification.Slack("AMBLE_NOTIFY_SLACK_URL"), false));
     String plain = JSON.readTree(receiver.next().body()).path("text").asText();
     assertFalse(plain.contains("disk full"), "no output lines unless include_output");
   }
@@ -135,14 +163,15 @@ class DeliveryActivitiesTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    DeliveryActivitiesImpl d = deliveries(Map.of("HOOK_SECRET", HOOK_SECRET));
+    DeliveryActivitiesImpl d = deliveries(Map.of("AMBLE_NOTIFY_HOOK_SECRET", HOOK_SECRET));
     ApplicationFailure down =
         assertThrows(
             ApplicationFailure.class,
             () ->
                 d.deliver(
                     delivery(
-                        new Notification.Webhook("http://127.0.0.1:" + closed + "/", "HOOK_SECRET"),
+                        new Notification.Webhook(
+                            "http://127.0.0.1:" + closed + "/", "AMBLE_NOTIFY_HOOK_SECRET"),
                         false)));
     assertEquals("connection refused", down.getOriginalMessage());
     assertFalse(down.isNonRetryable());
@@ -153,7 +182,9 @@ class DeliveryActivitiesTest {
             ApplicationFailure.class,
             () ->
                 d.deliver(
-                    delivery(new Notification.Webhook(receiver.url("/"), "HOOK_SECRET"), false)));
+                    delivery(
+                        new Notification.Webhook(receiver.url("/"), "AMBLE_NOTIFY_HOOK_SECRET"),
+                        false)));
     assertEquals("the webhook answered HTTP 404", refused.getOriginalMessage());
     assertTrue(refused.isNonRetryable());
     receiver.answer = 503;
@@ -163,7 +194,8 @@ class DeliveryActivitiesTest {
                 () ->
                     d.deliver(
                         delivery(
-                            new Notification.Webhook(receiver.url("/"), "HOOK_SECRET"), false)))
+                            new Notification.Webhook(receiver.url("/"), "AMBLE_NOTIFY_HOOK_SECRET"),
+                            false)))
             .isNonRetryable());
   }
 
@@ -173,23 +205,37 @@ class DeliveryActivitiesTest {
         assertThrows(
             ApplicationFailure.class,
             () ->
-                deliveries(Map.of()).deliver(delivery(new Notification.Slack("SLACK_URL"), false)));
+                deliveries(Map.of())
+                    .deliver(delivery(new Notification.Slack("AMBLE_NOTIFY_SLACK_URL"), false)));
     assertEquals(
-        "the environment variable SLACK_URL is not set on the worker", f.getOriginalMessage());
+        "the environment variable AMBLE_NOTIFY_SLACK_URL is not set on the worker",
+        f.getOriginalMessage());
     assertTrue(f.isNonRetryable());
   }
 
   @Test
-  void anEmailArrivesOverSmtpAfterALogin() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+  void anEmailArrivesOverSmtpsAfterALogin() throws Exception {
+    int port = freePort();
+    GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
     smtp.start();
+    // GreenMail's certificate is its own: trust it here, as a worker trusts its mail server's CA
+    Properties trust = new Properties();
+    trust.put("mail.smtps.ssl.trust", "*");
+    trust.put("mail.smtps.ssl.checkserveridentity", "false");
     try {
       smtp.setUser("amble@example.net", "amble-bot", SMTP_PASSWORD);
-      deliveries(Map.of("SMTP_USER", "amble-bot", "SMTP_PASSWORD", SMTP_PASSWORD))
+      new DeliveryActivitiesImpl(
+              Map.of(
+                  "AMBLE_NOTIFY_SMTP_USER",
+                  "amble-bot",
+                  "AMBLE_NOTIFY_SMTP_PASSWORD",
+                  SMTP_PASSWORD),
+              e -> List.of("fatal: [h02]: FAILED! => rc=1", "stderr: disk full"),
+              Clock.fixed(NOW, ZoneOffset.UTC),
+              DeliveryLimits.DEFAULT,
+              () -> {},
+              p -> p == port,
+              trust)
           .deliver(
               delivery(
                   new Notification.Email(
@@ -197,8 +243,8 @@ class DeliveryActivitiesTest {
                       "amble@example.net",
                       "127.0.0.1",
                       port,
-                      Optional.of("SMTP_USER"),
-                      Optional.of("SMTP_PASSWORD")),
+                      Optional.of("AMBLE_NOTIFY_SMTP_USER"),
+                      Optional.of("AMBLE_NOTIFY_SMTP_PASSWORD")),
                   true));
       assertTrue(smtp.waitForIncomingEmail(10_000, 2));
       MimeMessage m = smtp.getReceivedMessages()[0];
@@ -210,6 +256,20 @@ class DeliveryActivitiesTest {
       assertTrue(body.contains("  amble release -w fleet\n"), body);
       assertTrue(body.contains("  stderr: disk full\n"), body);
       assertFalse(body.contains(SMTP_PASSWORD));
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  @Test
+  void anEmailWithoutALoginGoesOverPlainSmtpWhenTheServerOffersNoStarttls() throws Exception {
+    int port = freePort();
+    GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp.start();
+    try {
+      deliveries(Map.of()).deliver(delivery(email(port, false), false));
+      assertTrue(smtp.waitForIncomingEmail(10_000, 1));
+      assertEquals("[amble] default/fleet: caught", smtp.getReceivedMessages()[0].getSubject());
     } finally {
       smtp.stop();
     }

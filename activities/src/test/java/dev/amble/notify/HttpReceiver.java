@@ -49,6 +49,11 @@ public final class HttpReceiver implements AutoCloseable {
     return received.poll(10, TimeUnit.SECONDS);
   }
 
+  /** A request received already, or null: does not wait. */
+  public Request poll() {
+    return received.poll();
+  }
+
   @Override
   public void close() {
     server.stop(0);

@@ -187,7 +187,7 @@ class EncryptedHistoryTest {
             workflow: patch
             inventory: inventory.yml
             sort_order: ascending
-            notify: [ { webhook: { url: "http://127.0.0.1:%d/hook", secret_env: ZQ_HOOK_SECRET } } ]
+            notify: [ { webhook: { url: "http://127.0.0.1:%d/hook", secret_env: AMBLE_NOTIFY_ZQ_HOOK_SECRET } } ]
         workflows:
           patch:
             jobs: [ { job: patch, options: { ticket: zq9codec-option } } ]
@@ -206,7 +206,7 @@ class EncryptedHistoryTest {
         new HashMap<>(TemporalServerProcess.env("encrypted-" + UUID.randomUUID()));
     env.put("XDG_CACHE_HOME", cache.toString());
     env.put("AMBLE_CODEC_KEY_FILE", key1.toString());
-    env.put("ZQ_HOOK_SECRET", "zq9codec-hook-secret");
+    env.put("AMBLE_NOTIFY_ZQ_HOOK_SECRET", "zq9codec-hook-secret");
     Process worker = AmbleProcess.start(dir, env, dir.resolve("worker-1.log"), "worker");
     Rollout rollout = new Rollout(dir, env);
     try {

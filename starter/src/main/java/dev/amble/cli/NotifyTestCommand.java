@@ -71,7 +71,7 @@ final class NotifyTestCommand implements Callable<Integer> {
             List.of("amble status -w " + ws),
             Map.of());
     DeliveryActivitiesImpl deliveries =
-        new DeliveryActivitiesImpl(amble.env(), e -> List.of(), Clock.systemUTC());
+        DeliveryActivitiesImpl.outsideTemporal(amble.env(), Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> failed = new ArrayList<>();

@@ -65,15 +65,18 @@ class NotifyCliTest {
   void aDeliveryToAReceiverThatIsDownGivesUpAndStatusSaysSo() throws Exception {
     String hook = "http://" + TemporalTroubleCliTest.closedPort() + "/amble";
     TemporalTroubleCliTest.amblefile(
-        dir, amblefile("- webhook: { url: \"" + hook + "\", secret_env: HOOK_SECRET }"));
+        dir,
+        amblefile("- webhook: { url: \"" + hook + "\", secret_env: AMBLE_NOTIFY_HOOK_SECRET }"));
     try (TestTemporal temporal = TestTemporal.start();
         NoWorkerCliTest.Client c = new NoWorkerCliTest.Client(temporal)) {
       WorkerFactory factory = WorkerFactory.newInstance(c.client);
       Worker worker = factory.newWorker("notify-test");
       worker.registerWorkflowImplementationTypes(NotifierWorkflowImpl.class);
-      worker.registerActivitiesImplementations(
-          new DeliveryActivitiesImpl(
-              Map.of("HOOK_SECRET", SECRET), e -> List.of(), Clock.systemUTC()));
+      factory
+          .newWorker(dev.amble.notify.NotifierWorkflow.deliveryQueue("notify-test"))
+          .registerActivitiesImplementations(
+              new DeliveryActivitiesImpl(
+                  Map.of("AMBLE_NOTIFY_HOOK_SECRET", SECRET), e -> List.of(), Clock.systemUTC()));
       factory.start();
       try {
         new NotifierClient(c.client, "notify-test", Duration.ofSeconds(3))
@@ -96,7 +99,9 @@ class NotifyCliTest {
                         Map.of()),
                     List.of(
                         new Notification(
-                            new Notification.Webhook(hook, "HOOK_SECRET"), List.of(), false)),
+                            new Notification.Webhook(hook, "AMBLE_NOTIFY_HOOK_SECRET"),
+                            List.of(),
+                            false)),
                     "default"));
         long deadline = System.currentTimeMillis() + 60_000;
         List<GivenUp> givenUp = List.of();
@@ -156,19 +161,19 @@ class NotifyCliTest {
         dir,
         amblefile(
             """
-            - webhook: { url: "%s", secret_env: HOOK_SECRET }
-            - slack: { webhook_url_env: SLACK_URL }
+            - webhook: { url: "%s", secret_env: AMBLE_NOTIFY_HOOK_SECRET }
+            - slack: { webhook_url_env: AMBLE_NOTIFY_SLACK_URL }
               events: [done]
-            - webhook: { url: "%s", secret_env: HOOK_SECRET }
+            - webhook: { url: "%s", secret_env: AMBLE_NOTIFY_HOOK_SECRET }
             """
                 .formatted(receiver.url("/hook"), down)));
     Map<String, String> env = new HashMap<>();
-    env.put("HOOK_SECRET", SECRET);
-    env.put("SLACK_URL", receiver.url("/slack/T0/B0/SECRETPATH"));
+    env.put("AMBLE_NOTIFY_HOOK_SECRET", SECRET);
+    env.put("AMBLE_NOTIFY_SLACK_URL", receiver.url("/slack/T0/B0/SECRETPATH"));
     CliRun run = CliRun.run(dir, env, "notify", "test", "-w", "fleet");
     assertEquals(1, run.code(), run.toString());
     assertTrue(run.out().contains("webhook " + receiver.url("/hook") + ": sent\n"), run.toString());
-    assertTrue(run.out().contains("slack $SLACK_URL: sent\n"), run.toString());
+    assertTrue(run.out().contains("slack $AMBLE_NOTIFY_SLACK_URL: sent\n"), run.toString());
     assertTrue(
         run.err().contains("amble: webhook " + down + ": failed: connection refused\n"),
         run.toString());

@@ -64,6 +64,9 @@ public final class AmbleWorker {
   /** The gauge of Ansible processes this worker runs right now. */
   static final String ANSIBLE_PROCESSES = "amble_ansible_processes";
 
+  /** Notification deliveries this worker runs at once, apart from its Ansible slots. */
+  static final int DELIVERY_SLOTS = 20;
+
   /**
    * @param maxParallelAnsible how many Ansible runs this worker does at once (each is a process)
    * @param identity written into host locks, e.g. {@code worker@machine}
@@ -230,6 +233,9 @@ public final class AmbleWorker {
             Optional.of(new ContentStore(factory.getWorkflowClient(), settings.taskQueue())),
             Clock.systemUTC());
     contents.evict();
+    DeliveryActivitiesImpl deliveries =
+        new DeliveryActivitiesImpl(
+            env, new FailedOutput(factory.getWorkflowClient()), Clock.systemUTC());
     worker.registerActivitiesImplementations(
         new TimedHostActivities(
             new HostActivitiesImpl(runner, settings.identity(), Clock.systemUTC(), contents)),
@@ -239,9 +245,18 @@ public final class AmbleWorker {
         new NoticeActivitiesImpl(
             new NotifierClient(
                 factory.getWorkflowClient(), settings.taskQueue(), NotifierWorkflow.GIVE_UP_AFTER)),
-        new DeliveryActivitiesImpl(
-            env, new FailedOutput(factory.getWorkflowClient()), Clock.systemUTC()),
+        deliveries, // those scheduled on this queue before deliveries had a queue of their own
         new LaunchActivitiesImpl(factory.getWorkflowClient(), Clock.systemUTC()));
+    // Deliveries on a queue of their own: a slow receiver holds none of the slots Ansible jobs
+    // need (each attempt is bounded to 30 s besides).
+    factory
+        .newWorker(
+            NotifierWorkflow.deliveryQueue(settings.taskQueue()),
+            WorkerOptions.newBuilder()
+                .setIdentity(settings.identity())
+                .setMaxConcurrentActivityExecutionSize(DELIVERY_SLOTS)
+                .build())
+        .registerActivitiesImplementations(deliveries);
     return worker;
   }
 }

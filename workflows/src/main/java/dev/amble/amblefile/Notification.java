@@ -15,6 +15,27 @@ import java.util.Optional;
  * @param includeOutput a caught host's failed task output lines go along (Slack and e-mail only)
  */
 public record Notification(Target target, List<Event> events, boolean includeOutput) {
+  /**
+   * Every variable a notification reads starts with this: the worker's operator decides which
+   * variables notifications may read by what they name so, and no Amblefile reads another (say
+   * {@code TEMPORAL_API_KEY}) to send it away.
+   */
+  public static final String ENV_PREFIX = "AMBLE_NOTIFY_";
+
+  /** Whether a notification may read the worker's variable of this name. */
+  public static boolean mayRead(String variable) {
+    return variable.startsWith(ENV_PREFIX) && variable.length() > ENV_PREFIX.length();
+  }
+
+  /** The rule {@link #mayRead} keeps, in words for an error. */
+  public static String readRule() {
+    return "a notification reads only the worker's variables whose names start with "
+        + ENV_PREFIX
+        + " (such as "
+        + ENV_PREFIX
+        + "SMTP_PASSWORD)";
+  }
+
   public Notification {
     events = events == null || events.isEmpty() ? List.of(Event.values()) : List.copyOf(events);
   }
@@ -55,6 +76,9 @@ public record Notification(Target target, List<Event> events, boolean includeOut
   public sealed interface Target {
     /** The target as status and errors name it: never a secret. */
     String describe();
+
+    /** The names of the worker's variables it reads. */
+    List<String> variables();
   }
 
   /** A JSON POST, signed with HMAC-SHA256 by the secret in the worker's {@code secretEnv}. */
@@ -62,6 +86,11 @@ public record Notification(Target target, List<Event> events, boolean includeOut
     @Override
     public String describe() {
       return "webhook " + url;
+    }
+
+    @Override
+    public List<String> variables() {
+      return List.of(secretEnv);
     }
   }
 
@@ -71,11 +100,18 @@ public record Notification(Target target, List<Event> events, boolean includeOut
     public String describe() {
       return "slack $" + webhookUrlEnv;
     }
+
+    @Override
+    public List<String> variables() {
+      return List.of(webhookUrlEnv);
+    }
   }
 
   /**
-   * An e-mail over SMTP (STARTTLS when the server offers it), logging in with the user and password
-   * in the worker's {@code userEnv} and {@code passwordEnv} when given.
+   * An e-mail over SMTP, logging in with the user and password in the worker's {@code userEnv} and
+   * {@code passwordEnv} when given: then only over TLS (port 465: TLS from the start; any other
+   * port: STARTTLS, which the server must offer). Without a login, STARTTLS when the server offers
+   * it.
    */
   public record Email(
       List<String> to,
@@ -94,6 +130,11 @@ public record Notification(Target target, List<Event> events, boolean includeOut
     @Override
     public String describe() {
       return "email " + String.join(", ", to) + " via " + smtpHost + ":" + smtpPort;
+    }
+
+    @Override
+    public List<String> variables() {
+      return java.util.stream.Stream.of(userEnv, passwordEnv).flatMap(Optional::stream).toList();
     }
   }
 }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * Reads a workspace's {@code notify:} into {@link Notification}s, reporting each mistake where it
  * is. Secrets are named by environment variable, never written: a key ending in {@code _env} holds
- * a variable's name.
+ * a variable's name, which starts with {@link Notification#ENV_PREFIX}.
  */
 final class NotifyReader {
   static final List<String> TARGETS = List.of("webhook", "slack", "email");
@@ -254,6 +254,17 @@ final class NotifyReader {
           key,
           "must name an environment variable (letters, digits, '_'); the secret itself never"
               + " goes in the Amblefile");
+      return Optional.empty();
+    }
+    if (name.isPresent() && !Notification.mayRead(name.get())) {
+      f.problem(
+          key,
+          "must name a variable starting with "
+              + Notification.ENV_PREFIX
+              + ", got "
+              + name.get()
+              + ": a notification reads only those of the worker's variables, so no Amblefile"
+              + " sends its others (TEMPORAL_API_KEY, ...) away");
       return Optional.empty();
     }
     return name;

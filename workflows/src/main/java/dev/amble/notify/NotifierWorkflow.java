@@ -27,6 +27,14 @@ public interface NotifierWorkflow {
   /** The latest event IDs kept to drop a notice sent twice. */
   int KEEP_SEEN = 200;
 
+  /**
+   * The task queue of the deliveries of the notifiers on {@code taskQueue}: a worker of its own
+   * polls it, so a slow receiver holds none of the slots Ansible jobs need.
+   */
+  static String deliveryQueue(String taskQueue) {
+    return "amble-notify/" + taskQueue;
+  }
+
   static String workflowId(String project, String workspace) {
     return ID_PREFIX + project + "/" + workspace;
   }

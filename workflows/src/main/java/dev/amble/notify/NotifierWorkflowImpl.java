@@ -41,7 +41,12 @@ public class NotifierWorkflowImpl implements NotifierWorkflow {
         Workflow.newActivityStub(
             DeliveryActivities.class,
             ActivityOptions.newBuilder()
+                // on a worker of their own: a slow receiver holds no slot an Ansible job needs
+                .setTaskQueue(NotifierWorkflow.deliveryQueue(Workflow.getInfo().getTaskQueue()))
+                // an attempt is bounded by the worker's deadlines (30 s); it heartbeats while it
+                // waits, so a worker that died with it is noticed within the heartbeat timeout
                 .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setHeartbeatTimeout(Duration.ofSeconds(20))
                 .setScheduleToCloseTimeout(input.giveUpAfter())
                 .setRetryOptions(
                     RetryOptions.newBuilder()

@@ -268,25 +268,25 @@ class AmblefileLoaderTest {
                     """
                           workflow: w
                           notify:
-                            - webhook: { url: "https://hooks.example.net/amble", secret_env: HOOK }
-                            - slack: { webhook_url_env: SLACK_URL }
+                            - webhook: { url: "https://hooks.example.net/amble", secret_env: AMBLE_NOTIFY_HOOK }
+                            - slack: { webhook_url_env: AMBLE_NOTIFY_SLACK_URL }
                               events: [caught, done, caught]
                               include_output: true
                             - email: { to: [ops@example.net], smtp: "smtp.example.net:587",
-                                       user_env: SMTP_USER, password_env: SMTP_PASSWORD }
+                                       user_env: AMBLE_NOTIFY_SMTP_USER, password_env: AMBLE_NOTIFY_SMTP_PASSWORD }
                       """))
             .definition("prod");
     List<Notification> n = d.workspace().notifications();
     assertEquals(
         new Notification(
-            new Notification.Webhook("https://hooks.example.net/amble", "HOOK"),
+            new Notification.Webhook("https://hooks.example.net/amble", "AMBLE_NOTIFY_HOOK"),
             List.of(Notification.Event.values()),
             false),
         n.get(0),
         "every event unless it names some; output lines only when asked for");
     assertEquals(
         new Notification(
-            new Notification.Slack("SLACK_URL"),
+            new Notification.Slack("AMBLE_NOTIFY_SLACK_URL"),
             List.of(Notification.Event.CAUGHT, Notification.Event.DONE),
             true),
         n.get(1));
@@ -297,8 +297,8 @@ class AmblefileLoaderTest {
             "amble@example.net",
             "smtp.example.net",
             587,
-            Optional.of("SMTP_USER"),
-            Optional.of("SMTP_PASSWORD")),
+            Optional.of("AMBLE_NOTIFY_SMTP_USER"),
+            Optional.of("AMBLE_NOTIFY_SMTP_PASSWORD")),
         n.get(2).target());
     io.temporal.common.converter.DataConverter json =
         io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;

@@ -54,7 +54,7 @@ class NotifyWorkflowTest {
   static final String WEBHOOK =
       """
       notify:
-        - webhook: { url: "https://hooks.example.net/amble", secret_env: HOOK_SECRET }
+        - webhook: { url: "https://hooks.example.net/amble", secret_env: AMBLE_NOTIFY_HOOK_SECRET }
       """;
 
   final StrategyWorkflowTest rollout = new StrategyWorkflowTest();
@@ -66,7 +66,7 @@ class NotifyWorkflowTest {
   Predicate<Notification.Target> down = t -> false;
   boolean refuseForGood;
 
-  void register(Worker worker, WorkflowClient client) {
+  void register(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     NotifierClient notifiers = new NotifierClient(client, worker.getTaskQueue(), GIVE_UP);
     NoticeActivities hand = notifiers::hand;
     DeliveryActivities deliver =
@@ -80,7 +80,9 @@ class NotifyWorkflowTest {
           }
           delivered.add(d);
         };
-    worker.registerActivitiesImplementations(hand, deliver);
+    worker.registerActivitiesImplementations(hand);
+    env.newWorker(NotifierWorkflow.deliveryQueue(worker.getTaskQueue()))
+        .registerActivitiesImplementations(deliver);
   }
 
   List<String> kinds(List<Delivery> ds) {
@@ -90,7 +92,7 @@ class NotifyWorkflowTest {
   @Test
   void eachEventReachesTheNotifierWhereItHappens(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    register(worker, client);
+    register(env, worker, client);
     MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(3));
     f.job(r -> r.target().host().equals("h02") ? StrategyWorkflowTest.FAILED : MockFleet.OK);
     Definition d = StrategyWorkflowTest.definition(1, WEBHOOK + "waves: [1, 2]");
@@ -125,7 +127,7 @@ class NotifyWorkflowTest {
   @Test
   void temporalsCancellationStillSendsTheCancelledEvent(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    register(worker, client);
+    register(env, worker, client);
     MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(2));
     f.job(r -> StrategyWorkflowTest.FAILED);
     RolloutWorkflow wf =
@@ -142,7 +144,7 @@ class NotifyWorkflowTest {
   @Test
   void eventsGoOnAcrossTheRolloutsContinueAsNewEachWithItsOwnId(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    register(worker, client);
+    register(env, worker, client);
     Definition d = StrategyWorkflowTest.definition(1, WEBHOOK + "waves: [1]");
     RolloutRequest request = RecordHistories.with(TestDefinitions.request(d, 1), false, 40);
     rollout.start(env, worker, client, request, new MockFleet(StrategyWorkflowTest.hosts(6)));
@@ -166,13 +168,13 @@ class NotifyWorkflowTest {
   @Test
   void onlyTheEventsATargetNamesReachIt(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    register(worker, client);
+    register(env, worker, client);
     Definition d =
         StrategyWorkflowTest.definition(
             1,
             """
             notify:
-              - slack: { webhook_url_env: SLACK_URL }
+              - slack: { webhook_url_env: AMBLE_NOTIFY_SLACK_URL }
                 events: [done, caught]
             """);
     rollout.start(env, worker, client, d, new MockFleet(StrategyWorkflowTest.hosts(2)));
@@ -184,7 +186,7 @@ class NotifyWorkflowTest {
   @Test
   void aDeliveryThatFailsGivesUpInTheNotifierAndTheRolloutGoesOnUnheld(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    register(worker, client);
+    register(env, worker, client);
     down = t -> true;
     MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(2));
     rollout.start(
@@ -225,7 +227,7 @@ class NotifyWorkflowTest {
   @Test
   void theRolloutsTimingIsTheSameWhetherDeliveriesSucceedOrFail(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    register(worker, client);
+    register(env, worker, client);
     down = t -> true;
     MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(3));
     rollout.start(
@@ -246,14 +248,14 @@ class NotifyWorkflowTest {
   @Test
   void theNotifierDropsANoticeSentTwiceAndKeepsOnlyTheLatestGivenUpAcrossContinueAsNew(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    register(worker, client);
+    register(env, worker, client);
     down = t -> true;
     refuseForGood = true;
     env.start();
     NotifierClient notifiers = new NotifierClient(client, worker.getTaskQueue(), GIVE_UP);
     Notification target =
         new Notification(
-            new Notification.Webhook("https://hooks.example.net/amble", "HOOK_SECRET"),
+            new Notification.Webhook("https://hooks.example.net/amble", "AMBLE_NOTIFY_HOOK_SECRET"),
             List.of(),
             false);
     int notices = 130;

@@ -745,15 +745,17 @@ class RecordHistories {
                 "Slack answered 404", "Refused");
           }
         };
-    worker.registerActivitiesImplementations(hand, deliver);
+    worker.registerActivitiesImplementations(hand);
+    env.newWorker(dev.amble.notify.NotifierWorkflow.deliveryQueue(worker.getTaskQueue()))
+        .registerActivitiesImplementations(deliver);
     Definition d =
         StrategyWorkflowTest.definition(
             1,
             """
             waves: [1, 2]
             notify:
-              - webhook: { url: "https://hooks.example.net/amble", secret_env: HOOK_SECRET }
-              - slack: { webhook_url_env: SLACK_URL }
+              - webhook: { url: "https://hooks.example.net/amble", secret_env: AMBLE_NOTIFY_HOOK_SECRET }
+              - slack: { webhook_url_env: AMBLE_NOTIFY_SLACK_URL }
                 events: [caught, done]
                 include_output: true
             """);
