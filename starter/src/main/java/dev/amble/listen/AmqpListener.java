@@ -160,14 +160,15 @@ public final class AmqpListener implements AutoCloseable {
     channel.queueDeclare(deadQueue(queue), true, false, false, null);
     channel.queueDeclare(queue, true, false, false, null);
     channel.basicQos(1);
-    // A channel's own closing (not the connection's: automatic recovery reopens those).
+    channel.basicConsume(queue, false, new Consumer(channel, queue, steering, grant, log));
+    // A channel's own closing (not the connection's: automatic recovery reopens those); called at
+    // once if it closed already.
     channel.addShutdownListener(
         cause -> {
           if (!cause.isHardError()) {
             reopen("the channel closed (" + cause.getMessage() + ")");
           }
         });
-    channel.basicConsume(queue, false, new Consumer(channel, queue, steering, grant, log));
     synchronized (this) {
       backoffMillis = 1000;
     }

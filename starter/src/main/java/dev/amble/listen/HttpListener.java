@@ -63,6 +63,9 @@ public final class HttpListener implements AutoCloseable {
 
   static final int MAX_HEADER_BYTES = 8 * 1024;
 
+  /** How long a message may take to be handled (asking Temporal) before its answer is dropped. */
+  static final Duration STEERING_TIMEOUT = Duration.ofMinutes(2);
+
   private final Server server;
   private final ServerConnector connector;
   private final ThreadPoolExecutor steeringPool;
@@ -153,12 +156,17 @@ public final class HttpListener implements AutoCloseable {
     return new HttpListener(server, connector, steeringPool);
   }
 
-  /** The request's body has arrived: its connection's deadline no longer applies. */
+  /**
+   * The request's body has arrived: its connection's deadline no longer applies, and asking
+   * Temporal may take longer than the idle timeout allows a client to pause.
+   */
   private static void arrived(Map<Connection, Scheduler.Task> deadlines, Request request) {
-    Scheduler.Task task = deadlines.remove(request.getConnectionMetaData().getConnection());
+    Connection connection = request.getConnectionMetaData().getConnection();
+    Scheduler.Task task = deadlines.remove(connection);
     if (task != null) {
       task.cancel();
     }
+    connection.getEndPoint().setIdleTimeout(STEERING_TIMEOUT.toMillis());
   }
 
   /** Where it listens (the port it was given, or the one picked for port 0). */

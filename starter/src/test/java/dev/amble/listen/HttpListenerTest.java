@@ -219,4 +219,32 @@ class HttpListenerTest {
       assertEquals(1, handled.size());
     }
   }
+
+  /**
+   * A client may not pause longer than the idle timeout, but Temporal may take longer to answer.
+   */
+  @Test
+  void aSlowAnswerIsStillDelivered() throws Exception {
+    HttpListener.Limits limits =
+        new HttpListener.Limits(Duration.ofSeconds(30), Duration.ofMillis(200), 8, 1, 1);
+    Steering slow =
+        (m, source) -> {
+          try {
+            Thread.sleep(1500); // a slow Temporal: longer than the idle timeout
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Outcome.accepted("slow " + m.id());
+        };
+    try (HttpListener l =
+        HttpListener.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            new ListenToken(TOKEN, Grant.LEAST),
+            slow,
+            new PrintWriter(log),
+            limits)) {
+      HttpResponse<String> r = post(l, TOKEN, catchMessage("c-1", "prod"));
+      assertEquals(200, r.statusCode(), r.body());
+    }
+  }
 }
