@@ -247,4 +247,20 @@ class HttpListenerTest {
       assertEquals(200, r.statusCode(), r.body());
     }
   }
+
+  @Test
+  void headersLargerThanTheCapAreRefused() throws Exception {
+    try (HttpListener l = start(new ListenToken(TOKEN, Grant.LEAST), HttpListener.Limits.DEFAULT);
+        Socket s =
+            stall(
+                l,
+                "POST /events HTTP/1.1\r\nHost: x\r\nX-Pad: "
+                    + "a".repeat(HttpListener.MAX_HEADER_BYTES + 1)
+                    + "\r\n\r\n")) {
+      s.setSoTimeout(60_000);
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 431"), answer);
+      assertTrue(handled.isEmpty());
+    }
+  }
 }
