@@ -126,17 +126,36 @@ class ListenTest {
                 .startsWith("stale: the rollout is caught by the catch since " + since),
             header(stale, "x-amble-reason"));
         assertEquals("refused", header(stale, "x-amble-outcome"));
-        HttpResponse<String> released =
-            post(
-                endpoint,
-                token,
-                "{\"id\":\"r-1\",\"action\":\"release\",\"workspace\":\"fleet\",\"catch\":\""
-                    + since
-                    + "\"}");
+        // The release reuses the catch's message ID: an update of its own, applied (before, it
+        // had the catch's update ID, so Temporal swallowed it and it was answered "accepted").
+        String release =
+            "{\"id\":\"c-1\",\"action\":\"release\",\"workspace\":\"fleet\",\"catch\":\""
+                + since
+                + "\"}";
+        HttpResponse<String> released = post(endpoint, token, release);
         assertEquals(200, released.statusCode(), released.body());
-        // The catch again (the same ID): answered as before, and it catches nothing.
-        assertEquals(200, post(endpoint, token, catchMessage).statusCode());
+        assertTrue(released.body().contains("\"outcome\":\"accepted\""), released.body());
+        assertTrue(!status(env).path("caught").path("caught").asBoolean(), "released");
+        // The catch again (the same message): a duplicate, and it catches nothing; so is the
+        // release again.
+        HttpResponse<String> again = post(endpoint, token, catchMessage);
+        assertEquals(200, again.statusCode(), again.body());
+        assertTrue(again.body().contains("\"outcome\":\"duplicate\""), again.body());
         assertTrue(!status(env).path("caught").path("caught").asBoolean(), "caught once only");
+        HttpResponse<String> releasedAgain = post(endpoint, token, release);
+        assertTrue(
+            releasedAgain.body().contains("\"outcome\":\"duplicate\""), releasedAgain.body());
+
+        // What the queue's grant lacks is dead-lettered as forbidden.
+        publish(
+            channel,
+            queue,
+            run.replace("deploy-1", "deploy-w").replace("\"max_failures\"", "\"waves\""));
+        GetResponse forbidden = dead(channel, queue);
+        assertEquals("forbidden", header(forbidden, "x-amble-outcome"));
+        assertTrue(
+            header(forbidden, "x-amble-reason").contains("may not override waves"),
+            header(forbidden, "x-amble-reason"));
 
         // Malformed: dead-lettered with why.
         publish(channel, queue, "{\"id\": \"m-1\", \"action\": \"run\"");
@@ -149,8 +168,21 @@ class ListenTest {
             post(
                 endpoint,
                 token,
-                run.replace(digest, "sha256:" + "0".repeat(64)).replace("deploy-1", "deploy-x"));
+                run.replace(digest, "sha256:" + "0".repeat(64))
+                    .replace("deploy-1", "deploy-x")
+                    // The endpoint's bare token overrides nothing.
+                    .replace(", \"options\": {\"max_failures\": \"0\"}", ""));
         assertEquals(404, unknown.statusCode(), unknown.body());
+
+        // The queue deleted under the listener: the broker cancels its consumer; the listener
+        // declares the queue again and goes on consuming (before, it consumed no more).
+        channel.queueDelete(queue);
+        awaitQueue(connection, queue);
+        publish(channel, queue, "{\"id\": \"m-2\"}");
+        GetResponse afterDelete = dead(channel, queue);
+        assertTrue(
+            header(afterDelete, "x-amble-reason").startsWith("action is missing"),
+            header(afterDelete, "x-amble-reason"));
 
         // After the rollout ended: still a duplicate.
         Files.writeString(go, "");
@@ -194,8 +226,24 @@ class ListenTest {
         urlFile.toString(),
         "--queue",
         queue,
+        "--queue-overrides",
+        "max_failures",
         "--http-address",
         "127.0.0.1:" + port);
+  }
+
+  /** Waits until the queue exists (a passive declare that fails closes its channel). */
+  private static void awaitQueue(Connection connection, String queue) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (Instant.now().isBefore(deadline)) {
+      try (Channel c = connection.createChannel()) {
+        c.queueDeclarePassive(queue);
+        return;
+      } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException e) {
+        Thread.sleep(200); // not declared again yet
+      }
+    }
+    throw new AssertionError("the listener never declared " + queue + " again");
   }
 
   private static void publish(Channel channel, String queue, String body) throws Exception {

@@ -4,15 +4,18 @@ import dev.amble.amblefile.Definition;
 import dev.amble.content.ContentRef;
 import dev.amble.content.ContentStore;
 import dev.amble.listen.AmqpListener;
+import dev.amble.listen.Grant;
 import dev.amble.listen.HttpListener;
+import dev.amble.listen.ListenToken;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -74,12 +77,49 @@ final class ListenCommand implements Callable<Integer> {
   String queue = "amble";
 
   @Option(
+      names = "--amqp-ca-file",
+      paramLabel = "FILE",
+      description =
+          "For amqps:// URLs: the CA certificates (PEM) the broker's certificate must chain to,"
+              + " instead of the JVM's trust store. The host name is checked either way.")
+  Path amqpCaFile;
+
+  @Option(
+      names = "--queue-actions",
+      paramLabel = "ACTION",
+      split = ",",
+      description =
+          "What messages on the queue may do: run, catch, release, cancel. Default: all four.")
+  List<String> queueActions = List.of("run", "catch", "release", "cancel");
+
+  @Option(
+      names = "--queue-workspaces",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "The workspaces messages on the queue may act on: NAME (of any project),"
+              + " PROJECT/NAME, or * for every one. Default: *.")
+  List<String> queueWorkspaces = List.of("*");
+
+  @Option(
+      names = "--queue-overrides",
+      paramLabel = "KEY",
+      split = ",",
+      description =
+          "The options messages on the queue may set (max_failures, waves, concurrency, ...,"
+              + " skip_failed), all, or none. Default: none (seed only): the Amblefile's strategy"
+              + " holds.")
+  List<String> queueOverrides = List.of("none");
+
+  @Option(
       names = "--token-file",
       paramLabel = "FILE",
       description =
-          "A file holding the HTTP endpoint's bearer token. Default: $"
+          "A file holding the HTTP endpoint's bearer token: the bare token (every action on every"
+              + " workspace, no override), or YAML with token:, actions:, workspaces: and"
+              + " overrides: (see the README). Default: $"
               + TOKEN_VARIABLE
-              + "; neither: no endpoint is served.")
+              + " (a bare token); neither: no endpoint is served.")
   Path tokenFile;
 
   @Option(
@@ -103,7 +143,18 @@ final class ListenCommand implements Callable<Integer> {
       return putContent(amble, out);
     }
     Optional<String> url = secret(amble, amqpUrlFile, AMQP_URL_VARIABLE, "--amqp-url-file");
-    Optional<String> token = secret(amble, tokenFile, TOKEN_VARIABLE, "--token-file");
+    Optional<ListenToken> token = token(amble);
+    Grant queueGrant;
+    try {
+      queueGrant =
+          new Grant(
+              Grant.actions(queueActions),
+              Set.copyOf(queueWorkspaces),
+              Grant.overrides(queueOverrides));
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: --queue-" + e.getMessage());
+    }
+    Optional<Path> caFile = Optional.ofNullable(amqpCaFile).map(f -> amble.cwd().resolve(f));
     if (url.isEmpty() && token.isEmpty()) {
       throw Exit.badInput(
           "amble: nothing to listen to: give --amqp-url-file (or $"
@@ -127,9 +178,16 @@ final class ListenCommand implements Callable<Integer> {
       try {
         if (url.isPresent()) {
           try {
-            amqp = Optional.of(AmqpListener.start(url.get(), queue, steering, err));
+            amqp =
+                Optional.of(
+                    AmqpListener.start(url.get(), caFile, queue, queueGrant, steering, err));
           } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-            throw Exit.badInput("amble: the AMQP URL is not amqp://USER:PASSWORD@HOST:PORT/VHOST.");
+            throw Exit.badInput(
+                "amble: the AMQP URL is not amqp[s]://USER:PASSWORD@HOST:PORT/VHOST"
+                    + (caFile.isPresent() ? " (--amqp-ca-file is for amqps:// only)" : "")
+                    + ".");
+          } catch (java.security.GeneralSecurityException e) {
+            throw Exit.badInput("amble: --amqp-ca-file " + amqpCaFile + ": " + e.getMessage());
           } catch (IOException | java.util.concurrent.TimeoutException e) {
             throw new Exit(
                 ExitCode.NO_TEMPORAL,
@@ -144,8 +202,7 @@ final class ListenCommand implements Callable<Integer> {
               queue, AmqpListener.deadQueue(queue));
         }
         if (token.isPresent()) {
-          HttpListener h =
-              HttpListener.start(http, token.get().getBytes(StandardCharsets.UTF_8), steering, err);
+          HttpListener h = HttpListener.start(http, token.get(), steering, err);
           endpoint = Optional.of(h);
           out.printf(
               "Listening on http://%s:%d%s (bearer token).%n",
@@ -154,7 +211,9 @@ final class ListenCommand implements Callable<Integer> {
         out.flush();
         stop.await();
       } finally {
-        endpoint.ifPresent(HttpListener::close);
+        if (endpoint.isPresent()) {
+          endpoint.get().close();
+        }
         if (amqp.isPresent()) {
           amqp.get().close();
         }
@@ -175,6 +234,35 @@ final class ListenCommand implements Callable<Integer> {
       out.println(ref.digest());
       out.flush();
       return ExitCode.OK;
+    }
+  }
+
+  /** The endpoint's token and grant, from the token file or the variable (a bare token). */
+  private Optional<ListenToken> token(Amble amble) {
+    String text;
+    if (tokenFile != null) {
+      try {
+        text = Files.readString(amble.cwd().resolve(tokenFile));
+      } catch (IOException e) {
+        throw Exit.badInput(
+            "amble: --token-file "
+                + tokenFile
+                + ": cannot read it ("
+                + e.getClass().getSimpleName()
+                + ").");
+      }
+    } else {
+      text = amble.env().getOrDefault(TOKEN_VARIABLE, "");
+      if (text.isBlank()) {
+        return Optional.empty();
+      }
+      text = text.strip().lines().findFirst().orElseThrow();
+    }
+    try {
+      return Optional.of(ListenToken.parse(text));
+    } catch (IllegalArgumentException e) {
+      String from = tokenFile != null ? "--token-file " + tokenFile : "$" + TOKEN_VARIABLE;
+      throw Exit.badInput("amble: " + from + ": " + e.getMessage() + ".");
     }
   }
 

@@ -24,10 +24,15 @@ import dev.amble.rollout.RolloutSummary;
 import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.schedule.LauncherWorkflow;
 import dev.amble.schedule.ScheduledRollout;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.update.v1.UpdateRef;
+import io.temporal.api.update.v1.WaitPolicy;
+import io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -44,14 +49,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * What {@code amble listen} does with a message, through the same paths as the commands: a run
  * starts the schedules' launcher once per message (its workflow ID derived from the message, never
  * reused within the namespace's retention), which starts the rollout under the workspace's mutex;
- * catch, release and cancel are the rollout's updates (or signals with no worker), refused when
- * they are stale.
+ * catch, release and cancel are the rollout's updates (or signals with no worker), each under an
+ * update ID of its own, answered duplicate when that update was applied before, refused when stale.
  */
 final class ListenSteering implements Steering {
   private final TemporalSession session;
@@ -216,6 +222,16 @@ final class ListenSteering implements Steering {
               + found.runId()
               + ")");
     }
+    if (applied(found, m.updateId())) {
+      return Outcome.duplicate(
+          "message "
+              + m.id()
+              + " was applied before to run "
+              + found.runId()
+              + " (update "
+              + m.updateId()
+              + "): nothing changed");
+    }
     RolloutWorkflow rollout =
         client.newWorkflowStub(
             RolloutWorkflow.class, found.workflowId(), Optional.of(found.runId()));
@@ -305,8 +321,46 @@ final class ListenSteering implements Steering {
   }
 
   /**
-   * The rollout's update {@code name}, under the message's ID: Temporal applies an update ID once
-   * per run, so a redelivery is answered as the first delivery was, and changes nothing.
+   * Whether the rollout's run already has the update {@code updateId} (admitted, accepted or
+   * completed): Temporal would answer a second one with the first one's result and apply nothing,
+   * which must be reported as a duplicate, never as accepted.
+   */
+  private boolean applied(Rollouts.Found found, String updateId) {
+    try {
+      session
+          .client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .pollWorkflowExecutionUpdate(
+              PollWorkflowExecutionUpdateRequest.newBuilder()
+                  .setNamespace(session.client.getOptions().getNamespace())
+                  .setIdentity(session.client.getOptions().getIdentity())
+                  .setUpdateRef(
+                      UpdateRef.newBuilder()
+                          .setWorkflowExecution(
+                              WorkflowExecution.newBuilder()
+                                  .setWorkflowId(found.workflowId())
+                                  .setRunId(found.runId()))
+                          .setUpdateId(updateId))
+                  .setWaitPolicy(
+                      WaitPolicy.newBuilder()
+                          .setLifecycleStage(
+                              UpdateWorkflowExecutionLifecycleStage
+                                  .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED))
+                  .build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The rollout's update {@code name}, under the message's own update ID ({@link
+   * EventMessage#updateId}: its ID, action and target).
    */
   private RolloutStatus update(Rollouts.Found found, String name, EventMessage m, Object request) {
     return session
@@ -315,7 +369,7 @@ final class ListenSteering implements Steering {
         .startUpdate(
             UpdateOptions.newBuilder(RolloutStatus.class)
                 .setUpdateName(name)
-                .setUpdateId(m.eventWorkflowId())
+                .setUpdateId(m.updateId())
                 .setWaitForStage(WorkflowUpdateStage.COMPLETED)
                 .build(),
             request)

@@ -97,13 +97,7 @@ public record EventMessage(
     if (root == null || !root.isObject()) {
       throw malformed("the message must be a JSON object");
     }
-    List<String> unknown = new ArrayList<>();
-    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!KEYS.contains(name)) {
-        unknown.add(name);
-      }
-    }
+    List<String> unknown = unknownKeys(root, KEYS);
     if (!unknown.isEmpty()) {
       throw malformed("unknown key(s) " + String.join(", ", unknown) + "; known: " + KEYS);
     }
@@ -125,6 +119,14 @@ public record EventMessage(
               throw malformed("content " + c + " is not a digest sha256:HEX (64 hex digits)");
             });
     Optional<String> limit = text(root, "limit");
+    limit
+        .filter(l -> l.contains("@"))
+        .ifPresent(
+            l -> {
+              throw malformed(
+                  "limit must not name a file (@FILE reads a file on the worker); name hosts,"
+                      + " groups or patterns instead");
+            });
     Map<String, String> options = options(root);
     Optional<String> catchSince = text(root, "catch");
     Optional<String> rollout = text(root, "rollout");
@@ -163,6 +165,34 @@ public record EventMessage(
   /** The ID of the workflow this message starts (its idempotency key). */
   public String eventWorkflowId() {
     return "amble/@event/" + project + "/" + workspace + "/" + id;
+  }
+
+  /**
+   * The ID of the rollout update this catch, release or cancel sends: the message's ID, the action
+   * and what it targets (the catch a release releases, the run a cancel cancels). Temporal applies
+   * an update ID once per rollout run, so a redelivery is a duplicate, while a reused message ID
+   * for another action or target is an update of its own, never swallowed as an earlier one.
+   */
+  public String updateId() {
+    String target =
+        switch (action) {
+          case RUN, CATCH -> "";
+          case RELEASE -> "/" + catchSince.orElseThrow();
+          case CANCEL -> "/" + rollout.orElseThrow();
+        };
+    return eventWorkflowId() + "/" + action.word() + target;
+  }
+
+  /** The keys of {@code root} that are not {@code known}, in their order. */
+  static List<String> unknownKeys(JsonNode root, Set<String> known) {
+    List<String> unknown = new ArrayList<>();
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        unknown.add(name);
+      }
+    }
+    return unknown;
   }
 
   private static Set<String> runOptions() {

@@ -3,7 +3,8 @@ package dev.amble.listen;
 /**
  * What became of a message: the HTTP status it is answered with, and for AMQP whether it is acked
  * ({@link Kind#ACCEPTED}, {@link Kind#DUPLICATE}), dead-lettered with the reason then acked (a
- * refusal), or requeued ({@link Kind#UNAVAILABLE}: Temporal did not answer; nothing was accepted).
+ * refusal: malformed, forbidden, unknown, refused), or requeued ({@link Kind#UNAVAILABLE}: Temporal
+ * did not answer; nothing was accepted).
  *
  * @param kind what became of it
  * @param reason what happened, for the sender: the workflow started, or why it was refused
@@ -14,8 +15,10 @@ public record Outcome(Kind kind, String reason) {
     ACCEPTED(200, "accepted"),
     DUPLICATE(200, "duplicate"),
     MALFORMED(400, "malformed"),
+    FORBIDDEN(403, "forbidden"),
     UNKNOWN(404, "unknown"),
     REFUSED(409, "refused"),
+    FAILED(500, "failed"),
     UNAVAILABLE(503, "unavailable");
 
     private final int http;
@@ -47,12 +50,22 @@ public record Outcome(Kind kind, String reason) {
     return new Outcome(Kind.MALFORMED, why);
   }
 
+  /** The token (or the queue's grant) does not allow what the message asks. */
+  public static Outcome forbidden(String why) {
+    return new Outcome(Kind.FORBIDDEN, why);
+  }
+
   public static Outcome unknown(String why) {
     return new Outcome(Kind.UNKNOWN, why);
   }
 
   public static Outcome refused(String why) {
     return new Outcome(Kind.REFUSED, why);
+  }
+
+  /** Handling it failed unexpectedly (a bug): refused, so that it does not come back forever. */
+  public static Outcome failed(String why) {
+    return new Outcome(Kind.FAILED, why);
   }
 
   public static Outcome unavailable(String why) {

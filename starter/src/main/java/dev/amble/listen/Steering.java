@@ -8,11 +8,15 @@ public interface Steering {
    */
   Outcome handle(EventMessage message, String source);
 
-  /** Parses {@code body}, then {@link #handle}s it; a malformed one is answered as such. */
-  default Outcome handle(byte[] body, String source) {
+  /**
+   * Parses {@code body}, checks it against what its sender may do, then {@link #handle}s it; a
+   * malformed or forbidden one is answered as such, and nothing is asked of Temporal.
+   */
+  default Outcome handle(byte[] body, String source, Grant grant) {
     EventMessage message;
     try {
       message = EventMessage.parse(body);
+      grant.check(message);
     } catch (EventMessage.Refused e) {
       return e.outcome();
     }

@@ -118,7 +118,7 @@ class EventMessageTest {
         (m, source) -> {
           throw new AssertionError("handled " + m);
         };
-    Outcome o = never.handle("{}".getBytes(StandardCharsets.UTF_8), "test");
+    Outcome o = never.handle("{}".getBytes(StandardCharsets.UTF_8), "test", Grant.LEAST);
     assertEquals(Outcome.Kind.MALFORMED, o.kind());
     assertFalse(o.done());
     assertTrue(o.json().contains("\"outcome\":\"malformed\""), o.json());
@@ -126,13 +126,51 @@ class EventMessageTest {
 
   @Test
   void theTokenMustMatchExactly() {
-    byte[] token = "s3cret".getBytes(StandardCharsets.UTF_8);
+    ListenToken token = new ListenToken("s3cret", Grant.LEAST);
     assertTrue(HttpListener.authorized("Bearer s3cret", token));
     assertTrue(HttpListener.authorized("bearer s3cret", token));
     assertFalse(HttpListener.authorized(null, token));
     assertFalse(HttpListener.authorized("Bearer s3cre", token));
     assertFalse(HttpListener.authorized("Bearer s3cret2", token));
     assertFalse(HttpListener.authorized("Basic s3cret", token));
-    assertFalse(HttpListener.authorized("Bearer ", new byte[0]));
+    assertFalse(HttpListener.authorized("Bearer ", new ListenToken("", Grant.LEAST)));
+  }
+
+  @Test
+  void aLimitNeverNamesAFile() {
+    for (String limit : new String[] {"@/etc/passwd", "web*,@hosts.txt", "@retry"}) {
+      assertTrue(
+          refusal(
+                  "{\"id\":\"a\",\"action\":\"run\",\"workspace\":\"w\",\"content\":\""
+                      + DIGEST
+                      + "\",\"limit\":\""
+                      + limit
+                      + "\"}")
+              .contains("limit must not name a file"),
+          limit);
+    }
+  }
+
+  /**
+   * A sender that reuses a message ID for a release or a cancel must not have it swallowed by
+   * Temporal as the earlier update of that ID (answered as if it had been applied).
+   */
+  @Test
+  void eachSteeringActionAndTargetHasAnUpdateIdOfItsOwn() {
+    String catchIt = "{\"id\":\"m\",\"action\":\"catch\",\"workspace\":\"w\"}";
+    String release1 = "{\"id\":\"m\",\"action\":\"release\",\"workspace\":\"w\",\"catch\":\"T1\"}";
+    String release2 = "{\"id\":\"m\",\"action\":\"release\",\"workspace\":\"w\",\"catch\":\"T2\"}";
+    String cancel = "{\"id\":\"m\",\"action\":\"cancel\",\"workspace\":\"w\",\"rollout\":\"R\"}";
+    java.util.Set<String> ids =
+        java.util.Set.of(
+            parse(catchIt).updateId(),
+            parse(release1).updateId(),
+            parse(release2).updateId(),
+            parse(cancel).updateId());
+    assertEquals(4, ids.size(), ids.toString());
+    assertEquals("amble/@event/default/w/m/release/T1", parse(release1).updateId());
+    assertEquals("amble/@event/default/w/m/cancel/R", parse(cancel).updateId());
+    // The same message again: the same update, which Temporal applies once.
+    assertEquals(parse(release1).updateId(), parse(release1).updateId());
   }
 }
