@@ -92,6 +92,8 @@ class PlaybooksJobBecomeTest {
           vars.put("amble_state_become", false);
           vars.put("ansible_become_method", "ansible.builtin.sudo");
           vars.put("ansible_become_exe", fakeSudo.toString());
+          // Not the user the tests run as: Ansible skips becoming the user it already is.
+          vars.put("ansible_become_user", "nobody");
         });
     Files.writeString(dir.resolve("plain.yml"), PLAY.formatted(""));
     Files.writeString(dir.resolve("says-no.yml"), PLAY.formatted("become: false"));
