@@ -24,6 +24,8 @@ import java.util.OptionalInt;
  * @param step names the log files: {@code prepare}, {@code finish}, {@code NN-job}, ...
  * @param hostState the run gathers facts (prepare): keep each host's facts and inventory vars as
  *     they were then ({@link PlaybookRun.Finished#hostState})
+ * @param becomeByDefault {@code --become}: plays and tasks that do not say {@code become} escalate
+ *     (a {@code playbooks:} job's become: its playbooks cannot be given a play keyword)
  */
 public record PlaybookInvocation(
     Path folder,
@@ -38,7 +40,8 @@ public record PlaybookInvocation(
     Duration timeout,
     Path logs,
     String step,
-    boolean hostState) {
+    boolean hostState,
+    boolean becomeByDefault) {
   /** The playbook over the hosts its plays name, logged with the workspace's runs. */
   public static Builder of(Path folder, String workspace, String step, Path playbook) {
     return new Builder(folder, WorkspaceDir.of(folder, workspace), step, playbook);
@@ -78,6 +81,7 @@ public record PlaybookInvocation(
     private Duration timeout = Duration.ofMinutes(10);
     private Path logs;
     private boolean hostState;
+    private boolean becomeByDefault;
 
     private Builder(Path folder, WorkspaceDir dir, String step, Path playbook) {
       this.folder = folder;
@@ -132,10 +136,27 @@ public record PlaybookInvocation(
       return this;
     }
 
+    public Builder becomeByDefault(boolean becomeByDefault) {
+      this.becomeByDefault = becomeByDefault;
+      return this;
+    }
+
     public PlaybookInvocation build() {
       return new PlaybookInvocation(
-          folder, dir, playbook, inventory, limit, vars, dryRun, forks, become, timeout, logs, step,
-          hostState);
+          folder,
+          dir,
+          playbook,
+          inventory,
+          limit,
+          vars,
+          dryRun,
+          forks,
+          become,
+          timeout,
+          logs,
+          step,
+          hostState,
+          becomeByDefault);
     }
   }
 }

@@ -69,6 +69,9 @@ public final class PlaybookRun {
         args.addAll(List.of("--check", "--diff"));
       }
       run.forks().ifPresent(f -> args.addAll(List.of("-f", Integer.toString(f))));
+      if (run.becomeByDefault()) {
+        args.add("--become");
+      }
       args.add(run.playbook().toString());
       Map<String, String> env =
           new LinkedHashMap<>(

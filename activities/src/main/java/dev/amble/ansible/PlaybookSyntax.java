@@ -94,6 +94,7 @@ public final class PlaybookSyntax {
       ObjectNode vars = step.options().deepCopy();
       vars.put("amble_operation", true);
       vars.put("amble_workspace", ws);
+      vars.put("amble_project", d.project());
       vars.put("amble_workflow", d.workflow().name());
       vars.put("amble_rollout", "");
       vars.put("amble_controller", "");

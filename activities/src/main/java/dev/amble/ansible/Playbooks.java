@@ -61,6 +61,15 @@ public final class Playbooks {
     return dir.playbooks().resolve(name);
   }
 
+  /**
+   * Whether the job's run escalates by default ({@code --become}): a {@code playbooks:} job with
+   * become, whose plays (in the operator's files) cannot be given the job's become as a keyword.
+   * The plays and tasks that say {@code become} themselves keep what they say.
+   */
+  public static boolean becomesByDefault(JobSpec job) {
+    return job.become() && job.tasks() instanceof JobTasks.Playbooks;
+  }
+
   /** The playbook of a job: a claim play (run when amble_claim), then the job itself. */
   public static Path job(Path folder, WorkspaceDir dir, String workspace, JobSpec job) {
     return job(folder, dir, workspace, job, false);
@@ -75,8 +84,11 @@ public final class Playbooks {
       Path folder, WorkspaceDir dir, String workspace, JobSpec job, boolean finish) {
     Path claim = fixed(dir, "claim.yml");
     ArrayNode plays = JsonNodeFactory.instance.arrayNode();
+    // A playbooks job's become reaches its plays as --become (becomesByDefault); amble's own plays
+    // then say they do not, as they do not without it (their tasks that must, say so).
+    boolean ownPlaysSay = becomesByDefault(job);
 
-    importIn(plays, "amble: claim the host", claim).put("when", "amble_claim | bool");
+    importIn(plays, "amble: claim the host", claim, ownPlaysSay).put("when", "amble_claim | bool");
     // A run that does not claim leaves the play out altogether ("no hosts matched"): its tasks,
     // each skipped one by one, cost a tenth of a second per run.
     ((ObjectNode) plays.get(0)).put("hosts", "{{ 'all' if amble_claim | bool else '!all' }}");
@@ -101,7 +113,7 @@ public final class Playbooks {
       }
     }
     if (finish) {
-      importIn(plays, "amble: finish", fixed(dir, "finish-tasks.yml"));
+      importIn(plays, "amble: finish", fixed(dir, "finish-tasks.yml"), ownPlaysSay);
     }
     String header =
         "# Rendered by amble for workspace "
@@ -131,11 +143,14 @@ public final class Playbooks {
   /**
    * A play of amble's own over the host, named {@code name}, importing {@code tasks}: the import.
    */
-  private static ObjectNode importIn(ArrayNode plays, String name, Path tasks) {
+  private static ObjectNode importIn(ArrayNode plays, String name, Path tasks, boolean noBecome) {
     ObjectNode play = plays.addObject();
     play.put("name", name);
     play.put("hosts", "all");
     play.put("gather_facts", false);
+    if (noBecome) {
+      play.put("become", false);
+    }
     ObjectNode importTasks = play.putArray("tasks").addObject();
     importTasks.put("name", name);
     importTasks.put("ansible.builtin.import_tasks", tasks.toString());

@@ -1,5 +1,6 @@
 package dev.amble.content;
 
+import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.JobSpec;
 import dev.amble.amblefile.JobTasks;
@@ -98,15 +99,15 @@ public final class ContentFolders {
      * Amblefile's folder, when this worker is on the CLI's machine (jsonfile is a one-machine
      * store); elsewhere the worker keeps its own (name a Redis to share facts between machines).
      */
-    public WorkspaceDir dir(String workspace, FactStore store) {
-      return dir(workspace).withStore(store);
+    public WorkspaceDir dir(String project, String workspace, FactStore store) {
+      return dir(project, workspace).withStore(store);
     }
 
-    private WorkspaceDir dir(String workspace) {
+    private WorkspaceDir dir(String project, String workspace) {
       if (state.isEmpty()) {
         return WorkspaceDir.of(folder, workspace);
       }
-      WorkspaceDir mine = WorkspaceDir.at(state.get().resolve(WorkspaceDir.fileName(workspace)));
+      WorkspaceDir mine = WorkspaceDir.at(state.get().resolve(folderName(project, workspace)));
       Path cli = Path.of(origin);
       return Files.isDirectory(cli)
           ? mine.withFacts(WorkspaceDir.of(cli, workspace).facts())
@@ -131,7 +132,13 @@ public final class ContentFolders {
     /** A host of the rollout, as it is reached from this worker. */
     public HostTarget target(HostTarget t) {
       return new HostTarget(
-          t.workspace(), folder.toString(), path(t.inventory()), t.host(), t.content(), t.facts());
+          t.workspace(),
+          folder.toString(),
+          path(t.inventory()),
+          t.host(),
+          t.content(),
+          t.facts(),
+          t.project());
     }
 
     /** A job, with the paths of its tasks file or playbooks as they read on this worker. */
@@ -165,6 +172,19 @@ public final class ContentFolders {
           jobs,
           d.content());
     }
+  }
+
+  /**
+   * The name of a project's workspace's folder in a worker's {@code workspaces/}: the workspace's
+   * name for project default (where workers kept every workspace before projects, so their logs
+   * stay where they were), {@code PROJECT@WORKSPACE} for any other project. Neither name may hold
+   * an {@code @}, so no two projects' workspaces share a folder, and the folders stay one level
+   * deep (log pruning lists them).
+   */
+  public static String folderName(String project, String workspace) {
+    return project.equals(Amblefile.DEFAULT_PROJECT)
+        ? WorkspaceDir.fileName(workspace)
+        : WorkspaceDir.fileName(project) + "@" + WorkspaceDir.fileName(workspace);
   }
 
   /** The copy of {@code ref}, fetched first if this worker has none. */

@@ -128,7 +128,7 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
   private HealthCheckAnswer tasks(HealthCheck.Probe.Tasks tasks, HealthCheckRequest r) {
     ContentFolders.Local here = contents.local(r.folder(), r.content());
     Path folder = here.folder();
-    WorkspaceDir dir = here.dir(r.workspace(), new FactStore.Jsonfile());
+    WorkspaceDir dir = here.dir(r.project(), r.workspace(), new FactStore.Jsonfile());
     Path playbook =
         Playbooks.check(
             folder, r.workspace(), r.healthCheck().name(), tasks.tasks(), tasks.become());

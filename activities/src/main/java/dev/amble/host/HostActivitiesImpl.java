@@ -58,7 +58,7 @@ public final class HostActivitiesImpl implements HostActivities {
   public Preparation prepareHost(PrepareRequest request) {
     ContentFolders.Local here = here(request.target());
     HostTarget t = here.target(request.target());
-    WorkspaceDir dir = here.dir(t.workspace(), t.facts());
+    WorkspaceDir dir = here.dir(t.project(), t.workspace(), t.facts());
     ObjectNode ambleVars = vars(t, request.workflow(), "", Optional.empty());
     if (FactKeys.onlyLocal(
         request.steps().stream().map(JobPreconditions::preconditions).toList())) {
@@ -101,14 +101,14 @@ public final class HostActivitiesImpl implements HostActivities {
               .evaluate(factValues, varValues, CelValues.map(step.options()))
               .without(state.get().vaulted()));
     }
-    return new Preparation(run, verdicts, RemoteState.fromFacts(facts, t.workspace()));
+    return new Preparation(run, verdicts, RemoteState.fromFacts(facts, t.project(), t.workspace()));
   }
 
   @Override
   public RunResult runJob(JobRequest request) {
     ContentFolders.Local here = here(request.target());
     HostTarget t = here.target(request.target());
-    WorkspaceDir dir = here.dir(t.workspace(), t.facts());
+    WorkspaceDir dir = here.dir(t.project(), t.workspace(), t.facts());
     Path playbook =
         Playbooks.job(
             Path.of(t.folder()),
@@ -144,6 +144,7 @@ public final class HostActivitiesImpl implements HostActivities {
                         request.step().job().become()
                             || request.claim().isPresent()
                             || request.finish().isPresent())
+                    .becomeByDefault(Playbooks.becomesByDefault(request.step().job()))
                     .build())
             .result(t.host()));
   }
@@ -160,7 +161,7 @@ public final class HostActivitiesImpl implements HostActivities {
   public RunResult finishHost(FinishRequest request) {
     ContentFolders.Local here = here(request.target());
     HostTarget t = here.target(request.target());
-    WorkspaceDir dir = here.dir(t.workspace(), t.facts());
+    WorkspaceDir dir = here.dir(t.project(), t.workspace(), t.facts());
     return claimRefused(
         PlaybookRun.run(
                 runner,
@@ -177,6 +178,7 @@ public final class HostActivitiesImpl implements HostActivities {
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     vars.put("amble_operation", true);
     vars.put("amble_workspace", t.workspace());
+    vars.put("amble_project", t.project());
     vars.put("amble_workflow", workflow);
     vars.put("amble_rollout", rollout);
     vars.put("amble_controller", controller);

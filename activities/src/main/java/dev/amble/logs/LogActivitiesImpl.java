@@ -1,6 +1,7 @@
 package dev.amble.logs;
 
 import dev.amble.ansible.WorkspaceDir;
+import dev.amble.content.ContentFolders;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ public final class LogActivitiesImpl implements LogActivities {
   private Optional<Path> next(LogRequest request) {
     Path folder =
         workspaces
-            .resolve(WorkspaceDir.fileName(request.workspace()))
+            .resolve(ContentFolders.folderName(request.project(), request.workspace()))
             .resolve("logs")
             .resolve(WorkspaceDir.fileName(request.host()));
     if (!Files.isDirectory(folder)) {

@@ -58,7 +58,11 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
     WorkspacePlanner planner =
         new WorkspacePlanner(
             new Inventory(runner),
-            Optional.of(here.dir(asStarted.workspace().name(), asStarted.workspace().factStore())));
+            Optional.of(
+                here.dir(
+                    asStarted.project(),
+                    asStarted.workspace().name(),
+                    asStarted.workspace().factStore())));
     return planner.plan(
         d,
         limit,
@@ -102,7 +106,10 @@ public final class WorkspaceActivitiesImpl implements WorkspaceActivities {
             .check(
                 here.definition(asStarted),
                 here.folder(),
-                here.dir(asStarted.workspace().name(), asStarted.workspace().factStore()));
+                here.dir(
+                    asStarted.project(),
+                    asStarted.workspace().name(),
+                    asStarted.workspace().factStore()));
     String copy = here.folder().toString();
     if (r.passed() || copy.equals(here.origin())) {
       return r;

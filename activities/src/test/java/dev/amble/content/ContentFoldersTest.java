@@ -77,6 +77,26 @@ class ContentFoldersTest {
                 Optional.of(ref),
                 new dev.amble.facts.FactStore.Jsonfile()));
     assertEquals(Optional.of(here.folder() + "/inv.yml"), t.inventory());
+
+    // The worker keeps each project's workspace in its own folder; project default's where
+    // workers kept every workspace before projects.
+    Path workspaces = tmp.resolve("worker/workspaces");
+    dev.amble.facts.FactStore jsonfile = new dev.amble.facts.FactStore.Jsonfile();
+    assertEquals(workspaces.resolve("prod"), here.dir("default", "prod", jsonfile).root());
+    assertEquals(workspaces.resolve("shop@prod"), here.dir("shop", "prod", jsonfile).root());
+    assertEquals(workspaces.resolve("web@prod"), here.dir("web", "prod", jsonfile).root());
+    assertEquals(
+        "shop",
+        here.target(
+                new HostTarget(
+                    "prod",
+                    project.toString(),
+                    Optional.empty(),
+                    "web01",
+                    Optional.of(ref),
+                    jsonfile,
+                    "shop"))
+            .project());
     JobSpec job =
         here.job(
             new JobSpec(

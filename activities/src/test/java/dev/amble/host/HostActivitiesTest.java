@@ -393,7 +393,8 @@ class HostActivitiesTest {
 
     Preparation seen =
         host.prepareHost(new PrepareRequest(target(theirs, "node03"), "upgrade", checks(theirs)));
-    assertEquals("maintenance", seen.state().lockedByOther("other").orElseThrow().workspace());
+    assertEquals(
+        "maintenance", seen.state().lockedByOther("default", "other").orElseThrow().workspace());
 
     RunResult stomped =
         host.runJob(

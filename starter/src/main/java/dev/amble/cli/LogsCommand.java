@@ -99,7 +99,7 @@ final class LogsCommand implements Callable<Integer> {
     try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
       String project = amble.amblefile().project();
       Optional<Rollouts.Found> rollout = Rollouts.find(session.client, project, ws);
-      Reader reader = new Reader(session.client, ws, out, err);
+      Reader reader = new Reader(session.client, project, ws, out, err);
       int next = 0; // the next step to print
       int headed = -1; // the last step whose header was printed
       String after = ""; // the file name of the last log printed whole
@@ -208,6 +208,7 @@ final class LogsCommand implements Callable<Integer> {
   /** Reads pieces of logs from the workers that hold them, and prints them. */
   private final class Reader {
     private final WorkflowClient client;
+    private final String project;
     private final String workspace;
     private final PrintWriter out;
     private final PrintWriter err;
@@ -218,8 +219,10 @@ final class LogsCommand implements Callable<Integer> {
     private String followingOn = "";
     private long printed;
 
-    Reader(WorkflowClient client, String workspace, PrintWriter out, PrintWriter err) {
+    Reader(
+        WorkflowClient client, String project, String workspace, PrintWriter out, PrintWriter err) {
       this.client = client;
+      this.project = project;
       this.workspace = workspace;
       this.out = out;
       this.err = err;
@@ -236,7 +239,8 @@ final class LogsCommand implements Callable<Integer> {
 
     /** Finds the running step's log: the host's first written after {@code since}. */
     boolean find(HostWalk.Step s, String since) throws InterruptedException {
-      Optional<LogPiece> p = piece(s, new LogRequest(workspace, host, "", since, 0, 0), false);
+      Optional<LogPiece> p =
+          piece(s, new LogRequest(workspace, host, "", since, 0, 0, project), false);
       if (p.isEmpty() || !p.get().found()) {
         return false;
       }
@@ -251,7 +255,9 @@ final class LogsCommand implements Callable<Integer> {
       while (true) {
         Optional<LogPiece> p =
             piece(
-                s, new LogRequest(workspace, host, following, "", printed, wait.toMillis()), true);
+                s,
+                new LogRequest(workspace, host, following, "", printed, wait.toMillis(), project),
+                true);
         if (p.isEmpty() || !p.get().found()) {
           return;
         }
@@ -278,7 +284,8 @@ final class LogsCommand implements Callable<Integer> {
               : 0;
       following = "";
       while (true) {
-        Optional<LogPiece> p = piece(s, new LogRequest(workspace, host, s.log(), "", at, 0), false);
+        Optional<LogPiece> p =
+            piece(s, new LogRequest(workspace, host, s.log(), "", at, 0, project), false);
         if (p.isEmpty()) {
           return false;
         }

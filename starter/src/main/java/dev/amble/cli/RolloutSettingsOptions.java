@@ -89,7 +89,11 @@ final class RolloutSettingsOptions {
           "With retry: the wait before the first retry, doubling after each. Default: the workspace's, 30s.")
   String unreachableBackoff;
 
-  @Option(names = "--stomp-locks", description = "Take hosts whose lock another workspace holds.")
+  @Option(
+      names = "--stomp-locks",
+      description =
+          "Take hosts whose lock another workspace holds, of this project or another (a lock"
+              + " names its holder WORKSPACE for project default, PROJECT/WORKSPACE otherwise).")
   boolean stompLocks;
 
   /** What the options override of the workspace's Amblefile keys, as written. */

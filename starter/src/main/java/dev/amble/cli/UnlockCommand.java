@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.AnsibleException;
 import dev.amble.ansible.FactCache;
@@ -36,10 +37,11 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Removes HOST's lock (amble_lock.fact in its state folder), whichever workspace holds it, and"
-          + " records on the host, in amble_state.fact under \"unlocked\", who unlocked it"
-          + " (user@machine), when, why, and the lock it removed. Prints that lock (workspace,"
-          + " rollout, controller, since), or that the host was not locked. Runs Ansible here, not"
+      "Removes HOST's lock (amble_lock.fact in its state folder), whichever project's workspace"
+          + " holds it, and records on the host, in amble_state.fact under \"unlocked\", who"
+          + " unlocked it (user@machine), when, why, and the lock it removed. Prints that lock"
+          + " (project, workspace, rollout, controller, since), or that the host was not locked. A"
+          + " lock written before locks named projects is project default's. Runs Ansible here, not"
           + " through Temporal, against the workspace's inventory (one ansible-playbook run, which"
           + " also refreshes the host's cached facts).",
       "",
@@ -103,6 +105,7 @@ final class UnlockCommand implements Callable<Integer> {
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     vars.put("amble_operation", true);
     vars.put("amble_workspace", ws);
+    vars.put("amble_project", d.project());
     vars.put("amble_time", when);
     vars.put("amble_unlock_by_b64", base64(by));
     vars.put("amble_unlock_reason_b64", base64(reason));
@@ -130,7 +133,7 @@ final class UnlockCommand implements Callable<Integer> {
               + ": "
               + run.message();
       if (output.json()) {
-        ObjectNode json = result(ws, by, when, Optional.empty(), run.log());
+        ObjectNode json = result(d.project(), ws, by, when, Optional.empty(), run.log());
         json.put("error", problem);
         out.println(json.toPrettyString());
         out.flush();
@@ -141,14 +144,18 @@ final class UnlockCommand implements Callable<Integer> {
     }
     Optional<JsonNode> removed = removedLock(dir, by, when);
     if (output.json()) {
-      out.println(result(ws, by, when, removed, run.log()).toPrettyString());
+      out.println(result(d.project(), ws, by, when, removed, run.log()).toPrettyString());
     } else if (removed.isPresent()) {
       JsonNode lock = removed.get();
+      String holder = text(lock, "workspace");
+      int slash = holder.indexOf('/');
       out.printf(
-          "Unlocked %s: removed the lock of workspace %s (rollout %s, controller %s, since %s).%n"
+          "Unlocked %s: removed the lock of project %s's workspace %s (rollout %s, controller %s,"
+              + " since %s).%n"
               + "Recorded on the host: unlocked by %s at %s: %s%n",
           host,
-          text(lock, "workspace"),
+          slash < 0 ? Amblefile.DEFAULT_PROJECT : holder.substring(0, slash),
+          slash < 0 ? holder : holder.substring(slash + 1),
           text(lock, "rollout"),
           text(lock, "controller"),
           text(lock, "since"),
@@ -203,9 +210,10 @@ final class UnlockCommand implements Callable<Integer> {
   }
 
   private ObjectNode result(
-      String ws, String by, String when, Optional<JsonNode> removed, String log) {
+      String project, String ws, String by, String when, Optional<JsonNode> removed, String log) {
     ObjectNode json = JSON.createObjectNode();
     json.put("host", host);
+    json.put("project", project);
     json.put("workspace", ws);
     json.put("unlocked", removed.isPresent());
     if (removed.isPresent()) {

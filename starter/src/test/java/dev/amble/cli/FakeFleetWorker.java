@@ -5,6 +5,7 @@ import dev.amble.health.HealthCheckAnswer;
 import dev.amble.health.HealthCheckRequest;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
+import dev.amble.host.HostTarget;
 import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.JobRequest;
 import dev.amble.host.Preparation;
@@ -66,6 +67,9 @@ final class FakeFleetWorker implements AutoCloseable {
 
   /** The hosts prepared, in order. */
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
+
+  /** The hosts prepared, as PROJECT/WORKSPACE/HOST: the project the host activities were given. */
+  final List<String> preparedAs = Collections.synchronizedList(new ArrayList<>());
 
   /** What the worker's syntax check of the rollout's content says; it passes unless set. */
   volatile SyntaxCheckResult syntax = SyntaxCheckResult.pass("/fake/syntax-check.log");
@@ -177,6 +181,8 @@ final class FakeFleetWorker implements AutoCloseable {
     @Override
     public Preparation prepareHost(PrepareRequest request) {
       prepared.add(request.target().host());
+      HostTarget t = request.target();
+      preparedAs.add(t.project() + "/" + t.workspace() + "/" + t.host());
       return new Preparation(
           ok(), request.steps().stream().map(s -> Verdict.HOLDS).toList(), RemoteState.NONE);
     }

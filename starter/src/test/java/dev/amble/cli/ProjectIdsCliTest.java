@@ -77,6 +77,11 @@ class ProjectIdsCliTest {
       assertEquals(0, blogRun.code(), blogRun.toString());
       assertTrue(shopRun.out().contains("workflow ID amble/shop/fleet, run "), shopRun.out());
       assertTrue(blogRun.out().contains("workflow ID amble/blog/fleet, run "), blogRun.out());
+      // The host activities are told the project: it keys the host's lock and records.
+      assertEquals(
+          List.of("blog/fleet/h01", "shop/fleet/h01"),
+          fleet.preparedAs.stream().sorted().toList(),
+          fleet.preparedAs.toString());
 
       CliRun host = CliRun.run(blog, env, "status", "--host", "h01");
       assertEquals(0, host.code(), host.toString());

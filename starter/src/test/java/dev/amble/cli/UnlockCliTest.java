@@ -94,6 +94,7 @@ class UnlockCliTest {
     assertEquals(0, run.code(), run.toString());
     JsonNode printed = JSON.readTree(run.out());
     assertTrue(printed.get("unlocked").asBoolean(), run.out());
+    assertEquals("default", printed.get("project").asText(), run.out());
     assertEquals("alpha", printed.at("/lock/workspace").asText(), run.out());
     assertEquals("r-dead", printed.at("/lock/rollout").asText(), run.out());
     assertEquals("worker@gone:42", printed.at("/lock/controller").asText(), run.out());
@@ -136,6 +137,25 @@ class UnlockCliTest {
   }
 
   @Test
+  void namesTheProjectWhoseLockItRemoved() {
+    fleet.localFact(
+        "u03",
+        "amble_lock",
+        Map.of(
+            "workspace", "shop/prod",
+            "project", "shop",
+            "rollout", "r-shop",
+            "controller", "worker@shop:1",
+            "since", "2026-11-20T10:00:00Z"));
+    CliRun run = CliRun.run(dir, "unlock", "u03", "-w", "beta", "-r", "shop is done");
+    assertEquals(0, run.code(), run.toString());
+    assertTrue(
+        run.out().contains("removed the lock of project shop's workspace prod (rollout r-shop"),
+        run.out());
+    assertFalse(Files.exists(lockFile("u03")), "the lock is still there");
+  }
+
+  @Test
   void aHostWithNoLockIsSaidSoAndNothingIsRecorded() {
     CliRun run = CliRun.run(dir, "unlock", "u02", "-w", "beta", "-r", "just in case");
     assertEquals(0, run.code(), run.toString());
@@ -160,7 +180,7 @@ class UnlockCliTest {
 
     CliRun help = CliRun.run(dir, "unlock", "--help");
     assertEquals(0, help.code(), help.toString());
-    assertTrue(help.out().contains("whichever workspace"), help.out());
+    assertTrue(help.out().contains("whichever project's"), help.out());
     assertTrue(help.out().contains("--stomp-locks"), help.out());
   }
 

@@ -49,7 +49,8 @@ public final class HealthChecks {
                   host,
                   wave,
                   dryRun,
-                  d.content()));
+                  d.content(),
+                  d.project()));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       check = new HealthCheckAnswer(false, "could not run the check: " + Failures.oneLine(fault));

@@ -1,5 +1,6 @@
 package dev.amble.host;
 
+import dev.amble.amblefile.Amblefile;
 import dev.amble.content.ContentRef;
 import dev.amble.facts.FactStore;
 import java.util.Optional;
@@ -12,6 +13,9 @@ import java.util.Optional;
  * @param content the content the rollout was started with: a worker runs Ansible in its copy of it
  * @param facts the workspace's fact store
  * @param inventory the workspace's inventory source; empty for Ansible's configured default
+ * @param project the workspace's project: with the workspace's name it keys the host's lock and its
+ *     record on the host, and the worker's folder of the workspace; {@value
+ *     Amblefile#DEFAULT_PROJECT} in targets recorded before projects reached the hosts
  */
 public record HostTarget(
     String workspace,
@@ -19,10 +23,23 @@ public record HostTarget(
     Optional<String> inventory,
     String host,
     Optional<ContentRef> content,
-    FactStore facts) {
+    FactStore facts,
+    String project) {
   public HostTarget {
     content = content == null ? Optional.empty() : content;
     facts = facts == null ? new FactStore.Jsonfile() : facts;
+    project = project == null ? Amblefile.DEFAULT_PROJECT : project;
+  }
+
+  /** A host of project default's workspace. */
+  public HostTarget(
+      String workspace,
+      String folder,
+      Optional<String> inventory,
+      String host,
+      Optional<ContentRef> content,
+      FactStore facts) {
+    this(workspace, folder, inventory, host, content, facts, Amblefile.DEFAULT_PROJECT);
   }
 
   /** A host of a rollout that runs in the Amblefile's folder itself (tests, local commands). */

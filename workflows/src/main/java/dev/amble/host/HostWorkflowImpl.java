@@ -11,6 +11,7 @@ import dev.amble.health.HealthCheckResult;
 import dev.amble.health.HealthChecks;
 import dev.amble.plan.Planner;
 import dev.amble.precondition.Verdict;
+import dev.amble.state.RemoteState;
 import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
 import dev.amble.window.WindowGate;
@@ -50,8 +51,31 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
   static final int FOLDED = 1;
 
+  /**
+   * The change of walks that compare the lock's project as well as its workspace (a lock that names
+   * no project is project default's); walks recorded before it compared the names only.
+   */
+  static final String LOCK_PER_PROJECT = "lock-per-project";
+
+  static final int PER_PROJECT = 1;
+
   private HostProgress progress = new HostProgress("", "starting", 0, 0);
   private boolean searchAttributes;
+
+  /**
+   * The host's lock, when another project's or workspace's rollout holds it. Asked only when the
+   * host is locked, so walks of unlocked hosts record no marker.
+   */
+  private static Optional<RemoteState.Lock> lockedByOther(RemoteState state, Definition d) {
+    if (state.lock().isEmpty()) {
+      return Optional.empty();
+    }
+    if (Workflow.getVersion(LOCK_PER_PROJECT, Workflow.DEFAULT_VERSION, PER_PROJECT)
+        == Workflow.DEFAULT_VERSION) {
+      return state.lockedByOtherName(d.workspace().name());
+    }
+    return state.lockedByOther(d.project(), d.workspace().name());
+  }
 
   /** Where the walk is, for the progress query and the Web UI's current details. */
   /** The last lines of the run that failed the walk, as its result recorded them. */
@@ -99,7 +123,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
             d.workspace().inventory(),
             host,
             d.content(),
-            d.workspace().factStore());
+            d.workspace().factStore(),
+            d.project());
     List<Definition.Step> jobs = d.steps();
     List<Definition.Step> exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));
@@ -146,13 +171,15 @@ public final class HostWorkflowImpl implements HostWorkflow {
         return done(host, Outcome.SKIPPED, skip.get(), prep.run().log());
       }
     }
-    if (!input.stompLocks() && prep.state().lockedByOther(d.workspace().name()).isPresent()) {
-      var lock = prep.state().lockedByOther(d.workspace().name()).get();
+    Optional<RemoteState.Lock> lockedByOther =
+        input.stompLocks() ? Optional.empty() : lockedByOther(prep.state(), d);
+    if (lockedByOther.isPresent()) {
+      var lock = lockedByOther.get();
       return done(
           host,
           Outcome.LOCKED,
           "locked by workspace "
-              + lock.workspace()
+              + lock.holder()
               + " since "
               + lock.since()
               + " (rollout "

@@ -49,11 +49,12 @@ public final class Planner {
     if (facts.isEmpty()) {
       return new HostPlan(host, Decision.UNKNOWN, "no cached facts (amble init gathers them)", "");
     }
-    RemoteState state = RemoteState.fromFacts(facts.get(), definition.workspace().name());
+    RemoteState state =
+        RemoteState.fromFacts(facts.get(), definition.project(), definition.workspace().name());
     String note =
         state
-            .lockedByOther(definition.workspace().name())
-            .map(l -> "locked by workspace " + l.workspace() + " since " + l.since())
+            .lockedByOther(definition.project(), definition.workspace().name())
+            .map(l -> "locked by workspace " + l.holder() + " since " + l.since())
             .orElse("");
     if (definition.workflow().alwaysRetryFailedHosts()
         && state.unfinished(definition.workflow().name())) {

@@ -2,7 +2,11 @@
 """amble's Ansible module: take, release or remove a host's lock in one step.
 
 The lock is the file STATE_DIR/amble_lock.fact (an Ansible local fact), holding
-{"workspace", "rollout", "controller", "since"} as JSON. Taking it is atomic:
+{"workspace", "project", "rollout", "controller", "since"} as JSON. Its "workspace" is the
+holder's key: the bare workspace name for project "default" (as every lock before projects
+was, so such a lock reads as project default's), PROJECT/WORKSPACE for any other project. An
+older module compares that field with its bare workspace name: it refuses another project's
+lock, and keeps it on release, instead of taking it over. Taking it is atomic:
 the content is written to a private temporary file first, then hard-linked to
 the lock's name, which fails if the lock exists. So of two controllers claiming
 one host at once exactly one creates the lock, and nobody ever reads a lock
@@ -10,8 +14,14 @@ half written. Only the standard library and Ansible's module_utils: it runs on
 any python3 a host has, with become, and under --check (where it writes nothing).
 
 With mark, the same module run also records the workflow in the host's remote
-state, STATE_DIR/amble_state.fact: started once the lock is taken, succeeded
-before it is released (a claim or a finish used to take four module runs).
+state, STATE_DIR/amble_state.fact, under the same key: started once the lock is
+taken, succeeded before it is released (a claim or a finish used to take four
+module runs).
+
+Every change of the lock or the state happens under an exclusive flock of
+STATE_DIR/.amble_state.flock (not a .fact: Ansible does not read it as a fact),
+so two module runs never interleave a read and a write: no record is lost, and
+a release removes exactly the lock it compared.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +29,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import binascii
+import contextlib
 import errno
+import fcntl
 import json
 import os
 
@@ -29,38 +41,80 @@ DOCUMENTATION = r"""
 module: amble_lock
 short_description: take, release or remove amble's lock on a host, atomically
 description:
+  - The key of PROJECT's WORKSPACE is WORKSPACE for project default, PROJECT/WORKSPACE
+    otherwise; the lock's C(workspace) and the record's name in the state are that key.
   - C(state=present) creates STATE_DIR/amble_lock.fact only if it does not exist
-    (one atomic step). When it exists and the same workspace holds it, the claim
-    succeeds (a retried claim); when another workspace holds it, the result says
+    (one atomic step). When it exists and the same key holds it, the claim
+    succeeds (a retried claim, or a later rollout of the workspace, which the
+    lock names from then on); when another key holds it, the result says
     C(refused) and names the holder in C(holder), unless C(stomp) is true, which
     replaces it.
   - C(mark=started) with C(state=present) records, once the lock is taken,
-    WORKSPACE's entry in STATE_DIR/amble_state.fact as C(workflow),
+    the key's entry in STATE_DIR/amble_state.fact as C(workflow),
     C(rollout), C(started=since). C(mark=succeeded) with C(state=absent)
     records C(succeeded=since) (keeping C(started)) before the lock is
-    released, whoever holds it. The file is replaced in one rename.
-  - C(state=absent) removes the lock if WORKSPACE holds it, or whoever holds it
-    with C(force); C(removed) is the lock it removed.
+    released, unless the entry is another rollout's (a stale finish). The file
+    is replaced in one rename, under the state folder's flock.
+  - C(state=absent) removes the lock if this key and this C(rollout) hold it, or
+    whoever holds it with C(force); C(removed) is the lock it removed. With
+    C(force) and C(unlocked_by), records who removed it, when, why and the lock
+    removed under C(unlocked) in the state.
 options:
   state_dir: {type: path, required: true, description: the host's amble state folder}
   state: {type: str, choices: [present, absent], default: present, description: take or free}
   workspace: {type: str, description: the workspace claiming or releasing}
-  rollout: {type: str, default: "", description: the rollout claiming}
+  project: {type: str, default: default, description: the workspace's project}
+  rollout: {type: str, default: "", description: the rollout claiming or releasing}
   controller: {type: str, default: "", description: who claims, e.g. worker@machine}
   since: {type: str, default: "", description: when (ISO-8601)}
   stomp: {type: bool, default: false, description: take the lock from another workspace}
   force: {type: bool, default: false, description: with state=absent, remove any holder's lock}
   mark: {type: str, choices: ["", started, succeeded], default: "", description: record the workflow}
   workflow: {type: str, default: "", description: the workflow recorded with mark}
+  unlocked_by: {type: str, default: "", description: with force, who unlocks (recorded)}
+  unlock_reason: {type: str, default: "", description: with force, why (recorded)}
 """
 
 LOCK_FILE = "amble_lock.fact"
 STATE_FILE = "amble_state.fact"
+FLOCK_FILE = ".amble_state.flock"
+DEFAULT_PROJECT = "default"
+# A filesystem without flock: changes are then serialised no more than before.
+NO_FLOCK = set(
+    getattr(errno, name)
+    for name in ("ENOLCK", "ENOTSUP", "EOPNOTSUPP", "ENOSYS")
+    if hasattr(errno, name)
+)
 NO_HARD_LINKS = set(
     getattr(errno, name)
     for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "ENOSYS", "EMLINK")
     if hasattr(errno, name)
 )
+
+
+def key(project, workspace):
+    """The name of PROJECT's WORKSPACE in the lock and the state: bare for project default."""
+    if not project or project == DEFAULT_PROJECT:
+        return workspace
+    return "%s/%s" % (project, workspace)
+
+
+@contextlib.contextmanager
+def serialised(folder):
+    """Holds the state folder's flock: one module run at a time reads and changes its files."""
+    if not os.path.isdir(folder):
+        yield  # nothing to serialise: nothing is written (check mode)
+        return
+    fd = os.open(os.path.join(folder, FLOCK_FILE), os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except (IOError, OSError) as e:
+            if e.errno not in NO_FLOCK:
+                raise
+        yield
+    finally:
+        os.close(fd)  # frees the flock
 
 
 def read_lock(path):
@@ -203,28 +257,45 @@ def read_state(path):
 
 
 def mark(module, folder, step):
-    """Records WORKSPACE's workflow as started or succeeded in the remote state: whether it did."""
+    """mark_held under the state folder's flock."""
+    with serialised(folder):
+        return mark_held(module, folder, step)
+
+
+def mark_held(module, folder, step):
+    """Records the key's workflow as started or succeeded in the remote state: whether it did.
+
+    The caller holds the folder's flock. Succeeded is not recorded over another rollout's entry:
+    that rollout started after this one, which is stale.
+    """
     p = module.params
     path = os.path.join(folder, STATE_FILE)
     state = read_state(path)
     workspaces = state.get("workspaces")
     workspaces = dict(workspaces) if isinstance(workspaces, dict) else {}
-    before = workspaces.get(p["workspace"])
+    name = key(p["project"], p["workspace"])
+    before = workspaces.get(name)
     entry = {"workflow": p["workflow"], "rollout": p["rollout"]}
     if step == "started":
         entry["started"] = p["since"]
     else:
+        if isinstance(before, dict) and before.get("rollout", p["rollout"]) != p["rollout"]:
+            return False
         started = before.get("started") if isinstance(before, dict) else None
         entry["started"] = started if started is not None else p["since"]
         entry["succeeded"] = p["since"]
     if entry == before:
         return False
-    workspaces[p["workspace"]] = entry
+    workspaces[name] = entry
     state["workspaces"] = workspaces
     if not module.check_mode:
-        content = json.dumps(state, indent=4, sort_keys=True, separators=(",", ": "))
-        replace(path, content.encode("utf-8"))
+        write_state(path, state)
     return True
+
+
+def write_state(path, state):
+    content = json.dumps(state, indent=4, sort_keys=True, separators=(",", ": "))
+    replace(path, content.encode("utf-8"))
 
 
 def claim(module, path):
@@ -232,7 +303,8 @@ def claim(module, path):
     if not p["workspace"]:
         module.fail_json(msg="workspace is required to take the lock")
     mine = {
-        "workspace": p["workspace"],
+        "workspace": key(p["project"], p["workspace"]),
+        "project": p["project"] or DEFAULT_PROJECT,
         "rollout": p["rollout"],
         "controller": p["controller"],
         "since": p["since"],
@@ -244,11 +316,12 @@ def claim(module, path):
         except OSError as e:
             if e.errno != errno.EEXIST:
                 raise
-    result = take(module, path, mine)
-    if result["taken"] and p["mark"] == "started":
-        if mark(module, folder, "started"):
-            result["changed"] = True
-        result["marked"] = "started"
+    with serialised(folder):
+        result = take(module, path, mine)
+        if result["taken"] and p["mark"] == "started":
+            if mark_held(module, folder, "started"):
+                result["changed"] = True
+            result["marked"] = "started"
     return result
 
 
@@ -263,7 +336,7 @@ def take(module, path, mine):
             if create_exclusive(path, encode(mine)):
                 return dict(changed=True, taken=True, refused=False, lock=mine)
             continue  # somebody else created it first: see who
-        if held.get("workspace") == p["workspace"]:
+        if held.get("workspace") == mine["workspace"]:
             if held.get("rollout") == p["rollout"]:
                 # The same claim again (a retried activity): nothing to do.
                 return dict(changed=False, taken=True, refused=False, lock=held)
@@ -296,29 +369,44 @@ def release(module, path):
     p = module.params
     if not p["force"] and not p["workspace"]:
         module.fail_json(msg="workspace (or force) is required to release the lock")
-    if p["mark"] != "succeeded":
-        return free(module, path)
-    if not p["workspace"]:
+    if p["mark"] == "succeeded" and not p["workspace"]:
         module.fail_json(msg="workspace is required to mark the workflow succeeded")
-    marked = mark(module, os.path.dirname(path), "succeeded")
-    result = free(module, path)
-    result["changed"] = result["changed"] or marked
-    result["marked"] = "succeeded"
+    folder = os.path.dirname(path)
+    with serialised(folder):
+        marked = p["mark"] == "succeeded" and mark_held(module, folder, "succeeded")
+        result = free(module, path)
+        if p["force"] and p["unlocked_by"] and result["removed"] is not None:
+            record_unlock(module, folder, result["removed"])
+    if p["mark"] == "succeeded":
+        result["changed"] = result["changed"] or marked
+        result["marked"] = "succeeded" if marked else ""
     return result
 
 
 def free(module, path):
+    """Removes the lock if this key's rollout holds it (or any, with force); the caller holds the
+    state folder's flock, so the lock removed is the lock compared."""
     p = module.params
     held = read_lock(path)
     if held is None:
         return dict(changed=False, removed=None, msg="not locked")
-    if not p["force"] and held.get("workspace") != p["workspace"]:
-        return dict(
-            changed=False,
-            removed=None,
-            holder=held,
-            msg="kept: workspace %s holds the lock" % held.get("workspace"),
-        )
+    if not p["force"]:
+        mine = key(p["project"], p["workspace"])
+        if held.get("workspace") != mine:
+            return dict(
+                changed=False,
+                removed=None,
+                holder=held,
+                msg="kept: workspace %s holds the lock" % held.get("workspace"),
+            )
+        if held.get("rollout") != p["rollout"]:
+            return dict(
+                changed=False,
+                removed=None,
+                holder=held,
+                msg="kept: rollout %s of workspace %s holds the lock"
+                % (held.get("rollout"), held.get("workspace")),
+            )
     if module.check_mode:
         return dict(changed=True, removed=held)
     if not remove(path):
@@ -327,12 +415,28 @@ def free(module, path):
     return dict(changed=True, removed=held)
 
 
+def record_unlock(module, folder, removed):
+    """Records under "unlocked" in the state who removed which lock, when and why."""
+    p = module.params
+    path = os.path.join(folder, STATE_FILE)
+    state = read_state(path)
+    state["unlocked"] = {
+        "by": p["unlocked_by"],
+        "when": p["since"],
+        "reason": p["unlock_reason"],
+        "lock": removed,
+    }
+    if not module.check_mode:
+        write_state(path, state)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             state_dir=dict(type="path", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             workspace=dict(type="str"),
+            project=dict(type="str", default=DEFAULT_PROJECT),
             rollout=dict(type="str", default=""),
             controller=dict(type="str", default=""),
             since=dict(type="str", default=""),
@@ -340,6 +444,8 @@ def main():
             force=dict(type="bool", default=False),
             mark=dict(type="str", choices=["", "started", "succeeded"], default=""),
             workflow=dict(type="str", default=""),
+            unlocked_by=dict(type="str", default=""),
+            unlock_reason=dict(type="str", default=""),
         ),
         supports_check_mode=True,
     )
