@@ -87,13 +87,14 @@ class RolloutWorkflowTest {
    * a release that arrives meanwhile is lost (NOT_FOUND "update ... not found"), ran or not. The
    * release is sent again at once then (a pause would let time skip again); a second release that
    * finds the rollout no longer caught, or ended, means the first one ran. Any other refusal is the
-   * test's to see.
+   * test's to see. It names the catch the rollout shows, as amble release does, read once: a
+   * continue-as-new keeps the rollout's ID and its catch's number.
    */
-  /** Releases the catch the rollout shows, as amble release does. */
   static RolloutStatus release(RolloutWorkflow wf, boolean skipFailed, String by) {
+    ReleaseRequest request = ReleaseRequest.of(wf.status(), skipFailed, by);
     for (int attempt = 1; ; attempt++) {
       try {
-        return wf.releaseRollout(ReleaseRequest.of(wf.status(), skipFailed, by));
+        return wf.releaseRollout(request);
       } catch (io.temporal.client.WorkflowException e) {
         String why = Failures.oneLine(e);
         boolean lost = why.matches("NOT_FOUND: update .* not found");
