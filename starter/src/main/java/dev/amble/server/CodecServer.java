@@ -60,9 +60,6 @@ public final class CodecServer implements AutoCloseable {
   /** The most a request may carry: the server's own payload limit is 2 MiB a payload. */
   static final int MAX_BODY = 16 * 1024 * 1024;
 
-  /** Requests served at once. */
-  static final int THREADS = 8;
-
   /** The browser's credential. */
   public static final String COOKIE = "amble_codec";
 
@@ -126,7 +123,7 @@ public final class CodecServer implements AutoCloseable {
       String token,
       Clock clock)
       throws IOException {
-    LimitedHttpServer http = LimitedHttpServer.create(address, THREADS, "amble-codec");
+    LimitedHttpServer http = LimitedHttpServer.create(address, "amble-codec");
     CodecServer server = new CodecServer(http, codec, stripSlash(webUiOrigin), token, clock);
     http.http().start();
     return server;

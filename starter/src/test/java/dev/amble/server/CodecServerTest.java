@@ -9,6 +9,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.amble.codec.CodecKey;
 import dev.amble.codec.CodecKeys;
 import dev.amble.codec.EncryptionCodec;
+import dev.amble.worker.LimitedHttpServer;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -313,7 +314,7 @@ class CodecServerTest {
   void stalledClientsDoNotBlockAGoodOne() throws Exception {
     List<Socket> stalled = new ArrayList<>();
     try {
-      for (int i = 0; i < CodecServer.THREADS + 4; i++) {
+      for (int i = 0; i < LimitedHttpServer.MAX_CONNECTIONS / 2; i++) {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort());
         s.getOutputStream()
             .write(

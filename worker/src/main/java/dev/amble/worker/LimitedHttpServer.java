@@ -6,15 +6,20 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JDK's HTTP server with the limits an amble door needs, so that stalled or greedy clients
- * cannot freeze it: a pool of handler threads of its own, a deadline for reading a whole request
- * (headers and body: a client that sends a request slower than that is disconnected, which frees
- * its thread), a deadline for sending an answer, a cap on open connections (more are closed at
- * once) and on request headers. Bodies are capped by the handler ({@link #readAtMost}).
+ * cannot freeze it: a deadline for reading a whole request (headers and body: a client that sends a
+ * request slower than that is disconnected), a deadline for handling and sending the answer, a cap
+ * on open connections (more are closed at once) and on request headers, and a thread for every
+ * connection it keeps (the JDK reads a request's headers on a handler thread: with fewer threads, a
+ * few clients that stall in their headers would hold all of them until the deadline, and a good
+ * request waiting behind them would meet the deadline too). Idle threads end after a while. Bodies
+ * are capped by the handler ({@link #readAtMost}).
  *
  * <p>The JDK reads these limits from system properties once per process, when its first HTTP server
  * is made: {@link #applyLimits} sets them (unless the operator set them otherwise), and every amble
@@ -24,8 +29,12 @@ public record LimitedHttpServer(HttpServer http, ExecutorService threads) implem
   /** The longest a client may take to send a whole request, from its connection on. */
   public static final int REQUEST_SECONDS = 10;
 
-  /** The longest an answer may take to be sent. */
-  public static final int RESPONSE_SECONDS = 30;
+  /**
+   * The longest from a request's last byte to its answer's last: the handler's work and a slow
+   * reader's. Generous, as `amble listen`'s handler may wait on Temporal; it bounds a client that
+   * never reads its answer.
+   */
+  public static final int RESPONSE_SECONDS = 120;
 
   /** Open connections a server keeps at most; more are closed unanswered. */
   public static final int MAX_CONNECTIONS = 64;
@@ -55,22 +64,27 @@ public record LimitedHttpServer(HttpServer http, ExecutorService threads) implem
   }
 
   /**
-   * Binds {@code address} with {@code threads} handler threads (daemons named {@code name-N}); not
-   * started yet: add the contexts, then {@code http().start()}.
+   * Binds {@code address}, with up to {@link #MAX_CONNECTIONS} handler threads (daemons named
+   * {@code name-N}); not started yet: add the contexts, then {@code http().start()}.
    */
-  public static LimitedHttpServer create(InetSocketAddress address, int threads, String name)
+  public static LimitedHttpServer create(InetSocketAddress address, String name)
       throws IOException {
     applyLimits();
     HttpServer http = HttpServer.create(address, 50);
     AtomicInteger n = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            MAX_CONNECTIONS,
+            MAX_CONNECTIONS,
+            IDLE_SECONDS,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, name + "-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
+    pool.allowCoreThreadTimeOut(true);
     http.setExecutor(pool);
     return new LimitedHttpServer(http, pool);
   }

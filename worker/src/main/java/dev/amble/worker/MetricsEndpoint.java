@@ -60,9 +60,6 @@ public final class MetricsEndpoint implements AutoCloseable {
           Duration.ofHours(2),
           Duration.ofHours(6));
 
-  /** Scrapes answered at once; more wait, and a stalled one is cut off after a deadline. */
-  static final int THREADS = 4;
-
   private final LimitedHttpServer server;
   private final PrometheusMeterRegistry registry;
   private final Scope scope;
@@ -127,7 +124,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     String where = address.getAddress().getHostAddress() + ":" + address.getPort();
     LimitedHttpServer server;
     try {
-      server = LimitedHttpServer.create(address, THREADS, "amble-metrics");
+      server = LimitedHttpServer.create(address, "amble-metrics");
     } catch (BindException e) {
       throw new IllegalArgumentException(
           "cannot serve metrics on "

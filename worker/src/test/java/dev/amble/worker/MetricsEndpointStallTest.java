@@ -30,7 +30,7 @@ class MetricsEndpointStallTest {
     try (MetricsEndpoint endpoint =
         MetricsEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       try {
-        for (int i = 0; i < MetricsEndpoint.THREADS + 4; i++) {
+        for (int i = 0; i < LimitedHttpServer.MAX_CONNECTIONS / 2; i++) {
           Socket s = new Socket(InetAddress.getLoopbackAddress(), endpoint.address().getPort());
           s.getOutputStream()
               .write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
