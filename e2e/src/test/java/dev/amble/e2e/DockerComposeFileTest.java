@@ -130,6 +130,31 @@ class DockerComposeFileTest {
         "${TEMPORAL_UI_CODEC_ENDPOINT:-}",
         services.at("/temporal-ui/environment/TEMPORAL_CODEC_ENDPOINT").asText(),
         "one variable points every operator's Web UI at their `amble codec-server`");
+    JsonNode env = services.at("/temporal-ui/environment");
+    assertEquals(
+        "true",
+        env.path("TEMPORAL_CODEC_INCLUDE_CREDENTIALS").asText(),
+        "the codec server answers a browser only with its cookie");
+    // The image's config template (ui-server's config/docker.yaml) maps these to the switches
+    // `amble server` writes into its own UI's config.
+    for (String off :
+        List.of(
+            "TEMPORAL_START_WORKFLOW_DISABLED",
+            "TEMPORAL_WORKFLOW_RESET_DISABLED",
+            "TEMPORAL_WORKFLOW_TERMINATE_DISABLED",
+            "TEMPORAL_WORKFLOW_PAUSE_DISABLED",
+            "TEMPORAL_ACTIVITY_COMMANDS_DISABLED",
+            "TEMPORAL_BATCH_ACTIONS_DISABLED")) {
+      assertEquals("true", env.path(off).asText(), off);
+    }
+    for (String on :
+        List.of(
+            "TEMPORAL_DISABLE_WRITE_ACTIONS",
+            "TEMPORAL_WORKFLOW_SIGNAL_DISABLED",
+            "TEMPORAL_WORKFLOW_UPDATE_DISABLED",
+            "TEMPORAL_WORKFLOW_CANCEL_DISABLED")) {
+      assertTrue(env.path(on).isMissingNode(), on + " stays at its default (on)");
+    }
   }
 
   @Test
