@@ -94,12 +94,67 @@ class DockerComposeFileTest {
         services.at("/postgresql/ports").isMissingNode(), "the database must not be published");
   }
 
+  /**
+   * The frontend has no authentication without TLS: the plain file publishes it on loopback, with
+   * no variable to widen it; only the TLS option publishes it elsewhere, replacing (not adding to)
+   * the plain binding.
+   */
+  @Test
+  void theFrontendIsOnLoopbackUnlessTlsIsOn() throws Exception {
+    JsonNode plain = services.at("/temporal/ports");
+    assertEquals(1, plain.size(), plain.toString());
+    String binding = plain.get(0).asText();
+    assertTrue(binding.startsWith("127.0.0.1:"), binding);
+    assertFalse(binding.contains("BIND"), "no variable widens the plain binding: " + binding);
+    assertEquals("127.0.0.1:7233:7233", resolved(binding));
+    assertTrue(
+        resolved(services.at("/temporal-ui/ports/0").asText()).startsWith("127.0.0.1:"),
+        "the Web UI, which has no login either, defaults to loopback");
+
+    JsonNode tls = tlsServices.at("/temporal/ports");
+    assertEquals(1, tls.size(), tls.toString());
+    assertEquals("0.0.0.0:7233:7233", resolved(tls.get(0).asText()));
+    // Compose appends port lists of an overlay; `!override` replaces the plain binding instead.
+    String overlay =
+        java.nio.file.Files.readString(
+            AmbleProcess.ROOT.resolve("docker-compose.temporal-tls.yml"));
+    assertTrue(overlay.contains("    ports: !override\n"), "the TLS overlay replaces the ports");
+    for (String service : List.of("temporal-namespace", "temporal-ui")) {
+      assertTrue(tlsServices.at("/" + service + "/ports").isMissingNode(), service);
+    }
+  }
+
   @Test
   void theUiCanBePointedAtACodecServer() {
     assertEquals(
         "${TEMPORAL_UI_CODEC_ENDPOINT:-}",
         services.at("/temporal-ui/environment/TEMPORAL_CODEC_ENDPOINT").asText(),
         "one variable points every operator's Web UI at their `amble codec-server`");
+    JsonNode env = services.at("/temporal-ui/environment");
+    assertEquals(
+        "true",
+        env.path("TEMPORAL_CODEC_INCLUDE_CREDENTIALS").asText(),
+        "the codec server answers a browser only with its cookie");
+    // The image's config template (ui-server's config/docker.yaml) maps these to the switches
+    // `amble server` writes into its own UI's config.
+    for (String off :
+        List.of(
+            "TEMPORAL_START_WORKFLOW_DISABLED",
+            "TEMPORAL_WORKFLOW_RESET_DISABLED",
+            "TEMPORAL_WORKFLOW_TERMINATE_DISABLED",
+            "TEMPORAL_WORKFLOW_PAUSE_DISABLED",
+            "TEMPORAL_ACTIVITY_COMMANDS_DISABLED",
+            "TEMPORAL_BATCH_ACTIONS_DISABLED")) {
+      assertEquals("true", env.path(off).asText(), off);
+    }
+    for (String on :
+        List.of(
+            "TEMPORAL_DISABLE_WRITE_ACTIONS",
+            "TEMPORAL_WORKFLOW_SIGNAL_DISABLED",
+            "TEMPORAL_WORKFLOW_UPDATE_DISABLED",
+            "TEMPORAL_WORKFLOW_CANCEL_DISABLED")) {
+      assertTrue(env.path(on).isMissingNode(), on + " stays at its default (on)");
+    }
   }
 
   @Test

@@ -106,19 +106,17 @@ class TlsServerTest {
         assertTrue(again.err().contains("The Temporal server already runs"), again.toString());
         assertTrue(again.err().contains("The codec server already runs"), again.toString());
 
-        // The codec server `amble server` started answers the Web UI's origin.
-        java.net.http.HttpResponse<String> decoded =
-            java.net.http.HttpClient.newHttpClient()
-                .send(
-                    java.net.http.HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + codecPort + "/decode"))
-                        .header("Origin", LocalTemporal.webUiUrl(uiPort))
-                        .header("Content-Type", "application/json")
-                        .POST(
-                            java.net.http.HttpRequest.BodyPublishers.ofString("{\"payloads\":[]}"))
-                        .build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, decoded.statusCode(), "the codec server decodes for the Web UI");
+        // Each start prints a one-time link for the Web UI's browser.
+        assertTrue(again.err().contains(":" + codecPort + "/authorize#"), again.toString());
+        // The codec server `amble server` started answers no one for the Web UI's origin alone
+        // (any program can send that header), and programs with the token in the data folder.
+        String token = Files.readString(data.resolve("codec-server.token")).strip();
+        assertEquals(
+            401, decode(codecPort, "Origin", LocalTemporal.webUiUrl(uiPort)), "a forged origin");
+        assertEquals(
+            200,
+            decode(codecPort, "Authorization", "Bearer " + token),
+            "the codec server decodes for the token's holder");
 
         AmbleProcess.Result run = AmbleProcess.run(dir, env, 180, "run");
         assertEquals(
@@ -209,5 +207,19 @@ class TlsServerTest {
     } finally {
       c.disconnect();
     }
+  }
+
+  /** The status of an empty POST /decode with one header. */
+  private static int decode(int codecPort, String header, String value) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + codecPort + "/decode"))
+                .header(header, value)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"payloads\":[]}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 }

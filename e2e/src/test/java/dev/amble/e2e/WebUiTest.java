@@ -133,7 +133,34 @@ class WebUiTest {
     System.out.printf("WebUiTest took %ds%n", Duration.between(begin, Instant.now()).toSeconds());
   }
 
+  /**
+   * Opens the one-time link `amble codec-server link` prints (as `amble server` does), which gives
+   * this browser the codec server's cookie and goes on to the Web UI. Without it the codec server
+   * answers the UI's pages 401, and the rollout's input below stays encrypted.
+   */
+  private void authorizeBrowser() {
+    AmbleProcess.Result link =
+        AmbleProcess.run(
+            AmbleProcess.ROOT,
+            Map.of(
+                "AMBLE_CODEC_SERVER_TOKEN_FILE",
+                TemporalServerProcess.DATA.resolve("codec-server.token").toString()),
+            60,
+            "codec-server",
+            "link",
+            "--listen",
+            "127.0.0.1:" + TemporalServerProcess.CODEC_PORT);
+    assertEquals(0, link.code(), link.toString());
+    String url = link.out().strip();
+    assertTrue(url.contains("/authorize#"), url);
+    driver.get(url);
+    waiting()
+        .withMessage("the authorize page posts its code and goes on to the Web UI")
+        .until(d -> d.getCurrentUrl().startsWith(UI));
+  }
+
   private void walkThrough(LocalFleet fleet, Map<String, String> env) throws Exception {
+    authorizeBrowser();
     AmbleProcess.Result started = AmbleProcess.run(dir, env, 120, "run", "--detach");
     assertEquals(0, started.code(), started.toString());
     Rollout rollout = new Rollout(dir, env);

@@ -8,6 +8,7 @@ import dev.amble.ansible.AnsibleInstallation;
 import dev.amble.ansible.AnsibleNotFoundException;
 import dev.amble.facts.FactStore;
 import dev.amble.failure.Failures;
+import dev.amble.worker.LimitedHttpServer;
 import dev.amble.worker.LocalTemporal;
 import io.grpc.StatusRuntimeException;
 import io.temporal.failure.TemporalException;
@@ -227,6 +228,8 @@ public final class Amble implements Runnable {
 
   /** Runs the command line; the exit code is returned, not acted on (tests call this). */
   static int execute(Amble amble, String[] args, PrintWriter out, PrintWriter err) {
+    // Before any HTTP server of this process exists: the JDK reads its limits once.
+    LimitedHttpServer.applyLimits();
     CommandLine cli = new CommandLine(amble);
     cli.setOut(out);
     cli.setErr(err);

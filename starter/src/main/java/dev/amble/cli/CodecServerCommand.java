@@ -3,19 +3,25 @@ package dev.amble.cli;
 import dev.amble.codec.CodecKeys;
 import dev.amble.codec.EncryptionCodec;
 import dev.amble.server.CodecServer;
+import dev.amble.server.LocalServer;
 import dev.amble.worker.LocalTemporal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code amble codec-server}: the Web UI reads encrypted payloads through it. */
 @Command(
@@ -27,26 +33,42 @@ import picocli.CommandLine.Option;
           + " ($AMBLE_CODEC_KEYS, $AMBLE_CODEC_KEY_FILE, else the local server's key under"
           + " .amble/server), until stopped.",
       "",
-      "Browser requests are answered only from --web-ui-origin (CORS grants that origin alone)."
-          + " Programs (the temporal CLI's --codec-endpoint, scripts) send `Authorization: Bearer"
-          + " TOKEN`, the token read from the file $AMBLE_CODEC_SERVER_TOKEN_FILE names; without"
-          + " it they are refused. Listens on 127.0.0.1 unless --listen says otherwise: anyone who"
-          + " reaches it with an accepted origin reads every payload.",
+      "Every request needs a credential. Programs (the temporal CLI's --codec-endpoint, scripts)"
+          + " send `Authorization: Bearer TOKEN`, the token read from the file"
+          + " $AMBLE_CODEC_SERVER_TOKEN_FILE names (else the local server's"
+          + " .amble/server/codec-server.token); the file must be readable by its owner only. A"
+          + " browser is authorized once, by opening the one-time link `amble codec-server link`"
+          + " (or `amble server`) prints: it gets a cookie (HttpOnly, SameSite=Strict) that the"
+          + " Web UI's pages send, from --web-ui-origin only (CORS grants that origin alone)."
+          + " Listens on 127.0.0.1 unless --listen says otherwise.",
       "",
-      "In the Web UI: Settings (the gear) > Codec Server > the URL this prints.",
+      "  amble codec-server         serve",
+      "  amble codec-server link    print a one-time link that authorizes a browser (valid 5"
+          + " minutes, once), from the codec server at --listen",
+      "",
+      "In the Web UI: Settings (the gear) > Codec Server > the URL this prints, with \"Include"
+          + " cross-origin credentials\" on.",
       ""
     })
 final class CodecServerCommand implements Callable<Integer> {
   static final int DEFAULT_PORT = LocalTemporal.WEB_UI_PORT + 1;
-  static final String TOKEN_FILE = "AMBLE_CODEC_SERVER_TOKEN_FILE";
+  static final String TOKEN_FILE = CodecServer.TOKEN_FILE_ENV;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "ACTION",
+      defaultValue = "serve",
+      description = "serve or link.")
+  String action;
 
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:" + DEFAULT_PORT,
-      description = "Where to listen. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Where to listen (link: where the codec server listens). Default: ${DEFAULT-VALUE}.")
   String listen;
 
   @Option(
@@ -62,8 +84,14 @@ final class CodecServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Amble amble = Amble.of(spec);
     PrintWriter err = spec.commandLine().getErr();
+    if (action.equals("link")) {
+      return link(amble, err);
+    }
+    if (!action.equals("serve")) {
+      throw Exit.badInput("amble: codec-server: ACTION is serve or link, not " + action);
+    }
     CodecKeys keys;
-    Optional<String> token;
+    String token;
     InetSocketAddress address;
     try {
       keys =
@@ -97,34 +125,93 @@ final class CodecServerCommand implements Callable<Integer> {
                   stopped.countDown();
                 }));
     err.printf(
-        "amble codec-server at http://%s:%d for the Web UI at %s (keys from %s: current %s%s)%s.%n",
+        "amble codec-server at http://%s:%d for the Web UI at %s (keys from %s: current %s%s);"
+            + " programs send the bearer token, browsers open the link `amble codec-server link`"
+            + " prints.%n",
         server.address().getAddress().getHostAddress(),
         server.address().getPort(),
         webUiOrigin,
         keys.source(),
         keys.current().id(),
-        keys.byId().size() > 1 ? ", " + (keys.byId().size() - 1) + " more to decrypt" : "",
-        token.isPresent() ? "; programs with the bearer token too" : "");
+        keys.byId().size() > 1 ? ", " + (keys.byId().size() - 1) + " more to decrypt" : "");
     err.flush();
     stopped.await();
     return ExitCode.OK;
   }
 
-  /** The bearer token for programs, from the file the environment names; never from argv. */
-  private static Optional<String> token(Amble amble) {
-    String file = amble.env().get(TOKEN_FILE);
-    if (file == null || file.isBlank()) {
-      return Optional.empty();
+  /** Asks the codec server at --listen for a one-time link and prints it (stdout). */
+  private int link(Amble amble, PrintWriter err) throws InterruptedException {
+    String token;
+    InetSocketAddress address;
+    try {
+      token = token(amble);
+      address = address(listen);
+    } catch (IllegalArgumentException e) {
+      throw Exit.badInput("amble: codec-server link: " + e.getMessage());
+    }
+    URI server = URI.create("http://" + listen.replace("0.0.0.0", "127.0.0.1"));
+    try {
+      URI link = CodecServer.authorizeLink(server, token);
+      spec.commandLine().getOut().println(link);
+      err.printf(
+          "Open it once in the browser that shows the Web UI (valid %d minutes, once).%n",
+          CodecServer.CODE_LIFETIME.toMinutes());
+      err.flush();
+      return ExitCode.OK;
+    } catch (IOException e) {
+      throw Exit.badInput(
+          "amble: codec-server link: "
+              + e.getMessage()
+              + " (is `amble codec-server` running at "
+              + address.getHostString()
+              + ":"
+              + address.getPort()
+              + "?)");
+    }
+  }
+
+  /**
+   * The bearer token, from the file the environment names (else the local server's); never from
+   * argv. The file must be its owner's alone: whoever reads it decrypts every payload.
+   */
+  static String token(Amble amble) {
+    String named = amble.env().get(TOKEN_FILE);
+    Path file;
+    if (named == null || named.isBlank()) {
+      file = amble.cwd().resolve(LocalServer.DEFAULT_CODEC_TOKEN);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(
+            "no token: set "
+                + TOKEN_FILE
+                + " to a file holding one (16 characters or more, readable by you alone), or run"
+                + " it where `amble server` keeps its token ("
+                + LocalServer.DEFAULT_CODEC_TOKEN
+                + ")");
+      }
+    } else {
+      file = amble.cwd().resolve(named);
     }
     try {
-      String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+        if (mode.stream()
+            .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+          throw new IllegalArgumentException(
+              "the token file "
+                  + file
+                  + " may be read by other users ("
+                  + PosixFilePermissions.toString(mode)
+                  + "): chmod 600 it");
+        }
+      }
+      String token = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (token.length() < 16) {
         throw new IllegalArgumentException(
-            TOKEN_FILE + " names " + file + ", which holds no token of 16 characters or more");
+            "the token file " + file + " holds no token of 16 characters or more");
       }
-      return Optional.of(token);
+      return token;
     } catch (IOException e) {
-      throw new IllegalArgumentException(TOKEN_FILE + " names " + file + ", which cannot be read");
+      throw new IllegalArgumentException("the token file " + file + " cannot be read");
     }
   }
 

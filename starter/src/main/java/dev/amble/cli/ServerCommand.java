@@ -33,7 +33,12 @@ import picocli.CommandLine.Parameters;
           + " workers run from this folder encrypt with it (elsewhere: AMBLE_CODEC_KEY_FILE). It"
           + " starts `amble codec-server` beside the Web UI (--codec-port, default the UI's port"
           + " + 1), with that key (or the keys AMBLE_CODEC_KEYS names), so that the UI shows what"
-          + " amble encrypted.",
+          + " amble encrypted. The codec server answers programs with the bearer token in"
+          + " codec-server.token (created 0600 in --data-dir) and browsers holding its cookie: each"
+          + " start prints a one-time link that gives the Web UI's browser that cookie.",
+      "",
+      "The Web UI cannot start, reset, terminate or pause workflows, nor run batch actions (amble"
+          + " needs none of them); signals, updates and cancel stay on.",
       "",
       "With --tls the server requires TLS and a client certificate (mTLS): the first start creates a"
           + " CA, the server's certificate (127.0.0.1, localhost) and client certificates in --tls-dir"

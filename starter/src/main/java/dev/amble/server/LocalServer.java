@@ -39,6 +39,12 @@ public final class LocalServer {
   public static final String UI_VERSION = "v2.50.1";
   public static final String NAMESPACE = "default";
 
+  /** The codec server's bearer token, in the data folder (mode 0600). */
+  public static final String CODEC_TOKEN_NAME = "codec-server.token";
+
+  /** The token under the default data folder, relative to the working folder. */
+  public static final Path DEFAULT_CODEC_TOKEN = Path.of(".amble", "server", CODEC_TOKEN_NAME);
+
   private final Path data;
   private final Path bin;
   private final PrintWriter log;
@@ -194,8 +200,10 @@ public final class LocalServer {
       }
       startServer(tls);
       setUpNamespace(connection(tls));
-      startCodecServer();
+      Path token = codecTokenFile();
+      startCodecServer(token);
       startUi(tls);
+      printAuthorizeLink(token);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -395,11 +403,56 @@ public final class LocalServer {
             : "when " + CodecKeys.KEY_FILE + "=" + file + " is set");
   }
 
+  /** The codec server's token: {@code CODEC_TOKEN_NAME} here, created (0600) at the first start. */
+  public Path codecToken() {
+    return data.resolve(CODEC_TOKEN_NAME);
+  }
+
+  /** The token file the codec server reads: the environment's, else the data folder's. */
+  private Path codecTokenFile() throws IOException {
+    String named = env.get(CodecServer.TOKEN_FILE_ENV);
+    if (named != null && !named.isBlank()) {
+      return Path.of(named).toAbsolutePath();
+    }
+    Path file = codecToken();
+    if (!Files.exists(file)) {
+      byte[] bytes = new byte[32];
+      new java.security.SecureRandom().nextBytes(bytes);
+      Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(
+          file, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n");
+    }
+    return file;
+  }
+
+  /**
+   * A one-time link that lets the operator's browser ask the codec server (a cookie): printed to
+   * this command's output only, never to a log.
+   */
+  private void printAuthorizeLink(Path token) throws InterruptedException {
+    try {
+      URI link =
+          CodecServer.authorizeLink(
+              URI.create(ports.codecServerUrl()),
+              Files.readString(token, StandardCharsets.UTF_8).strip());
+      log.printf(
+          "To see payloads in the Web UI, open this link once in its browser (valid %d minutes,"
+              + " once; `amble server` prints a new one):%n  %s%n",
+          CodecServer.CODE_LIFETIME.toMinutes(), link);
+    } catch (IOException e) {
+      log.printf("No link for the Web UI's browser: %s.%n", e.getMessage());
+    }
+  }
+
   /**
    * `amble codec-server` (this same amble, in a JVM of its own) where the Web UI asks, answering
-   * that UI's origin, with the keys of this command's environment or else the server's key.
+   * that UI's origin, with the keys of this command's environment or else the server's key, and the
+   * token in {@code token}.
    */
-  private void startCodecServer() throws IOException, InterruptedException {
+  private void startCodecServer(Path token) throws IOException, InterruptedException {
     Optional<ProcessHandle> already = running("codec");
     if (already.isPresent()) {
       log.printf("The codec server already runs (pid %d).%n", already.get().pid());
@@ -412,6 +465,7 @@ public final class LocalServer {
     if (!childEnv.containsKey(CodecKeys.KEYS) && !childEnv.containsKey(CodecKeys.KEY_FILE)) {
       childEnv.put(CodecKeys.KEY_FILE, codecKey().toString());
     }
+    childEnv.put(CodecServer.TOKEN_FILE_ENV, token.toString());
     List<String> command =
         new java.util.ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -504,10 +558,7 @@ public final class LocalServer {
     }
     requireFree(ports.webUi(), "the Web UI's port");
     Path ui = Files.createDirectories(data.resolve("ui").resolve("config"));
-    Files.writeString(
-        ui.resolve("development.yaml"),
-        withPorts(resource("ui-development.yaml"))
-            .replace("{{UI_TLS}}", tls.map(LocalServer::uiTls).orElse("")));
+    Files.writeString(ui.resolve("development.yaml"), uiConfig(tls));
     ProcessHandle process =
         detached(
             "ui",
@@ -533,6 +584,14 @@ public final class LocalServer {
       Thread.sleep(200);
     }
     log.printf("Started the Web UI (pid %d).%n", process.pid());
+  }
+
+  /**
+   * The Web UI server's config: this server's ports, its TLS, the codec server, no needless writes.
+   */
+  String uiConfig(Optional<TlsCertificates> tls) {
+    return withPorts(resource("ui-development.yaml"))
+        .replace("{{UI_TLS}}", tls.map(LocalServer::uiTls).orElse(""));
   }
 
   /** A process in its own session (setsid), so it outlives this command and its terminal. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.amble.codec.CodecKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,8 @@ class CodecServerCliTest {
   void aShortTokenIsRefusedWithoutBeingPrinted() throws Exception {
     CodecKey.create(dir.resolve("k"));
     Files.writeString(dir.resolve("token"), "short-secret");
+    Files.setPosixFilePermissions(
+        dir.resolve("token"), PosixFilePermissions.fromString("rw-------"));
 
     CliRun r =
         CliRun.run(
@@ -64,5 +67,42 @@ class CodecServerCliTest {
     assertEquals(ExitCode.BAD_INPUT, code);
     assertTrue(
         err.toString().startsWith("amble: a payload is encrypted with key 0123456789abcdef"));
+  }
+
+  @Test
+  void aTokenOtherUsersMayReadIsRefused() throws Exception {
+    CodecKey.create(dir.resolve("k"));
+    Files.writeString(dir.resolve("token"), "a-long-enough-token-0123456789");
+    Files.setPosixFilePermissions(
+        dir.resolve("token"), PosixFilePermissions.fromString("rw-r--r--"));
+
+    CliRun r =
+        CliRun.run(
+            dir,
+            Map.of("AMBLE_CODEC_KEY_FILE", "k", "AMBLE_CODEC_SERVER_TOKEN_FILE", "token"),
+            "codec-server",
+            "--listen",
+            "127.0.0.1:0");
+
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().contains("may be read by other users"), r.toString());
+    assertTrue(r.err().contains("chmod 600"), r.toString());
+    assertFalse(r.err().contains("0123456789"), r.toString());
+  }
+
+  @Test
+  void withoutATokenItServesNoOne() throws Exception {
+    CodecKey.create(dir.resolve("k"));
+
+    CliRun r =
+        CliRun.run(
+            dir,
+            Map.of("AMBLE_CODEC_KEY_FILE", "k", "AMBLE_CODEC_SERVER_TOKEN_FILE", ""),
+            "codec-server",
+            "--listen",
+            "127.0.0.1:0");
+
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().contains("no token: set AMBLE_CODEC_SERVER_TOKEN_FILE"), r.toString());
   }
 }

@@ -1,7 +1,6 @@
 package dev.amble.worker;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
@@ -61,11 +60,11 @@ public final class MetricsEndpoint implements AutoCloseable {
           Duration.ofHours(2),
           Duration.ofHours(6));
 
-  private final HttpServer server;
+  private final LimitedHttpServer server;
   private final PrometheusMeterRegistry registry;
   private final Scope scope;
 
-  private MetricsEndpoint(HttpServer server, PrometheusMeterRegistry registry, Scope scope) {
+  private MetricsEndpoint(LimitedHttpServer server, PrometheusMeterRegistry registry, Scope scope) {
     this.server = server;
     this.registry = registry;
     this.scope = scope;
@@ -123,9 +122,9 @@ public final class MetricsEndpoint implements AutoCloseable {
           "metrics address " + address.getHostString() + " does not resolve");
     }
     String where = address.getAddress().getHostAddress() + ":" + address.getPort();
-    HttpServer server;
+    LimitedHttpServer server;
     try {
-      server = HttpServer.create(address, 0);
+      server = LimitedHttpServer.create(address, "amble-metrics");
     } catch (BindException e) {
       throw new IllegalArgumentException(
           "cannot serve metrics on "
@@ -145,8 +144,8 @@ public final class MetricsEndpoint implements AutoCloseable {
             .reporter(new MicrometerClientStatsReporter(registry))
             .reportEvery(com.uber.m3.util.Duration.ofMillis(reportEvery.toMillis()));
     MetricsEndpoint endpoint = new MetricsEndpoint(server, registry, scope);
-    server.createContext(PATH, endpoint::handle);
-    server.start();
+    server.http().createContext(PATH, endpoint::handle);
+    server.http().start();
     return endpoint;
   }
 
@@ -201,7 +200,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   /** Where it listens (with the port chosen when 0 was asked). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** {@code http://host:port/metrics}, for the worker's start line. */
@@ -222,7 +221,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     } catch (ScopeCloseException e) {
       // Only the last report is lost: the process is going away.
     }
-    server.stop(0);
+    server.close();
     registry.close();
   }
 }

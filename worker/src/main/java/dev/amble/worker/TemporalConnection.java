@@ -4,6 +4,7 @@ import com.uber.m3.tally.NoopScope;
 import com.uber.m3.tally.Scope;
 import dev.amble.codec.CodecKeys;
 import dev.amble.codec.EncryptionCodec;
+import dev.amble.codec.MissingKeyCodec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -162,11 +163,39 @@ public record TemporalConnection(
     return stubs;
   }
 
+  /**
+   * A client whose payloads are encrypted with the connection's keys; without keys, payloads are
+   * written in the clear and an encrypted one read fails naming the key it needs ({@link
+   * MissingKeyCodec}).
+   */
   public WorkflowClient client(WorkflowServiceStubs stubs) {
     WorkflowClientOptions.Builder options =
         WorkflowClientOptions.newBuilder().setNamespace(namespace);
-    codecKeys.ifPresent(keys -> options.setDataConverter(EncryptionCodec.dataConverter(keys)));
+    options.setDataConverter(
+        codecKeys.map(EncryptionCodec::dataConverter).orElseGet(MissingKeyCodec::dataConverter));
     return WorkflowClient.newInstance(stubs, options.build());
+  }
+
+  /** Where and how, never the API key itself (only whether one is set) nor any payload key. */
+  @Override
+  public String toString() {
+    return "TemporalConnection[address="
+        + address
+        + ", namespace="
+        + namespace
+        + ", tls="
+        + tls
+        + ", clientCert="
+        + clientCert.orElse("none")
+        + ", clientKey="
+        + clientKey.orElse("none")
+        + ", serverCa="
+        + serverCa.orElse("none")
+        + ", apiKey="
+        + (apiKey.isPresent() ? "(set, not shown)" : "none")
+        + ", codecKeys="
+        + codecKeys.map(CodecKeys::source).orElse("none")
+        + "]";
   }
 
   private void requireReachable(WorkflowServiceStubs stubs) {

@@ -1,12 +1,14 @@
 package dev.amble.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
@@ -79,5 +81,22 @@ class TemporalConnectionTest {
                         "not an SSL/TLS record")))
             .orElseThrow()
             .startsWith("it does not speak TLS"));
+  }
+
+  @Test
+  void theApiKeyNeverPrints() {
+    String secret = "tmprl-api-key-9f8e7d6c5b4a";
+    TemporalConnection cloud =
+        TemporalConnection.fromEnvironment(
+            Map.of("TEMPORAL_ADDRESS", "ns.tmprl.cloud:7233", "TEMPORAL_API_KEY", secret),
+            Optional.empty(),
+            Optional.empty());
+
+    assertTrue(cloud.apiKey().isPresent());
+    assertFalse(cloud.toString().contains(secret), cloud.toString());
+    assertFalse(String.valueOf(List.of(cloud)).contains(secret));
+    assertTrue(cloud.toString().contains("apiKey=(set, not shown)"), cloud.toString());
+    assertTrue(cloud.toString().contains("ns.tmprl.cloud:7233"), cloud.toString());
+    assertTrue(PLAIN.toString().contains("apiKey=none"), PLAIN.toString());
   }
 }
