@@ -228,7 +228,12 @@ public final class ProcessRunner {
         result.waitFor(POLL);
       } catch (InterruptedException e) {
         endTree(process.get(), result);
-        Thread.currentThread().interrupt();
+        if (!WorkerStop.stopping()) {
+          Thread.currentThread().interrupt();
+        }
+        // A stopping worker interrupts its runs to end them, and nothing else: the flag is not
+        // kept, so that the activity's failure still reaches Temporal (a call from an interrupted
+        // thread fails) and is retried at once, not after the heartbeat timeout.
         throw new AnsibleException(
             command.program()
                 + (WorkerStop.stopping()
