@@ -27,6 +27,18 @@ public final class LocalFleet {
   }
 
   /** The project's Ansible, as the tests use it. */
+  /** ansible-playbook's arguments to run {@code playbook} on localhost, locally. */
+  public static List<String> localPlaybookArgs(Path playbook) {
+    return List.of(
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        "-e",
+        "ansible_python_interpreter=" + ansible().python(),
+        playbook.toString());
+  }
+
   /**
    * An ad-hoc Ansible run on localhost in {@code folder}: {@code module} (command, shell) with
    * {@code args}, its output to {@code log}.
