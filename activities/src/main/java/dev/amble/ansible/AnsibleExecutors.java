@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * is Ansible's own entry script; {@value #SWITCH}{@code =off} in the worker's environment turns
  * them off (each run then starts its program, as before). At most {@value #MOST} run at once (the
  * least recently used is asked to stop, and does when its runs have ended); one left unused for
- * {@value #IDLE_SECONDS} seconds exits; all of them end, with their runs, when the JVM does.
+ * {@value #IDLE_SECONDS} seconds exits; all of them end, with their runs, when the JVM does: on a
+ * shutdown hook of their own, or (a worker, see {@link WorkerStop}) when the worker's own shutdown
+ * has let its runs end, so that a graceful stop does not end the runs it waits for.
  */
 final class AnsibleExecutors {
   private static final Logger log = LoggerFactory.getLogger(AnsibleExecutors.class);
@@ -78,17 +80,41 @@ final class AnsibleExecutors {
   private final Map<Path, Optional<Path>> interpreters = new ConcurrentHashMap<>();
   private final AtomicInteger started = new AtomicInteger();
   private volatile Optional<Path> sockets = Optional.empty();
+  private final Thread hook = new Thread(this::endAll, "amble-executors-end");
+  private volatile boolean endsOnItsOwnHook = true;
 
   private AnsibleExecutors() {
-    Runtime.getRuntime().addShutdownHook(new Thread(this::endAll, "amble-executors-end"));
+    Runtime.getRuntime().addShutdownHook(hook);
   }
 
   /**
-   * When the JVM ends: closes each executor's stdin (which ends it and its runs, as the JVM's death
-   * would) and waits a moment for it, so that it ends as this process's child (its CPU time counted
-   * as this process's).
+   * The caller ends the executors ({@link #endAll}) after its own runs, on its own shutdown hook:
+   * the JVM's hooks run at once and in no order, and this one would end the runs a graceful stop
+   * waits for.
    */
-  private void endAll() {
+  void endedByCaller() {
+    if (!endsOnItsOwnHook) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      endsOnItsOwnHook = false;
+    } catch (IllegalStateException shuttingDown) {
+      // too late: the JVM is ending already, and its hooks run
+    }
+  }
+
+  /** Whether the executors end on their own shutdown hook (for tests). */
+  boolean endsOnItsOwnHook() {
+    return endsOnItsOwnHook;
+  }
+
+  /**
+   * When the JVM ends (or the worker has stopped): closes each executor's stdin (which ends it and
+   * its runs, as the JVM's death would) and waits a moment for it, so that it ends as this
+   * process's child (its CPU time counted as this process's).
+   */
+  void endAll() {
     List<Process> processes = new ArrayList<>();
     for (CompletableFuture<Optional<Executor>> executor : executors.values()) {
       executor.getNow(Optional.empty()).ifPresent(e -> processes.add(e.process()));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
+import dev.amble.logs.RunLogTag;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,9 +60,9 @@ public final class PlaybookRun {
 
   /** Runs the playbook, heartbeating when this is an activity. */
   public static Finished run(ProcessRunner runner, PlaybookInvocation run) {
-    String stamp = STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
-    Path log = run.logs().resolve(stamp + "-" + run.step() + ".log");
-    Path events = run.logs().resolve(stamp + "-" + run.step() + ".events.jsonl");
+    String name = logName(STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)), runTag(), run.step());
+    Path log = run.logs().resolve(name + ".log");
+    Path events = run.logs().resolve(name + ".events.jsonl");
     try (RunFiles files = RunFiles.open(run.dir())) {
       List<String> args = new ArrayList<>();
       run.inventory().ifPresent(i -> args.addAll(List.of("-i", i)));
@@ -96,6 +99,28 @@ public final class PlaybookRun {
       return new Finished(
           outcome, events, log, run.hostState() ? readHostStates(hostStates) : Map.of());
     }
+  }
+
+  /**
+   * A run's log's name (without {@code .log}): {@code STAMP-TAG-STEP} in an activity, where the tag
+   * names the step's attempt in its walk ({@link RunLogTag}: {@code amble logs} finds a running
+   * step's log by it); {@code STAMP-STEP} elsewhere (the CLI's own runs).
+   */
+  static String logName(String stamp, Optional<String> tag, String step) {
+    return stamp + tag.map(t -> "-" + t).orElse("") + "-" + step;
+  }
+
+  /** The tag of this activity's attempt; empty outside an activity. */
+  static Optional<String> runTag() {
+    ActivityInfo info;
+    try {
+      info = Activity.getExecutionContext().getInfo();
+    } catch (IllegalStateException notAnActivity) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        RunLogTag.of(
+            info.getWorkflowId(), info.getRunId(), info.getActivityId(), info.getAttempt()));
   }
 
   private static Map<String, HostState> readHostStates(Path file) {

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
-import org.apache.commons.exec.PumpStreamHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +173,8 @@ public final class ProcessRunner {
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
         InputStream stdin = secrets(withPassword, withVault);
-        executor.setStreamHandler(new PumpStreamHandler(out, out, stdin));
+        WatchedOutput pumps = WatchedOutput.into(out, stdin);
+        executor.setStreamHandler(pumps);
         DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
         running.started();
         try {
@@ -184,7 +184,7 @@ public final class ProcessRunner {
                   ansible, command.program(), command.workingDirectory(), env, workerEnvironment)
               .ifPresent(s -> env.put(AnsibleExecutors.SOCKET_VARIABLE, s.toString()));
           executor.execute(line, env, result);
-          return await(command, progress, process, result, started, out);
+          return await(command, progress, process, result, started, out, pumps);
         } finally {
           running.ended();
         }
@@ -218,7 +218,8 @@ public final class ProcessRunner {
       AtomicReference<Process> process,
       DefaultExecuteResultHandler result,
       Instant started,
-      OutputStream out)
+      OutputStream out,
+      WatchedOutput pumps)
       throws IOException {
     Instant deadline = started.plus(command.timeout());
     Instant nextReport = Instant.EPOCH;
@@ -227,11 +228,28 @@ public final class ProcessRunner {
         result.waitFor(POLL);
       } catch (InterruptedException e) {
         endTree(process.get(), result);
-        Thread.currentThread().interrupt();
-        throw new AnsibleException(command.program() + " interrupted", e);
+        if (!WorkerStop.stopping()) {
+          Thread.currentThread().interrupt();
+        }
+        // A stopping worker interrupts its runs to end them, and nothing else: the flag is not
+        // kept, so that the activity's failure still reaches Temporal (a call from an interrupted
+        // thread fails) and is retried at once, not after the heartbeat timeout.
+        throw new AnsibleException(
+            command.program()
+                + (WorkerStop.stopping()
+                    ? " stopped: the worker stopped before the run ended (its stop timeout passed);"
+                        + " the run is retried on another worker"
+                    : " interrupted"),
+            e);
       }
       if (result.hasResult()) {
         break;
+      }
+      Optional<String> broken = broken(command, pumps, true);
+      if (broken.isPresent()) {
+        // Nobody reads the output any more: the run would block until its timeout.
+        endTree(process.get(), result);
+        throw new AnsibleException(broken.get());
       }
       Instant now = Instant.now();
       if (now.isAfter(deadline)) {
@@ -262,8 +280,51 @@ public final class ProcessRunner {
           "could not run " + command.program() + ": " + result.getException().getMessage(),
           result.getException());
     }
+    Optional<String> broken = broken(command, pumps, false);
+    if (broken.isPresent()) {
+      throw new AnsibleException(broken.get());
+    }
+    if (WorkerStop.stopping() && WorkerStop.endedBySignal(result.getExitValue())) {
+      throw new AnsibleException(
+          command.program()
+              + " exited "
+              + result.getExitValue()
+              + " while the worker stopped: ended by a signal, not by Ansible's answer; the run is"
+              + " retried on another worker");
+    }
     return new ProcessOutcome(
         result.getExitValue(), false, Duration.between(started, Instant.now()));
+  }
+
+  /**
+   * Why the run's output can no longer be kept: its log cannot be written (a full disk), or, while
+   * it runs, its output cannot be read. A worker fault (retried on another worker), never Ansible's
+   * answer about the host.
+   */
+  private static Optional<String> broken(
+      AnsibleCommand command, WatchedOutput pumps, boolean running) {
+    Optional<String> write =
+        pumps
+            .writeFailure()
+            .map(
+                m ->
+                    command.program()
+                        + " stopped: this worker cannot write its log "
+                        + command.log()
+                        + " ("
+                        + m
+                        + "; is the worker's disk full?); the run is retried on another worker");
+    if (write.isPresent() || !running) {
+      return write;
+    }
+    return pumps
+        .readFailure()
+        .map(
+            m ->
+                command.program()
+                    + " stopped: this worker cannot read its output ("
+                    + m
+                    + "); the run is retried on another worker");
   }
 
   /** Asks the launcher to end the tree, then kills anything left. */

@@ -34,7 +34,13 @@ public final class LogActivitiesImpl implements LogActivities {
   @Override
   public LogPiece readLog(LogRequest request) {
     Optional<Path> log;
-    if (request.log().isEmpty()) {
+    if (request.log().isEmpty() && !request.run().isEmpty()) {
+      log = tagged(request);
+      if (log.isEmpty()) {
+        return LogPiece.missing(
+            "", "no log of " + request.host() + "'s run " + request.run() + " yet");
+      }
+    } else if (request.log().isEmpty()) {
       log = next(request);
       if (log.isEmpty()) {
         return LogPiece.missing(
@@ -82,13 +88,38 @@ public final class LogActivitiesImpl implements LogActivities {
     }
   }
 
-  /** The host's first log after the one named {@code after}: logs are named by when they began. */
+  /** The log of the run tagged {@code run} ({@link RunLogTag}): its name says whose it is. */
+  private Optional<Path> tagged(LogRequest request) {
+    if (!RunLogTag.valid(request.run())) {
+      return Optional.empty();
+    }
+    Path folder = hostLogs(request);
+    if (!Files.isDirectory(folder)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .filter(p -> RunLogTag.names(p.getFileName().toString(), request.run()))
+          .min(Path::compareTo)
+          .flatMap(this::allowed);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Path hostLogs(LogRequest request) {
+    return workspaces
+        .resolve(ContentFolders.folderName(request.project(), request.workspace()))
+        .resolve("logs")
+        .resolve(WorkspaceDir.fileName(request.host()));
+  }
+
+  /**
+   * The host's first log after the one named {@code after} (logs are named by when they began):
+   * what an older amble asks for a running step's log.
+   */
   private Optional<Path> next(LogRequest request) {
-    Path folder =
-        workspaces
-            .resolve(ContentFolders.folderName(request.project(), request.workspace()))
-            .resolve("logs")
-            .resolve(WorkspaceDir.fileName(request.host()));
+    Path folder = hostLogs(request);
     if (!Files.isDirectory(folder)) {
       return Optional.empty();
     }

@@ -169,6 +169,10 @@ def session_alive(sid):
 
 
 def main():
+    # Ctrl-C at a terminal reaches the whole foreground process group, this launcher with it: the
+    # worker (or CLI) it runs for decides, and ends the run with SIGTERM or by going away. A worker
+    # stopping gracefully on Ctrl-C lets its runs end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     args = sys.argv[1:]
     if not args:
         sys.stderr.write("usage: amble_launch.py PROGRAM [ARG...]\n")
@@ -194,6 +198,8 @@ def main():
                 stdin=subprocess.PIPE if password is not None else subprocess.DEVNULL,
                 start_new_session=True,
                 pass_fds=(vault_r,) if vault_r is not None else (),
+                # Ansible gets Ctrl-C's default back (an ignored signal stays ignored across exec).
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
         finally:
             if vault_r is not None:
@@ -210,7 +216,6 @@ def main():
         stopping.append(signum)
 
     signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
 
     while True:

@@ -52,14 +52,7 @@ class AnsibleExecutorsTest {
   }
 
   private List<String> playbookArgs(Path playbook) {
-    return List.of(
-        "-i",
-        "localhost,",
-        "-c",
-        "local",
-        "-e",
-        "ansible_python_interpreter=" + ansible.python(),
-        playbook.toString());
+    return LocalFleet.localPlaybookArgs(playbook);
   }
 
   private AnsibleCommand playbookRun(Path playbook, Map<String, String> env, Duration timeout) {

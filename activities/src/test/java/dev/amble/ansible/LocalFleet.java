@@ -27,6 +27,45 @@ public final class LocalFleet {
   }
 
   /** The project's Ansible, as the tests use it. */
+  /** ansible-playbook's arguments to run {@code playbook} on localhost, locally. */
+  public static List<String> localPlaybookArgs(Path playbook) {
+    return List.of(
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        "-e",
+        "ansible_python_interpreter=" + ansible().python(),
+        playbook.toString());
+  }
+
+  /**
+   * An ad-hoc Ansible run on localhost in {@code folder}: {@code module} (command, shell) with
+   * {@code args}, its output to {@code log}.
+   */
+  public static AnsibleCommand adHoc(
+      Path folder, String module, String args, Path log, java.time.Duration timeout) {
+    return new AnsibleCommand(
+        "ansible",
+        List.of(
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "localhost",
+            "-e",
+            "ansible_python_interpreter=" + ansible().python(),
+            "-m",
+            "ansible.builtin." + module,
+            "-a",
+            args),
+        folder,
+        Map.of(),
+        log,
+        java.util.Optional.empty(),
+        timeout);
+  }
+
   public static AnsibleInstallation ansible() {
     return AnsibleInstallation.find(System.getenv());
   }

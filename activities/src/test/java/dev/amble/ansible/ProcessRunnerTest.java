@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,25 +20,7 @@ class ProcessRunnerTest {
 
   /** An ad-hoc Ansible command whose task is a shell sleeping for {@code seconds}. */
   AnsibleCommand sleeping(String seconds, Duration timeout) {
-    return new AnsibleCommand(
-        "ansible",
-        List.of(
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "localhost",
-            "-e",
-            "ansible_python_interpreter=" + LocalFleet.ansible().python(),
-            "-m",
-            "ansible.builtin.command",
-            "-a",
-            "sleep " + seconds),
-        dir,
-        Map.of(),
-        dir.resolve("sleep.log"),
-        Optional.empty(),
-        timeout);
+    return LocalFleet.adHoc(dir, "command", "sleep " + seconds, dir.resolve("sleep.log"), timeout);
   }
 
   @Test

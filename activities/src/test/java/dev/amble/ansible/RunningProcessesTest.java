@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -19,25 +18,8 @@ class RunningProcessesTest {
   @TempDir Path dir;
 
   AnsibleCommand sleep(String seconds) {
-    return new AnsibleCommand(
-        "ansible",
-        List.of(
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "localhost",
-            "-e",
-            "ansible_python_interpreter=" + LocalFleet.ansible().python(),
-            "-m",
-            "ansible.builtin.command",
-            "-a",
-            "sleep " + seconds),
-        dir,
-        Map.of(),
-        dir.resolve("sleep.log"),
-        Optional.empty(),
-        Duration.ofMinutes(2));
+    return LocalFleet.adHoc(
+        dir, "command", "sleep " + seconds, dir.resolve("sleep.log"), Duration.ofMinutes(2));
   }
 
   @Test

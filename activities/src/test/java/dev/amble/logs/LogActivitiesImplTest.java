@@ -125,6 +125,71 @@ class LogActivitiesImplTest {
     assertTrue(Files.isDirectory(workspaces.resolve("other/logs")));
   }
 
+  @Test
+  void pruningGoesOnPastAFileItCannotDelete() throws Exception {
+    Path stuck = log("fleet", "h1", "a-stuck.log", "old\n");
+    Path first = log("fleet", "h1", "b-old.log", "old\n");
+    Path second = log("fleet", "h2", "old.log", "old\n");
+    Path third = log("other", "h3", "old.log", "old\n");
+    Instant now = Instant.parse("2026-11-28T12:00:00Z");
+    for (Path p : new Path[] {stuck, first, second, third}) {
+      Files.setLastModifiedTime(p, FileTime.from(now.minus(Duration.ofDays(31))));
+    }
+    int deleted =
+        LogPruner.prune(
+            workspaces,
+            Duration.ofDays(30),
+            Clock.fixed(now, ZoneOffset.UTC),
+            p -> {
+              if (p.equals(stuck) || p.equals(stuck.getParent())) {
+                throw new java.nio.file.AccessDeniedException(p.toString());
+              }
+              Files.deleteIfExists(p);
+            });
+    assertEquals(3, deleted);
+    assertTrue(Files.exists(stuck));
+    assertFalse(Files.exists(first), "the same folder's next file");
+    assertFalse(Files.exists(second), "the next host's");
+    assertFalse(Files.exists(third), "the next workspace's");
+  }
+
+  /**
+   * A running step's log is found by its run's tag (the step's activity and attempt), never by
+   * time: the prepare step's log, written after the step began by the clock of the asker, is not
+   * taken for it.
+   */
+  @Test
+  void aRunningStepsLogIsFoundByItsRunsTag() throws Exception {
+    String patch = RunLogTag.of("amble/p/fleet/h1", "run-1", "7", 1);
+    String retry = RunLogTag.of("amble/p/fleet/h1", "run-1", "7", 2);
+    String prepare = RunLogTag.of("amble/p/fleet/h1", "run-1", "3", 1);
+    log("fleet", "h1", "20261128T000001.000Z-" + prepare + "-prepare.log", "prepare\n");
+    log("fleet", "h1", "20261128T000000.000Z-" + patch + "-01-patch.log", "patch\n");
+    LogActivitiesImpl logs = new LogActivitiesImpl(workspaces);
+    assertEquals("patch\n", tagged(logs, patch).text());
+    assertFalse(tagged(logs, retry).found(), "the next attempt has written nothing yet");
+    log("fleet", "h1", "20261128T000002.000Z-" + retry + "-01-patch.log", "again\n");
+    assertEquals("again\n", tagged(logs, retry).text());
+    assertFalse(tagged(logs, "../x").found(), "only a tag's form is looked for");
+  }
+
+  @Test
+  void aTagNamesOneAttemptOfOneStep() {
+    String tag = RunLogTag.of("amble/p/fleet/h1", "run-1", "7", 2);
+    assertTrue(RunLogTag.valid(tag), tag);
+    assertTrue(tag.endsWith("-a2"), tag);
+    assertEquals(tag, RunLogTag.of("amble/p/fleet/h1", "run-1", "7", 2));
+    assertFalse(tag.equals(RunLogTag.of("amble/p/fleet/h1", "run-1", "7", 1)));
+    assertFalse(tag.equals(RunLogTag.of("amble/p/fleet/h1", "run-2", "7", 2)));
+    assertFalse(tag.equals(RunLogTag.of("amble/p/fleet/h2", "run-1", "7", 2)));
+    assertTrue(RunLogTag.names("20261128T000000.000Z-" + tag + "-01-patch.log", tag));
+    assertFalse(RunLogTag.names("20261128T000000.000Z-" + tag + "-01-patch.events.jsonl", tag));
+  }
+
+  private static LogPiece tagged(LogActivitiesImpl logs, String tag) {
+    return logs.readLog(new LogRequest("fleet", "h1", "", "", 0, 0, "default", tag));
+  }
+
   private static LogPiece read(LogActivitiesImpl logs, String path, long offset) {
     return logs.readLog(new LogRequest("fleet", "h1", path, "", offset, 0));
   }

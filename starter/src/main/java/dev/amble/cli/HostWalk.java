@@ -63,6 +63,8 @@ record HostWalk(
    * @param worker the identity of the worker that ran its last attempt
    * @param log its Ansible log on that worker (empty until it ends, and for health checks)
    * @param tail the log's last lines as recorded in history, when the step did not go well
+   * @param activityId the step's activity's ID in the walk (with the attempt, its log's {@link
+   *     dev.amble.logs.RunLogTag})
    */
   record Step(
       String name,
@@ -74,7 +76,8 @@ record HostWalk(
       String worker,
       int attempt,
       String log,
-      List<String> tail) {
+      List<String> tail,
+      String activityId) {
     /** A step that runs Ansible on the host: prepare, a job, an exit job, finish. */
     boolean runsAnsible() {
       return !activity.equalsIgnoreCase("check");
@@ -170,6 +173,7 @@ record HostWalk(
       int attempt = 1;
       String log = "";
       List<String> tail = List.of();
+      String activityId = "";
     }
 
     HostWalk read(List<HistoryEvent> events) {
@@ -191,6 +195,7 @@ record HostWalk(
           var a = e.getActivityTaskScheduledEventAttributes();
           Draft d = new Draft();
           d.activity = a.getActivityType().getName();
+          d.activityId = a.getActivityId();
           d.name = name(d.activity, json(a.getInput()));
           steps.put(e.getEventId(), d);
         } else if (e.hasActivityTaskStartedEventAttributes()) {
@@ -268,7 +273,8 @@ record HostWalk(
                 d.worker,
                 d.attempt,
                 d.log,
-                d.tail));
+                d.tail,
+                d.activityId));
       }
       WorkflowExecutionStatus status = described.getWorkflowExecutionInfo().getStatus();
       return new HostWalk(
@@ -293,7 +299,9 @@ record HostWalk(
     private void pending() {
       for (PendingActivityInfo p : described.getPendingActivitiesList()) {
         for (Draft d : steps.values()) {
-          if (d.ended == null && d.activity.equals(p.getActivityType().getName())) {
+          if (d.ended == null
+              && d.activity.equals(p.getActivityType().getName())
+              && (d.activityId.isEmpty() || d.activityId.equals(p.getActivityId()))) {
             d.attempt = Math.max(1, p.getAttempt());
             if (p.hasLastStartedTime()) {
               d.started =

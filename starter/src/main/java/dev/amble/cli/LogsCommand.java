@@ -3,6 +3,7 @@ package dev.amble.cli;
 import dev.amble.logs.LogPiece;
 import dev.amble.logs.LogRequest;
 import dev.amble.logs.LogWorkflow;
+import dev.amble.logs.RunLogTag;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -132,12 +133,17 @@ final class LogsCommand implements Callable<Integer> {
             continue;
           }
           waited = true;
-          if (!reader.follows(s)) {
-            // Its log is named by when its run began, just after the step started: the first
-            // after that instant (less a second for clocks apart) and after the last log printed.
+          // Its log's name says which step's attempt it is (a worker before that named it only by
+          // when its run began: for one, the first log after the step started, less a second for
+          // clocks apart, and after the last log printed).
+          String tag =
+              s.activityId().isEmpty()
+                  ? ""
+                  : RunLogTag.of(walk.workflowId(), walk.runId(), s.activityId(), s.attempt());
+          if (!reader.follows(s, tag)) {
             String began = s.started().map(t -> STAMP.format(t.minusSeconds(1))).orElse("");
             String since = began.compareTo(after) > 0 ? began : after;
-            if (!reader.find(s, since)) {
+            if (!reader.find(s, since, tag)) {
               if (!follow) {
                 err.printf("amble: %s is running and has written nothing yet.%n", s.name());
                 next++;
@@ -217,6 +223,7 @@ final class LogsCommand implements Callable<Integer> {
     private String following = "";
 
     private String followingOn = "";
+    private String followingTag = "";
     private long printed;
 
     Reader(
@@ -233,19 +240,24 @@ final class LogsCommand implements Callable<Integer> {
       return following.isEmpty() || followingOn.equals(worker);
     }
 
-    boolean follows(HostWalk.Step s) {
-      return !following.isEmpty() && followingOn.equals(s.worker());
+    /** Whether the log being followed is this attempt's (another attempt writes another log). */
+    boolean follows(HostWalk.Step s, String tag) {
+      return !following.isEmpty() && followingOn.equals(s.worker()) && followingTag.equals(tag);
     }
 
-    /** Finds the running step's log: the host's first written after {@code since}. */
-    boolean find(HostWalk.Step s, String since) throws InterruptedException {
+    /**
+     * Finds the running step's log: the one {@code tag} names ({@link RunLogTag}); on a worker that
+     * does not tag its logs' names, the host's first written after {@code since}.
+     */
+    boolean find(HostWalk.Step s, String since, String tag) throws InterruptedException {
       Optional<LogPiece> p =
-          piece(s, new LogRequest(workspace, host, "", since, 0, 0, project), false);
+          piece(s, new LogRequest(workspace, host, "", since, 0, 0, project, tag), false);
       if (p.isEmpty() || !p.get().found()) {
         return false;
       }
       following = p.get().log();
       followingOn = s.worker();
+      followingTag = tag;
       printed = 0;
       return true;
     }

@@ -6,6 +6,7 @@ import dev.amble.amblefile.DurationText;
 import dev.amble.ansible.AnsiblePreflight;
 import dev.amble.logs.LogPruner;
 import dev.amble.worker.AmbleWorker;
+import dev.amble.worker.GracefulStop;
 import dev.amble.worker.MetricsEndpoint;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Option;
           + " another worker when one dies (after --heartbeat-timeout of silence, 30s by default).",
       "",
       "SIGTERM or Ctrl-C stops it gracefully: it takes no new work and waits up to --stop-timeout for"
-          + " Ansible runs in progress, then stops them (they are retried by another worker).",
+          + " Ansible runs in progress, which end as usual; then it stops what still runs, as a"
+          + " worker fault: each such run is retried on another worker, and no host is failed for"
+          + " it.",
       ""
     })
 final class WorkerCommand implements Callable<Integer> {
@@ -149,6 +152,7 @@ final class WorkerCommand implements Callable<Integer> {
                 amble.env(),
                 keep)
             .withVaultPassword(vaultPassword);
+    GracefulStop.prepare();
     WorkerFactory factory =
         AmbleWorker.start(
             AmbleWorker.refusingPlaintext(session.client, session.codecKeys()),
@@ -174,8 +178,16 @@ final class WorkerCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
+    // A task that throws is never run again: an unexpected failure is logged, and the next round
+    // prunes as usual.
     pruning.scheduleWithFixedDelay(
-        () -> LogPruner.prune(settings.workspaces(), keep, Clock.systemUTC()),
+        () -> {
+          try {
+            LogPruner.prune(settings.workspaces(), keep, Clock.systemUTC());
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(WorkerCommand.class).warn("pruning logs failed", e);
+          }
+        },
         6,
         6,
         TimeUnit.HOURS);
@@ -183,14 +195,7 @@ final class WorkerCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              err.printf(
-                  "amble worker: stopping: no new work; waiting up to %ds for Ansible runs in progress%n",
-                  stopTimeout);
-              err.flush();
-              factory.shutdown();
-              factory.awaitTermination(stopTimeout, TimeUnit.SECONDS);
-              factory.shutdownNow();
-              factory.awaitTermination(10, TimeUnit.SECONDS);
+              GracefulStop.stop(factory, Duration.ofSeconds(stopTimeout), err);
               session.close();
               metrics.ifPresent(MetricsEndpoint::close);
               err.println("amble worker: stopped");

@@ -201,6 +201,9 @@ public final class AmbleWorker {
             WorkerOptions.newBuilder()
                 .setIdentity(settings.identity())
                 .setMaxConcurrentActivityExecutionSize(settings.maxParallelAnsible())
+                // A graceful stop lets runs in progress end (GracefulStop): without this, their
+                // next heartbeat throws at once and ends them.
+                .setAllowActivityHeartbeatDuringShutdown(true)
                 .build());
     Worker logs =
         factory.newWorker(
