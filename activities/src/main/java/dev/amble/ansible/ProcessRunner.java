@@ -34,6 +34,17 @@ public final class ProcessRunner {
   static final List<String> PASSED_THROUGH =
       List.of("HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSH_AUTH_SOCK");
 
+  /**
+   * Python's warning filter every Ansible process gets: it drops the one warning Ansible's own
+   * imports print on every start, {@code CryptographyDeprecationWarning: DSA is deprecated} (from
+   * {@code cryptography}, which {@code ansible._internal._ssh._ssh_agent} imports), which reads as
+   * an error and is nothing the operator can act on. It names the warning by its message and by
+   * {@code UserWarning}, of which {@code CryptographyDeprecationWarning} is a kind, not by the
+   * class itself: Python imports a named class as it starts, which in an interpreter without {@code
+   * cryptography} (a local module's) prints a complaint instead. Every other warning shows.
+   */
+  static final String PYTHON_WARNINGS = "ignore:DSA is deprecated:UserWarning";
+
   /** Called while the process runs; throwing from it cancels the run (the tree is ended). */
   public interface Progress {
     void report(String detail);
@@ -124,6 +135,7 @@ public final class ProcessRunner {
     env.put("PATH", ansible.bin() + ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
     env.putIfAbsent("LC_ALL", "C.UTF-8");
     env.put("PYTHONUNBUFFERED", "1");
+    env.put("PYTHONWARNINGS", PYTHON_WARNINGS);
     env.putAll(command.environment());
     if (withPassword) {
       env.put("AMBLE_BECOME_PASSWORD_ON_STDIN", "1");
