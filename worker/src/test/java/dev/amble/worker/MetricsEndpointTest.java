@@ -113,9 +113,12 @@ class MetricsEndpointTest {
       Metrics m =
           awaitScrape(
               endpoint,
+              // The gauge is reported when the scope next reports (every 100 ms), which may be
+              // after the walk that ended the run completed: wait for it as for the counters.
               s ->
                   s.value("amble_hosts_finished_total", host) == 2
-                      && s.value("temporal_workflow_completed_total", host) == 2);
+                      && s.value("temporal_workflow_completed_total", host) == 2
+                      && s.value("amble_ansible_processes", Map.of()) == 0);
       assertEquals(2, m.value("amble_hosts_walked_total", host), m.text);
       assertEquals(1, m.value("amble_hosts_finished_total", with(host, "outcome", "succeeded")));
       assertEquals(1, m.value("amble_hosts_finished_total", with(host, "outcome", "failed")));
