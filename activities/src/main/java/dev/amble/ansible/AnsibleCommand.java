@@ -22,4 +22,10 @@ public record AnsibleCommand(
     Map<String, String> environment,
     Path log,
     Optional<Path> events,
-    Duration timeout) {}
+    Duration timeout) {
+
+  /** This run with {@code env} as its environment. */
+  AnsibleCommand withEnvironment(Map<String, String> env) {
+    return new AnsibleCommand(program, args, workingDirectory, env, log, events, timeout);
+  }
+}

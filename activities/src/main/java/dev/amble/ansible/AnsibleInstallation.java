@@ -33,6 +33,7 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     "amble_executor.py",
     "callback_plugins/amble_events.py",
     "amble_facts.py",
+    "amble_cache_password.py",
     "library/amble_lock.py"
   };
 

@@ -88,7 +88,12 @@ public final class FactReader {
         new ProcessBuilder(ansible.python().toString(), ansible.factReader().toString())
             .directory(workingDirectory.toFile());
     builder.environment().clear();
-    builder.environment().putAll(runner.environment(command, false));
+    // This helper runs no task, so it may hold the Redis password in its environment.
+    builder
+        .environment()
+        .putAll(
+            FactStoreSettings.withPassword(
+                runner.environment(command, false), runner.workerEnvironment()));
     Process process;
     try {
       process = builder.start();

@@ -4,6 +4,7 @@ import dev.amble.facts.FactStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Ansible settings (environment variables, which Ansible ranks above ansible.cfg) that point
@@ -14,9 +15,12 @@ import java.util.Map;
  *   <li>{@code jsonfile}: Ansible's jsonfile plugin in the folder given (the workspace's), no
  *       prefix ({@link FactCache} reads those files by host name).
  *   <li>{@code redis://HOST:PORT/DB}: {@code community.general.redis} with the connection {@code
- *       HOST:PORT:DB}, followed by {@code :PASSWORD} when {@value FactStore#PASSWORD_VARIABLE} is
- *       set in the environment given. The password thus reaches Ansible in its environment, never
- *       in an argument list, a file or the store's text.
+ *       HOST:PORT:DB}, without the password. The password ({@value FactStore#PASSWORD_VARIABLE} in
+ *       the worker's environment) never enters Ansible's environment, which every task and module
+ *       Ansible starts on the worker inherits: {@link ProcessRunner} hands it to the launcher on
+ *       its stdin, and amble_cache_password.py gives it to the plugin inside Ansible's process
+ *       ({@code _uri}, a direct option). Only amble's fact reader, which runs no task, gets the
+ *       whole connection in its environment ({@link #withPassword}).
  * </ul>
  *
  * <p>Facts never expire ({@code timeout 0}): amble refreshes them itself (init, and the end of each
@@ -48,10 +52,11 @@ public final class FactStoreSettings {
    */
   public static Map<String, String> of(
       FactStore store, Path jsonfileFolder, Map<String, String> environment) {
+    password(environment); // a password the plugin cannot take is an error here, at once
     Map<String, String> env = new LinkedHashMap<>();
     if (store instanceof FactStore.Redis redis) {
       env.put("ANSIBLE_CACHE_PLUGIN", REDIS_PLUGIN);
-      env.put("ANSIBLE_CACHE_PLUGIN_CONNECTION", connection(redis, environment));
+      env.put("ANSIBLE_CACHE_PLUGIN_CONNECTION", connection(redis));
       env.put("ANSIBLE_CACHE_PLUGIN_TIMEOUT", "0");
       env.put("ANSIBLE_CACHE_PLUGIN_PREFIX", REDIS_PREFIX);
       env.put("ANSIBLE_CACHE_REDIS_KEYSET_NAME", REDIS_KEY_SET);
@@ -67,13 +72,19 @@ public final class FactStoreSettings {
     return env;
   }
 
-  /** {@code HOST:PORT:DB[:PASSWORD]}, the plugin's connection string. */
-  static String connection(FactStore.Redis redis, Map<String, String> environment) {
-    String connection = redis.host() + ":" + redis.port() + ":" + redis.db();
+  /** {@code HOST:PORT:DB}, the plugin's connection string without its password. */
+  static String connection(FactStore.Redis redis) {
+    return redis.host() + ":" + redis.port() + ":" + redis.db();
+  }
+
+  /** Whether {@code settings} (an Ansible process's environment) use the Redis plugin. */
+  static boolean usesRedis(Map<String, String> settings) {
+    return REDIS_PLUGIN.equals(settings.get("ANSIBLE_CACHE_PLUGIN"));
+  }
+
+  /** The Redis password in {@code environment} (the worker's), if one is set. */
+  static Optional<String> password(Map<String, String> environment) {
     String password = environment.getOrDefault(FactStore.PASSWORD_VARIABLE, "");
-    if (password.isEmpty()) {
-      return connection;
-    }
     if (password.contains("\n") || password.contains("\r")) {
       // The plugin reads the connection with a regular expression whose '.' stops at a newline.
       throw new IllegalArgumentException(
@@ -81,6 +92,21 @@ public final class FactStoreSettings {
               + " holds a line break, which Ansible's redis plugin cannot"
               + " take");
     }
-    return connection + ":" + password;
+    return password.isEmpty() ? Optional.empty() : Optional.of(password);
+  }
+
+  /**
+   * {@code settings} with the whole connection, {@code HOST:PORT:DB:PASSWORD}, when they use Redis
+   * and {@code environment} has a password: for amble's fact reader only, which runs no task.
+   */
+  static Map<String, String> withPassword(
+      Map<String, String> settings, Map<String, String> environment) {
+    Optional<String> password = password(environment);
+    if (!usesRedis(settings) || password.isEmpty()) {
+      return settings;
+    }
+    Map<String, String> env = new LinkedHashMap<>(settings);
+    env.computeIfPresent("ANSIBLE_CACHE_PLUGIN_CONNECTION", (k, v) -> v + ":" + password.get());
+    return env;
   }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,6 +123,14 @@ public final class ProcessRunner {
 
   private Map<String, String> environment(
       AnsibleCommand command, boolean withPassword, boolean withVault) {
+    return environment(command, withPassword, withVault, Optional.empty());
+  }
+
+  private Map<String, String> environment(
+      AnsibleCommand command,
+      boolean withPassword,
+      boolean withVault,
+      Optional<Path> cachePasswordPython) {
     Map<String, String> env = new LinkedHashMap<>();
     for (String name : PASSED_THROUGH) {
       Optional.ofNullable(workerEnvironment.get(name)).ifPresent(v -> env.put(name, v));
@@ -140,6 +149,12 @@ public final class ProcessRunner {
     if (withPassword) {
       env.put("AMBLE_BECOME_PASSWORD_ON_STDIN", "1");
     }
+    cachePasswordPython.ifPresent(
+        python -> {
+          // A flag only: the password follows the become password's line on the launcher's stdin.
+          env.put("AMBLE_REDIS_PASSWORD_ON_STDIN", "1");
+          env.put("AMBLE_ANSIBLE_PYTHON", python.toString());
+        });
     if (withVault) {
       // A flag only: the password follows the become password on the launcher's stdin.
       env.put("AMBLE_VAULT_PASSWORD_ON_STDIN", "1");
@@ -158,6 +173,24 @@ public final class ProcessRunner {
     // Ansible's own programs take it; amble's helpers (amble_facts.py) read no vars.
     boolean withVault =
         vaultPassword.isPresent() && AnsibleInstallation.PROGRAMS.contains(command.program());
+    Optional<String> cachePassword =
+        AnsibleInstallation.PROGRAMS.contains(command.program())
+                && FactStoreSettings.usesRedis(command.environment())
+            ? FactStoreSettings.password(workerEnvironment)
+            : Optional.empty();
+    // The interpreter of Ansible's entry script, which runs it with the password handed over in
+    // Ansible's process; any other program (a wrapper) gets it in its environment, as before.
+    Optional<Path> cachePasswordPython =
+        cachePassword.flatMap(
+            p ->
+                AnsibleExecutors.interpreter(
+                    ansible.program(command.program()),
+                    ansible.bin() + ":/usr/local/bin:/usr/bin:/bin"));
+    AnsibleCommand run =
+        cachePassword.isPresent() && cachePasswordPython.isEmpty()
+            ? command.withEnvironment(
+                FactStoreSettings.withPassword(command.environment(), workerEnvironment))
+            : command;
     CommandLine line = new CommandLine(ansible.python().toString());
     line.addArgument(ansible.launcher().toString(), false);
     line.addArgument(ansible.program(command.program()).toString(), false);
@@ -184,13 +217,17 @@ public final class ProcessRunner {
                     + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
-        InputStream stdin = secrets(withPassword, withVault);
+        InputStream stdin =
+            secrets(
+                withPassword,
+                cachePasswordPython.isPresent() ? cachePassword : Optional.empty(),
+                withVault);
         WatchedOutput pumps = WatchedOutput.into(out, stdin);
         executor.setStreamHandler(pumps);
         DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
         running.started();
         try {
-          Map<String, String> env = environment(command, withPassword, withVault);
+          Map<String, String> env = environment(run, withPassword, withVault, cachePasswordPython);
           AnsibleExecutors.shared()
               .socketFor(
                   ansible, command.program(), command.workingDirectory(), env, workerEnvironment)
@@ -207,17 +244,19 @@ public final class ProcessRunner {
   }
 
   /**
-   * What the launcher reads on its stdin: the become password's line, then the vault password up to
-   * the end; null when there is neither.
+   * What the launcher reads on its stdin: the become password's line, the Redis password's line,
+   * then the vault password up to the end; null when there is none.
    */
-  private InputStream secrets(boolean withPassword, boolean withVault) {
-    if (!withPassword && !withVault) {
+  private InputStream secrets(
+      boolean withPassword, Optional<String> cachePassword, boolean withVault) {
+    if (!withPassword && cachePassword.isEmpty() && !withVault) {
       return null;
     }
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     if (withPassword) {
       bytes.writeBytes(becomePassword.get().line());
     }
+    cachePassword.ifPresent(p -> bytes.writeBytes((p + "\n").getBytes(StandardCharsets.UTF_8)));
     if (withVault) {
       bytes.writeBytes(vaultPassword.get().bytes());
     }

@@ -19,7 +19,9 @@ executor and other runs go on. The become password reaches the child on the
 stdin the launcher hands over (a pipe): never in an argument list, an
 environment or a file. The vault password, if any, comes on a fourth
 descriptor (a pipe of its own), which the child keeps as its descriptor 3 and
-Ansible reads as /dev/fd/3.
+Ansible reads as /dev/fd/3. The Redis fact store's password, if any, comes in
+the request (never in its environment) and is given to Ansible's cache plugin
+in the child only (amble_cache_password.py).
 
 The executor ends every child's session and exits when the process that
 started it is gone (its stdin closes, or its parent changes): an orphaned job
@@ -100,6 +102,10 @@ def run_child(request, fds):
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        if request.get("cache_password") is not None:
+            import amble_cache_password
+
+            amble_cache_password.install(request["cache_password"])
         module, cls = PROGRAMS[request["program"]]
         cli = getattr(sys.modules[module], cls)
         argv = [request["program"]] + list(request["args"])

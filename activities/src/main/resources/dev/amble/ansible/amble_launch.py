@@ -15,6 +15,11 @@ guarantees that Java cannot give by itself:
   to Ansible on a pipe of its own, which Ansible reads as its vault password
   file (--vault-password-file /dev/fd/N): never on Ansible's stdin (which
   carries the become password), an argument list, an environment or a file.
+* The Redis fact store's password, if any, comes on the launcher's stdin too
+  (a line after the become password's) and is given to Ansible's cache plugin
+  in Ansible's own process (amble_cache_password.py), never in its
+  environment: every task and module Ansible starts on this machine inherits
+  that environment, and could read it there.
 
 With AMBLE_EXECUTOR_SOCKET set, the launcher hands the run to amble's
 long-lived executor (amble_executor.py) listening there, which forks it from a
@@ -25,6 +30,9 @@ starting anything), the launcher starts the program itself.
 
 Usage: python3 amble_launch.py PROGRAM [ARG...]
 With AMBLE_BECOME_PASSWORD_ON_STDIN=1 the first line of stdin is the password.
+With AMBLE_REDIS_PASSWORD_ON_STDIN=1 the next line is the Redis password, and
+AMBLE_ANSIBLE_PYTHON names the interpreter of PROGRAM (Ansible's entry script),
+which runs it through amble_cache_password.py when the executor does not.
 With AMBLE_VAULT_PASSWORD_ON_STDIN=1 the rest of stdin (after that line) is the
 vault password.
 """
@@ -95,7 +103,7 @@ def vault_pipe(vault):
     return read_end
 
 
-def fork_in_executor(path, args, env, password, vault):
+def fork_in_executor(path, args, env, password, vault, cache_password):
     """Asks the executor at path to run args; None when it cannot (nothing was started then)."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     stdin_r = None
@@ -119,6 +127,8 @@ def fork_in_executor(path, args, env, password, vault):
             "cwd": os.getcwd(),
             "env": env,
         }
+        if cache_password is not None:
+            request["cache_password"] = cache_password.decode("utf-8")
         sys.stdout.flush()
         sys.stderr.flush()
         fds = [stdin_r, 1, 2] + ([vault_r] if vault_r is not None else [])
@@ -183,32 +193,45 @@ def main():
     if env.pop("AMBLE_BECOME_PASSWORD_ON_STDIN", "") == "1":
         password = sys.stdin.buffer.readline().rstrip(b"\r\n")
         args = args + ["--become-password-file", "-"]
+    cache_password = None
+    python = env.pop("AMBLE_ANSIBLE_PYTHON", "")
+    if env.pop("AMBLE_REDIS_PASSWORD_ON_STDIN", "") == "1":
+        cache_password = sys.stdin.buffer.readline().rstrip(b"\r\n")
     vault = None
     if env.pop("AMBLE_VAULT_PASSWORD_ON_STDIN", "") == "1":
         vault = sys.stdin.buffer.read().strip()
     parent = os.getppid()
-    proc = fork_in_executor(executor, args, env, password, vault) if executor else None
+    proc = (
+        fork_in_executor(executor, args, env, password, vault, cache_password) if executor else None
+    )
     if proc is None:
         vault_r = vault_pipe(vault) if vault is not None else None
         vault_args = ["--vault-password-file", "/dev/fd/%d" % vault_r] if vault_r is not None else []
+        cache_r = vault_pipe(cache_password) if cache_password is not None else None
+        command = args
+        if cache_r is not None:
+            here = os.path.dirname(os.path.abspath(__file__))
+            command = [python, os.path.join(here, "amble_cache_password.py"), str(cache_r)] + args
         try:
             proc = subprocess.Popen(
-                args + vault_args,
+                command + vault_args,
                 env=env,
                 stdin=subprocess.PIPE if password is not None else subprocess.DEVNULL,
                 start_new_session=True,
-                pass_fds=(vault_r,) if vault_r is not None else (),
+                pass_fds=tuple(fd for fd in (vault_r, cache_r) if fd is not None),
                 # Ansible gets Ctrl-C's default back (an ignored signal stays ignored across exec).
                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
         finally:
-            if vault_r is not None:
-                os.close(vault_r)
+            for fd in (vault_r, cache_r):
+                if fd is not None:
+                    os.close(fd)
         if password is not None:
             proc.stdin.write(password + b"\n")
             proc.stdin.close()
     password = None
     vault = None
+    cache_password = None
 
     stopping = []
 

@@ -38,16 +38,19 @@ class FactStoreSettingsTest {
   }
 
   @Test
-  void thePasswordComesFromTheEnvironmentIntoTheConnection() {
+  void thePasswordStaysOutOfAnsiblesEnvironmentAndGoesToTheFactReaderOnly() {
     FactStore store = FactStore.parse("redis://cache:6379/0");
+    Map<String, String> settings =
+        FactStoreSettings.of(
+            store, Path.of("/unused"), Map.of("AMBLE_REDIS_PASSWORD", "pa:ss word"));
+    assertEquals("cache:6379:0", settings.get("ANSIBLE_CACHE_PLUGIN_CONNECTION"));
     assertEquals(
         "cache:6379:0:pa:ss word",
-        FactStoreSettings.of(
-                store, Path.of("/unused"), Map.of("AMBLE_REDIS_PASSWORD", "pa:ss word"))
+        FactStoreSettings.withPassword(settings, Map.of("AMBLE_REDIS_PASSWORD", "pa:ss word"))
             .get("ANSIBLE_CACHE_PLUGIN_CONNECTION"));
     assertEquals(
         "cache:6379:0",
-        FactStoreSettings.of(store, Path.of("/unused"), Map.of("AMBLE_REDIS_PASSWORD", ""))
+        FactStoreSettings.withPassword(settings, Map.of("AMBLE_REDIS_PASSWORD", ""))
             .get("ANSIBLE_CACHE_PLUGIN_CONNECTION"),
         "empty is none");
     IllegalArgumentException e =

@@ -69,21 +69,21 @@ class RedisFactsTest {
     return playbook;
   }
 
+  AnsibleCommand gatherCommand(LocalFleet fleet, Map<String, String> settings, Path playbook) {
+    return new AnsibleCommand(
+        "ansible-playbook",
+        List.of("-i", fleet.inventory().toString(), "-f", "5", playbook.toString()),
+        dir,
+        settings,
+        dir.resolve(playbook.getFileName() + ".log"),
+        Optional.empty(),
+        Duration.ofMinutes(5));
+  }
+
   ProcessOutcome gather(
       LocalFleet fleet, Map<String, String> settings, Path playbook, ProcessRunner.Progress p) {
     Path log = dir.resolve(playbook.getFileName() + ".log");
-    ProcessOutcome outcome =
-        runner()
-            .run(
-                new AnsibleCommand(
-                    "ansible-playbook",
-                    List.of("-i", fleet.inventory().toString(), "-f", "5", playbook.toString()),
-                    dir,
-                    settings,
-                    log,
-                    Optional.empty(),
-                    Duration.ofMinutes(5)),
-                p);
+    ProcessOutcome outcome = runner().run(gatherCommand(fleet, settings, playbook), p);
     assertEquals(0, outcome.exitCode(), () -> "ansible-playbook failed: " + read(log));
     return outcome;
   }
@@ -157,63 +157,105 @@ class RedisFactsTest {
     }
   }
 
+  /**
+   * The attack: a task on the worker itself ({@code connection: local}) reads Ansible's environment
+   * ({@code env} in a shell task, {@code lookup('env', ...)}). The Redis password is not there, on
+   * the warm path (the executor's child) and on the cold one (the launcher starts the program);
+   * Ansible's cache still writes to the locked store with it. Before the password went on a pipe,
+   * it sat in {@code ANSIBLE_CACHE_PLUGIN_CONNECTION}, and both dumps held it.
+   */
   @Test
-  void aPasswordReachesAnsibleInItsEnvironmentAndInNoCommandLine() throws Exception {
+  void theRedisPasswordReachesAnsiblesCacheButNoTaskOnTheWorkerWarm() throws Exception {
+    theRedisPasswordReachesAnsiblesCacheButNoTaskOnTheWorker(true);
+  }
+
+  @Test
+  void theRedisPasswordReachesAnsiblesCacheButNoTaskOnTheWorkerCold() throws Exception {
+    theRedisPasswordReachesAnsiblesCacheButNoTaskOnTheWorker(false);
+  }
+
+  void theRedisPasswordReachesAnsiblesCacheButNoTaskOnTheWorker(boolean warm) throws Exception {
     String password = "pw-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     try (RedisServer locked = RedisServer.start(dir, Optional.of(password))) {
       LocalFleet fleet = fleet("db", 2);
       mark(fleet, "with-password");
       FactStore store = new FactStore.Redis(locked.host(), locked.port(), 0);
-      Map<String, String> settings =
-          FactStoreSettings.of(
-              store, dir.resolve("facts"), Map.of("AMBLE_REDIS_PASSWORD", password));
-      assertEquals(
-          locked.host() + ":" + locked.port() + ":0:" + password,
-          settings.get("ANSIBLE_CACHE_PLUGIN_CONNECTION"));
-      assertFalse(store.text().contains(password));
+      Map<String, String> worker = new HashMap<>(System.getenv());
+      worker.put("AMBLE_REDIS_PASSWORD", password);
+      if (!warm) {
+        worker.put(AnsibleExecutors.SWITCH, "off");
+      }
+      Map<String, String> settings = FactStoreSettings.of(store, dir.resolve("facts"), worker);
+      String connection = locked.host() + ":" + locked.port() + ":0";
+      assertEquals(connection, settings.get("ANSIBLE_CACHE_PLUGIN_CONNECTION"));
+      ProcessRunner runner = new ProcessRunner(LocalFleet.ansible(), Optional.empty(), worker);
 
-      // The playbook holds its hosts until the test has looked at every process on the machine.
-      Path release = dir.resolve("release");
+      Path envDump = dir.resolve("env.txt");
+      Path lookupDump = dir.resolve("lookup.txt");
+      Path controller = dir.resolve("controller.txt");
       Path playbook =
           gatherPlaybook(
-              "    - ansible.builtin.wait_for:\n"
-                  + "        path: "
-                  + release
+              "- hosts: localhost\n"
+                  + "  gather_facts: false\n"
+                  + "  connection: local\n"
+                  + "  tasks:\n"
+                  + "    - ansible.builtin.shell: env > "
+                  + envDump
                   + "\n"
-                  + "        timeout: 120\n");
-      List<String> playbookCommandLines = new ArrayList<>();
+                  + "    - ansible.builtin.copy:\n"
+                  + "        dest: "
+                  + lookupDump
+                  + "\n"
+                  + "        content: \"{{ lookup('env', 'ANSIBLE_CACHE_PLUGIN_CONNECTION') }}"
+                  + " {{ lookup('env', 'AMBLE_REDIS_PASSWORD') }}\"\n"
+                  + "    - ansible.builtin.copy:\n"
+                  + "        dest: "
+                  + controller
+                  + "\n"
+                  + "        content: \"{{ lookup('pipe', 'xargs -0 echo < /proc/$PPID/cmdline') }}\"\n");
+      AnsibleCommand command = gatherCommand(fleet, settings, playbook);
+      Path log = command.log();
+      if (warm) {
+        assertTrue(
+            AnsibleExecutors.shared()
+                .socketFor(
+                    LocalFleet.ansible(),
+                    "ansible-playbook",
+                    dir,
+                    runner.environment(command, false),
+                    worker,
+                    true)
+                .isPresent(),
+            "an executor is ready");
+      }
       List<String> withPassword = new ArrayList<>();
-      Map<String, String> playbookEnvironment = new HashMap<>();
-      gather(
-          fleet,
-          settings,
-          playbook,
-          detail -> {
-            for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
-              String line = commandLine(p.pid());
-              if (line.contains(password)) {
-                withPassword.add(line);
-              }
-              if (line.contains("ansible-playbook") && line.contains(playbook.toString())) {
-                playbookCommandLines.add(line);
-                playbookEnvironment.putAll(environment(p.pid()));
-              }
-            }
-            if (!playbookEnvironment.isEmpty()) {
-              write(release, "seen");
-            }
-          });
-      assertFalse(playbookCommandLines.isEmpty(), "ansible-playbook was seen while it ran");
-      assertEquals(List.of(), withPassword, "command lines holding the password");
-      assertEquals(
-          settings.get("ANSIBLE_CACHE_PLUGIN_CONNECTION"),
-          playbookEnvironment.get("ANSIBLE_CACHE_PLUGIN_CONNECTION"),
-          "the password is in ansible-playbook's environment");
-      assertFalse(read(dir.resolve(playbook.getFileName() + ".log")).contains(password));
+      ProcessOutcome outcome =
+          runner.run(
+              command,
+              detail -> {
+                for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+                  if (commandLine(p.pid()).contains(password)) {
+                    withPassword.add(commandLine(p.pid()));
+                  }
+                }
+              });
+      assertEquals(0, outcome.exitCode(), () -> "ansible-playbook failed: " + read(log));
 
-      // Ansible did write with it: the facts are there, and read back with the same settings.
+      String env = read(envDump);
+      assertTrue(env.contains("ANSIBLE_CACHE_PLUGIN_CONNECTION=" + connection), env);
+      assertFalse(env.contains(password), "a task's environment holds the Redis password");
+      String lookedUp = read(lookupDump);
+      assertTrue(lookedUp.startsWith(connection), lookedUp);
+      assertFalse(lookedUp.contains(password), "lookup('env') finds the Redis password");
+      assertEquals(List.of(), withPassword, "command lines holding the password");
+      assertTrue(
+          read(controller).contains(warm ? "amble_executor.py" : "amble_cache_password.py"),
+          read(controller));
+      assertFalse(read(log).contains(password));
+
+      // Ansible did write with it: the facts are there, and read back with the worker's password.
       assertEquals(2L, locked.command("ZCARD", "ansible_cache_keys"));
-      Map<String, JsonNode> facts = new FactReader(runner(), settings, dir).read(fleet.hosts());
+      Map<String, JsonNode> facts = new FactReader(runner, settings, dir).read(fleet.hosts());
       assertEquals(
           Map.of("db01", "with-password", "db02", "with-password"), marks(facts), "read back");
 
