@@ -55,6 +55,10 @@ class ProductionShapeTest {
   static final Path TARBALL = AmbleProcess.ROOT.resolve("starter/target/amble.tar.gz");
 
   static final String WORKSPACE = "fleet";
+
+  /** The Amblefile's project: the workers' folders and the hosts' records are keyed by it. */
+  static final String PROJECT = "production";
+
   static final int HOSTS = 8;
   static final int HEARTBEAT_SECONDS = 15;
 
@@ -95,7 +99,7 @@ class ProductionShapeTest {
       Files.writeString(
           project.resolve("Amblefile.yml"),
           """
-          project: production
+          project: %s
           workspaces:
             %s:
               host_pattern: fleet
@@ -114,7 +118,7 @@ class ProductionShapeTest {
                 - name: the maintenance, held until the test opens this host's gate
                   ansible.builtin.wait_for: { path: "%s/{{ inventory_hostname }}", timeout: 600, sleep: 1 }
           """
-              .formatted(WORKSPACE, fleet.inventory(), redis.port(), gates));
+              .formatted(PROJECT, WORKSPACE, fleet.inventory(), redis.port(), gates));
       env = new HashMap<>();
       env.put("TEMPORAL_ADDRESS", temporal.address());
       env.put("AMBLE_TASK_QUEUE", "e2e-production-" + UUID.randomUUID());
@@ -483,7 +487,11 @@ class ProductionShapeTest {
   /** The folder of a host's logs in worker {@code n}'s own folder. */
   static Path hostLogs(int n, String host) {
     return WorkspaceDir.at(
-            OUTSIDE.resolve("workers/worker-" + n + "/cache/amble/workspaces/" + WORKSPACE))
+            OUTSIDE.resolve(
+                "workers/worker-"
+                    + n
+                    + "/cache/amble/workspaces/"
+                    + dev.amble.content.ContentFolders.folderName(PROJECT, WORKSPACE)))
         .hostLogs(host);
   }
 
@@ -516,7 +524,8 @@ class ProductionShapeTest {
       return Files.exists(state)
           && new com.fasterxml.jackson.databind.ObjectMapper()
               .readTree(state.toFile())
-              .at("/workspaces/" + WORKSPACE + "/succeeded")
+              // The host keys a project's workspace as PROJECT/WORKSPACE (a JSON pointer's ~1).
+              .at("/workspaces/" + PROJECT + "~1" + WORKSPACE + "/succeeded")
               .isTextual();
     } catch (java.io.IOException partlyWritten) {
       return false;
