@@ -11,14 +11,8 @@ import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
 import dev.amble.plan.HostOrder;
 import dev.amble.plan.Waves;
-import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.visibility.Descriptions;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -56,18 +50,7 @@ final class LegacyRollout {
   private static final String END = "end";
 
   private final WorkspaceActivities workspace =
-      Workflow.newActivityStub(
-          WorkspaceActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(30))
-              .setHeartbeatTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(2))
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(10)
-                      .build())
-              .build());
+      Workflow.newActivityStub(WorkspaceActivities.class, RolloutEngine.WORKSPACE_OPTIONS);
 
   private RolloutRequest request;
   private Strategy strategy = Strategy.DEFAULT;
@@ -98,7 +81,7 @@ final class LegacyRollout {
   private final Deque<HealthCheckResult> healthChecks = new ArrayDeque<>();
   private boolean aborted;
   private int runs;
-  private RolloutSummary recorded;
+  private final MemoKeeper memo = new MemoKeeper();
   private boolean finished;
   private boolean stopChecks;
   private Promise<Void> continuous;
@@ -335,19 +318,14 @@ final class LegacyRollout {
   }
 
   private void start(String host) {
-    ChildWorkflowOptions.Builder options =
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(
+    HostWorkflow child =
+        Workflow.newChildWorkflowStub(
+            HostWorkflow.class,
+            HostWalks.options(
+                request,
                 RolloutRequest.hostWorkflowId(
-                    RolloutRequest.oldWorkflowId(request.workspace()), host))
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-            .setWorkflowIdReusePolicy(
-                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setStaticSummary(Descriptions.hostSummary(request.workspace(), host));
-    if (request.searchAttributes()) {
-      options.setTypedSearchAttributes(AmbleSearchAttributes.host(request.workspace(), host));
-    }
-    HostWorkflow child = Workflow.newChildWorkflowStub(HostWorkflow.class, options.build());
+                    RolloutRequest.oldWorkflowId(request.workspace()), host),
+                host));
     HostInput input =
         new HostInput(
             request.definition(),
@@ -668,15 +646,7 @@ final class LegacyRollout {
   private void record() {
     RolloutStatus status = status();
     Workflow.setCurrentDetails(Descriptions.rolloutNow(status));
-    RolloutSummary now = RolloutSummary.of(status);
-    if (!now.equals(recorded)) {
-      Workflow.upsertMemo(Map.of(RolloutSummary.MEMO_KEY, now));
-      if (request.searchAttributes()
-          && (recorded == null || !recorded.phase().equals(now.phase()))) {
-        Workflow.upsertTypedSearchAttributes(AmbleSearchAttributes.OUTCOME.valueSet(now.phase()));
-      }
-      recorded = now;
-    }
+    memo.keep(status, request.searchAttributes());
   }
 
   private RolloutStateV1 state(String stage) {

@@ -154,7 +154,7 @@ class PayloadBoundsTest {
     List<String> inFlight =
         IntStream.range(0, concurrency).mapToObj(PayloadBoundsTest::host).toList();
     RolloutStatus status =
-        RolloutWorkflowImpl.status(request, state, Phase.DRAINING, inFlight, state.rollout);
+        RolloutView.status(request, state, Phase.DRAINING, inFlight, state.rollout);
     assertBounded("status answer (query, update answer, result)", status, bound);
     assertBounded("memo summary", RolloutSummary.of(status), bound);
     assertBounded("plan summary (activity result)", state.plan.get(), BOUND);
