@@ -81,14 +81,11 @@ final class StrategyReader {
   }
 
   private List<Amount> waves() {
-    Optional<YamlList> list = f.list("waves");
+    Optional<YamlList> list =
+        f.items(
+            "waves",
+            "must list at least one wave size; leave the key out for one wave of every host");
     if (list.isEmpty()) {
-      return List.of();
-    }
-    if (list.get().items().isEmpty()) {
-      f.problem(
-          "waves",
-          "must list at least one wave size; leave the key out for one wave of every host");
       return List.of();
     }
     List<Amount> sizes = new ArrayList<>();
@@ -228,26 +225,11 @@ final class StrategyReader {
         g.problem("expect_status", "goes with http:, not with tasks:");
       }
       Optional<String> hosts = g.string("hosts", true);
-      Optional<YamlList> list = g.list("tasks");
-      if (list.isPresent() && list.get().items().isEmpty()) {
-        g.problem("tasks", "must list at least one task");
-      }
-      if (list.isPresent()) {
-        for (int i = 0; i < list.get().items().size(); i++) {
-          if (!(list.get().items().get(i) instanceof YamlMap)) {
-            f.problems()
-                .add(
-                    list.get().items().get(i).position(),
-                    KeyPath.item(g.path("tasks"), i),
-                    "an Ansible task must be a map, got " + list.get().items().get(i).describe());
-          }
-        }
-      }
+      Optional<ArrayNode> taskList = AnsibleTasks.read(g, "tasks", "must list at least one task");
       boolean become = g.bool("become", false);
       check =
-          hosts.isPresent() && list.isPresent() && !list.get().items().isEmpty()
-              ? Optional.of(
-                  new HealthCheck.Probe.Tasks(hosts.get(), (ArrayNode) list.get().toJson(), become))
+          hosts.isPresent() && taskList.isPresent()
+              ? Optional.of(new HealthCheck.Probe.Tasks(hosts.get(), taskList.get(), become))
               : Optional.empty();
     }
     if (name.isEmpty() || check.isEmpty()) {
