@@ -1,5 +1,6 @@
 package dev.amble.amblefile;
 
+import com.google.common.collect.ImmutableList;
 import dev.amble.amblefile.yaml.KeyPath;
 import dev.amble.amblefile.yaml.YamlNode;
 import dev.amble.amblefile.yaml.YamlNode.YamlMap;
@@ -15,27 +16,12 @@ import java.util.regex.Pattern;
 final class AmblefileReader {
   static final List<String> TOP_KEYS = List.of("project", "workspaces", "workflows", "jobs");
   static final List<String> WORKSPACE_KEYS =
-      List.of(
-          "host_pattern",
-          "workflow",
-          "sort_order",
-          "concurrency",
-          "require_limit",
-          "inventory",
-          "facts",
-          "waves",
-          "pause_between_waves",
-          "bake_time",
-          "max_failures",
-          "max_failures_per_wave",
-          "unreachable",
-          "unreachable_attempts",
-          "unreachable_backoff",
-          "pre_checks",
-          "post_checks",
-          "continuous_checks",
-          "windows",
-          "notify");
+      ImmutableList.<String>builder()
+          .add("host_pattern", "workflow", "sort_order", "concurrency")
+          .add("require_limit", "inventory", "facts")
+          .addAll(StrategyReader.STRATEGY_KEYS)
+          .add("pre_checks", "post_checks", "continuous_checks", "windows", "notify")
+          .build();
   static final List<String> WORKFLOW_KEYS =
       List.of("jobs", "exit_jobs", "always_retry_failed_hosts");
   static final List<String> USE_KEYS = List.of("job", "options");

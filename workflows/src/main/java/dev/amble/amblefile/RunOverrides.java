@@ -1,5 +1,6 @@
 package dev.amble.amblefile;
 
+import com.google.common.collect.ImmutableList;
 import dev.amble.amblefile.yaml.Position;
 import dev.amble.amblefile.yaml.YamlNode;
 import dev.amble.amblefile.yaml.YamlNode.YamlList;
@@ -43,17 +44,10 @@ public record RunOverrides(
 
   /** The Amblefile keys a run may override, in the order of the fields. */
   public static final List<String> KEYS =
-      List.of(
-          "sort_order",
-          "concurrency",
-          "waves",
-          "pause_between_waves",
-          "bake_time",
-          "max_failures",
-          "max_failures_per_wave",
-          "unreachable",
-          "unreachable_attempts",
-          "unreachable_backoff");
+      ImmutableList.<String>builder()
+          .add("sort_order", "concurrency")
+          .addAll(StrategyReader.STRATEGY_KEYS)
+          .build();
 
   /**
    * The overrides named by their Amblefile keys ({@link #KEYS}, others ignored), as {@code amble

@@ -18,6 +18,18 @@ import java.util.Optional;
  * options that override it ({@link RunOverrides}).
  */
 final class StrategyReader {
+  /** The keys of a strategy that a run may override too: all but its health checks. */
+  static final List<String> STRATEGY_KEYS =
+      List.of(
+          "waves",
+          "pause_between_waves",
+          "bake_time",
+          "max_failures",
+          "max_failures_per_wave",
+          "unreachable",
+          "unreachable_attempts",
+          "unreachable_backoff");
+
   static final List<String> CHECKS_KEYS = List.of("host", "wave");
   static final List<String> CONTINUOUS_KEYS = List.of("interval", "checks");
   static final List<String> HEALTH_CHECK_KEYS =
