@@ -31,7 +31,7 @@ final class JobReader {
   private final ScalarSource source;
   private final FolderPaths paths;
 
-  /** Each job's compiled preconditions, kept until the uses' options are checked. */
+  /** Each job's compiled preconditions, kept until the uses are matched to them. */
   private final Map<String, Precondition> preconditions = new LinkedHashMap<>();
 
   JobReader(Problems problems, ScalarSource source, FolderPaths paths) {

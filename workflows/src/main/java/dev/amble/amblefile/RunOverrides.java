@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the operator overrides of a workspace's Amblefile keys for one run, as written on the
+ * What the operator overrides of a workspace's Amblefile keys for one rollout, as written on the
  * command line ({@code --max-failures 10%} overrides {@code max_failures}). The values are read by
  * the same rules as the Amblefile's, so a bad one gets the same message; a problem names the
  * option: {@code --max-failures: must be ...}.
@@ -42,7 +42,10 @@ public record RunOverrides(
           Optional.empty(),
           Optional.empty());
 
-  /** The Amblefile keys a run may override, in the order of the fields. */
+  /**
+   * The Amblefile keys a rollout's start may override ({@code amble run}'s and {@code amble
+   * check}'s options, a schedule's, a listen message's), in the order of the fields.
+   */
   public static final List<String> KEYS =
       ImmutableList.<String>builder()
           .add("sort_order", "concurrency")

@@ -87,8 +87,8 @@ final class StrategyReader {
         maxFailures,
         perWave,
         unreachable(given.unreachable()),
-        f.has("pre_checks") ? checks("pre_checks") : given.preChecks(),
-        f.has("post_checks") ? checks("post_checks") : given.postChecks(),
+        f.has("pre_checks") ? healthChecksAround("pre_checks") : given.preChecks(),
+        f.has("post_checks") ? healthChecksAround("post_checks") : given.postChecks(),
         f.has("continuous_checks") ? continuous() : given.continuousChecks());
   }
 
@@ -138,16 +138,17 @@ final class StrategyReader {
             policy, policy == Strategy.Unreachable.Policy.RETRY ? attempts : 0, backoff);
   }
 
-  private Strategy.Checks checks(String key) {
+  /** The health checks around each host's walk ({@code host:}) and each wave ({@code wave:}). */
+  private Strategy.Checks healthChecksAround(String key) {
     Optional<YamlMap> map = f.submap(key);
     if (map.isEmpty()) {
       return Strategy.Checks.NONE;
     }
-    Fields checks = new Fields(map.get(), f.path(key), f.problems(), CHECKS_KEYS);
-    if (!checks.has("host") && !checks.has("wave")) {
+    Fields around = new Fields(map.get(), f.path(key), f.problems(), CHECKS_KEYS);
+    if (!around.has("host") && !around.has("wave")) {
       f.problem(key, "give host: or wave: checks (or leave the key out)");
     }
-    return new Strategy.Checks(healthChecks(checks, "host"), healthChecks(checks, "wave"));
+    return new Strategy.Checks(healthChecks(around, "host"), healthChecks(around, "wave"));
   }
 
   private Optional<Strategy.ContinuousChecks> continuous() {
@@ -204,7 +205,7 @@ final class StrategyReader {
         g.oneOf("on_failure", List.of(HealthCheck.OnFailure.values()), HealthCheck.OnFailure::word)
             .orElse(HealthCheck.OnFailure.CATCH);
     Duration timeout = g.duration("timeout", false).orElse(HealthCheck.DEFAULT_TIMEOUT);
-    Optional<HealthCheck.Probe> check;
+    Optional<HealthCheck.Probe> probe;
     if (http) {
       for (String other : List.of("hosts", "become")) {
         if (g.has(other)) {
@@ -231,7 +232,7 @@ final class StrategyReader {
         }
       }
       int expected = status;
-      check = url.map(u -> new HealthCheck.Probe.Http(u, expected));
+      probe = url.map(u -> new HealthCheck.Probe.Http(u, expected));
     } else {
       if (g.has("expect_status")) {
         g.problem("expect_status", "goes with http:, not with tasks:");
@@ -239,14 +240,14 @@ final class StrategyReader {
       Optional<String> hosts = g.string("hosts", true);
       Optional<ArrayNode> taskList = AnsibleTasks.read(g, "tasks", "must list at least one task");
       boolean become = g.bool("become", false);
-      check =
+      probe =
           hosts.isPresent() && taskList.isPresent()
               ? Optional.of(new HealthCheck.Probe.Tasks(hosts.get(), taskList.get(), become))
               : Optional.empty();
     }
-    if (name.isEmpty() || check.isEmpty()) {
+    if (name.isEmpty() || probe.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new HealthCheck(name.get(), check.get(), onFailure, timeout));
+    return Optional.of(new HealthCheck(name.get(), probe.get(), onFailure, timeout));
   }
 }

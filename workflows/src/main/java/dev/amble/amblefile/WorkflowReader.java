@@ -23,7 +23,7 @@ import java.util.TreeSet;
 final class WorkflowReader {
   private final Problems problems;
 
-  /** A use of a job, with where it was written, kept until the references are checked. */
+  /** A use of a job, with where it was written, kept until it is matched to its job. */
   private record UseAt(JobUse use, String path, Position position, Position jobPosition) {}
 
   private final Map<String, List<UseAt>> usesByWorkflow = new LinkedHashMap<>();
