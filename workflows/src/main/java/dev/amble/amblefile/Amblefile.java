@@ -32,7 +32,7 @@ public record Amblefile(
     return Optional.ofNullable(workspaces.get(name));
   }
 
-  /** Everything a run of the workspace needs, with nothing left to look up in the file. */
+  /** Everything a rollout of the workspace needs, with nothing left to look up in the file. */
   public Definition definition(String workspaceName) {
     WorkspaceSpec workspace = workspaces.get(workspaceName);
     if (workspace == null) {

@@ -30,15 +30,18 @@ public record Amount(int value, boolean percent) {
     }
   }
 
-  /** As a wave size: a percentage rounds up, and a wave holds at least one host. */
-  public int waveSize(int walked) {
-    int n = percent ? (int) Math.ceil(walked * value / 100.0) : value;
+  /**
+   * As a wave size: a percentage (of the hosts the plan walks, {@code toWalk}) rounds up, and a
+   * wave holds at least one host.
+   */
+  public int waveSize(int toWalk) {
+    int n = percent ? (int) Math.ceil(toWalk * value / 100.0) : value;
     return Math.max(1, n);
   }
 
   /** As a failure budget: a percentage rounds down (a budget never grows by rounding). */
-  public int budget(int walked) {
-    return percent ? (int) Math.floor(walked * value / 100.0) : value;
+  public int budget(int toWalk) {
+    return percent ? (int) Math.floor(toWalk * value / 100.0) : value;
   }
 
   @Override

@@ -225,27 +225,46 @@ final class Fields {
   }
 
   Optional<YamlList> list(String key) {
-    Optional<YamlNode> node = map.get(key);
-    if (node.isEmpty()) {
-      return Optional.empty();
-    }
-    if (node.get() instanceof YamlList list) {
-      return Optional.of(list);
-    }
-    problem(key, "must be a list, got " + node.get().describe());
-    return Optional.empty();
+    return typed(key, YamlList.class, "a list");
   }
 
   Optional<YamlMap> submap(String key) {
+    return typed(key, YamlMap.class, "a map");
+  }
+
+  /** The key's value when it is a {@code type} (in words, {@code what}); else a problem. */
+  private <T extends YamlNode> Optional<T> typed(String key, Class<T> type, String what) {
     Optional<YamlNode> node = map.get(key);
     if (node.isEmpty()) {
       return Optional.empty();
     }
-    if (node.get() instanceof YamlMap m) {
-      return Optional.of(m);
+    if (type.isInstance(node.get())) {
+      return Optional.of(type.cast(node.get()));
     }
-    problem(key, "must be a map, got " + node.get().describe());
+    problem(key, "must be " + what + ", got " + node.get().describe());
     return Optional.empty();
+  }
+
+  /**
+   * A list that, when given, has at least one item: else the problem {@code ifEmpty}, and empty.
+   */
+  Optional<YamlList> items(String key, String ifEmpty) {
+    Optional<YamlList> list = list(key);
+    if (list.isPresent() && list.get().items().isEmpty()) {
+      problem(key, ifEmpty);
+      return Optional.empty();
+    }
+    return list;
+  }
+
+  /** Like {@link #strings(String)}, and an empty list is the problem {@code ifEmpty}, and empty. */
+  Optional<List<String>> strings(String key, String ifEmpty) {
+    Optional<List<String>> strings = strings(key);
+    if (strings.isPresent() && strings.get().isEmpty()) {
+      problem(key, ifEmpty);
+      return Optional.empty();
+    }
+    return strings;
   }
 
   /** A list whose every item must be a non-empty string. */

@@ -38,13 +38,10 @@ final class NotifyReader {
 
   /** The workspace's notifications; empty without a valid {@code notify:}. */
   List<Notification> read(Fields workspace) {
-    Optional<YamlList> list = workspace.list("notify");
+    Optional<YamlList> list =
+        workspace.items(
+            "notify", "must list at least one target; leave the key out to notify no one");
     if (list.isEmpty()) {
-      return List.of();
-    }
-    if (list.get().items().isEmpty()) {
-      workspace.problem(
-          "notify", "must list at least one target; leave the key out to notify no one");
       return List.of();
     }
     List<Notification> read = new ArrayList<>();
@@ -205,12 +202,8 @@ final class NotifyReader {
   }
 
   private List<String> addresses(Fields f) {
-    Optional<List<String>> to = f.strings("to");
+    Optional<List<String>> to = f.strings("to", "must list at least one address");
     if (to.isEmpty()) {
-      return List.of();
-    }
-    if (to.get().isEmpty()) {
-      f.problem("to", "must list at least one address");
       return List.of();
     }
     List<String> bad = to.get().stream().filter(a -> !ADDRESS.matcher(a).matches()).toList();

@@ -1,5 +1,6 @@
 package dev.amble.amblefile;
 
+import com.google.common.collect.ImmutableList;
 import dev.amble.amblefile.yaml.Position;
 import dev.amble.amblefile.yaml.YamlNode;
 import dev.amble.amblefile.yaml.YamlNode.YamlList;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the operator overrides of a workspace's Amblefile keys for one run, as written on the
+ * What the operator overrides of a workspace's Amblefile keys for one rollout, as written on the
  * command line ({@code --max-failures 10%} overrides {@code max_failures}). The values are read by
  * the same rules as the Amblefile's, so a bad one gets the same message; a problem names the
  * option: {@code --max-failures: must be ...}.
@@ -41,19 +42,15 @@ public record RunOverrides(
           Optional.empty(),
           Optional.empty());
 
-  /** The Amblefile keys a run may override, in the order of the fields. */
+  /**
+   * The Amblefile keys a rollout's start may override ({@code amble run}'s and {@code amble
+   * check}'s options, a schedule's, a listen message's), in the order of the fields.
+   */
   public static final List<String> KEYS =
-      List.of(
-          "sort_order",
-          "concurrency",
-          "waves",
-          "pause_between_waves",
-          "bake_time",
-          "max_failures",
-          "max_failures_per_wave",
-          "unreachable",
-          "unreachable_attempts",
-          "unreachable_backoff");
+      ImmutableList.<String>builder()
+          .add("sort_order", "concurrency")
+          .addAll(StrategyReader.STRATEGY_KEYS)
+          .build();
 
   /**
    * The overrides named by their Amblefile keys ({@link #KEYS}, others ignored), as {@code amble

@@ -18,6 +18,18 @@ import java.util.Optional;
  * options that override it ({@link RunOverrides}).
  */
 final class StrategyReader {
+  /** The keys of a strategy that a run may override too: all but its health checks. */
+  static final List<String> STRATEGY_KEYS =
+      List.of(
+          "waves",
+          "pause_between_waves",
+          "bake_time",
+          "max_failures",
+          "max_failures_per_wave",
+          "unreachable",
+          "unreachable_attempts",
+          "unreachable_backoff");
+
   static final List<String> CHECKS_KEYS = List.of("host", "wave");
   static final List<String> CONTINUOUS_KEYS = List.of("interval", "checks");
   static final List<String> HEALTH_CHECK_KEYS =
@@ -75,20 +87,17 @@ final class StrategyReader {
         maxFailures,
         perWave,
         unreachable(given.unreachable()),
-        f.has("pre_checks") ? checks("pre_checks") : given.preChecks(),
-        f.has("post_checks") ? checks("post_checks") : given.postChecks(),
+        f.has("pre_checks") ? healthChecksAround("pre_checks") : given.preChecks(),
+        f.has("post_checks") ? healthChecksAround("post_checks") : given.postChecks(),
         f.has("continuous_checks") ? continuous() : given.continuousChecks());
   }
 
   private List<Amount> waves() {
-    Optional<YamlList> list = f.list("waves");
+    Optional<YamlList> list =
+        f.items(
+            "waves",
+            "must list at least one wave size; leave the key out for one wave of every host");
     if (list.isEmpty()) {
-      return List.of();
-    }
-    if (list.get().items().isEmpty()) {
-      f.problem(
-          "waves",
-          "must list at least one wave size; leave the key out for one wave of every host");
       return List.of();
     }
     List<Amount> sizes = new ArrayList<>();
@@ -129,16 +138,17 @@ final class StrategyReader {
             policy, policy == Strategy.Unreachable.Policy.RETRY ? attempts : 0, backoff);
   }
 
-  private Strategy.Checks checks(String key) {
+  /** The health checks around each host's walk ({@code host:}) and each wave ({@code wave:}). */
+  private Strategy.Checks healthChecksAround(String key) {
     Optional<YamlMap> map = f.submap(key);
     if (map.isEmpty()) {
       return Strategy.Checks.NONE;
     }
-    Fields checks = new Fields(map.get(), f.path(key), f.problems(), CHECKS_KEYS);
-    if (!checks.has("host") && !checks.has("wave")) {
+    Fields around = new Fields(map.get(), f.path(key), f.problems(), CHECKS_KEYS);
+    if (!around.has("host") && !around.has("wave")) {
       f.problem(key, "give host: or wave: checks (or leave the key out)");
     }
-    return new Strategy.Checks(healthChecks(checks, "host"), healthChecks(checks, "wave"));
+    return new Strategy.Checks(healthChecks(around, "host"), healthChecks(around, "wave"));
   }
 
   private Optional<Strategy.ContinuousChecks> continuous() {
@@ -195,7 +205,7 @@ final class StrategyReader {
         g.oneOf("on_failure", List.of(HealthCheck.OnFailure.values()), HealthCheck.OnFailure::word)
             .orElse(HealthCheck.OnFailure.CATCH);
     Duration timeout = g.duration("timeout", false).orElse(HealthCheck.DEFAULT_TIMEOUT);
-    Optional<HealthCheck.Probe> check;
+    Optional<HealthCheck.Probe> probe;
     if (http) {
       for (String other : List.of("hosts", "become")) {
         if (g.has(other)) {
@@ -222,37 +232,22 @@ final class StrategyReader {
         }
       }
       int expected = status;
-      check = url.map(u -> new HealthCheck.Probe.Http(u, expected));
+      probe = url.map(u -> new HealthCheck.Probe.Http(u, expected));
     } else {
       if (g.has("expect_status")) {
         g.problem("expect_status", "goes with http:, not with tasks:");
       }
       Optional<String> hosts = g.string("hosts", true);
-      Optional<YamlList> list = g.list("tasks");
-      if (list.isPresent() && list.get().items().isEmpty()) {
-        g.problem("tasks", "must list at least one task");
-      }
-      if (list.isPresent()) {
-        for (int i = 0; i < list.get().items().size(); i++) {
-          if (!(list.get().items().get(i) instanceof YamlMap)) {
-            f.problems()
-                .add(
-                    list.get().items().get(i).position(),
-                    KeyPath.item(g.path("tasks"), i),
-                    "an Ansible task must be a map, got " + list.get().items().get(i).describe());
-          }
-        }
-      }
+      Optional<ArrayNode> taskList = AnsibleTasks.read(g, "tasks", "must list at least one task");
       boolean become = g.bool("become", false);
-      check =
-          hosts.isPresent() && list.isPresent() && !list.get().items().isEmpty()
-              ? Optional.of(
-                  new HealthCheck.Probe.Tasks(hosts.get(), (ArrayNode) list.get().toJson(), become))
+      probe =
+          hosts.isPresent() && taskList.isPresent()
+              ? Optional.of(new HealthCheck.Probe.Tasks(hosts.get(), taskList.get(), become))
               : Optional.empty();
     }
-    if (name.isEmpty() || check.isEmpty()) {
+    if (name.isEmpty() || probe.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new HealthCheck(name.get(), check.get(), onFailure, timeout));
+    return Optional.of(new HealthCheck(name.get(), probe.get(), onFailure, timeout));
   }
 }

@@ -40,33 +40,7 @@ public record WorkspaceSpec(
     notifications = notifications == null ? List.of() : List.copyOf(notifications);
   }
 
-  /** A workspace that notifies no one. */
-  public WorkspaceSpec(
-      String name,
-      String hostPattern,
-      String workflow,
-      SortOrder sortOrder,
-      int concurrency,
-      boolean requireLimit,
-      Optional<String> inventory,
-      Strategy strategy,
-      Optional<FactStore> facts,
-      Optional<Windows> windows) {
-    this(
-        name,
-        hostPattern,
-        workflow,
-        sortOrder,
-        concurrency,
-        requireLimit,
-        inventory,
-        strategy,
-        facts,
-        windows,
-        List.of());
-  }
-
-  /** A workspace that names no fact store and has no maintenance windows. */
+  /** A workspace that names no fact store, has no maintenance windows and notifies no one. */
   public WorkspaceSpec(
       String name,
       String hostPattern,
@@ -86,7 +60,8 @@ public record WorkspaceSpec(
         inventory,
         strategy,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   /** The workspace's fact store: its own, or jsonfile. */
@@ -98,18 +73,7 @@ public record WorkspaceSpec(
   public WorkspaceSpec withDefaultFacts(FactStore store) {
     return facts.isPresent()
         ? this
-        : new WorkspaceSpec(
-            name,
-            hostPattern,
-            workflow,
-            sortOrder,
-            concurrency,
-            requireLimit,
-            inventory,
-            strategy,
-            Optional.of(store),
-            windows,
-            notifications);
+        : copy(sortOrder, concurrency, inventory, strategy, Optional.of(store), windows);
   }
 
   /** What a command or a rollout says when the inventory has none of the workspace's hosts. */
@@ -122,53 +86,35 @@ public record WorkspaceSpec(
   }
 
   WorkspaceSpec withSortOrder(SortOrder order) {
-    return new WorkspaceSpec(
-        name,
-        hostPattern,
-        workflow,
-        order,
-        concurrency,
-        requireLimit,
-        inventory,
-        strategy,
-        facts,
-        windows,
-        notifications);
+    return copy(order, concurrency, inventory, strategy, facts, windows);
   }
 
   WorkspaceSpec withConcurrency(int n) {
-    return new WorkspaceSpec(
-        name,
-        hostPattern,
-        workflow,
-        sortOrder,
-        n,
-        requireLimit,
-        inventory,
-        strategy,
-        facts,
-        windows,
-        notifications);
+    return copy(sortOrder, n, inventory, strategy, facts, windows);
   }
 
   /** The same workspace with its inventory read from elsewhere (a worker's copy of the folder). */
   public WorkspaceSpec withInventory(Optional<String> source) {
-    return new WorkspaceSpec(
-        name,
-        hostPattern,
-        workflow,
-        sortOrder,
-        concurrency,
-        requireLimit,
-        source,
-        strategy,
-        facts,
-        windows,
-        notifications);
+    return copy(sortOrder, concurrency, source, strategy, facts, windows);
   }
 
   /** The same workspace, its hosts starting at any time. */
   public WorkspaceSpec withoutWindows() {
+    return copy(sortOrder, concurrency, inventory, strategy, facts, Optional.empty());
+  }
+
+  WorkspaceSpec withStrategy(Strategy s) {
+    return copy(sortOrder, concurrency, inventory, s, facts, windows);
+  }
+
+  /** The same workspace with the settings a run, a worker or a command may change. */
+  private WorkspaceSpec copy(
+      SortOrder sortOrder,
+      int concurrency,
+      Optional<String> inventory,
+      Strategy strategy,
+      Optional<FactStore> facts,
+      Optional<Windows> windows) {
     return new WorkspaceSpec(
         name,
         hostPattern,
@@ -178,21 +124,6 @@ public record WorkspaceSpec(
         requireLimit,
         inventory,
         strategy,
-        facts,
-        Optional.empty(),
-        notifications);
-  }
-
-  WorkspaceSpec withStrategy(Strategy s) {
-    return new WorkspaceSpec(
-        name,
-        hostPattern,
-        workflow,
-        sortOrder,
-        concurrency,
-        requireLimit,
-        inventory,
-        s,
         facts,
         windows,
         notifications);

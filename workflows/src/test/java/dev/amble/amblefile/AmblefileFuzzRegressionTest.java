@@ -25,9 +25,7 @@ class AmblefileFuzzRegressionTest {
   static final Path FOUND = Path.of("src/test/resources/amblefiles/fuzz/found");
 
   static Stream<Path> found() throws IOException {
-    try (Stream<Path> files = Files.list(FOUND)) {
-      return files.filter(p -> p.toString().endsWith(".yml")).sorted().toList().stream();
-    }
+    return LoaderContract.inputs(FOUND);
   }
 
   @Test

@@ -21,9 +21,7 @@ class BrokenAmblefilesTest {
   static final Path CORPUS = Path.of("src/test/resources/amblefiles/broken");
 
   static Stream<Path> corpus() throws IOException {
-    try (Stream<Path> files = Files.list(CORPUS)) {
-      return files.filter(p -> p.toString().endsWith(".yml")).sorted().toList().stream();
-    }
+    return LoaderContract.inputs(CORPUS);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.amble.amblefile;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What the loader promises for any text at all, as the CLI needs it: either an {@link Amblefile}
@@ -26,6 +29,13 @@ final class LoaderContract {
 
   /** Far longer than any input takes (milliseconds), short enough that a hang ends the test. */
   static final Duration TIME_LIMIT = Duration.ofSeconds(10);
+
+  /** The inputs kept in {@code folder}: its {@code .yml} files, in name order. */
+  static Stream<Path> inputs(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(p -> p.toString().endsWith(".yml")).sorted().toList().stream();
+    }
+  }
 
   private static final Pattern PROBLEM_LINE =
       Pattern.compile(Pattern.quote(SHOWN_AS) + ":(\\d+):(\\d+): \\S.*");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,17 +53,7 @@ class RunOverridesTest {
 
   /** Overrides of the Amblefile keys named, as the options write them (waves: "1,5,10%"). */
   static RunOverrides of(Map<String, String> given) {
-    return new RunOverrides(
-        Optional.ofNullable(given.get("sort_order")),
-        Optional.ofNullable(given.get("concurrency")),
-        Optional.ofNullable(given.get("waves")).map(w -> List.of(w.split(","))),
-        Optional.ofNullable(given.get("pause_between_waves")),
-        Optional.ofNullable(given.get("bake_time")),
-        Optional.ofNullable(given.get("max_failures")),
-        Optional.ofNullable(given.get("max_failures_per_wave")),
-        Optional.ofNullable(given.get("unreachable")),
-        Optional.ofNullable(given.get("unreachable_attempts")),
-        Optional.ofNullable(given.get("unreachable_backoff")));
+    return RunOverrides.ofKeys(given);
   }
 
   @Test

@@ -56,9 +56,9 @@ public sealed interface YamlNode {
 
     @Override
     public ArrayNode toJson() {
-      ArrayNode json = JsonNodeFactory.instance.arrayNode();
-      items.forEach(i -> json.add(i.toJson()));
-      return json;
+      return JsonNodeFactory.instance
+          .arrayNode()
+          .addAll(items.stream().map(YamlNode::toJson).toList());
     }
   }
 
