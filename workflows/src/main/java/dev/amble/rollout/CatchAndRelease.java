@@ -49,7 +49,7 @@ final class CatchAndRelease {
     return waited;
   }
 
-  void record(String kind, String by, String reason, String at) {
+  void record(SteeringKind kind, String by, String reason, String at) {
     log.addLast(new Steering(kind, by, reason, at));
     while (log.size() > KEPT) {
       log.removeFirst();

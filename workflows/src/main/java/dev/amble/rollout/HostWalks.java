@@ -231,7 +231,7 @@ final class HostWalks {
                     state.walk.wave,
                     state.walk.waveFailures,
                     state.walk.waveSize()),
-            "auto-catch",
+            SteeringKind.AUTO_CATCH,
             Optional.of(outcome.host()));
         return;
       }

@@ -185,7 +185,9 @@ final class LegacyRollout {
         }
         if (strategy.manualPause()) {
           catchBy(
-              "amble", "wave " + wave + " is done; release to start wave " + (wave + 1), "pause");
+              "amble",
+              "wave " + wave + " is done; release to start wave " + (wave + 1),
+              SteeringKind.PAUSE);
         } else if (strategy.pauseBetweenWaves().isPresent()) {
           return "pause:"
               + (Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis());
@@ -375,7 +377,7 @@ final class LegacyRollout {
         catchBy(
             "amble",
             "host " + host + " " + result.outcome().word() + ": " + result.reason() + budgetNote(),
-            "auto-catch");
+            SteeringKind.AUTO_CATCH);
       }
     }
   }
@@ -466,11 +468,11 @@ final class LegacyRollout {
       return;
     }
     switch (r.onFailure()) {
-      case CATCH -> catchBy("amble", HealthChecks.describe(r), "gate-catch");
+      case CATCH -> catchBy("amble", HealthChecks.describe(r), SteeringKind.GATE_CATCH);
       case ABORT -> {
         if (!aborted) {
           aborted = true;
-          steer("abort", "amble", HealthChecks.describe(r));
+          steer(SteeringKind.ABORT, "amble", HealthChecks.describe(r));
           refreshPhase();
         }
       }
@@ -509,12 +511,12 @@ final class LegacyRollout {
    * Catches the rollout, if it is not caught already; steering records it (and every catch by an
    * operator, who may add a reason to a catch in place).
    */
-  private void catchBy(String by, String reason, String kind) {
+  private void catchBy(String by, String reason, SteeringKind kind) {
     boolean already = caught.caught();
     if (!already) {
       caught = new Caught(true, reason, by, now(), 0);
     }
-    if (!already || kind.equals("catch")) {
+    if (!already || kind == SteeringKind.CATCH) {
       steer(kind, by, reason);
     }
     refreshPhase();
@@ -522,7 +524,7 @@ final class LegacyRollout {
 
   private void applyCatch(CatchRequest r) {
     String reason = r.reason() == null || r.reason().isBlank() ? "caught by " + r.by() : r.reason();
-    catchBy(r.by(), reason, "catch");
+    catchBy(r.by(), reason, SteeringKind.CATCH);
   }
 
   private void applyRelease(ReleaseRequest r) {
@@ -537,7 +539,7 @@ final class LegacyRollout {
     }
     awaiting.clear();
     caught = Caught.NO;
-    steer(r.skipFailed() ? "release --skip-failed" : "release", r.by(), "");
+    steer(r.skipFailed() ? SteeringKind.RELEASE_SKIP_FAILED : SteeringKind.RELEASE, r.by(), "");
     refreshPhase();
   }
 
@@ -548,7 +550,7 @@ final class LegacyRollout {
   public void cancel(CancelRequest r) {
     if (!aborted) {
       aborted = true;
-      steer("cancel", r.by(), r.reason());
+      steer(SteeringKind.CANCEL, r.by(), r.reason());
       refreshPhase();
     }
   }
@@ -688,7 +690,7 @@ final class LegacyRollout {
     return s.stage();
   }
 
-  private void steer(String kind, String by, String reason) {
+  private void steer(SteeringKind kind, String by, String reason) {
     steering.addLast(new Steering(kind, by, reason, now()));
     while (steering.size() > STEERING_KEPT) {
       steering.removeFirst();

@@ -139,7 +139,7 @@ final class RolloutEngine {
     state.rollout = Workflow.getInfo().getFirstExecutionRunId();
     if (request.ignoreWindows() && request.definition().workspace().windows().isPresent()) {
       state.steering.record(
-          "ignore-windows",
+          SteeringKind.IGNORE_WINDOWS,
           request.startedBy(),
           "started with --ignore-windows: hosts start outside the maintenance windows",
           RolloutSteering.now());
@@ -239,7 +239,7 @@ final class RolloutEngine {
       steering.catchBy(
           "amble",
           "wave " + state.walk.wave + " is done; release to start wave " + (state.walk.wave + 1),
-          "pause");
+          SteeringKind.PAUSE);
     } else if (strategy.pauseBetweenWaves().isPresent()) {
       state.until = Workflow.currentTimeMillis() + strategy.pauseBetweenWaves().get().toMillis();
       return Stage.PAUSING;
@@ -292,7 +292,8 @@ final class RolloutEngine {
                   "Temporal's cancellation (the Web UI's Request Cancellation, or the API)",
                   true,
                   state.rollout));
-      state.steering.record("cancel --now", state.cancel.get().by(), "", RolloutSteering.now());
+      state.steering.record(
+          SteeringKind.CANCEL_NOW, state.cancel.get().by(), "", RolloutSteering.now());
     }
     Workflow.await(hosts::allFinished);
     hosts.collectFinished(checks::act);

@@ -42,24 +42,24 @@ final class RolloutSteering {
    * Catches the rollout, if it is not caught already; steering records it (and every catch by an
    * operator, who may add a reason to a catch in place).
    */
-  void catchBy(String by, String reason, String kind) {
+  void catchBy(String by, String reason, SteeringKind kind) {
     catchBy(by, reason, kind, Optional.empty());
   }
 
   /** {@link #catchBy}, for a host's failure: its notification names the host. */
-  void catchBy(String by, String reason, String kind, Optional<String> host) {
+  void catchBy(String by, String reason, SteeringKind kind, Optional<String> host) {
     boolean took = state.steering.catchNow(by, reason, now());
     if (took) {
       notices.caught(by, reason, host);
     }
-    if (took || kind.equals("catch")) {
+    if (took || kind == SteeringKind.CATCH) {
       state.steering.record(kind, by, reason, now());
     }
   }
 
   void applyCatch(CatchRequest r) {
     String reason = r.reason() == null || r.reason().isBlank() ? "caught by " + r.by() : r.reason();
-    catchBy(r.by(), reason, "catch");
+    catchBy(r.by(), reason, SteeringKind.CATCH);
   }
 
   void applyRelease(ReleaseRequest r) {
@@ -81,14 +81,19 @@ final class RolloutSteering {
         }
       }
     }
-    state.steering.record(r.skipFailed() ? "release --skip-failed" : "release", r.by(), "", now());
+    state.steering.record(
+        r.skipFailed() ? SteeringKind.RELEASE_SKIP_FAILED : SteeringKind.RELEASE,
+        r.by(),
+        "",
+        now());
     notices.released(r.by(), r.skipFailed());
   }
 
   void applyCancel(CancelRequest r) {
     if (state.cancel.isEmpty() || (r.now() && !state.cancel.get().now())) {
       state.cancel = Optional.of(r);
-      state.steering.record(r.now() ? "cancel --now" : "cancel", r.by(), r.reason(), now());
+      state.steering.record(
+          r.now() ? SteeringKind.CANCEL_NOW : SteeringKind.CANCEL, r.by(), r.reason(), now());
     }
   }
 

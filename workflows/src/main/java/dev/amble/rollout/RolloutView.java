@@ -157,7 +157,7 @@ final class RolloutView {
     if (state.aborted) {
       return "aborted: "
           + state.steering.log.stream()
-              .filter(s -> s.kind().equals("abort"))
+              .filter(s -> s.kind() == SteeringKind.ABORT)
               .reduce((a, b) -> b)
               .map(Steering::reason)
               .orElse("a health check failed");

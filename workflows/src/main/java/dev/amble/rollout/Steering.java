@@ -1,8 +1,4 @@
 package dev.amble.rollout;
 
-/**
- * One act of steering: a catch or a release, who did it, why, and when (workflow time).
- *
- * @param kind {@code catch}, {@code release}, {@code release --skip-failed}, or {@code auto-catch}
- */
-public record Steering(String kind, String by, String reason, String at) {}
+/** One act of steering: what it did, who did it, why, and when (workflow time). */
+public record Steering(SteeringKind kind, String by, String reason, String at) {}

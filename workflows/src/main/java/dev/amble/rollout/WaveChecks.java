@@ -108,11 +108,13 @@ final class WaveChecks {
     }
     notices.healthCheckFailed(HealthChecks.describe(r), r.onFailure().word());
     switch (r.onFailure()) {
-      case CATCH -> steering.catchBy("amble", HealthChecks.describe(r), "health-check-catch");
+      case CATCH ->
+          steering.catchBy("amble", HealthChecks.describe(r), SteeringKind.HEALTH_CHECK_CATCH);
       case ABORT -> {
         if (!state.aborted) {
           state.aborted = true;
-          state.steering.record("abort", "amble", HealthChecks.describe(r), RolloutSteering.now());
+          state.steering.record(
+              SteeringKind.ABORT, "amble", HealthChecks.describe(r), RolloutSteering.now());
         }
       }
       case CONTINUE -> {}

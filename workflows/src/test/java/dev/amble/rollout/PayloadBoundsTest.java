@@ -96,7 +96,10 @@ class PayloadBoundsTest {
     }
     for (int i = 0; i < CatchAndRelease.KEPT; i++) {
       s.steering.record(
-          "catch", "operator" + i + "@laptop", Pages.bounded(reason(i)), "2026-11-28T10:00:00Z");
+          SteeringKind.CATCH,
+          "operator" + i + "@laptop",
+          Pages.bounded(reason(i)),
+          "2026-11-28T10:00:00Z");
     }
     for (int i = 0; i < RolloutState.CHECKS_KEPT; i++) {
       s.remember(

@@ -284,7 +284,7 @@ class RecordHistories {
             TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
     RolloutStatus caught = RolloutWorkflowTest.awaitPhase(wf, "caught");
     assertEquals(List.of("h02"), caught.awaiting());
-    assertEquals("auto-catch", caught.steering().get(0).kind());
+    assertEquals(SteeringKind.AUTO_CATCH, caught.steering().get(0).kind());
     wf.releaseSignal(ReleaseRequest.of(wf.status(), false, "alice@ops"));
     RolloutStatus done = result(wf);
     assertEquals("done", done.phase());

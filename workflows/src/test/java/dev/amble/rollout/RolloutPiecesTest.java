@@ -120,7 +120,7 @@ class RolloutPiecesTest {
     assertFalse(c.caught());
     assertTrue(c.awaiting.isEmpty());
     for (int i = 0; i < CatchAndRelease.KEPT + 10; i++) {
-      c.record("catch", "by", "r" + i, "t");
+      c.record(SteeringKind.CATCH, "by", "r" + i, "t");
     }
     assertEquals(CatchAndRelease.KEPT, c.log.size());
     assertEquals("r10", c.log.getFirst().reason(), "the latest are kept");

@@ -209,7 +209,7 @@ class StrategyWorkflowTest {
     RolloutStatus paused = awaitPhase("caught");
     assertEquals("wave 1 is done; release to start wave 2", paused.caught().reason());
     assertEquals(List.of("h01"), fleet.prepared);
-    assertEquals("pause", paused.steering().get(0).kind());
+    assertEquals(SteeringKind.PAUSE, paused.steering().get(0).kind());
     RolloutWorkflowTest.release(wf, false, "op");
     RolloutStatus done = result();
     assertEquals(3, done.count(Outcome.SUCCEEDED));
@@ -513,7 +513,7 @@ class StrategyWorkflowTest {
         f);
     RolloutStatus done = result();
     assertEquals("aborted", done.phase());
-    assertEquals("abort", done.steering().get(0).kind());
+    assertEquals(SteeringKind.ABORT, done.steering().get(0).kind());
     assertTrue(fleet.prepared.size() <= 3, "hosts started after the abort: " + fleet.prepared);
     assertTrue(done.remaining() >= 3);
   }

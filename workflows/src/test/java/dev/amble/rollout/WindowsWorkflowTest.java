@@ -197,7 +197,7 @@ class WindowsWorkflowTest {
     assertEquals(1, done.count(Outcome.SUCCEEDED));
     assertEquals(List.of(START, START.plus(Duration.ofMinutes(5))), prepared("h01"));
     Steering asked = done.steering().get(0);
-    assertEquals("ignore-windows", asked.kind());
+    assertEquals(SteeringKind.IGNORE_WINDOWS, asked.kind());
     assertEquals("carol@oncall", asked.by());
     assertEquals(java.util.Optional.empty(), done.window());
   }
