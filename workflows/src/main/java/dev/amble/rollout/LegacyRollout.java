@@ -12,7 +12,6 @@ import dev.amble.host.Outcome;
 import dev.amble.plan.HostOrder;
 import dev.amble.plan.Waves;
 import dev.amble.visibility.AmbleSearchAttributes;
-import dev.amble.visibility.Descriptions;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;

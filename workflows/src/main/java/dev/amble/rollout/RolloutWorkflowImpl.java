@@ -17,7 +17,6 @@ import dev.amble.pages.PageWorkflow;
 import dev.amble.pages.Pages;
 import dev.amble.plan.Waves;
 import dev.amble.visibility.AmbleSearchAttributes;
-import dev.amble.visibility.Descriptions;
 import dev.amble.window.WindowGate;
 import dev.amble.window.WindowStatus;
 import io.temporal.activity.ActivityOptions;
