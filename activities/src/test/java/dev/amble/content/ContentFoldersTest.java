@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.amble.amblefile.JobSpec;
 import dev.amble.amblefile.JobTasks;
 import dev.amble.host.HostTarget;
+import dev.amble.worker.ContentFolders;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;

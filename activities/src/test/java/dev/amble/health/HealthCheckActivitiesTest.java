@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.amble.amblefile.HealthCheck;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.worker.HealthCheckActivitiesImpl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -12,6 +12,7 @@ import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.Processes;
 import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.worker.HostActivitiesImpl;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import dev.amble.ansible.Definitions;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.Processes;
+import dev.amble.worker.HostActivitiesImpl;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import dev.amble.ansible.Definitions;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.worker.HostActivitiesImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

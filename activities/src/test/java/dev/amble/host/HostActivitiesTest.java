@@ -18,6 +18,7 @@ import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.precondition.Verdict;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
+import dev.amble.worker.HostActivitiesImpl;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,7 @@ import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.precondition.Verdict;
+import dev.amble.worker.HostActivitiesImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -7,6 +7,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.Definitions;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.worker.HostActivitiesImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

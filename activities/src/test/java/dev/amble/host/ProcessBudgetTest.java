@@ -10,6 +10,7 @@ import dev.amble.ansible.Inventory;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
+import dev.amble.worker.HostActivitiesImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -11,6 +11,7 @@ import dev.amble.ansible.Definitions;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.state.RemoteState;
+import dev.amble.worker.HostActivitiesImpl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,6 +16,7 @@ import dev.amble.ansible.WorkspacePlanner;
 import dev.amble.plan.Decision;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
+import dev.amble.worker.HostActivitiesImpl;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

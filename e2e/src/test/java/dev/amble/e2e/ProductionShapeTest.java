@@ -491,7 +491,7 @@ class ProductionShapeTest {
                 "workers/worker-"
                     + n
                     + "/cache/amble/workspaces/"
-                    + dev.amble.content.ContentFolders.folderName(PROJECT, WORKSPACE)))
+                    + dev.amble.worker.ContentFolders.folderName(PROJECT, WORKSPACE)))
         .hostLogs(host);
   }
 

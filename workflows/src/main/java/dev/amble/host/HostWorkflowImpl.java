@@ -13,7 +13,6 @@ import dev.amble.plan.Planner;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import dev.amble.visibility.AmbleSearchAttributes;
-import dev.amble.visibility.Descriptions;
 import dev.amble.window.WindowGate;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;

@@ -12,7 +12,6 @@ import dev.amble.pages.PageActivities;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.Pages;
 import dev.amble.visibility.AmbleSearchAttributes;
-import dev.amble.visibility.Descriptions;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;

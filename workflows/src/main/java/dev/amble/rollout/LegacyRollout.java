@@ -11,7 +11,6 @@ import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
 import dev.amble.plan.HostOrder;
 import dev.amble.plan.Waves;
-import dev.amble.visibility.Descriptions;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;

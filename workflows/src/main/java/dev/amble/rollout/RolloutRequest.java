@@ -3,7 +3,6 @@ package dev.amble.rollout;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.amble.amblefile.Definition;
 import dev.amble.visibility.AmbleSearchAttributes;
-import dev.amble.visibility.Descriptions;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowOptions;

@@ -4,7 +4,6 @@ import dev.amble.amblefile.Strategy;
 import dev.amble.host.Outcome;
 import dev.amble.pages.PageLine;
 import dev.amble.plan.Waves;
-import dev.amble.visibility.Descriptions;
 import dev.amble.window.WindowGate;
 import dev.amble.window.WindowStatus;
 import io.temporal.workflow.Workflow;

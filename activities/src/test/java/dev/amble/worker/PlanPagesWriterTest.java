@@ -1,4 +1,4 @@
-package dev.amble.rollout;
+package dev.amble.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +14,7 @@ import dev.amble.plan.Decision;
 import dev.amble.plan.HostOrder;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
+import dev.amble.rollout.PlanSummary;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;

@@ -1,10 +1,14 @@
-package dev.amble.content;
+package dev.amble.worker;
 
 import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.JobSpec;
 import dev.amble.amblefile.JobTasks;
 import dev.amble.ansible.WorkspaceDir;
+import dev.amble.content.ContentArchive;
+import dev.amble.content.ContentException;
+import dev.amble.content.ContentRef;
+import dev.amble.content.ContentStore;
 import dev.amble.facts.FactStore;
 import dev.amble.host.HostTarget;
 import java.io.IOException;

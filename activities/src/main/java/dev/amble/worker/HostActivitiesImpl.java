@@ -1,4 +1,4 @@
-package dev.amble.host;
+package dev.amble.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,7 +9,16 @@ import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
-import dev.amble.content.ContentFolders;
+import dev.amble.host.Claim;
+import dev.amble.host.FinishRequest;
+import dev.amble.host.HostActivities;
+import dev.amble.host.HostTarget;
+import dev.amble.host.JobPreconditions;
+import dev.amble.host.JobRequest;
+import dev.amble.host.Preparation;
+import dev.amble.host.PrepareRequest;
+import dev.amble.host.RunResult;
+import dev.amble.host.RunStatus;
 import dev.amble.precondition.CelValues;
 import dev.amble.precondition.Precondition;
 import dev.amble.precondition.Verdict;

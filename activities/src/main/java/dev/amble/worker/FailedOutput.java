@@ -1,7 +1,8 @@
-package dev.amble.notify;
+package dev.amble.worker;
 
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
+import dev.amble.notify.NotifyEvent;
 import dev.amble.rollout.RolloutRequest;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;

@@ -1,7 +1,10 @@
-package dev.amble.logs;
+package dev.amble.worker;
 
 import dev.amble.ansible.WorkspaceDir;
-import dev.amble.content.ContentFolders;
+import dev.amble.logs.LogActivities;
+import dev.amble.logs.LogPiece;
+import dev.amble.logs.LogRequest;
+import dev.amble.logs.RunLogTag;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

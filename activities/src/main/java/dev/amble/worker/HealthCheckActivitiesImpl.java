@@ -1,4 +1,4 @@
-package dev.amble.health;
+package dev.amble.worker;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +11,10 @@ import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
-import dev.amble.content.ContentFolders;
 import dev.amble.facts.FactStore;
+import dev.amble.health.HealthCheckActivities;
+import dev.amble.health.HealthCheckAnswer;
+import dev.amble.health.HealthCheckRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package dev.amble.rollout;
+package dev.amble.worker;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.ActivityHeartbeat;
@@ -7,10 +7,18 @@ import dev.amble.ansible.Inventory;
 import dev.amble.ansible.PlaybookSyntax;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspacePlanner;
-import dev.amble.content.ContentFolders;
 import dev.amble.pages.TemporalPages;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
+import dev.amble.rollout.InitRequest;
+import dev.amble.rollout.InitResult;
+import dev.amble.rollout.PlanPagesRequest;
+import dev.amble.rollout.PlanRequest;
+import dev.amble.rollout.PlanSummary;
+import dev.amble.rollout.RolloutPlan;
+import dev.amble.rollout.SyntaxCheckRequest;
+import dev.amble.rollout.SyntaxCheckResult;
+import dev.amble.rollout.WorkspaceActivities;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.amble.rollout;
+package dev.amble.worker;
 
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.pages.Page;
@@ -7,6 +7,7 @@ import dev.amble.pages.Pages;
 import dev.amble.pages.TemporalPages;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
+import dev.amble.rollout.PlanSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

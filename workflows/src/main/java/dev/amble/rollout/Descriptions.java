@@ -1,18 +1,16 @@
-package dev.amble.visibility;
+package dev.amble.rollout;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.JobSpec;
 import dev.amble.health.HealthCheckResult;
-import dev.amble.host.HostProgress;
-import dev.amble.rollout.Progress;
-import dev.amble.rollout.RolloutRequest;
-import dev.amble.rollout.RolloutStatus;
+import dev.amble.visibility.Strategies;
 import java.util.List;
 
 /**
- * What the Web UI shows of amble's workflows: a one-line static summary, static details (markdown:
- * what the workflow will do, and how to steer it), and live current details.
+ * What the Web UI shows of a rollout: a one-line static summary, static details (markdown: what the
+ * rollout will do, and how to steer it), and live current details; and the static summary of each
+ * host walk it starts (the host walk's own details are {@link dev.amble.host.Descriptions}).
  */
 public final class Descriptions {
   private Descriptions() {}
@@ -177,23 +175,5 @@ public final class Descriptions {
 
   public static String hostSummary(String workspace, String host) {
     return "amble host " + host + " of workspace " + workspace;
-  }
-
-  /** How a walk ended and why, with the last lines of the run that failed it. */
-  public static String hostEnded(String outcome, String reason, java.util.List<String> tail) {
-    StringBuilder md = new StringBuilder("**").append(outcome).append("**: ").append(reason);
-    if (!tail.isEmpty()) {
-      md.append("\n\n```\n");
-      tail.forEach(line -> md.append(line.replace("```", "'''")).append('\n'));
-      md.append("```");
-    }
-    return md.toString();
-  }
-
-  public static String hostNow(HostProgress p) {
-    if (p.step().equals("done") || p.step().equals("prepare") || p.step().equals("starting")) {
-      return "**" + p.step() + "**";
-    }
-    return "**" + p.step() + "** (" + p.jobsDone() + " of " + p.jobs() + " jobs done)";
   }
 }
