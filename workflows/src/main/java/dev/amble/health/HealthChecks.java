@@ -4,8 +4,8 @@ import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.HealthCheck;
 import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
+import dev.amble.failure.Retries;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -30,12 +30,7 @@ public final class HealthChecks {
             ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(healthCheck.timeout().plus(Duration.ofMinutes(1)))
                 .setHeartbeatTimeout(heartbeat)
-                .setRetryOptions(
-                    RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(2))
-                        .setMaximumInterval(Duration.ofMinutes(1))
-                        .setMaximumAttempts(5)
-                        .build())
+                .setRetryOptions(Retries.backoff(Duration.ofSeconds(2), Duration.ofMinutes(1), 5))
                 .build());
     HealthCheckAnswer check;
     try {

@@ -21,8 +21,19 @@ public enum Outcome {
   /** The walk was cancelled with the rollout ({@code amble cancel --now}): its exit jobs ran. */
   CANCELLED;
 
+  /** The word people read, and pages and status hold. */
   public String word() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The outcome a word names ({@link #word}); an unknown word is a bug. */
+  public static Outcome of(String word) {
+    for (Outcome o : values()) {
+      if (o.word().equals(word)) {
+        return o;
+      }
+    }
+    throw new IllegalArgumentException("no outcome is called '" + word + "'");
   }
 
   /** Whether the rollout lists it with its reason: a failure, or a walk cut short. */

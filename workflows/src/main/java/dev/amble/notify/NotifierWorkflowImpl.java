@@ -2,8 +2,8 @@ package dev.amble.notify;
 
 import dev.amble.amblefile.Notification;
 import dev.amble.failure.Failures;
+import dev.amble.failure.Retries;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
@@ -48,12 +48,7 @@ public class NotifierWorkflowImpl implements NotifierWorkflow {
                 .setStartToCloseTimeout(Duration.ofMinutes(1))
                 .setHeartbeatTimeout(Duration.ofSeconds(20))
                 .setScheduleToCloseTimeout(input.giveUpAfter())
-                .setRetryOptions(
-                    RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(5))
-                        .setBackoffCoefficient(2)
-                        .setMaximumInterval(Duration.ofMinutes(5))
-                        .build())
+                .setRetryOptions(Retries.backoff(Duration.ofSeconds(5), Duration.ofMinutes(5), 0))
                 .build());
     givenUp.addAll(input.givenUp());
     seen.addAll(input.seen());

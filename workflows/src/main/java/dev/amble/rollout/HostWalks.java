@@ -2,6 +2,7 @@ package dev.amble.rollout;
 
 import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Failures;
+import dev.amble.failure.Retries;
 import dev.amble.health.HealthCheckResult;
 import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
@@ -15,7 +16,6 @@ import dev.amble.visibility.AmbleSearchAttributes;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
@@ -53,11 +53,7 @@ final class HostWalks {
           PageActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .build())
+              .setRetryOptions(Retries.backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0))
               .build());
 
   private final RolloutRequest request;

@@ -1,13 +1,13 @@
 package dev.amble.rollout;
 
 import dev.amble.amblefile.Strategy;
+import dev.amble.failure.Retries;
 import dev.amble.host.Outcome;
 import dev.amble.notify.RolloutNotices;
 import dev.amble.pages.Pages;
 import dev.amble.plan.Waves;
 import dev.amble.window.WindowGate;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -27,12 +27,7 @@ final class RolloutEngine {
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(30))
           .setHeartbeatTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(2))
-                  .setMaximumInterval(Duration.ofMinutes(1))
-                  .setMaximumAttempts(10)
-                  .build())
+          .setRetryOptions(Retries.backoff(Duration.ofSeconds(2), Duration.ofMinutes(1), 10))
           .build();
 
   private final WorkspaceActivities workspace =

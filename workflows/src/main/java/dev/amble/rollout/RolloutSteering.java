@@ -7,7 +7,6 @@ import dev.amble.pages.PageLine;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -181,7 +180,7 @@ final class RolloutSteering {
 
   /** A listed host's outcome, from its page line. */
   static Outcome outcome(PageLine line) {
-    return Outcome.valueOf(line.outcome().toUpperCase(Locale.ROOT));
+    return Outcome.of(line.outcome());
   }
 
   /** Workflow time, as steering and status write it. */

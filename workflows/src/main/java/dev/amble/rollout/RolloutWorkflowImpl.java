@@ -6,6 +6,9 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The rollout workflow's Temporal face: its handlers, validators and query, over the engine that
@@ -79,61 +82,56 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
 
   @Override
   public void catchSignal(CatchRequest r) {
-    CatchRequest request = RolloutSteering.fromSignal(r);
-    if (!paged()) {
-      legacy.catchSignal(request);
-    } else if (steering.catchSignal(request)) {
-      view.record();
-    }
+    signal(RolloutSteering.fromSignal(r), c -> legacy.catchSignal(c), steering::catchSignal);
   }
 
   @Override
   public void releaseSignal(ReleaseRequest r) {
-    ReleaseRequest request = RolloutSteering.fromSignal(r);
-    if (!paged()) {
-      legacy.releaseSignal(request);
-    } else if (steering.releaseSignal(request)) {
-      view.record();
-    }
+    signal(RolloutSteering.fromSignal(r), c -> legacy.releaseSignal(c), steering::releaseSignal);
   }
 
   @Override
   public void cancelSignal(CancelRequest r) {
-    CancelRequest request = RolloutSteering.fromSignal(r);
+    signal(RolloutSteering.fromSignal(r), c -> legacy.cancel(c), steering::cancelSignal);
+  }
+
+  /** A steering signal: the first engine's, or applied unless stale (and then recorded). */
+  private <T> void signal(T request, Consumer<T> toLegacy, Predicate<T> applied) {
     if (!paged()) {
-      legacy.cancel(request);
-    } else if (steering.cancelSignal(request)) {
+      toLegacy.accept(request);
+    } else if (applied.test(request)) {
       view.record();
     }
   }
 
   @Override
   public RolloutStatus catchRollout(CatchRequest r) {
-    if (!paged()) {
-      return legacy.catchRollout(r);
-    }
-    steering.applyCatch(r);
-    view.record();
-    return view.status();
+    return update(r, c -> legacy.catchRollout(c), steering::applyCatch);
   }
 
   @Override
   public RolloutStatus releaseRollout(ReleaseRequest r) {
-    if (!paged()) {
-      return legacy.releaseRollout(r);
-    }
-    steering.applyRelease(r);
-    view.record();
-    return view.status();
+    return update(r, c -> legacy.releaseRollout(c), steering::applyRelease);
   }
 
   @Override
   public RolloutStatus cancelRollout(CancelRequest r) {
+    return update(
+        r,
+        c -> {
+          legacy.cancel(c);
+          return legacy.status();
+        },
+        steering::applyCancel);
+  }
+
+  /** A steering update (validated before): the first engine's, or applied, recorded, answered. */
+  private <T> RolloutStatus update(
+      T request, Function<T, RolloutStatus> toLegacy, Consumer<T> apply) {
     if (!paged()) {
-      legacy.cancel(r);
-      return legacy.status();
+      return toLegacy.apply(request);
     }
-    steering.applyCancel(r);
+    apply.accept(request);
     view.record();
     return view.status();
   }

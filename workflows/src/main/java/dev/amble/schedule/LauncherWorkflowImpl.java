@@ -1,7 +1,7 @@
 package dev.amble.schedule;
 
+import dev.amble.failure.Retries;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -12,11 +12,7 @@ public final class LauncherWorkflowImpl implements LauncherWorkflow {
           LaunchActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofMinutes(1))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(10)
-                      .build())
+              .setRetryOptions(Retries.backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 10))
               .build());
 
   @Override
