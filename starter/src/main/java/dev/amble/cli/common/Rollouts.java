@@ -17,7 +17,6 @@ import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** Finding a workspace's rollout in Temporal, by its workflow ID (no list/visibility needed). */
 public final class Rollouts {
@@ -119,7 +118,6 @@ public final class Rollouts {
     return found;
   }
 
-  /** The found rollout, to query, update and signal (its latest run). */
   /**
    * The run ID the rollout started with (before any continue-as-new): the rollout's own name for
    * itself ({@link RolloutStatus#rollout}), which steering names so that it never acts on another
@@ -132,6 +130,7 @@ public final class Rollouts {
         .orElse(found.runId());
   }
 
+  /** The found rollout, to query, update and signal (its latest run). */
   public static RolloutWorkflow stub(WorkflowClient client, Found found) {
     return client.newWorkflowStub(RolloutWorkflow.class, found.workflowId());
   }
@@ -204,47 +203,6 @@ public final class Rollouts {
             + " at "
             + address
             + ": start `amble worker`");
-  }
-
-  /**
-   * What catch and release say when no worker can take their update (it would wait for one): they
-   * sent the signal instead, which the rollout keeps in its history until a worker applies it.
-   */
-  public static void sentAsSignal(
-      PrintWriter out, PrintWriter err, String what, String workspace, String why, String more) {
-    out.printf(
-        "%s of the rollout of %s sent: it takes effect when a worker runs.%s%n",
-        what, workspace, more);
-    out.flush();
-    err.printf("amble: %s.%n", why);
-    err.flush();
-  }
-
-  /**
-   * Steers the running rollout by its update, whose answer is the rollout's status once applied;
-   * or, when no worker polls to take the update (it would wait for one), by the signal carrying the
-   * same request, after saying so: empty then.
-   *
-   * @param what the steering, for the operator: {@code Catch}, {@code Cancel}
-   * @param meanwhile what the rollout does until a worker applies the signal
-   */
-  public static Optional<RolloutStatus> updateOrSignal(
-      TemporalSession session,
-      Found found,
-      String workspace,
-      String what,
-      String meanwhile,
-      Runnable signal,
-      Supplier<RolloutStatus> update,
-      PrintWriter out,
-      PrintWriter err) {
-    Optional<String> noWorker = noWorker(session.client, found, session.address);
-    if (noWorker.isPresent()) {
-      signal.run();
-      sentAsSignal(out, err, what, workspace, noWorker.get(), meanwhile);
-      return Optional.empty();
-    }
-    return Optional.of(update.get());
   }
 
   /** The summary a rollout keeps in its memo (see RolloutSummary). */

@@ -3,7 +3,6 @@ package dev.amble.cli.steer;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
 import dev.amble.cli.common.Identity;
-import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.Rollouts;
 import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
@@ -16,7 +15,6 @@ import dev.amble.host.Outcome;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.CancelRequest;
 import dev.amble.rollout.RolloutStatus;
-import dev.amble.rollout.RolloutWorkflow;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -91,47 +89,34 @@ public final class CancelCommand implements Callable<Integer> {
     if (now && force) {
       throw Exit.badInput("amble: --now and --force do not go together: choose one");
     }
-    Invocation amble = Invocation.of(spec);
-    String ws = amble.workspace(workspace.get());
-    PrintWriter out = spec.commandLine().getOut();
-    try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found =
-          Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
-      Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
-      String why = reason == null ? "" : reason.strip();
-      String by = Identity.operator();
-      String rollout = Rollouts.firstRunId(session.client, found);
+    try (SteeredRollout r = SteeredRollout.open(spec, workspace, temporal)) {
+      CancelRequest request =
+          new CancelRequest(
+              reason == null ? "" : reason.strip(),
+              Identity.operator(),
+              now || force,
+              r.firstRunId());
       if (force) {
-        return force(session, ws, found, new CancelRequest(why, by, true, rollout), out);
+        return force(r, request);
       }
       if (now) {
-        return now(session, ws, found, new CancelRequest(why, by, true, rollout), out);
+        return now(r, request);
       }
-      return graceful(session, ws, found, new CancelRequest(why, by, false, rollout), out);
+      return graceful(r, request);
     }
   }
 
   /** The cancelRollout update, or with no worker to take it, the cancel signal. */
-  private int graceful(
-      TemporalSession session,
-      String ws,
-      Rollouts.Found found,
-      CancelRequest request,
-      PrintWriter out) {
-    RolloutWorkflow rollout = Rollouts.stub(session.client, found);
+  private int graceful(SteeredRollout r, CancelRequest request) {
+    PrintWriter out = r.out;
+    String ws = r.workspace;
     Optional<RolloutStatus> answered;
     try {
       answered =
-          Rollouts.updateOrSignal(
-              session,
-              found,
-              ws,
-              "Cancel",
-              " No new host starts; the hosts in flight then finish their walk.",
-              () -> rollout.cancelSignal(request),
-              () -> rollout.cancelRollout(request),
-              out,
-              spec.commandLine().getErr());
+          r.send(
+              Steer.CANCEL,
+              request,
+              " No new host starts; the hosts in flight then finish their walk.");
     } catch (WorkflowUpdateException e) {
       // The validator refuses a rollout that ended; its workflow is closing.
       out.printf("The rollout of %s is already ending: %s.%n", ws, Failures.oneLine(e));
@@ -164,35 +149,30 @@ public final class CancelCommand implements Callable<Integer> {
   }
 
   /** Who and why as a signal, then Temporal's cancellation of the rollout. */
-  private int now(
-      TemporalSession session,
-      String ws,
-      Rollouts.Found found,
-      CancelRequest request,
-      PrintWriter out) {
-    Optional<String> noWorker = Rollouts.noWorker(session.client, found, session.address);
-    List<String> flying = lastKnown(session, ws, found).inProgress();
-    Rollouts.stub(session.client, found).cancelSignal(request);
-    Rollouts.untyped(session.client, found).cancel(cancelReason(request, "cancel --now"));
+  private int now(SteeredRollout r, CancelRequest request) {
+    Optional<String> noWorker = Rollouts.noWorker(r.client(), r.found, r.session.address);
+    List<String> flying = lastKnown(r).inProgress();
+    r.stub().cancelSignal(request);
+    Rollouts.untyped(r.client(), r.found).cancel(cancelReason(request, "cancel --now"));
     if (noWorker.isPresent()) {
-      Rollouts.sentAsSignal(
-          out,
-          spec.commandLine().getErr(),
+      SteeredRollout.sentAsSignal(
+          r.out,
+          r.err,
           "Cancellation",
-          ws,
+          r.workspace,
           noWorker.get(),
           " The jobs in flight are then stopped and their exit jobs run.");
       return ExitCode.OK;
     }
-    out.printf(
+    r.out.printf(
         "Cancellation of the rollout of %s requested: %s, then it closes as Cancelled.%n",
-        ws,
+        r.workspace,
         flying.isEmpty()
             ? "no host is in flight"
             : "the jobs in flight on "
                 + String.join(", ", flying)
                 + " are stopped and their exit jobs run");
-    out.flush();
+    r.out.flush();
     return ExitCode.OK;
   }
 
@@ -200,35 +180,32 @@ public final class CancelCommand implements Callable<Integer> {
    * The cancel signal (best effort: it records who and why), the rollout terminated, its pages
    * terminated, and the hosts that may still hold its lock.
    */
-  private int force(
-      TemporalSession session,
-      String ws,
-      Rollouts.Found found,
-      CancelRequest request,
-      PrintWriter out) {
-    PrintWriter err = spec.commandLine().getErr();
-    RolloutStatus s = lastKnown(session, ws, found);
+  private int force(SteeredRollout r, CancelRequest request) {
+    PrintWriter out = r.out;
+    String ws = r.workspace;
+    Rollouts.Found found = r.found;
+    RolloutStatus s = lastKnown(r);
     try {
-      Rollouts.stub(session.client, found).cancelSignal(request);
+      r.stub().cancelSignal(request);
     } catch (RuntimeException e) {
-      err.printf(
+      r.err.printf(
           "amble: could not record the cancel in the rollout's history (%s); terminating it anyway.%n",
           Failures.oneLine(e));
     }
     String why = cancelReason(request, "cancel --force");
-    Rollouts.untyped(session.client, found).terminate(why);
+    Rollouts.untyped(r.client(), found).terminate(why);
     out.printf(
         "Terminated the rollout of %s (%s, run %s): %s.%n",
         ws, found.workflowId(), found.runId(), why);
     List<String> pages =
-        new RolloutPages(session.client, session.taskQueue, s.pages())
+        new RolloutPages(r.client(), r.session.taskQueue, s.pages())
             .terminate(s.failedPages(), why);
     if (!pages.isEmpty()) {
       out.printf(
           "Terminated its %d page%s (%s/...).%n",
           pages.size(), pages.size() == 1 ? "" : "s", s.pages());
     }
-    Map<String, String> locked = mayHoldLock(session, s);
+    Map<String, String> locked = mayHoldLock(r.session, s);
     if (locked.isEmpty()) {
       out.println("No host is known to hold its lock.");
     } else {
@@ -282,13 +259,13 @@ public final class CancelCommand implements Callable<Integer> {
   }
 
   /** What the rollout says of itself: a worker's answer when one answers, else its memo. */
-  private RolloutStatus lastKnown(TemporalSession session, String ws, Rollouts.Found found) {
+  private static RolloutStatus lastKnown(SteeredRollout r) {
     try {
-      return Rollouts.status(session.client, ws, found, session.address);
+      return Rollouts.status(r.client(), r.workspace, r.found, r.session.address);
     } catch (Rollouts.NoWorker e) {
       return e.summary
           .map(RolloutView::fromSummary)
-          .orElseGet(() -> RolloutView.nothingRecorded(ws, found));
+          .orElseGet(() -> RolloutView.nothingRecorded(r.workspace, r.found));
     }
   }
 

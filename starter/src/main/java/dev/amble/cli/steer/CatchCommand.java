@@ -3,17 +3,12 @@ package dev.amble.cli.steer;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
 import dev.amble.cli.common.Identity;
-import dev.amble.cli.common.Invocation;
-import dev.amble.cli.common.Rollouts;
 import dev.amble.cli.common.TemporalOptions;
-import dev.amble.cli.common.TemporalSession;
 import dev.amble.cli.common.WorkspaceOption;
 import dev.amble.failure.Failures;
 import dev.amble.rollout.CatchRequest;
 import dev.amble.rollout.RolloutStatus;
-import dev.amble.rollout.RolloutWorkflow;
 import io.temporal.client.WorkflowUpdateException;
-import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -47,32 +42,12 @@ public final class CatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Invocation amble = Invocation.of(spec);
-    String ws = amble.workspace(workspace.get());
-    PrintWriter out = spec.commandLine().getOut();
-    try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found =
-          Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
-      Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
+    try (SteeredRollout r = SteeredRollout.open(spec, workspace, temporal)) {
       CatchRequest request =
-          new CatchRequest(
-              reason == null ? "" : reason,
-              Identity.operator(),
-              Rollouts.firstRunId(session.client, found));
-      RolloutWorkflow rollout = Rollouts.stub(session.client, found);
+          new CatchRequest(reason == null ? "" : reason, Identity.operator(), r.firstRunId());
       Optional<RolloutStatus> answered;
       try {
-        answered =
-            Rollouts.updateOrSignal(
-                session,
-                found,
-                ws,
-                "Catch",
-                " No new host starts until then either.",
-                () -> rollout.catchSignal(request),
-                () -> rollout.catchRollout(request),
-                out,
-                spec.commandLine().getErr());
+        answered = r.send(Steer.CATCH, request, " No new host starts until then either.");
       } catch (WorkflowUpdateException e) {
         throw Exit.badInput("amble: refused: " + Failures.oneLine(e));
       }
@@ -80,9 +55,9 @@ public final class CatchCommand implements Callable<Integer> {
         return ExitCode.OK;
       }
       RolloutStatus s = answered.get();
-      out.printf(
+      r.out.printf(
           "Caught rollout of %s: no new host starts.%s%n",
-          ws,
+          r.workspace,
           s.inProgress().isEmpty()
               ? ""
               : " Still finishing: " + String.join(", ", s.inProgress()) + ".");

@@ -237,27 +237,12 @@ final class ListenSteering implements Steering {
               + m.updateId()
               + "): nothing changed");
     }
-    RolloutWorkflow rollout =
-        client.newWorkflowStub(
-            RolloutWorkflow.class, found.workflowId(), Optional.of(found.runId()));
-    StringWriter said = new StringWriter();
-    PrintWriter out = new PrintWriter(said);
     String by = by(m, source);
     try {
       switch (m.action()) {
         case CATCH -> {
           CatchRequest request = new CatchRequest(m.reason(), by, firstRunId(found));
-          Rollouts.updateOrSignal(
-              session,
-              found,
-              m.workspace(),
-              "Catch",
-              "",
-              () -> rollout.catchSignal(request),
-              () -> update(found, "catchRollout", m, request),
-              out,
-              out);
-          return Outcome.accepted("caught the rollout of " + m.workspace() + " " + said(said));
+          return send(Steer.CATCH, request, found, m, "caught");
         }
         case RELEASE -> {
           Caught caught = caught(found, m.workspace());
@@ -282,17 +267,7 @@ final class ListenSteering implements Steering {
                   by,
                   firstRunId(found),
                   caught.number());
-          Rollouts.updateOrSignal(
-              session,
-              found,
-              m.workspace(),
-              "Release",
-              "",
-              () -> rollout.releaseSignal(request),
-              () -> update(found, "releaseRollout", m, request),
-              out,
-              out);
-          return Outcome.accepted("released the rollout of " + m.workspace() + " " + said(said));
+          return send(Steer.RELEASE, request, found, m, "released");
         }
         case CANCEL -> {
           String wanted = m.rollout().orElseThrow();
@@ -306,23 +281,37 @@ final class ListenSteering implements Steering {
                     + wanted);
           }
           CancelRequest request = new CancelRequest(m.reason(), by, false, firstRunId(found));
-          Rollouts.updateOrSignal(
-              session,
-              found,
-              m.workspace(),
-              "Cancel",
-              "",
-              () -> rollout.cancelSignal(request),
-              () -> update(found, "cancelRollout", m, request),
-              out,
-              out);
-          return Outcome.accepted("cancelling the rollout of " + m.workspace() + " " + said(said));
+          return send(Steer.CANCEL, request, found, m, "cancelling");
         }
         default -> throw new IllegalStateException(m.action().word());
       }
     } catch (WorkflowUpdateException e) {
       return Outcome.refused(Failures.oneLine(e));
     }
+  }
+
+  /**
+   * {@code steer}'s update under the message's own update ID, or its signal with no worker to take
+   * it: accepted, with what the rollout said.
+   */
+  private <R> Outcome send(
+      Steer<R> steer, R request, Rollouts.Found found, EventMessage m, String done) {
+    RolloutWorkflow rollout =
+        session.client.newWorkflowStub(
+            RolloutWorkflow.class, found.workflowId(), Optional.of(found.runId()));
+    StringWriter said = new StringWriter();
+    PrintWriter out = new PrintWriter(said);
+    SteeredRollout.updateOrSignal(
+        session,
+        found,
+        m.workspace(),
+        steer.what(),
+        "",
+        () -> steer.signal().accept(rollout, request),
+        () -> update(found, steer.updateName(), m, request),
+        out,
+        out);
+    return Outcome.accepted(done + " the rollout of " + m.workspace() + " " + said(said));
   }
 
   /**

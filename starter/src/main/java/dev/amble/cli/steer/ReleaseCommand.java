@@ -3,10 +3,8 @@ package dev.amble.cli.steer;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
 import dev.amble.cli.common.Identity;
-import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.Rollouts;
 import dev.amble.cli.common.TemporalOptions;
-import dev.amble.cli.common.TemporalSession;
 import dev.amble.cli.common.WorkspaceOption;
 import dev.amble.failure.Failures;
 import dev.amble.rollout.ReleaseRequest;
@@ -44,41 +42,32 @@ public final class ReleaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Invocation amble = Invocation.of(spec);
-    String ws = amble.workspace(workspace.get());
-    try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
-      Rollouts.Found found =
-          Rollouts.requireRunning(session.client, amble.amblefile().project(), ws);
-      Rollouts.sayIfOldId(found, amble.amblefile().project(), ws, spec.commandLine().getErr());
+    try (SteeredRollout r = SteeredRollout.open(spec, workspace, temporal)) {
       RolloutStatus before;
       try {
-        before = Rollouts.status(session.client, ws, found, session.address);
+        before = Rollouts.status(r.client(), r.workspace, r.found, r.session.address);
       } catch (Rollouts.NoWorker e) {
         // The release names the catch the rollout last recorded: if it caught again since, the
         // rollout refuses it.
         return signal(
-            ws,
-            session,
-            found,
+            r,
             new ReleaseRequest(
                 skipFailed,
                 Identity.operator(),
                 e.summary
                     .map(RolloutSummary::rollout)
-                    .filter(r -> !r.isEmpty())
-                    .orElseGet(() -> Rollouts.firstRunId(session.client, found)),
+                    .filter(id -> !id.isEmpty())
+                    .orElseGet(r::firstRunId),
                 e.summary.map(s -> s.caught().number()).orElse(0)),
             e);
       }
       ReleaseRequest request = ReleaseRequest.of(before, skipFailed, Identity.operator());
       try {
-        Rollouts.stub(session.client, found).releaseRollout(request);
+        r.stub().releaseRollout(request);
       } catch (WorkflowUpdateException e) {
         throw Exit.badInput("amble: refused: " + Failures.oneLine(e));
       }
-      spec.commandLine()
-          .getOut()
-          .printf("Released rollout of %s.%s%n", ws, walked(before.awaiting()));
+      r.out.printf("Released rollout of %s.%s%n", r.workspace, walked(before.awaiting()));
       return ExitCode.OK;
     }
   }
@@ -87,12 +76,7 @@ public final class ReleaseCommand implements Callable<Integer> {
    * No worker can take the update: the release goes as a signal, refused here as the update would
    * be when the rollout last recorded that it is not caught.
    */
-  private int signal(
-      String ws,
-      TemporalSession session,
-      Rollouts.Found found,
-      ReleaseRequest request,
-      Rollouts.NoWorker e) {
+  private int signal(SteeredRollout r, ReleaseRequest request, Rollouts.NoWorker e) {
     e.summary
         .filter(s -> !s.caught().caught())
         .ifPresent(
@@ -100,12 +84,12 @@ public final class ReleaseCommand implements Callable<Integer> {
               throw Exit.badInput(
                   "amble: refused: the rollout is not caught (phase " + s.phase() + ")");
             });
-    Rollouts.stub(session.client, found).releaseSignal(request);
-    Rollouts.sentAsSignal(
-        spec.commandLine().getOut(),
-        spec.commandLine().getErr(),
-        "Release",
-        ws,
+    r.stub().releaseSignal(request);
+    SteeredRollout.sentAsSignal(
+        r.out,
+        r.err,
+        Steer.RELEASE.what(),
+        r.workspace,
         e.getMessage(),
         walked(e.summary.map(RolloutSummary::awaiting).orElse(List.of())));
     return ExitCode.OK;
