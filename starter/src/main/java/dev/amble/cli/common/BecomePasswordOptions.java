@@ -32,24 +32,18 @@ public final class BecomePasswordOptions {
   /** The variable a password may come from, for the commands that run Ansible themselves. */
   static final String VARIABLE = "AMBLE_BECOME_PASSWORD";
 
-  /**
-   * For a command whose Ansible runs in a worker elsewhere (run and check without --embedded): -K
-   * or a file is refused, naming it; $AMBLE_BECOME_PASSWORD, likely exported for a worker started
-   * from the same shell, is ignored with a note.
-   */
+  /** For a command whose Ansible runs in a worker elsewhere: see {@link PasswordElsewhere}. */
   public void refuseHere(String command, Map<String, String> env, PrintWriter err) {
     String elsewhere =
         "the become password goes to the worker that runs Ansible (`amble worker -K`), not to `amble "
             + command
             + "`; with --embedded, the worker is this command and takes it";
-    if (ask || file != null) {
-      throw Exit.badInput(
-          "amble: " + (ask ? "-K" : "--become-password-file") + ": " + elsewhere + ".");
-    }
-    if (env.containsKey(VARIABLE)) {
-      err.printf("amble: %s is set and ignored: %s.%n", VARIABLE, elsewhere);
-      err.flush();
-    }
+    PasswordElsewhere.refuse(
+        ask ? Optional.of("-K") : Optional.ofNullable(file).map(f -> "--become-password-file"),
+        VARIABLE,
+        elsewhere,
+        env,
+        err);
   }
 
   public Optional<BecomePassword> read(Map<String, String> env) {

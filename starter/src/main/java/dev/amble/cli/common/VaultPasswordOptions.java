@@ -35,29 +35,21 @@ public final class VaultPasswordOptions {
   /** The variable that may name the password file. */
   static final String VARIABLE = "AMBLE_VAULT_PASSWORD_FILE";
 
-  /**
-   * For a command whose Ansible runs in a worker elsewhere (run and check without --embedded): -J
-   * or a file is refused, naming it; $AMBLE_VAULT_PASSWORD_FILE, likely exported for a worker
-   * started from the same shell, is ignored with a note.
-   */
+  /** For a command whose Ansible runs in a worker elsewhere: see {@link PasswordElsewhere}. */
   public void refuseHere(String command, Map<String, String> env, PrintWriter err) {
     String elsewhere =
         "the vault password goes to the worker that runs Ansible (`amble worker"
             + " --vault-password-file FILE`), not to `amble "
             + command
             + "`; with --embedded, the worker is this command and takes it";
-    if (ask || file != null) {
-      throw Exit.badInput(
-          "amble: "
-              + (ask ? "--ask-vault-pass" : "--vault-password-file")
-              + ": "
-              + elsewhere
-              + ".");
-    }
-    if (env.containsKey(VARIABLE)) {
-      err.printf("amble: %s is set and ignored: %s.%n", VARIABLE, elsewhere);
-      err.flush();
-    }
+    PasswordElsewhere.refuse(
+        ask
+            ? Optional.of("--ask-vault-pass")
+            : Optional.ofNullable(file).map(f -> "--vault-password-file"),
+        VARIABLE,
+        elsewhere,
+        env,
+        err);
   }
 
   public Optional<VaultPassword> read(Map<String, String> env) {

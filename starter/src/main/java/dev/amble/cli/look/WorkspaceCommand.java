@@ -87,17 +87,13 @@ public final class WorkspaceCommand implements Runnable {
   static final class Show implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(
-        arity = "0..1",
-        paramLabel = "NAME",
-        description = "Default: the current workspace.")
-    String name;
+    @CommandLine.Mixin WorkspaceName name;
 
     @Override
     public void run() {
       Invocation amble = Invocation.of(spec);
       Amblefile a = amble.amblefile();
-      String ws = amble.workspace(Optional.ofNullable(name));
+      String ws = amble.workspace(name.get());
       Definition d = a.definition(ws);
       WorkspaceSpec w = d.workspace();
       PrintWriter out = spec.commandLine().getOut();
@@ -186,11 +182,7 @@ public final class WorkspaceCommand implements Runnable {
   static final class Reset implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(
-        arity = "0..1",
-        paramLabel = "NAME",
-        description = "Default: the current workspace.")
-    String name;
+    @CommandLine.Mixin WorkspaceName name;
 
     @CommandLine.Mixin TemporalOptions temporal;
 
@@ -202,7 +194,7 @@ public final class WorkspaceCommand implements Runnable {
     @Override
     public void run() {
       Invocation amble = Invocation.of(spec);
-      String ws = amble.workspace(Optional.ofNullable(name));
+      String ws = amble.workspace(name.get());
       try (TemporalSession session = TemporalSession.connect(amble, temporal)) {
         Rollouts.find(session.client, amble.amblefile().project(), ws)
             .filter(Rollouts.Found::running)
@@ -248,11 +240,7 @@ public final class WorkspaceCommand implements Runnable {
   static final class Dump implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(
-        arity = "0..1",
-        paramLabel = "NAME",
-        description = "Default: the current workspace.")
-    String name;
+    @CommandLine.Mixin WorkspaceName name;
 
     static final ObjectMapper YAML =
         new ObjectMapper(
@@ -267,7 +255,7 @@ public final class WorkspaceCommand implements Runnable {
     @Override
     public void run() {
       Invocation amble = Invocation.of(spec);
-      String ws = amble.workspace(Optional.ofNullable(name));
+      String ws = amble.workspace(name.get());
       try {
         spec.commandLine().getOut().print(YAML.writeValueAsString(amble.definition(ws)));
       } catch (JsonProcessingException e) {

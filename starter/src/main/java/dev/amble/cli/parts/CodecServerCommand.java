@@ -2,6 +2,7 @@ package dev.amble.cli.parts;
 
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
+import dev.amble.cli.common.HostPort;
 import dev.amble.cli.common.Invocation;
 import dev.amble.codec.CodecKeys;
 import dev.amble.codec.EncryptionCodec;
@@ -219,19 +220,8 @@ public final class CodecServerCommand implements Callable<Integer> {
   }
 
   private static InetSocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    try {
-      if (colon < 1) {
-        throw new NumberFormatException();
-      }
-      String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-      int port = Integer.parseInt(hostPort.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-      return new InetSocketAddress(host, port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--listen takes HOST:PORT, not " + hostPort);
-    }
+    return HostPort.parse(hostPort)
+        .orElseThrow(
+            () -> new IllegalArgumentException("--listen takes HOST:PORT, not " + hostPort));
   }
 }

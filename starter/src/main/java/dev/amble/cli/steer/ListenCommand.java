@@ -3,6 +3,7 @@ package dev.amble.cli.steer;
 import dev.amble.amblefile.Definition;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
+import dev.amble.cli.common.HostPort;
 import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
@@ -293,18 +294,7 @@ public final class ListenCommand implements Callable<Integer> {
   }
 
   private static InetSocketAddress address(String text) {
-    int colon = text.lastIndexOf(':');
-    try {
-      if (colon < 1) {
-        throw new NumberFormatException();
-      }
-      int port = Integer.parseInt(text.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-      return new InetSocketAddress(text.substring(0, colon), port);
-    } catch (NumberFormatException e) {
-      throw Exit.badInput("amble: --http-address " + text + " is not HOST:PORT.");
-    }
+    return HostPort.parse(text)
+        .orElseThrow(() -> Exit.badInput("amble: --http-address " + text + " is not HOST:PORT."));
   }
 }
