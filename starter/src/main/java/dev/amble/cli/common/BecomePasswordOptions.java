@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * prompt, read from a file, or from $AMBLE_BECOME_PASSWORD. It stays in this process: it never
  * reaches Temporal, a log, or an argument list.
  */
-public final class BecomePasswordOptions {
+final class BecomePasswordOptions {
   @Option(
       names = {"-K", "--ask-become-pass"},
       description =
@@ -33,7 +33,7 @@ public final class BecomePasswordOptions {
   static final String VARIABLE = "AMBLE_BECOME_PASSWORD";
 
   /** For a command whose Ansible runs in a worker elsewhere: see {@link PasswordElsewhere}. */
-  public void refuseHere(String command, Map<String, String> env, PrintWriter err) {
+  void refuseHere(String command, Map<String, String> env, PrintWriter err) {
     String elsewhere =
         "the become password goes to the worker that runs Ansible (`amble worker -K`), not to `amble "
             + command
@@ -46,7 +46,7 @@ public final class BecomePasswordOptions {
         err);
   }
 
-  public Optional<BecomePassword> read(Map<String, String> env) {
+  Optional<BecomePassword> read(Map<String, String> env) {
     if (ask) {
       Console console = System.console();
       if (console == null) {

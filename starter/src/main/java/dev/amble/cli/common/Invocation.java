@@ -28,7 +28,7 @@ public final class Invocation {
   }
 
   /** The variable that names the fact store of workspaces whose Amblefile entry names none. */
-  public static final String FACT_STORE_VARIABLE = "AMBLE_FACT_STORE";
+  static final String FACT_STORE_VARIABLE = "AMBLE_FACT_STORE";
 
   private final Map<String, String> env;
   private final Path cwd;

@@ -10,7 +10,7 @@ public final class LimitOption {
       paramLabel = "PATTERN",
       description =
           "Only hosts that also match this Ansible host pattern, as ansible-playbook --limit.")
-  public String pattern;
+  String pattern;
 
   public Optional<String> get() {
     return Optional.ofNullable(pattern);

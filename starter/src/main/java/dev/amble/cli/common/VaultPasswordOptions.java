@@ -36,7 +36,7 @@ public final class VaultPasswordOptions {
   static final String VARIABLE = "AMBLE_VAULT_PASSWORD_FILE";
 
   /** For a command whose Ansible runs in a worker elsewhere: see {@link PasswordElsewhere}. */
-  public void refuseHere(String command, Map<String, String> env, PrintWriter err) {
+  void refuseHere(String command, Map<String, String> env, PrintWriter err) {
     String elsewhere =
         "the vault password goes to the worker that runs Ansible (`amble worker"
             + " --vault-password-file FILE`), not to `amble "

@@ -4,12 +4,11 @@ import dev.amble.amblefile.Definition;
 import dev.amble.ansible.AnsibleException;
 import dev.amble.ansible.FactGathering;
 import dev.amble.ansible.ProcessRunner;
-import dev.amble.cli.common.BecomePasswordOptions;
+import dev.amble.cli.common.AnsiblePasswords;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
 import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.LimitOption;
-import dev.amble.cli.common.VaultPasswordOptions;
 import dev.amble.cli.common.WorkspaceOption;
 import dev.amble.rollout.InitRequest;
 import dev.amble.rollout.InitResult;
@@ -53,8 +52,7 @@ public final class InitCommand implements Callable<Integer> {
       description = "Hosts gathered at once. Default: ${DEFAULT-VALUE}.")
   int forks;
 
-  @Mixin BecomePasswordOptions become;
-  @Mixin VaultPasswordOptions vault;
+  @Mixin AnsiblePasswords passwords;
 
   @Override
   public Integer call() {
@@ -64,15 +62,13 @@ public final class InitCommand implements Callable<Integer> {
     if (forks < 1) {
       throw Exit.badInput("amble: --forks must be at least 1");
     }
-    ProcessRunner runner =
-        new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env())
-            .withVaultPassword(vault.read(amble.env()));
+    ProcessRunner runner = passwords.runner(amble);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Gathering facts for workspace %s (hosts \"%s\"%s), %d at a time ...%n",
         ws,
         d.workspace().hostPattern(),
-        limit.get().isEmpty() ? "" : ", limit \"" + limit.pattern + "\"",
+        limit.get().map(l -> ", limit \"" + l + "\"").orElse(""),
         forks);
     out.flush();
     InitResult result;

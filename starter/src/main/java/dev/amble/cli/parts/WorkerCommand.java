@@ -4,14 +4,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.amble.amblefile.DurationText;
 import dev.amble.ansible.AnsiblePreflight;
-import dev.amble.cli.common.BecomePasswordOptions;
+import dev.amble.cli.common.AnsiblePasswords;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
 import dev.amble.cli.common.Identity;
 import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
-import dev.amble.cli.common.VaultPasswordOptions;
 import dev.amble.cli.common.WorkerLog;
 import dev.amble.logs.LogPruner;
 import dev.amble.worker.AmbleWorker;
@@ -55,8 +54,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin TemporalOptions temporal;
-  @Mixin BecomePasswordOptions become;
-  @Mixin VaultPasswordOptions vault;
+  @Mixin AnsiblePasswords passwords;
   @Mixin MetricsOption metricsOption;
 
   @Option(
@@ -104,8 +102,8 @@ public final class WorkerCommand implements Callable<Integer> {
     Invocation amble = Invocation.of(spec);
     PrintWriter err = spec.commandLine().getErr();
     ((Logger) LoggerFactory.getLogger("dev.amble")).setLevel(Level.INFO);
-    var password = become.read(amble.env());
-    var vaultPassword = vault.read(amble.env());
+    var password = passwords.become(amble.env());
+    var vaultPassword = passwords.vault(amble.env());
     var ansible = amble.ansible();
     Duration keep =
         DurationText.parse(keepLogs)

@@ -1,8 +1,7 @@
 package dev.amble.cli.start;
 
-import dev.amble.cli.common.BecomePasswordOptions;
+import dev.amble.cli.common.AnsiblePasswords;
 import dev.amble.cli.common.TemporalOptions;
-import dev.amble.cli.common.VaultPasswordOptions;
 import dev.amble.cli.common.WorkspaceOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,14 +14,13 @@ abstract class RolloutCommand implements Callable<Integer> {
   @Mixin WorkspaceOption workspace;
   @Mixin RunOptions options;
   @Mixin TemporalOptions temporal;
-  @Mixin BecomePasswordOptions become;
-  @Mixin VaultPasswordOptions vault;
+  @Mixin AnsiblePasswords passwords;
 
   /** A dry run ({@code amble check}) rather than the rolling run. */
   abstract boolean dryRun();
 
   @Override
   public Integer call() throws InterruptedException {
-    return RolloutLauncher.launch(spec, workspace, options, temporal, become, vault, dryRun());
+    return RolloutLauncher.launch(spec, workspace, options, temporal, passwords, dryRun());
   }
 }

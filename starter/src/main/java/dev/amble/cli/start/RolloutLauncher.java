@@ -3,13 +3,12 @@ package dev.amble.cli.start;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.BecomePassword;
 import dev.amble.ansible.VaultPassword;
-import dev.amble.cli.common.BecomePasswordOptions;
+import dev.amble.cli.common.AnsiblePasswords;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
 import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
-import dev.amble.cli.common.VaultPasswordOptions;
 import dev.amble.cli.common.WorkspaceOption;
 import dev.amble.cli.look.RolloutWatcher;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -31,8 +30,7 @@ final class RolloutLauncher {
       WorkspaceOption workspace,
       RunOptions options,
       TemporalOptions temporal,
-      BecomePasswordOptions become,
-      VaultPasswordOptions vault,
+      AnsiblePasswords passwords,
       boolean check)
       throws InterruptedException {
     Invocation amble = Invocation.of(spec);
@@ -41,11 +39,10 @@ final class RolloutLauncher {
     Optional<BecomePassword> password = Optional.empty();
     Optional<VaultPassword> vaultPassword = Optional.empty();
     if (options.embedded) {
-      password = become.read(amble.env());
-      vaultPassword = vault.read(amble.env());
+      password = passwords.become(amble.env());
+      vaultPassword = passwords.vault(amble.env());
     } else {
-      become.refuseHere(check ? "check" : "run", amble.env(), err);
-      vault.refuseHere(check ? "check" : "run", amble.env(), err);
+      passwords.refuseHere(check ? "check" : "run", amble.env(), err);
     }
     return launch(
         amble,

@@ -85,9 +85,7 @@ final class RolloutStarter {
                 ? " (seed " + request.seed() + ")"
                 : ""),
         request.concurrency(),
-        options.settings.limit.get().isEmpty()
-            ? ""
-            : ", limited to \"" + options.settings.limit.pattern + "\"",
+        options.settings.limit.get().map(l -> ", limited to \"" + l + "\"").orElse(""),
         session.address,
         started.getWorkflowId(),
         started.getRunId());

@@ -14,13 +14,12 @@ import dev.amble.ansible.PlaybookRun;
 import dev.amble.ansible.Playbooks;
 import dev.amble.ansible.ProcessRunner;
 import dev.amble.ansible.WorkspaceDir;
-import dev.amble.cli.common.BecomePasswordOptions;
+import dev.amble.cli.common.AnsiblePasswords;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.ExitCode;
 import dev.amble.cli.common.Identity;
 import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.OutputOption;
-import dev.amble.cli.common.VaultPasswordOptions;
 import dev.amble.cli.common.WorkspaceOption;
 import dev.amble.host.HostTarget;
 import dev.amble.host.RunResult;
@@ -90,8 +89,7 @@ public final class UnlockCommand implements Callable<Integer> {
 
   @Mixin OutputOption output;
 
-  @Mixin BecomePasswordOptions become;
-  @Mixin VaultPasswordOptions vault;
+  @Mixin AnsiblePasswords passwords;
 
   @Override
   public Integer call() {
@@ -101,9 +99,7 @@ public final class UnlockCommand implements Callable<Integer> {
     if (reason.isBlank()) {
       throw Exit.badInput("amble: --reason must say why the host is unlocked");
     }
-    ProcessRunner runner =
-        new ProcessRunner(amble.ansible(), become.read(amble.env()), amble.env())
-            .withVaultPassword(vault.read(amble.env()));
+    ProcessRunner runner = passwords.runner(amble);
     Path folder = Path.of(d.folder());
     WorkspaceDir dir = WorkspaceDir.of(folder, ws);
     requireInInventory(runner, d, folder, dir);
