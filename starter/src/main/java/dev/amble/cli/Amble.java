@@ -1,12 +1,26 @@
 package dev.amble.cli;
 
-import dev.amble.amblefile.Amblefile;
-import dev.amble.amblefile.AmblefileException;
-import dev.amble.amblefile.AmblefileLoader;
-import dev.amble.amblefile.Definition;
-import dev.amble.ansible.AnsibleInstallation;
-import dev.amble.ansible.AnsibleNotFoundException;
-import dev.amble.facts.FactStore;
+import dev.amble.cli.common.Exit;
+import dev.amble.cli.common.ExitCode;
+import dev.amble.cli.common.Invocation;
+import dev.amble.cli.look.LogsCommand;
+import dev.amble.cli.look.StatusCommand;
+import dev.amble.cli.look.WorkspaceCommand;
+import dev.amble.cli.parts.CodecServerCommand;
+import dev.amble.cli.parts.InitCommand;
+import dev.amble.cli.parts.NotifyCommand;
+import dev.amble.cli.parts.ServerCommand;
+import dev.amble.cli.parts.WorkerCommand;
+import dev.amble.cli.start.CheckCommand;
+import dev.amble.cli.start.DemoCommand;
+import dev.amble.cli.start.PlanCommand;
+import dev.amble.cli.start.RunCommand;
+import dev.amble.cli.start.ScheduleCommand;
+import dev.amble.cli.steer.CancelCommand;
+import dev.amble.cli.steer.CatchCommand;
+import dev.amble.cli.steer.ListenCommand;
+import dev.amble.cli.steer.ReleaseCommand;
+import dev.amble.cli.steer.UnlockCommand;
 import dev.amble.failure.Failures;
 import dev.amble.worker.LimitedHttpServer;
 import dev.amble.worker.LocalTemporal;
@@ -18,9 +32,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -84,7 +95,7 @@ import picocli.CommandLine.Option;
       "Amblefile problems are reported as FILE:LINE:COL: path.to.key: message.",
       ""
     })
-public final class Amble implements Runnable {
+public final class Amble implements Runnable, Invocation.Root {
   @Option(
       names = {"-f", "--file"},
       paramLabel = "FILE",
@@ -95,126 +106,26 @@ public final class Amble implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  private final Map<String, String> env;
-  private final Path cwd;
-  private Amblefile loaded;
+  private final Invocation invocation;
 
   public Amble() {
     this(System.getenv(), Path.of("").toAbsolutePath());
   }
 
-  /**
-   * The folder the command runs in: relative settings (key files, the local server's) start here.
-   */
-  Path cwd() {
-    return cwd;
+  Amble(Map<String, String> env, Path cwd) {
+    this.invocation =
+        new Invocation(
+            env, cwd, () -> Optional.ofNullable(file), () -> spec.commandLine().getErr());
   }
 
-  Amble(Map<String, String> env, Path cwd) {
-    this.env = env;
-    this.cwd = cwd;
+  @Override
+  public Invocation invocation() {
+    return invocation;
   }
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  Map<String, String> env() {
-    return env;
-  }
-
-  /** The Amblefile, loaded and validated once; any problem ends the command with exit code 2. */
-  Amblefile amblefile() {
-    if (loaded == null) {
-      AmblefileLocation location = AmblefileLocation.find(Optional.ofNullable(file), env, cwd);
-      location.requireExists();
-      try {
-        loaded = AmblefileLoader.load(location.path(), location.shownAs());
-        loaded.warnings().forEach(w -> spec.commandLine().getErr().println(w));
-        spec.commandLine().getErr().flush();
-      } catch (AmblefileException e) {
-        throw Exit.badInput(e.report().stripTrailing());
-      }
-    }
-    return loaded;
-  }
-
-  /** The variable that names the fact store of workspaces whose Amblefile entry names none. */
-  static final String FACT_STORE_VARIABLE = "AMBLE_FACT_STORE";
-
-  /**
-   * The workspace's definition as this command runs it: a workspace that names no fact store gets
-   * {@value #FACT_STORE_VARIABLE}'s, when set (the rollout carries it to the workers).
-   */
-  Definition definition(String workspace) {
-    return withDefaultFacts(amblefile().definition(workspace), env);
-  }
-
-  /** {@code d}, with {@value #FACT_STORE_VARIABLE}'s fact store when its workspace names none. */
-  static Definition withDefaultFacts(Definition d, Map<String, String> env) {
-    String store = env.getOrDefault(FACT_STORE_VARIABLE, "");
-    if (store.isBlank() || d.workspace().facts().isPresent()) {
-      return d;
-    }
-    try {
-      return new Definition(
-          d.amblefile(),
-          d.folder(),
-          d.project(),
-          d.workspace().withDefaultFacts(FactStore.parse(store)),
-          d.workflow(),
-          d.jobs(),
-          d.content());
-    } catch (IllegalArgumentException e) {
-      throw Exit.badInput("amble: " + FACT_STORE_VARIABLE + ": " + e.getMessage());
-    }
-  }
-
-  /** The workspace a command acts on; see {@link CurrentWorkspace}. */
-  String workspace(Optional<String> option) {
-    return CurrentWorkspace.resolve(amblefile(), option, env);
-  }
-
-  /**
-   * Ansible on this machine, checked to run ({@code --version}); else the command ends before it
-   * starts anything, with what to do (exit code 2).
-   */
-  AnsibleInstallation ansible() {
-    try {
-      return AnsibleInstallation.find(env).verified();
-    } catch (AnsibleNotFoundException e) {
-      throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
-    }
-  }
-
-  /**
-   * {@link #ansible()}, begun now on a thread of its own so that the command goes on meanwhile
-   * (Ansible answers {@code --version} in about as long as the Amblefile takes to load); {@code
-   * get()} waits for the answer, and ends the command as {@link #ansible()} would.
-   */
-  Supplier<AnsibleInstallation> ansibleAhead() {
-    FutureTask<AnsibleInstallation> check = new FutureTask<>(this::ansible);
-    Thread thread = new Thread(check, "amble-ansible-check");
-    thread.setDaemon(true);
-    thread.start();
-    return () -> {
-      try {
-        return check.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Exit(ExitCode.INTERRUPTED, "");
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw new IllegalStateException(e.getCause());
-      }
-    };
-  }
-
-  static Amble of(CommandLine.Model.CommandSpec spec) {
-    return (Amble) spec.root().userObject();
   }
 
   public static void main(String[] args) {
@@ -241,7 +152,7 @@ public final class Amble implements Runnable {
             }
             return exit.code();
           }
-          return unexpected(e, amble.env(), commandLine.getErr());
+          return unexpected(e, amble.invocation.env(), commandLine.getErr());
         });
     cli.setParameterExceptionHandler(
         (e, argv) -> {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.amblefile.Notification;
+import dev.amble.cli.look.NotificationStatus;
 import dev.amble.notify.DeliveryActivitiesImpl;
 import dev.amble.notify.GivenUp;
 import dev.amble.notify.HttpReceiver;

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,34 +84,6 @@ class ScheduleCliTest {
     CliRun embedded =
         offline("schedule", "create", "n", "-w", "fleet", "--cron", "@daily", "--embedded");
     assertEquals(2, embedded.code(), "no --embedded on schedules: " + embedded);
-  }
-
-  @Test
-  void cronExpressions() {
-    for (String good :
-        List.of(
-            "0 2 * * mon",
-            "*/15 1-5 * jan-mar mon-fri",
-            "0 22 1,15 * 0",
-            "30 3 * * 7",
-            "@daily",
-            "@every 30s",
-            "@every 1h30m")) {
-      assertEquals(Optional.empty(), ScheduleCalendar.cronProblem(good), good);
-    }
-    for (String bad :
-        List.of(
-            "0 2 * *",
-            "61 * * * *",
-            "0 2 * * funday",
-            "0 2 32 * *",
-            "0 5-2 * * *",
-            "*/0 * * * *",
-            "@every",
-            "@every soon",
-            "@fortnightly")) {
-      assertTrue(ScheduleCalendar.cronProblem(bad).isPresent(), bad);
-    }
   }
 
   /** Temporal's test server (what --embedded runs) has no schedules: each command says so. */

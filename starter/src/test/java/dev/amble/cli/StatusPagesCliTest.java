@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.amble.cli.common.Identity;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.Pages;

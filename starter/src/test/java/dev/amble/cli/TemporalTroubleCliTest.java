@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.amble.cli.common.ExitCode;
 import io.grpc.Status;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.io.IOException;
@@ -24,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * client certificate, a failed request. Always one line (or two) on stderr, never a stack trace,
  * and never exit code 1 (which speaks of the rollout).
  */
-class TemporalTroubleCliTest {
+public class TemporalTroubleCliTest {
   @TempDir Path dir;
 
-  static final String AMBLEFILE =
+  public static final String AMBLEFILE =
       """
       workspaces:
         fleet: { host_pattern: fleet, workflow: patch, inventory: inventory.yml }
@@ -41,7 +42,7 @@ class TemporalTroubleCliTest {
       """;
 
   /** An Amblefile and its inventory (of one host, never contacted) in {@code dir}. */
-  static void amblefile(Path dir, String amblefile) throws IOException {
+  public static void amblefile(Path dir, String amblefile) throws IOException {
     Files.writeString(dir.resolve("Amblefile.yml"), amblefile);
     Files.writeString(dir.resolve("inventory.yml"), "fleet:\n  hosts:\n    h01: {}\n");
   }

@@ -10,6 +10,7 @@ import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.ansible.LocalFleet;
 import dev.amble.ansible.ProcessRunner;
+import dev.amble.cli.common.Identity;
 import dev.amble.host.Claim;
 import dev.amble.host.HostTarget;
 import dev.amble.host.JobRequest;
