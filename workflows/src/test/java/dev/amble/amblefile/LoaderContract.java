@@ -1,6 +1,8 @@
 package dev.amble.amblefile;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,8 +31,15 @@ final class LoaderContract {
 
   static final String SHOWN_AS = "Amblefile.yml";
 
-  /** Far longer than any input takes (milliseconds), short enough that a hang ends the test. */
+  /**
+   * The loader's own CPU time, far longer than any input takes (milliseconds), short enough that a
+   * loop ends the test. CPU time, not time on the clock: a busy machine slows the loader down
+   * without making it spend more.
+   */
   static final Duration TIME_LIMIT = Duration.ofSeconds(10);
+
+  /** Time on the clock after which a loader that spends no CPU (it waits forever) has hung. */
+  static final Duration WAIT_LIMIT = Duration.ofMinutes(2);
 
   /** The inputs kept in {@code folder}: its {@code .yml} files, in name order. */
   static Stream<Path> inputs(Path folder) throws IOException {
@@ -58,19 +69,47 @@ final class LoaderContract {
   private LoaderContract() {}
 
   /** Loads {@code text}; throws {@link AssertionError} saying how it broke the contract. */
-  static synchronized void check(String text) {
-    Future<String> outcome = loader.submit(() -> load(text));
+  static void check(String text) {
+    check(text, LoaderContract::load, TIME_LIMIT, WAIT_LIMIT);
+  }
+
+  /** {@link #check(String)} with another loader and limits (to test the limits themselves). */
+  static synchronized void check(
+      String text, Function<String, String> load, Duration cpuLimit, Duration waitLimit) {
+    AtomicLong thread = new AtomicLong(-1);
+    Future<String> outcome =
+        loader.submit(
+            () -> {
+              thread.set(Thread.currentThread().getId());
+              return load.apply(text);
+            });
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long deadline = System.nanoTime() + waitLimit.toNanos();
     try {
-      String broken = outcome.get(TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (broken != null) {
-        throw new AssertionError(broken + "\n--- input:\n" + excerpt(text));
+      while (true) {
+        try {
+          String broken = outcome.get(100, TimeUnit.MILLISECONDS);
+          if (broken != null) {
+            throw new AssertionError(broken + "\n--- input:\n" + excerpt(text));
+          }
+          return;
+        } catch (TimeoutException e) {
+          long cpu = thread.get() < 0 ? 0 : threads.getThreadCpuTime(thread.get());
+          if (cpu > cpuLimit.toNanos() || System.nanoTime() > deadline) {
+            outcome.cancel(true);
+            loader.shutdownNow();
+            loader = newLoader();
+            throw new AssertionError(
+                "no answer after "
+                    + cpuLimit.toMillis()
+                    + " ms of the loader's CPU time (or "
+                    + waitLimit.toMillis()
+                    + " ms on the clock)\n--- input:\n"
+                    + excerpt(text),
+                e);
+          }
+        }
       }
-    } catch (TimeoutException e) {
-      outcome.cancel(true);
-      loader.shutdownNow();
-      loader = newLoader();
-      throw new AssertionError(
-          "no answer within " + TIME_LIMIT.toSeconds() + "s\n--- input:\n" + excerpt(text), e);
     } catch (ExecutionException e) {
       throw new AssertionError(
           "the loader threw "
