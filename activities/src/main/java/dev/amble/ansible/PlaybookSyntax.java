@@ -62,18 +62,18 @@ public final class PlaybookSyntax {
    *
    * @param what the job or health check it runs, for people
    */
-  record Checked(Path playbook, String what, ObjectNode vars) {}
+  record SyntaxChecked(Path playbook, String what, ObjectNode vars) {}
 
   /**
    * Renders and checks the playbooks of {@code d}, whose paths read as they do here, in {@code
    * folder}, logging in {@code dir}.
    */
   public SyntaxCheckResult check(Definition d, Path folder, WorkspaceDir dir) {
-    List<Checked> playbooks = render(d, folder, dir);
+    List<SyntaxChecked> playbooks = render(d, folder, dir);
     Path logs = dir.workspaceLogs();
     String stamp = STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
     Path log = logs.resolve(stamp + "-syntax-check.log");
-    for (List<Checked> run : runs(playbooks)) {
+    for (List<SyntaxChecked> run : runs(playbooks)) {
       Optional<SyntaxCheckResult> failed = run(run, folder, dir, log);
       if (failed.isPresent()) {
         return failed.get();
@@ -83,8 +83,8 @@ public final class PlaybookSyntax {
   }
 
   /** Each job's playbook (exit jobs too, once per use), then each Ansible-task health check's. */
-  static List<Checked> render(Definition d, Path folder, WorkspaceDir dir) {
-    List<Checked> all = new ArrayList<>();
+  static List<SyntaxChecked> render(Definition d, Path folder, WorkspaceDir dir) {
+    List<SyntaxChecked> all = new ArrayList<>();
     String ws = d.workspace().name();
     for (Definition.Step step :
         Stream.concat(d.steps().stream(), d.exitSteps().stream()).toList()) {
@@ -102,7 +102,7 @@ public final class PlaybookSyntax {
       vars.put("amble_claim", false);
       vars.put("amble_stomp_locks", false);
       all.add(
-          new Checked(
+          new SyntaxChecked(
               Playbooks.job(folder, dir, ws, step.job()), "job " + step.job().name(), vars));
     }
     Strategy s = d.workspace().strategy();
@@ -124,7 +124,7 @@ public final class PlaybookSyntax {
         vars.put("amble_wave", 0);
         vars.put("amble_host", "");
         all.add(
-            new Checked(
+            new SyntaxChecked(
                 Playbooks.check(folder, ws, check.name(), tasks.tasks(), tasks.become()),
                 "health check " + check.name(),
                 vars));
@@ -133,9 +133,9 @@ public final class PlaybookSyntax {
     return dedupe(all);
   }
 
-  private static List<Checked> dedupe(List<Checked> all) {
-    List<Checked> once = new ArrayList<>();
-    for (Checked c : all) {
+  private static List<SyntaxChecked> dedupe(List<SyntaxChecked> all) {
+    List<SyntaxChecked> once = new ArrayList<>();
+    for (SyntaxChecked c : all) {
       if (once.stream()
           .noneMatch(o -> o.playbook().equals(c.playbook()) && o.vars().equals(c.vars()))) {
         once.add(c);
@@ -145,10 +145,10 @@ public final class PlaybookSyntax {
   }
 
   /** The playbooks grouped into runs whose vars agree, in order. */
-  static List<List<Checked>> runs(List<Checked> playbooks) {
-    List<List<Checked>> runs = new ArrayList<>();
+  static List<List<SyntaxChecked>> runs(List<SyntaxChecked> playbooks) {
+    List<List<SyntaxChecked>> runs = new ArrayList<>();
     List<ObjectNode> vars = new ArrayList<>();
-    for (Checked c : playbooks) {
+    for (SyntaxChecked c : playbooks) {
       int i = 0;
       while (i < runs.size()
           && (!agree(vars.get(i), c.vars())
@@ -177,7 +177,7 @@ public final class PlaybookSyntax {
 
   /** One ansible-playbook --syntax-check run; what failed, if anything. */
   private Optional<SyntaxCheckResult> run(
-      List<Checked> playbooks, Path folder, WorkspaceDir dir, Path log) {
+      List<SyntaxChecked> playbooks, Path folder, WorkspaceDir dir, Path log) {
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     playbooks.forEach(p -> vars.setAll(p.vars().deepCopy()));
     // The jobs' own settings (no host's facts are read: the inventory is empty), so that on a
@@ -215,8 +215,8 @@ public final class PlaybookSyntax {
   }
 
   /** When the error is in a playbook amble rendered: which job or health check it is. */
-  private static String rendered(AnsibleError error, List<Checked> playbooks) {
-    for (Checked c : playbooks) {
+  private static String rendered(AnsibleError error, List<SyntaxChecked> playbooks) {
+    for (SyntaxChecked c : playbooks) {
       if (error.origin().startsWith(c.playbook() + ":")) {
         return " (in the playbook amble renders for " + c.what() + ")";
       }

@@ -3,7 +3,7 @@ package dev.amble.listen;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.amble.amblefile.RunOverrides;
+import dev.amble.amblefile.RolloutOverrides;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -196,7 +196,7 @@ public record EventMessage(
   }
 
   private static Set<String> runOptions() {
-    Set<String> all = new java.util.TreeSet<>(RunOverrides.KEYS);
+    Set<String> all = new java.util.TreeSet<>(RolloutOverrides.KEYS);
     all.add("seed");
     all.add("skip_failed");
     return Set.copyOf(all);

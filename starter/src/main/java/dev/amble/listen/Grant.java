@@ -1,6 +1,6 @@
 package dev.amble.listen;
 
-import dev.amble.amblefile.RunOverrides;
+import dev.amble.amblefile.RolloutOverrides;
 import dev.amble.listen.EventMessage.Action;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,7 +23,8 @@ import java.util.TreeSet;
  */
 public record Grant(Set<Action> actions, Set<String> workspaces, Set<String> overrides) {
   /**
-   * The keys a grant may allow: the strategy keys of {@link RunOverrides#KEYS}, and skip_failed.
+   * The keys a grant may allow: the strategy keys of {@link RolloutOverrides#KEYS}, and
+   * skip_failed.
    */
   public static final Set<String> OVERRIDABLE = overridable();
 
@@ -110,7 +111,7 @@ public record Grant(Set<Action> actions, Set<String> workspaces, Set<String> ove
   }
 
   private static Set<String> overridable() {
-    Set<String> all = new TreeSet<>(RunOverrides.KEYS);
+    Set<String> all = new TreeSet<>(RolloutOverrides.KEYS);
     all.add("skip_failed");
     return Set.copyOf(all);
   }

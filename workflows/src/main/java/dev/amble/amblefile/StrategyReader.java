@@ -15,7 +15,7 @@ import java.util.Optional;
  * Reads how a rollout goes through a workspace's hosts: sort order, concurrency, waves, failure
  * budget, unreachable hosts, health checks. Each getter reads the keys present and keeps the given
  * value for the absent ones, so that the same rules read an Amblefile's workspace and the run
- * options that override it ({@link RunOverrides}).
+ * options that override it ({@link RolloutOverrides}).
  */
 final class StrategyReader {
   /** The keys of a strategy that a run may override too: all but its health checks. */

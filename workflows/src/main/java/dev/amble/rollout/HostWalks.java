@@ -91,7 +91,7 @@ final class HostWalks {
 
   /** Some host in flight has finished its walk (its outcome waits to be taken). */
   boolean anyFinished() {
-    return Runs.anyFinished(inFlight.values());
+    return TemporalRuns.anyFinished(inFlight.values());
   }
 
   boolean allFinished() {

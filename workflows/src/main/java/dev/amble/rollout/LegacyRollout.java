@@ -302,11 +302,11 @@ final class LegacyRollout {
   }
 
   private boolean anyFinished() {
-    return Runs.anyFinished(inFlight.values());
+    return TemporalRuns.anyFinished(inFlight.values());
   }
 
   private boolean continueAsNewDue() {
-    return Runs.continueAsNewDue(request);
+    return TemporalRuns.continueAsNewDue(request);
   }
 
   private void continueAsNew(String stage) {

@@ -45,7 +45,7 @@ final class RolloutEngine {
   private final RolloutPages pages;
 
   /** A first engine's walk order, still to be kept as pages (a rollout it continued as new). */
-  private Optional<List<String>> legacyWalk;
+  private Optional<List<String>> legacyWalkOrder;
 
   /** A wait for the maintenance window ran its whole length: the run continues as new. */
   private boolean waitedLong;
@@ -53,13 +53,13 @@ final class RolloutEngine {
   RolloutEngine(
       RolloutRequest request,
       RolloutState state,
-      Optional<List<String>> legacyWalk,
+      Optional<List<String>> legacyWalkOrder,
       WindowGate gate,
       RolloutNotices notices) {
     this.request = request;
     this.strategy = request.definition().workspace().strategy();
     this.state = state;
-    this.legacyWalk = legacyWalk;
+    this.legacyWalkOrder = legacyWalkOrder;
     this.gate = gate;
     this.notices = notices;
     this.steering = new RolloutSteering(strategy, state, notices);
@@ -81,9 +81,9 @@ final class RolloutEngine {
     notices.sends();
     steering.decideOnStaleSteering();
     try {
-      if (legacyWalk.isPresent()) {
-        pages.adoptLegacyWalk(legacyWalk.get());
-        legacyWalk = Optional.empty();
+      if (legacyWalkOrder.isPresent()) {
+        pages.adoptLegacyWalk(legacyWalkOrder.get());
+        legacyWalkOrder = Optional.empty();
       }
       gate.refresh();
       checks.startContinuous();
@@ -91,7 +91,7 @@ final class RolloutEngine {
         if (continueAsNewDue() && hosts.none() && state.stage != Stage.ENDING) {
           continueAsNew();
         }
-        state.stage = step(state.stage);
+        state.stage = advance(state.stage);
       }
     } catch (CanceledFailure cancelled) {
       Workflow.newDetachedCancellationScope(this::endCancelled).run();
@@ -103,7 +103,7 @@ final class RolloutEngine {
   }
 
   /** Runs the stage, or part of it; returns the stage to go on with (the same one to yield). */
-  private Stage step(Stage stage) {
+  private Stage advance(Stage stage) {
     pages.keepFullFailedPages();
     return switch (stage) {
       case PLANNING -> plan();
@@ -161,7 +161,7 @@ final class RolloutEngine {
         return Stage.NEXT_WAVE; // continues as new
       }
     }
-    if (state.stopping() || state.walk.orderDone(state.walk())) {
+    if (state.stopping() || state.walk.orderDone(state.toWalk())) {
       return Stage.ENDING;
     }
     gate.refresh();
@@ -170,7 +170,7 @@ final class RolloutEngine {
       return Stage.NEXT_WAVE; // the window opened, or the rollout stops, is caught, goes on anew
     }
     state.walk.startWave(
-        Waves.size(strategy.waves(), state.walkTotal, state.walk.wave + 1), state.walk());
+        Waves.size(strategy.waves(), state.walkTotal, state.walk.wave + 1), state.toWalk());
     state.healthCheck = 0;
     return Stage.PRE_CHECKS;
   }
@@ -227,7 +227,7 @@ final class RolloutEngine {
     }
     notices.waveDone(
         state.walk.wave, Waves.count(strategy.waves(), state.walkTotal), state.walk.waveFailures);
-    if (state.walk.orderDone(state.walk())) {
+    if (state.walk.orderDone(state.toWalk())) {
       return Stage.NEXT_WAVE;
     }
     if (strategy.manualPause()) {
@@ -314,7 +314,7 @@ final class RolloutEngine {
   }
 
   private boolean continueAsNewDue() {
-    return waitedLong || Runs.continueAsNewDue(request);
+    return waitedLong || TemporalRuns.continueAsNewDue(request);
   }
 
   /**

@@ -44,7 +44,7 @@ public final class RolloutState {
   /** Every host the pattern and limit matched. */
   int total;
 
-  WaveWalk walk = new WaveWalk();
+  WaveCursor walk = new WaveCursor();
   Report report = new Report();
 
   /** Failed hosts that count against the failure budget (the awaiting ones included). */
@@ -75,7 +75,8 @@ public final class RolloutState {
     return aborted || cancel.isPresent();
   }
 
-  int walk() {
+  /** How many hosts the plan walks (0 until planned). */
+  int toWalk() {
     return plan.map(PlanSummary::walk).orElse(0);
   }
 

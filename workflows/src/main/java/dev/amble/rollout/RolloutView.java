@@ -97,7 +97,7 @@ final class RolloutView {
         phase.word(),
         state.total,
         new TreeMap<>(state.report.counts),
-        state.walk.left(state.walk()) + state.steering.awaiting.size(),
+        state.walk.left(state.toWalk()) + state.steering.awaiting.size(),
         inFlight,
         results,
         state.steering.awaitingHosts(),

@@ -41,7 +41,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   public RolloutWorkflowImpl(RolloutInput input) {
     this.input = input;
     RolloutRequest request = input.request();
-    Optional<List<String>> legacyWalk = Optional.empty();
+    Optional<List<String>> legacyWalkOrder = Optional.empty();
     if (input.state().isPresent()) {
       state = input.state().get();
     } else if (input.carried().isPresent()) {
@@ -49,7 +49,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
       state =
           v1.toState(
               new FailureBudget(request.definition().workspace().strategy(), v1.walkTotal()));
-      legacyWalk = Optional.of(v1.walkOrder());
+      legacyWalkOrder = Optional.of(v1.walkOrder());
     } else {
       state = new RolloutState();
     }
@@ -58,7 +58,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         request.ignoreWindows()
             ? WindowGate.none()
             : new WindowGate(request.definition().workspace().windows(), state.window);
-    engine = new RolloutEngine(request, state, legacyWalk, gate, notices);
+    engine = new RolloutEngine(request, state, legacyWalkOrder, gate, notices);
     steering = engine.steering();
     view = engine.view();
   }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RolloutPiecesTest {
   @Test
   void theWaveWalkMovesACursorThroughWavesAndWalksRetriedHostsFirst() {
-    WaveWalk w = new WaveWalk();
+    WaveCursor w = new WaveCursor();
     w.startWave(1, 10);
     assertEquals(1, w.wave);
     assertEquals(1, w.waveSize());

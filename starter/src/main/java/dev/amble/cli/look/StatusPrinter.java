@@ -120,7 +120,7 @@ final class StatusPrinter {
             "  `amble release` walks %s again first; `amble release --skip-failed` leaves %s failed and moves on%n",
             String.join(", ", s.awaiting()), s.awaiting().size() == 1 ? "it" : "them");
       } else {
-        out.println("  `amble release` resumes the walk");
+        out.println("  `amble release` resumes the rollout");
       }
     }
     if (!s.inProgress().isEmpty()) {

@@ -2,7 +2,7 @@ package dev.amble.cli.start;
 
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.OverrideException;
-import dev.amble.amblefile.RunOverrides;
+import dev.amble.amblefile.RolloutOverrides;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.LimitOption;
 import java.util.List;
@@ -62,7 +62,7 @@ final class RolloutSettingsOptions {
       names = "--max-failures",
       paramLabel = "N|P%",
       description =
-          "Failed hosts tolerated (a count, or a percentage of the walked hosts); one more catches the rollout. Default: the workspace's, 0.")
+          "Failed hosts tolerated (a count, or a percentage of the hosts to walk); one more catches the rollout. Default: the workspace's, 0.")
   String maxFailures;
 
   @Option(
@@ -99,8 +99,8 @@ final class RolloutSettingsOptions {
   boolean stompLocks;
 
   /** What the options override of the workspace's Amblefile keys, as written. */
-  RunOverrides overrides() {
-    return new RunOverrides(
+  RolloutOverrides overrides() {
+    return new RolloutOverrides(
         Optional.ofNullable(sortOrder),
         Optional.ofNullable(concurrency),
         Optional.ofNullable(waves).map(List::copyOf),

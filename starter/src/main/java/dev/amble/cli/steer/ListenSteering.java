@@ -5,7 +5,7 @@ import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.OverrideException;
-import dev.amble.amblefile.RunOverrides;
+import dev.amble.amblefile.RolloutOverrides;
 import dev.amble.cli.common.AmblefileLocation;
 import dev.amble.cli.common.Exit;
 import dev.amble.cli.common.Invocation;
@@ -146,7 +146,7 @@ final class ListenSteering implements Steering {
     }
     d = Invocation.withDefaultFacts(d, env);
     try {
-      d = RunOverrides.ofKeys(m.options()).applyTo(d).withContent(ref);
+      d = RolloutOverrides.ofKeys(m.options()).applyTo(d).withContent(ref);
     } catch (OverrideException e) {
       return Outcome.malformed(String.join("; ", e.problems()));
     }

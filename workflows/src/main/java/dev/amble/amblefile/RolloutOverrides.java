@@ -17,7 +17,7 @@ import java.util.Optional;
  * the same rules as the Amblefile's, so a bad one gets the same message; a problem names the
  * option: {@code --max-failures: must be ...}.
  */
-public record RunOverrides(
+public record RolloutOverrides(
     Optional<String> sortOrder,
     Optional<String> concurrency,
     Optional<List<String>> waves,
@@ -29,8 +29,8 @@ public record RunOverrides(
     Optional<String> unreachableAttempts,
     Optional<String> unreachableBackoff) {
 
-  public static final RunOverrides NONE =
-      new RunOverrides(
+  public static final RolloutOverrides NONE =
+      new RolloutOverrides(
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
@@ -56,8 +56,8 @@ public record RunOverrides(
    * The overrides named by their Amblefile keys ({@link #KEYS}, others ignored), as {@code amble
    * listen}'s messages give them; {@code waves} comma-separated.
    */
-  public static RunOverrides ofKeys(Map<String, String> keys) {
-    return new RunOverrides(
+  public static RolloutOverrides ofKeys(Map<String, String> keys) {
+    return new RolloutOverrides(
         Optional.ofNullable(keys.get("sort_order")),
         Optional.ofNullable(keys.get("concurrency")),
         Optional.ofNullable(keys.get("waves")).map(w -> List.of(w.split(","))),
@@ -96,22 +96,23 @@ public record RunOverrides(
   /** The overrides as the YAML map of a workspace that has just these keys. */
   private YamlMap yaml() {
     Map<String, YamlMap.Entry> entries = new LinkedHashMap<>();
-    put(entries, "sort_order", sortOrder.map(RunOverrides::scalar));
-    put(entries, "concurrency", concurrency.map(RunOverrides::scalar));
+    put(entries, "sort_order", sortOrder.map(RolloutOverrides::scalar));
+    put(entries, "concurrency", concurrency.map(RolloutOverrides::scalar));
     put(
         entries,
         "waves",
         waves.map(
             sizes ->
                 new YamlList(
-                    Position.START, sizes.stream().<YamlNode>map(RunOverrides::scalar).toList())));
-    put(entries, "pause_between_waves", pauseBetweenWaves.map(RunOverrides::scalar));
-    put(entries, "bake_time", bakeTime.map(RunOverrides::scalar));
-    put(entries, "max_failures", maxFailures.map(RunOverrides::scalar));
-    put(entries, "max_failures_per_wave", maxFailuresPerWave.map(RunOverrides::scalar));
-    put(entries, "unreachable", unreachable.map(RunOverrides::scalar));
-    put(entries, "unreachable_attempts", unreachableAttempts.map(RunOverrides::scalar));
-    put(entries, "unreachable_backoff", unreachableBackoff.map(RunOverrides::scalar));
+                    Position.START,
+                    sizes.stream().<YamlNode>map(RolloutOverrides::scalar).toList())));
+    put(entries, "pause_between_waves", pauseBetweenWaves.map(RolloutOverrides::scalar));
+    put(entries, "bake_time", bakeTime.map(RolloutOverrides::scalar));
+    put(entries, "max_failures", maxFailures.map(RolloutOverrides::scalar));
+    put(entries, "max_failures_per_wave", maxFailuresPerWave.map(RolloutOverrides::scalar));
+    put(entries, "unreachable", unreachable.map(RolloutOverrides::scalar));
+    put(entries, "unreachable_attempts", unreachableAttempts.map(RolloutOverrides::scalar));
+    put(entries, "unreachable_backoff", unreachableBackoff.map(RolloutOverrides::scalar));
     return new YamlMap(Position.START, entries);
   }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * in flight when a catch landed.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
-final class WaveWalk {
+final class WaveCursor {
   /** The next host of the walk order, 0-based. */
   int cursor;
 
@@ -31,7 +31,7 @@ final class WaveWalk {
   /** Hosts to walk before the next one of the order, in order. */
   Deque<String> retry = new ArrayDeque<>();
 
-  WaveWalk() {}
+  WaveCursor() {}
 
   /** Starts the next wave of {@code size} hosts (fewer when the order ends first). */
   void startWave(int size, int walk) {

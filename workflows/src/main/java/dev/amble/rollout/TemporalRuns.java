@@ -6,8 +6,8 @@ import io.temporal.workflow.Workflow;
 import java.util.Collection;
 
 /** Rules both engines share about the run they are in (the current one and the frozen one). */
-final class Runs {
-  private Runs() {}
+final class TemporalRuns {
+  private TemporalRuns() {}
 
   /** Temporal suggests a new run, or this one holds more events than the request allows. */
   static boolean continueAsNewDue(RolloutRequest request) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Run overrides are read by the Amblefile's rules: same values, same messages. */
-class RunOverridesTest {
+class RolloutOverridesTest {
   @TempDir Path dir;
 
   static final String AMBLEFILE =
@@ -44,7 +44,7 @@ class RunOverridesTest {
     return e.problems().get(0).message();
   }
 
-  String overrideProblem(RunOverrides o) throws Exception {
+  String overrideProblem(RolloutOverrides o) throws Exception {
     Definition d = load("bake_time: 0s");
     OverrideException e = assertThrows(OverrideException.class, () -> o.applyTo(d));
     assertEquals(1, e.problems().size(), e.getMessage());
@@ -52,8 +52,8 @@ class RunOverridesTest {
   }
 
   /** Overrides of the Amblefile keys named, as the options write them (waves: "1,5,10%"). */
-  static RunOverrides of(Map<String, String> given) {
-    return RunOverrides.ofKeys(given);
+  static RolloutOverrides of(Map<String, String> given) {
+    return RolloutOverrides.ofKeys(given);
   }
 
   @Test
@@ -67,7 +67,7 @@ class RunOverridesTest {
     assertEquals(
         "--max-failures: must be a number of hosts or a percentage like \"10%\", got a string (\"3x\")",
         overrideProblem(of(Map.of("max_failures", "3x"))));
-    RunOverrides sort =
+    RolloutOverrides sort =
         of(
             Map.of(
                 "sort_order", "ascendng",
@@ -100,7 +100,7 @@ class RunOverridesTest {
                 "unreachable: retry",
                 "unreachable_attempts: 2",
                 "unreachable_backoff: 10s"));
-    RunOverrides o =
+    RolloutOverrides o =
         of(
             Map.of(
                 "sort_order", "descending",
@@ -117,12 +117,12 @@ class RunOverridesTest {
     assertEquals(
         new Strategy.Unreachable(Strategy.Unreachable.Policy.RETRY, 9, Duration.ofSeconds(10)),
         w.strategy().unreachable());
-    assertEquals(d, RunOverrides.NONE.applyTo(d));
+    assertEquals(d, RolloutOverrides.NONE.applyTo(d));
   }
 
   @Test
   void retriesGoOnlyWithRetryWhereverThePolicyComesFrom() throws Exception {
-    RunOverrides attempts = of(Map.of("unreachable", "skip", "unreachable_attempts", "3"));
+    RolloutOverrides attempts = of(Map.of("unreachable", "skip", "unreachable_attempts", "3"));
     assertEquals(
         "--unreachable-attempts: "
             + amblefileMessage("unreachable: skip\n    unreachable_attempts", "3"),
