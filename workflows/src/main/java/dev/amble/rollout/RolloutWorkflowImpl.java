@@ -188,7 +188,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
         if (continueAsNewDue() && inFlight.isEmpty() && state.stage != Stage.ENDING) {
           continueAsNew();
         }
-        state.stage = step(state.stage);
+        state.stage = state.stage.to(Stage.Event.STEP, step(state.stage));
       }
     } catch (CanceledFailure cancelled) {
       Workflow.newDetachedCancellationScope(this::endCancelled).run();
@@ -424,7 +424,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     }
     Workflow.await(() -> inFlight.values().stream().allMatch(Promise::isCompleted));
     collectFinished();
-    state.stage = end();
+    state.stage = state.stage.to(Stage.Event.CANCEL, end());
     record();
   }
 
@@ -529,6 +529,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     notices.flush(); // what a handler sent meanwhile
     state.runs++;
     state.window = gate.period();
+    state.stage = state.stage.to(Stage.Event.CONTINUE_AS_NEW, state.stage);
     Workflow.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
   }
 

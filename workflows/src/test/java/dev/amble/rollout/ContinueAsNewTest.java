@@ -44,7 +44,10 @@ class ContinueAsNewTest {
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+              StageVisits.OPTIONS,
+              RolloutWorkflowImpl.class,
+              HostWorkflowImpl.class,
+              PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 

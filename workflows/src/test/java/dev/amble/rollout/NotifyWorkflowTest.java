@@ -44,6 +44,7 @@ class NotifyWorkflowTest {
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(
+              StageVisits.OPTIONS,
               RolloutWorkflowImpl.class,
               HostWorkflowImpl.class,
               PageWorkflowImpl.class,

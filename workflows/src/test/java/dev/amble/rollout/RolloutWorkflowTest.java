@@ -46,7 +46,10 @@ class RolloutWorkflowTest {
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+              StageVisits.OPTIONS,
+              RolloutWorkflowImpl.class,
+              HostWorkflowImpl.class,
+              PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 

@@ -43,7 +43,10 @@ class StrategyWorkflowTest {
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+              StageVisits.OPTIONS,
+              RolloutWorkflowImpl.class,
+              HostWorkflowImpl.class,
+              PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 

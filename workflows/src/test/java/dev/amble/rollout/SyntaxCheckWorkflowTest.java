@@ -26,7 +26,10 @@ class SyntaxCheckWorkflowTest {
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+              StageVisits.OPTIONS,
+              RolloutWorkflowImpl.class,
+              HostWorkflowImpl.class,
+              PageWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 

@@ -47,7 +47,10 @@ class WindowsWorkflowTest {
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
+              StageVisits.OPTIONS,
+              RolloutWorkflowImpl.class,
+              HostWorkflowImpl.class,
+              PageWorkflowImpl.class)
           .setInitialTime(START)
           .setDoNotStart(true)
           .build();
