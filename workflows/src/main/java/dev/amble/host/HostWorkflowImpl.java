@@ -109,14 +109,34 @@ public final class HostWorkflowImpl implements HostWorkflow {
     }
   }
 
+  // The walk's inputs, and what its stages found so far (one workflow instance walks one host).
+  private HostInput input;
+  private Definition d;
+  private String host;
+  private HostActivities activities;
+  private HostTarget target;
+  private List<Definition.Step> jobs;
+  private List<Definition.Step> exits;
+  private List<JobPreconditions> checks;
+  private WindowGate windows;
+  private HostStage stage = HostStage.PREPARING;
+  private int attempt;
+  private Preparation prep;
+  private boolean retry;
+  private final List<HealthCheckResult> failedGates = new ArrayList<>();
+  private Walk walk;
+  private RunResult finished;
+  private Optional<HostOutcome> outcome = Optional.empty();
+
   @Override
   public HostOutcome walk(HostInput input) {
     HostMetrics.started();
-    Definition d = input.definition();
-    String host = input.host();
+    this.input = input;
+    d = input.definition();
+    host = input.host();
     searchAttributes = input.searchAttributes();
-    HostActivities activities = activities(input.heartbeatTimeout(), SHORT_RUN);
-    HostTarget target =
+    activities = activities(input.heartbeatTimeout(), SHORT_RUN);
+    target =
         new HostTarget(
             d.workspace().name(),
             d.folder(),
@@ -125,29 +145,54 @@ public final class HostWorkflowImpl implements HostWorkflow {
             d.content(),
             d.workspace().factStore(),
             d.project());
-    List<Definition.Step> jobs = d.steps();
-    List<Definition.Step> exits = d.exitSteps();
+    jobs = d.steps();
+    exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));
 
-    List<JobPreconditions> checks = new ArrayList<>();
+    checks = new ArrayList<>();
     jobs.forEach(s -> checks.add(check(s)));
     exits.forEach(s -> checks.add(check(s)));
+    windows = new WindowGate(d.workspace().windows(), Optional.empty());
+    while (stage != HostStage.DONE) {
+      stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.STEP, step());
+    }
+    return outcome.orElseThrow();
+  }
+
+  /** Runs the walk's stage; returns the stage to go on with. */
+  private HostStage step() {
+    return switch (stage) {
+      case PREPARING -> prepare();
+      case PRE_CHECKS -> preChecks();
+      case JOBS -> jobs();
+      case EXIT_JOBS -> exitJobs();
+      case FINISHING -> finish();
+      case POST_CHECKS -> postChecks();
+      case DONE -> HostStage.DONE;
+    };
+  }
+
+  /** The walk has its outcome. */
+  private HostStage ended(HostOutcome o) {
+    outcome = Optional.of(o);
+    return HostStage.DONE;
+  }
+
+  /**
+   * Prepares the host: once, or again after a backoff (and in a maintenance window) while it is
+   * unreachable and the strategy says to try again.
+   */
+  private HostStage prepare() {
     Strategy.Unreachable unreachable = d.workspace().strategy().unreachable();
-    WindowGate windows = new WindowGate(d.workspace().windows(), Optional.empty());
-    Preparation prep;
-    int attempt = 0;
-    while (true) {
-      try {
-        prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
-      } catch (ActivityFailure fault) {
-        Cancellation.rethrow(fault);
-        return done(host, Outcome.FAILED, "prepare: " + workerFault(fault), "");
-      }
-      if (prep.run().status() != RunStatus.UNREACHABLE
-          || unreachable.policy() != Strategy.Unreachable.Policy.RETRY
-          || attempt >= unreachable.attempts()) {
-        break;
-      }
+    try {
+      prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
+    } catch (ActivityFailure fault) {
+      Cancellation.rethrow(fault);
+      return ended(done(host, Outcome.FAILED, "prepare: " + workerFault(fault), ""));
+    }
+    if (prep.run().status() == RunStatus.UNREACHABLE
+        && unreachable.policy() == Strategy.Unreachable.Policy.RETRY
+        && attempt < unreachable.attempts()) {
       Duration wait = unreachable.backoff().multipliedBy(1L << Math.min(attempt, 16));
       at(
           new HostProgress(
@@ -156,39 +201,43 @@ public final class HostWorkflowImpl implements HostWorkflow {
       awaitWindow(windows, host, jobs.size());
       attempt++;
       at(new HostProgress(host, "prepare (attempt " + (attempt + 1) + ")", 0, jobs.size()));
+      return HostStage.PREPARING;
     }
     if (!prep.run().ok()) {
       failedTail = prep.run().tail();
-      Outcome outcome =
+      Outcome o =
           prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
-      return done(host, outcome, "prepare: " + prep.run().describe(), prep.run().log());
+      return ended(done(host, o, "prepare: " + prep.run().describe(), prep.run().log()));
     }
-    boolean retry =
-        d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
+    retry = d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
     if (!retry) {
       Optional<String> skip = Planner.skipReason(jobs, prep.verdicts()::get);
       if (skip.isPresent()) {
-        return done(host, Outcome.SKIPPED, skip.get(), prep.run().log());
+        return ended(done(host, Outcome.SKIPPED, skip.get(), prep.run().log()));
       }
     }
     Optional<RemoteState.Lock> lockedByOther =
         input.stompLocks() ? Optional.empty() : lockedByOther(prep.state(), d);
     if (lockedByOther.isPresent()) {
       var lock = lockedByOther.get();
-      return done(
-          host,
-          Outcome.LOCKED,
-          "locked by workspace "
-              + lock.holder()
-              + " since "
-              + lock.since()
-              + " (rollout "
-              + lock.rollout()
-              + ")",
-          prep.run().log());
+      return ended(
+          done(
+              host,
+              Outcome.LOCKED,
+              "locked by workspace "
+                  + lock.holder()
+                  + " since "
+                  + lock.since()
+                  + " (rollout "
+                  + lock.rollout()
+                  + ")",
+              prep.run().log()));
     }
+    return HostStage.PRE_CHECKS;
+  }
 
-    List<HealthCheckResult> failedGates = new ArrayList<>();
+  /** The host's pre-checks: a failed one holds the host unless it says to go on. */
+  private HostStage preChecks() {
     for (HealthCheck healthCheck : d.workspace().strategy().preChecks().host()) {
       at(new HostProgress(host, "pre-check " + healthCheck.name(), 0, jobs.size()));
       HealthCheckResult r =
@@ -203,16 +252,21 @@ public final class HostWorkflowImpl implements HostWorkflow {
       if (!r.passed()) {
         failedGates.add(r);
         if (healthCheck.onFailure() != HealthCheck.OnFailure.CONTINUE) {
-          return done(host, Outcome.HELD, HealthChecks.describe(r), prep.run().log(), failedGates);
+          return ended(
+              done(host, Outcome.HELD, HealthChecks.describe(r), prep.run().log(), failedGates));
         }
       }
     }
+    return HostStage.JOBS;
+  }
 
+  /** The jobs, in order, until one fails or the claim is refused. */
+  private HostStage jobs() {
     Optional<Claim> claim =
         input.dryRun()
             ? Optional.empty()
             : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
-    Walk walk = new Walk(target, input, claim);
+    walk = new Walk(target, input, claim);
     if (!input.dryRun()
         && Workflow.getVersion(FINISH_IN_LAST_RUN, Workflow.DEFAULT_VERSION, FOLDED) == FOLDED) {
       walk.finishing =
@@ -229,28 +283,46 @@ public final class HostWorkflowImpl implements HostWorkflow {
           break;
         }
       }
+    } catch (CanceledFailure cancelled) {
+      throw cancelled(cancelled);
+    }
+    return HostStage.EXIT_JOBS;
+  }
+
+  /** The exit jobs; then the walk ends, unless the host is to be finished. */
+  private HostStage exitJobs() {
+    try {
       exitJobs(walk, exits, prep, jobs.size());
     } catch (CanceledFailure cancelled) {
-      // The walk was cancelled (the rollout, or this host from the Web UI): the exit jobs not yet
-      // done still run (the host must not stay cordoned), in a scope the cancellation does not
-      // reach; an exit job that was interrupted runs again.
-      Preparation prepared = prep;
-      walk.finishing = Optional.empty(); // a cancelled walk is not finished
-      Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size()))
-          .run();
-      throw cancelled;
+      throw cancelled(cancelled);
     }
     if (walk.lockedBy.isPresent()) {
-      return done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog);
+      return ended(done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog));
     }
     if (walk.failure.isPresent()) {
-      return done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog);
+      return ended(done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog));
     }
     if (input.dryRun()) {
-      return done(host, Outcome.CHECKED, "", walk.lastLog);
+      return ended(done(host, Outcome.CHECKED, "", walk.lastLog));
     }
+    return HostStage.FINISHING;
+  }
+
+  /**
+   * The walk was cancelled (the rollout, or this host from the Web UI) while its jobs ran: the exit
+   * jobs not yet done still run (the host must not stay cordoned), in a scope the cancellation does
+   * not reach; an exit job that was interrupted runs again. Returns the cancellation, to throw.
+   */
+  private CanceledFailure cancelled(CanceledFailure cancelled) {
+    stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.CANCEL, HostStage.EXIT_JOBS);
+    walk.finishing = Optional.empty(); // a cancelled walk is not finished
+    Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prep, jobs.size())).run();
+    return cancelled;
+  }
+
+  /** The host marked finished and unlocked: by the last run already, or by a run of its own. */
+  private HostStage finish() {
     try {
-      RunResult finished;
       if (walk.finished.isPresent()) {
         finished = walk.finished.get();
       } else {
@@ -260,40 +332,46 @@ public final class HostWorkflowImpl implements HostWorkflow {
                 new FinishRequest(
                     target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
       }
-      if (finished.status() == RunStatus.LOCKED) {
-        return done(host, Outcome.LOCKED, finished.message(), finished.log());
-      }
-      if (!finished.ok()) {
-        failedTail = finished.tail();
-        // Every job has changed the host by now: a host lost at finish is a failure whatever the
-        // unreachable policy says, since it is left locked and marked started.
-        return done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log());
-      }
-      for (HealthCheck healthCheck : d.workspace().strategy().postChecks().host()) {
-        at(new HostProgress(host, "post-check " + healthCheck.name(), jobs.size(), jobs.size()));
-        HealthCheckResult r =
-            HealthChecks.run(
-                d,
-                healthCheck,
-                Optional.of(host),
-                input.wave(),
-                "host " + host + " (post)",
-                input.heartbeatTimeout(),
-                input.dryRun());
-        if (!r.passed()) {
-          failedGates.add(r);
-        }
-      }
-      return done(
-          host,
-          Outcome.SUCCEEDED,
-          retry ? "walked again: it had started and never finished" : "",
-          finished.log(),
-          failedGates);
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
-      return done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog);
+      return ended(done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog));
     }
+    if (finished.status() == RunStatus.LOCKED) {
+      return ended(done(host, Outcome.LOCKED, finished.message(), finished.log()));
+    }
+    if (!finished.ok()) {
+      failedTail = finished.tail();
+      // Every job has changed the host by now: a host lost at finish is a failure whatever the
+      // unreachable policy says, since it is left locked and marked started.
+      return ended(done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log()));
+    }
+    return HostStage.POST_CHECKS;
+  }
+
+  /** The host's post-checks: a failed one is reported with the host's success. */
+  private HostStage postChecks() {
+    for (HealthCheck healthCheck : d.workspace().strategy().postChecks().host()) {
+      at(new HostProgress(host, "post-check " + healthCheck.name(), jobs.size(), jobs.size()));
+      HealthCheckResult r =
+          HealthChecks.run(
+              d,
+              healthCheck,
+              Optional.of(host),
+              input.wave(),
+              "host " + host + " (post)",
+              input.heartbeatTimeout(),
+              input.dryRun());
+      if (!r.passed()) {
+        failedGates.add(r);
+      }
+    }
+    return ended(
+        done(
+            host,
+            Outcome.SUCCEEDED,
+            retry ? "walked again: it had started and never finished" : "",
+            finished.log(),
+            failedGates));
   }
 
   /**

@@ -1,9 +1,9 @@
 package dev.amble.rollout;
 
+import dev.amble.machine.Transitions;
+import dev.amble.machine.UndeclaredTransition;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Where the rollout's walk is: each stage is also where a continued run resumes. {@link
@@ -21,13 +21,16 @@ import java.util.function.Consumer;
  *   PAUSING     ──▶ PAUSING, NEXT_WAVE
  *   ENDING      ──▶ ENDED
  * on CONTINUE_AS_NEW: each of NEXT_WAVE .. PAUSING ──▶ itself, in the next run
- * on CANCEL:          each of PLANNING .. ENDING   ──▶ ENDED
+ * on CANCEL:          each of NEXT_WAVE .. ENDING  ──▶ ENDED
  * </pre>
  *
  * A stage that yields (to continue as new, or to wait again) steps to itself. A rollout aborted or
  * cancelled by amble reaches ENDING by the stages' own steps: BAKING and PAUSING end their wait,
  * the post-checks see the rollout stopping. Temporal's cancellation ends the hosts in flight, then
- * closes the pages ({@code end()}), whatever the stage.
+ * closes the pages ({@code end()}), whatever the stage but PLANNING: the planning's waits are its
+ * activities (the syntax check, the plan), whose cancellation reaches the run loop as an {@code
+ * ActivityFailure}, which it does not catch; Temporal ends such a rollout as cancelled, still in
+ * PLANNING, without {@code end()}.
  */
 public enum Stage {
   /** Resolving hosts and keeping the walk order as pages. */
@@ -59,82 +62,40 @@ public enum Stage {
     CANCEL
   }
 
-  /** One move: from a stage, on an event, to a stage. */
-  public record Transition(Stage from, Event event, Stage to) {
-    @Override
-    public String toString() {
-      return from + " -" + event + "-> " + to;
-    }
-  }
-
   /** Every transition the engine makes, and no other. */
-  public static final Set<Transition> TRANSITIONS = table();
+  public static final Transitions<Stage, Event> TRANSITIONS = table();
 
-  private static Set<Transition> table() {
-    Set<Transition> t = new LinkedHashSet<>();
-    step(t, PLANNING, NEXT_WAVE);
-    step(t, NEXT_WAVE, NEXT_WAVE, PRE_CHECKS, ENDING);
-    step(t, PRE_CHECKS, PRE_CHECKS, WALKING, ENDING);
-    step(t, WALKING, WALKING, BAKING, POST_CHECKS, ENDING);
-    step(t, BAKING, BAKING, POST_CHECKS);
-    step(t, POST_CHECKS, POST_CHECKS, PAUSING, NEXT_WAVE, ENDING);
-    step(t, PAUSING, PAUSING, NEXT_WAVE);
-    step(t, ENDING, ENDED);
+  private static Transitions<Stage, Event> table() {
+    Transitions.Builder<Stage, Event> t = Transitions.named("the rollout's stages");
+    t.on(PLANNING, Event.STEP, NEXT_WAVE)
+        .on(NEXT_WAVE, Event.STEP, NEXT_WAVE, PRE_CHECKS, ENDING)
+        .on(PRE_CHECKS, Event.STEP, PRE_CHECKS, WALKING, ENDING)
+        .on(WALKING, Event.STEP, WALKING, BAKING, POST_CHECKS, ENDING)
+        .on(BAKING, Event.STEP, BAKING, POST_CHECKS)
+        .on(POST_CHECKS, Event.STEP, POST_CHECKS, PAUSING, NEXT_WAVE, ENDING)
+        .on(PAUSING, Event.STEP, PAUSING, NEXT_WAVE)
+        .on(ENDING, Event.STEP, ENDED);
     for (Stage s : EnumSet.range(NEXT_WAVE, PAUSING)) {
-      t.add(new Transition(s, Event.CONTINUE_AS_NEW, s));
+      t.on(s, Event.CONTINUE_AS_NEW, s);
     }
-    for (Stage s : EnumSet.range(PLANNING, ENDING)) {
-      t.add(new Transition(s, Event.CANCEL, ENDED));
+    // Not from PLANNING: its waits are activities, whose cancellation leaves the workflow as an
+    // ActivityFailure, not the CanceledFailure that the run loop catches (see Stage's Javadoc).
+    for (Stage s : EnumSet.range(NEXT_WAVE, ENDING)) {
+      t.on(s, Event.CANCEL, ENDED);
     }
-    return Set.copyOf(t);
+    return t.build();
   }
-
-  private static void step(Set<Transition> t, Stage from, Stage... to) {
-    for (Stage s : to) {
-      t.add(new Transition(from, Event.STEP, s));
-    }
-  }
-
-  /**
-   * A transition the table does not declare: a bug in the engine. It is an {@link
-   * IllegalStateException}, which no worker registers as failing the workflow, so it fails the
-   * workflow task: Temporal retries the task, and the rollout waits, unharmed, for a fixed worker.
-   */
-  public static final class UndeclaredTransition extends IllegalStateException {
-    private static final long serialVersionUID = 1L;
-
-    UndeclaredTransition(Transition t) {
-      super("the rollout's stages do not allow " + t + " (Stage.TRANSITIONS)");
-    }
-  }
-
-  /**
-   * Sees every transition taken, before it is checked (tests set it, to know which transitions
-   * their rollouts visited); nothing by default.
-   */
-  static volatile Consumer<Transition> taken = t -> {};
 
   /**
    * This stage, left on {@code event} for {@code to}: returns {@code to}, or throws {@link
    * UndeclaredTransition} when the table does not declare the transition.
    */
   Stage to(Event event, Stage to) {
-    Transition t = new Transition(this, event, to);
-    taken.accept(t);
-    if (!TRANSITIONS.contains(t)) {
-      throw new UndeclaredTransition(t);
-    }
-    return to;
+    return TRANSITIONS.to(this, event, to);
   }
 
   /** The stages this stage may step to. */
   public Set<Stage> next() {
-    Set<Stage> next = EnumSet.noneOf(Stage.class);
-    for (Transition t : TRANSITIONS) {
-      if (t.from() == this && t.event() == Event.STEP) {
-        next.add(t.to());
-      }
-    }
-    return next;
+    return TRANSITIONS.next(this, Event.STEP);
   }
 }
