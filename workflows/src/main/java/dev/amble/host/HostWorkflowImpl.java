@@ -3,7 +3,6 @@ package dev.amble.host;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.HealthCheck;
-import dev.amble.amblefile.JobTasks;
 import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
@@ -124,7 +123,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
   private Preparation prep;
   private boolean retry;
   private final List<HealthCheckResult> failedGates = new ArrayList<>();
-  private Walk walk;
+  private JobRuns walk;
   private RunResult finished;
   private Optional<HostOutcome> outcome = Optional.empty();
 
@@ -266,14 +265,15 @@ public final class HostWorkflowImpl implements HostWorkflow {
         input.dryRun()
             ? Optional.empty()
             : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
-    walk = new Walk(target, input, claim);
+    walk = new JobRuns(target, input, claim);
     if (!input.dryRun()
         && Workflow.getVersion(FINISH_IN_LAST_RUN, Workflow.DEFAULT_VERSION, FOLDED) == FOLDED) {
       walk.finishing =
-          lastRun(jobs, exits, prep)
+          JobRuns.lastRun(jobs, exits, prep)
               .map(
                   last ->
-                      new Finishing(last, new Claim(d.workflow().name(), input.rollout(), false)));
+                      new JobRuns.Finishing(
+                          last, new Claim(d.workflow().name(), input.rollout(), false)));
     }
     try {
       for (int i = 0; i < jobs.size(); i++) {
@@ -296,6 +296,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
     } catch (CanceledFailure cancelled) {
       throw cancelled(cancelled);
     }
+    failedTail = walk.failedTail; // the job runs' (empty when none failed)
     if (walk.lockedBy.isPresent()) {
       return ended(done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog));
     }
@@ -374,39 +375,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
             failedGates));
   }
 
-  /**
-   * The step whose run is the walk's last when every run goes well (the last job or exit job that
-   * runs Ansible, exit jobs whose preconditions hold): it finishes the host in the same run.
-   */
-  static Optional<Definition.Step> lastRun(
-      List<Definition.Step> jobs, List<Definition.Step> exits, Preparation prep) {
-    Optional<Definition.Step> last = Optional.empty();
-    for (Definition.Step job : jobs) {
-      if (runsAnsible(job)) {
-        last = Optional.of(job);
-      }
-    }
-    for (int i = 0; i < exits.size(); i++) {
-      if (runsAnsible(exits.get(i)) && prep.verdicts().get(jobs.size() + i).holds()) {
-        last = Optional.of(exits.get(i));
-      }
-    }
-    return last;
-  }
-
-  private static boolean runsAnsible(Definition.Step step) {
-    return !(step.job().tasks() instanceof JobTasks.None);
-  }
-
-  /** The run that finishes the host: which step, and the claim whose walk it marks succeeded. */
-  private record Finishing(Definition.Step step, Claim claim) {
-    boolean at(Definition.Step s) {
-      return s.exit() == step.exit() && s.index() == step.index();
-    }
-  }
-
   /** Exit jobs run once any job began (a claim was made, or in a dry run a job ran). */
-  private void exitJobs(Walk walk, List<Definition.Step> exits, Preparation prep, int jobCount) {
+  private void exitJobs(JobRuns walk, List<Definition.Step> exits, Preparation prep, int jobCount) {
     if (!walk.began) {
       return;
     }
@@ -423,80 +393,6 @@ public final class HostWorkflowImpl implements HostWorkflow {
               progress.jobsDone(),
               progress.jobs()));
       walk.run(exit);
-    }
-  }
-
-  /** The job runs of one host, remembering whether the host was claimed and what failed. */
-  private final class Walk {
-    final HostTarget target;
-    final HostInput input;
-    Optional<Claim> claim;
-    boolean began;
-
-    /** Exit jobs run to their end: a cancelled walk goes on from there. */
-    int exitsDone;
-
-    Optional<String> failure = Optional.empty();
-
-    /** Another workspace took the lock between prepare and the claim: nothing was run. */
-    Optional<String> lockedBy = Optional.empty();
-
-    String lastLog = "";
-
-    /** The run that is to finish the host, if it comes to it with no failure before it. */
-    Optional<Finishing> finishing = Optional.empty();
-
-    /** The result of the run that finished the host. */
-    Optional<RunResult> finished = Optional.empty();
-
-    Walk(HostTarget target, HostInput input, Optional<Claim> claim) {
-      this.target = target;
-      this.input = input;
-      this.claim = claim;
-    }
-
-    /** The claim, if no run has made it yet (finish makes it then). */
-    Optional<Claim> pendingClaim() {
-      return claim;
-    }
-
-    void run(Definition.Step step) {
-      began = true;
-      if (!runsAnsible(step)) {
-        return;
-      }
-      Optional<Claim> finish =
-          finishing.filter(f -> f.at(step) && failure.isEmpty()).map(Finishing::claim);
-      Duration timeout = step.job().timeout().plus(Duration.ofMinutes(5));
-      if (finish.isPresent()) {
-        timeout = timeout.plus(SHORT_RUN);
-      }
-      HostActivities jobActivities = activities(input.heartbeatTimeout(), timeout);
-      String name = (step.exit() ? "exit job " : "job ") + step.job().name();
-      try {
-        RunResult r =
-            jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim, finish));
-        lastLog = r.log();
-        if (r.status() == RunStatus.LOCKED) {
-          // The claim was refused, so no job began: no exit job may touch the host.
-          began = false;
-          lockedBy = Optional.of(r.message());
-          return;
-        }
-        claim = Optional.empty();
-        if (finish.isPresent() && r.ok()) {
-          finished = Optional.of(r);
-        }
-        if (!r.ok() && failure.isEmpty()) {
-          failure = Optional.of(name + ": " + r.describe());
-          failedTail = r.tail();
-        }
-      } catch (ActivityFailure fault) {
-        Cancellation.rethrow(fault);
-        if (failure.isEmpty()) {
-          failure = Optional.of(name + ": " + workerFault(fault));
-        }
-      }
     }
   }
 
@@ -534,7 +430,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
    * Cancellation waits until the activity has ended its Ansible run, so that an exit job never
    * starts while the interrupted job's process tree is still being killed.
    */
-  private static HostActivities activities(Duration heartbeat, Duration startToClose) {
+  static HostActivities activities(Duration heartbeat, Duration startToClose) {
     return Workflow.newActivityStub(
         HostActivities.class,
         ActivityOptions.newBuilder()
