@@ -3,7 +3,6 @@ package dev.amble.host;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.DurationText;
 import dev.amble.amblefile.HealthCheck;
-import dev.amble.amblefile.JobTasks;
 import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
@@ -108,14 +107,34 @@ public final class HostWorkflowImpl implements HostWorkflow {
     }
   }
 
+  // The walk's inputs, and what its stages found so far (one workflow instance walks one host).
+  private HostInput input;
+  private Definition d;
+  private String host;
+  private HostActivities activities;
+  private HostTarget target;
+  private List<Definition.Step> jobs;
+  private List<Definition.Step> exits;
+  private List<JobPreconditions> checks;
+  private WindowGate windows;
+  private HostStage stage = HostStage.PREPARING;
+  private int attempt;
+  private Preparation prep;
+  private boolean retry;
+  private final List<HealthCheckResult> failedGates = new ArrayList<>();
+  private JobRuns walk;
+  private RunResult finished;
+  private Optional<HostOutcome> outcome = Optional.empty();
+
   @Override
   public HostOutcome walk(HostInput input) {
     HostMetrics.started();
-    Definition d = input.definition();
-    String host = input.host();
+    this.input = input;
+    d = input.definition();
+    host = input.host();
     searchAttributes = input.searchAttributes();
-    HostActivities activities = activities(input.heartbeatTimeout(), SHORT_RUN);
-    HostTarget target =
+    activities = activities(input.heartbeatTimeout(), SHORT_RUN);
+    target =
         new HostTarget(
             d.workspace().name(),
             d.folder(),
@@ -124,29 +143,54 @@ public final class HostWorkflowImpl implements HostWorkflow {
             d.content(),
             d.workspace().factStore(),
             d.project());
-    List<Definition.Step> jobs = d.steps();
-    List<Definition.Step> exits = d.exitSteps();
+    jobs = d.steps();
+    exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));
 
-    List<JobPreconditions> checks = new ArrayList<>();
+    checks = new ArrayList<>();
     jobs.forEach(s -> checks.add(check(s)));
     exits.forEach(s -> checks.add(check(s)));
+    windows = new WindowGate(d.workspace().windows(), Optional.empty());
+    while (stage != HostStage.DONE) {
+      stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.STEP, step());
+    }
+    return outcome.orElseThrow();
+  }
+
+  /** Runs the walk's stage; returns the stage to go on with. */
+  private HostStage step() {
+    return switch (stage) {
+      case PREPARING -> prepare();
+      case PRE_CHECKS -> preChecks();
+      case JOBS -> jobs();
+      case EXIT_JOBS -> exitJobs();
+      case FINISHING -> finish();
+      case POST_CHECKS -> postChecks();
+      case DONE -> HostStage.DONE;
+    };
+  }
+
+  /** The walk has its outcome. */
+  private HostStage ended(HostOutcome o) {
+    outcome = Optional.of(o);
+    return HostStage.DONE;
+  }
+
+  /**
+   * Prepares the host: once, or again after a backoff (and in a maintenance window) while it is
+   * unreachable and the strategy says to try again.
+   */
+  private HostStage prepare() {
     Strategy.Unreachable unreachable = d.workspace().strategy().unreachable();
-    WindowGate windows = new WindowGate(d.workspace().windows(), Optional.empty());
-    Preparation prep;
-    int attempt = 0;
-    while (true) {
-      try {
-        prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
-      } catch (ActivityFailure fault) {
-        Cancellation.rethrow(fault);
-        return done(host, Outcome.FAILED, "prepare: " + workerFault(fault), "");
-      }
-      if (prep.run().status() != RunStatus.UNREACHABLE
-          || unreachable.policy() != Strategy.Unreachable.Policy.RETRY
-          || attempt >= unreachable.attempts()) {
-        break;
-      }
+    try {
+      prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
+    } catch (ActivityFailure fault) {
+      Cancellation.rethrow(fault);
+      return ended(done(host, Outcome.FAILED, "prepare: " + workerFault(fault), ""));
+    }
+    if (prep.run().status() == RunStatus.UNREACHABLE
+        && unreachable.policy() == Strategy.Unreachable.Policy.RETRY
+        && attempt < unreachable.attempts()) {
       Duration wait = unreachable.backoff().multipliedBy(1L << Math.min(attempt, 16));
       at(
           new HostProgress(
@@ -155,39 +199,43 @@ public final class HostWorkflowImpl implements HostWorkflow {
       awaitWindow(windows, host, jobs.size());
       attempt++;
       at(new HostProgress(host, "prepare (attempt " + (attempt + 1) + ")", 0, jobs.size()));
+      return HostStage.PREPARING;
     }
     if (!prep.run().ok()) {
       failedTail = prep.run().tail();
-      Outcome outcome =
+      Outcome o =
           prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
-      return done(host, outcome, "prepare: " + prep.run().describe(), prep.run().log());
+      return ended(done(host, o, "prepare: " + prep.run().describe(), prep.run().log()));
     }
-    boolean retry =
-        d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
+    retry = d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
     if (!retry) {
       Optional<String> skip = Planner.skipReason(jobs, prep.verdicts()::get);
       if (skip.isPresent()) {
-        return done(host, Outcome.SKIPPED, skip.get(), prep.run().log());
+        return ended(done(host, Outcome.SKIPPED, skip.get(), prep.run().log()));
       }
     }
     Optional<RemoteState.Lock> lockedByOther =
         input.stompLocks() ? Optional.empty() : lockedByOther(prep.state(), d);
     if (lockedByOther.isPresent()) {
       var lock = lockedByOther.get();
-      return done(
-          host,
-          Outcome.LOCKED,
-          "locked by workspace "
-              + lock.holder()
-              + " since "
-              + lock.since()
-              + " (rollout "
-              + lock.rollout()
-              + ")",
-          prep.run().log());
+      return ended(
+          done(
+              host,
+              Outcome.LOCKED,
+              "locked by workspace "
+                  + lock.holder()
+                  + " since "
+                  + lock.since()
+                  + " (rollout "
+                  + lock.rollout()
+                  + ")",
+              prep.run().log()));
     }
+    return HostStage.PRE_CHECKS;
+  }
 
-    List<HealthCheckResult> failedGates = new ArrayList<>();
+  /** The host's pre-checks: a failed one holds the host unless it says to go on. */
+  private HostStage preChecks() {
     for (HealthCheck healthCheck : d.workspace().strategy().preChecks().host()) {
       at(new HostProgress(host, "pre-check " + healthCheck.name(), 0, jobs.size()));
       HealthCheckResult r =
@@ -202,23 +250,29 @@ public final class HostWorkflowImpl implements HostWorkflow {
       if (!r.passed()) {
         failedGates.add(r);
         if (healthCheck.onFailure() != HealthCheck.OnFailure.CONTINUE) {
-          return done(host, Outcome.HELD, HealthChecks.describe(r), prep.run().log(), failedGates);
+          return ended(
+              done(host, Outcome.HELD, HealthChecks.describe(r), prep.run().log(), failedGates));
         }
       }
     }
+    return HostStage.JOBS;
+  }
 
+  /** The jobs, in order, until one fails or the claim is refused. */
+  private HostStage jobs() {
     Optional<Claim> claim =
         input.dryRun()
             ? Optional.empty()
             : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
-    Walk walk = new Walk(target, input, claim);
+    walk = new JobRuns(target, input, claim);
     if (!input.dryRun()
         && Workflow.getVersion(FINISH_IN_LAST_RUN, Workflow.DEFAULT_VERSION, FOLDED) == FOLDED) {
       walk.finishing =
-          lastRun(jobs, exits, prep)
+          JobRuns.lastRun(jobs, exits, prep)
               .map(
                   last ->
-                      new Finishing(last, new Claim(d.workflow().name(), input.rollout(), false)));
+                      new JobRuns.Finishing(
+                          last, new Claim(d.workflow().name(), input.rollout(), false)));
     }
     try {
       for (int i = 0; i < jobs.size(); i++) {
@@ -228,28 +282,47 @@ public final class HostWorkflowImpl implements HostWorkflow {
           break;
         }
       }
+    } catch (CanceledFailure cancelled) {
+      throw cancelled(cancelled);
+    }
+    return HostStage.EXIT_JOBS;
+  }
+
+  /** The exit jobs; then the walk ends, unless the host is to be finished. */
+  private HostStage exitJobs() {
+    try {
       exitJobs(walk, exits, prep, jobs.size());
     } catch (CanceledFailure cancelled) {
-      // The walk was cancelled (the rollout, or this host from the Web UI): the exit jobs not yet
-      // done still run (the host must not stay cordoned), in a scope the cancellation does not
-      // reach; an exit job that was interrupted runs again.
-      Preparation prepared = prep;
-      walk.finishing = Optional.empty(); // a cancelled walk is not finished
-      Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prepared, jobs.size()))
-          .run();
-      throw cancelled;
+      throw cancelled(cancelled);
     }
+    failedTail = walk.failedTail; // the job runs' (empty when none failed)
     if (walk.lockedBy.isPresent()) {
-      return done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog);
+      return ended(done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog));
     }
     if (walk.failure.isPresent()) {
-      return done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog);
+      return ended(done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog));
     }
     if (input.dryRun()) {
-      return done(host, Outcome.CHECKED, "", walk.lastLog);
+      return ended(done(host, Outcome.CHECKED, "", walk.lastLog));
     }
+    return HostStage.FINISHING;
+  }
+
+  /**
+   * The walk was cancelled (the rollout, or this host from the Web UI) while its jobs ran: the exit
+   * jobs not yet done still run (the host must not stay cordoned), in a scope the cancellation does
+   * not reach; an exit job that was interrupted runs again. Returns the cancellation, to throw.
+   */
+  private CanceledFailure cancelled(CanceledFailure cancelled) {
+    stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.CANCEL, HostStage.EXIT_JOBS);
+    walk.finishing = Optional.empty(); // a cancelled walk is not finished
+    Workflow.newDetachedCancellationScope(() -> exitJobs(walk, exits, prep, jobs.size())).run();
+    return cancelled;
+  }
+
+  /** The host marked finished and unlocked: by the last run already, or by a run of its own. */
+  private HostStage finish() {
     try {
-      RunResult finished;
       if (walk.finished.isPresent()) {
         finished = walk.finished.get();
       } else {
@@ -259,75 +332,50 @@ public final class HostWorkflowImpl implements HostWorkflow {
                 new FinishRequest(
                     target, d.workflow().name(), input.rollout(), walk.pendingClaim()));
       }
-      if (finished.status() == RunStatus.LOCKED) {
-        return done(host, Outcome.LOCKED, finished.message(), finished.log());
-      }
-      if (!finished.ok()) {
-        failedTail = finished.tail();
-        // Every job has changed the host by now: a host lost at finish is a failure whatever the
-        // unreachable policy says, since it is left locked and marked started.
-        return done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log());
-      }
-      for (HealthCheck healthCheck : d.workspace().strategy().postChecks().host()) {
-        at(new HostProgress(host, "post-check " + healthCheck.name(), jobs.size(), jobs.size()));
-        HealthCheckResult r =
-            HealthChecks.run(
-                d,
-                healthCheck,
-                Optional.of(host),
-                input.wave(),
-                "host " + host + " (post)",
-                input.heartbeatTimeout(),
-                input.dryRun());
-        if (!r.passed()) {
-          failedGates.add(r);
-        }
-      }
-      return done(
-          host,
-          Outcome.SUCCEEDED,
-          retry ? "walked again: it had started and never finished" : "",
-          finished.log(),
-          failedGates);
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
-      return done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog);
+      return ended(done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog));
     }
+    if (finished.status() == RunStatus.LOCKED) {
+      return ended(done(host, Outcome.LOCKED, finished.message(), finished.log()));
+    }
+    if (!finished.ok()) {
+      failedTail = finished.tail();
+      // Every job has changed the host by now: a host lost at finish is a failure whatever the
+      // unreachable policy says, since it is left locked and marked started.
+      return ended(done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log()));
+    }
+    return HostStage.POST_CHECKS;
   }
 
-  /**
-   * The step whose run is the walk's last when every run goes well (the last job or exit job that
-   * runs Ansible, exit jobs whose preconditions hold): it finishes the host in the same run.
-   */
-  static Optional<Definition.Step> lastRun(
-      List<Definition.Step> jobs, List<Definition.Step> exits, Preparation prep) {
-    Optional<Definition.Step> last = Optional.empty();
-    for (Definition.Step job : jobs) {
-      if (runsAnsible(job)) {
-        last = Optional.of(job);
+  /** The host's post-checks: a failed one is reported with the host's success. */
+  private HostStage postChecks() {
+    for (HealthCheck healthCheck : d.workspace().strategy().postChecks().host()) {
+      at(new HostProgress(host, "post-check " + healthCheck.name(), jobs.size(), jobs.size()));
+      HealthCheckResult r =
+          HealthChecks.run(
+              d,
+              healthCheck,
+              Optional.of(host),
+              input.wave(),
+              "host " + host + " (post)",
+              input.heartbeatTimeout(),
+              input.dryRun());
+      if (!r.passed()) {
+        failedGates.add(r);
       }
     }
-    for (int i = 0; i < exits.size(); i++) {
-      if (runsAnsible(exits.get(i)) && prep.verdicts().get(jobs.size() + i).holds()) {
-        last = Optional.of(exits.get(i));
-      }
-    }
-    return last;
-  }
-
-  private static boolean runsAnsible(Definition.Step step) {
-    return !(step.job().tasks() instanceof JobTasks.None);
-  }
-
-  /** The run that finishes the host: which step, and the claim whose walk it marks succeeded. */
-  private record Finishing(Definition.Step step, Claim claim) {
-    boolean at(Definition.Step s) {
-      return s.exit() == step.exit() && s.index() == step.index();
-    }
+    return ended(
+        done(
+            host,
+            Outcome.SUCCEEDED,
+            retry ? "walked again: it had started and never finished" : "",
+            finished.log(),
+            failedGates));
   }
 
   /** Exit jobs run once any job began (a claim was made, or in a dry run a job ran). */
-  private void exitJobs(Walk walk, List<Definition.Step> exits, Preparation prep, int jobCount) {
+  private void exitJobs(JobRuns walk, List<Definition.Step> exits, Preparation prep, int jobCount) {
     if (!walk.began) {
       return;
     }
@@ -344,80 +392,6 @@ public final class HostWorkflowImpl implements HostWorkflow {
               progress.jobsDone(),
               progress.jobs()));
       walk.run(exit);
-    }
-  }
-
-  /** The job runs of one host, remembering whether the host was claimed and what failed. */
-  private final class Walk {
-    final HostTarget target;
-    final HostInput input;
-    Optional<Claim> claim;
-    boolean began;
-
-    /** Exit jobs run to their end: a cancelled walk goes on from there. */
-    int exitsDone;
-
-    Optional<String> failure = Optional.empty();
-
-    /** Another workspace took the lock between prepare and the claim: nothing was run. */
-    Optional<String> lockedBy = Optional.empty();
-
-    String lastLog = "";
-
-    /** The run that is to finish the host, if it comes to it with no failure before it. */
-    Optional<Finishing> finishing = Optional.empty();
-
-    /** The result of the run that finished the host. */
-    Optional<RunResult> finished = Optional.empty();
-
-    Walk(HostTarget target, HostInput input, Optional<Claim> claim) {
-      this.target = target;
-      this.input = input;
-      this.claim = claim;
-    }
-
-    /** The claim, if no run has made it yet (finish makes it then). */
-    Optional<Claim> pendingClaim() {
-      return claim;
-    }
-
-    void run(Definition.Step step) {
-      began = true;
-      if (!runsAnsible(step)) {
-        return;
-      }
-      Optional<Claim> finish =
-          finishing.filter(f -> f.at(step) && failure.isEmpty()).map(Finishing::claim);
-      Duration timeout = step.job().timeout().plus(Duration.ofMinutes(5));
-      if (finish.isPresent()) {
-        timeout = timeout.plus(SHORT_RUN);
-      }
-      HostActivities jobActivities = activities(input.heartbeatTimeout(), timeout);
-      String name = (step.exit() ? "exit job " : "job ") + step.job().name();
-      try {
-        RunResult r =
-            jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim, finish));
-        lastLog = r.log();
-        if (r.status() == RunStatus.LOCKED) {
-          // The claim was refused, so no job began: no exit job may touch the host.
-          began = false;
-          lockedBy = Optional.of(r.message());
-          return;
-        }
-        claim = Optional.empty();
-        if (finish.isPresent() && r.ok()) {
-          finished = Optional.of(r);
-        }
-        if (!r.ok() && failure.isEmpty()) {
-          failure = Optional.of(name + ": " + r.describe());
-          failedTail = r.tail();
-        }
-      } catch (ActivityFailure fault) {
-        Cancellation.rethrow(fault);
-        if (failure.isEmpty()) {
-          failure = Optional.of(name + ": " + workerFault(fault));
-        }
-      }
     }
   }
 
@@ -455,7 +429,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
    * Cancellation waits until the activity has ended its Ansible run, so that an exit job never
    * starts while the interrupted job's process tree is still being killed.
    */
-  private static HostActivities activities(Duration heartbeat, Duration startToClose) {
+  static HostActivities activities(Duration heartbeat, Duration startToClose) {
     return Workflow.newActivityStub(
         HostActivities.class,
         ActivityOptions.newBuilder()

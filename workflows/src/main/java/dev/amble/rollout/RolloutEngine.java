@@ -91,7 +91,7 @@ final class RolloutEngine {
         if (continueAsNewDue() && hosts.none() && state.stage != Stage.ENDING) {
           continueAsNew();
         }
-        state.stage = advance(state.stage);
+        state.stage = state.stage.to(Stage.Event.STEP, advance(state.stage));
       }
     } catch (CanceledFailure cancelled) {
       Workflow.newDetachedCancellationScope(this::endCancelled).run();
@@ -292,7 +292,7 @@ final class RolloutEngine {
     }
     Workflow.await(hosts::allFinished);
     hosts.collectFinished(checks::act);
-    state.stage = end();
+    state.stage = state.stage.to(Stage.Event.CANCEL, end());
     view.record();
   }
 
@@ -337,6 +337,7 @@ final class RolloutEngine {
     notices.flush(); // what a handler sent meanwhile
     state.runs++;
     state.window = gate.period();
+    state.stage = state.stage.to(Stage.Event.CONTINUE_AS_NEW, state.stage);
     Workflow.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
   }
 }

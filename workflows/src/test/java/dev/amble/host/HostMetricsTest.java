@@ -7,6 +7,7 @@ import com.uber.m3.tally.Scope;
 import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
+import dev.amble.machine.TransitionVisits;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import io.micrometer.core.instrument.Counter;
@@ -23,11 +24,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Host walks are counted once each on the worker's metrics, by outcome, and replaying their
  * histories on the same worker counts nothing more.
  */
+@ExtendWith(TransitionVisits.class)
 class HostMetricsTest {
   static final String QUEUE = "host-metrics";
   static final RunResult OK = new RunResult(RunStatus.OK, "", "", "", 0, "/logs/x.log");
@@ -73,10 +76,11 @@ class HostMetricsTest {
       Worker worker =
           env.newWorker(
               QUEUE, WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
-      worker.registerWorkflowImplementationTypes(HostWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(TransitionVisits.OPTIONS, HostWorkflowImpl.class);
       worker.registerActivitiesImplementations(new Activities());
       Worker replayer = env.newWorker(QUEUE + "-replay");
-      replayer.registerWorkflowImplementationTypes(HostWorkflowImpl.class);
+      replayer.registerWorkflowImplementationTypes(
+          TransitionVisits.OPTIONS, HostWorkflowImpl.class);
       env.start();
 
       assertEquals(Outcome.SUCCEEDED, walk(env, d, "h01").outcome());

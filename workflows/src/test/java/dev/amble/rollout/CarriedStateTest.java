@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.Outcome;
-import dev.amble.pages.PageWorkflowImpl;
+import dev.amble.machine.TransitionVisits;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -26,14 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * completion on the current engine: the carried queue is kept as pages, each of its hosts is walked
  * once, the finished ones never again, and the counts carry over.
  */
+@ExtendWith(TransitionVisits.class)
 class CarriedStateTest {
-  @RegisterExtension
-  static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension ENV = RolloutWorkers.extension().build();
 
   static RolloutInput carried() throws Exception {
     byte[] json = Files.readAllBytes(Path.of("src/test/resources/carried/v1-carried-input.json"));

@@ -11,13 +11,12 @@ import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
-import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
+import dev.amble.machine.TransitionVisits;
 import dev.amble.pages.PageActivities;
-import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import io.temporal.client.WorkflowClient;
@@ -33,20 +32,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A rollout in waves that continues as new mid-wave walks every host exactly once (see
  * TenThousandHostsTest for a larger fleet with failures).
  */
+@ExtendWith(TransitionVisits.class)
 class ContinueAsNewTest {
-  @RegisterExtension
-  static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension ENV = RolloutWorkers.extension().build();
 
   static Definition definition(String strategy) throws Exception {
     return AmblefileLoader.parse(

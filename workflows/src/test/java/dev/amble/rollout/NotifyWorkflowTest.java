@@ -7,6 +7,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.Notification;
 import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.Outcome;
+import dev.amble.machine.TransitionVisits;
 import dev.amble.notify.Delivery;
 import dev.amble.notify.DeliveryActivities;
 import dev.amble.notify.GivenUp;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * at the point it happens, a delivery that fails is retried by the notifier and gives up there (the
  * rollout neither waits nor fails), and the notifier stays bounded over continue-as-new.
  */
+@ExtendWith(TransitionVisits.class)
 class NotifyWorkflowTest {
   static final Duration GIVE_UP = Duration.ofMinutes(2);
 
@@ -44,6 +47,7 @@ class NotifyWorkflowTest {
   static final TestWorkflowExtension ENV =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(
+              TransitionVisits.OPTIONS,
               RolloutWorkflowImpl.class,
               HostWorkflowImpl.class,
               PageWorkflowImpl.class,

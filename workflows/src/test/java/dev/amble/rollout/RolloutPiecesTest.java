@@ -10,12 +10,8 @@ import dev.amble.host.Outcome;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.Pages;
 import dev.amble.plan.Waves;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The rollout's pieces on their own: the wave walk, the report, the budget, catch and release. */
@@ -124,26 +120,6 @@ class RolloutPiecesTest {
     }
     assertEquals(CatchAndRelease.KEPT, c.log.size());
     assertEquals("r10", c.log.getFirst().reason(), "the latest are kept");
-  }
-
-  @Test
-  void everyStageCanReachTheEndAndOnlyEndingEnds() {
-    for (Stage s : Stage.values()) {
-      Set<Stage> seen = EnumSet.of(s);
-      Deque<Stage> todo = new ArrayDeque<>(List.of(s));
-      while (!todo.isEmpty()) {
-        for (Stage n : todo.pop().next()) {
-          if (seen.add(n)) {
-            todo.add(n);
-          }
-        }
-      }
-      assertTrue(seen.contains(Stage.ENDED), s + " cannot reach the end");
-      if (s != Stage.ENDED && s != Stage.ENDING) {
-        assertTrue(s.next().contains(Stage.ENDING), s + " cannot be stopped");
-      }
-    }
-    assertEquals(EnumSet.of(Stage.ENDED), Stage.ENDING.next());
   }
 
   @Test

@@ -12,12 +12,11 @@ import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.SortOrder;
 import dev.amble.failure.Failures;
-import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
-import dev.amble.pages.PageWorkflowImpl;
+import dev.amble.machine.TransitionVisits;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
 import io.temporal.client.WorkflowClient;
@@ -36,19 +35,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The rollout and host workflows together, with every activity mocked. */
+@ExtendWith(TransitionVisits.class)
 class RolloutWorkflowTest {
-  @RegisterExtension
-  static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension ENV = RolloutWorkers.extension().build();
 
   static final RunResult OK = MockFleet.OK;
 

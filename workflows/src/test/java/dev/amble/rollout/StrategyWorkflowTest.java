@@ -9,12 +9,11 @@ import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.health.HealthCheckAnswer;
 import dev.amble.health.HealthCheckResult;
-import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
-import dev.amble.pages.PageWorkflowImpl;
+import dev.amble.machine.TransitionVisits;
 import dev.amble.state.RemoteState;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -32,20 +31,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every rule of rollout strategies: waves, pauses, bake time, budgets, unreachable hosts, health
  * checks.
  */
+@ExtendWith(TransitionVisits.class)
 class StrategyWorkflowTest {
-  @RegisterExtension
-  static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension ENV = RolloutWorkers.extension().build();
 
   static final RunResult FAILED =
       new RunResult(RunStatus.FAILED, "apply", "ansible.builtin.command", "rc=1", 0, "/l");
@@ -613,20 +608,7 @@ class StrategyWorkflowTest {
               checks:
                 - { name: errors, http: "http://errors/" }
             """);
-    RolloutRequest base = TestDefinitions.request(d, 1);
-    RolloutRequest request =
-        new RolloutRequest(
-            d,
-            base.limit(),
-            base.seed(),
-            base.concurrency(),
-            false,
-            false,
-            base.startedBy(),
-            base.heartbeatTimeout(),
-            300,
-            false);
-    start(env, worker, client, request, f);
+    start(env, worker, client, TestDefinitions.request(d, 1, 300), f);
 
     env.sleep(Duration.ofHours(3)); // wave 1 bakes (2h), then the manual pause catches
     RolloutStatus paused = awaitPhase("caught");

@@ -8,8 +8,7 @@ import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-import dev.amble.host.HostWorkflowImpl;
-import dev.amble.pages.PageWorkflowImpl;
+import dev.amble.machine.TransitionVisits;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
@@ -18,17 +17,13 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The rollout's content fails Ansible's syntax check on the worker: it ends before any host. */
+@ExtendWith(TransitionVisits.class)
 class SyntaxCheckWorkflowTest {
-  @RegisterExtension
-  static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension ENV = RolloutWorkers.extension().build();
 
   static final SyntaxCheckResult MISSING_ROLE =
       new SyntaxCheckResult(

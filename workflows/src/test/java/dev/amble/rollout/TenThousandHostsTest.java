@@ -10,16 +10,15 @@ import static org.mockito.Mockito.withSettings;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.host.HostActivities;
-import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.JobRequest;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
 import dev.amble.host.PrepareRequest;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
+import dev.amble.machine.TransitionVisits;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageActivities;
-import dev.amble.pages.PageWorkflowImpl;
 import dev.amble.pages.Pages;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
@@ -38,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -46,14 +46,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exactly once, the rollout continues as new many times, and its failed hosts are all on its pages
  * and its last list, each once, with their reasons.
  */
+@ExtendWith(TransitionVisits.class)
 class TenThousandHostsTest {
-  @RegisterExtension
-  static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension ENV = RolloutWorkers.extension().build();
 
   static final int HOSTS = 10_000;
   static final String LONG_REASON = "x".repeat(400);

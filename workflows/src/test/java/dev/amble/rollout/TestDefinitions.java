@@ -50,6 +50,11 @@ final class TestDefinitions {
   }
 
   static RolloutRequest request(Definition d, long seed) {
+    return request(d, seed, RolloutRequest.DEFAULT_EVENTS_PER_RUN);
+  }
+
+  /** A request that continues as new at {@code eventsPerRun} events of history. */
+  static RolloutRequest request(Definition d, long seed, int eventsPerRun) {
     return new RolloutRequest(
         d,
         Optional.empty(),
@@ -59,7 +64,7 @@ final class TestDefinitions {
         false,
         "tester@test",
         Duration.ofSeconds(30),
-        RolloutRequest.DEFAULT_EVENTS_PER_RUN,
+        eventsPerRun,
         false);
   }
 }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.amblefile.Definition;
-import dev.amble.host.HostWorkflowImpl;
 import dev.amble.host.Outcome;
 import dev.amble.host.Preparation;
-import dev.amble.pages.PageWorkflowImpl;
+import dev.amble.machine.TransitionVisits;
 import dev.amble.state.RemoteState;
 import dev.amble.window.WindowStatus;
 import io.temporal.client.WorkflowClient;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and the rollout waits on a timer until the next window opens. Every test starts on Monday
  * 2026-12-07 at 21:00 UTC, an hour before the day's one-minute window (22:00 to 22:01 UTC).
  */
+@ExtendWith(TransitionVisits.class)
 class WindowsWorkflowTest {
   static final Instant START = Instant.parse("2026-12-07T21:00:00Z");
   static final Instant MONDAY_22 = Instant.parse("2026-12-07T22:00:00Z");
@@ -44,13 +45,7 @@ class WindowsWorkflowTest {
       """;
 
   @RegisterExtension
-  static final TestWorkflowExtension ENV =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class)
-          .setInitialTime(START)
-          .setDoNotStart(true)
-          .build();
+  static final TestWorkflowExtension ENV = RolloutWorkers.extension().setInitialTime(START).build();
 
   final StrategyWorkflowTest rollout = new StrategyWorkflowTest();
 
