@@ -52,7 +52,9 @@ class ProductionShapeTest {
           "amble-e2e-production-" + Integer.toHexString(AmbleProcess.ROOT.toString().hashCode()));
 
   /** The distribution the Maven build made: what a worker machine installs. */
-  static final Path TARBALL = AmbleProcess.ROOT.resolve("starter/target/amble.tar.gz");
+  static final Path TARBALL =
+      AmbleProcess.ROOT.resolve(
+          "starter/target/amble-" + System.getProperty("amble.version") + ".tar.gz");
 
   static final String WORKSPACE = "fleet";
 

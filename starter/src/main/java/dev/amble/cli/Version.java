@@ -1,12 +1,12 @@
 package dev.amble.cli;
 
+import dev.amble.release.Release;
 import picocli.CommandLine;
 
-/** The version, from the jar's manifest when there is one. */
+/** {@code amble --version}: the release this build is (RELEASING.md), e.g. {@code amble 0.1.0}. */
 final class Version implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
-    String v = Amble.class.getPackage().getImplementationVersion();
-    return new String[] {"amble " + (v == null ? "(development build)" : v)};
+    return new String[] {"amble " + Release.current()};
   }
 }

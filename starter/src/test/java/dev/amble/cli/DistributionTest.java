@@ -23,7 +23,10 @@ import picocli.CommandLine;
  */
 class DistributionTest {
   static final Path DIST = Path.of("src", "dist");
-  static final Path TARBALL = Path.of("target", "amble.tar.gz");
+
+  /** Named for the release it installs (RELEASING.md); surefire passes the project's version. */
+  static final Path TARBALL =
+      Path.of("target", "amble-" + System.getProperty("amble.version") + ".tar.gz");
 
   static Map<String, String> unit() throws IOException {
     return Files.readAllLines(DIST.resolve("share/amble-worker.service")).stream()

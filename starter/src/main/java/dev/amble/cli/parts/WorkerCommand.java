@@ -13,6 +13,7 @@ import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
 import dev.amble.cli.common.WorkerLog;
 import dev.amble.logs.LogPruner;
+import dev.amble.release.Release;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.GracefulStop;
 import dev.amble.worker.MetricsEndpoint;
@@ -167,7 +168,7 @@ public final class WorkerCommand implements Callable<Integer> {
             ansible,
             amble.env());
     err.printf(
-        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once, %s%s%s.%s%n",
+        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once, %s%s%s; amble %s.%s%n",
         session.taskQueue,
         session.address,
         session.client.getOptions().getNamespace(),
@@ -176,6 +177,7 @@ public final class WorkerCommand implements Callable<Integer> {
         (password.isPresent() ? ", with a become password" : "")
             + (vaultPassword.isPresent() ? ", with a vault password" : ""),
         metrics.map(m -> ", metrics at " + m.url()).orElse(""),
+        Release.current(),
         log.map(f -> " Log: " + f).orElse(""));
     err.flush();
     ScheduledExecutorService pruning =
