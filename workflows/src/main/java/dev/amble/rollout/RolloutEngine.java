@@ -8,6 +8,7 @@ import dev.amble.pages.Pages;
 import dev.amble.plan.Waves;
 import dev.amble.window.WindowGate;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -29,6 +30,12 @@ final class RolloutEngine {
           .setHeartbeatTimeout(Duration.ofMinutes(2))
           .setRetryOptions(Retries.backoff(Duration.ofSeconds(2), Duration.ofMinutes(1), 10))
           .build();
+
+  /**
+   * The version marker after which a rollout cancelled while planning ends as from any other stage:
+   * its memo says cancelled, its notices say it ended.
+   */
+  static final String PLANNING_CANCEL = "planning-cancel";
 
   private final WorkspaceActivities workspace =
       Workflow.newActivityStub(WorkspaceActivities.class, WORKSPACE_OPTIONS);
@@ -96,10 +103,26 @@ final class RolloutEngine {
     } catch (CanceledFailure cancelled) {
       Workflow.newDetachedCancellationScope(this::endCancelled).run();
       throw cancelled;
+    } catch (ActivityFailure failed) {
+      if (!(failed.getCause() instanceof CanceledFailure cancelled) || !endsCancelledPlanning()) {
+        throw failed;
+      }
+      Workflow.newDetachedCancellationScope(this::endCancelled).run();
+      throw cancelled;
     }
     view.record();
     Workflow.await(Workflow::isEveryHandlerFinished);
     return view.status();
+  }
+
+  /**
+   * A planning activity cancelled by Temporal: whether the rollout ends as from any other stage
+   * (decided once, a version marker, {@link #PLANNING_CANCEL}); before the marker it ended without
+   * its ending.
+   */
+  private boolean endsCancelledPlanning() {
+    return state.stage == Stage.PLANNING
+        && Workflow.getVersion(PLANNING_CANCEL, Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
   /** Runs the stage, or part of it; returns the stage to go on with (the same one to yield). */

@@ -21,16 +21,17 @@ import java.util.Set;
  *   PAUSING     ──▶ PAUSING, NEXT_WAVE
  *   ENDING      ──▶ ENDED
  * on CONTINUE_AS_NEW: each of NEXT_WAVE .. PAUSING ──▶ itself, in the next run
- * on CANCEL:          each of NEXT_WAVE .. ENDING  ──▶ ENDED
+ * on CANCEL:          each of PLANNING .. ENDING   ──▶ ENDED
  * </pre>
  *
  * A stage that yields (to continue as new, or to wait again) steps to itself. A rollout aborted or
  * cancelled by amble reaches ENDING by the stages' own steps: BAKING and PAUSING end their wait,
  * the post-checks see the rollout stopping. Temporal's cancellation ends the hosts in flight, then
- * closes the pages ({@code end()}), whatever the stage but PLANNING: the planning's waits are its
- * activities (the syntax check, the plan), whose cancellation reaches the run loop as an {@code
- * ActivityFailure}, which it does not catch; Temporal ends such a rollout as cancelled, still in
- * PLANNING, without {@code end()}.
+ * closes the pages ({@code end()}), whatever the stage. The planning's waits are its activities
+ * (the syntax check, the plan), whose cancellation reaches the run loop as an {@code
+ * ActivityFailure}: since the marker {@code RolloutEngine.PLANNING_CANCEL} it ends the rollout as
+ * any other stage's cancellation does; before it, Temporal ended such a rollout as cancelled, still
+ * in PLANNING, without {@code end()}.
  */
 public enum Stage {
   /** Resolving hosts and keeping the walk order as pages. */
@@ -78,9 +79,9 @@ public enum Stage {
     for (Stage s : EnumSet.range(NEXT_WAVE, PAUSING)) {
       t.on(s, Event.CONTINUE_AS_NEW, s);
     }
-    // Not from PLANNING: its waits are activities, whose cancellation leaves the workflow as an
-    // ActivityFailure, not the CanceledFailure that the run loop catches (see Stage's Javadoc).
-    for (Stage s : EnumSet.range(NEXT_WAVE, ENDING)) {
+    // From PLANNING only after the marker RolloutEngine.PLANNING_CANCEL: before it, a cancelled
+    // planning activity left the run as an ActivityFailure, which the run loop did not catch.
+    for (Stage s : EnumSet.range(PLANNING, ENDING)) {
       t.on(s, Event.CANCEL, ENDED);
     }
     return t.build();

@@ -606,8 +606,8 @@ class RecordHistories {
   }
 
   /**
-   * Writes the history of a closed run (completed, continued as new, or failed), once it has
-   * replayed against today's code.
+   * Writes the history of a closed run (completed, continued as new, failed or cancelled), once it
+   * has replayed against today's code.
    */
   static WorkflowExecutionHistory save(WorkflowClient client, WorkflowExecution e, String file)
       throws IOException {
@@ -616,7 +616,8 @@ class RecordHistories {
     assertTrue(
         end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
             || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
-            || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+            || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED
+            || end == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
         file + " ends in " + end);
     assertEquals(
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, h.getEvents().get(0).getEventType());
@@ -664,6 +665,28 @@ class RecordHistories {
     WorkflowExecutionHistory rollout =
         save(client, execution(wf), VERSION + "-cancel-rollout.json");
     saveHost(client, rollout, "h01", VERSION + "-cancel-host-h01.json");
+  }
+
+  /**
+   * Cancelled by Temporal while planning (before its first workflow task): since the marker
+   * planning-cancel it ends as from any other stage, its memo saying cancelled.
+   */
+  @Test
+  void cancelWhilePlanning(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(2));
+    worker.registerActivitiesImplementations(fleet.activities());
+    RolloutWorkflow wf = RolloutWorkflowTest.rollout(client, worker, "fleet");
+    WorkflowClient.start(
+        wf::run,
+        RolloutInput.start(TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1)));
+    WorkflowStub.fromTyped(wf).cancel();
+    env.start();
+    StageCancellationTest.assertCancelled(wf);
+    assertEquals("cancelled", wf.status().phase());
+
+    clear("cancel-while-planning");
+    save(client, execution(wf), VERSION + "-cancel-while-planning-rollout.json");
   }
 
   /**

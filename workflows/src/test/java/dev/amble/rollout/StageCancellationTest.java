@@ -166,13 +166,11 @@ class StageCancellationTest {
   }
 
   /**
-   * Cancelled while planning (here before its first workflow task), a rollout ends cancelled
-   * without leaving PLANNING: the planning's activities throw the cancellation as an
-   * ActivityFailure, which the run loop does not catch, so PLANNING -CANCEL-> ENDED is not in the
-   * table.
+   * Cancelled by Temporal while planning (its syntax check and plan are activities): it ends as
+   * from any other stage, its memo and status saying cancelled.
    */
   @Test
-  void temporalsCancellationWhilePlanningLeavesNoStage(
+  void temporalsCancellationWhilePlanningEndsTheRollout(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     try (AutoCloseable watching = TransitionVisits.watch(seen::add)) {
       MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(2));
@@ -184,8 +182,12 @@ class StageCancellationTest {
       WorkflowStub.fromTyped(wf).cancel();
       env.start();
       assertCancelled(wf);
+      RolloutStatus s = wf.status();
+      assertEquals("cancelled", s.phase());
+      assertTrue(s.ended().startsWith("cancelled by Temporal's cancellation"), s.ended());
+      assertEquals(java.util.List.of(), f.prepared, "no host was touched");
     }
-    assertEquals(Set.of(), seen);
+    assertSeen(Stage.PLANNING, Event.CANCEL, Stage.ENDED);
   }
 
   /** A wave check that fails with on_failure: abort ends the rollout from its stage. */
