@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.nio.ByteBuffer;
@@ -73,7 +72,7 @@ public final class EncryptionCodec implements PayloadCodec {
    */
   public static DataConverter dataConverter(CodecKeys keys) {
     return new CodecDataConverter(
-        DefaultDataConverter.newDefaultInstance(), List.of(new EncryptionCodec(keys)), true);
+        PayloadJson.converter(), List.of(new EncryptionCodec(keys)), true);
   }
 
   /**
@@ -82,8 +81,7 @@ public final class EncryptionCodec implements PayloadCodec {
    */
   public static DataConverter workerDataConverter(CodecKeys keys) {
     return new CodecDataConverter(
-        DefaultDataConverter.newDefaultInstance()
-            .withPayloadConverterOverrides(new RefusedPayload.Converter()),
+        PayloadJson.converter().withPayloadConverterOverrides(new RefusedPayload.Converter()),
         List.of(refusingPlaintext(keys)),
         true);
   }

@@ -3,7 +3,6 @@ package dev.amble.codec;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.util.List;
@@ -16,8 +15,7 @@ import java.util.List;
 public final class MissingKeyCodec implements PayloadCodec {
   /** Temporal's default converter, with this codec over it (failures are not encoded). */
   public static DataConverter dataConverter() {
-    return new CodecDataConverter(
-        DefaultDataConverter.newDefaultInstance(), List.of(new MissingKeyCodec()), false);
+    return new CodecDataConverter(PayloadJson.converter(), List.of(new MissingKeyCodec()), false);
   }
 
   @Override
