@@ -186,7 +186,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
-      return ended(done(host, Outcome.FAILED, "prepare: " + workerFault(fault), ""));
+      return ended(failed(Outcome.FAILED, HostFailure.worker("prepare", fault), ""));
     }
     if (prep.run().status() == RunStatus.UNREACHABLE
         && unreachable.policy() == Strategy.Unreachable.Policy.RETRY
@@ -205,7 +205,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       failedTail = prep.run().tail();
       Outcome o =
           prep.run().status() == RunStatus.UNREACHABLE ? Outcome.UNREACHABLE : Outcome.FAILED;
-      return ended(done(host, o, "prepare: " + prep.run().describe(), prep.run().log()));
+      return ended(failed(o, HostFailure.of("prepare", prep.run()), prep.run().log()));
     }
     retry = d.workflow().alwaysRetryFailedHosts() && prep.state().unfinished(d.workflow().name());
     if (!retry) {
@@ -300,7 +300,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       return ended(done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog));
     }
     if (walk.failure.isPresent()) {
-      return ended(done(host, Outcome.FAILED, walk.failure.get(), walk.lastLog));
+      return ended(failed(Outcome.FAILED, walk.failure.get(), walk.lastLog));
     }
     if (input.dryRun()) {
       return ended(done(host, Outcome.CHECKED, "", walk.lastLog));
@@ -334,7 +334,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       }
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
-      return ended(done(host, Outcome.FAILED, "finish: " + workerFault(fault), walk.lastLog));
+      return ended(failed(Outcome.FAILED, HostFailure.worker("finish", fault), walk.lastLog));
     }
     if (finished.status() == RunStatus.LOCKED) {
       return ended(done(host, Outcome.LOCKED, finished.message(), finished.log()));
@@ -343,7 +343,7 @@ public final class HostWorkflowImpl implements HostWorkflow {
       failedTail = finished.tail();
       // Every job has changed the host by now: a host lost at finish is a failure whatever the
       // unreachable policy says, since it is left locked and marked started.
-      return ended(done(host, Outcome.FAILED, "finish: " + finished.describe(), finished.log()));
+      return ended(failed(Outcome.FAILED, HostFailure.of("finish", finished), finished.log()));
     }
     return HostStage.POST_CHECKS;
   }
@@ -397,6 +397,12 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
   private HostOutcome done(String host, Outcome outcome, String reason, String log) {
     return done(host, outcome, reason, log, List.of());
+  }
+
+  /** A walk that failed (or whose host was unreachable), why given in parts. */
+  private HostOutcome failed(Outcome outcome, HostFailure why, String log) {
+    HostOutcome o = done(host, outcome, why.text(), log, List.of());
+    return new HostOutcome(o.host(), o.outcome(), o.reason(), o.log(), o.healthChecks(), why);
   }
 
   private HostOutcome done(

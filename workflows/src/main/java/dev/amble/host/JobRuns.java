@@ -21,7 +21,7 @@ final class JobRuns {
   /** Exit jobs run to their end: a cancelled walk goes on from there. */
   int exitsDone;
 
-  Optional<String> failure = Optional.empty();
+  Optional<HostFailure> failure = Optional.empty();
 
   /** The last lines of the run that failed, as its result recorded them. */
   List<String> failedTail = List.of();
@@ -76,13 +76,13 @@ final class JobRuns {
         finished = Optional.of(r);
       }
       if (!r.ok() && failure.isEmpty()) {
-        failure = Optional.of(name + ": " + r.describe());
+        failure = Optional.of(HostFailure.of(name, r));
         failedTail = r.tail();
       }
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       if (failure.isEmpty()) {
-        failure = Optional.of(name + ": " + HostWorkflowImpl.workerFault(fault));
+        failure = Optional.of(HostFailure.worker(name, fault));
       }
     }
   }

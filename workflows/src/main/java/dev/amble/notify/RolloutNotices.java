@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A rollout's events, handed to its workspace's notifier (a local activity that signals it): only
@@ -29,8 +27,6 @@ public final class RolloutNotices {
 
   /** The rollout hands its events to the workspace's notifier. */
   public static final int SENDS = 1;
-
-  private static final Pattern TASK = Pattern.compile("task '([^']*)'");
 
   private final Definition definition;
   private final List<Notification> notify;
@@ -77,20 +73,10 @@ public final class RolloutNotices {
   }
 
   /**
-   * The rollout was caught: by amble for a host (its reason names the step and the failed task), by
-   * a health check, or by an operator.
+   * The rollout was caught: by amble for a host (the step and the Ansible task it failed in), by a
+   * health check, or by an operator.
    */
-  public void caught(String by, String reason, Optional<String> host) {
-    String step = "";
-    String task = "";
-    if (host.isPresent()) {
-      // "host H failed: STEP: task 'T' (module) failed: ..."
-      String walk = reason.substring(reason.indexOf(": ") + 2);
-      int colon = walk.indexOf(": ");
-      step = colon > 0 ? walk.substring(0, colon) : "";
-      Matcher m = TASK.matcher(walk);
-      task = m.find() ? m.group(1) : "";
-    }
+  public void caught(String by, String reason, Optional<String> host, String step, String task) {
     emit(
         Event.CAUGHT,
         "caught by " + by + ": " + reason,

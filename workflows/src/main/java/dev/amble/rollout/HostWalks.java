@@ -227,7 +227,7 @@ final class HostWalks {
                     state.walk.waveFailures,
                     state.walk.waveSize()),
             SteeringKind.AUTO_CATCH,
-            Optional.of(outcome.host()));
+            Optional.of(outcome));
         return;
       }
     }

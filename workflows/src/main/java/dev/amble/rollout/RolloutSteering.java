@@ -1,6 +1,8 @@
 package dev.amble.rollout;
 
 import dev.amble.amblefile.Strategy;
+import dev.amble.host.HostFailure;
+import dev.amble.host.HostOutcome;
 import dev.amble.host.Outcome;
 import dev.amble.notify.RolloutNotices;
 import dev.amble.pages.PageLine;
@@ -45,11 +47,12 @@ final class RolloutSteering {
     catchBy(by, reason, kind, Optional.empty());
   }
 
-  /** {@link #catchBy}, for a host's failure: its notification names the host. */
-  void catchBy(String by, String reason, SteeringKind kind, Optional<String> host) {
+  /** {@link #catchBy}, for a host's failure: its notification names the host, step and task. */
+  void catchBy(String by, String reason, SteeringKind kind, Optional<HostOutcome> host) {
     boolean took = state.steering.catchNow(by, reason, now());
     if (took) {
-      notices.caught(by, reason, host);
+      HostFailure failure = host.map(HostOutcome::failure).orElse(HostFailure.NONE);
+      notices.caught(by, reason, host.map(HostOutcome::host), failure.step(), failure.task());
     }
     if (took || kind == SteeringKind.CATCH) {
       state.steering.record(kind, by, reason, now());
