@@ -20,7 +20,7 @@ import java.util.Set;
  *   POST_CHECKS ──▶ POST_CHECKS, PAUSING, NEXT_WAVE, ENDING
  *   PAUSING     ──▶ PAUSING, NEXT_WAVE
  *   ENDING      ──▶ ENDED
- * on CONTINUE_AS_NEW: each of NEXT_WAVE .. PAUSING ──▶ itself, in the next run
+ * on CONTINUE_AS_NEW: each of PLANNING .. PAUSING ──▶ itself, in the next run
  * on CANCEL:          each of PLANNING .. ENDING   ──▶ ENDED
  * </pre>
  *
@@ -76,7 +76,9 @@ public enum Stage {
         .on(POST_CHECKS, Event.STEP, POST_CHECKS, PAUSING, NEXT_WAVE, ENDING)
         .on(PAUSING, Event.STEP, PAUSING, NEXT_WAVE)
         .on(ENDING, Event.STEP, ENDED);
-    for (Stage s : EnumSet.range(NEXT_WAVE, PAUSING)) {
+    // PLANNING too: the run loop continues as new whenever it is due with no host in flight, also
+    // before the first plan (Temporal suggesting it at the first task); the next run plans.
+    for (Stage s : EnumSet.range(PLANNING, PAUSING)) {
       t.on(s, Event.CONTINUE_AS_NEW, s);
     }
     // From PLANNING only after the marker RolloutEngine.PLANNING_CANCEL: before it, a cancelled

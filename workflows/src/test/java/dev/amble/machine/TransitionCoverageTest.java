@@ -45,6 +45,10 @@ class TransitionCoverageTest {
    */
   static final Map<Transitions.Transition<?, ?>, String> UNVISITED =
       Map.of(
+          new Transitions.Transition<>(Stage.PLANNING, Stage.Event.CONTINUE_AS_NEW, Stage.PLANNING),
+          "the run loop continues as new before the first plan only when Temporal suggests it at"
+              + " the run's first task, which the test server never does (a run's own event limit"
+              + " cannot be passed that early without every run passing it again)",
           new Transitions.Transition<>(Stage.ENDING, Stage.Event.CANCEL, Stage.ENDED),
           "ENDING catches a cancellation at each of its waits (continuous checks, pages, notices)"
               + " but one: a full page of failed hosts kept in end(). There is none at the start"
