@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,7 +89,14 @@ class LogsCliTest {
         followed.out());
 
     // h02 fails on a no_log task: the rollout is caught, and history says why without the secret.
-    CliRun status = awaitOut(there, "last lines of job patch", "status", "--host", "h02");
+    // The failed step shows before the walk ends (it still finishes the host): wait for the end.
+    CliRun status =
+        await(
+            there,
+            r -> r.code() == 1 && r.out().contains("last lines of job patch"),
+            "status",
+            "--host",
+            "h02");
     assertEquals(1, status.code(), status.toString());
     assertTrue(status.out().contains("amble logs h02 -w fleet --step 'job patch'"), status.out());
     assertTrue(status.out().contains("fatal: [h02]: FAILED!"), status.out());
@@ -118,14 +126,19 @@ class LogsCliTest {
 
   private CliRun awaitOut(Map<String, String> env, String marker, String... args)
       throws InterruptedException {
+    return await(env, r -> r.out().contains(marker), args);
+  }
+
+  private CliRun await(Map<String, String> env, Predicate<CliRun> done, String... args)
+      throws InterruptedException {
     CliRun last = null;
     for (int i = 0; i < 900; i++) {
       last = CliRun.run(dir, env, args);
-      if (last.out().contains(marker)) {
+      if (done.test(last)) {
         return last;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError(String.join(" ", args) + " never showed " + marker + ": " + last);
+    throw new AssertionError(String.join(" ", args) + " never came to the expected: " + last);
   }
 }
