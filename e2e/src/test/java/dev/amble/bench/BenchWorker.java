@@ -96,7 +96,8 @@ public final class BenchWorker {
     worker.registerActivitiesImplementations(
         new SimHosts(fleet, ledger, hostMs),
         new SimWorkspace(fleet, pages),
-        new PageActivitiesImpl(pages));
+        new PageActivitiesImpl(pages),
+        new dev.amble.worker.WalkEndActivitiesImpl());
     factory.start();
     Files.writeString(
         stats,

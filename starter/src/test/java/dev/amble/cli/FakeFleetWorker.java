@@ -30,6 +30,7 @@ import dev.amble.rollout.SyntaxCheckRequest;
 import dev.amble.rollout.SyntaxCheckResult;
 import dev.amble.rollout.WorkspaceActivities;
 import dev.amble.state.RemoteState;
+import dev.amble.worker.WalkEndActivitiesImpl;
 import io.temporal.activity.Activity;
 import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueResponse;
@@ -110,7 +111,11 @@ final class FakeFleetWorker implements AutoCloseable {
         RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
     TemporalPages pages = new TemporalPages(client, "amble");
     worker.registerActivitiesImplementations(
-        new Plan(pages), new Hosts(), new Checks(), new PageActivitiesImpl(pages));
+        new Plan(pages),
+        new Hosts(),
+        new Checks(),
+        new PageActivitiesImpl(pages),
+        new WalkEndActivitiesImpl());
     factory.start();
   }
 

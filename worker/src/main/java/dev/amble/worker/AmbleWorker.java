@@ -239,6 +239,7 @@ public final class AmbleWorker {
         new WorkspaceActivitiesImpl(runner, Optional.of(pages), contents),
         new HealthCheckActivitiesImpl(runner, contents),
         new PageActivitiesImpl(pages),
+        new WalkEndActivitiesImpl(),
         new NoticeActivitiesImpl(
             new NotifierClient(
                 factory.getWorkflowClient(), settings.taskQueue(), NotifierWorkflow.GIVE_UP_AFTER)),

@@ -257,7 +257,8 @@ class MetricsEndpointTest {
   }
 
   static HostInput input(Definition d, String host) {
-    return new HostInput(d, host, "amble/fleet", false, false, Duration.ofSeconds(30), false, 1);
+    return new HostInput(
+        d, host, "amble/fleet", false, false, Duration.ofSeconds(30), false, 1, false);
   }
 
   static HostOutcome walk(TestWorkflowEnvironment env, Definition d, String host) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  *     worker
  * @param searchAttributes set amble's search attributes (the namespace has them)
  * @param wave the wave the host is walked in (from 1), for its health checks' {wave} and amble_wave
+ * @param reportEnd report the walk's end to the rollout ({@link WalkEnd}): the walk may outlive the
+ *     run that started it; false in walks started before it could
  */
 public record HostInput(
     Definition definition,
@@ -22,4 +24,5 @@ public record HostInput(
     boolean stompLocks,
     Duration heartbeatTimeout,
     boolean searchAttributes,
-    int wave) {}
+    int wave,
+    boolean reportEnd) {}

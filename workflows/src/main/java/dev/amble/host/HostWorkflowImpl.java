@@ -57,6 +57,21 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
   static final int PER_PROJECT = 1;
 
+  /** Reporting a walk's end: retried for about ten minutes (a rollout between runs, a worker). */
+  private final WalkEndActivities reports =
+      Workflow.newActivityStub(
+          WalkEndActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofMinutes(1))
+                      .setMaximumAttempts(15)
+                      .build())
+              .build());
+
   private HostProgress progress = new HostProgress("", "starting", 0, 0);
   private boolean searchAttributes;
 
@@ -151,10 +166,42 @@ public final class HostWorkflowImpl implements HostWorkflow {
     jobs.forEach(s -> checks.add(check(s)));
     exits.forEach(s -> checks.add(check(s)));
     windows = new WindowGate(d.workspace().windows(), Optional.empty());
-    while (stage != HostStage.DONE) {
-      stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.STEP, step());
+    try {
+      while (stage != HostStage.DONE) {
+        stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.STEP, step());
+      }
+    } catch (CanceledFailure cancelled) {
+      Workflow.newDetachedCancellationScope(() -> report(WalkEnd.cancelled(host))).run();
+      throw cancelled;
+    } catch (RuntimeException failed) {
+      report(WalkEnd.workflowFailed(host, Failures.oneLine(failed)));
+      throw failed;
     }
-    return outcome.orElseThrow();
+    report(outcome.orElseThrow());
+    return outcome.get();
+  }
+
+  /**
+   * The walk's end, told to its rollout when the rollout asked for it: by the worker, as a signal
+   * to the rollout's workflow ID (whichever run it is in now), retried while the rollout is between
+   * two runs. A rollout that has ended no longer hears it: that is not the walk's failure.
+   */
+  private void report(HostOutcome end) {
+    Optional<String> rollout = Workflow.getInfo().getParentWorkflowId();
+    if (!input.reportEnd() || rollout.isEmpty()) {
+      return;
+    }
+    try {
+      reports.reportEnd(rollout.get(), new WalkEnd(WalkEnd.VERSION, input.rollout(), end));
+    } catch (ActivityFailure lost) {
+      Cancellation.rethrow(lost);
+      Workflow.getLogger(HostWorkflowImpl.class)
+          .warn(
+              "host {}: its rollout {} did not take the walk's end: {}",
+              host,
+              rollout.get(),
+              Failures.oneLine(lost));
+    }
   }
 
   /** Runs the walk's stage; returns the stage to go on with. */

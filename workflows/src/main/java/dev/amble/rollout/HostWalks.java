@@ -8,22 +8,24 @@ import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
+import dev.amble.host.WalkEnd;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageActivities;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.Pages;
 import dev.amble.visibility.AmbleSearchAttributes;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancelExternalWorkflowException;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,13 @@ import java.util.function.Consumer;
 /**
  * The host walks a run has in flight (child workflows, one per host): which host starts next (from
  * the walk order's pages), how a walk is named and started, and what each finished walk means for
- * the report and the failure budget. A run does not carry them: it continues as new only with none
- * in flight.
+ * the report and the failure budget.
+ *
+ * <p>Since {@value #CROSS_RUNS}, host walks outlive the run that started them (parent close policy
+ * ABANDON) and report their end to the rollout's workflow ID ({@link WalkEnd}): the hosts in flight
+ * and the reports not yet taken are carried in the state, and a run may continue as new with walks
+ * in flight. Before it, a walk was cancelled when its run closed, so a run continued as new only
+ * with none in flight; each run decides once, at its start.
  */
 final class HostWalks {
   /** The version marker that chooses how host walks are named. */
@@ -48,6 +55,9 @@ final class HostWalks {
    */
   static final int OWN_ID = 1;
 
+  /** The version marker after which host walks cross continue-as-new. */
+  static final String CROSS_RUNS = "walks-cross-runs";
+
   private final PageActivities pageReader =
       Workflow.newActivityStub(
           PageActivities.class,
@@ -60,7 +70,15 @@ final class HostWalks {
   private final Strategy strategy;
   private final RolloutState state;
   private final RolloutSteering steering;
-  private final Map<String, Promise<HostOutcome>> inFlight = new LinkedHashMap<>();
+
+  /** This run's own host walks: each one's result, once it ends (the carried ones report). */
+  private final Map<String, Promise<HostOutcome>> started = new LinkedHashMap<>();
+
+  /** When each of this run's own host walks has started (or failed to). */
+  private final Map<String, Promise<WorkflowExecution>> executions = new LinkedHashMap<>();
+
+  /** Whether this run's walks cross continue-as-new ({@link #CROSS_RUNS}), decided at its start. */
+  private boolean crossRuns;
 
   /** The walk page read last. */
   private Optional<Page> page = Optional.empty();
@@ -75,27 +93,89 @@ final class HostWalks {
     this.steering = steering;
   }
 
+  /**
+   * Decides, once per run and at its start, whether its host walks cross continue-as-new (a version
+   * marker). A run that carries walks in flight is past the marker already.
+   */
+  void decideCrossRuns() {
+    crossRuns =
+        Workflow.getVersion(CROSS_RUNS, Workflow.DEFAULT_VERSION, 1) == 1 || !state.walks.isEmpty();
+  }
+
+  /**
+   * The run may continue as new now, as far as the host walks go: none in flight, or each one this
+   * run started has started (a walk whose start is still pending when its run closes might never
+   * run, and never report).
+   */
+  boolean mayContinueAsNew() {
+    return none() || (crossRuns && executions.values().stream().allMatch(Promise::isCompleted));
+  }
+
   /** No host walk is in flight. */
   boolean none() {
-    return inFlight.isEmpty();
+    return state.walks.isEmpty();
   }
 
   int count() {
-    return inFlight.size();
+    return state.walks.size();
   }
 
   /** The hosts in flight, in the order they started. */
   List<String> inFlight() {
-    return List.copyOf(inFlight.keySet());
+    return List.copyOf(state.walks);
   }
 
   /** Some host in flight has finished its walk (its outcome waits to be taken). */
   boolean anyFinished() {
-    return TemporalRuns.anyFinished(inFlight.values());
+    return !state.walkEnds.isEmpty() || TemporalRuns.anyFinished(started.values());
   }
 
   boolean allFinished() {
-    return inFlight.values().stream().allMatch(Promise::isCompleted);
+    return state.walks.stream().allMatch(this::finished);
+  }
+
+  private boolean finished(String host) {
+    Promise<HostOutcome> own = started.get(host);
+    return (own != null && own.isCompleted()) || reported(host).isPresent();
+  }
+
+  private Optional<HostOutcome> reported(String host) {
+    return state.walkEnds.stream().filter(o -> o.host().equals(host)).findFirst();
+  }
+
+  /**
+   * A walk's report of its end: kept until the engine takes it, when it is this rollout's and the
+   * host is in flight without one; dropped otherwise (an earlier rollout's walk of the same ID, or
+   * the same end heard twice).
+   */
+  void walkEnded(WalkEnd end) {
+    String host = end.outcome().host();
+    if (!end.rollout().equals(RolloutView.rolloutId(state))
+        || !state.walks.contains(host)
+        || reported(host).isPresent()) {
+      Workflow.getLogger(HostWalks.class)
+          .info("dropped the end of walk {} of rollout {}", host, end.rollout());
+      return;
+    }
+    state.walkEnds.add(end.outcome());
+  }
+
+  /**
+   * Asks every walk in flight that this run did not start to cancel (those it started, Temporal's
+   * cancellation of the run reaches already): they run their exit jobs and report.
+   */
+  void cancelCarried() {
+    for (String host : List.copyOf(state.walks)) {
+      if (!started.containsKey(host) && !finished(host)) {
+        try {
+          Workflow.newUntypedExternalWorkflowStub(workflowId(host)).cancel();
+        } catch (CancelExternalWorkflowException closed) {
+          // Closed without a report (terminated by hand): nothing more will come from it.
+          state.walkEnds.add(
+              WalkEnd.workflowFailed(host, "its walk closed without reporting its end"));
+        }
+      }
+    }
   }
 
   /** Starts the next host: one to walk again first, else the next of the walk order. */
@@ -120,7 +200,8 @@ final class HostWalks {
 
   private void start(String host) {
     HostWorkflow child =
-        Workflow.newChildWorkflowStub(HostWorkflow.class, options(request, workflowId(host), host));
+        Workflow.newChildWorkflowStub(
+            HostWorkflow.class, options(request, workflowId(host), host, crossRuns));
     HostInput hostInput =
         new HostInput(
             request.ignoreWindows() ? request.definition().withoutWindows() : request.definition(),
@@ -130,19 +211,26 @@ final class HostWalks {
             request.stompLocks(),
             request.heartbeatTimeout(),
             request.searchAttributes(),
-            state.walk.wave);
-    inFlight.put(host, Async.function(child::walk, hostInput));
+            state.walk.wave,
+            crossRuns);
+    state.walks.add(host);
+    started.put(host, Async.function(child::walk, hostInput));
+    executions.put(host, Workflow.getWorkflowExecution(child));
   }
 
   /**
-   * A host walk's options: its ID, cancelled when its rollout's run closes, a summary for the Web
-   * UI and, when the rollout keeps them, its search attributes.
+   * A host walk's options: its ID, left running or cancelled when its rollout's run closes ({@code
+   * crossRuns}), a summary for the Web UI and, when the rollout keeps them, its search attributes.
    */
-  static ChildWorkflowOptions options(RolloutRequest request, String workflowId, String host) {
+  static ChildWorkflowOptions options(
+      RolloutRequest request, String workflowId, String host, boolean crossRuns) {
     ChildWorkflowOptions.Builder options =
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(workflowId)
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+            .setParentClosePolicy(
+                crossRuns
+                    ? ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON
+                    : ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
             .setWorkflowIdReusePolicy(
                 WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setStaticSummary(Descriptions.hostSummary(request.workspace(), host));
@@ -168,20 +256,21 @@ final class HostWalks {
    * health checks (given to {@code act}), and a failure over the budget, which catches the rollout.
    */
   void collectFinished(Consumer<HealthCheckResult> act) {
-    Iterator<Map.Entry<String, Promise<HostOutcome>>> it = inFlight.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<String, Promise<HostOutcome>> e = it.next();
-      if (!e.getValue().isCompleted()) {
+    for (String host : List.copyOf(state.walks)) {
+      if (!finished(host)) {
         continue;
       }
-      it.remove();
-      HostOutcome outcome = outcomeOf(e.getKey(), e.getValue());
+      HostOutcome outcome = reported(host).orElseGet(() -> outcomeOf(host, started.get(host)));
+      state.walks.remove(host);
+      state.walkEnds.removeIf(o -> o.host().equals(host));
+      started.remove(host);
+      executions.remove(host);
       for (HealthCheckResult g : outcome.healthChecks()) {
         state.remember(g);
         act.accept(g);
       }
       if (outcome.outcome() == Outcome.HELD) {
-        state.walk.retry.addFirst(e.getKey()); // walked first once the check is dealt with
+        state.walk.retry.addFirst(host); // walked first once the check is dealt with
         continue;
       }
       record(outcome);
@@ -193,13 +282,11 @@ final class HostWalks {
       return promise.get();
     } catch (ChildWorkflowFailure failed) {
       if (failed.getCause() instanceof CanceledFailure) {
-        return new HostOutcome(host, Outcome.CANCELLED, "walk cancelled: its exit jobs ran", "");
+        return WalkEnd.cancelled(host);
       }
-      return new HostOutcome(
-          host, Outcome.FAILED, "host workflow failed: " + Failures.oneLine(failed), "");
+      return WalkEnd.workflowFailed(host, Failures.oneLine(failed));
     } catch (RuntimeException failed) {
-      return new HostOutcome(
-          host, Outcome.FAILED, "host workflow failed: " + Failures.oneLine(failed), "");
+      return WalkEnd.workflowFailed(host, Failures.oneLine(failed));
     }
   }
 

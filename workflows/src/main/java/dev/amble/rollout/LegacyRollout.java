@@ -326,7 +326,8 @@ final class LegacyRollout {
                 request,
                 RolloutRequest.hostWorkflowId(
                     RolloutRequest.oldWorkflowId(request.workspace()), host),
-                host));
+                host,
+                false));
     HostInput input =
         new HostInput(
             request.definition(),
@@ -336,7 +337,8 @@ final class LegacyRollout {
             request.stompLocks(),
             request.heartbeatTimeout(),
             request.searchAttributes(),
-            wave);
+            wave,
+            false);
     inFlight.put(host, Async.function(child::walk, input));
   }
 

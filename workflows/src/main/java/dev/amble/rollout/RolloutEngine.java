@@ -3,6 +3,7 @@ package dev.amble.rollout;
 import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Retries;
 import dev.amble.host.Outcome;
+import dev.amble.host.WalkEnd;
 import dev.amble.notify.RolloutNotices;
 import dev.amble.pages.Pages;
 import dev.amble.plan.Waves;
@@ -84,6 +85,11 @@ final class RolloutEngine {
     return view;
   }
 
+  /** A host walk's end, reported by the walk (see {@link HostWalks#walkEnded}). */
+  void walkEnded(WalkEnd end) {
+    hosts.walkEnded(end);
+  }
+
   RolloutStatus run() {
     notices.sends();
     steering.decideOnStaleSteering();
@@ -94,8 +100,9 @@ final class RolloutEngine {
       }
       gate.refresh();
       checks.startContinuous();
+      hosts.decideCrossRuns();
       while (state.stage != Stage.ENDED) {
-        if (continueAsNewDue() && hosts.none() && state.stage != Stage.ENDING) {
+        if (continueAsNewDue() && hosts.mayContinueAsNew() && state.stage != Stage.ENDING) {
           continueAsNew();
         }
         state.stage = state.stage.to(Stage.Event.STEP, advance(state.stage));
@@ -208,7 +215,7 @@ final class RolloutEngine {
                 || canStart()
                 || waveDone()
                 || (state.stopping() && hosts.none())
-                || (continueAsNewDue() && hosts.none());
+                || (continueAsNewDue() && hosts.mayContinueAsNew());
     while (true) {
       view.record();
       gate.refresh();
@@ -231,8 +238,8 @@ final class RolloutEngine {
         state.until = Workflow.currentTimeMillis() + strategy.bakeTime().toMillis();
         return Stage.BAKING;
       }
-      if (continueAsNewDue() && hosts.none()) {
-        return Stage.WALKING; // continues as new
+      if (continueAsNewDue() && hosts.mayContinueAsNew()) {
+        return Stage.WALKING; // continues as new, with its walks in flight or none
       }
       while (canStart()) {
         hosts.startNext();
@@ -313,6 +320,7 @@ final class RolloutEngine {
       state.steering.record(
           SteeringKind.CANCEL_NOW, state.cancel.get().by(), "", RolloutSteering.now());
     }
+    hosts.cancelCarried();
     Workflow.await(hosts::allFinished);
     hosts.collectFinished(checks::act);
     state.stage = state.stage.to(Stage.Event.CANCEL, end());
@@ -346,7 +354,7 @@ final class RolloutEngine {
    */
   private void awaitWindow(Supplier<Boolean> done) {
     view.record();
-    if (!gate.await(done) && !done.get() && hosts.none()) {
+    if (!gate.await(done) && !done.get() && hosts.mayContinueAsNew()) {
       waitedLong = true;
     }
     view.record();

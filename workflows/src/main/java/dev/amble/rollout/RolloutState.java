@@ -3,9 +3,12 @@ package dev.amble.rollout;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.amble.health.HealthCheckResult;
+import dev.amble.host.HostOutcome;
 import dev.amble.window.StartPeriod;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,6 +48,16 @@ public final class RolloutState {
   int total;
 
   WaveCursor walk = new WaveCursor();
+
+  /**
+   * The hosts whose walks are in flight, in the order they started (at most the concurrency): a
+   * walk may outlive the run that started it ({@link HostWalks#CROSS_RUNS}).
+   */
+  List<String> walks = new ArrayList<>();
+
+  /** Walks' ends reported ({@link dev.amble.host.WalkEnd}) and not yet taken: one per host. */
+  List<HostOutcome> walkEnds = new ArrayList<>();
+
   Report report = new Report();
 
   /** Failed hosts that count against the failure budget (the awaiting ones included). */

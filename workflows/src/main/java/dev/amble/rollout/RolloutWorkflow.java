@@ -1,5 +1,6 @@
 package dev.amble.rollout;
 
+import dev.amble.host.WalkEnd;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -55,6 +56,13 @@ public interface RolloutWorkflow {
   /** Refuses to cancel a rollout that has ended. */
   @UpdateValidatorMethod(updateName = "cancelRollout")
   void validateCancel(CancelRequest request);
+
+  /**
+   * A host walk's end ({@link WalkEnd}), from the walk itself: it reaches whichever run the rollout
+   * is in, so a walk may outlive the run that started it.
+   */
+  @SignalMethod(name = WalkEnd.SIGNAL)
+  void walkEnded(WalkEnd end);
 
   @QueryMethod
   RolloutStatus status();

@@ -1,5 +1,6 @@
 package dev.amble.rollout;
 
+import dev.amble.host.WalkEnd;
 import dev.amble.notify.RolloutNotices;
 import dev.amble.window.WindowGate;
 import io.temporal.workflow.Workflow;
@@ -93,6 +94,13 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   @Override
   public void cancelSignal(CancelRequest r) {
     signal(RolloutSteering.fromSignal(r), c -> legacy.cancel(c), steering::cancelSignal);
+  }
+
+  @Override
+  public void walkEnded(WalkEnd end) {
+    if (paged()) {
+      engine.walkEnded(end);
+    }
   }
 
   /** A steering signal: the first engine's, or applied unless stale (and then recorded). */

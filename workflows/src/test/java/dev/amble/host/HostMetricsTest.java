@@ -120,7 +120,8 @@ class HostMetricsTest {
                 .setWorkflowId("amble/fleet/" + host)
                 .build())
         .walk(
-            new HostInput(d, host, "amble/fleet", false, false, Duration.ofSeconds(30), false, 1));
+            new HostInput(
+                d, host, "amble/fleet", false, false, Duration.ofSeconds(30), false, 1, false));
   }
 
   static Definition definition() throws AmblefileException {

@@ -121,7 +121,8 @@ class HostStageTest {
   }
 
   static HostInput input(Definition d) {
-    return new HostInput(d, "h01", "amble/fleet", false, false, Duration.ofSeconds(1), false, 1);
+    return new HostInput(
+        d, "h01", "amble/fleet", false, false, Duration.ofSeconds(1), false, 1, false);
   }
 
   void assertSeen(HostStage from, HostStage.Event event, HostStage to) {

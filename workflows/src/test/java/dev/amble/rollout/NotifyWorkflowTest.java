@@ -52,6 +52,7 @@ class NotifyWorkflowTest {
               HostWorkflowImpl.class,
               PageWorkflowImpl.class,
               NotifierWorkflowImpl.class)
+          .setActivityImplementations(new WalkEndsBySignal())
           .setDoNotStart(true)
           .build();
 

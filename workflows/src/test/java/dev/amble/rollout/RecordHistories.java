@@ -63,6 +63,7 @@ class RecordHistories {
               dev.amble.pages.PageWorkflowImpl.class,
               dev.amble.content.ContentWorkflowImpl.class,
               dev.amble.notify.NotifierWorkflowImpl.class)
+          .setActivityImplementations(new WalkEndsBySignal())
           .setDoNotStart(true)
           .build();
 
@@ -665,6 +666,79 @@ class RecordHistories {
     WorkflowExecutionHistory rollout =
         save(client, execution(wf), VERSION + "-cancel-rollout.json");
     saveHost(client, rollout, "h01", VERSION + "-cancel-host-h01.json");
+  }
+
+  /**
+   * Twelve hosts, three at a time, 40 events a run: h01's walk runs while the eleven others walk
+   * across continue-as-new; then it ends (its report reaches the last run) or, with {@code cancel},
+   * Temporal's cancellation of the last run asks it to cancel. Every run is saved, and h01's walk.
+   */
+  void walksCrossRuns(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, boolean cancel)
+      throws Exception {
+    List<String> hosts = StrategyWorkflowTest.hosts(12);
+    MockFleet fleet = new MockFleet(hosts);
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch shortDone =
+        new java.util.concurrent.CountDownLatch(hosts.size() - 1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    WalksAcrossRunsTest.holdTheLongHost(fleet, started, shortDone, release);
+    RolloutWorkflow wf = start(env, worker, client, fleet, WalksAcrossRunsTest.request());
+    assertTrue(shortDone.await(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(WalksAcrossRunsTest.awaitOnlyTheLongWalk(wf).runs() >= 1);
+    String scenario = cancel ? "cancel-carried-walk" : "walks-cross-runs";
+    if (cancel) {
+      WorkflowStub.fromTyped(wf).cancel();
+      StageCancellationTest.assertCancelled(wf);
+    } else {
+      release.countDown();
+      assertEquals(hosts.size(), result(wf).count(Outcome.SUCCEEDED));
+    }
+    release.countDown();
+
+    clear(scenario);
+    WorkflowExecution run = execution(wf);
+    for (int n = 1; ; n++) {
+      WorkflowExecutionHistory h =
+          save(client, run, VERSION + "-" + scenario + "-rollout-run" + n + ".json");
+      if (h.getLastEvent().getEventType()
+          != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) {
+        assertTrue(n > 1, "never continued as new");
+        break;
+      }
+      run =
+          WorkflowExecution.newBuilder()
+              .setWorkflowId(run.getWorkflowId())
+              .setRunId(
+                  h.getLastEvent()
+                      .getWorkflowExecutionContinuedAsNewEventAttributes()
+                      .getNewExecutionRunId())
+              .build();
+    }
+    WorkflowExecution h01 =
+        WorkflowExecution.newBuilder()
+            .setWorkflowId(RolloutRequest.hostWorkflowId(run.getWorkflowId(), "h01"))
+            .build();
+    try {
+      client
+          .newUntypedWorkflowStub(h01.getWorkflowId())
+          .getResult(30, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+    } catch (io.temporal.client.WorkflowFailedException cancelled) {
+      assertTrue(cancel, "h01's walk failed: " + cancelled);
+    }
+    save(client, h01, VERSION + "-" + scenario + "-host-h01.json");
+  }
+
+  @Test
+  void walksCrossRuns(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    walksCrossRuns(env, worker, client, false);
+  }
+
+  @Test
+  void cancelCarriedWalk(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    walksCrossRuns(env, worker, client, true);
   }
 
   /**

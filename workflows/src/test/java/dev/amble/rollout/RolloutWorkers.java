@@ -20,6 +20,7 @@ final class RolloutWorkers {
             RolloutWorkflowImpl.class,
             HostWorkflowImpl.class,
             PageWorkflowImpl.class)
+        .setActivityImplementations(new WalkEndsBySignal())
         .setDoNotStart(true);
   }
 }
