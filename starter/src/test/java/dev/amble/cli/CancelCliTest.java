@@ -1,12 +1,17 @@
 package dev.amble.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.amble.cli.common.Identity;
+import dev.amble.host.HostOutcome;
 import dev.amble.rollout.RolloutStatus;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.CanceledFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -173,12 +178,7 @@ class CancelCliTest {
       throws Exception {
     try (FakeFleetWorker fleet = new FakeFleetWorker(List.of("h01", "h02", "h03"), List.of(), 2)) {
       Map<String, String> env = fleet.temporal.env();
-      CompletableFuture<CliRun> run =
-          CompletableFuture.supplyAsync(
-              () -> CliRun.run(dir, env, "run", "--heartbeat-timeout", "2"));
-      assertTrue(
-          fleet.jobsStarted.await(60, TimeUnit.SECONDS),
-          "the first two jobs never started: " + (run.isDone() ? run.join() : ""));
+      CompletableFuture<CliRun> run = runUntilTwoJobsRun(fleet, env);
 
       CliRun cancel = CliRun.run(dir, env, "cancel", "--now", "-r", "roll back");
       assertEquals(0, cancel.code(), cancel.toString());
@@ -228,6 +228,55 @@ class CancelCliTest {
       assertTrue(
           h01.out().matches("(?s).*\\n  exit job cleanup +\\S+ +\\S+ +\\S+ +ok\\n.*"), h01.out());
     }
+  }
+
+  /**
+   * {@code --force} terminates the rollout, which ends none of its host walks (they outlive the run
+   * that started them): the CLI asks each walk in flight to cancel, and each runs its exit job.
+   */
+  @Test
+  void cancelForceTerminatesTheRolloutAndCancelsItsWalksInFlight() throws Exception {
+    try (FakeFleetWorker fleet = new FakeFleetWorker(List.of("h01", "h02", "h03"), List.of(), 2)) {
+      Map<String, String> env = fleet.temporal.env();
+      CompletableFuture<CliRun> run = runUntilTwoJobsRun(fleet, env);
+
+      CliRun cancel = CliRun.run(dir, env, "cancel", "--force", "-r", "stuck");
+      assertEquals(0, cancel.code(), cancel.toString());
+      assertTrue(
+          cancel
+              .out()
+              .contains(
+                  "Asked its walks in flight to cancel (h01, h02): a worker that takes them stops"
+                      + " their jobs and runs their exit jobs.\n"),
+          cancel.out());
+      for (String host : List.of("h01", "h02")) {
+        WorkflowFailedException closed =
+            assertThrows(
+                WorkflowFailedException.class,
+                () ->
+                    fleet
+                        .client
+                        .newUntypedWorkflowStub("amble/default/fleet/" + host)
+                        .getResult(60, TimeUnit.SECONDS, HostOutcome.class));
+        assertInstanceOf(CanceledFailure.class, closed.getCause(), host);
+      }
+      assertEquals(
+          List.of("h01:cleanup", "h02:cleanup"), fleet.exitJobs.stream().sorted().toList());
+      assertEquals(List.of("h01", "h02"), fleet.prepared.stream().sorted().toList());
+      run.get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** {@code amble run} in the background, once the first two jobs wait in flight. */
+  private CompletableFuture<CliRun> runUntilTwoJobsRun(
+      FakeFleetWorker fleet, Map<String, String> env) throws InterruptedException {
+    CompletableFuture<CliRun> run =
+        CompletableFuture.supplyAsync(
+            () -> CliRun.run(dir, env, "run", "--heartbeat-timeout", "2"));
+    assertTrue(
+        fleet.jobsStarted.await(60, TimeUnit.SECONDS),
+        "the first two jobs never started: " + (run.isDone() ? run.join() : ""));
+    return run;
   }
 
   @Test

@@ -14,9 +14,12 @@ import dev.amble.failure.Failures;
 import dev.amble.host.Outcome;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.CancelRequest;
+import dev.amble.rollout.RolloutRequest;
 import dev.amble.rollout.RolloutStatus;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +49,8 @@ import picocli.CommandLine.Option;
           + " rollout closes as Cancelled in Temporal, its phase `cancelled`.",
       "",
       "--force: for a rollout that cannot make progress (say, its workflow task keeps failing). The"
-          + " rollout is terminated at once, and so are its pages: it runs nothing more. Temporal cancels"
-          + " its host walks in flight as it closes (a worker that takes them stops their jobs and runs"
+          + " rollout is terminated at once, and so are its pages: it runs nothing more. amble then asks"
+          + " its host walks in flight to cancel (a worker that takes them stops their jobs and runs"
           + " their exit jobs). The hosts that may still hold its lock are listed: they stay locked until"
           + " `amble run` walks them again or someone unlocks them.",
       "",
@@ -228,13 +231,43 @@ public final class CancelCommand implements Callable<Integer> {
             String.format("  %-" + width + "s  %s", e.getKey(), e.getValue()).stripTrailing());
       }
     }
-    if (!s.inProgress().isEmpty()) {
-      out.println(
-          "The walks in flight were asked to cancel (Temporal does so when their rollout closes): a worker that"
-              + " takes them stops their jobs and runs their exit jobs.");
+    List<String> cancelled = cancelWalks(r, found, s.inProgress(), why, r.err);
+    if (!cancelled.isEmpty()) {
+      out.printf(
+          "Asked its walk%s in flight to cancel (%s): a worker that takes %s stops %s jobs and runs %s"
+              + " exit jobs.%n",
+          cancelled.size() == 1 ? "" : "s",
+          String.join(", ", cancelled),
+          cancelled.size() == 1 ? "it" : "them",
+          cancelled.size() == 1 ? "its" : "their",
+          cancelled.size() == 1 ? "its" : "their");
     }
     out.flush();
     return ExitCode.OK;
+  }
+
+  /**
+   * Asks each host walk in flight to cancel, by its ID: a walk outlives its rollout's run (a
+   * terminated rollout cancels none). Returns the hosts whose walk was asked; a walk that has ended
+   * meanwhile is left out.
+   */
+  private static List<String> cancelWalks(
+      SteeredRollout r, Rollouts.Found found, List<String> hosts, String why, PrintWriter err) {
+    List<String> asked = new ArrayList<>();
+    for (String host : hosts) {
+      try {
+        r.client()
+            .newUntypedWorkflowStub(RolloutRequest.hostWorkflowId(found.workflowId(), host))
+            .cancel(why);
+        asked.add(host);
+      } catch (WorkflowNotFoundException ended) {
+        // the walk ended meanwhile
+      } catch (RuntimeException e) {
+        err.printf(
+            "amble: could not ask the walk of %s to cancel: %s%n", host, Failures.oneLine(e));
+      }
+    }
+    return asked;
   }
 
   /**
