@@ -1,6 +1,8 @@
 package dev.amble.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.amblefile.Amblefile;
@@ -13,8 +15,10 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -174,6 +178,33 @@ class WalksAcrossRunsTest {
     assertEquals("cancelled", memo.phase(), memo.toString());
     assertEquals(1, memo.counts().get(Outcome.CANCELLED.word()), memo.toString());
     assertEquals(HOSTS.size() - 1, memo.counts().get(Outcome.SUCCEEDED.word()), memo.toString());
+    assertTrue(!fleet.finished.contains("h01"), "a cancelled walk is not finished");
+  }
+
+  /**
+   * A rollout terminated after a continue-as-new (what {@code amble cancel --force} does first)
+   * ends none of its walks: the long one runs on until it is cancelled by its ID (what the CLI does
+   * next), and its report to the ended rollout is dropped without failing the walk.
+   */
+  @Test
+  void aTerminatedRolloutLeavesItsWalksToBeCancelledByTheirId(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    start(worker, client, env);
+    awaitShortHostsWhileTheLongOneRuns();
+
+    WorkflowStub.fromTyped(wf).terminate("cancel --force by tester@test: stuck");
+    String h01 = RolloutRequest.hostWorkflowId(ID, "h01");
+    assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, status(client, h01));
+
+    client.newUntypedWorkflowStub(h01).cancel("cancel --force by tester@test: stuck");
+    WorkflowFailedException closed =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                client
+                    .newUntypedWorkflowStub(h01)
+                    .getResult(30, TimeUnit.SECONDS, HostOutcome.class));
+    assertInstanceOf(CanceledFailure.class, closed.getCause());
     assertTrue(!fleet.finished.contains("h01"), "a cancelled walk is not finished");
   }
 
