@@ -15,6 +15,7 @@ import dev.amble.visibility.AmbleSearchAttributes;
 import dev.amble.window.WindowGate;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -57,11 +58,14 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
   static final int PER_PROJECT = 1;
 
-  /** Reporting a walk's end: retried for about ten minutes (a rollout between runs, a worker). */
+  /**
+   * Reporting a walk's end: a local activity (one marker in the walk's history, no task of its
+   * own), retried for about ten minutes (a rollout between runs).
+   */
   private final WalkEndActivities reports =
-      Workflow.newActivityStub(
+      Workflow.newLocalActivityStub(
           WalkEndActivities.class,
-          ActivityOptions.newBuilder()
+          LocalActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofSeconds(30))
               .setRetryOptions(
                   RetryOptions.newBuilder()
@@ -182,9 +186,10 @@ public final class HostWorkflowImpl implements HostWorkflow {
   }
 
   /**
-   * The walk's end, told to its rollout when the rollout asked for it: by the worker, as a signal
-   * to the rollout's workflow ID (whichever run it is in now), retried while the rollout is between
-   * two runs. A rollout that has ended no longer hears it: that is not the walk's failure.
+   * The walk's end, told to its rollout when the rollout asked for it: by the worker that runs the
+   * walk (a local activity), as a signal to the rollout's workflow ID (whichever run it is in now),
+   * retried while the rollout is between two runs. A rollout that has ended no longer hears it:
+   * that is not the walk's failure.
    */
   private void report(HostOutcome end) {
     Optional<String> rollout = Workflow.getInfo().getParentWorkflowId();

@@ -51,9 +51,6 @@ record HostWalk(
     String reason,
     String log) {
 
-  /** The walk's activities that are no step: reporting the walk's end to its rollout. */
-  static final java.util.Set<String> NOT_STEPS = java.util.Set.of("ReportEnd", "reportEnd");
-
   /**
    * One step: one activity, over its attempts.
    *
@@ -197,9 +194,6 @@ record HostWalk(
           wave = input.map(n -> n.path("wave").asInt(0)).orElse(0);
         } else if (e.hasActivityTaskScheduledEventAttributes()) {
           var a = e.getActivityTaskScheduledEventAttributes();
-          if (NOT_STEPS.contains(a.getActivityType().getName())) {
-            continue; // amble's own bookkeeping, nothing done to the host
-          }
           Draft d = new Draft();
           d.activity = a.getActivityType().getName();
           d.activityId = a.getActivityId();
