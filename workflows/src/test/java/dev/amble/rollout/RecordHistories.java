@@ -700,7 +700,11 @@ class RecordHistories {
     WorkflowExecution run = execution(wf);
     for (int n = 1; ; n++) {
       WorkflowExecutionHistory h =
-          save(client, run, VERSION + "-" + scenario + "-rollout-run" + n + ".json");
+          save(
+              client,
+              run,
+              VERSION + "-" + scenario + "-rollout-run" + n + ".json",
+              run.getWorkflowId());
       if (h.getLastEvent().getEventType()
           != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) {
         assertTrue(n > 1, "never continued as new");
