@@ -62,19 +62,17 @@ public final class HostWorkflowImpl implements HostWorkflow {
    * Reporting a walk's end: a local activity (one marker in the walk's history, no task of its
    * own), retried for about ten minutes (a rollout between runs).
    */
-  private final WalkEndActivities reports =
-      Workflow.newLocalActivityStub(
-          WalkEndActivities.class,
-          LocalActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(15)
-                      .build())
-              .build());
+  static final LocalActivityOptions REPORT =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumInterval(Duration.ofMinutes(1))
+                  .setMaximumAttempts(15)
+                  .build())
+          .build();
 
   private HostProgress progress = new HostProgress("", "starting", 0, 0);
   private boolean searchAttributes;
@@ -197,7 +195,8 @@ public final class HostWorkflowImpl implements HostWorkflow {
       return;
     }
     try {
-      reports.reportEnd(rollout.get(), new WalkEnd(WalkEnd.VERSION, input.rollout(), end));
+      Workflow.newLocalActivityStub(WalkEndActivities.class, REPORT)
+          .reportEnd(rollout.get(), new WalkEnd(WalkEnd.VERSION, input.rollout(), end));
     } catch (ActivityFailure lost) {
       Cancellation.rethrow(lost);
       Workflow.getLogger(HostWorkflowImpl.class)
