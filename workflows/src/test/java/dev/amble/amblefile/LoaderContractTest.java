@@ -54,6 +54,32 @@ class LoaderContractTest {
     assertTrue(e.getMessage().startsWith("no answer after"), e.getMessage());
   }
 
+  /**
+   * The loader's thread serves every check: loads that each spend less than the limit keep the
+   * contract however much they spent together (counted from the thread's start, the fifth would
+   * fail, as one did in a full run).
+   */
+  @Test
+  void eachLoadIsGivenTheWholeLimit() {
+    java.lang.management.ThreadMXBean cpu =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < 5; i++) {
+      assertDoesNotThrow(
+          () ->
+              LoaderContract.check(
+                  "x",
+                  text -> {
+                    long until = cpu.getCurrentThreadCpuTime() + SHORT.toNanos() / 2;
+                    while (cpu.getCurrentThreadCpuTime() < until) {
+                      Thread.onSpinWait();
+                    }
+                    return null;
+                  },
+                  SHORT,
+                  Duration.ofMinutes(5)));
+    }
+  }
+
   @Test
   void aLoaderThatAnswersKeepsTheContract() {
     assertDoesNotThrow(() -> LoaderContract.check("x", text -> null, SHORT, Duration.ofMinutes(5)));
