@@ -171,13 +171,23 @@ public final class AmbleWorker {
       Settings settings,
       AnsibleInstallation ansible,
       Map<String, String> env) {
+    return start(client, settings, ansible, env, Versioning.off());
+  }
+
+  /** Registers everything on a new factory, versioned as {@code versioning}, and starts polling. */
+  public static WorkerFactory start(
+      WorkflowClient client,
+      Settings settings,
+      AnsibleInstallation ansible,
+      Map<String, String> env,
+      Versioning versioning) {
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client,
             WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(new ResetRunsRefused())
                 .build());
-    register(factory, settings, ansible, env);
+    register(factory, settings, ansible, env, versioning);
     factory.start();
     return factory;
   }
@@ -187,12 +197,27 @@ public final class AmbleWorker {
       Settings settings,
       AnsibleInstallation ansible,
       Map<String, String> env) {
+    return register(factory, settings, ansible, env, Versioning.off());
+  }
+
+  /**
+   * Registers everything on {@code factory}. The task queue and the deliveries' queue are polled as
+   * {@code versioning}'s deployment version; the worker's own log queue stays unversioned (it is
+   * named after this worker, and no other build ever polls it).
+   */
+  public static Worker register(
+      WorkerFactory factory,
+      Settings settings,
+      AnsibleInstallation ansible,
+      Map<String, String> env,
+      Versioning versioning) {
     // The identity Temporal records with each activity this worker runs: `amble logs` reads a
     // step's log through the task queue named after it.
     Worker worker =
         factory.newWorker(
             settings.taskQueue(),
-            WorkerOptions.newBuilder()
+            versioning
+                .apply(WorkerOptions.newBuilder())
                 .setIdentity(settings.identity())
                 .setMaxConcurrentActivityExecutionSize(settings.maxParallelAnsible())
                 // A graceful stop lets runs in progress end (GracefulStop): without this, their
@@ -250,7 +275,8 @@ public final class AmbleWorker {
     factory
         .newWorker(
             NotifierWorkflow.deliveryQueue(settings.taskQueue()),
-            WorkerOptions.newBuilder()
+            versioning
+                .apply(WorkerOptions.newBuilder())
                 .setIdentity(settings.identity())
                 .setMaxConcurrentActivityExecutionSize(DELIVERY_SLOTS)
                 .build())

@@ -17,9 +17,11 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.VersioningBehavior;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowVersioningBehavior;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,18 @@ public final class HostWorkflowImpl implements HostWorkflow {
 
   /** Gathering facts, claiming, finishing: short runs. */
   static final Duration SHORT_RUN = Duration.ofMinutes(15);
+
+  /**
+   * A build whose walks begin with one more timer than this one's: the worker-upgrade end-to-end
+   * test runs it as the new build, so that a walk of the old build that moved to it would fail
+   * replay. Set by {@link #changeWalkForUpgradeTest()} only.
+   */
+  private static volatile boolean changedWalk;
+
+  /** Makes this process's walks those of another build (see {@link #changedWalk}). */
+  public static void changeWalkForUpgradeTest() {
+    changedWalk = true;
+  }
 
   /**
    * The change of walks where the last run finishes the host (one Ansible process fewer per host);
@@ -144,7 +158,14 @@ public final class HostWorkflowImpl implements HostWorkflow {
   private Optional<HostOutcome> outcome = Optional.empty();
 
   @Override
+  // A walk ends on the build it started on, whichever build its rollout moves to (Worker
+  // Versioning); its end reaches the rollout through the WalkEnd report, the contract between
+  // builds.
+  @WorkflowVersioningBehavior(VersioningBehavior.PINNED)
   public HostOutcome walk(HostInput input) {
+    if (changedWalk) {
+      Workflow.sleep(Duration.ofMillis(1));
+    }
     HostMetrics.started();
     this.input = input;
     d = input.definition();

@@ -315,7 +315,8 @@ final class LegacyRollout {
       continuous.get();
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
-    Workflow.continueAsNew(new RolloutInput(request, Optional.of(state(stage)), Optional.empty()));
+    TemporalRuns.continueAsNew(
+        new RolloutInput(request, Optional.of(state(stage)), Optional.empty()));
   }
 
   private void start(String host) {

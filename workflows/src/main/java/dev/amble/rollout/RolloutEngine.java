@@ -369,6 +369,6 @@ final class RolloutEngine {
     state.runs++;
     state.window = gate.period();
     state.stage = state.stage.to(Stage.Event.CONTINUE_AS_NEW, state.stage);
-    Workflow.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
+    TemporalRuns.continueAsNew(new RolloutInput(request, Optional.empty(), Optional.of(state)));
   }
 }

@@ -3,8 +3,10 @@ package dev.amble.rollout;
 import dev.amble.host.WalkEnd;
 import dev.amble.notify.RolloutNotices;
 import dev.amble.window.WindowGate;
+import io.temporal.common.VersioningBehavior;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
+import io.temporal.workflow.WorkflowVersioningBehavior;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -77,6 +79,7 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   @Override
+  @WorkflowVersioningBehavior(VersioningBehavior.PINNED) // moves at continue-as-new: TemporalRuns
   public RolloutStatus run(RolloutInput ignored) {
     return paged() ? engine.run() : legacy.run(input);
   }

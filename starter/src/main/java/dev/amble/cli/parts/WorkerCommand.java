@@ -12,11 +12,13 @@ import dev.amble.cli.common.Invocation;
 import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
 import dev.amble.cli.common.WorkerLog;
+import dev.amble.host.HostWorkflowImpl;
 import dev.amble.logs.LogPruner;
 import dev.amble.release.Release;
 import dev.amble.worker.AmbleWorker;
 import dev.amble.worker.GracefulStop;
 import dev.amble.worker.MetricsEndpoint;
+import dev.amble.worker.Versioning;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -82,6 +84,12 @@ public final class WorkerCommand implements Callable<Integer> {
               + "logs/, ~/.cache when unset); older ones are deleted at start and every 6 hours. A"
               + " failed step's last lines stay in history. Default: $AMBLE_KEEP_LOGS, else 30d.")
   String keepLogs;
+
+  /**
+   * For the worker-upgrade end-to-end test: this worker's host walks differ from those of its build
+   * (HostWorkflowImpl#changeWalkForUpgradeTest).
+   */
+  static final String CHANGED_WALK = "AMBLE_TEST_CHANGED_WALK";
 
   /** The environment's equivalent of {@code --insecure-plaintext}, for the systemd unit's file. */
   static final String INSECURE_PLAINTEXT = "AMBLE_INSECURE_PLAINTEXT";
@@ -160,24 +168,55 @@ public final class WorkerCommand implements Callable<Integer> {
                 amble.env(),
                 keep)
             .withVaultPassword(vaultPassword);
+    if (amble.env().getOrDefault(CHANGED_WALK, "").equals("1")) {
+      HostWorkflowImpl.changeWalkForUpgradeTest();
+    }
+    String namespace = session.client.getOptions().getNamespace();
+    Versioning versioning =
+        Versioning.forServer(
+            session.client.getWorkflowServiceStubs(),
+            namespace,
+            session.taskQueue,
+            Versioning.buildId(amble.env()));
     GracefulStop.prepare();
     WorkerFactory factory =
         AmbleWorker.start(
             AmbleWorker.refusingPlaintext(session.client, session.codecKeys()),
             settings,
             ansible,
-            amble.env());
+            amble.env(),
+            versioning);
+    Thread firstCurrent =
+        new Thread(
+            () -> {
+              try {
+                versioning.makeCurrentIfNone(
+                    session.client.getWorkflowServiceStubs(),
+                    namespace,
+                    settings.identity(),
+                    Duration.ofMinutes(1));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                LoggerFactory.getLogger(WorkerCommand.class)
+                    .warn("could not read the deployment's current version", e);
+              }
+            },
+            "amble-first-current-version");
+    firstCurrent.setDaemon(true);
+    firstCurrent.start();
     err.printf(
-        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once, %s%s%s; amble %s.%s%n",
+        "amble worker: polling task queue %s on %s (namespace %s), up to %d Ansible runs at once, %s%s%s; amble %s, %s.%s%n",
         session.taskQueue,
         session.address,
-        session.client.getOptions().getNamespace(),
+        namespace,
         maxParallel,
         session.encryption(),
         (password.isPresent() ? ", with a become password" : "")
             + (vaultPassword.isPresent() ? ", with a vault password" : ""),
         metrics.map(m -> ", metrics at " + m.url()).orElse(""),
         Release.current(),
+        versioning.describe(),
         log.map(f -> " Log: " + f).orElse(""));
     err.flush();
     ScheduledExecutorService pruning =
