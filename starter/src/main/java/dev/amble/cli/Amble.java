@@ -10,6 +10,7 @@ import dev.amble.cli.parts.CodecServerCommand;
 import dev.amble.cli.parts.InitCommand;
 import dev.amble.cli.parts.NotifyCommand;
 import dev.amble.cli.parts.ServerCommand;
+import dev.amble.cli.parts.VersionsCommand;
 import dev.amble.cli.parts.WorkerCommand;
 import dev.amble.cli.start.CheckCommand;
 import dev.amble.cli.start.DemoCommand;
@@ -67,6 +68,7 @@ import picocli.CommandLine.Option;
       NotifyCommand.class,
       ListenCommand.class,
       WorkerCommand.class,
+      VersionsCommand.class,
       ServerCommand.class,
       CodecServerCommand.class,
       CompletionCommand.class,
