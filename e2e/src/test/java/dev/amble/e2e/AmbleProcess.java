@@ -117,4 +117,16 @@ final class AmbleProcess {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Waits up to 3 minutes for {@code file} to exist and hold {@code text}. */
+  static void awaitText(String what, Path file, String text) throws Exception {
+    java.time.Instant deadline = java.time.Instant.now().plus(java.time.Duration.ofMinutes(3));
+    while (java.time.Instant.now().isBefore(deadline)) {
+      if (java.nio.file.Files.exists(file) && java.nio.file.Files.readString(file).contains(text)) {
+        return;
+      }
+      Thread.sleep(200); // polling a file with a deadline
+    }
+    throw new AssertionError(what + ": not within 3 minutes (" + file + ")");
+  }
 }

@@ -22,7 +22,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,11 +94,7 @@ class EncryptedHistoryTest {
     AmbleProcess.Result run =
         AmbleProcess.run(attacker, keyless, 120, "run", "--detach", "--no-local-syntax-check");
     assertEquals(0, run.code(), "the keyless start itself reaches Temporal: " + run);
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(TemporalServerProcess.ADDRESS)
-                .build());
+    WorkflowServiceStubs stubs = TemporalServerProcess.stubs();
     try {
       WorkflowClient plain = WorkflowClient.newInstance(stubs);
       WorkflowFailedException refused =
@@ -298,11 +293,7 @@ class EncryptedHistoryTest {
    * {@code begin}, and every schedule, as the server returns them to a client without any key.
    */
   private static String everythingStoredSince(Instant begin) {
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(TemporalServerProcess.ADDRESS)
-                .build());
+    WorkflowServiceStubs stubs = TemporalServerProcess.stubs();
     try {
       StringBuilder all = new StringBuilder();
       List<WorkflowExecutionInfo> infos = new ArrayList<>();

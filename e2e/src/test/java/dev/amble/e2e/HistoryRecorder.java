@@ -8,7 +8,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,15 +154,45 @@ class HistoryRecorder {
     save(target, "amble/default/waves", "rollout-waves-gates.json", "waves-host");
   }
 
+  /**
+   * Every run of a rollout from {@code firstRunId} on, following its continue-as-new chain, as
+   * {@code PREFIX-rollout-runN.json}, and the walks of {@code hosts} as {@code
+   * PREFIX-host-HOST.json}.
+   */
+  static void saveRuns(
+      Path target, String rolloutId, String firstRunId, String prefix, String... hosts)
+      throws Exception {
+    Files.createDirectories(target);
+    WorkflowServiceStubs stubs = TemporalServerProcess.stubs();
+    try {
+      WorkflowClient client = WorkflowClient.newInstance(stubs);
+      String run = firstRunId;
+      for (int n = 1; !run.isEmpty(); n++) {
+        WorkflowExecutionHistory h = client.fetchHistory(rolloutId, run);
+        Files.writeString(
+            target.resolve(String.format("%s-rollout-run%d.json", prefix, n)), h.toJson(true));
+        HistoryEvent last = h.getLastEvent();
+        run =
+            last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+                ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
+                : "";
+      }
+      for (String host : hosts) {
+        WorkflowExecutionHistory h =
+            client.fetchHistory(dev.amble.rollout.RolloutRequest.hostWorkflowId(rolloutId, host));
+        Files.writeString(
+            target.resolve(String.format("%s-host-%s.json", prefix, host)), h.toJson(true));
+      }
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
   /** The rollout's history and every host workflow run it started. */
   static void save(Path target, String rolloutId, String rolloutFile, String hostPrefix)
       throws Exception {
     Files.createDirectories(target);
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(TemporalServerProcess.ADDRESS)
-                .build());
+    WorkflowServiceStubs stubs = TemporalServerProcess.stubs();
     WorkflowClient client = WorkflowClient.newInstance(stubs);
     WorkflowExecutionHistory rolloutHistory = client.fetchHistory(rolloutId);
     Files.writeString(target.resolve(rolloutFile), rolloutHistory.toJson(true));

@@ -112,6 +112,14 @@ final class TemporalServerProcess {
     server.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** Stubs to the suite's server, without any key: the caller shuts them down. */
+  static io.temporal.serviceclient.WorkflowServiceStubs stubs() {
+    return io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+        io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(ADDRESS)
+            .build());
+  }
+
   static Map<String, String> env(String taskQueue) {
     return Map.of("TEMPORAL_ADDRESS", ADDRESS, "AMBLE_TASK_QUEUE", taskQueue);
   }

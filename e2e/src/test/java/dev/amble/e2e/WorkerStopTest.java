@@ -9,7 +9,6 @@ import dev.amble.ansible.LocalFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,12 +72,13 @@ class WorkerStopTest {
       AmbleProcess.Result started =
           AmbleProcess.run(dir, env, 120, "run", "--detach", "--heartbeat-timeout", "10");
       assertEquals(0, started.code(), started.toString());
-      awaitLine("stop01's job started", marks.resolve("ran-stop01.txt"), "");
-      awaitLine("stop02's job started", marks.resolve("ran-stop02.txt"), "");
+      AmbleProcess.awaitText("stop01's job started", marks.resolve("ran-stop01.txt"), "");
+      AmbleProcess.awaitText("stop02's job started", marks.resolve("ran-stop02.txt"), "");
       second = AmbleProcess.start(dir, env, workers.resolve("worker-2.log"), "worker");
-      awaitLine("the second worker polls", workers.resolve("worker-2.log"), "polling task queue");
+      AmbleProcess.awaitText(
+          "the second worker polls", workers.resolve("worker-2.log"), "polling task queue");
       first.destroy(); // SIGTERM
-      awaitLine(
+      AmbleProcess.awaitText(
           "the first worker stops", workers.resolve("worker-1.log"), "amble worker: stopping");
       Files.writeString(marks.resolve("go-stop01"), "");
       assertTrue(
@@ -112,16 +112,5 @@ class WorkerStopTest {
 
   private String log() throws java.io.IOException {
     return "\n--- worker-1.log\n" + Files.readString(workers.resolve("worker-1.log"));
-  }
-
-  private static void awaitLine(String what, Path file, String text) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      if (Files.exists(file) && Files.readString(file).contains(text)) {
-        return;
-      }
-      Thread.sleep(200); // polling a file with a deadline
-    }
-    throw new AssertionError(what + ": not within 3 minutes (" + file + ")");
   }
 }
