@@ -98,6 +98,7 @@ class WorkerUpgradeTest {
               dir, env, 60, "versions", "--make-current", "e2e-n1", "--output", "json");
       assertEquals(0, made.code(), made.toString());
       assertEquals("e2e-n1", JSON.readTree(made.out()).path("current").asText(), made.out());
+      assertEquals(1, JSON.readTree(made.out()).path("rolloutsWoken").asInt(), made.out());
 
       // The walks in flight end on build N; their ends move the rollout to N+1, which walks up03.
       Files.writeString(marks.resolve("go-up01"), "");

@@ -1,7 +1,6 @@
 package dev.amble.worker;
 
 import dev.amble.release.Release;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.deployment.v1.RoutingConfig;
 import io.temporal.api.deployment.v1.WorkerDeploymentInfo;
@@ -14,6 +13,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerDeploymentOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
@@ -43,14 +43,20 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
     return taskQueue.replace('.', '-').replace(':', '-');
   }
 
-  /** This build's ID: {@link #BUILD_ID_ENV} if set, else the release with its commit. */
+  /**
+   * This build's ID: {@link #BUILD_ID_ENV} if set, else the release ({@code 0.1.0}), or for a
+   * development build the version and its commit ({@code 0.2.0-SNAPSHOT+1a2b3c4d5e}).
+   */
   public static String buildId(Map<String, String> env) {
     String given = env.getOrDefault(BUILD_ID_ENV, "").strip();
     if (!given.isEmpty()) {
       return given;
     }
     Release release = Release.current();
-    return release.version() + release.commit().map(c -> "+" + c).orElse("");
+    // A release is its version; a development build differs from commit to commit.
+    return release.development()
+        ? release.version() + release.commit().map(c -> "+" + c).orElse("")
+        : release.version();
   }
 
   /**
@@ -58,19 +64,38 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
    * stubs} has deployments, else {@link #off()}.
    */
   public static Versioning forServer(
-      WorkflowServiceStubs stubs, String namespace, String taskQueue, String buildId) {
-    try {
-      describe(stubs, namespace, deploymentName(taskQueue));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        return off();
-      }
-      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-        throw e;
+      WorkflowServiceStubs stubs, String namespace, String taskQueue, String buildId)
+      throws InterruptedException {
+    Versioning on =
+        new Versioning(
+            Optional.of(new WorkerDeploymentVersion(deploymentName(taskQueue), buildId)));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        describe(stubs, namespace, deploymentName(taskQueue));
+        return on;
+      } catch (StatusRuntimeException e) {
+        switch (e.getStatus().getCode()) {
+          case NOT_FOUND:
+            return on; // no worker of this deployment has polled yet
+          case UNIMPLEMENTED:
+            return off(); // Temporal's test server: the embedded tier
+          case PERMISSION_DENIED:
+          case FAILED_PRECONDITION:
+            // Deployments turned off for the namespace, or this client may not read them.
+            LoggerFactory.getLogger(Versioning.class)
+                .warn(
+                    "running unversioned: the server refused to describe deployment {}: {}",
+                    deploymentName(taskQueue),
+                    e.getStatus());
+            return off();
+          default:
+            if (attempt >= 10) {
+              throw e;
+            }
+            Thread.sleep(1000L * attempt); // UNAVAILABLE, RESOURCE_EXHAUSTED: a blip
+        }
       }
     }
-    return new Versioning(
-        Optional.of(new WorkerDeploymentVersion(deploymentName(taskQueue), buildId)));
   }
 
   /** {@code options} with this worker's deployment, if versioned. */
@@ -97,8 +122,9 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
 
   /**
    * Makes this worker's build the deployment's current version if it has none yet, so that a fresh
-   * server and a first worker just work. Never replaces a current version: moving to a new one is
-   * the operator's step ({@code amble versions current}). Waits until the server has seen this
+   * server and a first worker just work: only while this build is the deployment's only one and
+   * nothing ramps. Never replaces a current version, nor chooses among builds: that is the
+   * operator's step ({@code amble versions --make-current}). Waits until the server has seen this
    * worker poll, up to {@code within}.
    *
    * @return whether this build is current when it returns
@@ -115,27 +141,34 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
     while (System.nanoTime() < deadline) {
       try {
         DescribeWorkerDeploymentResponse found = describe(stubs, namespace, v.getDeploymentName());
-        Optional<String> current = current(found.getWorkerDeploymentInfo());
-        if (current.isPresent()) {
-          return current.get().equals(v.getBuildId());
-        }
-        boolean known =
-            found.getWorkerDeploymentInfo().getVersionSummariesList().stream()
-                .anyMatch(s -> s.getDeploymentVersion().getBuildId().equals(v.getBuildId()));
-        if (known) {
-          stubs
-              .blockingStub()
-              .setWorkerDeploymentCurrentVersion(
-                  SetWorkerDeploymentCurrentVersionRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setDeploymentName(v.getDeploymentName())
-                      .setBuildId(v.getBuildId())
-                      .setConflictToken(found.getConflictToken())
-                      .setIdentity(identity)
-                      .build());
-          LoggerFactory.getLogger(Versioning.class)
-              .info("made {} current: the deployment had no current version", describe());
-          return true;
+        switch (firstCurrent(found.getWorkerDeploymentInfo(), v.getBuildId())) {
+          case CURRENT:
+            return true;
+          case OTHER_CURRENT:
+            return false;
+          case NOT_OURS_TO_CHOOSE:
+            LoggerFactory.getLogger(Versioning.class)
+                .warn(
+                    "{} is not current, and the deployment has no current build but other builds"
+                        + " or a ramp: `amble versions --make-current` chooses",
+                    describe());
+            return false;
+          case NOT_LISTED_YET:
+            break;
+          case MAKE_CURRENT:
+            stubs
+                .blockingStub()
+                .setWorkerDeploymentCurrentVersion(
+                    SetWorkerDeploymentCurrentVersionRequest.newBuilder()
+                        .setNamespace(namespace)
+                        .setDeploymentName(v.getDeploymentName())
+                        .setBuildId(v.getBuildId())
+                        .setConflictToken(found.getConflictToken())
+                        .setIdentity(identity)
+                        .build());
+            LoggerFactory.getLogger(Versioning.class)
+                .info("made {} current: the deployment had no current version", describe());
+            return true;
         }
       } catch (StatusRuntimeException e) {
         // NOT_FOUND until the server has seen the first poll; a lost race on the conflict token
@@ -147,6 +180,40 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
     LoggerFactory.getLogger(Versioning.class)
         .warn("could not tell whether {} has a current version", describe(), last);
     return false;
+  }
+
+  /** What a worker of {@code build} finds in its deployment at start. */
+  enum FirstCurrent {
+    /** Its build is current. */
+    CURRENT,
+    /** Another build is current: moving is the operator's step. */
+    OTHER_CURRENT,
+    /** None is current, but other builds are listed, or one ramps: the operator chose that. */
+    NOT_OURS_TO_CHOOSE,
+    /** The server has not listed its build yet (it lists a build some time after its poll). */
+    NOT_LISTED_YET,
+    /** Its build is the deployment's only one, and nothing is current or ramping. */
+    MAKE_CURRENT
+  }
+
+  static FirstCurrent firstCurrent(WorkerDeploymentInfo deployment, String build) {
+    Optional<String> current = current(deployment);
+    if (current.isPresent()) {
+      return current.get().equals(build) ? FirstCurrent.CURRENT : FirstCurrent.OTHER_CURRENT;
+    }
+    List<String> builds =
+        deployment.getVersionSummariesList().stream()
+            .map(s -> s.getDeploymentVersion().getBuildId())
+            .toList();
+    if (ramping(deployment) || builds.stream().anyMatch(b -> !b.equals(build))) {
+      return FirstCurrent.NOT_OURS_TO_CHOOSE;
+    }
+    return builds.isEmpty() ? FirstCurrent.NOT_LISTED_YET : FirstCurrent.MAKE_CURRENT;
+  }
+
+  private static boolean ramping(WorkerDeploymentInfo deployment) {
+    return deployment.getRoutingConfig().hasRampingDeploymentVersion()
+        || !deployment.getRoutingConfig().getRampingVersion().isEmpty();
   }
 
   /** The build ID of {@code deployment}'s current version, if it has one. */

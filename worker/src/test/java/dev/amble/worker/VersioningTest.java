@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.amble.release.Release;
+import io.temporal.api.deployment.v1.RoutingConfig;
+import io.temporal.api.deployment.v1.WorkerDeploymentInfo;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.util.Map;
@@ -34,6 +36,53 @@ class VersioningTest {
     assertEquals(
         r.version() + r.commit().map(c -> "+" + c).orElse(""), Versioning.buildId(Map.of()));
     assertEquals("mine-7", Versioning.buildId(Map.of(Versioning.BUILD_ID_ENV, " mine-7 ")));
+  }
+
+  @Test
+  void theFirstWorkerMakesItsBuildCurrentOnlyWhenItIsTheDeploymentsOnlyBuild() {
+    assertEquals(Versioning.FirstCurrent.NOT_LISTED_YET, first(deployment(), "b1"));
+    assertEquals(Versioning.FirstCurrent.MAKE_CURRENT, first(deployment("b1"), "b1"));
+    assertEquals(
+        Versioning.FirstCurrent.NOT_OURS_TO_CHOOSE,
+        first(deployment("b0", "b1"), "b1"),
+        "another build is listed and none is current: an operator left it so");
+    assertEquals(
+        Versioning.FirstCurrent.NOT_OURS_TO_CHOOSE,
+        first(
+            deployment("b1").toBuilder()
+                .setRoutingConfig(
+                    RoutingConfig.newBuilder()
+                        .setRampingDeploymentVersion(version("b2"))
+                        .setRampingVersionPercentage(10))
+                .build(),
+            "b1"));
+    WorkerDeploymentInfo current =
+        deployment("b0", "b1").toBuilder()
+            .setRoutingConfig(RoutingConfig.newBuilder().setCurrentDeploymentVersion(version("b0")))
+            .build();
+    assertEquals(Versioning.FirstCurrent.OTHER_CURRENT, first(current, "b1"));
+    assertEquals(Versioning.FirstCurrent.CURRENT, first(current, "b0"));
+  }
+
+  private static Versioning.FirstCurrent first(WorkerDeploymentInfo d, String build) {
+    return Versioning.firstCurrent(d, build);
+  }
+
+  private static io.temporal.api.deployment.v1.WorkerDeploymentVersion version(String build) {
+    return io.temporal.api.deployment.v1.WorkerDeploymentVersion.newBuilder()
+        .setDeploymentName("amble")
+        .setBuildId(build)
+        .build();
+  }
+
+  private static WorkerDeploymentInfo deployment(String... builds) {
+    WorkerDeploymentInfo.Builder d = WorkerDeploymentInfo.newBuilder().setName("amble");
+    for (String b : builds) {
+      d.addVersionSummaries(
+          WorkerDeploymentInfo.WorkerDeploymentVersionSummary.newBuilder()
+              .setDeploymentVersion(version(b)));
+    }
+    return d.build();
   }
 
   @Test

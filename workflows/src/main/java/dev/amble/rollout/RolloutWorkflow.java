@@ -64,6 +64,17 @@ public interface RolloutWorkflow {
   @SignalMethod(name = WalkEnd.SIGNAL)
   void walkEnded(WalkEnd end);
 
+  /**
+   * Nothing but a workflow task: {@code amble versions --make-current} sends it so that a rollout
+   * that waits (caught, outside its window, baking) learns that another build is current and
+   * continues as new onto it now, not at its next event. A build without it buffers it unread.
+   */
+  @SignalMethod(name = WAKE)
+  void wake();
+
+  /** The name of {@link #wake()}. */
+  String WAKE = "wake";
+
   @QueryMethod
   RolloutStatus status();
 }

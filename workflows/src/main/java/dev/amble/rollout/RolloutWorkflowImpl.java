@@ -106,6 +106,11 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
     }
   }
 
+  @Override
+  public void wake() {
+    // The workflow task this signal makes is the point: every wait checks continueAsNewDue again.
+  }
+
   /** A steering signal: the first engine's, or applied unless stale (and then recorded). */
   private <T> void signal(T request, Consumer<T> toLegacy, Predicate<T> applied) {
     if (!paged()) {

@@ -11,6 +11,7 @@ import dev.amble.cli.common.OutputOption;
 import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
 import dev.amble.release.Release;
+import dev.amble.rollout.RolloutWorkflow;
 import dev.amble.worker.Versioning;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -19,6 +20,7 @@ import io.temporal.api.deployment.v1.WorkerDeploymentInfo.WorkerDeploymentVersio
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentResponse;
 import io.temporal.api.workflowservice.v1.SetWorkerDeploymentCurrentVersionRequest;
+import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -74,6 +76,9 @@ public final class VersionsCommand implements Callable<Integer> {
 
   @Mixin OutputOption output;
 
+  /** How many running rollouts --make-current woke. */
+  private int woken;
+
   @Override
   public Integer call() {
     Invocation amble = Invocation.of(spec);
@@ -96,24 +101,70 @@ public final class VersionsCommand implements Callable<Integer> {
                                 + ": start its workers first (`amble versions` lists the"
                                 + " builds)"));
         if (!Versioning.current(d.getWorkerDeploymentInfo()).equals(Optional.of(build))) {
-          session
-              .client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .setWorkerDeploymentCurrentVersion(
-                  SetWorkerDeploymentCurrentVersionRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setDeploymentName(deployment)
-                      .setBuildId(build)
-                      .setConflictToken(d.getConflictToken())
-                      .setIdentity(Identity.operator())
-                      .build());
+          try {
+            session
+                .client
+                .getWorkflowServiceStubs()
+                .blockingStub()
+                .setWorkerDeploymentCurrentVersion(
+                    SetWorkerDeploymentCurrentVersionRequest.newBuilder()
+                        .setNamespace(namespace)
+                        .setDeploymentName(deployment)
+                        .setBuildId(build)
+                        .setConflictToken(d.getConflictToken())
+                        .setIdentity(Identity.operator())
+                        .build());
+          } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            if (code == Status.Code.FAILED_PRECONDITION
+                || code == Status.Code.INVALID_ARGUMENT
+                || code == Status.Code.ABORTED) {
+              // No worker of that build polls now, another change raced this one, ...
+              throw Exit.badInput(
+                  "amble versions: Temporal refused to make "
+                      + build
+                      + " current: "
+                      + e.getStatus().getDescription()
+                      + " (are its workers running? `amble versions` lists the builds)");
+            }
+            throw e;
+          }
         }
+        woken = wakeRollouts(session);
         found = describe(session, namespace, deployment);
       }
       print(session, namespace, deployment, found.map(r -> r.getWorkerDeploymentInfo()));
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * Wakes the task queue's running rollouts: one that waits (caught, outside its window, baking)
+   * continues as new onto the current build at once instead of at its next event. A rollout with
+   * walks in flight moves at its next walk's end. Returns how many were woken.
+   */
+  private int wakeRollouts(TemporalSession session) {
+    String query =
+        "WorkflowType = 'RolloutWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '"
+            + session.taskQueue.replace("'", "\\'")
+            + "'";
+    int[] woken = {0};
+    session
+        .client
+        .listExecutions(query)
+        .forEach(
+            rollout -> {
+              try {
+                session
+                    .client
+                    .newUntypedWorkflowStub(rollout.getExecution().getWorkflowId())
+                    .signal(RolloutWorkflow.WAKE);
+                woken[0]++;
+              } catch (WorkflowNotFoundException ended) {
+                // it ended meanwhile
+              }
+            });
+    return woken[0];
   }
 
   private static List<String> builds(WorkerDeploymentInfo d) {
@@ -170,13 +221,16 @@ public final class VersionsCommand implements Callable<Integer> {
       json.put("taskQueue", session.taskQueue);
       json.put("namespace", namespace);
       current.ifPresentOrElse(c -> json.put("current", c), () -> json.putNull("current"));
+      if (makeCurrent.isPresent()) {
+        json.put("rolloutsWoken", woken);
+      }
       json.put("cli", Release.current().toString());
       ArrayNode list = json.putArray("versions");
       for (WorkerDeploymentVersionSummary v : versions) {
         ObjectNode row = list.addObject();
         row.put("build", v.getDeploymentVersion().getBuildId());
         row.put("status", status(v));
-        row.put("since", since(v).toString());
+        row.put("firstSeen", firstSeen(v).toString());
       }
       out.println(json.toPrettyString());
     } else if (versions.isEmpty()) {
@@ -194,14 +248,20 @@ public final class VersionsCommand implements Callable<Integer> {
                   .mapToInt(v -> v.getDeploymentVersion().getBuildId().length())
                   .max()
                   .orElse(0));
-      out.printf("  %-" + width + "s  %-9s  %s%n", "BUILD", "STATUS", "SINCE");
+      out.printf("  %-" + width + "s  %-9s  %s%n", "BUILD", "STATUS", "FIRST SEEN");
       for (WorkerDeploymentVersionSummary v : versions) {
         out.printf(
             "  %-" + width + "s  %-9s  %s%n",
             v.getDeploymentVersion().getBuildId(),
             status(v),
-            since(v));
+            firstSeen(v));
       }
+    }
+    if (makeCurrent.isPresent() && !output.json()) {
+      out.printf(
+          "%s is current. Woke %d running rollout%s: each moves to it now, or at its next host's"
+              + " end when walks are in flight; walks end on the build they started on.%n",
+          makeCurrent.get(), woken, woken == 1 ? "" : "s");
     }
     out.flush();
   }
@@ -214,7 +274,7 @@ public final class VersionsCommand implements Callable<Integer> {
         .toLowerCase(Locale.ROOT);
   }
 
-  private static Instant since(WorkerDeploymentVersionSummary v) {
+  private static Instant firstSeen(WorkerDeploymentVersionSummary v) {
     return Instant.ofEpochSecond(v.getCreateTime().getSeconds(), v.getCreateTime().getNanos());
   }
 }

@@ -168,7 +168,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 amble.env(),
                 keep)
             .withVaultPassword(vaultPassword);
-    if (amble.env().getOrDefault(CHANGED_WALK, "").equals("1")) {
+    if (amble.env().getOrDefault(CHANGED_WALK, "").equals("1") && Release.current().development()) {
       HostWorkflowImpl.changeWalkForUpgradeTest();
     }
     String namespace = session.client.getOptions().getNamespace();
