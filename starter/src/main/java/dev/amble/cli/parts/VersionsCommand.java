@@ -17,11 +17,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.deployment.v1.WorkerDeploymentInfo;
 import io.temporal.api.deployment.v1.WorkerDeploymentInfo.WorkerDeploymentVersionSummary;
+import io.temporal.api.enums.v1.RoutingConfigUpdateState;
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentResponse;
 import io.temporal.api.workflowservice.v1.SetWorkerDeploymentCurrentVersionRequest;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -130,11 +132,38 @@ public final class VersionsCommand implements Callable<Integer> {
             throw e;
           }
         }
+        found = awaitRouting(session, namespace, deployment);
         woken = wakeRollouts(session);
-        found = describe(session, namespace, deployment);
       }
       print(session, namespace, deployment, found.map(r -> r.getWorkerDeploymentInfo()));
       return ExitCode.OK;
+    }
+  }
+
+  /**
+   * The deployment once the server has told every task queue which build is current (or after 30
+   * s): a rollout woken before that would still be told its own build is the target.
+   */
+  private Optional<DescribeWorkerDeploymentResponse> awaitRouting(
+      TemporalSession session, String namespace, String deployment) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      Optional<DescribeWorkerDeploymentResponse> d = describe(session, namespace, deployment);
+      boolean propagating =
+          d.map(
+                  r ->
+                      r.getWorkerDeploymentInfo().getRoutingConfigUpdateState()
+                          == RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS)
+              .orElse(false);
+      if (!propagating || System.nanoTime() > deadline) {
+        return d;
+      }
+      try {
+        Thread.sleep(200); // the server offers no wait for this
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return d;
+      }
     }
   }
 
