@@ -91,7 +91,10 @@ public final class BenchWorker {
                 .setMaxConcurrentActivityExecutionSize(Integer.parseInt(o.get("activity-slots")))
                 .build());
     worker.registerWorkflowImplementationTypes(
-        RolloutWorkflowImpl.class, HostWorkflowImpl.class, PageWorkflowImpl.class);
+        // Unversioned (no deployment): walks and rollouts that name no versioning behaviour.
+        RolloutWorkflowImpl.Unversioned.class,
+        HostWorkflowImpl.Unversioned.class,
+        PageWorkflowImpl.class);
     TemporalPages pages = new TemporalPages(client, queue);
     worker.registerActivitiesImplementations(
         new SimHosts(fleet, ledger, hostMs),

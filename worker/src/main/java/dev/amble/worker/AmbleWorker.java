@@ -205,6 +205,16 @@ public final class AmbleWorker {
    * {@code versioning}'s deployment version; the worker's own log queue stays unversioned (it is
    * named after this worker, and no other build ever polls it).
    */
+  /** The rollout's implementation: pinned on a versioned worker only (see Versioning.pinning). */
+  static Class<? extends RolloutWorkflowImpl> rolloutType(Versioning versioning) {
+    return versioning.pinning() ? RolloutWorkflowImpl.class : RolloutWorkflowImpl.Unversioned.class;
+  }
+
+  /** The host walk's implementation: pinned on a versioned worker only. */
+  static Class<? extends HostWorkflowImpl> hostWalkType(Versioning versioning) {
+    return versioning.pinning() ? HostWorkflowImpl.class : HostWorkflowImpl.Unversioned.class;
+  }
+
   public static Worker register(
       WorkerFactory factory,
       Settings settings,
@@ -233,8 +243,8 @@ public final class AmbleWorker {
     LogPruner.prune(settings.workspaces(), settings.keepLogs(), Clock.systemUTC());
     worker.registerWorkflowImplementationTypes(
         WORKFLOWS,
-        RolloutWorkflowImpl.class,
-        HostWorkflowImpl.class,
+        rolloutType(versioning),
+        hostWalkType(versioning),
         PageWorkflowImpl.class,
         ContentWorkflowImpl.class,
         NotifierWorkflowImpl.class,

@@ -98,6 +98,15 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
     }
   }
 
+  /**
+   * Whether this worker's host walks and rollout runs are pinned. An unversioned worker registers
+   * them without the pinned behaviour: a real server refuses every workflow task that names a
+   * behaviour from a worker with no deployment.
+   */
+  boolean pinning() {
+    return version.isPresent();
+  }
+
   /** {@code options} with this worker's deployment, if versioned. */
   WorkerOptions.Builder apply(WorkerOptions.Builder options) {
     version.ifPresent(

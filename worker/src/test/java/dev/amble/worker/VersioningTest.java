@@ -30,6 +30,43 @@ class VersioningTest {
     }
   }
 
+  /**
+   * A real server refuses every workflow task that names a versioning behaviour from a worker with
+   * no deployment ("versioning behavior cannot be specified without deployment options"): an
+   * unversioned worker must register walks and rollouts that name none, a versioned one pinned
+   * ones. (Temporal's test server accepts both, so the workflow tests cannot show it.)
+   */
+  @Test
+  void anUnversionedWorkerRegistersNoPinnedWorkflowAndAVersionedOneTwo() throws Exception {
+    Versioning on =
+        new Versioning(
+            java.util.Optional.of(new io.temporal.common.WorkerDeploymentVersion("amble", "b1")));
+    assertEquals(
+        Map.of("run", "PINNED", "walk", "PINNED"),
+        behaviours(AmbleWorker.rolloutType(on), AmbleWorker.hostWalkType(on)));
+    assertEquals(
+        Map.of(),
+        behaviours(
+            AmbleWorker.rolloutType(Versioning.off()), AmbleWorker.hostWalkType(Versioning.off())));
+  }
+
+  /** The behaviour the SDK reads for each workflow method of {@code types}, by method name. */
+  private static Map<String, String> behaviours(Class<?>... types) {
+    Map<String, String> found = new java.util.TreeMap<>();
+    for (Class<?> type : types) {
+      var metadata = io.temporal.common.metadata.POJOWorkflowImplMetadata.newInstance(type);
+      for (var method : metadata.getWorkflowMethods()) {
+        var b =
+            io.temporal.common.metadata.POJOWorkflowImplMetadata.getVersioningBehaviorForMethod(
+                type, method);
+        if (b != null) {
+          found.put(method.getWorkflowMethod().getName(), b.name());
+        }
+      }
+    }
+    return found;
+  }
+
   @Test
   void theBuildIsTheReleaseAndItsCommitUnlessTheEnvironmentNamesOne() {
     Release r = Release.current();

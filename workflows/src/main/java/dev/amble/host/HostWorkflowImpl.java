@@ -31,7 +31,7 @@ import java.util.Optional;
  * Walks one host. Only faults on the worker's side are retried (Ansible missing, a worker that died
  * mid-run and stopped heartbeating): a failed Ansible task is an answer, never retried blindly.
  */
-public final class HostWorkflowImpl implements HostWorkflow {
+public class HostWorkflowImpl implements HostWorkflow {
   /** Worker-side faults: retried with backoff, then the host is failed (and the rollout caught). */
   static final RetryOptions WORKER_FAULTS =
       RetryOptions.newBuilder()
@@ -516,5 +516,17 @@ public final class HostWorkflowImpl implements HostWorkflow {
             .setRetryOptions(WORKER_FAULTS)
             .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
             .build());
+  }
+
+  /**
+   * The walk for a worker that runs unversioned (Temporal's test server, a namespace with worker
+   * deployments turned off): the same walk without the pinned behaviour, which a real server
+   * refuses from a worker that has no deployment (every workflow task would fail).
+   */
+  public static final class Unversioned extends HostWorkflowImpl {
+    @Override
+    public HostOutcome walk(HostInput input) {
+      return super.walk(input);
+    }
   }
 }

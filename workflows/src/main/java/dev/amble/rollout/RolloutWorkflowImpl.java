@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * <p>A history begun by amble's first engine has no {@value #ENGINE} version marker: it goes on in
  * {@link LegacyRollout}, unchanged.
  */
-public final class RolloutWorkflowImpl implements RolloutWorkflow {
+public class RolloutWorkflowImpl implements RolloutWorkflow {
   /** The version marker that chooses the engine. */
   static final String ENGINE = "rollout-engine";
 
@@ -189,5 +189,21 @@ public final class RolloutWorkflowImpl implements RolloutWorkflow {
   @Override
   public RolloutStatus status() {
     return legacy != null ? legacy.status() : view.status();
+  }
+
+  /**
+   * The rollout for a worker that runs unversioned: the same run without the pinned behaviour (see
+   * {@link dev.amble.host.HostWorkflowImpl.Unversioned}).
+   */
+  public static final class Unversioned extends RolloutWorkflowImpl {
+    @WorkflowInit
+    public Unversioned(RolloutInput input) {
+      super(input);
+    }
+
+    @Override
+    public RolloutStatus run(RolloutInput input) {
+      return super.run(input);
+    }
   }
 }
