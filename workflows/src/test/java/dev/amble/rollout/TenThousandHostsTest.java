@@ -112,6 +112,7 @@ class TenThousandHostsTest {
     PageActivities pages = mock(PageActivities.class, withSettings().withoutAnnotations());
     MockFleet.plan(workspace, pages, hosts, List.of(), Pages.WALK_PAGE_SIZE);
     worker.registerActivitiesImplementations(host, workspace, pages);
+    TestServerLocks.keepHeldOnly(env);
     env.start();
 
     RolloutRequest request =
