@@ -19,23 +19,26 @@ import java.util.concurrent.TimeUnit;
  */
 enum TemporalGoBinary {
   /** The server ({@code amble server} builds the same file). */
-  SERVER("temporal-server", LocalServer.SERVER_MODULE, "server", "-tags", "disable_grpc_modules"),
+  SERVER("server", "server"),
   /**
    * Temporal's own schema tool for SQL stores: create-database, setup-schema, update-schema. At
    * v1.31.2 the schema files are embedded in it ({@code --schema-name postgresql/v12/temporal}).
    */
-  SQL_TOOL("temporal-sql-tool", "go.temporal.io/server/cmd/tools/sql", "sql");
+  SQL_TOOL("sqltool", "sql");
 
   private final String file;
   private final String module;
+  private final String version;
   private final String built;
   private final List<String> flags;
 
-  TemporalGoBinary(String file, String module, String built, String... flags) {
-    this.file = file;
-    this.module = module;
+  /** The program's keys in go-programs.properties, and the file go install makes. */
+  TemporalGoBinary(String program, String built) {
+    this.file = LocalServer.goProgram(program + ".file");
+    this.module = LocalServer.goProgram(program + ".module");
+    this.version = LocalServer.goProgram(program + ".version");
     this.built = built;
-    this.flags = List.of(flags);
+    this.flags = LocalServer.goFlags(program);
   }
 
   /** The binary, built first if this machine does not have it yet. */
@@ -53,7 +56,7 @@ enum TemporalGoBinary {
       Path log = bin.resolve("build.log");
       List<String> command = new ArrayList<>(List.of("go", "install"));
       command.addAll(flags);
-      command.add(module + "@" + LocalServer.SERVER_VERSION);
+      command.add(module + "@" + version);
       ProcessBuilder pb =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
@@ -64,7 +67,7 @@ enum TemporalGoBinary {
       if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
         p.destroyForcibly();
         throw new IllegalStateException(
-            "go install " + module + "@" + LocalServer.SERVER_VERSION + " failed; see " + log);
+            "go install " + module + "@" + version + " failed; see " + log);
       }
       Files.move(gobin.resolve(built), binary, StandardCopyOption.ATOMIC_MOVE);
       Files.delete(gobin);

@@ -33,10 +33,13 @@ import java.util.concurrent.TimeUnit;
  * tier: worker, CLI and server can all crash and restart without losing a rollout.
  */
 public final class LocalServer {
-  public static final String SERVER_MODULE = "go.temporal.io/server/cmd/server";
-  public static final String SERVER_VERSION = "v1.31.2";
-  public static final String UI_MODULE = "github.com/temporalio/ui-server/v2/cmd/server";
-  public static final String UI_VERSION = "v2.50.1";
+  /** The Go programs amble builds (go-programs.properties, which scripts/test reads too). */
+  private static final java.util.Properties GO_PROGRAMS = goPrograms();
+
+  public static final String SERVER_MODULE = goProgram("server.module");
+  public static final String SERVER_VERSION = goProgram("server.version");
+  public static final String UI_MODULE = goProgram("ui.module");
+  public static final String UI_VERSION = goProgram("ui.version");
   public static final String NAMESPACE = "default";
 
   /** The codec server's bearer token, in the data folder (mode 0600). */
@@ -165,22 +168,39 @@ public final class LocalServer {
   }
 
   Path serverBinary() {
-    return bin.resolve("temporal-server");
+    return bin.resolve(goProgram("server.file"));
   }
 
   Path uiBinary() {
-    return bin.resolve("temporal-ui-server");
+    return bin.resolve(goProgram("ui.file"));
+  }
+
+  private static java.util.Properties goPrograms() {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = LocalServer.class.getResourceAsStream("go-programs.properties")) {
+      p.load(java.util.Objects.requireNonNull(in, "go-programs.properties"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
+  }
+
+  /** A key of go-programs.properties (the build's flags: words split on spaces). */
+  public static String goProgram(String key) {
+    return java.util.Objects.requireNonNull(GO_PROGRAMS.getProperty(key), key).strip();
+  }
+
+  /** The flags of {@code go install} for a program of go-programs.properties. */
+  public static List<String> goFlags(String program) {
+    String flags = goProgram(program + ".flags");
+    return flags.isEmpty() ? List.of() : List.of(flags.split(" +"));
   }
 
   /** Starts what is not running; a second call finds both running and says so. */
   public void start() throws InterruptedException {
     ensureBuilt(
-        serverBinary(),
-        SERVER_MODULE,
-        SERVER_VERSION,
-        List.of("-tags", "disable_grpc_modules"),
-        "Temporal server");
-    ensureBuilt(uiBinary(), UI_MODULE, UI_VERSION, List.of(), "Temporal Web UI");
+        serverBinary(), SERVER_MODULE, SERVER_VERSION, goFlags("server"), "Temporal server");
+    ensureBuilt(uiBinary(), UI_MODULE, UI_VERSION, goFlags("ui"), "Temporal Web UI");
     Optional<TlsCertificates> tls;
     try {
       Files.createDirectories(data);
@@ -295,9 +315,9 @@ public final class LocalServer {
       long pid = Long.parseLong(Files.readString(pidFile(name)).strip());
       String program =
           switch (name) {
-            case "ui" -> "temporal-ui-server";
+            case "ui" -> goProgram("ui.file");
             case "codec" -> "java";
-            default -> "temporal-server";
+            default -> goProgram("server.file");
           };
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
