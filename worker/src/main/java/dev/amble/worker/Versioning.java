@@ -123,7 +123,7 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
   }
 
   /** "build B of deployment D", or "unversioned". */
-  public String describe() {
+  public String label() {
     return version
         .map(v -> "build " + v.getBuildId() + " of deployment " + v.getDeploymentName())
         .orElse("unversioned");
@@ -160,7 +160,7 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
                 .warn(
                     "{} is not current, and the deployment has no current build but other builds"
                         + " or a ramp: `amble versions --make-current` chooses",
-                    describe());
+                    label());
             return false;
           case NOT_LISTED_YET:
             break;
@@ -176,7 +176,7 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
                         .setIdentity(identity)
                         .build());
             LoggerFactory.getLogger(Versioning.class)
-                .info("made {} current: the deployment had no current version", describe());
+                .info("made {} current: the deployment had no current version", label());
             return true;
         }
       } catch (StatusRuntimeException e) {
@@ -187,7 +187,7 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
       Thread.sleep(200);
     }
     LoggerFactory.getLogger(Versioning.class)
-        .warn("could not tell whether {} has a current version", describe(), last);
+        .warn("could not tell whether {} has a current version", label(), last);
     return false;
   }
 
@@ -233,7 +233,8 @@ public record Versioning(Optional<WorkerDeploymentVersion> version) {
         : Optional.empty();
   }
 
-  static DescribeWorkerDeploymentResponse describe(
+  /** The deployment as the server describes it (NOT_FOUND until a versioned worker polled). */
+  public static DescribeWorkerDeploymentResponse describe(
       WorkflowServiceStubs stubs, String namespace, String deployment) {
     return stubs
         .blockingStub()

@@ -23,7 +23,7 @@ class VersioningTest {
       Versioning v =
           Versioning.forServer(env.getWorkflowServiceStubs(), env.getNamespace(), "amble", "b1");
       assertTrue(v.version().isEmpty(), v.toString());
-      assertEquals("unversioned", v.describe());
+      assertEquals("unversioned", v.label());
       assertFalse(
           v.makeCurrentIfNone(
               env.getWorkflowServiceStubs(), env.getNamespace(), "test", Duration.ofSeconds(1)));

@@ -18,7 +18,6 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.api.deployment.v1.WorkerDeploymentInfo;
 import io.temporal.api.deployment.v1.WorkerDeploymentInfo.WorkerDeploymentVersionSummary;
 import io.temporal.api.enums.v1.RoutingConfigUpdateState;
-import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentResponse;
 import io.temporal.api.workflowservice.v1.SetWorkerDeploymentCurrentVersionRequest;
 import io.temporal.client.WorkflowNotFoundException;
@@ -212,15 +211,7 @@ public final class VersionsCommand implements Callable<Integer> {
     }
     try {
       return Optional.of(
-          session
-              .client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .describeWorkerDeployment(
-                  DescribeWorkerDeploymentRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setDeploymentName(deployment)
-                      .build()));
+          Versioning.describe(session.client.getWorkflowServiceStubs(), namespace, deployment));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return Optional.empty();

@@ -216,7 +216,7 @@ public final class WorkerCommand implements Callable<Integer> {
             + (vaultPassword.isPresent() ? ", with a vault password" : ""),
         metrics.map(m -> ", metrics at " + m.url()).orElse(""),
         Release.current(),
-        versioning.describe(),
+        versioning.label(),
         log.map(f -> " Log: " + f).orElse(""));
     err.flush();
     ScheduledExecutorService pruning =
