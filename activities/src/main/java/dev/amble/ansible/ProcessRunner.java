@@ -225,7 +225,12 @@ public final class ProcessRunner {
         WatchedOutput pumps = WatchedOutput.into(out, stdin);
         executor.setStreamHandler(pumps);
         DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
-        running.started();
+        try {
+          running.started(() -> progress.report("waiting for an Ansible slot"), REPORT_EVERY);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AnsibleException("interrupted while waiting for an Ansible slot", e);
+        }
         try {
           Map<String, String> env = environment(run, withPassword, withVault, cachePasswordPython);
           AnsibleExecutors.shared()

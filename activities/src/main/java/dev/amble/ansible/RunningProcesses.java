@@ -1,5 +1,9 @@
 package dev.amble.ansible;
 
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
@@ -8,11 +12,26 @@ import java.util.function.IntConsumer;
  */
 public final class RunningProcesses {
   private final IntConsumer report;
+  private final Optional<Semaphore> slots;
   private int running;
 
   /** Reports 0 at once, so that the gauge exists before the first run. */
   public RunningProcesses(IntConsumer report) {
+    this(report, Optional.empty());
+  }
+
+  /**
+   * At most {@code limit} at once: a run waits for a slot. A worker's jobs already wait for one of
+   * its activity slots; its host preparations run in workflow tasks (local activities), whose slots
+   * are counted apart, and take an Ansible slot here too.
+   */
+  public RunningProcesses(IntConsumer report, int limit) {
+    this(report, Optional.of(new Semaphore(limit, true)));
+  }
+
+  private RunningProcesses(IntConsumer report, Optional<Semaphore> slots) {
     this.report = report;
+    this.slots = slots;
     report.accept(0);
   }
 
@@ -21,14 +40,24 @@ public final class RunningProcesses {
     return new RunningProcesses(n -> {});
   }
 
-  /** Synchronized so that the reports reach the gauge in the order the count changed. */
-  synchronized void started() {
-    running++;
-    report.accept(running);
+  /** Waits for a slot, telling {@code waiting} every {@code every} while it waits. */
+  void started(Runnable waiting, Duration every) throws InterruptedException {
+    if (slots.isPresent()) {
+      while (!slots.get().tryAcquire(every.toMillis(), TimeUnit.MILLISECONDS)) {
+        waiting.run();
+      }
+    }
+    count(1);
   }
 
-  synchronized void ended() {
-    running--;
+  void ended() {
+    count(-1);
+    slots.ifPresent(Semaphore::release);
+  }
+
+  /** Synchronized so that the reports reach the gauge in the order the count changed. */
+  private synchronized void count(int change) {
+    running += change;
     report.accept(running);
   }
 

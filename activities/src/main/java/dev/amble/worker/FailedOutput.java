@@ -4,6 +4,7 @@ import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.notify.NotifyEvent;
 import dev.amble.rollout.RolloutRequest;
+import dev.amble.temporal.LocalActivityMarker;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -36,17 +37,21 @@ public final class FailedOutput implements java.util.function.Function<NotifyEve
     Map<Long, String> types = new HashMap<>();
     List<String> tail = List.of();
     for (HistoryEvent h : events) {
-      if (h.hasActivityTaskScheduledEventAttributes()) {
+      Optional<RunResult> r = Optional.empty();
+      Optional<LocalActivityMarker> local = LocalActivityMarker.of(h);
+      if (local.isPresent() && local.get().result().isPresent()) {
+        // A host prepared in a local activity (prepare-locally): its result is in the marker.
+        r = result(converter, local.get().type(), local.get().result().get());
+      } else if (h.hasActivityTaskScheduledEventAttributes()) {
         types.put(
             h.getEventId(),
             h.getActivityTaskScheduledEventAttributes().getActivityType().getName());
       } else if (h.hasActivityTaskCompletedEventAttributes()) {
         var done = h.getActivityTaskCompletedEventAttributes();
-        String type = types.getOrDefault(done.getScheduledEventId(), "");
-        Optional<RunResult> r = result(converter, type, done.getResult());
-        if (r.isPresent() && !r.get().ok() && !r.get().tail().isEmpty()) {
-          tail = r.get().tail();
-        }
+        r = result(converter, types.getOrDefault(done.getScheduledEventId(), ""), done.getResult());
+      }
+      if (r.isPresent() && !r.get().ok() && !r.get().tail().isEmpty()) {
+        tail = r.get().tail();
       }
     }
     return tail.subList(Math.max(0, tail.size() - LINES), tail.size()).stream()

@@ -39,6 +39,35 @@ class RunningProcessesTest {
     assertEquals(0, running.count());
   }
 
+  /**
+   * A worker's Ansible slots are shared by its jobs (activities) and its host preparations (local
+   * activities, counted apart by Temporal): past the limit a run waits, saying so, until one ends.
+   */
+  @Test
+  void aRunPastTheLimitWaitsForASlotAndSaysSo() throws Exception {
+    RunningProcesses running = new RunningProcesses(n -> {}, 1);
+    running.started(() -> {}, Duration.ofMillis(10));
+    java.util.concurrent.CountDownLatch waited = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Void> second =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                running.started(waited::countDown, Duration.ofMillis(10));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    org.junit.jupiter.api.Assertions.assertTrue(
+        waited.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    org.junit.jupiter.api.Assertions.assertFalse(second.isDone());
+    assertEquals(1, running.count());
+    running.ended();
+    second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(1, running.count());
+    running.ended();
+    assertEquals(0, running.count());
+  }
+
   @Test
   void aCancelledRunIsNoLongerCounted() {
     List<Integer> reported = new CopyOnWriteArrayList<>();

@@ -253,7 +253,8 @@ public final class AmbleWorker {
     Scope metrics =
         factory.getWorkflowClient().getWorkflowServiceStubs().getOptions().getMetricsScope();
     RunningProcesses running =
-        new RunningProcesses(n -> metrics.gauge(ANSIBLE_PROCESSES).update(n));
+        new RunningProcesses(
+            n -> metrics.gauge(ANSIBLE_PROCESSES).update(n), settings.maxParallelAnsible());
     ProcessRunner runner =
         new ProcessRunner(ansible, settings.becomePassword(), env, running)
             .withVaultPassword(settings.vaultPassword());

@@ -73,12 +73,38 @@ public class HostWorkflowImpl implements HostWorkflow {
   static final int PER_PROJECT = 1;
 
   /**
+   * The change of walks that prepare the host in a local activity: its result is one marker in the
+   * walk's history, where an activity took three events and a workflow task three more (issue 30's
+   * budget of events per host). A walk with this marker also finishes the host in its last run and
+   * compares the lock's project, without those changes' own markers; walks recorded before it
+   * prepare in an activity.
+   */
+  static final String PREPARE_LOCALLY = "prepare-locally";
+
+  static final int LOCAL = 1;
+
+  /**
+   * Preparing the host in the walk's workflow task: as long as an activity may take, retried on the
+   * same faults. Gathering facts and reading the lock change nothing on the host, so a worker that
+   * dies mid-way only makes another worker prepare it again. Its request stays out of the marker
+   * (the history keeps the result only).
+   */
+  static final LocalActivityOptions PREPARE =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(SHORT_RUN)
+          .setRetryOptions(WORKER_FAULTS)
+          .setDoNotIncludeArgumentsIntoMarker(true)
+          .build();
+
+  /**
    * Reporting a walk's end: a local activity (one marker in the walk's history, no task of its
    * own), retried for about ten minutes (a rollout between runs).
    */
   static final LocalActivityOptions REPORT =
       LocalActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
+          // The walk's end is its result already: the marker keeps the report's answer only.
+          .setDoNotIncludeArgumentsIntoMarker(true)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))
@@ -95,12 +121,13 @@ public class HostWorkflowImpl implements HostWorkflow {
    * The host's lock, when another project's or workspace's rollout holds it. Asked only when the
    * host is locked, so walks of unlocked hosts record no marker.
    */
-  private static Optional<RemoteState.Lock> lockedByOther(RemoteState state, Definition d) {
+  private Optional<RemoteState.Lock> lockedByOther(RemoteState state) {
     if (state.lock().isEmpty()) {
       return Optional.empty();
     }
-    if (Workflow.getVersion(LOCK_PER_PROJECT, Workflow.DEFAULT_VERSION, PER_PROJECT)
-        == Workflow.DEFAULT_VERSION) {
+    if (!preparesLocally
+        && Workflow.getVersion(LOCK_PER_PROJECT, Workflow.DEFAULT_VERSION, PER_PROJECT)
+            == Workflow.DEFAULT_VERSION) {
       return state.lockedByOtherName(d.workspace().name());
     }
     return state.lockedByOther(d.project(), d.workspace().name());
@@ -157,6 +184,9 @@ public class HostWorkflowImpl implements HostWorkflow {
   private RunResult finished;
   private Optional<HostOutcome> outcome = Optional.empty();
 
+  /** The walk prepares its host in a local activity ({@link #PREPARE_LOCALLY}). */
+  private boolean preparesLocally;
+
   @Override
   // A walk ends on the build it started on, whichever build its rollout moves to (Worker
   // Versioning); its end reaches the rollout through the WalkEnd report, the contract between
@@ -189,6 +219,8 @@ public class HostWorkflowImpl implements HostWorkflow {
     jobs.forEach(s -> checks.add(check(s)));
     exits.forEach(s -> checks.add(check(s)));
     windows = new WindowGate(d.workspace().windows(), Optional.empty());
+    preparesLocally =
+        Workflow.getVersion(PREPARE_LOCALLY, Workflow.DEFAULT_VERSION, LOCAL) == LOCAL;
     try {
       while (stage != HostStage.DONE) {
         stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.STEP, step());
@@ -255,7 +287,11 @@ public class HostWorkflowImpl implements HostWorkflow {
   private HostStage prepare() {
     Strategy.Unreachable unreachable = d.workspace().strategy().unreachable();
     try {
-      prep = activities.prepareHost(new PrepareRequest(target, d.workflow().name(), checks));
+      PrepareRequest request = new PrepareRequest(target, d.workflow().name(), checks);
+      prep =
+          preparesLocally
+              ? Workflow.newLocalActivityStub(HostActivities.class, PREPARE).prepareHost(request)
+              : activities.prepareHost(request);
     } catch (ActivityFailure fault) {
       Cancellation.rethrow(fault);
       return ended(failed(Outcome.FAILED, HostFailure.worker("prepare", fault), ""));
@@ -287,7 +323,7 @@ public class HostWorkflowImpl implements HostWorkflow {
       }
     }
     Optional<RemoteState.Lock> lockedByOther =
-        input.stompLocks() ? Optional.empty() : lockedByOther(prep.state(), d);
+        input.stompLocks() ? Optional.empty() : lockedByOther(prep.state());
     if (lockedByOther.isPresent()) {
       var lock = lockedByOther.get();
       return ended(
@@ -338,7 +374,9 @@ public class HostWorkflowImpl implements HostWorkflow {
             : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
     walk = new JobRuns(target, input, claim);
     if (!input.dryRun()
-        && Workflow.getVersion(FINISH_IN_LAST_RUN, Workflow.DEFAULT_VERSION, FOLDED) == FOLDED) {
+        && (preparesLocally
+            || Workflow.getVersion(FINISH_IN_LAST_RUN, Workflow.DEFAULT_VERSION, FOLDED)
+                == FOLDED)) {
       walk.finishing =
           JobRuns.lastRun(jobs, exits, prep)
               .map(

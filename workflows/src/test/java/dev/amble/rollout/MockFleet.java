@@ -234,8 +234,19 @@ public final class MockFleet {
     return Collections.nCopies(n, Verdict.HOLDS);
   }
 
-  static long now() {
-    return Activity.getExecutionContext().getInfo().getCurrentAttemptScheduledTimestamp();
+  /**
+   * The test server's clock, for the activities a walk runs locally (its prepare): a local
+   * activity's scheduled time is the worker's clock, not the workflow's (skipped) time. Tests that
+   * compare the timeline's times set it (StrategyWorkflowTest.start).
+   */
+  java.util.function.LongSupplier testServerClock = System::currentTimeMillis;
+
+  /** When the activity was scheduled, in workflow time. */
+  long now() {
+    var info = Activity.getExecutionContext().getInfo();
+    return info.isLocal()
+        ? testServerClock.getAsLong()
+        : info.getCurrentAttemptScheduledTimestamp();
   }
 
   /**

@@ -415,6 +415,46 @@ class RecordHistories {
   }
 
   /**
+   * Three hosts, one at a time, each walk preparing its host in a local activity
+   * (HostWorkflowImpl's prepare-locally, issue 30): h02's preconditions hold for none of its jobs,
+   * so it is skipped.
+   */
+  @Test
+  void preparedLocally(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
+    fleet.testServerClock = env::currentTimeMillis;
+    fleet.prepare(
+        h ->
+            new Preparation(
+                MockFleet.OK,
+                h.equals("h02")
+                    ? java.util.Collections.nCopies(4, Verdict.fails("not Debian"))
+                    : MockFleet.holds(4),
+                RemoteState.NONE));
+    RolloutWorkflow wf =
+        start(
+            env,
+            worker,
+            client,
+            fleet,
+            TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+    RolloutStatus done = result(wf);
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(1, done.count(Outcome.SKIPPED));
+
+    clear("prepared-locally");
+    WorkflowExecutionHistory rollout =
+        save(
+            client,
+            execution(wf),
+            VERSION + "-prepared-locally-rollout.json",
+            execution(wf).getWorkflowId());
+    saveHost(client, rollout, "h01", VERSION + "-prepared-locally-host-h01.json");
+    saveHost(client, rollout, "h02", VERSION + "-prepared-locally-host-h02.json");
+  }
+
+  /**
    * Three hosts, one at a time, of project acme: the rollout runs under {@code amble/acme/fleet}
    * and walks its hosts as {@code amble/acme/fleet/HOST}. Its history is saved with its workflow ID
    * (the test server leaves it out), as the host walks' IDs derive from it.

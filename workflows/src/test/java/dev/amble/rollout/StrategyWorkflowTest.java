@@ -100,6 +100,7 @@ class StrategyWorkflowTest {
       RolloutRequest request,
       MockFleet f) {
     fleet = f;
+    f.testServerClock = env::currentTimeMillis;
     worker.registerActivitiesImplementations(f.activities());
     env.start();
     wf =

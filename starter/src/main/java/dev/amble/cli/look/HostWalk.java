@@ -8,6 +8,7 @@ import dev.amble.host.HostWorkflow;
 import dev.amble.host.Preparation;
 import dev.amble.host.RunResult;
 import dev.amble.temporal.Executions;
+import dev.amble.temporal.LocalActivityMarker;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -185,8 +186,26 @@ record HostWalk(
       String reason = "";
       String log = "";
       Optional<CloseEvent> closed = Optional.empty();
+      // The workflow task a local activity ran in: when it began, and the worker that ran it.
+      Instant taskStarted = Instant.EPOCH;
+      String taskWorker = "";
       for (HistoryEvent e : events) {
-        if (e.hasWorkflowExecutionStartedEventAttributes()) {
+        Optional<LocalActivityMarker> local = LocalActivityMarker.of(e);
+        if (e.hasWorkflowTaskStartedEventAttributes()) {
+          taskStarted = time(e);
+          taskWorker = e.getWorkflowTaskStartedEventAttributes().getIdentity();
+        } else if (local.isPresent() && isPrepare(local.get().type())) {
+          // A walk that prepares its host in a local activity (prepare-locally): one marker.
+          Draft d = new Draft();
+          d.activity = local.get().type();
+          d.name = name(d.activity, Optional.empty());
+          d.started = taskStarted;
+          d.ended = local.get().ended();
+          d.worker = taskWorker;
+          local.get().result().ifPresent(r -> completed(d, r));
+          local.get().failure().ifPresent(f -> d.result = "worker fault: " + f);
+          steps.put(e.getEventId(), d);
+        } else if (e.hasWorkflowExecutionStartedEventAttributes()) {
           started = time(e);
           Optional<JsonNode> input =
               json(e.getWorkflowExecutionStartedEventAttributes().getInput());
@@ -317,6 +336,10 @@ record HostWalk(
           }
         }
       }
+    }
+
+    private static boolean isPrepare(String activity) {
+      return activity.equals("PrepareHost") || activity.equals("prepareHost");
     }
 
     private Optional<Draft> step(long scheduled) {

@@ -1,0 +1,128 @@
+package dev.amble.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.amble.amblefile.AmblefileLoader;
+import dev.amble.amblefile.Definition;
+import dev.amble.machine.TransitionVisits;
+import dev.amble.precondition.Verdict;
+import dev.amble.state.RemoteState;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What a plain host walk spends of a history (issue 30: at most 16 events per host, rollout and
+ * walk together): one job that goes well. The walk prepares its host in a local activity (one
+ * marker, where an activity took three events and a workflow task three more) and its one run
+ * finishes the host. An event more fails this test: the budget is then spent, and the README's
+ * figure is wrong.
+ */
+@ExtendWith(TransitionVisits.class)
+class WalkEventsTest {
+  static final RunResult OK = new RunResult(RunStatus.OK, "", "", "", 0, "/logs/x.log");
+
+  static final class Activities implements HostActivities {
+    @Override
+    public Preparation prepareHost(PrepareRequest r) {
+      return new Preparation(OK, List.of(Verdict.HOLDS), RemoteState.NONE);
+    }
+
+    @Override
+    public RunResult runJob(JobRequest r) {
+      if (r.finish().isEmpty()) {
+        throw new IllegalStateException("the walk's one run should finish the host");
+      }
+      return OK;
+    }
+
+    @Override
+    public RunResult finishHost(FinishRequest r) {
+      throw new IllegalStateException("the walk's one run finishes the host");
+    }
+  }
+
+  @Test
+  void aOneJobWalkIsThirteenEventsBeforeItsReportAndSearchAttribute() throws Exception {
+    Definition d =
+        AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                """
+                workspaces:
+                  fleet: { host_pattern: fleet, workflow: patch }
+                workflows:
+                  patch: { jobs: [ { job: patch } ] }
+                jobs:
+                  patch: { tasks: [ { ansible.builtin.ping: {} } ] }
+                """)
+            .definition("fleet");
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker = env.newWorker("walk-events");
+      worker.registerWorkflowImplementationTypes(TransitionVisits.OPTIONS, HostWorkflowImpl.class);
+      worker.registerActivitiesImplementations(new Activities());
+      env.start();
+      HostOutcome o =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  HostWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue("walk-events")
+                      .setWorkflowId("amble/fleet/h01")
+                      .build())
+              .walk(
+                  new HostInput(
+                      d,
+                      "h01",
+                      "amble/fleet",
+                      false,
+                      false,
+                      Duration.ofSeconds(30),
+                      false,
+                      1,
+                      false));
+      assertEquals(Outcome.SUCCEEDED, o.outcome());
+
+      List<String> events =
+          env.getWorkflowClient().fetchHistory("amble/fleet/h01").getEvents().stream()
+              .map(WalkEventsTest::describe)
+              .toList();
+      // A walk of a rollout adds two: the outcome's search attribute (where the namespace has
+      // amble's), and the marker of its end's report to the rollout.
+      assertEquals(
+          List.of(
+              "WORKFLOW_EXECUTION_STARTED",
+              "WORKFLOW_TASK_SCHEDULED",
+              "WORKFLOW_TASK_STARTED",
+              "WORKFLOW_TASK_COMPLETED",
+              "MARKER_RECORDED Version",
+              "MARKER_RECORDED LocalActivity",
+              "ACTIVITY_TASK_SCHEDULED RunJob",
+              "ACTIVITY_TASK_STARTED",
+              "ACTIVITY_TASK_COMPLETED",
+              "WORKFLOW_TASK_SCHEDULED",
+              "WORKFLOW_TASK_STARTED",
+              "WORKFLOW_TASK_COMPLETED",
+              "WORKFLOW_EXECUTION_COMPLETED"),
+          events);
+    }
+  }
+
+  private static String describe(HistoryEvent e) {
+    String type = e.getEventType().name().replace("EVENT_TYPE_", "");
+    if (e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED) {
+      return type + " " + e.getMarkerRecordedEventAttributes().getMarkerName();
+    }
+    if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      return type + " " + e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+    }
+    return type;
+  }
+}
