@@ -382,36 +382,20 @@ class RecordHistories {
   @Test
   void lastRunFinishes(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
-    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(2));
-    fleet.prepare(
-        h ->
-            new Preparation(
-                MockFleet.OK,
+    MockFleet fleet =
+        preparedWith(
+            env,
+            2,
+            h ->
                 h.equals("h02")
                     ? List.of(
                         Verdict.HOLDS, Verdict.HOLDS, Verdict.HOLDS, Verdict.fails("cordoned"))
-                    : MockFleet.holds(4),
-                RemoteState.NONE));
-    RolloutWorkflow wf =
-        start(
-            env,
-            worker,
-            client,
-            fleet,
-            TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+                    : MockFleet.holds(4));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     RolloutStatus done = result(wf);
     assertEquals(2, done.count(Outcome.SUCCEEDED));
     assertEquals(List.of("h01:uncordon", "h02:reboot"), fleet.finishedBy);
-
-    clear("last-run-finishes");
-    WorkflowExecutionHistory rollout =
-        save(
-            client,
-            execution(wf),
-            VERSION + "-last-run-finishes-rollout.json",
-            execution(wf).getWorkflowId());
-    saveHost(client, rollout, "h01", VERSION + "-last-run-finishes-host-h01.json");
-    saveHost(client, rollout, "h02", VERSION + "-last-run-finishes-host-h02.json");
+    saveWithHosts(client, wf, "last-run-finishes", "h01", "h02");
   }
 
   /**
@@ -422,36 +406,57 @@ class RecordHistories {
   @Test
   void preparedLocally(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
-    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
-    fleet.testServerClock = env::currentTimeMillis;
-    fleet.prepare(
-        h ->
-            new Preparation(
-                MockFleet.OK,
+    MockFleet fleet =
+        preparedWith(
+            env,
+            3,
+            h ->
                 h.equals("h02")
                     ? java.util.Collections.nCopies(4, Verdict.fails("not Debian"))
-                    : MockFleet.holds(4),
-                RemoteState.NONE));
-    RolloutWorkflow wf =
-        start(
-            env,
-            worker,
-            client,
-            fleet,
-            TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+                    : MockFleet.holds(4));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     RolloutStatus done = result(wf);
     assertEquals(2, done.count(Outcome.SUCCEEDED));
     assertEquals(1, done.count(Outcome.SKIPPED));
+    saveWithHosts(client, wf, "prepared-locally", "h01", "h02");
+  }
 
-    clear("prepared-locally");
+  /** {@code hosts} hosts, each prepared reachable, unlocked, with the verdicts {@code verdicts}. */
+  static MockFleet preparedWith(
+      TestWorkflowEnvironment env,
+      int hosts,
+      java.util.function.Function<String, List<Verdict>> verdicts) {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(hosts));
+    fleet.testServerClock = env::currentTimeMillis;
+    fleet.prepare(h -> new Preparation(MockFleet.OK, verdicts.apply(h), RemoteState.NONE));
+    return fleet;
+  }
+
+  /** The upgrade workflow of {@link TestDefinitions}, ascending, one host at a time. */
+  static RolloutWorkflow startUpgrade(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, MockFleet fleet) {
+    return start(
+        env,
+        worker,
+        client,
+        fleet,
+        TestDefinitions.request(TestDefinitions.upgrade("ascending", 1), 1));
+  }
+
+  /** The scenario's rollout (with its workflow ID) and the walks of {@code hosts}. */
+  static void saveWithHosts(
+      WorkflowClient client, RolloutWorkflow wf, String scenario, String... hosts)
+      throws IOException {
+    clear(scenario);
     WorkflowExecutionHistory rollout =
         save(
             client,
             execution(wf),
-            VERSION + "-prepared-locally-rollout.json",
+            VERSION + "-" + scenario + "-rollout.json",
             execution(wf).getWorkflowId());
-    saveHost(client, rollout, "h01", VERSION + "-prepared-locally-host-h01.json");
-    saveHost(client, rollout, "h02", VERSION + "-prepared-locally-host-h02.json");
+    for (String host : hosts) {
+      saveHost(client, rollout, host, VERSION + "-" + scenario + "-host-" + host + ".json");
+    }
   }
 
   /**
