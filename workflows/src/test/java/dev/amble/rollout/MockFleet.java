@@ -217,17 +217,40 @@ public final class MockFleet {
     doAnswer(inv -> readPage(client, inv.getArgument(0))).when(pages).read(any());
   }
 
-  /** How one host's walk ended, from its host workflow (the rollout counts it, not lists it). */
+  /**
+   * How one host's walk ended, from its host workflow's history (the rollout counts it, not lists
+   * it), waiting for it to end. Not through the stub's getResult: the test environment lets time
+   * skip while a test waits in getResult, and a caught rollout, which waits on no timer, would skip
+   * to its 10-year execution timeout and time out (seen on a busy machine).
+   */
   static HostResult walkOf(io.temporal.client.WorkflowClient client, String host) {
-    dev.amble.host.HostOutcome o =
-        client
-            .newUntypedWorkflowStub(
-                RolloutRequest.hostWorkflowId(
-                    RolloutRequest.workflowId(
-                        dev.amble.amblefile.Amblefile.DEFAULT_PROJECT, "fleet"),
-                    host))
-            .getResult(dev.amble.host.HostOutcome.class);
-    return new HostResult(o.outcome(), o.reason());
+    String id =
+        RolloutRequest.hostWorkflowId(
+            RolloutRequest.workflowId(dev.amble.amblefile.Amblefile.DEFAULT_PROJECT, "fleet"),
+            host);
+    for (int i = 0; i < 600; i++) {
+      var last = client.fetchHistory(id).getLastEvent();
+      if (last.hasWorkflowExecutionCompletedEventAttributes()) {
+        dev.amble.host.HostOutcome o =
+            client
+                .getOptions()
+                .getDataConverter()
+                .fromPayloads(
+                    0,
+                    java.util.Optional.of(
+                        last.getWorkflowExecutionCompletedEventAttributes().getResult()),
+                    dev.amble.host.HostOutcome.class,
+                    dev.amble.host.HostOutcome.class);
+        return new HostResult(o.outcome(), o.reason());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("the walk of " + host + " did not complete");
   }
 
   static List<Verdict> holds(int n) {
