@@ -173,13 +173,25 @@ class MetricsEndpointTest {
                   Map.of("task_queue", QUEUE, "poller_type", "activity_task"))
               > 0,
           m.text);
-      // Both prepared, the patch and cleanup jobs on both; the succeeded one finished in its
-      // cleanup run (the last), the failed one not at all.
+      // The patch and cleanup jobs on both; the succeeded one finished in its cleanup run (the
+      // last), the failed one not at all. Both prepared, in local activities (prepare-locally).
       assertEquals(
-          6,
+          4,
           m.value(
               "temporal_activity_execution_latency_seconds_count",
               Map.of("task_queue", QUEUE, "workflow_type", "HostWorkflow")),
+          m.text);
+      assertEquals(
+          2,
+          m.value(
+              "temporal_local_activity_execution_latency_seconds_count",
+              Map.of(
+                  "task_queue",
+                  QUEUE,
+                  "workflow_type",
+                  "HostWorkflow",
+                  "activity_type",
+                  "PrepareHost")),
           m.text);
     }
   }
