@@ -140,4 +140,27 @@ final class HistoryStats {
       }
     }
   }
+
+  /** Adds each event's count and bytes to its type's. */
+  static void countByType(History h, Map<String, long[]> byType) {
+    for (HistoryEvent e : h.events()) {
+      long[] c = byType.computeIfAbsent(e.getEventType().name(), k -> new long[2]);
+      c[0]++;
+      c[1] += e.getSerializedSize();
+    }
+  }
+
+  /** Events and bytes of each type, per host, largest first. */
+  static void printByType(String what, Map<String, long[]> byType, int hosts) {
+    System.out.printf("  %s, by event type (events, bytes):%n", what);
+    byType.entrySet().stream()
+        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+        .forEach(
+            e ->
+                System.out.printf(
+                    "    %-50s %6.2f %7.0f%n",
+                    e.getKey().replace("EVENT_TYPE_", ""),
+                    e.getValue()[0] / (double) hosts,
+                    e.getValue()[1] / (double) hosts));
+  }
 }

@@ -59,6 +59,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -336,6 +337,8 @@ public final class OrchestrateBench {
 
     // Figures read back from the server.
     HistoryStats stats = new HistoryStats(stubs);
+    Map<String, long[]> rolloutByType = new TreeMap<>();
+    Map<String, long[]> hostByType = new TreeMap<>();
     long rolloutEvents = 0;
     long rolloutBytes = 0;
     int runs = 0;
@@ -361,6 +364,7 @@ public final class OrchestrateBench {
       chain.add(0, run);
       rolloutEvents += h.events().size();
       rolloutBytes += h.bytes();
+      HistoryStats.countByType(h, rolloutByType);
       largestRun = Math.max(largestRun, h.events().size());
       int[] wft = taskTrouble(h);
       rolloutWftFailed += wft[0];
@@ -406,6 +410,7 @@ public final class OrchestrateBench {
       if (i < evenly) {
         hostEvents += h.events().size();
         hostBytes += h.bytes();
+        HistoryStats.countByType(h, hostByType);
       }
     }
     int pagesRead = 0;
@@ -418,6 +423,8 @@ public final class OrchestrateBench {
 
     double hostAvgEvents = hostEvents / (double) evenly;
     double hostAvgBytes = hostBytes / (double) evenly;
+    HistoryStats.printByType("rollout history, per host", rolloutByType, hosts);
+    HistoryStats.printByType("host history, per host", hostByType, evenly);
     HistoryStats.Largest overall = stats.overall();
     figures.put("LARGEST PAYLOAD bytes", Long.toString(overall.bytes));
     figures.put("largest payload: where", overall.where);

@@ -57,6 +57,24 @@ public record Definition(
         amblefile, folder, project, workspace.withoutWindows(), workflow, jobs, content);
   }
 
+  /**
+   * What a host walk needs of this definition: the workflow and the jobs it uses, the workspace
+   * without its notifications, and the strategy's host settings (unreachable hosts, host checks)
+   * without the rollout's (waves, budgets, wave and continuous checks). It is each walk's input,
+   * twice in history per host (the rollout's start of the walk, the walk's own start): what only
+   * the rollout reads stays in the rollout's input, once.
+   */
+  public Definition forWalk() {
+    Map<String, JobSpec> used = new java.util.TreeMap<>();
+    for (JobUse use : workflow.jobs()) {
+      used.put(use.job(), jobs.get(use.job()));
+    }
+    for (JobUse use : workflow.exitJobs()) {
+      used.put(use.job(), jobs.get(use.job()));
+    }
+    return new Definition(amblefile, folder, project, workspace.forWalk(), workflow, used, content);
+  }
+
   /** A job as one use of it runs: the job and its options with the use's overrides applied. */
   public record Step(int index, JobSpec job, ObjectNode options, boolean exit) {}
 

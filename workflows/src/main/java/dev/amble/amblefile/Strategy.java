@@ -42,6 +42,24 @@ public record Strategy(
           Checks.NONE,
           Optional.empty());
 
+  /**
+   * What a host walk reads of the strategy (unreachable hosts, the host checks); the rest is the
+   * default: see {@link Definition#forWalk()}.
+   */
+  Strategy forWalk() {
+    return new Strategy(
+        List.of(),
+        Optional.empty(),
+        false,
+        Duration.ZERO,
+        Amount.count(0),
+        Optional.empty(),
+        unreachable,
+        new Checks(preChecks.host(), List.of()),
+        new Checks(postChecks.host(), List.of()),
+        Optional.empty());
+  }
+
   /** Health checks for each host (around its walk) and for each wave (around the wave). */
   public record Checks(List<HealthCheck> host, List<HealthCheck> wave) {
     public static final Checks NONE = new Checks(List.of(), List.of());

@@ -103,6 +103,22 @@ public record WorkspaceSpec(
     return copy(sortOrder, concurrency, inventory, strategy, facts, Optional.empty());
   }
 
+  /** What a host walk reads of the workspace: see {@link Definition#forWalk()}. */
+  WorkspaceSpec forWalk() {
+    return new WorkspaceSpec(
+        name,
+        hostPattern,
+        workflow,
+        sortOrder,
+        concurrency,
+        requireLimit,
+        inventory,
+        strategy.forWalk(),
+        facts,
+        windows,
+        List.of());
+  }
+
   WorkspaceSpec withStrategy(Strategy s) {
     return copy(sortOrder, concurrency, inventory, s, facts, windows);
   }

@@ -15,6 +15,10 @@ import java.time.Duration;
  * @param wave the wave the host is walked in (from 1), for its health checks' {wave} and amble_wave
  * @param reportEnd report the walk's end to the rollout ({@link WalkEnd}): the walk may outlive the
  *     run that started it; false in walks started before it could
+ * @param prepareLocally prepare the host in a local activity, finish it in the last run and compare
+ *     the lock's project, as its rollout chose when it started the walk; false in walks started
+ *     before the rollout chose: they ask their own version markers ({@link
+ *     HostWorkflowImpl#PREPARE_LOCALLY}). Chosen by the rollout, it costs no marker per walk.
  */
 public record HostInput(
     Definition definition,
@@ -25,4 +29,30 @@ public record HostInput(
     Duration heartbeatTimeout,
     boolean searchAttributes,
     int wave,
-    boolean reportEnd) {}
+    boolean reportEnd,
+    boolean prepareLocally) {
+
+  /** A walk whose own version markers choose how it prepares (as walks started before). */
+  public HostInput(
+      Definition definition,
+      String host,
+      String rollout,
+      boolean dryRun,
+      boolean stompLocks,
+      Duration heartbeatTimeout,
+      boolean searchAttributes,
+      int wave,
+      boolean reportEnd) {
+    this(
+        definition,
+        host,
+        rollout,
+        dryRun,
+        stompLocks,
+        heartbeatTimeout,
+        searchAttributes,
+        wave,
+        reportEnd,
+        false);
+  }
+}

@@ -77,7 +77,9 @@ public class HostWorkflowImpl implements HostWorkflow {
    * walk's history, where an activity took three events and a workflow task three more (issue 30's
    * budget of events per host). A walk with this marker also finishes the host in its last run and
    * compares the lock's project, without those changes' own markers; walks recorded before it
-   * prepare in an activity.
+   * prepare in an activity. A walk whose rollout chose it ({@link HostInput#prepareLocally()})
+   * records no marker at all: a worker that replays such a walk recorded with the marker (by a
+   * build that asked it) skips the marker, as the SDK does for a removed version call.
    */
   static final String PREPARE_LOCALLY = "prepare-locally";
 
@@ -220,7 +222,8 @@ public class HostWorkflowImpl implements HostWorkflow {
     exits.forEach(s -> checks.add(check(s)));
     windows = new WindowGate(d.workspace().windows(), Optional.empty());
     preparesLocally =
-        Workflow.getVersion(PREPARE_LOCALLY, Workflow.DEFAULT_VERSION, LOCAL) == LOCAL;
+        input.prepareLocally()
+            || Workflow.getVersion(PREPARE_LOCALLY, Workflow.DEFAULT_VERSION, LOCAL) == LOCAL;
     try {
       while (stage != HostStage.DONE) {
         stage = HostStage.TRANSITIONS.to(stage, HostStage.Event.STEP, step());

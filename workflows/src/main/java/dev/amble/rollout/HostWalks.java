@@ -204,7 +204,8 @@ final class HostWalks {
             HostWorkflow.class, options(request, workflowId(host), host, crossRuns));
     HostInput hostInput =
         new HostInput(
-            request.ignoreWindows() ? request.definition().withoutWindows() : request.definition(),
+            (request.ignoreWindows() ? request.definition().withoutWindows() : request.definition())
+                .forWalk(),
             host,
             RolloutView.rolloutId(state),
             request.dryRun(),
@@ -212,7 +213,8 @@ final class HostWalks {
             request.heartbeatTimeout(),
             request.searchAttributes(),
             state.walk.wave,
-            crossRuns);
+            crossRuns,
+            true);
     state.walks.add(host);
     started.put(host, Async.function(child::walk, hostInput));
     executions.put(host, Workflow.getWorkflowExecution(child));

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AmblefileLoaderTest {
@@ -255,6 +257,72 @@ class AmblefileLoaderTest {
             .workspace()
             .windows(),
         "a workspace without windows: hosts start at any time");
+  }
+
+  /**
+   * A host walk's input keeps what a walk reads (its steps with their tasks, the host checks, the
+   * unreachable policy, the windows, where the content and facts are) and drops what only the
+   * rollout reads (waves, budgets, wave and continuous checks, notifications, unused jobs).
+   */
+  @Test
+  void aWalksDefinitionKeepsWhatTheWalkReads() throws Exception {
+    Definition d =
+        AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                """
+                workspaces:
+                  prod:
+                    host_pattern: web
+                    workflow: w
+                    waves: [1, "10%"]
+                    max_failures: 2
+                    unreachable: retry
+                    unreachable_attempts: 4
+                    pre_checks:
+                      host: [ { name: pool, http: "http://{host}/pool" } ]
+                      wave: [ { name: capacity, http: "http://cap/" } ]
+                    post_checks:
+                      host: [ { name: health, http: "http://{host}/health" } ]
+                    continuous_checks:
+                      interval: 1m
+                      checks: [ { name: 5xx, http: "https://metrics/5xx" } ]
+                    windows:
+                      time_zone: UTC
+                      allow: [ { days: [mon], from: "22:00", to: "05:00" } ]
+                    notify:
+                      - webhook: { url: "https://hooks.example.net/amble", secret_env: AMBLE_NOTIFY_HOOK }
+                workflows:
+                  w: { jobs: [ { job: j, options: { v: 2 } } ], exit_jobs: [ { job: x } ] }
+                jobs:
+                  j: { tasks: [ { ansible.builtin.ping: {} } ], preconditions: "options.v > 1" }
+                  x: { tasks: [ { ansible.builtin.ping: {} } ] }
+                  unused: { tasks: [ { ansible.builtin.ping: {} } ] }
+                """)
+            .definition("prod");
+    Definition w = d.forWalk();
+    assertEquals(d.steps(), w.steps());
+    assertEquals(d.exitSteps(), w.exitSteps());
+    assertEquals(Set.of("j", "x"), w.jobs().keySet());
+    assertEquals(d.workflow(), w.workflow());
+    assertEquals(d.workspace().windows(), w.workspace().windows());
+    assertEquals(d.workspace().factStore(), w.workspace().factStore());
+    assertEquals(d.workspace().inventory(), w.workspace().inventory());
+    assertEquals(d.content(), w.content());
+    Strategy s = w.workspace().strategy();
+    assertEquals(d.workspace().strategy().unreachable(), s.unreachable());
+    assertEquals(d.workspace().strategy().preChecks().host(), s.preChecks().host());
+    assertEquals(d.workspace().strategy().postChecks().host(), s.postChecks().host());
+    assertEquals(List.of(), s.waves());
+    assertEquals(List.of(), s.preChecks().wave());
+    assertEquals(Optional.empty(), s.continuousChecks());
+    assertEquals(List.of(), w.workspace().notifications());
+    assertTrue(
+        DefaultDataConverter.STANDARD_INSTANCE.toPayload(w).orElseThrow().getSerializedSize()
+            < DefaultDataConverter.STANDARD_INSTANCE
+                .toPayload(d)
+                .orElseThrow()
+                .getSerializedSize());
   }
 
   @Test

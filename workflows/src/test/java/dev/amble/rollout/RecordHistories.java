@@ -421,6 +421,19 @@ class RecordHistories {
     saveWithHosts(client, wf, "prepared-locally", "h01", "h02");
   }
 
+  /**
+   * Two hosts, one at a time, whose rollout chose in each walk's input that it prepares locally (no
+   * version marker in the walks), and gave each walk the part of the definition a walk reads.
+   */
+  @Test
+  void rolloutChoosesPreparation(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = preparedWith(env, 2, h -> MockFleet.holds(4));
+    RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
+    assertEquals(2, result(wf).count(Outcome.SUCCEEDED));
+    saveWithHosts(client, wf, "rollout-chooses-preparation", "h01", "h02");
+  }
+
   /** {@code hosts} hosts, each prepared reachable, unlocked, with the verdicts {@code verdicts}. */
   static MockFleet preparedWith(
       TestWorkflowEnvironment env,
