@@ -100,7 +100,8 @@ public final class BenchWorker {
         new SimHosts(fleet, ledger, hostMs),
         new SimWorkspace(fleet, pages),
         new PageActivitiesImpl(pages),
-        new dev.amble.worker.WalkEndActivitiesImpl());
+        new dev.amble.worker.WalkEndActivitiesImpl(),
+        new dev.amble.host.WalkStartActivitiesImpl());
     factory.start();
     Files.writeString(
         stats,

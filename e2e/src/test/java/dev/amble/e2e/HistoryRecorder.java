@@ -209,6 +209,31 @@ class HistoryRecorder {
             child.toJson(true));
       }
     }
+    if (n == 0) {
+      // Walks its worker started (no child workflows): the hosts whose ends the rollout heard.
+      for (HistoryEvent e : rolloutHistory.getEvents()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+            && e.getWorkflowExecutionSignaledEventAttributes()
+                .getSignalName()
+                .equals(dev.amble.host.WalkEnd.SIGNAL)) {
+          String host =
+              new com.fasterxml.jackson.databind.ObjectMapper()
+                  .readTree(
+                      e.getWorkflowExecutionSignaledEventAttributes()
+                          .getInput()
+                          .getPayloads(0)
+                          .getData()
+                          .toStringUtf8())
+                  .path("outcome")
+                  .path("host")
+                  .asText();
+          WorkflowExecutionHistory walk = client.fetchHistory(rolloutId + "/" + host);
+          Files.writeString(
+              target.resolve(String.format("%s-%d-%s.json", hostPrefix, ++n, host)),
+              walk.toJson(true));
+        }
+      }
+    }
     stubs.shutdownNow();
   }
 }

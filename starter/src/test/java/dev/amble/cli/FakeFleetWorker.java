@@ -115,7 +115,8 @@ final class FakeFleetWorker implements AutoCloseable {
         new Hosts(),
         new Checks(),
         new PageActivitiesImpl(pages),
-        new WalkEndActivitiesImpl());
+        new WalkEndActivitiesImpl(),
+        new dev.amble.host.WalkStartActivitiesImpl());
     factory.start();
   }
 

@@ -12,6 +12,7 @@ import dev.amble.codec.RefusedPayload;
 import dev.amble.content.ContentStore;
 import dev.amble.content.ContentWorkflowImpl;
 import dev.amble.host.HostWorkflowImpl;
+import dev.amble.host.WalkStartActivitiesImpl;
 import dev.amble.logs.LogPruner;
 import dev.amble.logs.LogWorkflow;
 import dev.amble.logs.LogWorkflowImpl;
@@ -276,6 +277,7 @@ public final class AmbleWorker {
         new HealthCheckActivitiesImpl(runner, contents),
         new PageActivitiesImpl(pages),
         new WalkEndActivitiesImpl(),
+        new WalkStartActivitiesImpl(),
         new NoticeActivitiesImpl(
             new NotifierClient(
                 factory.getWorkflowClient(), settings.taskQueue(), NotifierWorkflow.GIVE_UP_AFTER)),

@@ -19,6 +19,9 @@ import java.time.Duration;
  *     the lock's project, as its rollout chose when it started the walk; false in walks started
  *     before the rollout chose: they ask their own version markers ({@link
  *     HostWorkflowImpl#PREPARE_LOCALLY}). Chosen by the rollout, it costs no marker per walk.
+ * @param reportTo the rollout's workflow ID, where the walk's end is reported, for a walk the
+ *     rollout's worker started ({@link WalkStartActivities}); empty in a walk started as a child
+ *     workflow, which reports to its parent's
  */
 public record HostInput(
     Definition definition,
@@ -30,7 +33,12 @@ public record HostInput(
     boolean searchAttributes,
     int wave,
     boolean reportEnd,
-    boolean prepareLocally) {
+    boolean prepareLocally,
+    String reportTo) {
+
+  public HostInput {
+    reportTo = reportTo == null ? "" : reportTo;
+  }
 
   /** A walk whose own version markers choose how it prepares (as walks started before). */
   public HostInput(
@@ -53,6 +61,7 @@ public record HostInput(
         searchAttributes,
         wave,
         reportEnd,
-        false);
+        false,
+        "");
   }
 }

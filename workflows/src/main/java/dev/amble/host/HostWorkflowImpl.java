@@ -240,13 +240,17 @@ public class HostWorkflowImpl implements HostWorkflow {
   }
 
   /**
-   * The walk's end, told to its rollout when the rollout asked for it: by the worker that runs the
-   * walk (a local activity), as a signal to the rollout's workflow ID (whichever run it is in now),
-   * retried while the rollout is between two runs. A rollout that has ended no longer hears it:
-   * that is not the walk's failure.
+   * The walk's end, told to its rollout when the rollout asked for it (its parent, or the rollout
+   * that {@link HostInput#reportTo()} names): by the worker that runs the walk (a local activity),
+   * as a signal to the rollout's workflow ID (whichever run it is in now), retried while the
+   * rollout is between two runs. A rollout that has ended no longer hears it: that is not the
+   * walk's failure.
    */
   private void report(HostOutcome end) {
-    Optional<String> rollout = Workflow.getInfo().getParentWorkflowId();
+    Optional<String> rollout =
+        input.reportTo().isEmpty()
+            ? Workflow.getInfo().getParentWorkflowId()
+            : Optional.of(input.reportTo());
     if (!input.reportEnd() || rollout.isEmpty()) {
       return;
     }

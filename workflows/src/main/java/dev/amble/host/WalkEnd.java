@@ -26,6 +26,11 @@ public record WalkEnd(int version, String rollout, HostOutcome outcome) {
     return new HostOutcome(host, Outcome.CANCELLED, "walk cancelled: its exit jobs ran", "");
   }
 
+  /** How a host ends whose walk was cancelled before it started (nothing ran on it). */
+  public static HostOutcome cancelledBeforeStart(String host) {
+    return new HostOutcome(host, Outcome.CANCELLED, "cancelled before its walk started", "");
+  }
+
   /** How a walk whose workflow failed ends. */
   public static HostOutcome workflowFailed(String host, String why) {
     return new HostOutcome(host, Outcome.FAILED, "host workflow failed: " + why, "");

@@ -1,6 +1,7 @@
 package dev.amble.rollout;
 
 import dev.amble.amblefile.Strategy;
+import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
 import dev.amble.failure.Retries;
 import dev.amble.health.HealthCheckResult;
@@ -9,15 +10,20 @@ import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
 import dev.amble.host.WalkEnd;
+import dev.amble.host.WalkStart;
+import dev.amble.host.WalkStartActivities;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageActivities;
 import dev.amble.pages.PageLine;
 import dev.amble.pages.Pages;
 import dev.amble.visibility.AmbleSearchAttributes;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
@@ -26,6 +32,7 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +40,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The host walks a run has in flight (child workflows, one per host): which host starts next (from
- * the walk order's pages), how a walk is named and started, and what each finished walk means for
- * the report and the failure budget.
+ * The host walks a run has in flight (a workflow per host): which host starts next (from the walk
+ * order's pages), how a walk is named and started (by the worker, {@link #BY_WORKER}; as a child
+ * workflow in runs recorded before), and what each finished walk means for the report and the
+ * failure budget.
  *
  * <p>Since {@value #CROSS_RUNS}, host walks outlive the run that started them (parent close policy
  * ABANDON) and report their end to the rollout's workflow ID ({@link WalkEnd}): the hosts in flight
@@ -57,6 +65,40 @@ final class HostWalks {
 
   /** The version marker after which host walks cross continue-as-new. */
   static final String CROSS_RUNS = "walks-cross-runs";
+
+  /**
+   * The version marker after which a run's host walks are started by its worker ({@link
+   * WalkStartActivities}, a local activity: one marker for a batch of walks) rather than as child
+   * workflows (three events each); they report their end by signal only. Decided at each run's
+   * start; runs recorded before it start children.
+   */
+  static final String BY_WORKER = "walks-started-by-worker";
+
+  /** The suffix of the rollout's workflow ID that names no workflow: see {@link #recorded()}. */
+  static final String RECORDED = "/@recorded";
+
+  /** The most walks one local activity starts. */
+  static final int START_BATCH = 100;
+
+  /**
+   * Starting a batch of walks: a request each, retried for about ten minutes (Temporal out of
+   * reach); the batch's walks are out of the marker (the walks' own histories keep their inputs).
+   */
+  static final LocalActivityOptions STARTS =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setDoNotIncludeArgumentsIntoMarker(true)
+          .setRetryOptions(Retries.backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 15))
+          .build();
+
+  private final WalkStartActivities starter =
+      Workflow.newLocalActivityStub(WalkStartActivities.class, STARTS);
+
+  /** This run's walks to start, in order, each in {@code state.walks} already. */
+  private final List<WalkStart> pending = new ArrayList<>();
+
+  /** Whether this run's worker starts its walks ({@link #BY_WORKER}), decided at its start. */
+  private boolean byWorker;
 
   private final PageActivities pageReader =
       Workflow.newActivityStub(
@@ -100,6 +142,7 @@ final class HostWalks {
   void decideCrossRuns() {
     crossRuns =
         Workflow.getVersion(CROSS_RUNS, Workflow.DEFAULT_VERSION, 1) == 1 || !state.walks.isEmpty();
+    byWorker = crossRuns && Workflow.getVersion(BY_WORKER, Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
   /**
@@ -108,7 +151,10 @@ final class HostWalks {
    * run, and never report).
    */
   boolean mayContinueAsNew() {
-    return none() || (crossRuns && executions.values().stream().allMatch(Promise::isCompleted));
+    return none()
+        || (crossRuns
+            && pending.isEmpty()
+            && executions.values().stream().allMatch(Promise::isCompleted));
   }
 
   /** No host walk is in flight. */
@@ -165,6 +211,10 @@ final class HostWalks {
    * cancellation of the run reaches already): they run their exit jobs and report.
    */
   void cancelCarried() {
+    for (WalkStart never : pending) {
+      state.walkEnds.add(WalkEnd.cancelledBeforeStart(never.input().host()));
+    }
+    pending.clear();
     for (String host : List.copyOf(state.walks)) {
       if (!started.containsKey(host) && !finished(host)) {
         try {
@@ -199,25 +249,90 @@ final class HostWalks {
   }
 
   private void start(String host) {
+    if (byWorker) {
+      state.walks.add(host);
+      pending.add(
+          new WalkStart(
+              workflowId(host),
+              Workflow.getInfo().getTaskQueue(),
+              Workflow.randomUUID().toString(),
+              Descriptions.hostSummary(request.workspace(), host),
+              request.searchAttributes(),
+              request.workspace(),
+              input(host, Workflow.getInfo().getWorkflowId())));
+      return;
+    }
     HostWorkflow child =
         Workflow.newChildWorkflowStub(
             HostWorkflow.class, options(request, workflowId(host), host, crossRuns));
-    HostInput hostInput =
-        new HostInput(
-            (request.ignoreWindows() ? request.definition().withoutWindows() : request.definition())
-                .forWalk(),
-            host,
-            RolloutView.rolloutId(state),
-            request.dryRun(),
-            request.stompLocks(),
-            request.heartbeatTimeout(),
-            request.searchAttributes(),
-            state.walk.wave,
-            crossRuns,
-            true);
     state.walks.add(host);
-    started.put(host, Async.function(child::walk, hostInput));
+    started.put(host, Async.function(child::walk, input(host, "")));
     executions.put(host, Workflow.getWorkflowExecution(child));
+  }
+
+  /** A walk's input; {@code reportTo} names the rollout for a walk that is not its child. */
+  private HostInput input(String host, String reportTo) {
+    return new HostInput(
+        (request.ignoreWindows() ? request.definition().withoutWindows() : request.definition())
+            .forWalk(),
+        host,
+        RolloutView.rolloutId(state),
+        request.dryRun(),
+        request.stompLocks(),
+        request.heartbeatTimeout(),
+        request.searchAttributes(),
+        state.walk.wave,
+        crossRuns,
+        true,
+        reportTo);
+  }
+
+  /**
+   * Starts the walks {@link #startNext} chose, in batches ({@link #BY_WORKER}): a walk that could
+   * not start ends failed, with why, as a child whose start failed did.
+   */
+  void startPending() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    recorded();
+    while (!pending.isEmpty()) {
+      List<WalkStart> batch =
+          List.copyOf(pending.subList(0, Math.min(START_BATCH, pending.size())));
+      List<String> refused;
+      try {
+        refused = starter.startWalks(batch);
+      } catch (ActivityFailure failed) {
+        Cancellation.rethrow(failed);
+        String why = Failures.oneLine(failed);
+        refused = batch.stream().map(b -> why).toList();
+      }
+      pending.subList(0, batch.size()).clear();
+      for (int i = 0; i < batch.size(); i++) {
+        if (!refused.get(i).isEmpty()) {
+          state.walkEnds.add(
+              WalkEnd.workflowFailed(
+                  batch.get(i).input().host(), "its walk did not start: " + refused.get(i)));
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits until the task that chose the walks to start is recorded, so that none starts before: a
+   * walk that ends before the task that starts it is recorded (the worker died, the task failed)
+   * then reports to a rollout that has it in flight, and the start asked again is the same start
+   * (its request ID). The wait is a signal to a workflow that is never started ({@link #RECORDED}):
+   * Temporal sends it once the task is recorded and answers at once that nobody is there, a new
+   * task. (A rollout may not signal itself, and a timer fires up to a second late.)
+   */
+  private void recorded() {
+    try {
+      Workflow.newUntypedExternalWorkflowStub(Workflow.getInfo().getWorkflowId() + RECORDED)
+          .signal(RolloutWorkflow.WAKE);
+    } catch (ApplicationFailure nobody) {
+      // The answer expected: no such workflow.
+    }
   }
 
   /**

@@ -244,6 +244,7 @@ final class RolloutEngine {
       while (canStart()) {
         hosts.startNext();
       }
+      hosts.startPending();
     }
   }
 

@@ -128,7 +128,8 @@ class WalkEventsTest {
                       false,
                       1,
                       false,
-                      prepareLocally));
+                      prepareLocally,
+                      ""));
       assertEquals(Outcome.SUCCEEDED, o.outcome());
       return env.getWorkflowClient().fetchHistory("amble/fleet/h01").getEvents().stream()
           .map(WalkEventsTest::describe)

@@ -62,7 +62,7 @@ class ContinueAsNewTest {
   @Test
   void wavesCarryOverAContinueAsNewInTheMiddleOfAWave(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    RolloutStatus done = walk(env, worker, client, definition(", waves: [1, \"30%\"]"), 1000, 1500);
+    RolloutStatus done = walk(env, worker, client, definition(", waves: [1, \"30%\"]"), 1000, 500);
     assertEquals(List.of(1, 300, 300, 300, 99), done.progress().waveSizes());
     assertEquals(5, done.progress().wave());
     assertTrue(done.runs() >= 2, "continued as new only " + done.runs() + " times");

@@ -52,7 +52,8 @@ class NotifyWorkflowTest {
               HostWorkflowImpl.class,
               PageWorkflowImpl.class,
               NotifierWorkflowImpl.class)
-          .setActivityImplementations(new WalkEndsBySignal())
+          .setActivityImplementations(
+              new WalkEndsBySignal(), new dev.amble.host.WalkStartActivitiesImpl())
           .setDoNotStart(true)
           .build();
 

@@ -63,7 +63,8 @@ class RecordHistories {
               dev.amble.pages.PageWorkflowImpl.class,
               dev.amble.content.ContentWorkflowImpl.class,
               dev.amble.notify.NotifierWorkflowImpl.class)
-          .setActivityImplementations(new WalkEndsBySignal())
+          .setActivityImplementations(
+              new WalkEndsBySignal(), new dev.amble.host.WalkStartActivitiesImpl())
           .setDoNotStart(true)
           .build();
 
@@ -406,6 +407,17 @@ class RecordHistories {
   @Test
   void preparedLocally(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
       throws Exception {
+    threeHostsH02Skipped(env, worker, client, "prepared-locally", "h01", "h02");
+  }
+
+  /** Three hosts, one at a time, h02's preconditions holding for none of its jobs: saved. */
+  static void threeHostsH02Skipped(
+      TestWorkflowEnvironment env,
+      Worker worker,
+      WorkflowClient client,
+      String scenario,
+      String... saved)
+      throws Exception {
     MockFleet fleet =
         preparedWith(
             env,
@@ -418,7 +430,7 @@ class RecordHistories {
     RolloutStatus done = result(wf);
     assertEquals(2, done.count(Outcome.SUCCEEDED));
     assertEquals(1, done.count(Outcome.SKIPPED));
-    saveWithHosts(client, wf, "prepared-locally", "h01", "h02");
+    saveWithHosts(client, wf, scenario, saved);
   }
 
   /**
@@ -432,6 +444,17 @@ class RecordHistories {
     RolloutWorkflow wf = startUpgrade(env, worker, client, fleet);
     assertEquals(2, result(wf).count(Outcome.SUCCEEDED));
     saveWithHosts(client, wf, "rollout-chooses-preparation", "h01", "h02");
+  }
+
+  /**
+   * Three hosts, one at a time, whose walks the rollout's worker started (a local activity and the
+   * timer before it; HostWalks' walks-started-by-worker): they report their ends by signal, and
+   * h02's preconditions hold for none of its jobs.
+   */
+  @Test
+  void walksStartedByWorker(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    threeHostsH02Skipped(env, worker, client, "walks-started-by-worker", "h01", "h02", "h03");
   }
 
   /** {@code hosts} hosts, each prepared reachable, unlocked, with the verdicts {@code verdicts}. */
@@ -654,6 +677,16 @@ class RecordHistories {
       throws IOException {
     List<WorkflowExecution> runs =
         hostRuns(rollout).stream().filter(e -> host(e).equals(host)).toList();
+    if (runs.isEmpty()) {
+      // Started by the rollout's worker (no child workflows): the walk's latest run, by its ID.
+      runs =
+          List.of(
+              WorkflowExecution.newBuilder()
+                  .setWorkflowId(
+                      RolloutRequest.hostWorkflowId(
+                          rollout.getWorkflowExecution().getWorkflowId(), host))
+                  .build());
+    }
     assertEquals(1, runs.size(), "runs of host " + host);
     saveHost(client, runs.get(0), file);
   }

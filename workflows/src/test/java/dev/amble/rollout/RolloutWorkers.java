@@ -20,7 +20,8 @@ final class RolloutWorkers {
             RolloutWorkflowImpl.class,
             HostWorkflowImpl.class,
             PageWorkflowImpl.class)
-        .setActivityImplementations(new WalkEndsBySignal())
+        .setActivityImplementations(
+            new WalkEndsBySignal(), new dev.amble.host.WalkStartActivitiesImpl())
         .setDoNotStart(true);
   }
 }
