@@ -48,16 +48,16 @@ public record Strategy(
    */
   Strategy forWalk() {
     return new Strategy(
-        List.of(),
-        Optional.empty(),
-        false,
-        Duration.ZERO,
-        Amount.count(0),
-        Optional.empty(),
+        DEFAULT.waves,
+        DEFAULT.pauseBetweenWaves,
+        DEFAULT.manualPause,
+        DEFAULT.bakeTime,
+        DEFAULT.maxFailures,
+        DEFAULT.maxFailuresPerWave,
         unreachable,
-        new Checks(preChecks.host(), List.of()),
-        new Checks(postChecks.host(), List.of()),
-        Optional.empty());
+        new Checks(preChecks.host(), DEFAULT.preChecks.wave()),
+        new Checks(postChecks.host(), DEFAULT.postChecks.wave()),
+        DEFAULT.continuousChecks);
   }
 
   /** Health checks for each host (around its walk) and for each wave (around the wave). */

@@ -73,7 +73,14 @@ public record WorkspaceSpec(
   public WorkspaceSpec withDefaultFacts(FactStore store) {
     return facts.isPresent()
         ? this
-        : copy(sortOrder, concurrency, inventory, strategy, Optional.of(store), windows);
+        : copy(
+            sortOrder,
+            concurrency,
+            inventory,
+            strategy,
+            Optional.of(store),
+            windows,
+            notifications);
   }
 
   /** What a command or a rollout says when the inventory has none of the workspace's hosts. */
@@ -86,51 +93,42 @@ public record WorkspaceSpec(
   }
 
   WorkspaceSpec withSortOrder(SortOrder order) {
-    return copy(order, concurrency, inventory, strategy, facts, windows);
+    return copy(order, concurrency, inventory, strategy, facts, windows, notifications);
   }
 
   WorkspaceSpec withConcurrency(int n) {
-    return copy(sortOrder, n, inventory, strategy, facts, windows);
+    return copy(sortOrder, n, inventory, strategy, facts, windows, notifications);
   }
 
   /** The same workspace with its inventory read from elsewhere (a worker's copy of the folder). */
   public WorkspaceSpec withInventory(Optional<String> source) {
-    return copy(sortOrder, concurrency, source, strategy, facts, windows);
+    return copy(sortOrder, concurrency, source, strategy, facts, windows, notifications);
   }
 
   /** The same workspace, its hosts starting at any time. */
   public WorkspaceSpec withoutWindows() {
-    return copy(sortOrder, concurrency, inventory, strategy, facts, Optional.empty());
+    return copy(
+        sortOrder, concurrency, inventory, strategy, facts, Optional.empty(), notifications);
   }
 
   /** What a host walk reads of the workspace: see {@link Definition#forWalk()}. */
   WorkspaceSpec forWalk() {
-    return new WorkspaceSpec(
-        name,
-        hostPattern,
-        workflow,
-        sortOrder,
-        concurrency,
-        requireLimit,
-        inventory,
-        strategy.forWalk(),
-        facts,
-        windows,
-        List.of());
+    return copy(sortOrder, concurrency, inventory, strategy.forWalk(), facts, windows, List.of());
   }
 
   WorkspaceSpec withStrategy(Strategy s) {
-    return copy(sortOrder, concurrency, inventory, s, facts, windows);
+    return copy(sortOrder, concurrency, inventory, s, facts, windows, notifications);
   }
 
-  /** The same workspace with the settings a run, a worker or a command may change. */
+  /** The same workspace with the settings a run, a worker, a command or a walk may change. */
   private WorkspaceSpec copy(
       SortOrder sortOrder,
       int concurrency,
       Optional<String> inventory,
       Strategy strategy,
       Optional<FactStore> facts,
-      Optional<Windows> windows) {
+      Optional<Windows> windows,
+      List<Notification> notifications) {
     return new WorkspaceSpec(
         name,
         hostPattern,

@@ -1,5 +1,6 @@
 package dev.amble.rollout;
 
+import dev.amble.amblefile.Definition;
 import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
@@ -113,6 +114,9 @@ final class HostWalks {
   private final RolloutState state;
   private final RolloutSteering steering;
 
+  /** What each walk's input carries of the definition ({@link Definition#forWalk()}). */
+  private final Definition walkDefinition;
+
   /** This run's own host walks: each one's result, once it ends (the carried ones report). */
   private final Map<String, Promise<HostOutcome>> started = new LinkedHashMap<>();
 
@@ -133,6 +137,9 @@ final class HostWalks {
     this.strategy = request.definition().workspace().strategy();
     this.state = state;
     this.steering = steering;
+    this.walkDefinition =
+        (request.ignoreWindows() ? request.definition().withoutWindows() : request.definition())
+            .forWalk();
   }
 
   /**
@@ -273,8 +280,7 @@ final class HostWalks {
   /** A walk's input; {@code reportTo} names the rollout for a walk that is not its child. */
   private HostInput input(String host, String reportTo) {
     return new HostInput(
-        (request.ignoreWindows() ? request.definition().withoutWindows() : request.definition())
-            .forWalk(),
+        walkDefinition,
         host,
         RolloutView.rolloutId(state),
         request.dryRun(),

@@ -2,6 +2,7 @@ package dev.amble.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.amble.amblefile.AmblefileException;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
 import dev.amble.machine.TransitionVisits;
@@ -50,25 +51,19 @@ class WalkEventsTest {
     }
   }
 
-  static final Definition ONE_JOB = oneJob();
-
-  static Definition oneJob() {
-    try {
-      return AmblefileLoader.parse(
-              Path.of("/virtual/Amblefile.yml"),
-              "Amblefile.yml",
-              """
-              workspaces:
-                fleet: { host_pattern: fleet, workflow: patch }
-              workflows:
-                patch: { jobs: [ { job: patch } ] }
-              jobs:
-                patch: { tasks: [ { ansible.builtin.ping: {} } ] }
-              """)
-          .definition("fleet");
-    } catch (dev.amble.amblefile.AmblefileException e) {
-      throw new IllegalStateException(e);
-    }
+  static Definition oneJob() throws AmblefileException {
+    return AmblefileLoader.parse(
+            Path.of("/virtual/Amblefile.yml"),
+            "Amblefile.yml",
+            """
+            workspaces:
+              fleet: { host_pattern: fleet, workflow: patch }
+            workflows:
+              patch: { jobs: [ { job: patch } ] }
+            jobs:
+              patch: { tasks: [ { ansible.builtin.ping: {} } ] }
+            """)
+        .definition("fleet");
   }
 
   static final List<String> TWELVE =
@@ -91,19 +86,19 @@ class WalkEventsTest {
    * and the marker of its end's report to the rollout.
    */
   @Test
-  void aOneJobWalkIsTwelveEventsBeforeItsReportAndSearchAttribute() {
+  void aOneJobWalkIsTwelveEventsBeforeItsReportAndSearchAttribute() throws Exception {
     assertEquals(TWELVE, walkEvents(true));
   }
 
   /** A walk its rollout started before rollouts chose how walks prepare asks its version marker. */
   @Test
-  void aWalkStartedBeforeItsRolloutChoseAsksItsVersionMarker() {
+  void aWalkStartedBeforeItsRolloutChoseAsksItsVersionMarker() throws Exception {
     List<String> withMarker = new java.util.ArrayList<>(TWELVE);
     withMarker.add(4, "MARKER_RECORDED Version");
     assertEquals(withMarker, walkEvents(false));
   }
 
-  private static List<String> walkEvents(boolean prepareLocally) {
+  private static List<String> walkEvents(boolean prepareLocally) throws AmblefileException {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker = env.newWorker("walk-events");
       worker.registerWorkflowImplementationTypes(TransitionVisits.OPTIONS, HostWorkflowImpl.class);
@@ -119,7 +114,7 @@ class WalkEventsTest {
                       .build())
               .walk(
                   new HostInput(
-                      ONE_JOB,
+                      oneJob(),
                       "h01",
                       "amble/fleet",
                       false,

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.amble.amblefile.Amblefile;
 import dev.amble.host.Outcome;
 import dev.amble.host.WalkStart;
 import dev.amble.host.WalkStartActivities;
@@ -12,7 +11,6 @@ import dev.amble.host.WalkStartActivitiesImpl;
 import dev.amble.machine.TransitionVisits;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
@@ -22,11 +20,9 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactoryOptions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,38 +56,16 @@ class WalkStartsTest {
           .build();
 
   static final List<String> HOSTS = StrategyWorkflowTest.hosts(2);
-  static final String ID = RolloutRequest.workflowId(Amblefile.DEFAULT_PROJECT, "fleet");
 
   @Test
   void aWalkThatEndsBeforeItsStartIsRecordedIsTakenAndNotWalkedAgain(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     MockFleet fleet = new MockFleet(HOSTS);
-    worker.registerActivitiesImplementations(fleet.activities());
-    env.start();
     crashAfterStart.set(true);
     calls.clear();
-    RolloutWorkflow wf =
-        client.newWorkflowStub(
-            RolloutWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(ID)
-                .setTaskQueue(worker.getTaskQueue())
-                .build());
-    RolloutStatus done =
-        wf.run(
-            RolloutInput.start(
-                new RolloutRequest(
-                    StrategyWorkflowTest.definition(2, ""),
-                    Optional.empty(),
-                    1,
-                    2,
-                    false,
-                    false,
-                    "tester@test",
-                    Duration.ofSeconds(2),
-                    RolloutRequest.DEFAULT_EVENTS_PER_RUN,
-                    false,
-                    false)));
+    StrategyWorkflowTest rollout = new StrategyWorkflowTest();
+    rollout.start(env, worker, client, StrategyWorkflowTest.definition(2, ""), fleet);
+    RolloutStatus done = rollout.result();
 
     assertFalse(crashAfterStart.get(), "the rollout's task never failed after a start");
     assertEquals("done", done.phase(), done.toString());
