@@ -83,8 +83,57 @@ def warm():
                 plugins.get(name, class_only=True)
             except Exception:  # a plugin this Ansible lacks is loaded by the run, if used
                 pass
+    # Every plugin of these kinds, so that their settings are registered here once: a run lists
+    # them all (to find the callbacks to enable, the connection and shell plugins' options) and
+    # would otherwise parse each one's documentation again.
+    for plugins in (
+        loader.callback_loader,
+        loader.connection_loader,
+        loader.shell_loader,
+        loader.become_loader,
+    ):
+        try:
+            for _ in plugins.all(class_only=True):
+                pass
+        except Exception:  # a plugin that fails to load fails in the run that uses it
+            pass
     for plugins, _ in common:
         plugins._clear_caches()
+    cache_collection_routing()
+
+
+def cache_collection_routing():
+    """Parses ansible.builtin's routing table once, here, for every run forked from here.
+
+    Every run reads ansible.builtin's routing (ansible_builtin_runtime.yml, some 9,000 lines of
+    YAML), and parsing it was half of a forked run's own CPU time. Ansible's collection loader
+    parses it with _meta_yml_to_dict, a function it documents as one that tools may replace,
+    with a content id "to allow other implementations to cache the output". The replacement
+    answers the table parsed here when the content id and the file's bytes are the ones parsed
+    here, and parses anything else as Ansible does (other collections' tables, in each run). A
+    run's changes to the table it got stay in that run (fork copies memory on write).
+    """
+    import ansible
+    from ansible.utils.collection_loader import _collection_finder
+
+    parse = _collection_finder._meta_yml_to_dict
+    if parse is None:
+        return
+    content_id = ("ansible.builtin", "runtime.yml")
+    path = os.path.join(os.path.dirname(ansible.__file__), "config", "ansible_builtin_runtime.yml")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        table = parse(raw, content_id)
+    except (OSError, ValueError):  # the run reads it, and says what is wrong with it
+        return
+
+    def builtin_parsed_once(data, cid):
+        if cid == content_id and data == raw:
+            return table
+        return parse(data, cid)
+
+    _collection_finder._meta_yml_to_dict = builtin_parsed_once
 
 
 def run_child(request, fds):

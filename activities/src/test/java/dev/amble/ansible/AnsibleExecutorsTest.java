@@ -151,6 +151,38 @@ class AnsibleExecutorsTest {
     assertTrue(log.contains("timeout=12"), log);
   }
 
+  /**
+   * The executor parses ansible.builtin's routing table once for all its runs; the tables of other
+   * collections are read by each run: one changed on disk takes effect at the next run. The
+   * collection beside the playbook routes its action {@code hop} to debug, then to fail.
+   */
+  @Test
+  void aCollectionsChangedRoutingIsReadAgain() throws Exception {
+    Path meta = dir.resolve("collections/ansible_collections/amble_test/routes/meta");
+    Files.createDirectories(meta);
+    Path routing = meta.resolve("runtime.yml");
+    String table = "plugin_routing:\n  %s:\n    hop:\n      redirect: ansible.builtin.%s\n";
+    Path playbook = playbook(controllerTask() + "\n- amble_test.routes.hop: { msg: hop was here }");
+    int before = AnsibleExecutors.shared().started();
+    Files.writeString(routing, table.formatted("action", "debug"));
+    ProcessOutcome debug =
+        run(playbookRun(playbook, Map.of(), Duration.ofMinutes(2)), System.getenv());
+    String debugLog = log();
+    assertEquals(0, debug.exitCode(), debugLog);
+    assertTrue(debugLog.contains("amble_executor.py"), debugLog);
+    Files.writeString(routing, table.formatted("action", "fail"));
+    ProcessOutcome fail =
+        run(playbookRun(playbook, Map.of(), Duration.ofMinutes(2)), System.getenv());
+    String failLog = log();
+    assertNotEquals(0, fail.exitCode(), failLog);
+    assertTrue(failLog.contains("amble_executor.py"), failLog);
+    assertTrue(
+        failLog.contains(
+            "fatal: [localhost]: FAILED! => {\"changed\": false, \"msg\": \"hop was here\"}"),
+        failLog);
+    assertEquals(1, AnsibleExecutors.shared().started() - before);
+  }
+
   @Test
   void aCrashedRunLeavesTheExecutorServing() throws Exception {
     // Kills the controller: the parent of the worker process that runs the lookup.
