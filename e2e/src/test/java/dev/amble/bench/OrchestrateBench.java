@@ -4,6 +4,7 @@ import com.google.protobuf.util.Durations;
 import dev.amble.amblefile.Amblefile;
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
+import dev.amble.e2e.ShippedJvmOptions;
 import dev.amble.rollout.Descriptions;
 import dev.amble.rollout.RolloutInput;
 import dev.amble.rollout.RolloutRequest;
@@ -64,6 +65,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * bench/orchestrate: amble's real rollout, host and page workflows over a simulated fleet, on a
@@ -843,28 +845,33 @@ public final class OrchestrateBench {
     Path stats = dir.resolve("worker-" + n + ".stats");
     Process p =
         new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                BenchWorker.class.getName(),
-                "--address",
-                address,
-                "--task-queue",
-                QUEUE,
-                "--hosts",
-                Integer.toString(hosts),
-                "--host-ms",
-                Long.toString(hostMs),
-                "--fail",
-                Double.toString(fail),
-                "--unreachable",
-                Double.toString(unreachable),
-                "--ledger",
-                ledger.toString(),
-                "--stats",
-                stats.toString(),
-                "--activity-slots",
-                Integer.toString(concurrency + 16))
+                Stream.of(
+                        List.of(java),
+                        ShippedJvmOptions.of(Path.of(System.getProperty("amble.home"))),
+                        List.of(
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            BenchWorker.class.getName(),
+                            "--address",
+                            address,
+                            "--task-queue",
+                            QUEUE,
+                            "--hosts",
+                            Integer.toString(hosts),
+                            "--host-ms",
+                            Long.toString(hostMs),
+                            "--fail",
+                            Double.toString(fail),
+                            "--unreachable",
+                            Double.toString(unreachable),
+                            "--ledger",
+                            ledger.toString(),
+                            "--stats",
+                            stats.toString(),
+                            "--activity-slots",
+                            Integer.toString(concurrency + 16)))
+                    .flatMap(List::stream)
+                    .toList())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("worker-" + n + ".log").toFile())
             .start();

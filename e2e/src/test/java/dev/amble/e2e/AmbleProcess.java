@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The amble CLI as a separate process, exactly as an operator runs it: {@code java -jar amble.jar}.
+ * The amble CLI as a separate process, exactly as an operator runs it: {@code java -jar amble.jar}
+ * with the JVM options its launchers give it.
  */
 final class AmbleProcess {
   static final Path ROOT = Path.of(System.getProperty("amble.home")).toAbsolutePath();
@@ -31,6 +32,7 @@ final class AmbleProcess {
   static List<String> command(List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ShippedJvmOptions.of(ROOT));
     command.add("-Damble.home=" + ROOT);
     command.add("-jar");
     command.add(JAR.toString());

@@ -57,6 +57,47 @@ class DistributionTest {
         "TimeoutStopSec " + timeoutStopSec + " vs --stop-timeout " + stopTimeout);
   }
 
+  /** The JVM options the launchers give (share/java-options), with AMBLE_JAVA_OPTS set as given. */
+  static List<String> launcherOptions(String extra) throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "set -euo pipefail; . src/dist/share/java-options; printf '%s\\n' \"${java_options[@]}\"")
+            .redirectErrorStream(true);
+    pb.environment().put("AMBLE_JAVA_OPTS", extra);
+    Process p = pb.start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), said);
+    return said.lines().toList();
+  }
+
+  /** What {@code java OPTIONS -version} says; its exit code first. */
+  static String javaWith(List<String> options) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.add("-version");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return p.waitFor() + " " + said;
+  }
+
+  @Test
+  void theLaunchersGiveTheShippedJvmOptionsThenTheOperatorsOnes()
+      throws IOException, InterruptedException {
+    List<String> shipped = launcherOptions("");
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), shipped);
+    assertTrue(javaWith(shipped).startsWith("0 "), javaWith(shipped));
+    assertEquals(
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx1g", "-Dx=a"),
+        launcherOptions(" -Xmx1g  -Dx=a "));
+    // The JVM refuses two collectors: the operator's replaces the shipped one.
+    List<String> g1 = launcherOptions("-XX:+UseG1GC -XX:TieredStopAtLevel=4");
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=4"), g1);
+    assertTrue(javaWith(g1).startsWith("0 "), javaWith(g1));
+  }
+
   @Test
   void theTarballHoldsAnInstallableAmble(@TempDir Path dir)
       throws IOException, InterruptedException {
