@@ -363,6 +363,24 @@ class HostActivitiesTest {
     assertTrue(p.verdicts().isEmpty());
   }
 
+  /**
+   * A walk that did not prepare meets an unreachable host at its first run's claim: the result
+   * names the claim's task, which tells the walk that nothing ran ({@link Claim#TASK}).
+   */
+  @Test
+  void aHostWithNoListenerIsUnreachableAtTheClaim() {
+    Definition d = definition("gone");
+    RunResult r =
+        host.runJob(
+            new JobRequest(
+                target(d, "ghost"),
+                d.steps().get(0),
+                false,
+                Optional.of(new Claim("upgrade", "r-ghost", false))));
+    assertEquals(RunStatus.UNREACHABLE, r.status(), r.toString());
+    assertEquals(Claim.TASK, r.task(), r.toString());
+  }
+
   @Test
   void theLockTurnsAwayASecondWorkspace() throws Exception {
     Definition mine = definition("maintenance");

@@ -1,5 +1,6 @@
 package dev.amble.bench;
 
+import dev.amble.host.Claim;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
 import dev.amble.host.HostWorkflowImpl;
@@ -187,6 +188,19 @@ public final class BenchWorker {
       String host = r.target().host();
       ledger.record(host, "job");
       work();
+      if (r.claim().isPresent() && fleet.fate(host) == SimFleet.Fate.UNREACHABLE) {
+        // The walk did not prepare (the bench's Amblefile has no precondition): its first run's
+        // claim is where an unreachable host does not answer, as with amble's real activity.
+        return new RunResult(
+            RunStatus.UNREACHABLE,
+            Claim.TASK,
+            "amble_lock",
+            "Failed to connect to the host via ssh: ssh: connect to host "
+                + host
+                + " port 22: Connection timed out",
+            0,
+            log(host, "job"));
+      }
       if (fleet.fate(host) == SimFleet.Fate.FAILED) {
         return new RunResult(
             RunStatus.FAILED,

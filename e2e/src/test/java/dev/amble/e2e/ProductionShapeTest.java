@@ -226,7 +226,8 @@ class ProductionShapeTest {
       assertTrue(finishedBeforeServerKill.size() >= 5, finishedBeforeServerKill.toString());
       assertEquals(0, contactsAfterServerKill, "hosts finished before the server kill");
       for (String host : fleet.hosts) {
-        assertEquals(1, logs(1, host, "prepare") + logs(2, host, "prepare"), host + " prepared");
+        // The Amblefile has no precondition: no walk prepares, the job's run claims the host.
+        assertEquals(0, logs(1, host, "prepare") + logs(2, host, "prepare"), host + " prepared");
         assertTrue(succeeded(fleet, host), host + " finished");
         assertEquals(
             interrupted.contains(host) ? 2L : 1L,

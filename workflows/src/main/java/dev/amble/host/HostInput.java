@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param reportTo the rollout's workflow ID, where the walk's end is reported, for a walk the
  *     rollout's worker started ({@link WalkStartActivities}); empty in a walk started as a child
  *     workflow, which reports to its parent's
+ * @param skipPreparation the walk does not prepare the host ({@link Preparation#needless}): fresh
+ *     facts could decide nothing, and the first run's claim finds what preparing would have found
+ *     (the host unreachable, or locked by another workspace); false in walks started before
  */
 public record HostInput(
     Definition definition,
@@ -34,7 +37,8 @@ public record HostInput(
     int wave,
     boolean reportEnd,
     boolean prepareLocally,
-    String reportTo) {
+    String reportTo,
+    boolean skipPreparation) {
 
   public HostInput {
     reportTo = reportTo == null ? "" : reportTo;
@@ -62,6 +66,7 @@ public record HostInput(
         wave,
         reportEnd,
         false,
-        "");
+        "",
+        false);
   }
 }

@@ -21,7 +21,10 @@ import dev.amble.machine.Transitions;
  * A cancellation in any other stage ends the walk where it is: nothing is left to undo there.
  */
 public enum HostStage {
-  /** Facts, the host's amble state and the jobs' preconditions; retried while unreachable. */
+  /**
+   * Facts, the host's amble state and the jobs' preconditions; retried while unreachable. A walk
+   * with nothing to prepare ({@link HostInput#skipPreparation}) passes through at once.
+   */
   PREPARING,
   /** The host's pre-checks. */
   PRE_CHECKS,

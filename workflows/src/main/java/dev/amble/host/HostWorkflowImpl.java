@@ -292,6 +292,10 @@ public class HostWorkflowImpl implements HostWorkflow {
    * unreachable and the strategy says to try again.
    */
   private HostStage prepare() {
+    if (input.skipPreparation()) {
+      prep = Preparation.assumed(checks.size());
+      return HostStage.PRE_CHECKS;
+    }
     Strategy.Unreachable unreachable = d.workspace().strategy().unreachable();
     try {
       PrepareRequest request = new PrepareRequest(target, d.workflow().name(), checks);
@@ -395,7 +399,7 @@ public class HostWorkflowImpl implements HostWorkflow {
       for (int i = 0; i < jobs.size(); i++) {
         at(new HostProgress(host, jobs.get(i).job().name(), i, jobs.size()));
         walk.run(jobs.get(i));
-        if (walk.failure.isPresent() || walk.lockedBy.isPresent()) {
+        if (walk.failure.isPresent() || walk.lockedBy.isPresent() || walk.unreached.isPresent()) {
           break;
         }
       }
@@ -415,6 +419,9 @@ public class HostWorkflowImpl implements HostWorkflow {
     failedTail = walk.failedTail; // the job runs' (empty when none failed)
     if (walk.lockedBy.isPresent()) {
       return ended(done(host, Outcome.LOCKED, walk.lockedBy.get(), walk.lastLog));
+    }
+    if (walk.unreached.isPresent()) {
+      return ended(failed(Outcome.UNREACHABLE, walk.unreached.get(), walk.lastLog));
     }
     if (walk.failure.isPresent()) {
       return ended(failed(Outcome.FAILED, walk.failure.get(), walk.lastLog));

@@ -29,6 +29,13 @@ final class JobRuns {
   /** Another workspace took the lock between prepare and the claim: nothing was run. */
   Optional<String> lockedBy = Optional.empty();
 
+  /**
+   * The host did not answer the claim of a walk that did not prepare it ({@link
+   * HostInput#skipPreparation}): nothing ran, and the walk ends unreachable, as preparing would
+   * have ended it.
+   */
+  Optional<HostFailure> unreached = Optional.empty();
+
   String lastLog = "";
 
   /** The run that is to finish the host, if it comes to it with no failure before it. */
@@ -69,6 +76,15 @@ final class JobRuns {
         // The claim was refused, so no job began: no exit job may touch the host.
         began = false;
         lockedBy = Optional.of(r.message());
+        return;
+      }
+      if (input.skipPreparation()
+          && claim.isPresent()
+          && r.status() == RunStatus.UNREACHABLE
+          && r.task().equals(Claim.TASK)) {
+        began = false;
+        unreached = Optional.of(HostFailure.of(name, r));
+        failedTail = r.tail();
         return;
       }
       claim = Optional.empty();

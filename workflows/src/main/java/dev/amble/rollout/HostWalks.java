@@ -10,6 +10,7 @@ import dev.amble.host.HostInput;
 import dev.amble.host.HostOutcome;
 import dev.amble.host.HostWorkflow;
 import dev.amble.host.Outcome;
+import dev.amble.host.Preparation;
 import dev.amble.host.WalkEnd;
 import dev.amble.host.WalkStart;
 import dev.amble.host.WalkStartActivities;
@@ -117,6 +118,9 @@ final class HostWalks {
   /** What each walk's input carries of the definition ({@link Definition#forWalk()}). */
   private final Definition walkDefinition;
 
+  /** Whether the walks skip preparing their hosts ({@link Preparation#needless}). */
+  private final boolean skipPreparation;
+
   /** This run's own host walks: each one's result, once it ends (the carried ones report). */
   private final Map<String, Promise<HostOutcome>> started = new LinkedHashMap<>();
 
@@ -140,6 +144,7 @@ final class HostWalks {
     this.walkDefinition =
         (request.ignoreWindows() ? request.definition().withoutWindows() : request.definition())
             .forWalk();
+    this.skipPreparation = Preparation.needless(walkDefinition, request.dryRun());
   }
 
   /**
@@ -290,7 +295,8 @@ final class HostWalks {
         state.walk.wave,
         crossRuns,
         true,
-        reportTo);
+        reportTo,
+        skipPreparation);
   }
 
   /**

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * walk together): one job that goes well. The walk prepares its host in a local activity (one
  * marker, where an activity took three events and a workflow task three more) and its one run
  * finishes the host; its rollout chose that when it started the walk, so the walk asks no version
- * marker. An event more fails this test: the budget is then spent, and the README's figure is
- * wrong.
+ * marker. A walk whose jobs have no precondition but {@code true} skips preparing: one marker
+ * fewer. An event more fails this test: the budget is then spent, and the README's figure is wrong.
  */
 @ExtendWith(TransitionVisits.class)
 class WalkEventsTest {
@@ -87,7 +87,7 @@ class WalkEventsTest {
    */
   @Test
   void aOneJobWalkIsTwelveEventsBeforeItsReportAndSearchAttribute() throws Exception {
-    assertEquals(TWELVE, walkEvents(true));
+    assertEquals(TWELVE, walkEvents(true, false));
   }
 
   /** A walk its rollout started before rollouts chose how walks prepare asks its version marker. */
@@ -95,10 +95,22 @@ class WalkEventsTest {
   void aWalkStartedBeforeItsRolloutChoseAsksItsVersionMarker() throws Exception {
     List<String> withMarker = new java.util.ArrayList<>(TWELVE);
     withMarker.add(4, "MARKER_RECORDED Version");
-    assertEquals(withMarker, walkEvents(false));
+    assertEquals(withMarker, walkEvents(false, false));
   }
 
-  private static List<String> walkEvents(boolean prepareLocally) throws AmblefileException {
+  /**
+   * A walk with nothing to prepare (no precondition but {@code true}: {@link Preparation#needless})
+   * has no preparation's marker: eleven events, thirteen with its report and search attribute.
+   */
+  @Test
+  void aWalkWithNothingToPrepareIsElevenEvents() throws Exception {
+    List<String> unprepared = new java.util.ArrayList<>(TWELVE);
+    unprepared.remove("MARKER_RECORDED LocalActivity");
+    assertEquals(unprepared, walkEvents(true, true));
+  }
+
+  private static List<String> walkEvents(boolean prepareLocally, boolean skipPreparation)
+      throws AmblefileException {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker = env.newWorker("walk-events");
       worker.registerWorkflowImplementationTypes(TransitionVisits.OPTIONS, HostWorkflowImpl.class);
@@ -124,7 +136,8 @@ class WalkEventsTest {
                       1,
                       false,
                       prepareLocally,
-                      ""));
+                      "",
+                      skipPreparation));
       assertEquals(Outcome.SUCCEEDED, o.outcome());
       return env.getWorkflowClient().fetchHistory("amble/fleet/h01").getEvents().stream()
           .map(WalkEventsTest::describe)

@@ -9,6 +9,7 @@ import static org.mockito.Mockito.withSettings;
 import dev.amble.health.HealthCheckActivities;
 import dev.amble.health.HealthCheckAnswer;
 import dev.amble.health.HealthCheckRequest;
+import dev.amble.host.Claim;
 import dev.amble.host.FinishRequest;
 import dev.amble.host.HostActivities;
 import dev.amble.host.JobRequest;
@@ -25,6 +26,9 @@ import io.temporal.activity.Activity;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -290,20 +294,67 @@ public final class MockFleet {
         .run(any());
   }
 
+  /** How hosts answer their walk's first contact: its preparation, or its first run's claim. */
+  private Function<String, Preparation> preparation;
+
+  /** Hosts prepared whose claim has not come yet: a claim for any other is a first contact. */
+  private final Set<String> preparedUnclaimed = ConcurrentHashMap.newKeySet();
+
+  /**
+   * How hosts answer their walk's first contact. A walk that prepares (its Amblefile has a
+   * precondition) gets the answer; one that does not ({@link Preparation#needless}) meets it at its
+   * first run's claim, as the real activity does: a host whose answer is a failed run fails the
+   * claim (unreachable there: {@link Claim#TASK}). Both are "prepare" in {@link #prepared} and the
+   * timeline.
+   */
   void prepare(Function<String, Preparation> answer) {
+    preparation = answer;
     doAnswer(
             inv -> {
               PrepareRequest r = inv.getArgument(0);
-              prepared.add(r.target().host());
-              timeline.add(new Event("prepare", r.target().host(), now()));
-              Preparation p = answer.apply(r.target().host());
-              if (p.run().ok() && p.verdicts().stream().allMatch(Verdict::holds)) {
-                mostAtOnce.accumulateAndGet(walkingNow.incrementAndGet(), Math::max);
-              }
-              return p;
+              preparedUnclaimed.add(r.target().host());
+              return contact(r.target().host(), true);
             })
         .when(host)
         .prepareHost(any());
+  }
+
+  /** The host's answer to a first contact; {@code counted} unless it is an activity's retry. */
+  private Preparation contact(String host, boolean counted) {
+    Preparation p = preparation.apply(host);
+    if (!counted) {
+      return p;
+    }
+    prepared.add(host);
+    timeline.add(new Event("prepare", host, now()));
+    if (p.run().ok() && p.verdicts().stream().allMatch(Verdict::holds)) {
+      mostAtOnce.accumulateAndGet(walkingNow.incrementAndGet(), Math::max);
+    }
+    return p;
+  }
+
+  /** The claim of a walk that did not prepare its host: the host's answer to a first contact. */
+  private Optional<RunResult> unpreparedClaim(JobRequest r) {
+    String host = r.target().host();
+    if (r.claim().isEmpty() || preparedUnclaimed.remove(host)) {
+      return Optional.empty();
+    }
+    Preparation p =
+        contact(
+            host, io.temporal.activity.Activity.getExecutionContext().getInfo().getAttempt() == 1);
+    if (!p.run().ok()) {
+      RunResult failed = p.run();
+      return Optional.of(
+          new RunResult(
+              failed.status(), Claim.TASK, "amble_lock", failed.message(), 0, failed.log()));
+    }
+    if (!p.verdicts().stream().allMatch(Verdict::holds)) {
+      throw new IllegalStateException(
+          host
+              + ": the mock's preconditions fail, but the Amblefile's are all true, so the walk"
+              + " did not prepare: give the Amblefile a precondition");
+    }
+    return Optional.empty();
   }
 
   void job(Function<JobRequest, RunResult> answer) {
@@ -315,6 +366,10 @@ public final class MockFleet {
                       + ":"
                       + r.step().job().name()
                       + (r.claim().isPresent() ? "+claim" : ""));
+              Optional<RunResult> unreached = unpreparedClaim(r);
+              if (unreached.isPresent()) {
+                return unreached.get();
+              }
               RunResult result = answer.apply(r);
               if (r.finish().isPresent() && result.ok()) {
                 finishedBy.add(r.target().host() + ":" + r.step().job().name());

@@ -457,6 +457,47 @@ class RecordHistories {
     threeHostsH02Skipped(env, worker, client, "walks-started-by-worker", "h01", "h02", "h03");
   }
 
+  /**
+   * Three hosts, one at a time, of an Amblefile with no precondition: the walks do not prepare
+   * (HostInput's skipPreparation), their first run claims the host, and h02 does not answer that
+   * claim (unreachable, which the workspace skips): its walk ends unreachable, no exit job run.
+   */
+  @Test
+  void unpreparedWalks(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(3));
+    fleet.testServerClock = env::currentTimeMillis;
+    fleet.prepare(
+        h ->
+            h.equals("h02")
+                ? new Preparation(
+                    new RunResult(RunStatus.UNREACHABLE, "", "", "ssh: timed out", 0, "/l"),
+                    List.of(),
+                    RemoteState.NONE)
+                : new Preparation(MockFleet.OK, MockFleet.holds(2), RemoteState.NONE));
+    Definition d =
+        dev.amble.amblefile.AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                """
+                workspaces:
+                  fleet: { host_pattern: fleet, workflow: patch, sort_order: ascending, unreachable: skip }
+                workflows:
+                  patch: { jobs: [ { job: patch } ], exit_jobs: [ { job: uncordon } ] }
+                jobs:
+                  patch: { tasks: [ { ansible.builtin.ping: {} } ] }
+                  uncordon: { tasks: [ { ansible.builtin.ping: {} } ] }
+                """)
+            .definition("fleet");
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(d, 1));
+    RolloutStatus done = result(wf);
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(1, done.count(Outcome.UNREACHABLE));
+    assertEquals(
+        List.of("h01:patch+claim", "h01:uncordon", "h02:patch+claim"), fleet.jobs.subList(0, 3));
+    saveWithHosts(client, wf, "unprepared-walks", "h01", "h02");
+  }
+
   /** {@code hosts} hosts, each prepared reachable, unlocked, with the verdicts {@code verdicts}. */
   static MockFleet preparedWith(
       TestWorkflowEnvironment env,

@@ -9,19 +9,16 @@ import static org.mockito.Mockito.withSettings;
 
 import dev.amble.amblefile.AmblefileLoader;
 import dev.amble.amblefile.Definition;
+import dev.amble.host.Claim;
 import dev.amble.host.HostActivities;
 import dev.amble.host.JobRequest;
 import dev.amble.host.Outcome;
-import dev.amble.host.Preparation;
-import dev.amble.host.PrepareRequest;
 import dev.amble.host.RunResult;
 import dev.amble.host.RunStatus;
 import dev.amble.machine.TransitionVisits;
 import dev.amble.pages.Page;
 import dev.amble.pages.PageActivities;
 import dev.amble.pages.Pages;
-import dev.amble.precondition.Verdict;
-import dev.amble.state.RemoteState;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -42,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 10,000 hosts with 60-character names on Temporal's test server, every tenth failing with a long
- * reason and every twentieth unreachable, under a budget that lets them: every host is prepared
+ * reason and every twentieth unreachable, under a budget that lets them: every host is claimed
  * exactly once, the rollout continues as new many times, and its failed hosts are all on its pages
  * and its last list, each once, with their reasons.
  */
@@ -80,27 +77,30 @@ class TenThousandHostsTest {
             .definition("big");
     List<String> hosts = IntStream.range(0, HOSTS).mapToObj(TenThousandHostsTest::name).toList();
     RunResult ok = new RunResult(RunStatus.OK, "", "", "", 0, "");
-    Map<String, Integer> prepared = new ConcurrentHashMap<>();
+    // No precondition: walks do not prepare, and the first run's claim is each host's first
+    // contact, where the unreachable ones do not answer.
+    Map<String, Integer> contacted = new ConcurrentHashMap<>();
     HostActivities host = mock(HostActivities.class, withSettings().withoutAnnotations());
     when(host.prepareHost(any()))
-        .thenAnswer(
-            inv -> {
-              String h = ((PrepareRequest) inv.getArgument(0)).target().host();
-              prepared.merge(h, 1, Integer::sum);
-              int i = Integer.parseInt(h.substring(4, 9));
-              if (i % 20 == 7) {
-                return new Preparation(
-                    new RunResult(RunStatus.UNREACHABLE, "", "", "no route " + LONG_REASON, 0, ""),
-                    List.of(),
-                    RemoteState.NONE);
-              }
-              return new Preparation(ok, List.of(Verdict.HOLDS), RemoteState.NONE);
-            });
+        .thenThrow(new IllegalStateException("a walk with nothing to prepare prepared"));
     when(host.runJob(any()))
         .thenAnswer(
             inv -> {
-              String h = ((JobRequest) inv.getArgument(0)).target().host();
+              JobRequest r = inv.getArgument(0);
+              String h = r.target().host();
               int i = Integer.parseInt(h.substring(4, 9));
+              if (r.claim().isPresent()) {
+                contacted.merge(h, 1, Integer::sum);
+                if (i % 20 == 7) {
+                  return new RunResult(
+                      RunStatus.UNREACHABLE,
+                      Claim.TASK,
+                      "amble_lock",
+                      "no route " + LONG_REASON,
+                      0,
+                      "");
+                }
+              }
               return i % 10 == 3
                   ? new RunResult(
                       RunStatus.FAILED, "apt", "ansible.builtin.apt", LONG_REASON, 0, "")
@@ -139,8 +139,8 @@ class TenThousandHostsTest {
     RolloutStatus done = wf.run(RolloutInput.start(request));
 
     assertEquals("done", done.phase());
-    assertEquals(HOSTS, prepared.size());
-    assertTrue(prepared.values().stream().allMatch(n -> n == 1), "a host was prepared twice");
+    assertEquals(HOSTS, contacted.size());
+    assertTrue(contacted.values().stream().allMatch(n -> n == 1), "a host was claimed twice");
     int failed = HOSTS / 10;
     int unreachable = HOSTS / 20;
     assertEquals(failed, done.count(Outcome.FAILED));
