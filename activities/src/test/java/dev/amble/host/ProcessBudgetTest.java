@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Counts the Ansible processes a walk of one host with 3 jobs starts, through stand-ins for the
  * Ansible programs that log every start and then run the real program. Budget: jobs + exit jobs + 1
- * (prepare; the claim rides on the first job, finish on the last).
+ * (prepare; the claim rides on the first job, finish on the last), and jobs + exit jobs for a walk
+ * with nothing to prepare.
  */
 class ProcessBudgetTest {
   @TempDir Path dir;
@@ -69,13 +70,21 @@ class ProcessBudgetTest {
     new WorkspacePlanner(new Inventory(runner)).hosts(d, Optional.empty());
     Files.deleteIfExists(starts); // resolving the hosts is once per rollout, not per host
 
-    WalkOneHost.walk(
-        new HostActivitiesImpl(runner, "test", Clock.systemUTC()), d, fleet.hosts().get(0), "r1");
+    HostActivitiesImpl activities = new HostActivitiesImpl(runner, "test", Clock.systemUTC());
+    WalkOneHost.walk(activities, d, fleet.hosts().get(0), "r1");
 
     List<String> started = Files.readAllLines(starts);
     assertTrue(started.size() <= 3 + 1, "Ansible processes for one 3-job host: " + started);
     assertEquals(
         List.of("ansible-playbook", "ansible-playbook", "ansible-playbook", "ansible-playbook"),
         started);
+
+    // These jobs have no precondition: the rollout's walks do not prepare (jobs + exit jobs).
+    assertTrue(Preparation.needless(d, false));
+    Files.delete(starts);
+    WalkOneHost.walk(activities, d, fleet.hosts().get(0), "r2", false);
+    assertEquals(
+        List.of("ansible-playbook", "ansible-playbook", "ansible-playbook"),
+        Files.readAllLines(starts));
   }
 }

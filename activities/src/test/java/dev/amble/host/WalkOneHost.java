@@ -16,6 +16,12 @@ final class WalkOneHost {
   private WalkOneHost() {}
 
   static List<Object> walk(HostActivities activities, Definition d, String host, String rollout) {
+    return walk(activities, d, host, rollout, true);
+  }
+
+  /** The same; without the preparation unless {@code prepare} (a walk with nothing to prepare). */
+  static List<Object> walk(
+      HostActivities activities, Definition d, String host, String rollout, boolean prepare) {
     List<Object> seen = new ArrayList<>();
     HostTarget t =
         new HostTarget(d.workspace().name(), d.folder(), d.workspace().inventory(), host);
@@ -30,11 +36,13 @@ final class WalkOneHost {
             s ->
                 checks.add(
                     new JobPreconditions(s.job().name(), s.job().preconditions(), s.options())));
-    PrepareRequest prepare = new PrepareRequest(t, d.workflow().name(), checks);
-    Preparation p = activities.prepareHost(prepare);
-    seen.add(prepare);
-    seen.add(p);
-    assertTrue(p.run().ok(), p.toString());
+    if (prepare) {
+      PrepareRequest request = new PrepareRequest(t, d.workflow().name(), checks);
+      Preparation p = activities.prepareHost(request);
+      seen.add(request);
+      seen.add(p);
+      assertTrue(p.run().ok(), p.toString());
+    }
     List<Definition.Step> steps = new ArrayList<>(d.steps());
     steps.addAll(d.exitSteps());
     Claim claim = new Claim(d.workflow().name(), rollout, false);
