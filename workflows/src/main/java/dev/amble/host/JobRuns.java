@@ -32,7 +32,8 @@ final class JobRuns {
   /**
    * The host did not answer the claim of a walk that did not prepare it ({@link
    * HostInput#skipPreparation}): nothing ran, and the walk ends unreachable, as preparing would
-   * have ended it.
+   * have ended it. A claim that failed otherwise (no Python there, a hung host) is a {@link
+   * #failure} where nothing ran either: no exit job runs.
    */
   Optional<HostFailure> unreached = Optional.empty();
 
@@ -78,12 +79,14 @@ final class JobRuns {
         lockedBy = Optional.of(r.message());
         return;
       }
-      if (input.skipPreparation()
-          && claim.isPresent()
-          && r.status() == RunStatus.UNREACHABLE
-          && r.task().equals(Claim.TASK)) {
+      if (input.skipPreparation() && claim.isPresent() && !r.ok() && Claim.TASK.equals(r.task())) {
+        // The walk's first contact with the host failed: nothing ran on it.
         began = false;
-        unreached = Optional.of(HostFailure.of(name, r));
+        if (r.status() == RunStatus.UNREACHABLE) {
+          unreached = Optional.of(HostFailure.of(name, r));
+        } else {
+          failure = Optional.of(HostFailure.of(name, r));
+        }
         failedTail = r.tail();
         return;
       }

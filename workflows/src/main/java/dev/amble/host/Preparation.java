@@ -18,9 +18,10 @@ public record Preparation(RunResult run, List<Verdict> verdicts, RemoteState sta
    * Whether walks of {@code definition} need no preparation: every job and exit job runs Ansible
    * and has the precondition {@code true} (fresh facts decide nothing, and the remote state only
    * ever decides for a host a precondition skips), unreachable hosts are not tried again (which
-   * prepares before each try), and the walk claims the host (not a dry run). The first run's claim
-   * then finds what preparing would have: the host unreachable (the walk ends unreachable, nothing
-   * changed), or locked by another workspace (locked). One Ansible run and one marker fewer per
+   * prepares before each try), no host pre-check runs (they run after the host was found reachable
+   * and unlocked), and the walk claims the host (not a dry run). The first run's claim then finds
+   * what preparing would have: the host unreachable or failing (the walk ends so, nothing changed,
+   * no exit job), or locked by another workspace (locked). One Ansible run and one marker fewer per
    * walk.
    */
   public static boolean needless(Definition definition, boolean dryRun) {
@@ -31,6 +32,7 @@ public record Preparation(RunResult run, List<Verdict> verdicts, RemoteState sta
         && !definition.steps().isEmpty()
         && definition.workspace().strategy().unreachable().policy()
             != Strategy.Unreachable.Policy.RETRY
+        && definition.workspace().strategy().preChecks().host().isEmpty()
         && steps.stream()
             .allMatch(
                 s -> JobRuns.runsAnsible(s) && s.job().preconditions().strip().equals("true"));

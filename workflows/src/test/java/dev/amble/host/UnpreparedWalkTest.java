@@ -117,6 +117,36 @@ class UnpreparedWalkTest {
     assertEquals(List.of("patch"), runs);
   }
 
+  /** A claim that fails otherwise (no Python on the host) ran nothing either: no exit job. */
+  @Test
+  void aClaimThatFailsEndsTheWalkFailedWithNoExitJob() throws Exception {
+    HostOutcome o =
+        walk(
+            r ->
+                new RunResult(
+                    RunStatus.FAILED, Claim.TASK, "amble_lock", "python3: not found", 0, "/c"));
+    assertEquals(Outcome.FAILED, o.outcome());
+    assertTrue(o.reason().contains("python3: not found"), o.reason());
+    assertEquals(List.of("patch"), runs);
+  }
+
+  /** Another workspace's lock refuses the claim: locked, nothing ran, no exit job. */
+  @Test
+  void aClaimAnotherWorkspaceRefusesEndsTheWalkLocked() throws Exception {
+    HostOutcome o =
+        walk(
+            r ->
+                new RunResult(
+                    RunStatus.LOCKED,
+                    "amble: refuse a host locked by another workspace",
+                    "ansible.builtin.fail",
+                    "locked by workspace other since 2026-12-07T00:00:00Z (rollout r0)",
+                    0,
+                    "/c"));
+    assertEquals(Outcome.LOCKED, o.outcome());
+    assertEquals(List.of("patch"), runs);
+  }
+
   /** Lost after its claim, the host has begun its jobs: a failure, and the exit jobs run. */
   @Test
   void aHostLostAfterItsClaimFailsAndItsExitJobsRun() throws Exception {
@@ -143,5 +173,11 @@ class UnpreparedWalkTest {
         Preparation.needless(
             definition(TASKS, "retry, unreachable_attempts: 2, unreachable_backoff: 1s"), false),
         "an unreachable host is tried again after preparing it again");
+    assertFalse(
+        Preparation.needless(
+            definition(
+                TASKS, "fail, pre_checks: { host: [ { name: up, http: 'http://{host}/' } ] }"),
+            false),
+        "a host's pre-checks run once it was found reachable and unlocked");
   }
 }

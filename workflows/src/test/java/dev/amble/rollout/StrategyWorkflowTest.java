@@ -441,9 +441,7 @@ class StrategyWorkflowTest {
     RolloutWorkflowTest.release(wf, false, "op");
     RolloutStatus done = result();
     assertEquals(3, done.count(Outcome.SUCCEEDED));
-    // The Amblefile has no precondition, so walks do not prepare: the held host was never
-    // contacted, and its walk after the release is its first contact.
-    assertEquals(List.of("h01", "h02", "h03"), fleet.prepared);
+    assertEquals(List.of("h01", "h02", "h02", "h03"), fleet.prepared);
   }
 
   @Test
