@@ -83,20 +83,29 @@ def warm():
                 plugins.get(name, class_only=True)
             except Exception:  # a plugin this Ansible lacks is loaded by the run, if used
                 pass
-    # Every plugin of these kinds, so that their settings are registered here once: a run lists
+    # Every built-in plugin of these kinds has its settings registered here once: a run lists
     # them all (to find the callbacks to enable, the connection and shell plugins' options) and
-    # would otherwise parse each one's documentation again.
-    for plugins in (
-        loader.callback_loader,
-        loader.connection_loader,
-        loader.shell_loader,
-        loader.become_loader,
+    # would otherwise parse each one's documentation again. Only Ansible's own: a plugin of the
+    # Amblefile's folder or the configured paths is looked up and loaded by each run, so an
+    # edited one takes effect at the next run.
+    import ansible.plugins
+
+    for plugins, kind in (
+        (loader.callback_loader, "callback"),
+        (loader.connection_loader, "connection"),
+        (loader.shell_loader, "shell"),
+        (loader.become_loader, "become"),
     ):
-        try:
-            for _ in plugins.all(class_only=True):
+        folder = os.path.join(os.path.dirname(ansible.plugins.__file__), kind)
+        for file in sorted(os.listdir(folder)):
+            name, extension = os.path.splitext(file)
+            if extension != ".py" or name.startswith("_"):
+                continue
+            try:
+                module = importlib.import_module("ansible.plugins.%s.%s" % (kind, name))
+                plugins._load_config_defs(name, module, os.path.join(folder, file))
+            except Exception:  # a plugin that fails to load fails in the run that uses it
                 pass
-        except Exception:  # a plugin that fails to load fails in the run that uses it
-            pass
     for plugins, _ in common:
         plugins._clear_caches()
     cache_collection_routing()
@@ -125,7 +134,7 @@ def cache_collection_routing():
         with open(path, "rb") as f:
             raw = f.read()
         table = parse(raw, content_id)
-    except (OSError, ValueError):  # the run reads it, and says what is wrong with it
+    except Exception:  # the run reads it, and says what is wrong with it
         return
 
     def builtin_parsed_once(data, cid):

@@ -59,13 +59,21 @@ class DistributionTest {
 
   /** The JVM options the launchers give (share/java-options), with AMBLE_JAVA_OPTS set as given. */
   static List<String> launcherOptions(String extra) throws IOException, InterruptedException {
+    return launcherOptions(Map.of("AMBLE_JAVA_OPTS", extra));
+  }
+
+  /** The JVM options the launchers give, with these variables set. */
+  static List<String> launcherOptions(Map<String, String> env)
+      throws IOException, InterruptedException {
     ProcessBuilder pb =
         new ProcessBuilder(
                 "bash",
                 "-c",
                 "set -euo pipefail; . src/dist/share/java-options; printf '%s\\n' \"${java_options[@]}\"")
             .redirectErrorStream(true);
-    pb.environment().put("AMBLE_JAVA_OPTS", extra);
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
+    pb.environment().remove("JDK_JAVA_OPTIONS");
+    pb.environment().putAll(env);
     Process p = pb.start();
     String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), said);
@@ -96,6 +104,14 @@ class DistributionTest {
     List<String> g1 = launcherOptions("-XX:+UseG1GC -XX:TieredStopAtLevel=4");
     assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=4"), g1);
     assertTrue(javaWith(g1).startsWith("0 "), javaWith(g1));
+    // ... and so does one the JVM reads from its own variables.
+    assertEquals(
+        List.of("-XX:TieredStopAtLevel=1"),
+        launcherOptions(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC")));
+    // An option that only starts like a collector's is not one.
+    assertEquals(
+        List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+UseGCOverheadLimit"),
+        launcherOptions("-XX:+UseGCOverheadLimit"));
   }
 
   @Test
