@@ -66,11 +66,18 @@ final class FakeFleetWorker implements AutoCloseable {
   /** Opened by the test: the waiting jobs {@code patch} end, succeeded. */
   final CountDownLatch go = new CountDownLatch(1);
 
-  /** The hosts prepared, in order. */
+  /**
+   * The hosts contacted first by their walk, in order: prepared, or claimed by the first run of a
+   * walk with nothing to prepare (the fake's Amblefiles have no precondition).
+   */
   final List<String> prepared = Collections.synchronizedList(new ArrayList<>());
 
-  /** The hosts prepared, as PROJECT/WORKSPACE/HOST: the project the host activities were given. */
+  /** The same, as PROJECT/WORKSPACE/HOST: the project the host activities were given. */
   final List<String> preparedAs = Collections.synchronizedList(new ArrayList<>());
+
+  /** Hosts prepared whose claim has not come yet: a claim for any other is a first contact. */
+  private final java.util.Set<String> preparedUnclaimed =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** What the worker's syntax check of the rollout's content says; it passes unless set. */
   volatile SyntaxCheckResult syntax = SyntaxCheckResult.pass("/fake/syntax-check.log");
@@ -186,16 +193,26 @@ final class FakeFleetWorker implements AutoCloseable {
   private final class Hosts implements HostActivities {
     @Override
     public Preparation prepareHost(PrepareRequest request) {
-      prepared.add(request.target().host());
-      HostTarget t = request.target();
-      preparedAs.add(t.project() + "/" + t.workspace() + "/" + t.host());
+      contacted(request.target());
+      preparedUnclaimed.add(request.target().host());
       return new Preparation(
           ok(), request.steps().stream().map(s -> Verdict.HOLDS).toList(), RemoteState.NONE);
+    }
+
+    private void contacted(HostTarget t) {
+      prepared.add(t.host());
+      preparedAs.add(t.project() + "/" + t.workspace() + "/" + t.host());
     }
 
     @Override
     public RunResult runJob(JobRequest request) {
       String host = request.target().host();
+      if (request.claim().isPresent()
+          && !request.step().exit()
+          && Activity.getExecutionContext().getInfo().getAttempt() == 1
+          && !preparedUnclaimed.remove(host)) {
+        contacted(request.target());
+      }
       if (request.step().exit()) {
         exitJobs.add(host + ":" + request.step().job().name());
         return ok();

@@ -106,7 +106,8 @@ class WavesRunTest {
     }
     // h01 was the canary: it finished before wave 2 began.
     // Its last run (01-patch, which finishes the host) was written to for the last time before
-    // h02's prepare began (the time in its log's first line).
+    // h02's first run began (the time in its log's first line; with no precondition, no walk
+    // prepares).
     java.time.Instant h01Done =
         Files.getLastModifiedTime(
                 WorkspaceDir.of(dir, "fleet")
@@ -117,7 +118,7 @@ class WavesRunTest {
         Files.readAllLines(
                 WorkspaceDir.of(dir, "fleet")
                     .hostLogs("h02")
-                    .resolve(firstLog(dir, "h02", "prepare")))
+                    .resolve(firstLog(dir, "h02", "01-patch")))
             .get(0);
     java.time.Instant h02Began =
         java.time.Instant.parse(header.substring("# amble: ".length(), header.indexOf("Z: ") + 1));

@@ -79,8 +79,14 @@ final class JobRuns {
         lockedBy = Optional.of(r.message());
         return;
       }
-      if (input.skipPreparation() && claim.isPresent() && !r.ok() && Claim.TASK.equals(r.task())) {
-        // The walk's first contact with the host failed: nothing ran on it.
+      if (input.skipPreparation()
+          && claim.isPresent()
+          && !step.exit()
+          && failure.isEmpty()
+          && !r.ok()
+          && Claim.TASK.equals(r.task())) {
+        // The walk's first contact with the host (its first job's run) failed: nothing ran on it.
+        // An exit job's claim (after a job was cancelled or failed on the worker) is not one.
         began = false;
         if (r.status() == RunStatus.UNREACHABLE) {
           unreached = Optional.of(HostFailure.of(name, r));

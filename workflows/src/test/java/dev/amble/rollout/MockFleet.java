@@ -336,7 +336,7 @@ public final class MockFleet {
   /** The claim of a walk that did not prepare its host: the host's answer to a first contact. */
   private Optional<RunResult> unpreparedClaim(JobRequest r) {
     String host = r.target().host();
-    if (r.claim().isEmpty() || preparedUnclaimed.remove(host)) {
+    if (r.claim().isEmpty() || r.step().exit() || preparedUnclaimed.remove(host)) {
       return Optional.empty();
     }
     Preparation p =
