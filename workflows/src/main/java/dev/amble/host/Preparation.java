@@ -1,6 +1,7 @@
 package dev.amble.host;
 
 import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.JobSpec;
 import dev.amble.amblefile.Strategy;
 import dev.amble.precondition.Verdict;
 import dev.amble.state.RemoteState;
@@ -35,7 +36,9 @@ public record Preparation(RunResult run, List<Verdict> verdicts, RemoteState sta
         && definition.workspace().strategy().preChecks().host().isEmpty()
         && steps.stream()
             .allMatch(
-                s -> JobRuns.runsAnsible(s) && s.job().preconditions().strip().equals("true"));
+                s ->
+                    JobRuns.runsAnsible(s)
+                        && s.job().preconditions().strip().equals(JobSpec.ALWAYS));
   }
 
   /** What a walk that does not prepare assumes for its {@code steps} steps: every one holds. */
