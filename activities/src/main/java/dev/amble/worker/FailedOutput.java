@@ -64,7 +64,7 @@ public final class FailedOutput implements java.util.function.Function<NotifyEve
       case "PrepareHost", "prepareHost" ->
           Optional.of(
               c.fromPayloads(0, Optional.of(p), Preparation.class, Preparation.class).run());
-      case "RunJob", "runJob", "FinishHost", "finishHost" ->
+      case "RunJob", "runJob", "RunStep", "runStep", "FinishHost", "finishHost" ->
           Optional.of(c.fromPayloads(0, Optional.of(p), RunResult.class, RunResult.class));
       default -> Optional.empty();
     };

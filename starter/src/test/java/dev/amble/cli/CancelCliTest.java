@@ -155,7 +155,7 @@ class CancelCliTest {
         List.of("prepare", "job patch", "exit job cleanup"),
         walk.path("steps").findValuesAsText("name"));
     assertEquals(FakeFleetWorker.IDENTITY, walk.at("/steps/1/worker").asText());
-    assertEquals("RunJob", walk.at("/steps/1/activity").asText());
+    assertEquals("RunStep", walk.at("/steps/1/activity").asText());
     assertTrue(walk.at("/steps/1/tookMillis").asLong(-1) >= 0, walk.toString());
 
     CliRun skipped = CliRun.run(dir, env, "status", "--host", "h05");

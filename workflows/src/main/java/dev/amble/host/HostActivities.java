@@ -21,6 +21,14 @@ public interface HostActivities {
   @ActivityMethod
   RunResult runJob(JobRequest request);
 
+  /**
+   * One step of the walk that asks it, named by its place in the walk's input: the job request it
+   * names ({@link WalkInputs}), run as {@link #runJob} runs it.
+   */
+  default RunResult runStep(StepRequest request) {
+    return runJob(WalkInputs.jobRequest(request));
+  }
+
   /** "succeeded" recorded, the lock released, the cached facts refreshed. */
   @ActivityMethod
   RunResult finishHost(FinishRequest request);

@@ -25,6 +25,9 @@ import java.time.Duration;
  * @param skipPreparation the walk does not prepare the host ({@link Preparation#needless}): fresh
  *     facts could decide nothing, and the first run's claim finds what preparing would have found
  *     (the host unreachable, or locked by another workspace); false in walks started before
+ * @param stepsByReference each job's run is asked by its place in this input ({@link StepRequest}),
+ *     not with the job, its options and the host in full ({@link JobRequest}): the definition is in
+ *     the walk's history once, not once more per step; false in walks started before
  */
 public record HostInput(
     Definition definition,
@@ -38,7 +41,8 @@ public record HostInput(
     boolean reportEnd,
     boolean prepareLocally,
     String reportTo,
-    boolean skipPreparation) {
+    boolean skipPreparation,
+    boolean stepsByReference) {
 
   public HostInput {
     reportTo = reportTo == null ? "" : reportTo;
@@ -67,6 +71,7 @@ public record HostInput(
         reportEnd,
         false,
         "",
+        false,
         false);
   }
 }

@@ -204,15 +204,7 @@ public class HostWorkflowImpl implements HostWorkflow {
     host = input.host();
     searchAttributes = input.searchAttributes();
     activities = activities(input.heartbeatTimeout(), SHORT_RUN);
-    target =
-        new HostTarget(
-            d.workspace().name(),
-            d.folder(),
-            d.workspace().inventory(),
-            host,
-            d.content(),
-            d.workspace().factStore(),
-            d.project());
+    target = WalkInputs.target(d, host);
     jobs = d.steps();
     exits = d.exitSteps();
     at(new HostProgress(host, "prepare", 0, jobs.size()));

@@ -71,7 +71,15 @@ final class JobRuns {
     String name = (step.exit() ? "exit job " : "job ") + step.job().name();
     try {
       RunResult r =
-          jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim, finish));
+          input.stepsByReference()
+              ? jobActivities.runStep(
+                  new StepRequest(
+                      step.job().name(),
+                      step.index(),
+                      step.exit(),
+                      claim.isPresent(),
+                      finish.isPresent()))
+              : jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim, finish));
       lastLog = r.log();
       if (r.status() == RunStatus.LOCKED) {
         // The claim was refused, so no job began: no exit job may touch the host.

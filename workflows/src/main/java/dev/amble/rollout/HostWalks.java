@@ -296,7 +296,8 @@ final class HostWalks {
         crossRuns,
         true,
         reportTo,
-        skipPreparation);
+        skipPreparation,
+        true);
   }
 
   /**

@@ -91,6 +91,7 @@ class UnpreparedWalkTest {
                   false,
                   true,
                   "",
+                  true,
                   true));
     }
   }

@@ -32,6 +32,9 @@ class WalkEventsTest {
   static final RunResult OK = new RunResult(RunStatus.OK, "", "", "", 0, "/logs/x.log");
 
   static final class Activities implements HostActivities {
+    /** The job requests the walk's runs came to, whichever way the walk asked them. */
+    final List<JobRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public Preparation prepareHost(PrepareRequest r) {
       return new Preparation(OK, List.of(Verdict.HOLDS), RemoteState.NONE);
@@ -39,6 +42,7 @@ class WalkEventsTest {
 
     @Override
     public RunResult runJob(JobRequest r) {
+      asked.add(r);
       if (r.finish().isEmpty()) {
         throw new IllegalStateException("the walk's one run should finish the host");
       }
@@ -87,7 +91,7 @@ class WalkEventsTest {
    */
   @Test
   void aOneJobWalkIsTwelveEventsBeforeItsReportAndSearchAttribute() throws Exception {
-    assertEquals(TWELVE, walkEvents(true, false));
+    assertEquals(TWELVE, walkEvents(true, false, false).events());
   }
 
   /** A walk its rollout started before rollouts chose how walks prepare asks its version marker. */
@@ -95,7 +99,7 @@ class WalkEventsTest {
   void aWalkStartedBeforeItsRolloutChoseAsksItsVersionMarker() throws Exception {
     List<String> withMarker = new java.util.ArrayList<>(TWELVE);
     withMarker.add(4, "MARKER_RECORDED Version");
-    assertEquals(withMarker, walkEvents(false, false));
+    assertEquals(withMarker, walkEvents(false, false, false).events());
   }
 
   /**
@@ -106,15 +110,48 @@ class WalkEventsTest {
   void aWalkWithNothingToPrepareIsElevenEvents() throws Exception {
     List<String> unprepared = new java.util.ArrayList<>(TWELVE);
     unprepared.remove("MARKER_RECORDED LocalActivity");
-    assertEquals(unprepared, walkEvents(true, true));
+    assertEquals(unprepared, walkEvents(true, true, false).events());
   }
 
-  private static List<String> walkEvents(boolean prepareLocally, boolean skipPreparation)
+  /**
+   * A walk that asks its steps by reference ({@link HostInput#stepsByReference}) spends the same
+   * events; its step's request names the job by its place, a few dozen bytes, and the activity runs
+   * the very request the walk would have sent in full, read from the walk's own input.
+   */
+  @Test
+  void aWalkThatAsksItsStepsByReferenceRunsTheSameRequestFromAFewBytes() throws Exception {
+    Walked walked = walkEvents(true, true, true);
+    List<String> expected = new java.util.ArrayList<>(TWELVE);
+    expected.remove("MARKER_RECORDED LocalActivity");
+    expected.set(
+        expected.indexOf("ACTIVITY_TASK_SCHEDULED RunJob"), "ACTIVITY_TASK_SCHEDULED RunStep");
+    assertEquals(expected, walked.events());
+    Definition d = oneJob();
+    Claim claim = new Claim("patch", "amble/fleet", false);
+    assertEquals(
+        List.of(
+            new JobRequest(
+                WalkInputs.target(d, "h01"),
+                d.steps().get(0),
+                false,
+                java.util.Optional.of(claim),
+                java.util.Optional.of(claim))),
+        walked.asked());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        walked.stepBytes() < 100, "a step's request of " + walked.stepBytes() + " bytes");
+  }
+
+  /** A walk's events, what its activities were asked, and the largest step request's bytes. */
+  record Walked(List<String> events, List<JobRequest> asked, int stepBytes) {}
+
+  private static Walked walkEvents(
+      boolean prepareLocally, boolean skipPreparation, boolean stepsByReference)
       throws AmblefileException {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker = env.newWorker("walk-events");
       worker.registerWorkflowImplementationTypes(TransitionVisits.OPTIONS, HostWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new Activities());
+      Activities activities = new Activities();
+      worker.registerActivitiesImplementations(activities);
       env.start();
       HostOutcome o =
           env.getWorkflowClient()
@@ -137,11 +174,20 @@ class WalkEventsTest {
                       false,
                       prepareLocally,
                       "",
-                      skipPreparation));
+                      skipPreparation,
+                      stepsByReference));
       assertEquals(Outcome.SUCCEEDED, o.outcome());
-      return env.getWorkflowClient().fetchHistory("amble/fleet/h01").getEvents().stream()
-          .map(WalkEventsTest::describe)
-          .toList();
+      List<HistoryEvent> history =
+          env.getWorkflowClient().fetchHistory("amble/fleet/h01").getEvents();
+      return new Walked(
+          history.stream().map(WalkEventsTest::describe).toList(),
+          List.copyOf(activities.asked),
+          history.stream()
+              .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+              .mapToInt(
+                  e -> e.getActivityTaskScheduledEventAttributes().getInput().getSerializedSize())
+              .max()
+              .orElse(0));
     }
   }
 

@@ -498,6 +498,46 @@ class RecordHistories {
     saveWithHosts(client, wf, "unprepared-walks", "h01", "h02");
   }
 
+  /**
+   * Three hosts, one at a time, whose walks ask their steps by reference (HostInput's
+   * stepsByReference): each run's request names its job by its place in the walk's input. The job
+   * has a precondition, so the walks prepare; h02's job fails, and its exit job still runs.
+   */
+  @Test
+  void stepsByReference(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = preparedWith(env, 3, h -> MockFleet.holds(2));
+    fleet.job(
+        r ->
+            r.target().host().equals("h02") && !r.step().exit()
+                ? new RunResult(RunStatus.FAILED, "apt", "apt", "held broken packages", 1, "/l")
+                : MockFleet.OK);
+    Definition d =
+        dev.amble.amblefile.AmblefileLoader.parse(
+                Path.of("/virtual/Amblefile.yml"),
+                "Amblefile.yml",
+                """
+                workspaces:
+                  fleet: { host_pattern: fleet, workflow: patch, sort_order: ascending, max_failures: 1 }
+                workflows:
+                  patch: { jobs: [ { job: patch } ], exit_jobs: [ { job: uncordon } ] }
+                jobs:
+                  patch:
+                    preconditions: facts.ansible_os_family == "Debian"
+                    tasks: [ { ansible.builtin.ping: {} } ]
+                  uncordon: { tasks: [ { ansible.builtin.ping: {} } ] }
+                """)
+            .definition("fleet");
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(d, 1));
+    RolloutStatus done = result(wf);
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(1, done.count(Outcome.FAILED));
+    assertEquals(
+        List.of("h01:patch+claim", "h01:uncordon", "h02:patch+claim", "h02:uncordon"),
+        fleet.jobs.subList(0, 4));
+    saveWithHosts(client, wf, "steps-by-reference", "h01", "h02");
+  }
+
   /** {@code hosts} hosts, each prepared reachable, unlocked, with the verdicts {@code verdicts}. */
   static MockFleet preparedWith(
       TestWorkflowEnvironment env,

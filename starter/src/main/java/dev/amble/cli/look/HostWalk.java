@@ -364,6 +364,13 @@ record HostWalk(
           return (step.path("exit").asBoolean(false) ? "exit job " : "job ")
               + step.path("job").path("name").asText("?");
         }
+        case "RunStep", "runStep" -> {
+          // A step asked by its place in the walk's input (steps by reference): it names its job.
+          JsonNode step =
+              input.orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+          return (step.path("exit").asBoolean(false) ? "exit job " : "job ")
+              + step.path("job").asText("?");
+        }
         case "Check", "check" -> {
           String healthCheck =
               input
@@ -392,7 +399,7 @@ record HostWalk(
                       d.log = p.run().log();
                       d.tail = p.run().tail();
                     });
-        case "RunJob", "runJob", "FinishHost", "finishHost" ->
+        case "RunJob", "runJob", "RunStep", "runStep", "FinishHost", "finishHost" ->
             decode(result, RunResult.class)
                 .ifPresent(
                     r -> {

@@ -1,0 +1,123 @@
+package dev.amble.host;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import dev.amble.amblefile.Definition;
+import dev.amble.temporal.Executions;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns a {@link StepRequest} back into the {@link JobRequest} it names, from the input of the walk
+ * that asked for it: the first event of the activity's own workflow run, read through the worker's
+ * client (and its codec) and kept a while, since one worker usually runs every step of a walk. The
+ * walk is the one the server says the activity belongs to: a request cannot name another walk's
+ * host or job.
+ */
+public final class WalkInputs {
+  private WalkInputs() {}
+
+  /** Walks in flight on one worker, a few KB each; a walk read again after this costs one call. */
+  private static final Cache<String, HostInput> INPUTS =
+      CacheBuilder.newBuilder().maximumSize(4_096).expireAfterAccess(Duration.ofHours(1)).build();
+
+  /** The job request the step names, for the walk of the activity being run now. */
+  static JobRequest jobRequest(StepRequest step) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    WorkflowClient client = Activity.getExecutionContext().getWorkflowClient();
+    try {
+      HostInput input =
+          INPUTS.get(info.getRunId(), () -> read(client, info.getWorkflowId(), info.getRunId()));
+      return jobRequest(input, step);
+    } catch (ExecutionException e) {
+      throw Activity.wrap(e.getCause());
+    }
+  }
+
+  /** The job request a step of this walk names: what the walk itself would have sent. */
+  static JobRequest jobRequest(HostInput input, StepRequest step) {
+    Definition d = input.definition();
+    List<Definition.Step> steps = step.exit() ? d.exitSteps() : d.steps();
+    if (step.index() < 0 || step.index() >= steps.size()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the walk of "
+              + input.host()
+              + " has no "
+              + (step.exit() ? "exit job " : "job ")
+              + (step.index() + 1),
+          "StepRequest");
+    }
+    Definition.Step s = steps.get(step.index());
+    if (!s.job().name().equals(step.job())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "step "
+              + (step.index() + 1)
+              + " of the walk of "
+              + input.host()
+              + " is job "
+              + s.job().name()
+              + ", not "
+              + step.job(),
+          "StepRequest");
+    }
+    String workflow = d.workflow().name();
+    return new JobRequest(
+        target(d, input.host()),
+        s,
+        input.dryRun(),
+        step.claim()
+            ? Optional.of(new Claim(workflow, input.rollout(), input.stompLocks()))
+            : Optional.empty(),
+        step.finish()
+            ? Optional.of(new Claim(workflow, input.rollout(), false))
+            : Optional.empty());
+  }
+
+  /** The host of a walk of this definition, as activities reach it. */
+  static HostTarget target(Definition d, String host) {
+    return new HostTarget(
+        d.workspace().name(),
+        d.folder(),
+        d.workspace().inventory(),
+        host,
+        d.content(),
+        d.workspace().factStore(),
+        d.project());
+  }
+
+  private static HostInput read(WorkflowClient client, String workflowId, String runId) {
+    HistoryEvent first =
+        Executions.events(
+                client,
+                workflowId,
+                Optional.of(runId),
+                HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+                1)
+            .filter(events -> !events.isEmpty())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "walk " + workflowId + " run " + runId + " has no history"))
+            .get(0);
+    if (!first.hasWorkflowExecutionStartedEventAttributes()) {
+      throw new IllegalStateException(
+          "the first event of walk " + workflowId + " run " + runId + " is not its start");
+    }
+    return client
+        .getOptions()
+        .getDataConverter()
+        .fromPayloads(
+            0,
+            Optional.of(first.getWorkflowExecutionStartedEventAttributes().getInput()),
+            HostInput.class,
+            HostInput.class);
+  }
+}
