@@ -83,7 +83,12 @@ public final class BenchWorker {
             WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
     WorkflowClient client =
         WorkflowClient.newInstance(
-            stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+            stubs,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace("default")
+                // amble's own JSON, as its CLI and workers write it (its history bytes)
+                .setDataConverter(dev.amble.codec.PayloadJson.converter())
+                .build());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker =
         factory.newWorker(

@@ -674,7 +674,12 @@ public final class OrchestrateBench {
     }
     client =
         WorkflowClient.newInstance(
-            stubs, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+            stubs,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace("default")
+                // amble's own JSON, as its CLI and workers write it (its history bytes)
+                .setDataConverter(dev.amble.codec.PayloadJson.converter())
+                .build());
     System.out.println(
         "Temporal "
             + (embedded ? "test server" : "server")

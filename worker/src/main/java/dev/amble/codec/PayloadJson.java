@@ -11,7 +11,8 @@ import io.temporal.common.converter.JacksonJsonPayloadConverter;
  * component to a payload (a host walk's outcome, a request); a worker of the release before it,
  * still running during an upgrade, then reads it instead of failing its task until a newer worker
  * takes it. A property that is renamed or whose meaning changes still needs an alias or a version
- * marker (RELEASING.md).
+ * marker (RELEASING.md). A record's property whose value is what reading the record without it
+ * gives is left out ({@link AbsentDefaults}).
  */
 public final class PayloadJson {
   private PayloadJson() {}
@@ -20,7 +21,8 @@ public final class PayloadJson {
   public static DefaultDataConverter converter() {
     ObjectMapper json =
         JacksonJsonPayloadConverter.newDefaultObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(AbsentDefaults.module());
     return DefaultDataConverter.newDefaultInstance()
         .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(json));
   }
