@@ -8,7 +8,7 @@ package dev.amble.host;
  * @param requestId the start's request ID, chosen by the rollout's workflow code: a start asked
  *     again (the worker died before its answer was recorded) is the same start, which Temporal
  *     answers with the walk it started, even when that walk has ended since
- * @param summary the walk's summary in the Web UI
+ * @param summary the walk's summary in the Web UI; empty for none (the walk's ID names its host)
  * @param searchAttributes set amble's search attributes of the host (the namespace has them)
  * @param workspace the workspace, for the search attributes
  * @param input the walk's input

@@ -27,8 +27,10 @@ public final class WalkStartActivitiesImpl implements WalkStartActivities {
               .setRequestId(w.requestId())
               // A host walked again (held, or failed and released) reuses its ID.
               .setWorkflowIdReusePolicy(
-                  WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-              .setStaticSummary(w.summary());
+                  WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
+      if (!w.summary().isEmpty()) {
+        options.setStaticSummary(w.summary());
+      }
       if (w.searchAttributes()) {
         options.setTypedSearchAttributes(
             AmbleSearchAttributes.host(w.workspace(), w.input().host()));

@@ -268,7 +268,9 @@ final class HostWalks {
               workflowId(host),
               Workflow.getInfo().getTaskQueue(),
               Workflow.randomUUID().toString(),
-              Descriptions.hostSummary(request.workspace(), host),
+              // No summary: the walk's ID names its project, workspace and host, and a summary
+              // would cost each host's history about 100 bytes more (issue 30).
+              "",
               request.searchAttributes(),
               request.workspace(),
               input(host, Workflow.getInfo().getWorkflowId())));
