@@ -112,6 +112,20 @@ def processes():
     return out
 
 
+def pss(pid):
+    """The process's proportional set size in bytes: its private pages, and its share of the pages
+    it shares (a forked run's pages still shared with the executor it was forked from count once
+    across them all, where RSS counts them in each)."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def tree(procs, root):
     children = {}
     for pid, (ppid, _, _) in procs.items():
@@ -135,7 +149,8 @@ def ansible_program(argv):
 
 
 def measure(out, command):
-    """Runs command; every 200 ms sums the RSS of its process tree (peak kept) and notes every
+    """Runs command; every 200 ms sums the RSS and the PSS of its process tree (peaks kept) and
+    notes every
     Ansible process started in it (forks of an Ansible process are not new Ansible processes);
     CPU seconds are the tree's, from wait4's rusage (every descendant is waited for). SIGTERM and
     SIGINT are passed on."""
@@ -143,7 +158,7 @@ def measure(out, command):
     child = subprocess.Popen(command)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda s, _f: child.send_signal(s))
-    peak, seen = 0, {}
+    peak, peak_pss, seen = 0, 0, {}
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
@@ -151,6 +166,7 @@ def measure(out, command):
         procs = processes()
         members = tree(procs, child.pid)
         peak = max(peak, sum(procs[p][1] for p in members))
+        peak_pss = max(peak_pss, sum(pss(p) for p in members))
         for p in members:
             prog = ansible_program(procs[p][2])
             parent = procs[p][0]
@@ -170,6 +186,7 @@ def measure(out, command):
         "wall": time.monotonic() - started,
         "cpu": usage.ru_utime + usage.ru_stime,
         "peak_rss": peak,
+        "peak_pss": peak_pss,
         "ansible_processes_seen": len(seen),
         "ansible_programs_seen": {p: list(seen.values()).count(p) for p in sorted(set(seen.values()))},
     }
@@ -216,8 +233,19 @@ def table(rundir, hosts):
     base = next((r for k, _, r in rows if k == "a"), None)
     print()
     print(
-        "%-29s %8s %7s %9s %9s %9s %8s %8s %6s"
-        % ("", "wall s", "s/host", "proc/host", "(seen)", "peak MB", "CPU s", "CPU/host", "ratio")
+        "%-29s %8s %7s %9s %9s %9s %9s %8s %8s %6s"
+        % (
+            "",
+            "wall s",
+            "s/host",
+            "proc/host",
+            "(seen)",
+            "peak MB",
+            "peak PSS",
+            "CPU s",
+            "CPU/host",
+            "ratio",
+        )
     )
     for key, label, r in rows:
         if key == "a":
@@ -231,7 +259,7 @@ def table(rundir, hosts):
                 logs += "+%d" % per["all"]
             per_host = logs
         print(
-            "%-29s %8.1f %7.2f %9s %9.2f %9.0f %8.1f %8.2f %6s"
+            "%-29s %8.1f %7.2f %9s %9.2f %9.0f %9s %8.1f %8.2f %6s"
             % (
                 label,
                 r["wall"],
@@ -239,6 +267,7 @@ def table(rundir, hosts):
                 per_host,
                 r["ansible_processes_seen"] / hosts,
                 r["peak_rss"] / 1e6,
+                "%.0f" % (r["peak_pss"] / 1e6) if "peak_pss" in r else "-",
                 r["cpu"],
                 r["cpu"] / hosts,
                 "%.2fx" % (r["wall"] / base["wall"]) if base else "-",
@@ -250,7 +279,9 @@ def table(rundir, hosts):
         "\nproc/host: Ansible processes per walked host, counted from the worker's logs (one"
         " '# amble: ...' header per process; +N: workspace-wide runs in logs/all/); (seen): Ansible"
         " processes seen by sampling the process tree every 200 ms, per host. peak MB: the"
-        " measured process with its children (RSS summed every 200 ms); CPU s: the tree's user +"
+        " measured process with its children (RSS summed every 200 ms: pages a fork shares with its"
+        " parent count in each); peak PSS: the same tree's proportional set sizes summed (a shared"
+        " page counts once, split among its sharers), in MB; CPU s: the tree's user +"
         " system time (rusage). ratio: wall time to ansible-playbook's. Measured process: a the"
         " ansible-playbook command; b the `amble run --embedded` JVM (worker and in-memory Temporal"
         " in it); c the `amble worker` JVM (wall: the `amble run` command's). `amble init` runs"
