@@ -2,6 +2,7 @@ package dev.amble.host;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.UncheckedExecutionException;
 import dev.amble.amblefile.Definition;
 import dev.amble.temporal.Executions;
 import io.temporal.activity.Activity;
@@ -25,9 +26,15 @@ import java.util.concurrent.ExecutionException;
 public final class WalkInputs {
   private WalkInputs() {}
 
-  /** Walks in flight on one worker, a few KB each; a walk read again after this costs one call. */
+  /**
+   * Inputs of walks whose steps this worker ran lately, each the size it has in history: a walk
+   * whose input has gone from here (a long job, a busy worker) costs one call more.
+   */
   private static final Cache<String, HostInput> INPUTS =
-      CacheBuilder.newBuilder().maximumSize(4_096).expireAfterAccess(Duration.ofHours(1)).build();
+      CacheBuilder.newBuilder()
+          .maximumSize(1_024)
+          .expireAfterAccess(Duration.ofMinutes(15))
+          .build();
 
   /** The job request the step names, for the walk of the activity being run now. */
   static JobRequest jobRequest(StepRequest step) {
@@ -37,7 +44,8 @@ public final class WalkInputs {
       HostInput input =
           INPUTS.get(info.getRunId(), () -> read(client, info.getWorkflowId(), info.getRunId()));
       return jobRequest(input, step);
-    } catch (ExecutionException e) {
+    } catch (ExecutionException | UncheckedExecutionException e) {
+      // The read's own failure (Temporal away, a payload the codec refuses), not the cache's.
       throw Activity.wrap(e.getCause());
     }
   }
