@@ -372,9 +372,7 @@ public class HostWorkflowImpl implements HostWorkflow {
   /** The jobs, in order, until one fails or the claim is refused. */
   private HostStage jobs() {
     Optional<Claim> claim =
-        input.dryRun()
-            ? Optional.empty()
-            : Optional.of(new Claim(d.workflow().name(), input.rollout(), input.stompLocks()));
+        input.dryRun() ? Optional.empty() : Optional.of(WalkInputs.claim(input));
     walk = new JobRuns(target, input, claim);
     if (!input.dryRun()
         && (preparesLocally
@@ -382,10 +380,7 @@ public class HostWorkflowImpl implements HostWorkflow {
                 == FOLDED)) {
       walk.finishing =
           JobRuns.lastRun(jobs, exits, prep)
-              .map(
-                  last ->
-                      new JobRuns.Finishing(
-                          last, new Claim(d.workflow().name(), input.rollout(), false)));
+              .map(last -> new JobRuns.Finishing(last, WalkInputs.finishing(input)));
     }
     try {
       for (int i = 0; i < jobs.size(); i++) {

@@ -70,16 +70,14 @@ final class JobRuns {
     HostActivities jobActivities = HostWorkflowImpl.activities(input.heartbeatTimeout(), timeout);
     String name = (step.exit() ? "exit job " : "job ") + step.job().name();
     try {
+      // One request, asked by reference or in full: the full one is what the worker reads back.
+      StepRequest asked =
+          new StepRequest(
+              step.job().name(), step.index(), step.exit(), claim.isPresent(), finish.isPresent());
       RunResult r =
           input.stepsByReference()
-              ? jobActivities.runStep(
-                  new StepRequest(
-                      step.job().name(),
-                      step.index(),
-                      step.exit(),
-                      claim.isPresent(),
-                      finish.isPresent()))
-              : jobActivities.runJob(new JobRequest(target, step, input.dryRun(), claim, finish));
+              ? jobActivities.runStep(asked)
+              : jobActivities.runJob(WalkInputs.jobRequest(input, asked));
       lastLog = r.log();
       if (r.status() == RunStatus.LOCKED) {
         // The claim was refused, so no job began: no exit job may touch the host.

@@ -7,8 +7,6 @@ import dev.amble.amblefile.Definition;
 import dev.amble.temporal.Executions;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
-import io.temporal.api.enums.v1.HistoryEventFilterType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
@@ -76,17 +74,22 @@ public final class WalkInputs {
               + step.job(),
           "StepRequest");
     }
-    String workflow = d.workflow().name();
     return new JobRequest(
         target(d, input.host()),
         s,
         input.dryRun(),
-        step.claim()
-            ? Optional.of(new Claim(workflow, input.rollout(), input.stompLocks()))
-            : Optional.empty(),
-        step.finish()
-            ? Optional.of(new Claim(workflow, input.rollout(), false))
-            : Optional.empty());
+        step.claim() ? Optional.of(claim(input)) : Optional.empty(),
+        step.finish() ? Optional.of(finishing(input)) : Optional.empty());
+  }
+
+  /** The claim the walk's first run makes: its workflow, its rollout, its stomp-locks choice. */
+  static Claim claim(HostInput input) {
+    return new Claim(input.definition().workflow().name(), input.rollout(), input.stompLocks());
+  }
+
+  /** The claim whose walk the last run marks succeeded (finishing never stomps a lock). */
+  static Claim finishing(HostInput input) {
+    return new Claim(input.definition().workflow().name(), input.rollout(), false);
   }
 
   /** The host of a walk of this definition, as activities reach it. */
@@ -102,30 +105,10 @@ public final class WalkInputs {
   }
 
   private static HostInput read(WorkflowClient client, String workflowId, String runId) {
-    HistoryEvent first =
-        Executions.events(
-                client,
-                workflowId,
-                Optional.of(runId),
-                HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
-                1)
-            .filter(events -> !events.isEmpty())
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "walk " + workflowId + " run " + runId + " has no history"))
-            .get(0);
-    if (!first.hasWorkflowExecutionStartedEventAttributes()) {
-      throw new IllegalStateException(
-          "the first event of walk " + workflowId + " run " + runId + " is not its start");
-    }
-    return client
-        .getOptions()
-        .getDataConverter()
-        .fromPayloads(
-            0,
-            Optional.of(first.getWorkflowExecutionStartedEventAttributes().getInput()),
-            HostInput.class,
-            HostInput.class);
+    return Executions.input(client, workflowId, Optional.of(runId), HostInput.class)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "walk " + workflowId + " run " + runId + " has no history"));
   }
 }

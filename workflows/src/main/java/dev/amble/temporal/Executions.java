@@ -58,11 +58,20 @@ public final class Executions {
    * history (no worker needs to answer); empty when there is no such workflow.
    */
   public static <T> Optional<T> input(WorkflowClient client, String workflowId, Class<T> type) {
+    return input(client, workflowId, Optional.empty(), type);
+  }
+
+  /**
+   * The input of run {@code runId} of workflow {@code workflowId} (the latest run when empty), as
+   * {@link #input(WorkflowClient, String, Class)} reads it.
+   */
+  public static <T> Optional<T> input(
+      WorkflowClient client, String workflowId, Optional<String> runId, Class<T> type) {
     List<HistoryEvent> first =
         events(
                 client,
                 workflowId,
-                Optional.empty(),
+                runId,
                 HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
                 1)
             .orElse(List.of());
