@@ -51,7 +51,7 @@ public final class AnsibleEnvironment {
         && !setsPipelining(config)) {
       env.put(PIPELINING, "True");
     }
-    env.putAll(amblePlugins(ansible));
+    env.putAll(amblePlugins(ansible, runner.workerEnvironment(), Optional.of(config)));
     events.ifPresent(e -> env.put("AMBLE_EVENTS_FILE", e.toString()));
     return env;
   }
@@ -68,15 +68,95 @@ public final class AnsibleEnvironment {
     }
   }
 
-  /** amble's callback plugin, enabled, and its module amble_lock on Ansible's module path. */
+  /**
+   * amble's callback plugin, enabled, its module amble_lock on Ansible's module path, and the
+   * module's action plugin on Ansible's action plugin path (before Ansible's default folders, as
+   * the module).
+   */
   static Map<String, String> amblePlugins(AnsibleInstallation ansible) {
+    return amblePlugins(ansible, Map.of(), Optional.empty());
+  }
+
+  /**
+   * amble's plugins, with amble's folders first on the module and action plugin paths and then what
+   * the operator chose for them: the worker's {@code ANSIBLE_LIBRARY} or {@code
+   * ANSIBLE_ACTION_PLUGINS}, else {@code library} or {@code action_plugins} in {@code config} (the
+   * Amblefile folder's ansible.cfg), else Ansible's default folders.
+   */
+  static Map<String, String> amblePlugins(
+      AnsibleInstallation ansible, Map<String, String> worker, Optional<Path> config) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ANSIBLE_CALLBACK_PLUGINS", ansible.callbackPlugins().toString());
     env.put("ANSIBLE_CALLBACKS_ENABLED", "amble_events");
-    // amble's module amble_lock first, then Ansible's default module folders.
     env.put(
         "ANSIBLE_LIBRARY",
-        ansible.library() + ":~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules");
+        pluginPath(
+            ansible.library(),
+            worker.get("ANSIBLE_LIBRARY"),
+            config,
+            "library",
+            "~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules"));
+    env.put(
+        "ANSIBLE_ACTION_PLUGINS",
+        pluginPath(
+            ansible.actionPlugins(),
+            worker.get("ANSIBLE_ACTION_PLUGINS"),
+            config,
+            "action_plugins",
+            "~/.ansible/plugins/action:/usr/share/ansible/plugins/action"));
     return env;
+  }
+
+  /**
+   * {@code ambles}, then the worker's setting, else the setting {@code key} of {@code config}
+   * (relative folders resolved against the file's folder, as Ansible resolves them), else {@code
+   * defaults}.
+   */
+  static String pluginPath(
+      Path ambles, String fromWorker, Optional<Path> config, String key, String defaults) {
+    if (fromWorker != null && !fromWorker.isBlank()) {
+      return ambles + ":" + fromWorker;
+    }
+    Optional<String> fromConfig = config.flatMap(c -> setting(c, key));
+    if (fromConfig.isEmpty()) {
+      return ambles + ":" + defaults;
+    }
+    Path base = config.get().toAbsolutePath().getParent();
+    StringBuilder path = new StringBuilder(ambles.toString());
+    for (String entry : fromConfig.get().split(":")) {
+      String folder = entry.strip();
+      if (!folder.isEmpty()) {
+        path.append(':')
+            .append(
+                folder.startsWith("/") || folder.startsWith("~") || folder.startsWith("$")
+                    ? folder
+                    : base.resolve(folder).normalize().toString());
+      }
+    }
+    return path.toString();
+  }
+
+  /** The value of {@code key} in the {@code [defaults]} section of the ansible.cfg at config. */
+  static Optional<String> setting(Path config, String key) {
+    if (!Files.isRegularFile(config)) {
+      return Optional.empty();
+    }
+    String section = "";
+    try {
+      for (String line : Files.readAllLines(config)) {
+        String t = line.strip();
+        if (t.startsWith("[") && t.endsWith("]")) {
+          section = t.substring(1, t.length() - 1).strip().toLowerCase(java.util.Locale.ROOT);
+        } else if (section.equals("defaults") && !t.startsWith("#") && !t.startsWith(";")) {
+          int eq = t.indexOf('=');
+          if (eq > 0 && t.substring(0, eq).strip().equalsIgnoreCase(key)) {
+            return Optional.of(t.substring(eq + 1).strip()).filter(v -> !v.isEmpty());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + config, e);
+    }
+    return Optional.empty();
   }
 }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where Ansible's programs are, and amble's own Python support files (the launcher, the callback
- * plugin, the fact reader and the module amble_lock), unpacked next to each other on this machine.
+ * plugin, the fact reader, the module amble_lock and its action plugin), unpacked next to each
+ * other on this machine.
  *
  * <p>Ansible is found in this order: the folder named by {@code AMBLE_ANSIBLE_BIN}; the project
  * virtualenv {@code .venv/bin} under {@code amble.home} (set by the {@code ./amble} launcher); the
@@ -34,7 +35,8 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
     "callback_plugins/amble_events.py",
     "amble_facts.py",
     "amble_cache_password.py",
-    "library/amble_lock.py"
+    "library/amble_lock.py",
+    "action_plugins/amble_lock.py"
   };
 
   /** The programs amble runs. */
@@ -88,6 +90,14 @@ public record AnsibleInstallation(Path bin, Path python, Path support) {
   /** The folder of amble's own Ansible modules (amble_lock), for Ansible's module path. */
   public Path library() {
     return support.resolve("library");
+  }
+
+  /**
+   * The folder of amble's action plugins (amble_lock's, which runs the module without Ansible's
+   * module wrapper), for Ansible's action plugin path.
+   */
+  public Path actionPlugins() {
+    return support.resolve("action_plugins");
   }
 
   /** Finds Ansible, or explains how to install it. */

@@ -10,7 +10,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pipelining is on unless the operator chose, in ansible.cfg or the worker's environment. */
+/**
+ * Pipelining is on unless the operator chose, in ansible.cfg or the worker's environment; amble's
+ * module and action plugin folders come first on Ansible's paths, then the operator's.
+ */
 class AnsibleEnvironmentTest {
   @TempDir Path dir;
 
@@ -48,5 +51,36 @@ class AnsibleEnvironmentTest {
     assertFalse(
         environment(Map.of("ANSIBLE_SSH_PIPELINING", "False"))
             .containsKey(AnsibleEnvironment.PIPELINING));
+  }
+
+  @Test
+  void amblesPluginFoldersComeFirstThenAnsiblesDefaults() {
+    AnsibleInstallation ansible = LocalFleet.ansible();
+    Map<String, String> env = environment(Map.of());
+    assertEquals(
+        ansible.actionPlugins() + ":~/.ansible/plugins/action:/usr/share/ansible/plugins/action",
+        env.get("ANSIBLE_ACTION_PLUGINS"));
+    assertEquals(
+        ansible.library() + ":~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules",
+        env.get("ANSIBLE_LIBRARY"));
+  }
+
+  @Test
+  void theOperatorsPluginFoldersStayAfterAmbles() throws Exception {
+    AnsibleInstallation ansible = LocalFleet.ansible();
+    Files.writeString(
+        dir.resolve("ansible.cfg"),
+        "[ssh_connection]\nlibrary = /not/this\n[defaults]\n# action_plugins = /commented\n"
+            + "action_plugins = plugins/action:/srv/action\nLIBRARY=~/mine\n");
+    Map<String, String> env = environment(Map.of());
+    assertEquals(
+        ansible.actionPlugins() + ":" + dir.resolve("plugins/action") + ":/srv/action",
+        env.get("ANSIBLE_ACTION_PLUGINS"));
+    assertEquals(ansible.library() + ":~/mine", env.get("ANSIBLE_LIBRARY"));
+
+    Map<String, String> fromWorker =
+        environment(Map.of("ANSIBLE_ACTION_PLUGINS", "/w/action", "ANSIBLE_LIBRARY", "/w/lib"));
+    assertEquals(ansible.actionPlugins() + ":/w/action", fromWorker.get("ANSIBLE_ACTION_PLUGINS"));
+    assertEquals(ansible.library() + ":/w/lib", fromWorker.get("ANSIBLE_LIBRARY"));
   }
 }

@@ -22,6 +22,13 @@ Every change of the lock or the state happens under an exclusive flock of
 STATE_DIR/.amble_state.flock (not a .fact: Ansible does not read it as a fact),
 so two module runs never interleave a read and a write: no record is lost, and
 a release removes exactly the lock it compared.
+
+amble's action plugin of the same name (action_plugins/amble_lock.py) sends this file to the
+host as it is, with the task's arguments in PLAIN_ARGUMENTS, instead of inside Ansible's module
+wrapper: Ansible's wrapper imports ansible.module_utils.basic on the host before any module runs,
+which costs several times what the lock itself does (a claim and a finish run this module on
+every host walk). PlainModule then stands in for AnsibleModule. Run by Ansible without the
+plugin, the module works as any other.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,10 +39,9 @@ import binascii
 import contextlib
 import errno
 import fcntl
+import base64
 import json
 import os
-
-from ansible.module_utils.basic import AnsibleModule
 
 DOCUMENTATION = r"""
 module: amble_lock
@@ -430,25 +436,98 @@ def record_unlock(module, folder, removed):
         write_state(path, state)
 
 
+ARGUMENT_SPEC = dict(
+    state_dir=dict(type="path", required=True),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    workspace=dict(type="str"),
+    project=dict(type="str", default=DEFAULT_PROJECT),
+    rollout=dict(type="str", default=""),
+    controller=dict(type="str", default=""),
+    since=dict(type="str", default=""),
+    stomp=dict(type="bool", default=False),
+    force=dict(type="bool", default=False),
+    mark=dict(type="str", choices=["", "started", "succeeded"], default=""),
+    workflow=dict(type="str", default=""),
+    unlocked_by=dict(type="str", default=""),
+    unlock_reason=dict(type="str", default=""),
+)
+
+BOOLEANS_TRUE = ("y", "yes", "on", "1", "true", "t")
+BOOLEANS_FALSE = ("n", "no", "off", "0", "false", "f")
+
+
+class Done(Exception):
+    """The end of a PlainModule run: its result is printed."""
+
+
+class PlainModule(object):
+    """What run() needs of AnsibleModule, without Ansible on the host: the task's arguments checked
+    against ARGUMENT_SPEC as AnsibleModule checks them (unknown names, required, choices, bool and
+    path), check mode, and the result printed as JSON."""
+
+    def __init__(self, args):
+        self.check_mode = bool(args.get("_ansible_check_mode", False))
+        unknown = sorted(k for k in args if not k.startswith("_ansible_") and k not in ARGUMENT_SPEC)
+        if unknown:
+            self.fail_json(
+                msg="Unsupported parameters for (amble_lock) module: %s. Supported parameters"
+                " include: %s." % (", ".join(unknown), ", ".join(sorted(ARGUMENT_SPEC)))
+            )
+        self.params = {}
+        for name, spec in ARGUMENT_SPEC.items():
+            self.params[name] = self.value(name, spec, args.get(name))
+
+    def value(self, name, spec, value):
+        if value is None:
+            if spec.get("required"):
+                self.fail_json(msg="missing required arguments: %s" % name)
+            return spec.get("default")
+        if spec["type"] == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in BOOLEANS_TRUE:
+                return True
+            if text in BOOLEANS_FALSE:
+                return False
+            self.fail_json(msg="argument '%s' is of type %s and we were unable to convert to bool"
+                           % (name, type(value).__name__))
+        if isinstance(value, (dict, list, bool)):
+            self.fail_json(msg="argument '%s' is of type %s and we were unable to convert to str"
+                           % (name, type(value).__name__))
+        value = value if isinstance(value, str) else str(value)
+        if "choices" in spec and value not in spec["choices"]:
+            self.fail_json(msg="value of %s must be one of: %s, got: %s"
+                           % (name, ", ".join(spec["choices"]), value))
+        if spec["type"] == "path":
+            value = os.path.expanduser(os.path.expandvars(value))
+        return value
+
+    def exit_json(self, **result):
+        print(json.dumps(result))
+        raise Done()
+
+    def fail_json(self, **result):
+        result["failed"] = True
+        self.exit_json(**result)
+
+
+def plain(encoded):
+    """Runs the module on the arguments the action plugin put in PLAIN_ARGUMENTS."""
+    try:
+        run(PlainModule(json.loads(base64.b64decode(encoded).decode("utf-8"))))
+    except Done:
+        pass
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            state_dir=dict(type="path", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            workspace=dict(type="str"),
-            project=dict(type="str", default=DEFAULT_PROJECT),
-            rollout=dict(type="str", default=""),
-            controller=dict(type="str", default=""),
-            since=dict(type="str", default=""),
-            stomp=dict(type="bool", default=False),
-            force=dict(type="bool", default=False),
-            mark=dict(type="str", choices=["", "started", "succeeded"], default=""),
-            workflow=dict(type="str", default=""),
-            unlocked_by=dict(type="str", default=""),
-            unlock_reason=dict(type="str", default=""),
-        ),
-        supports_check_mode=True,
-    )
+    # Imported here, not at the top: the copy the action plugin sends runs without Ansible.
+    from ansible.module_utils.basic import AnsibleModule
+
+    run(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
+
+
+def run(module):
     path = os.path.join(module.params["state_dir"], LOCK_FILE)
     try:
         if module.params["state"] == "present":
@@ -460,5 +539,12 @@ def main():
     module.exit_json(lock_file=path, **result)
 
 
+# The task's arguments, base64 of their JSON, in the copy amble's action plugin sends: this line
+# exactly, once, is what the plugin replaces (action_plugins/amble_lock.py, MARKER).
+PLAIN_ARGUMENTS = None
+
 if __name__ == "__main__":
-    main()
+    if PLAIN_ARGUMENTS is None:
+        main()
+    else:
+        plain(PLAIN_ARGUMENTS)
