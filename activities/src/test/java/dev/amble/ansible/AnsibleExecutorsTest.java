@@ -152,6 +152,44 @@ class AnsibleExecutorsTest {
   }
 
   /**
+   * A run's controller checks on its workers every 0.02 s, not Ansible's default millisecond,
+   * unless ansible.cfg sets {@code internal_poll_interval}; a run started without the executor
+   * keeps Ansible's default. An action plugin beside the playbook (run in a fork of the controller)
+   * reports the controller's setting.
+   */
+  @Test
+  void runsPollLessUnlessAnsibleCfgSays() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("action_plugins"));
+    Files.writeString(
+        plugins.resolve("show_poll.py"),
+        "from ansible import constants as C\n"
+            + "from ansible.plugins.action import ActionBase\n"
+            + "class ActionModule(ActionBase):\n"
+            + "    def run(self, tmp=None, task_vars=None):\n"
+            + "        return {'msg': 'poll=%s' % C.DEFAULT_INTERNAL_POLL_INTERVAL}\n");
+    Path playbook = playbook("- show_poll: {}\n  register: p\n- debug: { msg: \"{{ p.msg }}\" }");
+
+    run(playbookRun(playbook, Map.of(), Duration.ofMinutes(2)), System.getenv());
+    String warm = log();
+    assertTrue(warm.contains("poll=0.02"), warm);
+
+    Path config = dir.resolve("ansible.cfg");
+    Files.writeString(config, "[defaults]\ninternal_poll_interval = 0.005\n");
+    run(
+        playbookRun(playbook, Map.of("ANSIBLE_CONFIG", config.toString()), Duration.ofMinutes(2)),
+        System.getenv());
+    String chosen = log();
+    assertTrue(chosen.contains("poll=0.005"), chosen);
+
+    Files.delete(config); // Ansible would read it in the working folder
+    Map<String, String> off = new HashMap<>(System.getenv());
+    off.put(AnsibleExecutors.SWITCH, "off");
+    run(playbookRun(playbook, Map.of(), Duration.ofMinutes(2)), off);
+    String cold = log();
+    assertTrue(cold.contains("poll=0.001"), cold);
+  }
+
+  /**
    * The executor parses ansible.builtin's routing table once for all its runs; the tables of other
    * collections are read by each run: one changed on disk takes effect at the next run. The
    * collection beside the playbook routes its action {@code hop} to debug, then to fail.
