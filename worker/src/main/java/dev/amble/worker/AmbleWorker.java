@@ -59,6 +59,13 @@ public final class AmbleWorker {
   /** The gauge of Ansible processes this worker runs right now. */
   static final String ANSIBLE_PROCESSES = "amble_ansible_processes";
 
+  /**
+   * Ansible runs a worker does at once unless told otherwise: {@code amble worker}'s default, and
+   * the embedded worker's (which before ran 8, fewer than a rollout at concurrency 10 walks at
+   * once).
+   */
+  public static final int DEFAULT_PARALLEL_ANSIBLE = 16;
+
   /** Notification deliveries this worker runs at once, apart from its Ansible slots. */
   static final int DELIVERY_SLOTS = 20;
 

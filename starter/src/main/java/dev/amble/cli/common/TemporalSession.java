@@ -211,7 +211,7 @@ public final class TemporalSession implements AutoCloseable {
             // the CLI does, in the Amblefile's folder, and its copies of content beside them.
             new AmbleWorker.Settings(
                     queue,
-                    8,
+                    AmbleWorker.DEFAULT_PARALLEL_ANSIBLE,
                     become,
                     Identity.controller("embedded"),
                     Path.of(amble.amblefile().folder(), ".amble", ".content"),

@@ -63,7 +63,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = "--max-parallel-ansible",
       paramLabel = "N",
-      defaultValue = "16",
+      defaultValue = "" + AmbleWorker.DEFAULT_PARALLEL_ANSIBLE,
       description = "Ansible runs at once on this machine. Default: ${DEFAULT-VALUE}.")
   int maxParallel;
 
