@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,7 +54,9 @@ public final class AnsibleEnvironment {
         && !setsPipelining(config)) {
       env.put(PIPELINING, "True");
     }
-    env.putAll(amblePlugins(ansible, runner.workerEnvironment(), Optional.of(config)));
+    env.putAll(
+        amblePlugins(
+            ansible, runner.workerEnvironment(), configRead(folder, runner.workerEnvironment())));
     events.ifPresent(e -> env.put("AMBLE_EVENTS_FILE", e.toString()));
     return env;
   }
@@ -80,14 +85,15 @@ public final class AnsibleEnvironment {
   /**
    * amble's plugins, with amble's folders first on the module and action plugin paths and then what
    * the operator chose for them: the worker's {@code ANSIBLE_LIBRARY} or {@code
-   * ANSIBLE_ACTION_PLUGINS}, else {@code library} or {@code action_plugins} in {@code config} (the
-   * Amblefile folder's ansible.cfg), else Ansible's default folders.
+   * ANSIBLE_ACTION_PLUGINS}, else {@code library} or {@code action_plugins} in the ansible.cfg
+   * Ansible reads ({@code config}), else Ansible's default folders (under {@code ANSIBLE_HOME}).
    */
   static Map<String, String> amblePlugins(
       AnsibleInstallation ansible, Map<String, String> worker, Optional<Path> config) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ANSIBLE_CALLBACK_PLUGINS", ansible.callbackPlugins().toString());
     env.put("ANSIBLE_CALLBACKS_ENABLED", "amble_events");
+    String home = worker.getOrDefault("ANSIBLE_HOME", "~/.ansible");
     env.put(
         "ANSIBLE_LIBRARY",
         pluginPath(
@@ -95,7 +101,7 @@ public final class AnsibleEnvironment {
             worker.get("ANSIBLE_LIBRARY"),
             config,
             "library",
-            "~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules"));
+            home + "/plugins/modules:/usr/share/ansible/plugins/modules"));
     env.put(
         "ANSIBLE_ACTION_PLUGINS",
         pluginPath(
@@ -103,8 +109,27 @@ public final class AnsibleEnvironment {
             worker.get("ANSIBLE_ACTION_PLUGINS"),
             config,
             "action_plugins",
-            "~/.ansible/plugins/action:/usr/share/ansible/plugins/action"));
+            home + "/plugins/action:/usr/share/ansible/plugins/action"));
     return env;
+  }
+
+  /**
+   * The ansible.cfg Ansible reads for a run in {@code folder} once amble has set its environment:
+   * the folder's own (amble names it in {@code ANSIBLE_CONFIG}), else the worker's {@code
+   * ANSIBLE_CONFIG} (a file, or a folder holding one), else {@code ~/.ansible.cfg}, else {@code
+   * /etc/ansible/ansible.cfg}.
+   */
+  static Optional<Path> configRead(Path folder, Map<String, String> worker) {
+    List<Path> candidates = new ArrayList<>();
+    candidates.add(folder.resolve("ansible.cfg"));
+    String named = worker.get("ANSIBLE_CONFIG");
+    if (named != null && !named.isBlank()) {
+      Path path = Path.of(named);
+      candidates.add(Files.isDirectory(path) ? path.resolve("ansible.cfg") : path);
+    }
+    candidates.add(Path.of(System.getProperty("user.home"), ".ansible.cfg"));
+    candidates.add(Path.of("/etc/ansible/ansible.cfg"));
+    return candidates.stream().filter(Files::isRegularFile).findFirst();
   }
 
   /**
@@ -126,37 +151,62 @@ public final class AnsibleEnvironment {
     for (String entry : fromConfig.get().split(":")) {
       String folder = entry.strip();
       if (!folder.isEmpty()) {
-        path.append(':')
-            .append(
-                folder.startsWith("/") || folder.startsWith("~") || folder.startsWith("$")
-                    ? folder
-                    : base.resolve(folder).normalize().toString());
+        boolean asIs =
+            folder.startsWith("/")
+                || folder.startsWith("~")
+                || folder.startsWith("$")
+                || folder.startsWith("{{");
+        path.append(':').append(asIs ? folder : base.resolve(folder).normalize().toString());
       }
     }
     return path.toString();
   }
 
-  /** The value of {@code key} in the {@code [defaults]} section of the ansible.cfg at config. */
+  /**
+   * The value of {@code key} in the ansible.cfg at {@code config}, read as Ansible's configparser
+   * reads it: in section {@code [defaults]}, else {@code [DEFAULT]}; {@code =} or {@code :} between
+   * name and value, names in any case; whole-line comments ({@code #}, {@code ;}) and inline ones
+   * after white space ({@code ;}).
+   */
   static Optional<String> setting(Path config, String key) {
     if (!Files.isRegularFile(config)) {
       return Optional.empty();
     }
     String section = "";
+    Optional<String> inDefaults = Optional.empty();
+    Optional<String> inDefault = Optional.empty();
     try {
       for (String line : Files.readAllLines(config)) {
         String t = line.strip();
+        if (t.isEmpty() || t.startsWith("#") || t.startsWith(";")) {
+          continue;
+        }
         if (t.startsWith("[") && t.endsWith("]")) {
-          section = t.substring(1, t.length() - 1).strip().toLowerCase(java.util.Locale.ROOT);
-        } else if (section.equals("defaults") && !t.startsWith("#") && !t.startsWith(";")) {
-          int eq = t.indexOf('=');
-          if (eq > 0 && t.substring(0, eq).strip().equalsIgnoreCase(key)) {
-            return Optional.of(t.substring(eq + 1).strip()).filter(v -> !v.isEmpty());
-          }
+          section = t.substring(1, t.length() - 1).strip();
+          continue;
+        }
+        if (Character.isWhitespace(line.charAt(0))) {
+          continue; // a continuation line: not a setting of its own
+        }
+        Matcher m = SETTING.matcher(t);
+        if (!m.matches() || !m.group(1).strip().equalsIgnoreCase(key)) {
+          continue;
+        }
+        Optional<String> value =
+            Optional.of(INLINE_COMMENT.matcher(m.group(2)).replaceFirst("").strip())
+                .filter(v -> !v.isEmpty());
+        if (section.equals("defaults")) {
+          inDefaults = value;
+        } else if (section.equals("DEFAULT")) {
+          inDefault = value;
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + config, e);
     }
-    return Optional.empty();
+    return inDefaults.isPresent() ? inDefaults : inDefault;
   }
+
+  private static final Pattern SETTING = Pattern.compile("([^=:]+)[=:](.*)");
+  private static final Pattern INLINE_COMMENT = Pattern.compile("\\s;.*$");
 }

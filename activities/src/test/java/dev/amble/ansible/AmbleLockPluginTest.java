@@ -81,6 +81,27 @@ class AmbleLockPluginTest {
     }
   }
 
+  /**
+   * Sent on stdin, the module would import from the folder Python starts in (the connecting user's
+   * home over SSH, here the run's working folder): a json.py planted there must not run.
+   */
+  @Test
+  void aModuleInTheCurrentFolderIsNotImported() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    Path sentinel = dir.resolve("planted-" + ProcessHandle.current().pid());
+    for (String name : List.of("json.py", "fcntl.py", "base64.py")) {
+      Files.writeString(
+          dir.resolve(name),
+          "import os\nopen(" + JSON.writeValueAsString(sentinel.toString()) + ", 'w').close()\n");
+    }
+    Result run = play(List.of(claim(state, "prod", "r1")), Map.of("ANSIBLE_PIPELINING", "True"));
+    assertEquals(0, run.code(), run.output());
+    assertFalse(Files.exists(sentinel), "a module planted in the current folder ran");
+    assertEquals(
+        "prod",
+        JSON.readTree(state.resolve("amble_lock.fact").toFile()).path("workspace").asText());
+  }
+
   @Test
   void argumentsAreCheckedAsAnsibleChecksAModules() throws Exception {
     Path state = Files.createDirectories(dir.resolve("state"));
@@ -92,8 +113,10 @@ class AmbleLockPluginTest {
     ((ObjectNode) notAChoice.get("amble_lock")).put("state", "sideways");
     ObjectNode missing = claim(state, "prod", "r1");
     ((ObjectNode) missing.get("amble_lock")).remove("state_dir");
+    ObjectNode nullState = claim(state, "prod", "r1");
+    ((ObjectNode) nullState.get("amble_lock")).putNull("state");
     List<ObjectNode> tasks = new ArrayList<>();
-    for (ObjectNode task : List.of(unknown, notABool, notAChoice, missing)) {
+    for (ObjectNode task : List.of(unknown, notABool, notAChoice, missing, nullState)) {
       tasks.add(task.put("ignore_errors", true));
     }
     Result run = play(tasks, Map.of());
@@ -103,10 +126,11 @@ class AmbleLockPluginTest {
             "Unsupported parameters for (amble_lock) module: bogus",
             "argument 'stomp' is of type str and we were unable to convert to bool",
             "value of state must be one of: present, absent, got: sideways",
-            "missing required arguments: state_dir")) {
+            "missing required arguments: state_dir",
+            "value of state must be one of: present, absent, got: ")) {
       assertTrue(run.output().contains(expected), expected + " in\n" + run.output());
     }
-    assertTrue(run.output().contains("ignored=4"), run.output());
+    assertTrue(run.output().contains("ignored=5"), run.output());
     assertFalse(Files.exists(state.resolve("amble_lock.fact")), "a refused task took the lock");
   }
 
@@ -149,7 +173,10 @@ class AmbleLockPluginTest {
     command.addAll(LocalFleet.localPlaybookArgs(playbook));
     Path out = Files.createTempFile(dir, "play", ".out");
     ProcessBuilder pb =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
     pb.environment().putAll(AnsibleEnvironment.amblePlugins(ansible));
     pb.environment().remove("ANSIBLE_CALLBACKS_ENABLED");
     pb.environment().put("ANSIBLE_NOCOLOR", "1");

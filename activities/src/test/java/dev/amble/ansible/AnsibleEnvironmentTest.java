@@ -54,15 +54,22 @@ class AnsibleEnvironmentTest {
   }
 
   @Test
-  void amblesPluginFoldersComeFirstThenAnsiblesDefaults() {
+  void amblesPluginFoldersComeFirstThenAnsiblesDefaults() throws Exception {
     AnsibleInstallation ansible = LocalFleet.ansible();
-    Map<String, String> env = environment(Map.of());
+    // An empty ansible.cfg named by the worker: not this machine's ~/.ansible.cfg or /etc/ansible.
+    Path empty = Files.writeString(dir.resolve("empty.cfg"), "");
+    Map<String, String> env = environment(Map.of("ANSIBLE_CONFIG", empty.toString()));
     assertEquals(
         ansible.actionPlugins() + ":~/.ansible/plugins/action:/usr/share/ansible/plugins/action",
         env.get("ANSIBLE_ACTION_PLUGINS"));
     assertEquals(
         ansible.library() + ":~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules",
         env.get("ANSIBLE_LIBRARY"));
+    Map<String, String> home =
+        environment(Map.of("ANSIBLE_CONFIG", empty.toString(), "ANSIBLE_HOME", "/srv/ansible"));
+    assertEquals(
+        ansible.library() + ":/srv/ansible/plugins/modules:/usr/share/ansible/plugins/modules",
+        home.get("ANSIBLE_LIBRARY"));
   }
 
   @Test
@@ -71,16 +78,25 @@ class AnsibleEnvironmentTest {
     Files.writeString(
         dir.resolve("ansible.cfg"),
         "[ssh_connection]\nlibrary = /not/this\n[defaults]\n# action_plugins = /commented\n"
-            + "action_plugins = plugins/action:/srv/action\nLIBRARY=~/mine\n");
+            + "action_plugins = plugins/action:/srv/action ; ours\nLIBRARY: ~/mine:{{CWD}}/lib\n");
     Map<String, String> env = environment(Map.of());
     assertEquals(
         ansible.actionPlugins() + ":" + dir.resolve("plugins/action") + ":/srv/action",
         env.get("ANSIBLE_ACTION_PLUGINS"));
-    assertEquals(ansible.library() + ":~/mine", env.get("ANSIBLE_LIBRARY"));
+    assertEquals(ansible.library() + ":~/mine:{{CWD}}/lib", env.get("ANSIBLE_LIBRARY"));
 
     Map<String, String> fromWorker =
         environment(Map.of("ANSIBLE_ACTION_PLUGINS", "/w/action", "ANSIBLE_LIBRARY", "/w/lib"));
     assertEquals(ansible.actionPlugins() + ":/w/action", fromWorker.get("ANSIBLE_ACTION_PLUGINS"));
     assertEquals(ansible.library() + ":/w/lib", fromWorker.get("ANSIBLE_LIBRARY"));
+  }
+
+  @Test
+  void withoutAnAnsibleCfgInTheFolderTheWorkersOneIsRead() throws Exception {
+    AnsibleInstallation ansible = LocalFleet.ansible();
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("ansible.cfg"), "[DEFAULT]\nlibrary = lib\n");
+    Map<String, String> env = environment(Map.of("ANSIBLE_CONFIG", elsewhere.toString()));
+    assertEquals(ansible.library() + ":" + elsewhere.resolve("lib"), env.get("ANSIBLE_LIBRARY"));
   }
 }

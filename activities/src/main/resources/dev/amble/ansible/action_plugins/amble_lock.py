@@ -36,9 +36,17 @@ class ActionModule(ActionBase):
         return result
 
     def _configure_module(self, module_name, module_args, task_vars):
-        bits, path = super()._configure_module(module_name, module_args, task_vars)
-        if bits.module_style != "new":
-            return bits, path  # not amble's module as this plugin knows it: Ansible's way
+        configured = super()._configure_module(module_name, module_args, task_vars)
+        # ansible-core 2.19 answers (module bits, module path); another version may answer
+        # otherwise (2.18: four values): then the module goes in Ansible's wrapper, as without
+        # this plugin.
+        try:
+            bits, path = configured
+            style, _ = bits.module_style, bits.b_module_data
+        except (TypeError, ValueError, AttributeError):
+            return configured
+        if style != "new" or not dataclasses.is_dataclass(bits):
+            return configured
         with open(path, "rb") as f:
             source = f.read()
         if source.count(MARKER) != 1:

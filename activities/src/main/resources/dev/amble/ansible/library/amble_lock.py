@@ -31,17 +31,22 @@ every host walk). PlainModule then stands in for AnsibleModule. Run by Ansible w
 plugin, the module works as any other.
 """
 
-from __future__ import absolute_import, division, print_function
+# First, before any other import: the folder Python was started in is off the import path, as
+# Ansible's module wrapper takes it off. Sent on stdin (pipelining), this file would otherwise
+# import a json.py or fcntl.py of the current folder (the connecting user's home, or the
+# Amblefile's folder for a local connection), with become as root. (Sent as a file, without
+# pipelining, its own folder is first: Ansible's private temporary folder, which holds only it.)
+import sys  # built in: never read from a folder
 
-__metaclass__ = type
+sys.path[:] = [p for p in sys.path if p not in ("", ".")]
 
-import binascii
-import contextlib
-import errno
-import fcntl
-import base64
-import json
-import os
+import base64  # noqa: E402
+import binascii  # noqa: E402
+import contextlib  # noqa: E402
+import errno  # noqa: E402
+import fcntl  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
 
 DOCUMENTATION = r"""
 module: amble_lock
@@ -475,9 +480,18 @@ class PlainModule(object):
             )
         self.params = {}
         for name, spec in ARGUMENT_SPEC.items():
-            self.params[name] = self.value(name, spec, args.get(name))
+            self.params[name] = self.value(name, spec, args.get(name), name in args)
 
-    def value(self, name, spec, value):
+    def value(self, name, spec, value, given):
+        if value is None and given:
+            # An explicit null, as AnsibleModule takes it: no boolean, and the empty string for
+            # text (then checked against the choices); a required one is missing (AnsibleModule
+            # would take "" for a state folder: the current folder).
+            if spec["type"] == "bool":
+                self.fail_json(msg="argument '%s' is of type NoneType and we were unable to"
+                               " convert to bool" % name)
+            if not spec.get("required"):
+                value = ""
         if value is None:
             if spec.get("required"):
                 self.fail_json(msg="missing required arguments: %s" % name)
