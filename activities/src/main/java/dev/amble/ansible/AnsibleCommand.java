@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param environment variables amble sets on top of the ones passed through from the worker
  * @param log where stdout and stderr go
  * @param events where amble's callback plugin writes its JSON lines, if it is enabled
+ * @param executor how the run uses the executor of its configuration (AnsibleExecutors)
  */
 public record AnsibleCommand(
     String program,
@@ -22,10 +23,52 @@ public record AnsibleCommand(
     Map<String, String> environment,
     Path log,
     Optional<Path> events,
-    Duration timeout) {
+    Duration timeout,
+    ExecutorUse executor) {
+
+  /**
+   * How a run uses the long-lived executor of its configuration, when the worker has executors on.
+   */
+  public enum ExecutorUse {
+    /**
+     * Forks from the executor when it is ready; the configuration's first run starts it and does
+     * not wait for it (a configuration run once costs what it did without executors).
+     */
+    WHEN_READY,
+    /**
+     * Waits for the executor, starting it if need be: runs of the same configuration follow for
+     * certain (the syntax check before a rollout's walks), so the start-up is paid once, not twice.
+     */
+    AWAIT,
+    /**
+     * Forks from the executor only if one is ready, and never starts one: a configuration that few
+     * runs use (listing the inventory without the fact cache, once per plan) would keep an idle
+     * executor that cost more to warm than the runs it serves.
+     */
+    IF_RUNNING
+  }
+
+  /** A run that uses the executor {@link ExecutorUse#WHEN_READY}. */
+  public AnsibleCommand(
+      String program,
+      List<String> args,
+      Path workingDirectory,
+      Map<String, String> environment,
+      Path log,
+      Optional<Path> events,
+      Duration timeout) {
+    this(
+        program, args, workingDirectory, environment, log, events, timeout, ExecutorUse.WHEN_READY);
+  }
 
   /** This run with {@code env} as its environment. */
   AnsibleCommand withEnvironment(Map<String, String> env) {
-    return new AnsibleCommand(program, args, workingDirectory, env, log, events, timeout);
+    return new AnsibleCommand(program, args, workingDirectory, env, log, events, timeout, executor);
+  }
+
+  /** This run, using the executor as {@code use} says. */
+  AnsibleCommand withExecutor(ExecutorUse use) {
+    return new AnsibleCommand(
+        program, args, workingDirectory, environment, log, events, timeout, use);
   }
 }

@@ -139,26 +139,16 @@ final class AnsibleExecutors {
   /**
    * The socket of an executor ready to run {@code program} of {@code ansible} in {@code folder}
    * with {@code environment} (the run's, as the launcher gets it); empty when none is (the launcher
-   * then starts the program itself). The first run of a configuration starts its executor and does
-   * not wait for it: a configuration run once costs what it did without executors.
+   * then starts the program itself). {@code use} says whether the run starts the executor of its
+   * configuration, and whether it waits for it ({@link AnsibleCommand.ExecutorUse}).
    */
   Optional<Path> socketFor(
       AnsibleInstallation ansible,
       String program,
       Path folder,
       Map<String, String> environment,
-      Map<String, String> workerEnvironment) {
-    return socketFor(ansible, program, folder, environment, workerEnvironment, false);
-  }
-
-  /** As above; with {@code await}, waits for a starting executor to be ready (for tests). */
-  Optional<Path> socketFor(
-      AnsibleInstallation ansible,
-      String program,
-      Path folder,
-      Map<String, String> environment,
       Map<String, String> workerEnvironment,
-      boolean await) {
+      AnsibleCommand.ExecutorUse use) {
     if ("off".equalsIgnoreCase(workerEnvironment.getOrDefault(SWITCH, ""))
         || !AnsibleInstallation.PROGRAMS.contains(program)) {
       return Optional.empty();
@@ -170,18 +160,27 @@ final class AnsibleExecutors {
       return Optional.empty();
     }
     Configuration configuration = configuration(python.get(), folder, environment);
-    lastUsed.put(configuration, System.nanoTime());
-    CompletableFuture<Optional<Executor>> executor =
-        executors.compute(
-            configuration,
-            (c, known) -> {
-              if (known == null || stale(known)) {
-                return CompletableFuture.supplyAsync(() -> start(ansible, c));
-              }
-              return known;
-            });
-    evictBeyondMost();
-    if (!await && !executor.isDone()) {
+    CompletableFuture<Optional<Executor>> executor;
+    if (use == AnsibleCommand.ExecutorUse.IF_RUNNING) {
+      executor = executors.get(configuration);
+      if (executor == null || !executor.isDone() || stale(executor)) {
+        return Optional.empty();
+      }
+      lastUsed.put(configuration, System.nanoTime());
+    } else {
+      lastUsed.put(configuration, System.nanoTime());
+      executor =
+          executors.compute(
+              configuration,
+              (c, known) -> {
+                if (known == null || stale(known)) {
+                  return CompletableFuture.supplyAsync(() -> start(ansible, c));
+                }
+                return known;
+              });
+      evictBeyondMost();
+    }
+    if (use == AnsibleCommand.ExecutorUse.WHEN_READY && !executor.isDone()) {
       return Optional.empty();
     }
     try {

@@ -141,6 +141,8 @@ public final class Inventory {
         new HashMap<>(AnsibleEnvironment.forWorkspace(runner, folder, dir, Optional.empty()));
     // With a fact cache configured, ansible-inventory reads and decodes every host's cached
     // facts into hostvars (seconds per thousand hosts); the inventory's own vars are all we need.
+    // That makes its Ansible configuration one no job shares: it uses an executor only if one
+    // runs already, rather than warm one up for a run or two per rollout.
     environment.put("ANSIBLE_CACHE_PLUGIN", "memory");
     try (RunFiles files = RunFiles.open(dir)) {
       Path out = files.output("inventory.json");
@@ -152,7 +154,14 @@ public final class Inventory {
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand(
-                  "ansible-inventory", args, folder, environment, log, Optional.empty(), TIMEOUT),
+                      "ansible-inventory",
+                      args,
+                      folder,
+                      environment,
+                      log,
+                      Optional.empty(),
+                      TIMEOUT)
+                  .withExecutor(AnsibleCommand.ExecutorUse.IF_RUNNING),
               ActivityHeartbeat.current());
       if (outcome.exitCode() != 0 || !Files.exists(out)) {
         throw new AnsibleException(

@@ -181,7 +181,8 @@ public final class PlaybookSyntax {
     ObjectNode vars = JsonNodeFactory.instance.objectNode();
     playbooks.forEach(p -> vars.setAll(p.vars().deepCopy()));
     // The jobs' own settings (no host's facts are read: the inventory is empty), so that on a
-    // worker the check and the jobs after it share one Ansible executor.
+    // worker the check and the jobs after it share one Ansible executor: the check waits for it
+    // (it is started for the jobs anyway) rather than start Ansible a second time beside it.
     Map<String, String> env =
         AnsibleEnvironment.forWorkspace(runner, folder, dir, Optional.empty());
     try (RunFiles files = RunFiles.open(dir)) {
@@ -191,7 +192,8 @@ public final class PlaybookSyntax {
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand(
-                  "ansible-playbook", args, folder, env, log, Optional.empty(), TIMEOUT),
+                      "ansible-playbook", args, folder, env, log, Optional.empty(), TIMEOUT)
+                  .withExecutor(AnsibleCommand.ExecutorUse.AWAIT),
               ActivityHeartbeat.current());
       if (outcome.exitCode() == 0 && !outcome.timedOut()) {
         return Optional.empty();

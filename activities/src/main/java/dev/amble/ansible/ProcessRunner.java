@@ -235,7 +235,12 @@ public final class ProcessRunner {
           Map<String, String> env = environment(run, withPassword, withVault, cachePasswordPython);
           AnsibleExecutors.shared()
               .socketFor(
-                  ansible, command.program(), command.workingDirectory(), env, workerEnvironment)
+                  ansible,
+                  command.program(),
+                  command.workingDirectory(),
+                  env,
+                  workerEnvironment,
+                  command.executor())
               .ifPresent(s -> env.put(AnsibleExecutors.SOCKET_VARIABLE, s.toString()));
           executor.execute(line, env, result);
           return await(command, progress, process, result, started, out, pumps);

@@ -79,7 +79,7 @@ class AnsibleExecutorsTest {
             command.workingDirectory(),
             runner.environment(command, false),
             worker,
-            true);
+            AnsibleCommand.ExecutorUse.AWAIT);
     return runner.run(command, detail -> {});
   }
 
@@ -119,6 +119,43 @@ class AnsibleExecutorsTest {
     assertEquals(0, outcome.exitCode(), log);
     assertTrue(log.contains("bin/ansible-playbook") && !log.contains("amble_executor.py"), log);
     assertEquals(1, AnsibleExecutors.shared().started() - before, "no executor was started");
+  }
+
+  @Test
+  void aRunThatAwaitsItsExecutorIsForkedFromItsFirstRun() throws Exception {
+    int before = AnsibleExecutors.shared().started();
+    ProcessOutcome outcome =
+        new ProcessRunner(ansible, Optional.empty(), System.getenv())
+            .run(
+                playbookRun(playbook(controllerTask()), Map.of(), Duration.ofMinutes(2))
+                    .withExecutor(AnsibleCommand.ExecutorUse.AWAIT),
+                d -> {});
+    String log = log();
+    assertEquals(0, outcome.exitCode(), log);
+    assertTrue(log.contains("amble_executor.py"), log);
+    assertEquals(1, AnsibleExecutors.shared().started() - before);
+  }
+
+  @Test
+  void aRunIfRunningStartsNoExecutorButUsesOneThatRuns() throws Exception {
+    int before = AnsibleExecutors.shared().started();
+    ProcessRunner runner = new ProcessRunner(ansible, Optional.empty(), System.getenv());
+    AnsibleCommand ifRunning =
+        playbookRun(playbook(controllerTask()), Map.of(), Duration.ofMinutes(2))
+            .withExecutor(AnsibleCommand.ExecutorUse.IF_RUNNING);
+    ProcessOutcome outcome = runner.run(ifRunning, d -> {});
+    String log = log();
+    assertEquals(0, outcome.exitCode(), log);
+    assertTrue(log.contains("bin/ansible-playbook") && !log.contains("amble_executor.py"), log);
+    assertEquals(before, AnsibleExecutors.shared().started(), "an executor was started");
+
+    run(playbookRun(playbook(controllerTask()), Map.of(), Duration.ofMinutes(2)), System.getenv());
+    log();
+    outcome = runner.run(ifRunning, d -> {});
+    log = log();
+    assertEquals(0, outcome.exitCode(), log);
+    assertTrue(log.contains("amble_executor.py"), log);
+    assertEquals(1, AnsibleExecutors.shared().started() - before);
   }
 
   @Test
@@ -253,7 +290,7 @@ class AnsibleExecutorsTest {
             dir,
             runner.environment(command, false),
             System.getenv(),
-            true);
+            AnsibleCommand.ExecutorUse.AWAIT);
     RuntimeException stop = new RuntimeException("cancelled");
     RuntimeException thrown =
         assertThrows(

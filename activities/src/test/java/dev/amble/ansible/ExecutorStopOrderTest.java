@@ -102,7 +102,12 @@ class ExecutorStopOrderTest {
       boolean forked =
           AnsibleExecutors.shared()
               .socketFor(
-                  ansible, command.program(), dir, runner.environment(command, false), worker, true)
+                  ansible,
+                  command.program(),
+                  dir,
+                  runner.environment(command, false),
+                  worker,
+                  AnsibleCommand.ExecutorUse.AWAIT)
               .isPresent();
       Thread run =
           new Thread(

@@ -224,7 +224,7 @@ class RedisFactsTest {
                     dir,
                     runner.environment(command, false),
                     worker,
-                    true)
+                    AnsibleCommand.ExecutorUse.AWAIT)
                 .isPresent(),
             "an executor is ready");
       }
