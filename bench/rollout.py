@@ -139,6 +139,23 @@ def tree(procs, root):
     return seen
 
 
+def tree_cpu(root):
+    """CPU seconds the process tree under root has used so far: each live process's own time and
+    that of the children it has waited for (a child's time moves into its parent's when it is
+    waited for, so nothing counts twice)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    members = tree(processes(), root)
+    total = 0
+    for pid in members:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])
+    return total / tick
+
+
 def ansible_program(argv):
     """The Ansible program a python process runs (python3 .../bin/ansible-playbook ...), if any."""
     if len(argv) > 1 and b"python" in os.path.basename(argv[0]):
@@ -233,7 +250,7 @@ def table(rundir, hosts):
     base = next((r for k, _, r in rows if k == "a"), None)
     print()
     print(
-        "%-29s %8s %7s %9s %9s %9s %9s %8s %8s %6s"
+        "%-29s %8s %7s %9s %9s %9s %9s %8s %8s %6s %6s"
         % (
             "",
             "wall s",
@@ -245,6 +262,7 @@ def table(rundir, hosts):
             "CPU s",
             "CPU/host",
             "ratio",
+            "CPU x",
         )
     )
     for key, label, r in rows:
@@ -259,7 +277,7 @@ def table(rundir, hosts):
                 logs += "+%d" % per["all"]
             per_host = logs
         print(
-            "%-29s %8.1f %7.2f %9s %9.2f %9.0f %9s %8.1f %8.2f %6s"
+            "%-29s %8.1f %7.2f %9s %9.2f %9.0f %9s %8.1f %8.2f %6s %6s"
             % (
                 label,
                 r["wall"],
@@ -271,8 +289,26 @@ def table(rundir, hosts):
                 r["cpu"],
                 r["cpu"] / hosts,
                 "%.2fx" % (r["wall"] / base["wall"]) if base else "-",
+                "%.2fx" % (r["cpu"] / base["cpu"]) if base else "-",
             )
         )
+        if "cpu_rollout" in r:
+            print(
+                "%-29s %8s %7s %9s %9s %9s %9s %8.1f %8.2f %6s %6s"
+                % (
+                    "  c: the worker's, run only",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    r["cpu_rollout"],
+                    r["cpu_rollout"] / hosts,
+                    "",
+                    "%.2fx" % (r["cpu_rollout"] / base["cpu"]) if base else "-",
+                )
+            )
         if r["exit"] != 0 and key != "c":  # c's worker ends on SIGTERM
             print("  (exit %d)" % r["exit"])
     print(
@@ -282,10 +318,13 @@ def table(rundir, hosts):
         " measured process with its children (RSS summed every 200 ms: pages a fork shares with its"
         " parent count in each); peak PSS: the same tree's proportional set sizes summed (a shared"
         " page counts once, split among its sharers), in MB; CPU s: the tree's user +"
-        " system time (rusage). ratio: wall time to ansible-playbook's. Measured process: a the"
+        " system time (rusage). ratio: wall time to ansible-playbook's; CPU x: CPU to"
+        " ansible-playbook's. Measured process: a the"
         " ansible-playbook command; b the `amble run --embedded` JVM (worker and in-memory Temporal"
-        " in it); c the `amble worker` JVM (wall: the `amble run` command's). `amble init` runs"
-        " before b and c and is timed apart:"
+        " in it); c the `amble worker` JVM (wall: the `amble run` command's), from its start"
+        " (the JVM's, the preflight's Ansible runs) to its stop; \"the worker's, run only\": the"
+        " same tree's CPU from `amble run`'s start to its end (a worker lives for many rollouts)."
+        " `amble init` runs before b and c and is timed apart:"
     )
     for key, label, r in rows:
         programs = r.get("ansible_programs_seen") or {}
@@ -548,6 +587,15 @@ def main():
         r["runs_per_host"] = runs_in_logs(sys.argv[3])
         if len(sys.argv) > 4:
             r["init_wall"] = float(sys.argv[4])
+        with open(sys.argv[2], "w") as f:
+            json.dump(r, f, indent=1)
+    elif cmd == "treecpu":
+        print("%.2f" % tree_cpu(int(sys.argv[2])))
+    elif cmd == "rollout-cpu":
+        # rollout.py rollout-cpu RESULT.json BEFORE AFTER: the worker's CPU while the rollout ran.
+        with open(sys.argv[2]) as f:
+            r = json.load(f)
+        r["cpu_rollout"] = float(sys.argv[4]) - float(sys.argv[3])
         with open(sys.argv[2], "w") as f:
             json.dump(r, f, indent=1)
     elif cmd == "table":
