@@ -343,23 +343,6 @@ def table(rundir, hosts):
                 "%.2fx" % (r["cpu"] / base["cpu"]) if base else "-",
             )
         )
-        if "cpu_rollout" in r:
-            print(
-                "%-29s %8s %7s %9s %9s %9s %9s %8.1f %8.2f %6s %6s"
-                % (
-                    "  c: the worker's, run only",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    r["cpu_rollout"],
-                    r["cpu_rollout"] / hosts,
-                    "",
-                    "%.2fx" % (r["cpu_rollout"] / base["cpu"]) if base else "-",
-                )
-            )
         if r["exit"] != 0 and key != "c":  # c's worker ends on SIGTERM
             print("  (exit %d)" % r["exit"])
     print(
@@ -373,9 +356,8 @@ def table(rundir, hosts):
         " ansible-playbook's. Measured process: a the"
         " ansible-playbook command; b the `amble run --embedded` JVM (worker and in-memory Temporal"
         " in it); c the `amble worker` JVM (wall: the `amble run` command's), from its start"
-        " (the JVM's, the preflight's Ansible runs) to its stop; \"the worker's, run only\": the"
-        " same tree's CPU from `amble run`'s start to its end (a worker lives for many rollouts)."
-        " `amble init` runs before b and c and is timed apart:"
+        " (the JVM's, the preflight's Ansible runs) to its stop. `amble init` runs before b and c"
+        " and is timed apart:"
     )
     for key, label, r in rows:
         programs = r.get("ansible_programs_seen") or {}
@@ -643,7 +625,9 @@ def main():
     elif cmd == "treecpu":
         print("%.2f" % tree_cpu(int(sys.argv[2])))
     elif cmd == "rollout-cpu":
-        # rollout.py rollout-cpu RESULT.json BEFORE AFTER: the worker's CPU while the rollout ran.
+        # rollout.py rollout-cpu RESULT.json BEFORE AFTER: the worker's CPU while the rollout ran,
+        # from two /proc snapshots (kept in c.json, not printed: it came out above the whole
+        # life's rusage in runs of this bench, which notes/speed-and-footprint.md leaves open).
         with open(sys.argv[2]) as f:
             r = json.load(f)
         r["cpu_rollout"] = float(sys.argv[4]) - float(sys.argv[3])
