@@ -48,19 +48,6 @@ public record AnsibleCommand(
     IF_RUNNING
   }
 
-  /** A run that uses the executor {@link ExecutorUse#WHEN_READY}. */
-  public AnsibleCommand(
-      String program,
-      List<String> args,
-      Path workingDirectory,
-      Map<String, String> environment,
-      Path log,
-      Optional<Path> events,
-      Duration timeout) {
-    this(
-        program, args, workingDirectory, environment, log, events, timeout, ExecutorUse.WHEN_READY);
-  }
-
   /** This run with {@code env} as its environment. */
   AnsibleCommand withEnvironment(Map<String, String> env) {
     return new AnsibleCommand(program, args, workingDirectory, env, log, events, timeout, executor);

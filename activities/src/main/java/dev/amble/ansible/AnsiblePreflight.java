@@ -190,7 +190,8 @@ public final class AnsiblePreflight {
       Map<String, String> env,
       Path log,
       Optional<Path> events) {
-    return new AnsibleCommand(program, args, dir, env, log, events, TIMEOUT);
+    return new AnsibleCommand(
+        program, args, dir, env, log, events, TIMEOUT, AnsibleCommand.ExecutorUse.WHEN_READY);
   }
 
   private static void delete(Path dir) {

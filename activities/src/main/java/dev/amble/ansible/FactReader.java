@@ -83,7 +83,8 @@ public final class FactReader {
             settings,
             workingDirectory.resolve("amble_facts.log"), // not written: stderr is kept in memory
             Optional.empty(),
-            IDLE_TIMEOUT);
+            IDLE_TIMEOUT,
+            AnsibleCommand.ExecutorUse.WHEN_READY);
     ProcessBuilder builder =
         new ProcessBuilder(ansible.python().toString(), ansible.factReader().toString())
             .directory(workingDirectory.toFile());

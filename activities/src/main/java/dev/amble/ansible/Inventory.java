@@ -154,14 +154,14 @@ public final class Inventory {
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand(
-                      "ansible-inventory",
-                      args,
-                      folder,
-                      environment,
-                      log,
-                      Optional.empty(),
-                      TIMEOUT)
-                  .withExecutor(AnsibleCommand.ExecutorUse.IF_RUNNING),
+                  "ansible-inventory",
+                  args,
+                  folder,
+                  environment,
+                  log,
+                  Optional.empty(),
+                  TIMEOUT,
+                  AnsibleCommand.ExecutorUse.IF_RUNNING),
               ActivityHeartbeat.current());
       if (outcome.exitCode() != 0 || !Files.exists(out)) {
         throw new AnsibleException(

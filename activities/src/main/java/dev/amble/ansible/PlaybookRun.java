@@ -93,7 +93,8 @@ public final class PlaybookRun {
                   env,
                   log,
                   Optional.of(events),
-                  run.timeout()),
+                  run.timeout(),
+                  AnsibleCommand.ExecutorUse.WHEN_READY),
               ActivityHeartbeat.current(),
               run.become());
       return new Finished(

@@ -192,8 +192,14 @@ public final class PlaybookSyntax {
       ProcessOutcome outcome =
           runner.run(
               new AnsibleCommand(
-                      "ansible-playbook", args, folder, env, log, Optional.empty(), TIMEOUT)
-                  .withExecutor(AnsibleCommand.ExecutorUse.AWAIT),
+                  "ansible-playbook",
+                  args,
+                  folder,
+                  env,
+                  log,
+                  Optional.empty(),
+                  TIMEOUT,
+                  AnsibleCommand.ExecutorUse.AWAIT),
               ActivityHeartbeat.current());
       if (outcome.exitCode() == 0 && !outcome.timedOut()) {
         return Optional.empty();

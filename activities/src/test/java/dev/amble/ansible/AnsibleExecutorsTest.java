@@ -63,7 +63,8 @@ class AnsibleExecutorsTest {
         env,
         dir.resolve("run.log"),
         Optional.empty(),
-        timeout);
+        timeout,
+        AnsibleCommand.ExecutorUse.WHEN_READY);
   }
 
   /**

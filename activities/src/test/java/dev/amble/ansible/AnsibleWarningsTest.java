@@ -43,7 +43,8 @@ class AnsibleWarningsTest {
         Map.of(),
         dir.resolve("run.log"),
         Optional.empty(),
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2),
+        AnsibleCommand.ExecutorUse.WHEN_READY);
   }
 
   /** The worker's environment, with executors off: each run starts Ansible itself. */
@@ -66,7 +67,8 @@ class AnsibleWarningsTest {
             Map.of("PYTHONWARNINGS", ""),
             dir.resolve("unfiltered.log"),
             command.events(),
-            command.timeout());
+            command.timeout(),
+            AnsibleCommand.ExecutorUse.WHEN_READY);
     ProcessOutcome before =
         new ProcessRunner(ansible, Optional.empty(), cold())
             .run(unfiltered, ProcessRunner.Progress.NONE);

@@ -96,7 +96,8 @@ class ExecutorStopOrderTest {
               Map.of(),
               dir.resolve("run.log"),
               Optional.empty(),
-              Duration.ofMinutes(2));
+              Duration.ofMinutes(2),
+              AnsibleCommand.ExecutorUse.WHEN_READY);
       Map<String, String> worker = System.getenv();
       ProcessRunner runner = new ProcessRunner(ansible, Optional.empty(), worker);
       boolean forked =

@@ -63,7 +63,8 @@ public final class LocalFleet {
         Map.of(),
         log,
         java.util.Optional.empty(),
-        timeout);
+        timeout,
+        AnsibleCommand.ExecutorUse.WHEN_READY);
   }
 
   public static AnsibleInstallation ansible() {

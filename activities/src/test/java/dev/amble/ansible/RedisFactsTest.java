@@ -77,7 +77,8 @@ class RedisFactsTest {
         settings,
         dir.resolve(playbook.getFileName() + ".log"),
         Optional.empty(),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        AnsibleCommand.ExecutorUse.WHEN_READY);
   }
 
   ProcessOutcome gather(
