@@ -232,8 +232,8 @@ def measure(out, command):
                 if ansible_program(procs.get(grandparent, (0, 0, []))[2]) != EXECUTOR:
                     seen.setdefault(p, "forked run")
         time.sleep(0.2)
-    # What the command left running (orphans now this process's children) ends or is counted
-    # as it stands after 30 s.
+    # What the command left running (orphans now this process's children) is waited for up to
+    # 30 s; one still running then is not counted.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
