@@ -2,6 +2,8 @@ package dev.amble.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import dev.amble.amblefile.Notification;
 import io.temporal.activity.Activity;
 import jakarta.mail.Message;
@@ -62,7 +64,7 @@ public final class DeliveryActivitiesImpl implements DeliveryActivities {
   private final Runnable heartbeat;
   private final IntPredicate smtps;
   private final Properties mailTls;
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
   private final ExecutorService smtpThreads =
       Executors.newCachedThreadPool(
           r -> {
@@ -120,11 +122,14 @@ public final class DeliveryActivitiesImpl implements DeliveryActivities {
     this.heartbeat = heartbeat;
     this.smtps = smtps;
     this.mailTls = mailTls;
+    // Built at the first webhook (see HealthCheckActivitiesImpl's): most workers deliver none.
     this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(limits.connect())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+        Suppliers.memoize(
+            () ->
+                HttpClient.newBuilder()
+                    .connectTimeout(limits.connect())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build());
   }
 
   @Override
@@ -212,7 +217,7 @@ public final class DeliveryActivitiesImpl implements DeliveryActivities {
 
   private void post(HttpRequest request, String who, List<String> secrets) {
     CompletableFuture<HttpResponse<Void>> sending =
-        http.sendAsync(request, CappedBody.handler(limits.replyBytes()));
+        http.get().sendAsync(request, CappedBody.handler(limits.replyBytes()));
     HttpResponse<Void> response;
     try {
       response = await(sending);

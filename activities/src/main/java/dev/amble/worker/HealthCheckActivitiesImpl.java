@@ -2,6 +2,8 @@ package dev.amble.worker;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import dev.amble.amblefile.HealthCheck;
 import dev.amble.ansible.ActivityHeartbeat;
 import dev.amble.ansible.AnsibleError;
@@ -34,8 +36,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
   private final ProcessRunner runner;
-  private final HttpClient http =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+  // Built at the first probe: a client costs about a tenth of a second of CPU (its selector
+  // thread, the default TLS context and its trust store), which a worker without HTTP health
+  // checks never needs to pay.
+  private final Supplier<HttpClient> http =
+      Suppliers.memoize(
+          () -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build());
 
   private final ContentFolders contents;
 
@@ -70,12 +76,13 @@ public final class HealthCheckActivitiesImpl implements HealthCheckActivities {
     try {
       HttpResponse<Void> response =
           awaitHeartbeating(
-              http.sendAsync(
-                  HttpRequest.newBuilder(URI.create(url))
-                      .timeout(r.healthCheck().timeout())
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding()),
+              http.get()
+                  .sendAsync(
+                      HttpRequest.newBuilder(URI.create(url))
+                          .timeout(r.healthCheck().timeout())
+                          .GET()
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding()),
               "GET " + url);
       if (response.statusCode() == probe.expectStatus()) {
         return new HealthCheckAnswer(true, "");
