@@ -31,16 +31,32 @@ import java.util.regex.Pattern;
 public final class Precondition {
   public static final List<String> VARIABLES = List.of("facts", "vars", "options");
 
-  private static final CelCompiler COMPILER =
-      CelCompilerFactory.standardCelCompilerBuilder()
-          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-          .addVar("facts", MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .addVar("vars", MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .addVar("options", MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .setResultType(SimpleType.BOOL)
-          .build();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
-  private static final CelUnparser UNPARSER = CelUnparserFactory.newUnparser();
+  /**
+   * CEL's compiler, runtime and unparser, built when the first precondition other than {@link
+   * #ALWAYS} compiles: about 600 classes and a third of a second of CPU that a rollout whose jobs
+   * all run unconditionally never needs.
+   */
+  private static final class Cel {
+    static final CelCompiler COMPILER =
+        CelCompilerFactory.standardCelCompilerBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("facts", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("vars", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("options", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .setResultType(SimpleType.BOOL)
+            .build();
+    static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    static final CelUnparser UNPARSER = CelUnparserFactory.newUnparser();
+
+    private Cel() {}
+  }
+
+  /**
+   * A job's preconditions when it has none (the source {@code true}, as the Amblefile's reader
+   * gives it): holds for every host, as CEL would say, without CEL.
+   */
+  private static final String ALWAYS = "true";
+
   private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([^']*)'.*");
   private static final Pattern NOT_BOOLEAN =
       Pattern.compile("expected type 'bool' but found '(.*)'");
@@ -73,7 +89,10 @@ public final class Precondition {
   }
 
   public static Precondition compile(String source) throws PreconditionException {
-    CelValidationResult result = COMPILER.compile(source);
+    if (source.equals(ALWAYS)) {
+      return new Precondition(source, List.of(), Set.of());
+    }
+    CelValidationResult result = Cel.COMPILER.compile(source);
     if (result.hasError()) {
       throw new PreconditionException(issues(result));
     }
@@ -84,9 +103,10 @@ public final class Precondition {
         String text =
             parts.isEmpty() && conjunct == ast.getExpr()
                 ? source.strip()
-                : UNPARSER.unparse(CelAbstractSyntaxTree.newParsedAst(conjunct, ast.getSource()));
-        CelAbstractSyntaxTree checked = COMPILER.compile(text).getAst();
-        parts.add(new Part(text, checked.getExpr(), RUNTIME.createProgram(checked)));
+                : Cel.UNPARSER.unparse(
+                    CelAbstractSyntaxTree.newParsedAst(conjunct, ast.getSource()));
+        CelAbstractSyntaxTree checked = Cel.COMPILER.compile(text).getAst();
+        parts.add(new Part(text, checked.getExpr(), Cel.RUNTIME.createProgram(checked)));
       }
       return new Precondition(source, List.copyOf(parts), AstPaths.optionNames(ast.getExpr()));
     } catch (CelValidationException | CelEvaluationException e) {

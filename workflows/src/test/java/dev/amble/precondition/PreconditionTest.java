@@ -22,6 +22,21 @@ class PreconditionTest {
           + "!(\"do_not_upgrade\" in vars)";
 
   @Test
+  void aJobWithoutPreconditionsHoldsForEveryHostAsCelWouldSay() throws Exception {
+    // The reader gives such a job the source JobSpec.ALWAYS, which compiles without CEL.
+    Precondition always = Precondition.compile(dev.amble.amblefile.JobSpec.ALWAYS);
+    Precondition viaCel = Precondition.compile("true && true");
+    for (String facts : new String[] {"{}", "{\"ansible_distribution\":\"Debian\"}"}) {
+      assertEquals(Verdict.HOLDS, always.evaluate(data(facts), data("{}"), data("{}")));
+      assertEquals(
+          viaCel.evaluate(data(facts), data("{}"), data("{}")),
+          always.evaluate(data(facts), data("{}"), data("{}")));
+    }
+    assertEquals("true", always.source());
+    assertEquals(Set.of(), always.optionNames());
+  }
+
+  @Test
   void holdsWhenEveryPartIsTrue() throws Exception {
     Verdict v =
         Precondition.compile(UPGRADE)
