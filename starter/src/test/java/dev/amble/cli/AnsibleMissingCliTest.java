@@ -69,4 +69,19 @@ class AnsibleMissingCliTest {
     program("ansible-inventory", "echo 'broken install' >&2; exit 3");
     refusedInOneLine(bin.resolve("ansible-inventory") + " --version failed (exit 3).");
   }
+
+  @Test
+  void runEmbeddedAsksOnlyWhatItsSyntaxCheckDidNotRunForItsVersion() throws IOException {
+    Path calls = dir.resolve("calls");
+    program("ansible-playbook", "echo \"$@\" >> '" + calls + "'; exit 0");
+    program("ansible-inventory", "echo 'broken install' >&2; exit 3");
+    CliRun run = CliRun.run(dir, Map.of("AMBLE_ANSIBLE_BIN", bin.toString()), "run", "--embedded");
+    assertEquals(ExitCode.BAD_INPUT, run.code(), run.toString());
+    assertTrue(
+        run.err().startsWith("amble: " + bin.resolve("ansible-inventory") + " --version failed"),
+        run.toString());
+    List<String> ran = Files.readAllLines(calls);
+    assertTrue(ran.stream().anyMatch(c -> c.contains("--syntax-check")), ran.toString());
+    assertFalse(ran.contains("--version"), "asked again after its syntax check: " + ran);
+  }
 }

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
@@ -35,6 +37,7 @@ public final class Invocation {
   private Supplier<Optional<String>> file;
   private final Supplier<PrintWriter> err;
   private Amblefile loaded;
+  private final Set<String> ansibleAnswered = ConcurrentHashMap.newKeySet();
 
   /**
    * @param file the {@code -f} option, read when the Amblefile is first needed
@@ -128,10 +131,18 @@ public final class Invocation {
    */
   public AnsibleInstallation ansible() {
     try {
-      return AnsibleInstallation.find(env).verified();
+      return AnsibleInstallation.find(env).verified(Set.copyOf(ansibleAnswered));
     } catch (AnsibleNotFoundException e) {
       throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
     }
+  }
+
+  /**
+   * Records that this command ran Ansible's {@code program} here to an answer: {@link #ansible()}
+   * then does not ask it for its version.
+   */
+  public void ansibleAnswered(String program) {
+    ansibleAnswered.add(program);
   }
 
   /**

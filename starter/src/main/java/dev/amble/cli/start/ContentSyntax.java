@@ -33,8 +33,10 @@ final class ContentSyntax {
   /**
    * @param vault the vault password this command holds (with --embedded), for vault-encrypted
    *     playbooks and vars files
+   * @return whether ansible-playbook ran here and answered (the check passed, or was left to the
+   *     worker for the vault): then it need not be asked for its version
    */
-  static void check(
+  static boolean check(
       Definition d,
       Map<String, String> env,
       boolean embedded,
@@ -47,7 +49,8 @@ final class ContentSyntax {
       if (!embedded) {
         leftToWorker("no Ansible on this machine", err);
       }
-      return; // --embedded: the embedded worker refuses to start without Ansible, and says why
+      return false; // --embedded: the embedded worker refuses to start without Ansible, and says
+      // why
     }
     Path folder = Path.of(d.folder());
     SyntaxCheckResult r;
@@ -66,7 +69,7 @@ final class ContentSyntax {
         throw new Exit(ExitCode.BAD_INPUT, "amble: " + e.getMessage());
       }
       leftToWorker("Ansible could not run here (" + e.getMessage() + ")", err);
-      return;
+      return false;
     } finally {
       if (noFacts != null) {
         try {
@@ -79,7 +82,7 @@ final class ContentSyntax {
     if (!r.passed() && r.error().contains(VAULT_LOCKED)) {
       // Vault-encrypted files this command cannot open: the worker, which has the password, can.
       leftToWorker("the content has vault-encrypted files and no vault password here", err);
-      return;
+      return true;
     }
     if (!r.passed()) {
       throw Exit.badInput(
@@ -88,6 +91,7 @@ final class ContentSyntax {
               + "'s playbooks failed; nothing was started:\n"
               + r.report());
     }
+    return true;
   }
 
   private static void leftToWorker(String why, PrintWriter err) {

@@ -77,8 +77,9 @@ final class RolloutLauncher {
     }
     Definition asRun = options.definition(amble.definition(workspace));
     RolloutContent content = RolloutContent.pack(asRun);
-    if (!options.noLocalSyntaxCheck) {
-      ContentSyntax.check(asRun, amble.env(), options.embedded, vault, err);
+    if (!options.noLocalSyntaxCheck
+        && ContentSyntax.check(asRun, amble.env(), options.embedded, vault, err)) {
+      amble.ansibleAnswered("ansible-playbook");
     }
     try (TemporalSession session =
         TemporalSession.open(
