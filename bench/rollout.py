@@ -141,9 +141,11 @@ def tree(procs, root):
 
 
 def tree_cpu(root):
-    """CPU seconds the process tree under root has used so far: each live process's own time and
-    that of the children it has waited for (a child's time moves into its parent's when it is
-    waited for, so nothing counts twice)."""
+    """CPU seconds the processes under root (the measuring process) have used so far: each live
+    descendant's own time and that of the children it has waited for (a child's time moves into
+    its parent's when it is waited for, so nothing counts twice), and the children root itself has
+    waited for (orphans it reaped). Not root's own time: sampling the tree's memory every 200 ms
+    is the bench's work, which rusage of its children does not count either."""
     tick = os.sysconf("SC_CLK_TCK")
     members = tree(processes(), root)
     total = 0
@@ -153,7 +155,8 @@ def tree_cpu(root):
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += sum(int(x) for x in fields[11:15])
+        # utime stime cutime cstime; of root, only the last two
+        total += sum(int(x) for x in fields[13 if pid == root else 11 : 15])
     return total / tick
 
 
@@ -345,6 +348,23 @@ def table(rundir, hosts):
         )
         if r["exit"] != 0 and key != "c":  # c's worker ends on SIGTERM
             print("  (exit %d)" % r["exit"])
+        if key == "c" and "cpu_rollout" in r:
+            print(
+                "%-29s %8s %7s %9s %9s %9s %9s %8.1f %8.2f %6s %6s"
+                % (
+                    "  c, the rollout only",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    r["cpu_rollout"],
+                    r["cpu_rollout"] / hosts,
+                    "",
+                    "%.2fx" % (r["cpu_rollout"] / base["cpu"]) if base else "-",
+                )
+            )
     print(
         "\nproc/host: Ansible processes per walked host, counted from the worker's logs (one"
         " '# amble: ...' header per process; +N: workspace-wide runs in logs/all/); (seen): Ansible"
@@ -356,8 +376,11 @@ def table(rundir, hosts):
         " ansible-playbook's. Measured process: a the"
         " ansible-playbook command; b the `amble run --embedded` JVM (worker and in-memory Temporal"
         " in it); c the `amble worker` JVM (wall: the `amble run` command's), from its start"
-        " (the JVM's, the preflight's Ansible runs) to its stop. `amble init` runs before b and c"
-        " and is timed apart:"
+        " (the JVM's, the preflight's Ansible runs) to its stop. c, the rollout only: the worker's"
+        " tree while `amble run` ran (two /proc snapshots: each live process's time and its"
+        " waited-for children's) and the `amble run` command's tree (rusage), without the worker's"
+        " start-up, which a worker pays once for all its rollouts; the server's CPU is in no row"
+        " of c. `amble init` runs before b and c and is timed apart:"
     )
     for key, label, r in rows:
         programs = r.get("ansible_programs_seen") or {}
@@ -625,12 +648,16 @@ def main():
     elif cmd == "treecpu":
         print("%.2f" % tree_cpu(int(sys.argv[2])))
     elif cmd == "rollout-cpu":
-        # rollout.py rollout-cpu RESULT.json BEFORE AFTER: the worker's CPU while the rollout ran,
-        # from two /proc snapshots (kept in c.json, not printed: it came out above the whole
-        # life's rusage in runs of this bench, which notes/speed-and-footprint.md leaves open).
+        # rollout.py rollout-cpu RESULT.json BEFORE AFTER CLI.json: the rollout's CPU in the
+        # production shape: the worker's tree while `amble run` ran (two /proc snapshots) and the
+        # `amble run` command's own (its rusage); the server's is left out.
         with open(sys.argv[2]) as f:
             r = json.load(f)
-        r["cpu_rollout"] = float(sys.argv[4]) - float(sys.argv[3])
+        with open(sys.argv[5]) as f:
+            cli = json.load(f)
+        r["cpu_rollout_worker"] = float(sys.argv[4]) - float(sys.argv[3])
+        r["cpu_rollout_cli"] = cli["cpu"]
+        r["cpu_rollout"] = r["cpu_rollout_worker"] + r["cpu_rollout_cli"]
         with open(sys.argv[2], "w") as f:
             json.dump(r, f, indent=1)
     elif cmd == "table":
