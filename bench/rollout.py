@@ -13,6 +13,7 @@ import os
 import re
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -286,6 +287,48 @@ def runs_in_logs(logs):
                         n += sum(1 for line in f if HEADER.match(line))
         counts[host] = n
     return counts
+
+
+def medians(hosts, rundirs):
+    """Each row's median over several runs of the bench: wall and CPU ratios to ansible-playbook's
+    (each taken within its run), CPU per host, peak PSS."""
+    rows = {}
+    for d in rundirs:
+        with open(os.path.join(d, "a.json")) as f:
+            base = json.load(f)
+        for key in ("a", "b", "c", "c-rollout"):
+            path = os.path.join(d, key.split("-")[0] + ".json")
+            if not os.path.exists(path):
+                continue
+            with open(path) as f:
+                r = json.load(f)
+            cpu = r.get("cpu_rollout") if key == "c-rollout" else r["cpu"]
+            if cpu is None:
+                continue
+            rows.setdefault(key, []).append(
+                (r["wall"] / base["wall"], cpu / base["cpu"], cpu / hosts, r.get("peak_pss", 0) / 1e6)
+            )
+    labels = {
+        "a": "ansible-playbook serial",
+        "b": "amble run --embedded",
+        "c": "amble run + server + worker",
+        "c-rollout": "  c, the rollout only",
+    }
+    print("\nmedians of %d runs (each run's ratios to its own ansible-playbook):" % len(rundirs))
+    print("%-29s %8s %8s %9s %9s   %s" % ("", "ratio", "CPU x", "CPU/host", "peak PSS", "CPU x of each run"))
+    for key, values in rows.items():
+        med = [statistics.median(v[i] for v in values) for i in range(4)]
+        print(
+            "%-29s %8s %7.2fx %9.2f %9s   %s"
+            % (
+                labels[key],
+                "" if key == "c-rollout" else "%.2fx" % med[0],
+                med[1],
+                med[2],
+                "" if key == "c-rollout" else "%.0f" % med[3],
+                " ".join("%.2f" % v[1] for v in values),
+            )
+        )
 
 
 def table(rundir, hosts):
@@ -660,6 +703,8 @@ def main():
         r["cpu_rollout"] = r["cpu_rollout_worker"] + r["cpu_rollout_cli"]
         with open(sys.argv[2], "w") as f:
             json.dump(r, f, indent=1)
+    elif cmd == "medians":
+        medians(int(sys.argv[2]), sys.argv[3:])
     elif cmd == "table":
         table(sys.argv[2], int(sys.argv[3]))
     elif cmd == "startup":
