@@ -1,6 +1,7 @@
 package dev.amble.amblefile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amble.precondition.Precondition;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,6 +21,6 @@ public record JobSpec(
     String preconditions,
     Duration timeout) {
 
-  public static final String ALWAYS = "true";
+  public static final String ALWAYS = Precondition.ALWAYS;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 }

@@ -52,10 +52,10 @@ public final class Precondition {
   }
 
   /**
-   * A job's preconditions when it has none (the source {@code true}, as the Amblefile's reader
-   * gives it): holds for every host, as CEL would say, without CEL.
+   * The preconditions of a job that names none: holds for every host, as CEL would say, without
+   * CEL.
    */
-  private static final String ALWAYS = "true";
+  public static final String ALWAYS = "true";
 
   private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([^']*)'.*");
   private static final Pattern NOT_BOOLEAN =

@@ -23,8 +23,8 @@ class PreconditionTest {
 
   @Test
   void aJobWithoutPreconditionsHoldsForEveryHostAsCelWouldSay() throws Exception {
-    // The reader gives such a job the source JobSpec.ALWAYS, which compiles without CEL.
-    Precondition always = Precondition.compile(dev.amble.amblefile.JobSpec.ALWAYS);
+    // The reader gives such a job the source ALWAYS (JobSpec.ALWAYS), which compiles without CEL.
+    Precondition always = Precondition.compile(Precondition.ALWAYS);
     Precondition viaCel = Precondition.compile("true && true");
     for (String facts : new String[] {"{}", "{\"ansible_distribution\":\"Debian\"}"}) {
       assertEquals(Verdict.HOLDS, always.evaluate(data(facts), data("{}"), data("{}")));

@@ -49,8 +49,8 @@ final class ContentSyntax {
       if (!embedded) {
         leftToWorker("no Ansible on this machine", err);
       }
-      return false; // --embedded: the embedded worker refuses to start without Ansible, and says
-      // why
+      // --embedded: the embedded worker refuses to start without Ansible, and says why
+      return false;
     }
     Path folder = Path.of(d.folder());
     SyntaxCheckResult r;
