@@ -196,10 +196,18 @@ public final class CancelCommand implements Callable<Integer> {
           Failures.oneLine(e));
     }
     String why = cancelReason(request, "cancel --force");
-    Rollouts.untyped(r.client(), found).terminate(why);
-    out.printf(
-        "Terminated the rollout of %s (%s, run %s): %s.%n",
-        ws, found.workflowId(), found.runId(), why);
+    try {
+      Rollouts.untyped(r.client(), found).terminate(why);
+      out.printf(
+          "Terminated the rollout of %s (%s, run %s): %s.%n",
+          ws, found.workflowId(), found.runId(), why);
+    } catch (WorkflowNotFoundException ended) {
+      // It took the cancel signal above and closed before the terminate came: what follows
+      // (its pages, its walks in flight) is still to do.
+      out.printf(
+          "The rollout of %s (%s, run %s) ended on the cancel before it could be terminated.%n",
+          ws, found.workflowId(), found.runId());
+    }
     List<String> pages =
         new RolloutPages(r.client(), r.session.taskQueue, s.pages())
             .terminate(s.failedPages(), why);
