@@ -289,6 +289,15 @@ def runs_in_logs(logs):
     return counts
 
 
+# The table's rows: what each of a, b and c runs.
+ROWS = {
+    "a": "ansible-playbook serial",
+    "b": "amble run --embedded",
+    "c": "amble run + server + worker",
+}
+C_ROLLOUT = "  c, the rollout only"
+
+
 def medians(hosts, rundirs):
     """Each row's median over several runs of the bench: wall and CPU ratios to ansible-playbook's
     (each taken within its run), CPU per host, peak PSS."""
@@ -308,12 +317,7 @@ def medians(hosts, rundirs):
             rows.setdefault(key, []).append(
                 (r["wall"] / base["wall"], cpu / base["cpu"], cpu / hosts, r.get("peak_pss", 0) / 1e6)
             )
-    labels = {
-        "a": "ansible-playbook serial",
-        "b": "amble run --embedded",
-        "c": "amble run + server + worker",
-        "c-rollout": "  c, the rollout only",
-    }
+    labels = dict(ROWS, **{"c-rollout": C_ROLLOUT})
     print("\nmedians of %d runs (each run's ratios to its own ansible-playbook):" % len(rundirs))
     print("%-29s %8s %8s %9s %9s   %s" % ("", "ratio", "CPU x", "CPU/host", "peak PSS", "CPU x of each run"))
     for key, values in rows.items():
@@ -333,11 +337,7 @@ def medians(hosts, rundirs):
 
 def table(rundir, hosts):
     rows = []
-    for key, label in (
-        ("a", "ansible-playbook serial"),
-        ("b", "amble run --embedded"),
-        ("c", "amble run + server + worker"),
-    ):
+    for key, label in ROWS.items():
         path = os.path.join(rundir, key + ".json")
         if not os.path.exists(path):
             continue
@@ -395,7 +395,7 @@ def table(rundir, hosts):
             print(
                 "%-29s %8s %7s %9s %9s %9s %9s %8.1f %8.2f %6s %6s"
                 % (
-                    "  c, the rollout only",
+                    C_ROLLOUT,
                     "",
                     "",
                     "",
