@@ -21,6 +21,7 @@ final class AmblefileReader {
           .add("require_limit", "inventory", "facts")
           .addAll(StrategyReader.STRATEGY_KEYS)
           .add("pre_checks", "post_checks", "continuous_checks", "windows", "notify")
+          .add("failure_domain", "tiers")
           .build();
   static final List<String> WORKFLOW_KEYS =
       List.of("jobs", "exit_jobs", "always_retry_failed_hosts");

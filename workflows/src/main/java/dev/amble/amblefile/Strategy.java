@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param bakeTime how long a finished wave bakes before its post-checks and the next wave
  * @param maxFailures failed hosts the rollout tolerates; one more catches it
  * @param maxFailuresPerWave the same, within one wave
+ * @param failureDomain at most so many hosts in flight per value of an inventory var
+ * @param tiers the hosts walked tier by tier, in an order of an inventory var's values
  */
 public record Strategy(
     List<Amount> waves,
@@ -27,7 +29,9 @@ public record Strategy(
     Unreachable unreachable,
     Checks preChecks,
     Checks postChecks,
-    Optional<ContinuousChecks> continuousChecks) {
+    Optional<ContinuousChecks> continuousChecks,
+    Optional<FailureDomain> failureDomain,
+    Optional<Tiers> tiers) {
 
   public static final Strategy DEFAULT =
       new Strategy(
@@ -40,6 +44,8 @@ public record Strategy(
           Unreachable.FAIL,
           Checks.NONE,
           Checks.NONE,
+          Optional.empty(),
+          Optional.empty(),
           Optional.empty());
 
   /**
@@ -57,7 +63,9 @@ public record Strategy(
         unreachable,
         new Checks(preChecks.host(), DEFAULT.preChecks.wave()),
         new Checks(postChecks.host(), DEFAULT.postChecks.wave()),
-        DEFAULT.continuousChecks);
+        DEFAULT.continuousChecks,
+        DEFAULT.failureDomain,
+        DEFAULT.tiers);
   }
 
   /** Health checks for each host (around its walk) and for each wave (around the wave). */
@@ -102,5 +110,24 @@ public record Strategy(
     preChecks = preChecks == null ? Checks.NONE : preChecks;
     postChecks = postChecks == null ? Checks.NONE : postChecks;
     continuousChecks = continuousChecks == null ? Optional.empty() : continuousChecks;
+    failureDomain = failureDomain == null ? Optional.empty() : failureDomain;
+    tiers = tiers == null ? Optional.empty() : tiers;
+  }
+
+  /** The same strategy without the parts that a run's overrides may not change. */
+  Strategy withPlacement(Optional<FailureDomain> domain, Optional<Tiers> order) {
+    return new Strategy(
+        waves,
+        pauseBetweenWaves,
+        manualPause,
+        bakeTime,
+        maxFailures,
+        maxFailuresPerWave,
+        unreachable,
+        preChecks,
+        postChecks,
+        continuousChecks,
+        domain,
+        order);
   }
 }

@@ -31,6 +31,8 @@ final class StrategyReader {
           "unreachable_backoff");
 
   static final List<String> CHECKS_KEYS = List.of("host", "wave");
+  static final List<String> FAILURE_DOMAIN_KEYS = List.of("var", "max_in_flight");
+  static final List<String> TIERS_KEYS = List.of("var", "order");
   static final List<String> CONTINUOUS_KEYS = List.of("interval", "checks");
   static final List<String> HEALTH_CHECK_KEYS =
       List.of("name", "http", "expect_status", "hosts", "tasks", "become", "on_failure", "timeout");
@@ -89,8 +91,92 @@ final class StrategyReader {
         unreachable(given.unreachable()),
         f.has("pre_checks") ? healthChecksAround("pre_checks") : given.preChecks(),
         f.has("post_checks") ? healthChecksAround("post_checks") : given.postChecks(),
-        f.has("continuous_checks") ? continuous() : given.continuousChecks());
+        f.has("continuous_checks") ? continuous() : given.continuousChecks(),
+        f.has("failure_domain") ? failureDomain() : given.failureDomain(),
+        f.has("tiers") ? tiers() : given.tiers());
   }
+
+  /** {@code failure_domain: {var, max_in_flight}}. */
+  private Optional<FailureDomain> failureDomain() {
+    Optional<YamlMap> map = f.submap("failure_domain");
+    if (map.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields d = new Fields(map.get(), f.path("failure_domain"), f.problems(), FAILURE_DOMAIN_KEYS);
+    Optional<String> var = varName(d);
+    Optional<Long> most = d.integer("max_in_flight");
+    if (!d.has("max_in_flight")) {
+      d.missing("max_in_flight");
+    } else if (most.isPresent() && (most.get() < 1 || most.get() > FailureDomain.MOST)) {
+      d.problem("max_in_flight", "must be from 1 to " + FailureDomain.MOST + ", got " + most.get());
+      return Optional.empty();
+    }
+    if (var.isEmpty() || most.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new FailureDomain(var.get(), most.get().intValue()));
+  }
+
+  /** {@code tiers: {var, order}}: the order's values are scalars, each once. */
+  private Optional<Tiers> tiers() {
+    Optional<YamlMap> map = f.submap("tiers");
+    if (map.isEmpty()) {
+      return Optional.empty();
+    }
+    Fields t = new Fields(map.get(), f.path("tiers"), f.problems(), TIERS_KEYS);
+    Optional<String> var = varName(t);
+    if (!t.has("order")) {
+      t.missing("order");
+      return Optional.empty();
+    }
+    Optional<YamlList> list = t.items("order", "must name at least one tier: a value of the var");
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> order = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < list.get().items().size(); i++) {
+      YamlNode item = list.get().items().get(i);
+      String path = KeyPath.item(t.path("order"), i);
+      if (!(item instanceof YamlScalar s) || s.text().isBlank()) {
+        f.problems().add(item.position(), path, "must be a value, got " + item.describe());
+        ok = false;
+      } else if (s.text().length() > Tiers.VALUE_MAX) {
+        f.problems()
+            .add(
+                item.position(),
+                path,
+                "must be at most " + Tiers.VALUE_MAX + " characters, got " + s.text().length());
+        ok = false;
+      } else if (order.contains(s.text())) {
+        f.problems().add(item.position(), path, "names " + s.text() + " a second time");
+        ok = false;
+      } else {
+        order.add(s.text());
+      }
+    }
+    if (order.size() > Tiers.MOST) {
+      t.problem("order", "may name at most " + Tiers.MOST + " tiers, got " + order.size());
+      ok = false;
+    }
+    if (!ok || var.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Tiers(var.get(), order));
+  }
+
+  /** The inventory var a map names ({@code var:}), required. */
+  private static Optional<String> varName(Fields m) {
+    Optional<String> var = m.string("var", true);
+    if (var.isPresent() && !VAR_NAME.matcher(var.get()).matches()) {
+      m.problem("var", "must be an inventory var's name (letters, digits, '_'), got " + var.get());
+      return Optional.empty();
+    }
+    return var;
+  }
+
+  private static final java.util.regex.Pattern VAR_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private List<Amount> waves() {
     Optional<YamlList> list =

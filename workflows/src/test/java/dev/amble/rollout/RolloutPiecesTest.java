@@ -83,6 +83,8 @@ class RolloutPiecesTest {
             new Strategy.Unreachable(Strategy.Unreachable.Policy.SKIP, 0, java.time.Duration.ZERO),
             Strategy.DEFAULT.preChecks(),
             Strategy.DEFAULT.postChecks(),
+            Optional.empty(),
+            Optional.empty(),
             Optional.empty());
     assertFalse(new FailureBudget(skip, 50).counts(Outcome.UNREACHABLE));
     assertEquals("", new FailureBudget(Strategy.DEFAULT, 50).note(1, 1, 1, 10));
@@ -100,7 +102,9 @@ class RolloutPiecesTest {
         d.unreachable(),
         d.preChecks(),
         d.postChecks(),
-        d.continuousChecks());
+        d.continuousChecks(),
+        d.failureDomain(),
+        d.tiers());
   }
 
   @Test
