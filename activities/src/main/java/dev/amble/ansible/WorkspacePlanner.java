@@ -7,6 +7,7 @@ import dev.amble.amblefile.Definition;
 import dev.amble.facts.FactStore;
 import dev.amble.plan.HostOrder;
 import dev.amble.plan.HostPlan;
+import dev.amble.plan.Placement;
 import dev.amble.plan.Plan;
 import dev.amble.plan.Planner;
 import java.nio.file.Path;
@@ -156,7 +157,7 @@ public final class WorkspacePlanner {
         limit,
         definition.workspace().sortOrder(),
         seed,
-        plans,
+        Placement.order(plans, definition.workspace().strategy()),
         definition.workspace().strategy());
   }
 
@@ -165,8 +166,7 @@ public final class WorkspacePlanner {
     if (vaulted.isEmpty() || plan.reason().isEmpty()) {
       return plan;
     }
-    return new HostPlan(
-        plan.host(),
+    return plan.decided(
         plan.decision(),
         dev.amble.precondition.Verdict.fails(plan.reason()).without(vaulted).reason(),
         plan.note());
@@ -213,7 +213,7 @@ public final class WorkspacePlanner {
       }
       HostPlan known = plans.get(key);
       if (known != null) {
-        return new HostPlan(host, known.decision(), known.reason(), known.note());
+        return known.forHost(host); // the same vars: the same place
       }
       HostPlan plan = planner.plan(host, facts, vars);
       if (plans.size() < REMEMBERED) {

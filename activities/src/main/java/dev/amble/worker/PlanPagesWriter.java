@@ -8,6 +8,7 @@ import dev.amble.pages.TemporalPages;
 import dev.amble.plan.HostPlan;
 import dev.amble.plan.Plan;
 import dev.amble.rollout.PlanSummary;
+import dev.amble.rollout.WalkLayout;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,15 +34,18 @@ final class PlanPagesWriter {
     for (int earlier = 1; earlier < attempt; earlier++) {
       removeList(prefix, Pages.WALK + "." + earlier);
       removeList(prefix, Pages.SKIPPED + "." + earlier);
+      removeList(prefix, Pages.DOMAINS + "." + earlier);
     }
     String walkList = Pages.WALK + "." + attempt;
     String skippedList = Pages.SKIPPED + "." + attempt;
     List<PageLine> walk = new ArrayList<>();
+    List<HostPlan> walked = new ArrayList<>();
     List<PageLine> skipped = new ArrayList<>();
     Map<String, Integer> reasons = new LinkedHashMap<>();
     for (HostPlan h : plan.hosts()) {
       if (h.decision().walks()) {
         walk.add(PageLine.walk(h.host()));
+        walked.add(h);
       } else {
         skipped.add(new PageLine(h.host(), "skipped", h.reason(), 0));
         reasons.merge(Pages.bounded(h.reason()), 1, Integer::sum);
@@ -49,6 +53,12 @@ final class PlanPagesWriter {
     }
     int walkPages = writeList(prefix, walkList, walk, Pages.WALK_PAGE_SIZE);
     int skippedPages = writeList(prefix, skippedList, skipped, Pages.RESULT_PAGE_SIZE);
+    WalkLayout layout = WalkLayout.of(walked, plan.strategy());
+    String domainsList = layout.runs().isEmpty() ? "" : Pages.DOMAINS + "." + attempt;
+    int runPages =
+        domainsList.isEmpty()
+            ? 0
+            : writeList(prefix, domainsList, layout.runs(), Pages.WALK_PAGE_SIZE);
     return new PlanSummary(
         prefix,
         walkList,
@@ -59,7 +69,11 @@ final class PlanPagesWriter {
         skipped.size(),
         skippedPages,
         plan.hosts().size(),
-        commonest(reasons));
+        commonest(reasons),
+        domainsList,
+        layout.runs().size(),
+        runPages,
+        layout.tiers());
   }
 
   /** The commonest reasons by name; the others counted as one. */

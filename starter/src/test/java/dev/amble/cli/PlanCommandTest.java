@@ -60,6 +60,11 @@ class PlanCommandTest {
               if (host.equals("web10") || host.equals("web15")) {
                 vars.put("do_not_upgrade", true);
               }
+              int n = Integer.parseInt(host.substring(3));
+              vars.put("rack", "rack" + (n % 3));
+              if (n <= 2) {
+                vars.put("role", "primary");
+              }
             });
     for (int i = 1; i <= 20; i++) {
       String host = String.format("web%02d", i);
@@ -238,6 +243,42 @@ class PlanCommandTest {
   }
 
   /** Without windows, the JSON plan has no maintenance window. */
+  @Test
+  void showsEachHostsTierAndFailureDomainInWalkOrder() throws Exception {
+    Files.writeString(
+        dir.resolve("Tiered.yml"),
+        AMBLEFILE.replace(
+            "    sort_order: ascending\n",
+            "    sort_order: ascending\n"
+                + "    failure_domain: { var: rack, max_in_flight: 1 }\n"
+                + "    tiers: { var: role, order: [primary] }\n"));
+    CliRun run = CliRun.run(dir, "-f", "Tiered.yml", "plan", "--output", "json");
+    assertEquals(0, run.code(), run.err());
+    JsonNode hosts = new ObjectMapper().readTree(run.out()).get("hosts");
+    java.util.List<String> order = new java.util.ArrayList<>();
+    hosts.forEach(
+        h ->
+            order.add(
+                h.get("host").asText()
+                    + "/"
+                    + h.get("tier").asText()
+                    + "/"
+                    + h.get("domain").asText()));
+    assertEquals("web01/primary/rack1", order.get(0), order.toString());
+    assertEquals("web02/primary/rack2", order.get(1), order.toString());
+    assertEquals("web03/(rest)/rack0", order.get(2), order.toString());
+    assertEquals("web06/(rest)/rack0", order.get(3), order.toString());
+    hosts.forEach(h -> assertTrue(h.get("wave") == null, "no wave per host with a domain: " + h));
+    CliRun text = CliRun.run(dir, "-f", "Tiered.yml", "plan");
+    assertTrue(text.out().contains("tiers by role: primary, then the rest"), text.out());
+    assertTrue(
+        text.out().contains("failure domain: at most 1 host in flight per value of rack"),
+        text.out());
+    assertTrue(
+        text.out().lines().anyMatch(l -> l.matches("web01 +\\S+ +primary +rack1( .*)?")),
+        text.out());
+  }
+
   @Test
   void jsonWithoutWindowsHasNone() throws Exception {
     CliRun run = CliRun.run(dir, "plan", "--output", "json");

@@ -15,6 +15,12 @@ public final class Pages {
   /** Hosts the plan skipped, with the reason. */
   public static final String SKIPPED = "skipped";
 
+  /**
+   * The walk order's runs of hosts of one failure domain, in order (for a workspace with one; the
+   * list's key carries the planning attempt: {@code domains.1}).
+   */
+  public static final String DOMAINS = "domains";
+
   /** Hosts that failed for good (not waiting for a release), with the reason. */
   public static final String FAILED = "failed";
 

@@ -21,20 +21,40 @@ public record Plan(
     List<HostPlan> hosts,
     Strategy strategy) {
 
-  /** The wave each walked host falls in (1-based), by position; 0 for a host not walked. */
+  /**
+   * The wave each walked host falls in (1-based), by position; 0 for a host not walked. Waves start
+   * again in each tier (each tier's first wave is its canary), numbered on from the tier before.
+   * With a failure domain no host has a number: a wave is the next hosts that the domains let
+   * start, which depends on which hosts end first.
+   */
   public List<Integer> waves() {
-    int walked = (int) hosts.stream().filter(h -> h.decision().walks()).count();
-    List<Integer> sizes = Waves.sizes(strategy.waves(), walked);
     List<Integer> waves = new java.util.ArrayList<>();
+    if (strategy.failureDomain().isPresent()) {
+      hosts.forEach(h -> waves.add(0));
+      return waves;
+    }
+    Map<String, Integer> walkedPerTier = new java.util.HashMap<>();
+    hosts.stream()
+        .filter(h -> h.decision().walks())
+        .forEach(h -> walkedPerTier.merge(h.tier(), 1, Integer::sum));
     int wave = 0;
     int leftInWave = 0;
+    String tier = null;
+    List<Integer> sizes = List.of();
+    int inTier = 0;
     for (HostPlan h : hosts) {
       if (!h.decision().walks()) {
         waves.add(0);
         continue;
       }
+      if (!h.tier().equals(tier)) {
+        tier = h.tier();
+        sizes = Waves.sizes(strategy.waves(), walkedPerTier.get(tier));
+        inTier = 0;
+        leftInWave = 0;
+      }
       if (leftInWave == 0) {
-        leftInWave = sizes.get(wave);
+        leftInWave = sizes.get(inTier++);
         wave++;
       }
       waves.add(wave);

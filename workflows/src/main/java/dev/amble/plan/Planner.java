@@ -46,8 +46,15 @@ public final class Planner {
    * @param vars the host's inventory vars
    */
   public HostPlan plan(String host, Optional<JsonNode> facts, JsonNode vars) {
+    Placement place = Placement.of(definition.workspace().strategy(), vars);
     if (facts.isEmpty()) {
-      return new HostPlan(host, Decision.UNKNOWN, "no cached facts (amble init gathers them)", "");
+      return new HostPlan(
+          host,
+          Decision.UNKNOWN,
+          "no cached facts (amble init gathers them)",
+          "",
+          place.tier(),
+          place.domain());
     }
     RemoteState state =
         RemoteState.fromFacts(facts.get(), definition.project(), definition.workspace().name());
@@ -62,13 +69,16 @@ public final class Planner {
           host,
           Decision.RETRY,
           "started " + state.workspace().get().started() + " and never finished",
-          note);
+          note,
+          place.tier(),
+          place.domain());
     }
     Map<String, Object> factValues = CelValues.map(facts.get());
     Map<String, Object> varValues = CelValues.map(vars);
     Optional<String> skip = firstFalse(factValues, varValues);
-    return skip.map(reason -> new HostPlan(host, Decision.SKIP, reason, note))
-        .orElseGet(() -> new HostPlan(host, Decision.WALK, "", note));
+    return skip.map(
+            reason -> new HostPlan(host, Decision.SKIP, reason, note, place.tier(), place.domain()))
+        .orElseGet(() -> new HostPlan(host, Decision.WALK, "", note, place.tier(), place.domain()));
   }
 
   /** The first job whose precondition is false, with the reason; empty when all hold. */

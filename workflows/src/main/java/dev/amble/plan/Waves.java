@@ -72,4 +72,24 @@ public final class Waves {
     }
     return configured.get(Math.min(number - 1, configured.size() - 1)).waveSize(walked);
   }
+
+  /**
+   * How many waves a walk in tiers of {@code tiers} hosts each makes: the sizes start again in
+   * each.
+   */
+  public static int count(List<Amount> configured, List<Integer> tiers) {
+    return tiers.stream().mapToInt(n -> count(configured, n)).sum();
+  }
+
+  /** The first {@code most} wave sizes of a walk in tiers of {@code tiers} hosts each. */
+  public static List<Integer> firstSizes(List<Amount> configured, List<Integer> tiers, int most) {
+    List<Integer> sizes = new ArrayList<>();
+    for (int n : tiers) {
+      sizes.addAll(firstSizes(configured, n, most - sizes.size()));
+      if (sizes.size() >= most) {
+        break;
+      }
+    }
+    return sizes;
+  }
 }

@@ -15,6 +15,10 @@ import java.util.List;
  * @param skipped the plan's reasons for skipping, the commonest first, at most {@link
  *     #REASONS_KEPT}, each with its count
  * @param skippedHosts every skipped host, over {@code skippedPages} pages
+ * @param domainsList with a failure domain, the list of the walk order's runs of one domain ({@code
+ *     domains.ATTEMPT}, a {@link dev.amble.pages.PageLine#run} each); empty without
+ * @param runs how many runs, over {@code runPages} pages
+ * @param tiers the walk order's tiers, in order, when the workspace walks in tiers; empty when not
  */
 public record PlanSummary(
     String prefix,
@@ -26,14 +30,55 @@ public record PlanSummary(
     int skippedHosts,
     int skippedPages,
     int total,
-    List<Reason> skipped) {
+    List<Reason> skipped,
+    String domainsList,
+    int runs,
+    int runPages,
+    List<Tier> tiers) {
 
   /** At most this many skip reasons are counted by name; the rest are counted together. */
   public static final int REASONS_KEPT = 20;
 
   public PlanSummary {
     skipped = skipped == null ? List.of() : List.copyOf(skipped);
+    domainsList = domainsList == null ? "" : domainsList;
+    tiers = tiers == null ? List.of() : List.copyOf(tiers);
   }
+
+  /** A plan without tiers or failure domains. */
+  public PlanSummary(
+      String prefix,
+      String walkList,
+      int walk,
+      int walkPages,
+      int pageSize,
+      String skippedList,
+      int skippedHosts,
+      int skippedPages,
+      int total,
+      List<Reason> skipped) {
+    this(
+        prefix,
+        walkList,
+        walk,
+        walkPages,
+        pageSize,
+        skippedList,
+        skippedHosts,
+        skippedPages,
+        total,
+        skipped,
+        "",
+        0,
+        0,
+        List.of());
+  }
+
+  /**
+   * A tier of the walk order: its name, the hosts it walks, and (with a failure domain) its runs of
+   * hosts of one domain.
+   */
+  public record Tier(String name, int hosts, int runs) {}
 
   /** A reason and how many hosts it applies to. */
   public record Reason(String reason, int hosts) {}

@@ -32,6 +32,25 @@ public final class Strategies {
                   ? ""
                   : ", each baking " + DurationText.format(s.bakeTime())));
     }
+    s.tiers()
+        .ifPresent(
+            t ->
+                lines.add(
+                    "tiers by "
+                        + t.var()
+                        + ": "
+                        + String.join(", then ", t.order())
+                        + ", then the rest; each tier starts once the one before is done, its"
+                        + " waves starting again"));
+    s.failureDomain()
+        .ifPresent(
+            d ->
+                lines.add(
+                    "failure domain: at most "
+                        + d.maxInFlight()
+                        + (d.maxInFlight() == 1 ? " host" : " hosts")
+                        + " in flight per value of "
+                        + d.var()));
     lines.add(
         "failure budget: "
             + s.maxFailures()

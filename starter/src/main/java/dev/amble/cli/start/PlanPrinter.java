@@ -61,8 +61,13 @@ final class PlanPrinter {
     }
     out.println();
     int width = Math.max(4, plan.hosts().stream().mapToInt(h -> h.host().length()).max().orElse(4));
+    boolean tiers = plan.strategy().tiers().isPresent();
+    boolean domains = plan.strategy().failureDomain().isPresent();
+    int tierWidth = column(plan, "TIER", HostPlan::tier, tiers);
+    int domainWidth = column(plan, "DOMAIN", HostPlan::domain, domains);
     java.util.List<Integer> waves = plan.waves();
-    out.printf("%-" + width + "s  %-8s %-4s %s%n", "HOST", "DECISION", "WAVE", "REASON");
+    out.println(
+        row(width, "HOST", "DECISION", "WAVE", tierWidth, "TIER", domainWidth, "DOMAIN", "REASON"));
     for (int i = 0; i < plan.hosts().size(); i++) {
       HostPlan h = plan.hosts().get(i);
       String reason = h.reason();
@@ -71,13 +76,52 @@ final class PlanPrinter {
       }
       String wave = waves.get(i) == 0 ? "" : Integer.toString(waves.get(i));
       out.println(
-          String.format(
-                  "%-" + width + "s  %-8s %-4s %s", h.host(), h.decision().word(), wave, reason)
-              .stripTrailing());
+          row(
+              width,
+              h.host(),
+              h.decision().word(),
+              wave,
+              tierWidth,
+              h.tier(),
+              domainWidth,
+              h.domain(),
+              reason));
       out.flush();
     }
     out.println();
     out.println(summary(plan.counts()));
+  }
+
+  /** A column's width: 0 (no column) unless {@code shown}. */
+  private static int column(
+      Plan plan, String title, java.util.function.Function<HostPlan, String> value, boolean shown) {
+    if (!shown) {
+      return 0;
+    }
+    return Math.max(
+        title.length(),
+        plan.hosts().stream().mapToInt(h -> value.apply(h).length()).max().orElse(0));
+  }
+
+  private static String row(
+      int width,
+      String host,
+      String decision,
+      String wave,
+      int tierWidth,
+      String tier,
+      int domainWidth,
+      String domain,
+      String reason) {
+    StringBuilder line = new StringBuilder();
+    line.append(String.format("%-" + width + "s  %-8s %-4s ", host, decision, wave));
+    if (tierWidth > 0) {
+      line.append(String.format("%-" + tierWidth + "s ", tier));
+    }
+    if (domainWidth > 0) {
+      line.append(String.format("%-" + domainWidth + "s ", domain));
+    }
+    return line.append(reason).toString().stripTrailing();
   }
 
   static String summary(Map<Decision, Integer> counts) {
@@ -147,6 +191,12 @@ final class PlanPrinter {
         g.writeStringField("decision", h.decision().word());
         if (waves.get(i) > 0) {
           g.writeNumberField("wave", waves.get(i).intValue());
+        }
+        if (!h.tier().isEmpty()) {
+          g.writeStringField("tier", h.tier());
+        }
+        if (!h.domain().isEmpty()) {
+          g.writeStringField("domain", h.domain());
         }
         g.writeStringField("reason", h.reason());
         if (!h.note().isEmpty()) {
