@@ -1,6 +1,7 @@
 package dev.amble.rollout;
 
 import dev.amble.amblefile.Definition;
+import dev.amble.amblefile.FailureDomain;
 import dev.amble.amblefile.Strategy;
 import dev.amble.failure.Cancellation;
 import dev.amble.failure.Failures;
@@ -35,10 +36,12 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -245,8 +248,24 @@ final class HostWalks {
     start(nextHost());
   }
 
+  /**
+   * Whether a host may start now, the concurrency aside: the wave has a host not started; with a
+   * failure domain, one whose domain has room.
+   */
+  boolean mayStartOne() {
+    if (!byDomain()) {
+      return state.walk.waveHasNext();
+    }
+    return state.domains.again(state.walk.retry, state.walks, domainLimit()).isPresent()
+        || (state.walk.cursor < state.walk.waveEnd
+            && state.domains.mayTake(runsEnd(), state.walks, domainLimit()));
+  }
+
   /** The next host: one to walk again first, else the next of the walk order (from its page). */
   private String nextHost() {
+    if (byDomain()) {
+      return nextByDomain();
+    }
     if (!state.walk.retry.isEmpty()) {
       return state.walk.retry.removeFirst();
     }
@@ -258,6 +277,78 @@ final class HostWalks {
     String host = page.get().lines().get(state.walk.cursor % plan.pageSize()).host();
     state.walk.cursor++;
     return host;
+  }
+
+  /** With a failure domain: a host to walk again whose domain has room, else the order's next. */
+  private String nextByDomain() {
+    Optional<String> again = state.domains.again(state.walk.retry, state.walks, domainLimit());
+    if (again.isPresent()) {
+      state.walk.retry.remove(again.get());
+      return again.get();
+    }
+    String host = state.domains.take(order, state.walks, domainLimit());
+    state.walk.cursor++;
+    return host;
+  }
+
+  /** The plan walks its order domain by domain (a failure domain). */
+  private boolean byDomain() {
+    return state.plan.map(p -> !p.domainsList().isEmpty()).orElse(false);
+  }
+
+  private int domainLimit() {
+    return strategy.failureDomain().map(FailureDomain::maxInFlight).orElse(Integer.MAX_VALUE);
+  }
+
+  /** Where the current tier's runs end in the plan's list of runs. */
+  private int runsEnd() {
+    PlanSummary plan = state.plan.orElseThrow();
+    return plan.tiers().isEmpty()
+        ? plan.runs()
+        : WaveCursor.tierRunsEnd(plan.tiers(), state.walk.tier);
+  }
+
+  /**
+   * The walk order as the domain cursor reads it: from its pages, the last {@link #PAGES_KEPT} read
+   * kept in memory (open runs of several domains read several pages by turns).
+   */
+  private final DomainCursor.Order order =
+      new DomainCursor.Order() {
+        @Override
+        public String host(int index) {
+          PlanSummary plan = state.plan.orElseThrow();
+          return pageOf(plan.walkList(), index / plan.pageSize())
+              .lines()
+              .get(index % plan.pageSize())
+              .host();
+        }
+
+        @Override
+        public PageLine run(int index) {
+          PlanSummary plan = state.plan.orElseThrow();
+          return pageOf(plan.domainsList(), index / plan.pageSize())
+              .lines()
+              .get(index % plan.pageSize());
+        }
+      };
+
+  /** Pages of the walk order kept in memory, at most: a few of the fleet's, by use. */
+  static final int PAGES_KEPT = 8;
+
+  private final Map<String, Page> kept = new LinkedHashMap<>(16, 0.75f, true);
+
+  private Page pageOf(String list, int index) {
+    PlanSummary plan = state.plan.orElseThrow();
+    String id = Pages.id(plan.prefix(), list, index);
+    Page p = kept.get(id);
+    if (p == null) {
+      p = pageReader.read(id);
+      kept.put(id, p);
+      if (kept.size() > PAGES_KEPT) {
+        kept.remove(kept.keySet().iterator().next());
+      }
+    }
+    return p;
   }
 
   private void start(String host) {
@@ -406,6 +497,11 @@ final class HostWalks {
         continue;
       }
       record(outcome);
+    }
+    if (byDomain()) {
+      Set<String> waiting = new HashSet<>(state.steering.awaitingHosts());
+      state.domains.keepOnly(
+          h -> state.walks.contains(h) || state.walk.retry.contains(h) || waiting.contains(h));
     }
   }
 

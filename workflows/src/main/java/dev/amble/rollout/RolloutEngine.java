@@ -200,7 +200,7 @@ final class RolloutEngine {
       return Stage.NEXT_WAVE; // the window opened, or the rollout stops, is caught, goes on anew
     }
     state.walk.startWave(
-        Waves.size(strategy.waves(), state.walkTotal, state.walk.wave + 1), state.toWalk());
+        strategy.waves(), state.walkTotal, state.toWalk(), state.plan.orElseThrow().tiers());
     state.healthCheck = 0;
     return Stage.PRE_CHECKS;
   }
@@ -257,7 +257,7 @@ final class RolloutEngine {
       return Stage.ENDING;
     }
     notices.waveDone(
-        state.walk.wave, Waves.count(strategy.waves(), state.walkTotal), state.walk.waveFailures);
+        state.walk.wave, Waves.count(strategy.waves(), state.tierHosts()), state.walk.waveFailures);
     if (state.walk.orderDone(state.toWalk())) {
       return Stage.NEXT_WAVE;
     }
@@ -341,8 +341,8 @@ final class RolloutEngine {
     return !state.steering.caught()
         && !state.stopping()
         && !continueAsNewDue()
-        && state.walk.waveHasNext()
-        && hosts.count() < request.concurrency();
+        && hosts.count() < request.concurrency()
+        && hosts.mayStartOne();
   }
 
   private boolean continueAsNewDue() {

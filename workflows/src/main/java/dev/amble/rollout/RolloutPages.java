@@ -97,6 +97,9 @@ final class RolloutPages {
     for (int i = 0; i < plan.skippedPages(); i++) {
       ids.add(Pages.id(plan.prefix(), plan.skippedList(), i));
     }
+    for (int i = 0; i < plan.runPages(); i++) {
+      ids.add(Pages.id(plan.prefix(), plan.domainsList(), i));
+    }
     for (int i = 0; i < state.report.failedPages; i++) {
       ids.add(Pages.id(plan.prefix(), Pages.FAILED, i));
     }

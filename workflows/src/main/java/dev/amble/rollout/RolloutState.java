@@ -49,6 +49,9 @@ public final class RolloutState {
 
   WaveCursor walk = new WaveCursor();
 
+  /** With a failure domain: the walk order read domain by domain. */
+  DomainCursor domains = new DomainCursor();
+
   /**
    * The hosts whose walks are in flight, in the order they started (at most the concurrency): a
    * walk may outlive the run that started it ({@link HostWalks#CROSS_RUNS}).
@@ -91,6 +94,14 @@ public final class RolloutState {
   /** How many hosts the plan walks (0 until planned). */
   int toWalk() {
     return plan.map(PlanSummary::walk).orElse(0);
+  }
+
+  /** The hosts each tier walks, in order: one tier of every host for a plan without tiers. */
+  List<Integer> tierHosts() {
+    List<PlanSummary.Tier> tiers = plan.map(PlanSummary::tiers).orElse(List.of());
+    return tiers.isEmpty()
+        ? List.of(walkTotal)
+        : tiers.stream().map(PlanSummary.Tier::hosts).toList();
   }
 
   void remember(HealthCheckResult r) {

@@ -106,8 +106,8 @@ final class RolloutView {
         state.runs,
         new Progress(
             state.walk.wave,
-            Waves.count(strategy.waves(), state.walkTotal),
-            Waves.firstSizes(strategy.waves(), state.walkTotal, WAVE_SIZES_SHOWN),
+            Waves.count(strategy.waves(), state.tierHosts()),
+            Waves.firstSizes(strategy.waves(), state.tierHosts(), WAVE_SIZES_SHOWN),
             state.failures,
             budget.max(),
             state.walk.waveFailures,

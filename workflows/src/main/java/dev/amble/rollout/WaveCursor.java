@@ -1,6 +1,8 @@
 package dev.amble.rollout;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.amble.amblefile.Amount;
+import dev.amble.plan.Waves;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -31,7 +33,48 @@ final class WaveCursor {
   /** Hosts to walk before the next one of the order, in order. */
   Deque<String> retry = new ArrayDeque<>();
 
+  /** With tiers: the current tier, 0-based. */
+  int tier;
+
+  /** With tiers: the current wave within the current tier, from 1 (0 before its first). */
+  int tierWave;
+
   WaveCursor() {}
+
+  /**
+   * Starts the next wave: of the whole order without tiers; with them, within the tier (the next
+   * one once the current tier's hosts have all started), the wave sizes starting again in each.
+   */
+  void startWave(List<Amount> sizes, int walkTotal, int walk, List<PlanSummary.Tier> tiers) {
+    if (tiers.isEmpty()) {
+      startWave(Waves.size(sizes, walkTotal, wave + 1), walk);
+      return;
+    }
+    while (tier < tiers.size() - 1 && cursor >= tierEnd(tiers, tier)) {
+      tier++;
+      tierWave = 0;
+    }
+    tierWave++;
+    startWave(Waves.size(sizes, tiers.get(tier).hosts(), tierWave), tierEnd(tiers, tier));
+  }
+
+  /** Where tier {@code index} ends in the walk order (exclusive). */
+  static int tierEnd(List<PlanSummary.Tier> tiers, int index) {
+    int end = 0;
+    for (int i = 0; i <= index; i++) {
+      end += tiers.get(i).hosts();
+    }
+    return end;
+  }
+
+  /** Where the runs of tier {@code index} end in the list of runs (exclusive). */
+  static int tierRunsEnd(List<PlanSummary.Tier> tiers, int index) {
+    int end = 0;
+    for (int i = 0; i <= index; i++) {
+      end += tiers.get(i).runs();
+    }
+    return end;
+  }
 
   /** Starts the next wave of {@code size} hosts (fewer when the order ends first). */
   void startWave(int size, int walk) {

@@ -139,26 +139,13 @@ public final class MockFleet {
         .when(workspace)
         .checkSyntax(any());
     int skippedHosts = skipped.stream().mapToInt(s -> s.hosts().size()).sum();
-    int walkPages = (walk.size() + pageSize - 1) / pageSize;
-    doAnswer(
-            inv -> {
-              PlanPagesRequest r = inv.getArgument(0);
-              return new PlanSummary(
-                  r.prefix(),
-                  "walk.1",
-                  walk.size(),
-                  walkPages,
-                  pageSize,
-                  "skipped.1",
-                  skippedHosts,
-                  0,
-                  walk.size() + skippedHosts,
-                  skipped.stream()
-                      .map(s -> new PlanSummary.Reason(s.reason(), s.hosts().size()))
-                      .toList());
-            })
-        .when(workspace)
-        .planPages(any());
+    summary(
+        workspace,
+        walk.size(),
+        pageSize,
+        skippedHosts,
+        skipped.stream().map(s -> new PlanSummary.Reason(s.reason(), s.hosts().size())).toList(),
+        new WalkLayout(List.of(), List.of()));
     doAnswer(
             inv -> {
               String id = inv.getArgument(0);
@@ -173,6 +160,70 @@ public final class MockFleet {
             })
         .when(pages)
         .read(any());
+  }
+
+  /**
+   * Plans {@code walk} (hosts in walk order, each with its tier and failure domain) as planning
+   * keeps it: the walk order and, with a failure domain or tiers in {@code strategy}, its runs and
+   * tiers ({@link WalkLayout}), on pages of {@code pageSize} lines.
+   */
+  static void planPlaced(
+      WorkspaceActivities workspace,
+      PageActivities pages,
+      List<dev.amble.plan.HostPlan> walk,
+      dev.amble.amblefile.Strategy strategy,
+      int pageSize) {
+    doAnswer(inv -> SyntaxCheckResult.pass("/logs/all/syntax-check.log"))
+        .when(workspace)
+        .checkSyntax(any());
+    WalkLayout layout = WalkLayout.of(walk, strategy);
+    summary(workspace, walk.size(), pageSize, 0, List.of(), layout);
+    doAnswer(
+            inv -> {
+              String id = inv.getArgument(0);
+              int index = Integer.parseInt(id.substring(id.lastIndexOf('/') + 1));
+              boolean runs = id.contains("/domains.1/");
+              List<PageLine> all =
+                  runs ? layout.runs() : walk.stream().map(h -> PageLine.walk(h.host())).toList();
+              return new Page(
+                  runs ? "domains.1" : "walk.1",
+                  index,
+                  List.copyOf(
+                      all.subList(index * pageSize, Math.min(all.size(), (index + 1) * pageSize))));
+            })
+        .when(pages)
+        .read(any());
+  }
+
+  /** Planning answers with a summary of {@code walk} hosts on pages of {@code pageSize}. */
+  private static void summary(
+      WorkspaceActivities workspace,
+      int walk,
+      int pageSize,
+      int skippedHosts,
+      List<PlanSummary.Reason> reasons,
+      WalkLayout layout) {
+    doAnswer(
+            inv -> {
+              PlanPagesRequest r = inv.getArgument(0);
+              return new PlanSummary(
+                  r.prefix(),
+                  "walk.1",
+                  walk,
+                  (walk + pageSize - 1) / pageSize,
+                  pageSize,
+                  "skipped.1",
+                  skippedHosts,
+                  0,
+                  walk + skippedHosts,
+                  reasons,
+                  layout.runs().isEmpty() ? "" : "domains.1",
+                  layout.runs().size(),
+                  (layout.runs().size() + pageSize - 1) / pageSize,
+                  layout.tiers());
+            })
+        .when(workspace)
+        .planPages(any());
   }
 
   /** The summary a rollout keeps in its memo, as the CLI reads it without a worker. */

@@ -41,6 +41,11 @@ class PayloadBoundsTest {
     return ("failed because " + i + " ").repeat(60);
   }
 
+  /** A tier's or domain's value as long as amble keeps one. */
+  static String value(int i) {
+    return String.format("value%06d-", i) + "v".repeat(dev.amble.plan.Placement.VALUE_MAX - 12);
+  }
+
   static int size(Object o) {
     return CONVERTER.toPayload(o).orElseThrow().getSerializedSize();
   }
@@ -73,7 +78,23 @@ class PayloadBoundsTest {
                 0,
                 0,
                 HOSTS,
-                reasons));
+                reasons,
+                "domains.10",
+                HOSTS,
+                100,
+                IntStream.rangeClosed(0, dev.amble.amblefile.Tiers.MOST)
+                    .mapToObj(i -> new PlanSummary.Tier(value(i), HOSTS / 101, HOSTS / 101))
+                    .toList()));
+    // A failure domain per host, each value as long as kept: the open runs (one per host in
+    // flight and one) and the domains of the hosts to walk again and waiting.
+    for (int i = 0; i <= concurrency; i++) {
+      s.domains.open.add(new DomainCursor.OpenRun(value(i), i * 1000, i * 1000 + 999));
+    }
+    for (int i = 0; i < 2 * concurrency; i++) {
+      s.domains.domainOf.put(host(i), value(i));
+    }
+    s.domains.nextRun = 70_000;
+    s.domains.nextRunStart = 70_000;
     s.walkTotal = HOSTS;
     s.total = HOSTS;
     s.walk.cursor = 70_000;

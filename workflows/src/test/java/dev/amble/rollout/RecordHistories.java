@@ -1088,6 +1088,32 @@ class RecordHistories {
         execution(passing).getWorkflowId());
   }
 
+  /**
+   * Six hosts in three racks, replicas before primaries, at most one host of a rack in flight and
+   * three at once: the walk order read domain by domain from its pages, tier by tier.
+   */
+  @Test
+  void failureDomains(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    Definition d =
+        StrategyWorkflowTest.definition(
+            3,
+            "failure_domain: { var: rack, max_in_flight: 1 }\n"
+                + "tiers: { var: role, order: [replica, primary] }");
+    List<dev.amble.plan.HostPlan> plan =
+        FailureDomainsWorkflowTest.racks(3, 2, h -> h.endsWith("h1") ? "primary" : "replica");
+    MockFleet fleet = new MockFleet(plan.stream().map(dev.amble.plan.HostPlan::host).toList());
+    MockFleet.planPlaced(
+        fleet.workspace,
+        fleet.pages,
+        dev.amble.plan.Placement.order(plan, d.workspace().strategy()),
+        d.workspace().strategy(),
+        2);
+    RolloutWorkflow wf = start(env, worker, client, fleet, TestDefinitions.request(d, 1));
+    assertEquals(6, result(wf).count(Outcome.SUCCEEDED));
+    saveWithHosts(client, wf, "failure-domains", "r1h2", "r1h1");
+  }
+
   /** Removes a scenario's earlier recording, whose hosts may differ from this one's. */
   static void clear(String scenario) throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {
