@@ -54,6 +54,14 @@ class SshFleetTest {
     int workers;
 
     Scenario(String workspace, String job) throws Exception {
+      this(workspace, job, fleet.inventory(), "");
+    }
+
+    /**
+     * @param inventory the workspace's inventory
+     * @param more more keys of the workspace, each line indented as a key of it (4 spaces)
+     */
+    Scenario(String workspace, String job, Path inventory, String more) throws Exception {
       this.workspace = workspace;
       this.folder = ROOT.resolve(workspace);
       Files.createDirectories(folder);
@@ -66,6 +74,7 @@ class SshFleetTest {
               workflow: maintain
               inventory: %s
               sort_order: ascending
+          %s
           workflows:
             maintain:
               jobs: [ { job: work } ]
@@ -76,7 +85,7 @@ class SshFleetTest {
                 - name: the maintenance
                   %s
           """
-              .formatted(workspace, fleet.inventory(), job));
+              .formatted(workspace, inventory, more.stripTrailing(), job));
       Map<String, String> own =
           new java.util.HashMap<>(
               TemporalServerProcess.env("e2e-" + workspace + "-" + UUID.randomUUID()));
@@ -276,6 +285,71 @@ class SshFleetTest {
   /** Frees a host that a cancelled walk left locked, so that the other scenarios can walk it. */
   static void unlock(String host) throws java.io.IOException {
     Files.deleteIfExists(fleet.stateDir(host).resolve("amble_lock.fact"));
+  }
+
+  /**
+   * Six hosts in three racks (an inventory var), one host of a rack at a time and six at once:
+   * never two hosts of one rack in their job together, and three racks' hosts at once. Each job
+   * writes when it began and ended on its host.
+   */
+  @Test
+  void aRackNeverHasTwoHostsInFlightWhileTheOtherRacksGoOn() throws Exception {
+    Path times = ROOT.resolve("ssh-racks-times");
+    Path inventory = ROOT.resolve("ssh-racks-inventory");
+    Files.createDirectories(times);
+    Files.createDirectories(inventory);
+    Files.copy(fleet.inventory(), inventory.resolve("fleet.yml"));
+    StringBuilder racks = new StringBuilder("all:\n  hosts:\n");
+    for (int i = 0; i < fleet.hosts.size(); i++) {
+      racks
+          .append("    ")
+          .append(fleet.hosts.get(i))
+          .append(": { rack: r")
+          .append(i % 3)
+          .append(" }\n");
+    }
+    Files.writeString(inventory.resolve("racks.yml"), racks.toString());
+    String job =
+        "ansible.builtin.shell: echo $(date +%s%N) $(sleep 3; date +%s%N) > "
+            + times
+            + "/{{ inventory_hostname }}";
+    try (Scenario s =
+        new Scenario(
+            "ssh-racks",
+            job,
+            inventory,
+            "    concurrency: 6\n    failure_domain: { var: rack, max_in_flight: 1 }\n")) {
+      AmbleProcess.Result plan = s.amble("plan", "--output", "json");
+      assertEquals(0, plan.code(), plan.toString());
+      JsonNode planned = new ObjectMapper().readTree(plan.out()).get("hosts");
+      assertEquals("r0", planned.get(0).path("domain").asText(), planned.toString());
+      assertEquals("host04", planned.get(1).path("host").asText(), "a rack's hosts together");
+      s.run();
+      s.awaitDone();
+      s.eachHostWalkedOnce();
+      Map<String, long[]> ran = new LinkedHashMap<>();
+      for (String host : fleet.hosts) {
+        String[] t = Files.readString(times.resolve(host)).trim().split(" ");
+        ran.put(host, new long[] {Long.parseLong(t[0]), Long.parseLong(t[1])});
+      }
+      int most = 0;
+      for (int i = 0; i < fleet.hosts.size(); i++) {
+        long[] a = ran.get(fleet.hosts.get(i));
+        int together = 0;
+        for (int j = 0; j < fleet.hosts.size(); j++) {
+          long[] b = ran.get(fleet.hosts.get(j));
+          boolean overlap = b[0] <= a[0] && a[0] < b[1];
+          if (overlap) {
+            together++;
+            assertTrue(
+                i == j || i % 3 != j % 3,
+                fleet.hosts.get(i) + " and " + fleet.hosts.get(j) + " of one rack ran together");
+          }
+        }
+        most = Math.max(most, together);
+      }
+      assertEquals(3, most, "hosts of three racks at once: " + ran);
+    }
   }
 
   @Test

@@ -21,6 +21,8 @@ import dev.amble.cli.steer.CancelCommand;
 import dev.amble.cli.steer.CatchCommand;
 import dev.amble.cli.steer.ListenCommand;
 import dev.amble.cli.steer.ReleaseCommand;
+import dev.amble.cli.steer.RetryCommand;
+import dev.amble.cli.steer.SkipCommand;
 import dev.amble.cli.steer.UnlockCommand;
 import dev.amble.failure.Failures;
 import dev.amble.worker.LimitedHttpServer;
@@ -62,6 +64,8 @@ import picocli.CommandLine.Option;
       LogsCommand.class,
       CatchCommand.class,
       ReleaseCommand.class,
+      RetryCommand.class,
+      SkipCommand.class,
       CancelCommand.class,
       ScheduleCommand.class,
       UnlockCommand.class,

@@ -23,6 +23,24 @@ final class CatchAndRelease {
 
   Deque<Steering> log = new ArrayDeque<>();
 
+  /**
+   * Hosts {@code amble retry} walks again while the rollout stays caught: each starts once, then
+   * leaves the list; a release empties it.
+   */
+  List<String> retrying = new ArrayList<>();
+
+  /**
+   * Hosts {@code amble skip} leaves out, each with its line (by whom and why, bounded), until the
+   * walk order reaches it: at most {@link #SKIPS_KEPT}.
+   */
+  List<PageLine> skips = new ArrayList<>();
+
+  /** The most hosts waiting to be skipped at once. */
+  static final int SKIPS_KEPT = 100;
+
+  /** The longest reason a skip keeps. */
+  static final int SKIP_REASON_MAX = 100;
+
   /** Catches so far: the number of the latest. */
   int catches;
 
@@ -45,6 +63,7 @@ final class CatchAndRelease {
   List<PageLine> release() {
     List<PageLine> waited = List.copyOf(awaiting);
     awaiting.clear();
+    retrying.clear();
     caught = Caught.NO;
     return waited;
   }

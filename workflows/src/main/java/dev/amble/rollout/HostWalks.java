@@ -243,9 +243,42 @@ final class HostWalks {
     }
   }
 
-  /** Starts the next host: one to walk again first, else the next of the walk order. */
+  /**
+   * Starts the next host: one to walk again first, else the next of the walk order; while caught, a
+   * host {@code amble retry} walks again. A host {@code amble skip} named is counted skipped
+   * instead.
+   */
   void startNext() {
-    start(nextHost());
+    String host = state.steering.caught() ? takeRetrying() : nextHost();
+    Optional<PageLine> skip =
+        state.steering.skips.stream().filter(l -> l.host().equals(host)).findFirst();
+    if (skip.isPresent()) {
+      state.steering.skips.remove(skip.get());
+      state.report.count(Outcome.SKIPPED, 1);
+      return;
+    }
+    start(host);
+  }
+
+  /** While caught: whether a host {@code amble retry} walks again may start now. */
+  boolean mayRetryWhileCaught() {
+    return state.steering.retrying.stream().anyMatch(this::mayStartAgain);
+  }
+
+  private boolean mayStartAgain(String host) {
+    return state.walk.retry.contains(host)
+        && (!byDomain()
+            || state.domains.inFlight(state.domains.domainOf.getOrDefault(host, ""), state.walks)
+                < domainLimit());
+  }
+
+  /** The first host {@code amble retry} walks again that may start now, out of both lists. */
+  private String takeRetrying() {
+    String host =
+        state.steering.retrying.stream().filter(this::mayStartAgain).findFirst().orElseThrow();
+    state.steering.retrying.remove(host);
+    state.walk.retry.remove(host);
+    return host;
   }
 
   /**

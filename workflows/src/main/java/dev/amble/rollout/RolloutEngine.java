@@ -336,13 +336,15 @@ final class RolloutEngine {
     return gate.open() && wantsStart();
   }
 
-  /** A host would start now, were the maintenance window open. */
+  /**
+   * A host would start now, were the maintenance window open: while caught, only a host {@code
+   * amble retry} walks again.
+   */
   private boolean wantsStart() {
-    return !state.steering.caught()
-        && !state.stopping()
-        && !continueAsNewDue()
-        && hosts.count() < request.concurrency()
-        && hosts.mayStartOne();
+    if (state.stopping() || continueAsNewDue() || hosts.count() >= request.concurrency()) {
+      return false;
+    }
+    return state.steering.caught() ? hosts.mayRetryWhileCaught() : hosts.mayStartOne();
   }
 
   private boolean continueAsNewDue() {

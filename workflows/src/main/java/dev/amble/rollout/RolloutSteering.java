@@ -8,6 +8,7 @@ import dev.amble.notify.RolloutNotices;
 import dev.amble.pages.PageLine;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,26 +70,140 @@ final class RolloutSteering {
       return;
     }
     List<PageLine> waited = state.steering.release();
-    if (r.skipFailed()) {
-      waited.forEach(state.report::list);
-    } else {
-      state.walk.retryFirst(waited.stream().map(PageLine::host).toList());
-      FailureBudget budget = new FailureBudget(strategy, state.walkTotal);
-      for (PageLine line : waited) {
-        Outcome o = outcome(line);
-        state.report.count(o, -1);
-        if (budget.counts(o)) {
-          state.failures--;
-          state.walk.waveFailures = Math.max(0, state.walk.waveFailures - 1);
-        }
+    List<String> again = new ArrayList<>();
+    for (PageLine line : waited) {
+      if (r.skipFailed() || r.except().contains(line.host())) {
+        state.report.list(line);
+      } else {
+        again.add(line.host());
+        notFailed(line);
       }
     }
+    state.walk.retryFirst(again); // walked again first, in the order they failed
     state.steering.record(
         r.skipFailed() ? SteeringKind.RELEASE_SKIP_FAILED : SteeringKind.RELEASE,
         r.by(),
-        "",
+        r.except().isEmpty() ? "" : "left failed: " + String.join(", ", r.except()),
         now());
     notices.released(r.by(), r.skipFailed());
+  }
+
+  /** A failed host walked again no longer counts as failed, nor against the budget. */
+  private void notFailed(PageLine line) {
+    FailureBudget budget = new FailureBudget(strategy, state.walkTotal);
+    Outcome o = outcome(line);
+    state.report.count(o, -1);
+    if (budget.counts(o)) {
+      state.failures--;
+      state.walk.waveFailures = Math.max(0, state.walk.waveFailures - 1);
+    }
+  }
+
+  /** Walks a failed host again now, the rollout staying caught for the others (validated). */
+  void applyRetry(HostSteering r) {
+    PageLine line =
+        state.steering.awaiting.stream()
+            .filter(l -> l.host().equals(r.host()))
+            .findFirst()
+            .orElseThrow();
+    state.steering.awaiting.remove(line);
+    notFailed(line);
+    state.walk.retry.addFirst(r.host());
+    state.steering.retrying.add(r.host());
+    state.steering.record(SteeringKind.RETRY_HOST, r.by(), said(r), now());
+  }
+
+  /** Leaves a host not walked yet out of the rollout (validated). */
+  void applySkip(HostSteering r) {
+    String reason = "skipped by " + r.by() + (r.reason().isBlank() ? "" : ": " + r.reason());
+    if (reason.length() > CatchAndRelease.SKIP_REASON_MAX) {
+      reason = reason.substring(0, CatchAndRelease.SKIP_REASON_MAX - 3) + "...";
+    }
+    state.steering.skips.add(new PageLine(r.host(), Outcome.SKIPPED.word(), reason, 0));
+    state.steering.record(SteeringKind.SKIP_HOST, r.by(), said(r), now());
+  }
+
+  /** What the steering log says of one host's steering: the host, and why. */
+  private static String said(HostSteering r) {
+    return dev.amble.pages.Pages.bounded(
+        r.host() + (r.reason().isBlank() ? "" : ": " + r.reason()));
+  }
+
+  /** Why a release is refused for what it leaves failed: a host it names that does not wait. */
+  Optional<String> refusedExcept(ReleaseRequest r) {
+    if (r.skipFailed() && !r.except().isEmpty()) {
+      return Optional.of("--except goes without --skip-failed, which leaves every failed host");
+    }
+    return r.except().stream()
+        .filter(h -> !state.steering.awaitingHosts().contains(h))
+        .findFirst()
+        .map(h -> h + " is not waiting for a release" + waiting());
+  }
+
+  /** Why walking {@code r}'s host again now is refused; empty when it may be. */
+  Optional<String> refusedRetry(HostSteering r) {
+    if (!state.steering.caught()) {
+      return Optional.of(
+          "the rollout is not caught: a failed host waits only while it is (amble release walks"
+              + " them all)");
+    }
+    if (!state.steering.awaitingHosts().contains(r.host())) {
+      return Optional.of(r.host() + " is not waiting for a release" + waiting());
+    }
+    return named(r);
+  }
+
+  /** Why leaving {@code r}'s host out is refused; empty when it may be. */
+  Optional<String> refusedSkip(HostSteering r) {
+    if (r.host().isEmpty() || r.host().length() > HostSteering.HOST_MAX) {
+      return Optional.of(
+          "name the host to skip (at most " + HostSteering.HOST_MAX + " characters)");
+    }
+    if (state.walks.contains(r.host())) {
+      return Optional.of(
+          r.host() + " is in flight: its walk goes on (amble cancel --now stops every walk)");
+    }
+    if (state.steering.awaitingHosts().contains(r.host())) {
+      return Optional.of(
+          r.host() + " failed and waits for a release: amble release --except leaves it failed");
+    }
+    if (state.steering.skips.stream().anyMatch(l -> l.host().equals(r.host()))) {
+      return Optional.of(r.host() + " is already to be skipped");
+    }
+    if (state.steering.skips.size() >= CatchAndRelease.SKIPS_KEPT) {
+      return Optional.of(
+          CatchAndRelease.SKIPS_KEPT
+              + " hosts wait to be skipped already: a narrower --limit in a new rollout leaves"
+              + " many out");
+    }
+    return named(r);
+  }
+
+  private Optional<String> named(HostSteering r) {
+    return refusesStale ? StaleSteering.named(r.rollout(), state.rollout) : Optional.empty();
+  }
+
+  private String waiting() {
+    List<String> hosts = state.steering.awaitingHosts();
+    return hosts.isEmpty() ? " (none is)" : " (waiting: " + String.join(", ", hosts) + ")";
+  }
+
+  /** A retry signal: applied, or dropped as refused (the workflow's log says why). */
+  boolean retrySignal(HostSteering r) {
+    if (refused("retry", refusedRetry(r))) {
+      return false;
+    }
+    applyRetry(r);
+    return true;
+  }
+
+  /** A skip signal: applied, or dropped as refused (the workflow's log says why). */
+  boolean skipSignal(HostSteering r) {
+    if (refused("skip", refusedSkip(r))) {
+      return false;
+    }
+    applySkip(r);
+    return true;
   }
 
   void applyCancel(CancelRequest r) {
@@ -110,7 +225,7 @@ final class RolloutSteering {
 
   /** A release signal: applied, or dropped as stale; returns whether it was applied. */
   boolean releaseSignal(ReleaseRequest r) {
-    if (refused("release", staleRelease(r))) {
+    if (refused("release", staleRelease(r).or(() -> refusedExcept(r)))) {
       return false;
     }
     applyRelease(r);
@@ -165,7 +280,8 @@ final class RolloutSteering {
         r != null && r.skipFailed(),
         by(r == null ? null : r.by()),
         r == null || r.rollout() == null ? "" : r.rollout(),
-        r == null ? 0 : r.caught());
+        r == null ? 0 : r.caught(),
+        r == null ? List.of() : r.except());
   }
 
   /** See {@link #fromSignal(CatchRequest)}. */

@@ -61,6 +61,35 @@ public interface RolloutWorkflow {
    * A host walk's end ({@link WalkEnd}), from the walk itself: it reaches whichever run the rollout
    * is in, so a walk may outlive the run that started it.
    */
+  /**
+   * Walks a failed host that waits for a release again now, the rollout staying caught for the
+   * others ({@code amble retry}).
+   */
+  @UpdateMethod(name = "retryHost")
+  RolloutStatus retryHost(HostSteering request);
+
+  /** Refuses a host that does not wait for a release, or a rollout that is not caught. */
+  @UpdateValidatorMethod(updateName = "retryHost")
+  void validateRetry(HostSteering request);
+
+  /** {@link #retryHost}, for the Web UI and the {@code temporal} CLI. */
+  @SignalMethod(name = "retry")
+  void retrySignal(HostSteering request);
+
+  /**
+   * Leaves a host the rollout has not walked yet out: it is counted skipped ({@code amble skip}).
+   */
+  @UpdateMethod(name = "skipHost")
+  RolloutStatus skipHost(HostSteering request);
+
+  /** Refuses a host in flight or waiting for a release, or a rollout that ended. */
+  @UpdateValidatorMethod(updateName = "skipHost")
+  void validateSkip(HostSteering request);
+
+  /** {@link #skipHost}, for the Web UI and the {@code temporal} CLI. */
+  @SignalMethod(name = "skip")
+  void skipSignal(HostSteering request);
+
   @SignalMethod(name = WalkEnd.SIGNAL)
   void walkEnded(WalkEnd end);
 

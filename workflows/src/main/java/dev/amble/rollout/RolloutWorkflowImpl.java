@@ -100,6 +100,61 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
   }
 
   @Override
+  public void retrySignal(HostSteering r) {
+    hostSignal(r, steering::retrySignal);
+  }
+
+  @Override
+  public void skipSignal(HostSteering r) {
+    hostSignal(r, steering::skipSignal);
+  }
+
+  /** One host's steering by signal: the first engine has none (the workflow's log says so). */
+  private void hostSignal(HostSteering r, Predicate<HostSteering> applied) {
+    HostSteering request = r == null ? new HostSteering("", "", "", "") : r;
+    if (!paged()) {
+      Workflow.getLogger(RolloutWorkflowImpl.class)
+          .warn("refused: a rollout started by the first engine steers no single host");
+    } else if (applied.test(request)) {
+      view.record();
+    }
+  }
+
+  @Override
+  public RolloutStatus retryHost(HostSteering r) {
+    return update(r, c -> legacy.status(), steering::applyRetry);
+  }
+
+  @Override
+  public RolloutStatus skipHost(HostSteering r) {
+    return update(r, c -> legacy.status(), steering::applySkip);
+  }
+
+  @Override
+  public void validateRetry(HostSteering r) {
+    refuseLegacy(r);
+    steering.refusedRetry(r).ifPresent(StaleSteering::refuse);
+  }
+
+  @Override
+  public void validateSkip(HostSteering r) {
+    refuseLegacy(r);
+    if (view.phase().ended()) {
+      StaleSteering.refuse("the rollout is " + view.phase().word());
+    }
+    steering.refusedSkip(r).ifPresent(StaleSteering::refuse);
+  }
+
+  private void refuseLegacy(HostSteering r) {
+    if (r == null) {
+      StaleSteering.refuse("name the host: {\"host\": \"HOST\", \"reason\": \"why\"}");
+    }
+    if (legacy != null) {
+      StaleSteering.refuse("a rollout started by the first engine steers no single host");
+    }
+  }
+
+  @Override
   public void walkEnded(WalkEnd end) {
     if (paged()) {
       engine.walkEnded(end);
@@ -160,7 +215,7 @@ public class RolloutWorkflowImpl implements RolloutWorkflow {
       throw new IllegalStateException(
           "the rollout is not caught (phase " + view.phase().word() + ")");
     } else {
-      steering.staleRelease(r).ifPresent(StaleSteering::refuse);
+      steering.staleRelease(r).or(() -> steering.refusedExcept(r)).ifPresent(StaleSteering::refuse);
     }
   }
 

@@ -28,7 +28,11 @@ public enum SteeringKind {
   /** A manual pause: amble caught the rollout between two waves. */
   PAUSE("pause"),
   /** The rollout was started with {@code --ignore-windows}. */
-  IGNORE_WINDOWS("ignore-windows");
+  IGNORE_WINDOWS("ignore-windows"),
+  /** A failed host walked again while the rollout stays caught ({@code amble retry}). */
+  RETRY_HOST("retry"),
+  /** A host not walked yet left out ({@code amble skip}). */
+  SKIP_HOST("skip");
 
   private final String word;
 
@@ -59,7 +63,9 @@ public enum SteeringKind {
         && this != CANCEL
         && this != CANCEL_NOW
         && this != ABORT
-        && this != IGNORE_WINDOWS;
+        && this != IGNORE_WINDOWS
+        && this != RETRY_HOST
+        && this != SKIP_HOST;
   }
 
   @Override

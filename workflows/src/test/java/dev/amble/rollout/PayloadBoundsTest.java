@@ -93,6 +93,16 @@ class PayloadBoundsTest {
     for (int i = 0; i < 2 * concurrency; i++) {
       s.domains.domainOf.put(host(i), value(i));
     }
+    // As many hosts waiting to be skipped as are kept, each name as long as a skip takes.
+    for (int i = 0; i < CatchAndRelease.SKIPS_KEPT; i++) {
+      s.steering.skips.add(
+          new PageLine(
+              host(i) + "s".repeat(HostSteering.HOST_MAX - host(i).length()),
+              "skipped",
+              "r".repeat(CatchAndRelease.SKIP_REASON_MAX),
+              0));
+    }
+    IntStream.range(0, concurrency).forEach(i -> s.steering.retrying.add(host(i)));
     s.domains.nextRun = 70_000;
     s.domains.nextRunStart = 70_000;
     s.walkTotal = HOSTS;

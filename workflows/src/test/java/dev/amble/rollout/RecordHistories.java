@@ -1114,6 +1114,58 @@ class RecordHistories {
     saveWithHosts(client, wf, "failure-domains", "r1h2", "r1h1");
   }
 
+  /**
+   * Four hosts, two at a time, the first two failing: caught with both waiting, h01 walked again by
+   * a retry while the rollout stays caught, h03 skipped, and a release that leaves h02 failed.
+   */
+  @Test
+  void hostSteering(TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
+      throws Exception {
+    MockFleet fleet = new MockFleet(StrategyWorkflowTest.hosts(4));
+    java.util.Map<String, Integer> tries = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch bothIn = new java.util.concurrent.CountDownLatch(2);
+    fleet.job(
+        r -> {
+          String host = r.target().host();
+          if (tries.merge(host, 1, Integer::sum) == 1
+              && !host.equals("h03")
+              && !host.equals("h04")) {
+            bothIn.countDown();
+            try {
+              bothIn.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+            return StrategyWorkflowTest.FAILED;
+          }
+          return MockFleet.OK;
+        });
+    RolloutWorkflow wf =
+        start(
+            env,
+            worker,
+            client,
+            fleet,
+            TestDefinitions.request(StrategyWorkflowTest.definition(2, ""), 1));
+    RolloutStatus caught = null;
+    for (int i = 0; i < 1500 && (caught == null || caught.awaiting().size() < 2); i++) {
+      Thread.sleep(20);
+      caught = wf.status();
+    }
+    wf.skipHost(new HostSteering("h03", "tester@test", "gone", ""));
+    wf.retryHost(new HostSteering("h01", "tester@test", "flaky", ""));
+    RolloutStatus retried = wf.status();
+    for (int i = 0; i < 1500 && retried.count(Outcome.SUCCEEDED) < 1; i++) {
+      Thread.sleep(20);
+      retried = wf.status();
+    }
+    wf.releaseRollout(ReleaseRequest.of(retried, false, "tester@test").except(List.of("h02")));
+    RolloutStatus done = result(wf);
+    assertEquals(2, done.count(Outcome.SUCCEEDED));
+    assertEquals(1, done.count(Outcome.SKIPPED));
+    saveWithHosts(client, wf, "host-steering", "h01");
+  }
+
   /** Removes a scenario's earlier recording, whose hosts may differ from this one's. */
   static void clear(String scenario) throws IOException {
     try (Stream<Path> files = Files.list(HISTORIES)) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Releases the workspace's caught rollout. Hosts that failed are walked again first, unless"
-          + " --skip-failed leaves them failed and moves on. Refused when the rollout is not caught. When"
+          + " --skip-failed leaves them failed and moves on, or --except leaves the hosts it names"
+          + " failed (`amble retry HOST` walks one again and keeps the rollout caught). Refused when the rollout is not caught. When"
           + " no worker runs, it sends the release as a signal, which takes effect when one starts.",
       ""
     })
@@ -40,8 +41,20 @@ public final class ReleaseCommand implements Callable<Integer> {
       description = "Leave the failed hosts failed and go on with the others.")
   boolean skipFailed;
 
+  @Option(
+      names = "--except",
+      paramLabel = "HOST",
+      description =
+          "Leave this failed host failed and walk the other failed hosts again (repeatable); each"
+              + " must be waiting for the release.")
+  List<String> except = new java.util.ArrayList<>();
+
   @Override
   public Integer call() {
+    if (skipFailed && !except.isEmpty()) {
+      throw Exit.badInput(
+          "amble: --except goes without --skip-failed, which leaves every failed host failed");
+    }
     try (SteeredRollout r = SteeredRollout.open(spec, workspace, temporal)) {
       RolloutStatus before;
       try {
@@ -58,10 +71,12 @@ public final class ReleaseCommand implements Callable<Integer> {
                     .map(RolloutSummary::rollout)
                     .filter(id -> !id.isEmpty())
                     .orElseGet(r::firstRunId),
-                e.summary.map(s -> s.caught().number()).orElse(0)),
+                e.summary.map(s -> s.caught().number()).orElse(0),
+                except),
             e);
       }
-      ReleaseRequest request = ReleaseRequest.of(before, skipFailed, Identity.operator());
+      ReleaseRequest request =
+          ReleaseRequest.of(before, skipFailed, Identity.operator()).except(except);
       try {
         r.stub().releaseRollout(request);
       } catch (WorkflowUpdateException e) {
@@ -100,8 +115,11 @@ public final class ReleaseCommand implements Callable<Integer> {
     if (awaiting.isEmpty()) {
       return "";
     }
-    return (skipFailed ? " Left failed: " : " Walking again first: ")
-        + String.join(", ", awaiting)
-        + ".";
+    if (skipFailed) {
+      return " Left failed: " + String.join(", ", awaiting) + ".";
+    }
+    List<String> again = awaiting.stream().filter(h -> !except.contains(h)).toList();
+    return (again.isEmpty() ? "" : " Walking again first: " + String.join(", ", again) + ".")
+        + (except.isEmpty() ? "" : " Left failed: " + String.join(", ", except) + ".");
   }
 }

@@ -2,6 +2,7 @@ package dev.amble.cli.steer;
 
 import dev.amble.rollout.CancelRequest;
 import dev.amble.rollout.CatchRequest;
+import dev.amble.rollout.HostSteering;
 import dev.amble.rollout.ReleaseRequest;
 import dev.amble.rollout.RolloutStatus;
 import dev.amble.rollout.RolloutWorkflow;
@@ -29,6 +30,10 @@ record Steer<R>(
           "releaseRollout",
           RolloutWorkflow::releaseSignal,
           RolloutWorkflow::releaseRollout);
+  static final Steer<HostSteering> RETRY =
+      new Steer<>("Retry", "retryHost", RolloutWorkflow::retrySignal, RolloutWorkflow::retryHost);
+  static final Steer<HostSteering> SKIP =
+      new Steer<>("Skip", "skipHost", RolloutWorkflow::skipSignal, RolloutWorkflow::skipHost);
   static final Steer<CancelRequest> CANCEL =
       new Steer<>(
           "Cancel", "cancelRollout", RolloutWorkflow::cancelSignal, RolloutWorkflow::cancelRollout);
