@@ -81,8 +81,22 @@ class NoWorkerCliTest {
           "Release of the rollout of fleet sent: it takes effect when a worker runs.\n",
           released.out());
 
+      CliRun both = quickly(dir, temporal.env(), "release", "--skip-failed", "--except", "h1");
+      assertEquals(2, both.code(), both.toString());
+      assertTrue(both.err().startsWith("amble: --except goes without --skip-failed"), both.err());
+
+      CliRun skipped = quickly(dir, temporal.env(), "skip", "web03", "-r", "decommissioned");
+      assertEquals(0, skipped.code(), skipped.toString());
+      assertEquals(
+          "Skip of the rollout of fleet sent: it takes effect when a worker runs. Until then, the"
+              + " rollout may reach the host.\n",
+          skipped.out());
+      CliRun retried = quickly(dir, temporal.env(), "retry", "web01");
+      assertEquals(0, retried.code(), retried.toString());
+
       try (Client c = new Client(temporal)) {
-        assertEquals(List.of("catch", "release"), c.signals("amble/default/fleet"));
+        assertEquals(
+            List.of("catch", "release", "skip", "retry"), c.signals("amble/default/fleet"));
       }
     }
   }
