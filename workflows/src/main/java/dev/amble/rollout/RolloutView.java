@@ -73,6 +73,18 @@ final class RolloutView {
   }
 
   /** The status of a rollout in this state: a pure function, bounded as the state is. */
+  /** The hosts in flight of each failure domain that has any. */
+  private static Map<String, Integer> byDomain(RolloutState state) {
+    Map<String, Integer> n = new java.util.TreeMap<>();
+    for (String h : state.walks) {
+      String d = state.domains.domainOf.get(h);
+      if (d != null) {
+        n.merge(d, 1, Integer::sum);
+      }
+    }
+    return n;
+  }
+
   static RolloutStatus status(
       RolloutRequest request,
       RolloutState state,
@@ -81,6 +93,7 @@ final class RolloutView {
       String rollout) {
     Strategy strategy = request.definition().workspace().strategy();
     FailureBudget budget = new FailureBudget(strategy, state.walkTotal);
+    List<PlanSummary.Tier> tiers = state.plan.map(PlanSummary::tiers).orElse(List.of());
     Map<String, HostResult> results = new LinkedHashMap<>();
     for (PageLine l : state.steering.awaiting) {
       results.put(l.host(), result(l));
@@ -112,7 +125,11 @@ final class RolloutView {
             budget.max(),
             state.walk.waveFailures,
             budget.maxPerWave(state.walk.waveSize()),
-            List.copyOf(state.checks)),
+            List.copyOf(state.checks),
+            tiers.isEmpty() || state.walk.wave == 0 ? 0 : state.walk.tier + 1,
+            tiers.size(),
+            tiers.isEmpty() || state.walk.wave == 0 ? "" : tiers.get(state.walk.tier).name(),
+            byDomain(state)),
         request.seed(),
         state.ended,
         state.plan.map(PlanSummary::prefix).orElse(""),

@@ -54,11 +54,17 @@ class FailureDomainsWorkflowTest {
    */
   final class Racks {
     final Map<String, Integer> most = new ConcurrentHashMap<>();
+
+    /** The same, as the status says it per domain. */
+    final Map<String, Integer> byStatus = new ConcurrentHashMap<>();
+
     final java.util.concurrent.atomic.AtomicInteger mostAtOnce =
         new java.util.concurrent.atomic.AtomicInteger();
 
     void seen() {
-      List<String> inFlight = runs.wf.status().inProgress();
+      RolloutStatus status = runs.wf.status();
+      status.progress().inFlightByDomain().forEach((rack, n) -> byStatus.merge(rack, n, Math::max));
+      List<String> inFlight = status.inProgress();
       mostAtOnce.accumulateAndGet(inFlight.size(), Math::max);
       Map<String, Integer> now = new java.util.HashMap<>();
       inFlight.forEach(h -> now.merge(h.substring(0, h.indexOf('h')), 1, Integer::sum));
@@ -207,6 +213,10 @@ class FailureDomainsWorkflowTest {
     assertEquals(12, runs.result().count(Outcome.SUCCEEDED));
     assertEquals(Map.of("r1", limit, "r2", limit, "r3", limit), seen.most, "hosts of a rack");
     assertEquals(3 * limit, seen.mostAtOnce.get(), "racks in flight together");
+    assertEquals(
+        Map.of("rack1", limit, "rack2", limit, "rack3", limit),
+        seen.byStatus,
+        "the status's hosts in flight per domain");
   }
 
   @Test
@@ -286,5 +296,7 @@ class FailureDomainsWorkflowTest {
     assertEquals(
         List.of(1, 3, 1, 1), done.progress().waveSizes(), "waves start again in each tier");
     assertEquals(4, done.progress().wave());
+    assertEquals(2, done.progress().tiers());
+    assertEquals("primary", done.progress().tierName(), "the last tier walked");
   }
 }

@@ -99,8 +99,18 @@ final class StatusPrinter {
         .ifPresent(
             c -> out.printf("  content %s, %d files (%s)%n", c.shortText(), c.files(), c.digest()));
     var p = s.progress();
+    if (p.tier() > 0) {
+      out.printf("  tier %d of %d: %s%n", p.tier(), p.tiers(), p.tierName());
+    }
     if (p.waves() > 1) {
       out.printf("  wave %d of %d (sizes %s)%n", p.wave(), p.waves(), p.waveSizes());
+    }
+    if (!p.inFlightByDomain().isEmpty()) {
+      out.printf(
+          "  in flight per failure domain: %s%n",
+          p.inFlightByDomain().entrySet().stream()
+              .map(e -> e.getKey() + " " + e.getValue())
+              .collect(java.util.stream.Collectors.joining(", ")));
     }
     if (p.maxFailures() > 0 || p.maxWaveFailures() >= 0 || p.failures() > 0) {
       out.printf(
