@@ -343,6 +343,12 @@ class SshFleetTest {
       assertEquals(1, Rollout.count(done, "skipped"), done.toString());
       assertEquals(0, s.logs("host06", "01-work"), "the skipped host was walked");
       assertFalse(Files.exists(times.resolve("host06")), "the skipped host ran its job");
+      AmbleProcess.Result sixth = s.amble("status", "--host", "host06");
+      assertEquals(0, sixth.code(), sixth.toString());
+      assertTrue(
+          sixth.out().startsWith("Host host06 of workspace ssh-racks: not walked: skipped by ")
+              && sixth.out().strip().endsWith(": host06: decommissioned"),
+          sixth.out());
       Map<String, long[]> ran = new LinkedHashMap<>();
       for (String host : fleet.hosts.subList(0, 5)) {
         String[] t = Files.readString(times.resolve(host)).trim().split(" ");

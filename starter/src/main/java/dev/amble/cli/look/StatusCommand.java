@@ -9,11 +9,13 @@ import dev.amble.cli.common.TemporalOptions;
 import dev.amble.cli.common.TemporalSession;
 import dev.amble.cli.common.WorkspaceOption;
 import dev.amble.host.Outcome;
-import dev.amble.pages.PageLine;
 import dev.amble.pages.TemporalPages;
 import dev.amble.rollout.RolloutSummary;
+import dev.amble.rollout.Steering;
+import dev.amble.rollout.SteeringKind;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -157,34 +159,53 @@ public final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  /** One host's walk; a host with none: whether the plan skipped it, else exit code 2. */
+  /**
+   * One host's walk and how it was steered; a host with none: whether the plan skipped it, or
+   * someone did ({@code amble skip}), else exit code 2.
+   */
   private int host(TemporalSession session, String project, String ws, PrintWriter out) {
     Optional<Rollouts.Found> rollout = Rollouts.find(session.client, project, ws);
     Optional<HostWalk> walk = HostWalk.latest(session.client, rollout, project, ws, host);
+    List<Steering> steered = steeredHost(session, ws, rollout);
     if (walk.isPresent()) {
       if (output.json()) {
-        out.println(StatusPrinter.json(walk.get()));
+        com.fasterxml.jackson.databind.node.ObjectNode node =
+            StatusPrinter.JSON.valueToTree(walk.get());
+        node.set("steering", StatusPrinter.JSON.valueToTree(steered));
+        out.println(StatusPrinter.json(node));
       } else {
         StatusPrinter.host(walk.get(), out);
+        steered.forEach(st -> out.printf("  steered %s%n", StatusPrinter.steering(st)));
       }
       out.flush();
       return HOST_FAILED.contains(walk.get().outcome()) ? ExitCode.ROLLOUT_FAILED : ExitCode.OK;
     }
+    Optional<Steering> skippedBy =
+        steered.stream().filter(st -> st.kind() == SteeringKind.SKIP_HOST).findFirst();
     Optional<RolloutSummary> summary = rollout.flatMap(f -> Rollouts.summary(session.client, f));
-    Optional<PageLine> skipped =
-        summary.flatMap(
-            s -> new RolloutPages(session.client, session.taskQueue, s.pages()).skipped(host));
+    Optional<String> skipped =
+        skippedBy
+            .map(st -> "skipped by " + st.by() + " at " + st.at() + ": " + st.reason())
+            .or(
+                () ->
+                    summary.flatMap(
+                        s ->
+                            new RolloutPages(session.client, session.taskQueue, s.pages())
+                                .skipped(host)
+                                .map(
+                                    l ->
+                                        "the plan of rollout "
+                                            + s.rollout()
+                                            + " skipped it: "
+                                            + l.reason())));
     if (skipped.isPresent()) {
-      String rolloutId = summary.get().rollout();
+      String rolloutId = summary.map(RolloutSummary::rollout).orElse("");
       if (output.json()) {
         out.println(
             StatusPrinter.json(
-                new NotWalked(
-                    ws, host, rolloutId, Outcome.SKIPPED.word(), skipped.get().reason())));
+                new NotWalked(ws, host, rolloutId, Outcome.SKIPPED.word(), skipped.get())));
       } else {
-        out.printf(
-            "Host %s of workspace %s: not walked: the plan of rollout %s skipped it: %s%n",
-            host, ws, rolloutId, skipped.get().reason());
+        out.printf("Host %s of workspace %s: not walked: %s%n", host, ws, skipped.get());
       }
       out.flush();
       return ExitCode.OK;
@@ -200,6 +221,35 @@ public final class StatusCommand implements Callable<Integer> {
             + (rollout.isPresent()
                 ? "; the latest rollout did not walk it, nor did its plan skip it"
                 : ""));
+  }
+
+  /**
+   * The rollout's steering of this host (retry, skip, a release leaving it failed), from its
+   * steering log; empty when no worker answers (the log is in the rollout's state).
+   */
+  private List<Steering> steeredHost(
+      TemporalSession session, String ws, Optional<Rollouts.Found> rollout) {
+    if (rollout.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return RolloutView.read(session.client, ws, rollout.get(), session.address)
+          .status()
+          .steering()
+          .stream()
+          .filter(st -> namesHost(st.reason()))
+          .toList();
+    } catch (RuntimeException noAnswer) {
+      return List.of(); // no worker, or the rollout cannot be read: the walk is still shown
+    }
+  }
+
+  /** Whether a steering log's reason is about this host: "HOST: why", or a list naming it. */
+  private boolean namesHost(String reason) {
+    return reason.equals(host)
+        || reason.startsWith(host + ": ")
+        || (reason.startsWith("left failed: ")
+            && List.of(reason.substring("left failed: ".length()).split(", ")).contains(host));
   }
 
   /** A host the plan skipped, as --output json gives it. */

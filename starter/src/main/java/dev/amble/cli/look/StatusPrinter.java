@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 
 /** A rollout's status for people (and as JSON for programs). */
 final class StatusPrinter {
-  private static final ObjectMapper JSON =
+  static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new Jdk8Module())
           .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
@@ -152,12 +152,17 @@ final class StatusPrinter {
     if (!s.steering().isEmpty()) {
       out.println("Steering:");
       for (Steering st : s.steering()) {
-        out.printf(
-            "  %s  %-21s by %s%s%n",
-            st.at(), st.kind(), st.by(), st.reason().isEmpty() ? "" : ": " + st.reason());
+        out.printf("  %s%n", steering(st));
       }
     }
     out.flush();
+  }
+
+  /** One act of steering on a line: when, what, by whom, why. */
+  static String steering(Steering st) {
+    return String.format(
+        "%s  %-21s by %s%s",
+        st.at(), st.kind(), st.by(), st.reason().isEmpty() ? "" : ": " + st.reason());
   }
 
   /** One page of the failed hosts, and how to see the others. */
