@@ -54,7 +54,9 @@ public record Notification(Target target, List<Event> events, boolean includeOut
     HEALTH_CHECK_FAILED,
     DONE,
     CANCELLED,
-    ABORTED;
+    ABORTED,
+    /** One host steered: walked again by a retry, or skipped. */
+    HOST_STEERED;
 
     /** The event as the Amblefile writes it: {@code wave_done}, ... */
     public String word() {

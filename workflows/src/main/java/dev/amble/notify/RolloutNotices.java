@@ -93,13 +93,33 @@ public final class RolloutNotices {
   }
 
   public void released(String by, boolean skipFailed) {
+    released(by, skipFailed, List.of());
+  }
+
+  /** The rollout was released; {@code except}: failed hosts it left failed. */
+  public void released(String by, boolean skipFailed, List<String> except) {
     emit(
         Event.RELEASED,
-        "released by " + by + (skipFailed ? ", its failed hosts skipped" : ""),
+        "released by "
+            + by
+            + (skipFailed ? ", its failed hosts skipped" : "")
+            + (except.isEmpty() ? "" : ", leaving " + String.join(", ", except) + " failed"),
         "",
         "",
         "",
         List.of(status()),
+        Map.of());
+  }
+
+  /** One host steered by an operator: {@code what} says how ("walked again by ...", ...). */
+  public void hostSteered(String host, String what) {
+    emit(
+        Event.HOST_STEERED,
+        what,
+        host,
+        "",
+        "",
+        List.of(status(), command("status") + " --host " + host),
         Map.of());
   }
 

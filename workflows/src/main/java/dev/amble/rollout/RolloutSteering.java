@@ -85,7 +85,7 @@ final class RolloutSteering {
         r.by(),
         r.except().isEmpty() ? "" : "left failed: " + String.join(", ", r.except()),
         now());
-    notices.released(r.by(), r.skipFailed());
+    notices.released(r.by(), r.skipFailed(), r.except());
   }
 
   /** A failed host walked again no longer counts as failed, nor against the budget. */
@@ -111,6 +111,11 @@ final class RolloutSteering {
     state.walk.retry.addFirst(r.host());
     state.steering.retrying.add(r.host());
     state.steering.record(SteeringKind.RETRY_HOST, r.by(), said(r), now());
+    notices.hostSteered(r.host(), "walked again by " + r.by() + because(r));
+  }
+
+  private static String because(HostSteering r) {
+    return r.reason().isBlank() ? "" : ": " + dev.amble.pages.Pages.bounded(r.reason());
   }
 
   /** Leaves a host not walked yet out of the rollout (validated). */
@@ -121,6 +126,7 @@ final class RolloutSteering {
     }
     state.steering.skips.add(new PageLine(r.host(), Outcome.SKIPPED.word(), reason, 0));
     state.steering.record(SteeringKind.SKIP_HOST, r.by(), said(r), now());
+    notices.hostSteered(r.host(), "to be skipped, by " + r.by() + because(r));
   }
 
   /** What the steering log says of one host's steering: the host, and why. */

@@ -96,6 +96,41 @@ class NotifyWorkflowTest {
   }
 
   @Test
+  void aRetriedAndASkippedHostAreTold(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    register(env, worker, client);
+    MockFleet f = new MockFleet(StrategyWorkflowTest.hosts(3));
+    java.util.Map<String, Integer> tries = new java.util.concurrent.ConcurrentHashMap<>();
+    f.job(
+        r ->
+            tries.merge(r.target().host(), 1, Integer::sum) == 1 && r.target().host().equals("h01")
+                ? StrategyWorkflowTest.FAILED
+                : MockFleet.OK);
+    Definition d = StrategyWorkflowTest.definition(1, WEBHOOK);
+    RolloutWorkflow wf = rollout.start(env, worker, client, d, f);
+    rollout.awaitPhase("caught");
+    wf.skipHost(new HostSteering("h03", "op", "gone", ""));
+    wf.retryHost(new HostSteering("h01", "op", "mirror fixed", ""));
+    for (int i = 0; i < 1500 && wf.status().count(Outcome.SUCCEEDED) < 1; i++) {
+      Thread.sleep(20);
+    }
+    wf.releaseRollout(ReleaseRequest.of(wf.status(), false, "op"));
+    RolloutStatus done = rollout.result();
+    assertEquals(2, done.count(Outcome.SUCCEEDED), done.toString());
+    assertEquals(1, done.count(Outcome.SKIPPED), done.toString());
+    awaitDelivered(7);
+    assertEquals(
+        List.of(
+            "started", "caught", "host_steered", "host_steered", "released", "wave_done", "done"),
+        kinds(delivered));
+    NotifyEvent retried = delivered.get(3).notice().event();
+    assertEquals("h01", retried.host());
+    assertEquals("walked again by op: mirror fixed", retried.what());
+    assertTrue(
+        retried.act().contains("amble status -w fleet --host h01"), retried.act().toString());
+  }
+
+  @Test
   void eachEventReachesTheNotifierWhereItHappens(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     register(env, worker, client);
