@@ -219,6 +219,43 @@ class FailureDomainsWorkflowTest {
         "the status's hosts in flight per domain");
   }
 
+  /**
+   * The domain cursor and the tier are carried across continue-as-new: a rollout that continues as
+   * new every few dozen events, with walks in flight, still walks each host once, tier by tier, one
+   * host of a rack at a time.
+   */
+  @Test
+  void domainsAndTiersCarryAcrossContinueAsNew(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Definition d =
+        StrategyWorkflowTest.definition(
+            6,
+            "failure_domain: { var: rack, max_in_flight: 1 }\n"
+                + "tiers: { var: role, order: [replica, primary] }");
+    List<HostPlan> plan = racks(3, 4, h -> h.endsWith("h1") ? "primary" : "replica");
+    MockFleet f = fleet(plan, d);
+    Racks seen = new Racks();
+    f.job(
+        r -> {
+          seen.seen();
+          return MockFleet.OK;
+        });
+    runs.start(env, worker, client, TestDefinitions.request(d, 1, 80), f);
+    RolloutStatus done = runs.result();
+    assertEquals(12, done.count(Outcome.SUCCEEDED));
+    assertTrue(done.runs() > 1, "the rollout never continued as new: " + done.runs());
+    assertEquals(Map.of("r1", 1, "r2", 1, "r3", 1), seen.most, "one host of a rack at a time");
+    assertEquals(12, f.jobs.stream().distinct().count(), "a host walked twice: " + f.jobs);
+    List<String> primaries = List.of("r1h1", "r2h1", "r3h1");
+    int firstPrimary =
+        f.finished.stream()
+            .filter(primaries::contains)
+            .map(f.finished::indexOf)
+            .min(Integer::compare)
+            .orElseThrow();
+    assertEquals(9, firstPrimary, "every replica finished before the first primary: " + f.finished);
+  }
+
   @Test
   void hostsWaitingForTheirDomainHoldBackNoHostOfAnother(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client)
