@@ -117,8 +117,21 @@ public final class Descriptions {
     }
     md.append(", ").append(s.remaining()).append(" to go");
     Progress p = s.progress();
+    if (p.tier() > 0) {
+      md.append("\n\ntier ")
+          .append(p.tier())
+          .append(" of ")
+          .append(p.tiers())
+          .append(": ")
+          .append(p.tierName());
+    }
     if (p.waves() > 1) {
       md.append("\n\nwave ").append(p.wave()).append(" of ").append(p.waves());
+    }
+    if (!p.inFlightByDomain().isEmpty()) {
+      md.append("\n\nin flight per failure domain: ");
+      p.inFlightByDomain().forEach((d, n) -> md.append(d).append(' ').append(n).append(", "));
+      md.setLength(md.length() - 2);
     }
     if (p.maxFailures() > 0 || p.maxWaveFailures() >= 0 || p.failures() > 0) {
       md.append("\n\nfailure budget: ")
