@@ -63,22 +63,34 @@ final class DomainCursor {
 
   /** Hosts of {@code domain} among {@code walks}, the hosts in flight. */
   int inFlight(String domain, Collection<String> walks) {
-    int n = 0;
+    return inFlight(walks).getOrDefault(domain, 0);
+  }
+
+  /** The hosts in flight of each domain, counted once for a decision (not once per domain). */
+  Map<String, Integer> inFlight(Collection<String> walks) {
+    Map<String, Integer> n = new java.util.HashMap<>();
     for (String h : walks) {
-      if (domain.equals(domainOf.get(h))) {
-        n++;
+      String d = domainOf.get(h);
+      if (d != null) {
+        n.merge(d, 1, Integer::sum);
       }
     }
     return n;
   }
 
-  private boolean room(String domain, Collection<String> walks, int limit) {
-    return inFlight(domain, walks) < limit;
+  private static boolean room(String domain, Map<String, Integer> inFlight, int limit) {
+    return inFlight.getOrDefault(domain, 0) < limit;
   }
 
   /** The first host to walk again whose domain has room now. */
   Optional<String> again(Deque<String> retry, Collection<String> walks, int limit) {
-    return retry.stream().filter(h -> room(domainOf.getOrDefault(h, ""), walks, limit)).findFirst();
+    if (retry.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Integer> inFlight = inFlight(walks);
+    return retry.stream()
+        .filter(h -> room(domainOf.getOrDefault(h, ""), inFlight, limit))
+        .findFirst();
   }
 
   /**
@@ -88,8 +100,9 @@ final class DomainCursor {
    * before it is done.
    */
   boolean mayTake(int runsEnd, Collection<String> walks, int limit) {
+    Map<String, Integer> inFlight = inFlight(walks);
     for (OpenRun r : open) {
-      if (room(r.domain, walks, limit)) {
+      if (room(r.domain, inFlight, limit)) {
         return true;
       }
     }
@@ -101,8 +114,9 @@ final class DomainCursor {
    * open run whose domain has room, else from the next run, opened.
    */
   String take(Order order, Collection<String> walks, int limit) {
+    Map<String, Integer> inFlight = inFlight(walks);
     for (OpenRun r : open) {
-      if (room(r.domain, walks, limit)) {
+      if (room(r.domain, inFlight, limit)) {
         return takeFrom(r, order);
       }
     }

@@ -349,19 +349,12 @@ final class HostWalks {
       new DomainCursor.Order() {
         @Override
         public String host(int index) {
-          PlanSummary plan = state.plan.orElseThrow();
-          return pageOf(plan.walkList(), index / plan.pageSize())
-              .lines()
-              .get(index % plan.pageSize())
-              .host();
+          return line(state.plan.orElseThrow().walkList(), index).host();
         }
 
         @Override
         public PageLine run(int index) {
-          PlanSummary plan = state.plan.orElseThrow();
-          return pageOf(plan.domainsList(), index / plan.pageSize())
-              .lines()
-              .get(index % plan.pageSize());
+          return line(state.plan.orElseThrow().domainsList(), index);
         }
       };
 
@@ -369,6 +362,12 @@ final class HostWalks {
   static final int PAGES_KEPT = 8;
 
   private final Map<String, Page> kept = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** The line at {@code index} of one of the plan's lists, from its page. */
+  private PageLine line(String list, int index) {
+    int size = state.plan.orElseThrow().pageSize();
+    return pageOf(list, index / size).lines().get(index % size);
+  }
 
   private Page pageOf(String list, int index) {
     PlanSummary plan = state.plan.orElseThrow();

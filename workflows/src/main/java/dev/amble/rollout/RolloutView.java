@@ -75,14 +75,7 @@ final class RolloutView {
   /** The status of a rollout in this state: a pure function, bounded as the state is. */
   /** The hosts in flight of each failure domain that has any. */
   private static Map<String, Integer> byDomain(RolloutState state) {
-    Map<String, Integer> n = new java.util.TreeMap<>();
-    for (String h : state.walks) {
-      String d = state.domains.domainOf.get(h);
-      if (d != null) {
-        n.merge(d, 1, Integer::sum);
-      }
-    }
-    return n;
+    return new java.util.TreeMap<>(state.domains.inFlight(state.walks));
   }
 
   static RolloutStatus status(

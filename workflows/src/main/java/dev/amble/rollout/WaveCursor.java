@@ -60,20 +60,12 @@ final class WaveCursor {
 
   /** Where tier {@code index} ends in the walk order (exclusive). */
   static int tierEnd(List<PlanSummary.Tier> tiers, int index) {
-    int end = 0;
-    for (int i = 0; i <= index; i++) {
-      end += tiers.get(i).hosts();
-    }
-    return end;
+    return tiers.subList(0, index + 1).stream().mapToInt(PlanSummary.Tier::hosts).sum();
   }
 
   /** Where the runs of tier {@code index} end in the list of runs (exclusive). */
   static int tierRunsEnd(List<PlanSummary.Tier> tiers, int index) {
-    int end = 0;
-    for (int i = 0; i <= index; i++) {
-      end += tiers.get(i).runs();
-    }
-    return end;
+    return tiers.subList(0, index + 1).stream().mapToInt(PlanSummary.Tier::runs).sum();
   }
 
   /** Starts the next wave of {@code size} hosts (fewer when the order ends first). */
